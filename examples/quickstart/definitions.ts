@@ -1,0 +1,92 @@
+// The quick-start project: a small order-analytics pipeline with two roots.
+//
+//   raw/orders ──> staging/orders ──┬──> marts/customer_orders ──> reports/summary
+//   raw/customers ─> staging/customers ─┘                          ^
+//                    staging/orders ────> marts/daily_revenue ─────┘
+//
+// `staging/customers` fails on its first attempt (a flaky upstream API) and succeeds on retry;
+// `raw/orders` logs what it does.
+import { defineAsset, defineDefinitions } from 'arco-flow';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const rawOrders = defineAsset({
+  key: 'raw/orders',
+  group: 'ingest',
+  kinds: ['json'],
+  codeVersion: '1',
+  compute: async (ctx) => {
+    ctx.log.info('fetching orders from the shop API');
+    await pause(150);
+    ctx.log.info('fetched 120 orders');
+    return { metadata: { rows: 120 } };
+  },
+});
+
+const rawCustomers = defineAsset({
+  key: 'raw/customers',
+  group: 'ingest',
+  codeVersion: '1',
+  compute: async () => {
+    await pause(100);
+    return { metadata: { rows: 40 } };
+  },
+});
+
+const stagingOrders = defineAsset({
+  key: 'staging/orders',
+  deps: [rawOrders],
+  group: 'staging',
+  codeVersion: '1',
+  compute: async () => {
+    await pause(100);
+    return { metadata: { rows: 118, dropped_invalid: 2 } };
+  },
+});
+
+const stagingCustomers = defineAsset({
+  key: 'staging/customers',
+  deps: [rawCustomers],
+  group: 'staging',
+  codeVersion: '1',
+  retry: { maxRetries: 2, delayMs: 200 },
+  compute: async (ctx) => {
+    if (ctx.attempt === 1) throw new Error('customer API answered 503 (flaky on purpose: the retry succeeds)');
+    ctx.log.info(`succeeded on attempt ${ctx.attempt}`);
+    return { metadata: { rows: 40 } };
+  },
+});
+
+const customerOrders = defineAsset({
+  key: 'marts/customer_orders',
+  deps: [stagingOrders, stagingCustomers],
+  group: 'marts',
+  owners: ['team:analytics'],
+  codeVersion: '1',
+  compute: async () => {
+    await pause(100);
+    return { metadata: { rows: 40 } };
+  },
+});
+
+const dailyRevenue = defineAsset({
+  key: 'marts/daily_revenue',
+  deps: ['staging/orders'],
+  group: 'marts',
+  codeVersion: '1',
+  compute: async () => ({ metadata: { revenue_usd: 5234.5 } }),
+});
+
+const summary = defineAsset({
+  key: 'reports/summary',
+  deps: [customerOrders, dailyRevenue],
+  group: 'reports',
+  compute: async (ctx) => {
+    ctx.log.info('summary written');
+    return { metadata: { pages: 1 } };
+  },
+});
+
+export default defineDefinitions({
+  assets: [rawOrders, rawCustomers, stagingOrders, stagingCustomers, customerOrders, dailyRevenue, summary],
+});

@@ -1,0 +1,10 @@
+import type { Store } from '../store/index.js';
+import type { RuntimeContext } from '../runtime/context.js';
+
+/** What routes need: the store for reads, and the runtime context for commands. */
+export interface ApiContext {
+  readonly store: Store;
+  readonly ctx: () => RuntimeContext;
+  /** Called after a run was requested, so a local daemon can start it without waiting a tick. */
+  readonly onRunRequested?: () => void;
+}

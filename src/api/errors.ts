@@ -1,0 +1,38 @@
+/**
+ * Every error leaves the server as `{ code, message, details? }` with a catalogued code. Schema
+ * validation errors are VALIDATION_ERROR naming the field; unknown routes are NOT_FOUND; anything
+ * unexpected is INTERNAL_ERROR, logged with its stack but never sent one.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ArcoError, arcoError, isArcoError } from '../domain/errors/index.js';
+
+export function toArcoError(error: unknown): ArcoError {
+  if (isArcoError(error)) return error;
+  const fastifyError = error as FastifyError;
+  if (hasZodFastifySchemaValidationErrors(fastifyError)) {
+    const where = fastifyError.validationContext ?? 'body';
+    const issues = fastifyError.validation.map((v) => ({
+      field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'invalid',
+    }));
+    const first = issues[0];
+    return arcoError('VALIDATION_ERROR', first ? `${first.field}: ${first.message}` : 'invalid request', { issues });
+  }
+  if (fastifyError?.statusCode === 400 || fastifyError?.statusCode === 415 || fastifyError?.statusCode === 413) {
+    return arcoError('VALIDATION_ERROR', fastifyError.message, {});
+  }
+  return arcoError('INTERNAL_ERROR', 'internal error', {});
+}
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const arco = toArcoError(error);
+    if (arco.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'unhandled error');
+    void reply.status(arco.httpStatus).send(arco.toJSON());
+  });
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const arco = arcoError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`, {});
+    void reply.status(404).send(arco.toJSON());
+  });
+}

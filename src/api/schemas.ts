@@ -1,0 +1,47 @@
+/** Request and response schemas shared by the routes; the OpenAPI document is generated from them. */
+import { z } from 'zod';
+import { runProjectionSchema } from '../fold/run-projection.js';
+import { RUN_STATUSES } from '../domain/runs/index.js';
+
+export const errorSchema = z
+  .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
+  .describe('Error');
+
+export const runSchema = runProjectionSchema.describe('Run');
+
+export const runRequestBodySchema = z
+  .object({
+    selection: z
+      .union([z.array(z.string().min(1)).min(1), z.string().min(1)])
+      .describe('Asset keys, or a selection string'),
+    includeUpstream: z.boolean().default(false),
+    includeDownstream: z.boolean().default(false),
+    partition: z.string().min(1).nullable().optional().describe('A partition key or a range START...END'),
+    runKey: z.string().min(1).max(512).nullable().optional().describe('Idempotency identity of the run'),
+    tags: z.record(z.string().min(1), z.string()).default({}),
+    config: z.json().default({}),
+  })
+  .strict();
+export type RunRequestBody = z.infer<typeof runRequestBodySchema>;
+
+export const runRequestResponseSchema = z.object({ run: runSchema, existing: z.boolean() });
+
+export const runListQuerySchema = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',') : undefined))
+    .pipe(z.array(z.enum(RUN_STATUSES)).optional())
+    .describe('Comma-separated statuses'),
+  tag: z
+    .string()
+    .regex(/^[^=]+=.*$/, 'must be KEY=VALUE')
+    .optional()
+    .describe('KEY=VALUE'),
+  cursor: z.string().optional().describe('nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const runListResponseSchema = z.object({ runs: z.array(runSchema), nextCursor: z.string().nullable() });
+
+export const runIdParamsSchema = z.object({ runId: z.string().min(1) });

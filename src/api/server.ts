@@ -1,0 +1,38 @@
+/**
+ * The HTTP API: fastify with zod schemas for every route under /api/v1, and an OpenAPI 3.1
+ * document at /api/openapi.json generated from the same schemas.
+ */
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ApiContext } from './context.js';
+import { installErrorHandlers } from './errors.js';
+import { registerAssetRoutes } from './routes/assets.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerRunRoutes } from './routes/runs.js';
+
+export interface ServerOptions {
+  /** pino logger options, or false for silence (tests). @default false */
+  readonly logger?: boolean | { level: string };
+}
+
+export async function buildServer(api: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandlers(app);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Arco Flow API', version: '1', description: 'Runs, assets and the event ledger of an Arco Flow instance.' },
+    },
+    transform: jsonSchemaTransform,
+  });
+  registerRunRoutes(app, api);
+  registerAssetRoutes(app, api);
+  registerEventRoutes(app, api);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,77 @@
+/**
+ * `defineAsset`: validates one asset's options when the definitions file is imported, so a typo
+ * fails at load with the asset's name rather than in the middle of a run.
+ */
+import { z } from 'zod';
+import { isAssetKey } from '../domain/assets/index.js';
+import { arcoError } from '../domain/errors/index.js';
+import { ASSET_BRAND, type AssetDefinition, type AssetOptions, type AssetRef } from './types.js';
+
+const keySchema = z.string().refine(isAssetKey, 'must be "/"-separated segments of letters, digits and "_"');
+
+const optionsSchema = z.object({
+  key: keySchema,
+  deps: z.array(z.unknown()).optional(),
+  compute: z.custom<AssetOptions['compute']>((v) => typeof v === 'function', 'must be a function'),
+  codeVersion: z.string().min(1).optional(),
+  retry: z
+    .object({
+      maxRetries: z.number().int().min(0).max(100).optional(),
+      delayMs: z.number().int().min(0).optional(),
+      backoff: z.enum(['fixed', 'exponential']).optional(),
+      jitter: z.enum(['none', 'full', 'plusMinus']).optional(),
+    })
+    .strict()
+    .optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  description: z.string().optional(),
+  group: z.string().regex(/^[A-Za-z0-9_]+$/).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  owners: z.array(z.string()).optional(),
+  kinds: z.array(z.string()).optional(),
+});
+
+function refKey(ref: unknown, asset: string): string {
+  if (typeof ref === 'string') {
+    if (!isAssetKey(ref)) {
+      throw arcoError('INVALID_DEFINITION', `asset "${asset}": dependency "${ref}" is not a valid asset key`, { asset, field: 'deps' });
+    }
+    return ref;
+  }
+  if (ref && typeof ref === 'object' && (ref as Record<symbol, unknown>)[ASSET_BRAND] === true) return (ref as AssetDefinition).key;
+  throw arcoError('INVALID_DEFINITION', `asset "${asset}": each dependency must be an asset or an asset key string`, {
+    asset,
+    field: 'deps',
+  });
+}
+
+/** @throws INVALID_DEFINITION naming the asset and the field. */
+export function defineAsset(options: AssetOptions): AssetDefinition {
+  const name = typeof options?.key === 'string' ? options.key : '(no key)';
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || '(options)';
+    throw arcoError('INVALID_DEFINITION', `asset "${name}": ${field} ${issue?.message ?? 'is invalid'}`, { asset: name, field });
+  }
+  const o = parsed.data;
+  return Object.freeze({
+    [ASSET_BRAND]: true as const,
+    key: o.key,
+    deps: [...new Set((o.deps ?? []).map((d) => refKey(d as AssetRef, o.key)))],
+    compute: o.compute,
+    codeVersion: o.codeVersion ?? null,
+    retry: {
+      maxRetries: o.retry?.maxRetries ?? 0,
+      delayMs: o.retry?.delayMs ?? 0,
+      backoff: o.retry?.backoff ?? 'fixed',
+      jitter: o.retry?.jitter ?? 'none',
+    },
+    timeoutMs: o.timeoutMs ?? null,
+    description: o.description ?? null,
+    group: o.group ?? 'default',
+    tags: o.tags ?? {},
+    owners: o.owners ?? [],
+    kinds: o.kinds ?? [],
+  });
+}

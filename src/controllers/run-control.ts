@@ -1,0 +1,120 @@
+/**
+ * Commands on one run, decided purely: cancel, and the reports a worker sends about an attempt.
+ * Each returns the drafts to append (with the run version it read) or throws a typed error; a
+ * rejected command appends nothing.
+ */
+import { arcoError } from '../domain/errors/index.js';
+import { canonicalJson, sha256Hex, type Json } from '../domain/ids/index.js';
+import { isTerminalRun } from '../domain/runs/index.js';
+import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
+import type { RunProjection, TaskProjection } from '../fold/index.js';
+import { cancelPending, finishAttempt } from './run-coordinator.js';
+import { RunDecision } from './run-state.js';
+import { settleRun } from './settle.js';
+
+/** @throws RUN_NOT_CANCELABLE when the run already finished. Canceling twice is a no-op. */
+export function decideCancel(run: RunProjection, reason: string, nowEpochMs: number): EventDraft[] {
+  if (isTerminalRun(run.status)) {
+    throw arcoError('RUN_NOT_CANCELABLE', `run ${run.runId} already finished with status ${run.status}`, {
+      runId: run.runId,
+      status: run.status,
+    });
+  }
+  if (run.status === 'CANCELING') return [];
+  const decision = new RunDecision(run, new Date(nowEpochMs).toISOString());
+  decision.push(draft('RunCancelRequested', { runId: run.runId, reason }, idempotencyKeys.runCancelRequested(run.runId), run.runId));
+  cancelPending(decision, reason);
+  settleRun(decision);
+  return decision.drafts;
+}
+
+export type AttemptReport =
+  | { readonly kind: 'started'; readonly runId: string; readonly taskKey: string; readonly attemptId: string; readonly workerId: string }
+  | {
+      readonly kind: 'finished';
+      readonly runId: string;
+      readonly taskKey: string;
+      readonly attemptId: string;
+      readonly outcome: 'SUCCEEDED' | 'FAILED' | 'CANCELED';
+      readonly error: ErrorInfo | null;
+      readonly durationMs: number;
+      /** User-supplied data version and metadata of a successful attempt. */
+      readonly dataVersion: string | null;
+      readonly metadata: Record<string, Json>;
+    };
+
+export interface ReportContext {
+  readonly nowEpochMs: number;
+  /** Latest data version of each upstream asset of the task (null when never materialized). */
+  readonly upstreamDataVersions: Readonly<Record<string, string | null>>;
+}
+
+/**
+ * Decides what a worker report means. A report for an attempt that is not the task's current one,
+ * or for a task that is no longer active, is rejected with ATTEMPT_MISMATCH (a late duplicate of an
+ * already recorded finish is dropped by the idempotency gate before it gets here).
+ */
+export function decideAttemptReport(run: RunProjection, report: AttemptReport, ctx: ReportContext): EventDraft[] {
+  const task = run.tasks.find((t) => t.taskKey === report.taskKey);
+  const attempt = task?.attempts.find((a) => a.attempt === task.attempt);
+  const active = task?.status === 'DISPATCHED' || task?.status === 'RUNNING';
+  if (!task || !attempt || attempt.attemptId !== report.attemptId || !active || (report.kind === 'started' && attempt.startedAt !== null)) {
+    throw arcoError('ATTEMPT_MISMATCH', `attempt ${report.attemptId} is not the current attempt of task ${report.taskKey} in run ${run.runId}`, {
+      runId: run.runId,
+      taskKey: report.taskKey,
+      attemptId: report.attemptId,
+      currentAttemptId: attempt?.attemptId ?? null,
+      taskStatus: task?.status ?? null,
+    });
+  }
+  const decision = new RunDecision(run, new Date(ctx.nowEpochMs).toISOString());
+  if (report.kind === 'started') {
+    decision.push(
+      draft(
+        'TaskAttemptStarted',
+        { runId: run.runId, taskKey: task.taskKey, assetKey: task.assetKey, partitionKey: task.partitionKey, attempt: attempt.attempt, attemptId: attempt.attemptId, workerId: report.workerId },
+        idempotencyKeys.taskAttemptStarted(run.runId, task.taskKey, attempt.attempt),
+        run.runId,
+      ),
+    );
+    return decision.drafts;
+  }
+  decision.push(...finishAttempt(run, task, report.outcome, report.error, report.durationMs, ctx.nowEpochMs));
+  if (report.outcome === 'SUCCEEDED') decision.push(materialized(run, task, attempt.attempt, report, ctx));
+  settleRun(decision);
+  return decision.drafts;
+}
+
+/**
+ * The data version of a materialization: the user's, or a hash of the code version and the input
+ * data versions. Without a code version the run id stands in, so every run yields a new version
+ * (as Dagster does).
+ */
+export function derivedDataVersion(task: TaskProjection, runId: string, upstream: Readonly<Record<string, string | null>>): string {
+  const inputs = task.upstreamAssets.map((key) => [key, upstream[key] ?? null]);
+  return sha256Hex(canonicalJson({ codeVersion: task.codeVersion ?? runId, inputs })).slice(0, 24);
+}
+
+function materialized(
+  run: RunProjection,
+  task: TaskProjection,
+  attempt: number,
+  report: Extract<AttemptReport, { kind: 'finished' }>,
+  ctx: ReportContext,
+): EventDraft {
+  return draft(
+    'AssetMaterialized',
+    {
+      runId: run.runId,
+      taskKey: task.taskKey,
+      attempt,
+      assetKey: task.assetKey,
+      partitionKey: task.partitionKey,
+      dataVersion: report.dataVersion ?? derivedDataVersion(task, run.runId, ctx.upstreamDataVersions),
+      codeVersion: task.codeVersion,
+      metadata: report.metadata,
+    },
+    idempotencyKeys.assetMaterialized(run.runId, task.taskKey, attempt),
+    run.runId,
+  );
+}

@@ -1,0 +1,178 @@
+/**
+ * The run coordinator (pure). Each daemon iteration it looks at the active runs and decides:
+ * which queued runs start (oldest first, `arco/priority` higher first, up to `maxConcurrentRuns`),
+ * which attempts timed out or lost their worker, which tasks are dispatched to free worker slots
+ * (ready tasks and retries that are due), what a canceling run cancels, and which runs finish.
+ * It returns one decision per run, each to be appended with the run version it was based on.
+ */
+import type { IdSource } from '../domain/ids/index.js';
+import { isTerminalRun } from '../domain/runs/index.js';
+import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
+import type { RunProjection, TaskProjection } from '../fold/index.js';
+import { resolveAttempt } from './attempt-resolution.js';
+import { RunDecision } from './run-state.js';
+import { settleRun } from './settle.js';
+
+export interface CoordinatorInput {
+  /** Non-terminal runs, as read. */
+  readonly runs: readonly RunProjection[];
+  readonly nowEpochMs: number;
+  /** Ids of worker slots free to take an attempt now; each dispatch uses one. */
+  readonly freeWorkerSlots: readonly string[];
+  /** Last heartbeat per attemptId (epoch ms). */
+  readonly heartbeats: ReadonlyMap<string, number>;
+  /** An attempt with no heartbeat for this long (since dispatch or its last heartbeat) is lost. */
+  readonly attemptLeaseMs: number;
+  /** null: no limit. */
+  readonly maxConcurrentRuns: number | null;
+  /** True for a worker known to be gone (its owning process no longer exists): its attempts are lost now. */
+  readonly isWorkerDead?: (workerId: string) => boolean;
+  readonly ids: IdSource;
+}
+
+export interface RunStep {
+  readonly runId: string;
+  /** The run version the decision was based on (for the conditional append). */
+  readonly expectVersion: number;
+  readonly drafts: readonly EventDraft[];
+}
+
+export function decideRunProgress(input: CoordinatorInput): RunStep[] {
+  const nowIso = new Date(input.nowEpochMs).toISOString();
+  const slots = [...input.freeWorkerSlots];
+  const steps: RunStep[] = [];
+  const admitted = admit(input);
+  for (const run of orderForDispatch(input.runs)) {
+    if (isTerminalRun(run.status)) continue;
+    const decision = new RunDecision(run, nowIso);
+    if (run.status === 'QUEUED') {
+      if (!admitted.has(run.runId)) continue;
+      decision.push(draft('RunStarted', { runId: run.runId }, idempotencyKeys.runStarted(run.runId), run.runId));
+    }
+    expireAttempts(decision, input);
+    if (decision.run.status === 'CANCELING') cancelPending(decision, 'run canceled');
+    else dispatchReady(decision, input, slots);
+    settleRun(decision);
+    if (decision.drafts.length > 0) steps.push({ runId: run.runId, expectVersion: run.version, drafts: decision.drafts });
+  }
+  return steps;
+}
+
+function priorityOf(run: RunProjection): number {
+  const value = Number.parseInt(run.tags['arco/priority'] ?? '0', 10);
+  return Number.isFinite(value) ? value : 0;
+}
+
+/** Runs in the order they get worker slots: higher priority first, then oldest first. */
+function orderForDispatch(runs: readonly RunProjection[]): RunProjection[] {
+  return [...runs].sort((a, b) => priorityOf(b) - priorityOf(a) || (a.runId < b.runId ? -1 : 1));
+}
+
+function admit(input: CoordinatorInput): Set<string> {
+  const running = input.runs.filter((r) => r.status === 'STARTED' || r.status === 'CANCELING').length;
+  const queued = orderForDispatch(input.runs.filter((r) => r.status === 'QUEUED'));
+  const room = input.maxConcurrentRuns === null ? queued.length : Math.max(0, input.maxConcurrentRuns - running);
+  return new Set(queued.slice(0, room).map((r) => r.runId));
+}
+
+function currentAttempt(task: TaskProjection) {
+  return task.attempts.find((a) => a.attempt === task.attempt);
+}
+
+/** Active attempts past their deadline fail with TIMEOUT; those without a heartbeat are lost. */
+function expireAttempts(decision: RunDecision, input: CoordinatorInput): void {
+  for (const task of decision.run.tasks) {
+    if (task.status !== 'DISPATCHED' && task.status !== 'RUNNING') continue;
+    const attempt = currentAttempt(task);
+    if (!attempt) continue;
+    let error: ErrorInfo | undefined;
+    if (attempt.deadlineAt !== null && Date.parse(attempt.deadlineAt) <= input.nowEpochMs) {
+      error = systemError('TIMEOUT', `attempt ${attempt.attempt} exceeded timeoutMs ${task.timeoutMs}`);
+    } else {
+      const lastSeen = Math.max(Date.parse(attempt.dispatchedAt), input.heartbeats.get(attempt.attemptId) ?? 0);
+      if (lastSeen + input.attemptLeaseMs <= input.nowEpochMs || input.isWorkerDead?.(attempt.workerId)) {
+        error = systemError('WORKER_LOST', `worker ${attempt.workerId} stopped heartbeating for attempt ${attempt.attempt}`);
+      }
+    }
+    if (error) decision.push(...finishAttempt(decision.run, task, 'FAILED', error, null, input.nowEpochMs));
+  }
+}
+
+export function systemError(code: string, message: string): ErrorInfo {
+  return { code, message, errorClass: null, stack: null, retryable: true };
+}
+
+/** The TaskAttemptFinished draft for the task's current attempt, with its resolution. */
+export function finishAttempt(
+  run: RunProjection,
+  task: TaskProjection,
+  outcome: 'SUCCEEDED' | 'FAILED' | 'CANCELED',
+  error: ErrorInfo | null,
+  durationMs: number | null,
+  nowEpochMs: number,
+): EventDraft[] {
+  const attempt = currentAttempt(task);
+  if (!attempt) return [];
+  const r = resolveAttempt(run, task, outcome, error, nowEpochMs);
+  return [
+    draft(
+      'TaskAttemptFinished',
+      {
+        runId: run.runId,
+        taskKey: task.taskKey,
+        assetKey: task.assetKey,
+        partitionKey: task.partitionKey,
+        attempt: attempt.attempt,
+        attemptId: attempt.attemptId,
+        outcome,
+        error,
+        durationMs,
+        resolution: r.resolution,
+        retryAt: r.retryAt,
+        infrastructureRetry: r.infrastructureRetry,
+      },
+      idempotencyKeys.taskAttemptFinished(run.runId, task.taskKey, attempt.attempt),
+      run.runId,
+    ),
+  ];
+}
+
+function dispatchReady(decision: RunDecision, input: CoordinatorInput, slots: string[]): void {
+  if (decision.run.status !== 'STARTED') return;
+  for (const task of decision.run.tasks) {
+    if (slots.length === 0) return;
+    const due = task.status === 'READY' || (task.status === 'RETRY_WAIT' && task.retryAt !== null && Date.parse(task.retryAt) <= input.nowEpochMs);
+    if (!due) continue;
+    const workerId = slots.shift() as string;
+    const attempt = task.attempt + 1;
+    const runId = decision.run.runId;
+    decision.push(
+      draft(
+        'TaskDispatched',
+        {
+          runId,
+          taskKey: task.taskKey,
+          assetKey: task.assetKey,
+          partitionKey: task.partitionKey,
+          attempt,
+          attemptId: `att_${input.ids.ulid(input.nowEpochMs)}`,
+          workerId,
+          deadlineAt: task.timeoutMs === null ? null : new Date(input.nowEpochMs + task.timeoutMs).toISOString(),
+        },
+        idempotencyKeys.taskDispatched(runId, task.taskKey, attempt),
+        runId,
+      ),
+    );
+  }
+}
+
+/** Cancels every task that holds no worker; running attempts are aborted by the runtime. */
+export function cancelPending(decision: RunDecision, reason: string): void {
+  const runId = decision.run.runId;
+  for (const task of decision.run.tasks) {
+    if (task.status === 'BLOCKED' || task.status === 'READY' || task.status === 'RETRY_WAIT') {
+      decision.push(draft('TaskCanceled', { runId, taskKey: task.taskKey, reason }, idempotencyKeys.taskCanceled(runId, task.taskKey), runId));
+    }
+  }
+}
+

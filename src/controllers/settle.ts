@@ -1,0 +1,65 @@
+/**
+ * Settling a run after any decision: tasks that can no longer run are skipped or canceled with
+ * attribution, and a run whose tasks are all terminal finishes.
+ *
+ * Attribution (SEMANTICS §3): a task downstream of a FAILED task is SKIPPED and names the failed
+ * upstream task; when several failed upstream tasks reach it, the earliest by (finish time, task
+ * key) — so the answer never depends on the order edges were declared in. A task downstream of a
+ * CANCELED task is CANCELED.
+ */
+import { finalRunStatus, isTerminalTask } from '../domain/runs/index.js';
+import { draft, idempotencyKeys } from '../events/index.js';
+import type { TaskProjection } from '../fold/index.js';
+import type { RunDecision } from './run-state.js';
+
+type Cause = { taskKey: string; status: 'FAILED'; finishedAt: string | null };
+
+function earlier(a: Cause, b: Cause): Cause {
+  const ta = a.finishedAt ?? '';
+  const tb = b.finishedAt ?? '';
+  if (ta !== tb) return ta < tb ? a : b;
+  return a.taskKey <= b.taskKey ? a : b;
+}
+
+/** The failure a task's skip is attributed to, through failed or skipped in-run dependencies. */
+function causeOf(task: TaskProjection, byKey: ReadonlyMap<string, TaskProjection>): Cause | undefined {
+  let best: Cause | undefined;
+  for (const depKey of task.deps) {
+    const dep = byKey.get(depKey);
+    let candidate: Cause | undefined;
+    if (dep?.status === 'FAILED') candidate = { taskKey: dep.taskKey, status: 'FAILED', finishedAt: dep.finishedAt };
+    else if (dep?.status === 'SKIPPED' && dep.skipCause) candidate = { ...dep.skipCause, status: 'FAILED' };
+    if (candidate) best = best ? earlier(best, candidate) : candidate;
+  }
+  return best;
+}
+
+export function settleRun(decision: RunDecision): void {
+  const { runId } = decision.run;
+  // Plan order is dependency order, so one pass sees every upstream decision before its downstream.
+  const index = (): Map<string, TaskProjection> => new Map(decision.run.tasks.map((t) => [t.taskKey, t]));
+  let byKey = index();
+  for (const planned of decision.run.tasks) {
+    const task = byKey.get(planned.taskKey) as TaskProjection;
+    if (task.status !== 'BLOCKED') continue;
+    const canceledDep = task.deps.find((d) => byKey.get(d)?.status === 'CANCELED');
+    if (canceledDep) {
+      decision.push(
+        draft('TaskCanceled', { runId, taskKey: task.taskKey, reason: `upstream task ${canceledDep} was canceled` }, idempotencyKeys.taskCanceled(runId, task.taskKey), runId),
+      );
+      byKey = index();
+      continue;
+    }
+    const cause = causeOf(task, byKey);
+    if (cause) {
+      decision.push(draft('TaskSkipped', { runId, taskKey: task.taskKey, cause }, idempotencyKeys.taskSkipped(runId, task.taskKey), runId));
+      byKey = index();
+    }
+  }
+  const run = decision.run;
+  if (run.status !== 'STARTED' && run.status !== 'CANCELING') return;
+  if (run.tasks.every((t) => isTerminalTask(t.status))) {
+    const status = finalRunStatus(run.tasks.map((t) => t.status));
+    decision.push(draft('RunFinished', { runId, status }, idempotencyKeys.runFinished(runId), runId));
+  }
+}

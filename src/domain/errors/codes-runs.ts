@@ -1,0 +1,16 @@
+import { defineErrors } from './spec.js';
+
+/** Codes of run requests, run control and worker reports. */
+export const RUN_ERRORS = defineErrors({
+  RUN_NOT_FOUND: { httpStatus: 404, retryable: false, summary: 'No run has this id.' },
+  EMPTY_SELECTION: { httpStatus: 400, retryable: false, summary: 'A run request selects no asset.' },
+  RESERVED_TAG: { httpStatus: 400, retryable: false, summary: 'A caller set a tag under the reserved arco/ prefix; details name it.' },
+  RUN_KEY_CONFLICT: { httpStatus: 409, retryable: false, summary: 'The runKey already names a run requested with a different fingerprint; details name the differing fields.' },
+  RUN_NOT_CANCELABLE: { httpStatus: 409, retryable: false, summary: 'The run already finished, so it cannot be canceled.' },
+  ATTEMPT_MISMATCH: { httpStatus: 409, retryable: false, summary: "A worker reported for an attempt that is not the task's current one; nothing changed." },
+  USER_CODE_ERROR: { httpStatus: 500, retryable: true, summary: 'User code threw; the attempt failed with its message and stack.' },
+  WORKER_LOST: { httpStatus: 500, retryable: true, summary: 'The worker stopped heartbeating (it died or was cut off); the attempt is lost.' },
+  WORKER_EXITED: { httpStatus: 500, retryable: true, summary: 'The worker process exited while running the attempt (e.g. process.exit in user code).' },
+  TIMEOUT: { httpStatus: 500, retryable: true, summary: "The attempt ran longer than its task's timeoutMs." },
+  CANCELED: { httpStatus: 409, retryable: false, summary: 'The attempt was aborted because its run was canceled.' },
+});

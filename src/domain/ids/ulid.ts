@@ -1,0 +1,55 @@
+/**
+ * ULIDs: 48 bits of milliseconds and 80 random bits in Crockford base32, so ids sort by creation
+ * time. The factory is monotonic: within one millisecond (or if the clock steps back) it increments
+ * the random part instead of drawing a new one, so ids from one process never sort out of order.
+ */
+import type { Rng } from './rng.js';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const TIME_LENGTH = 10;
+const RANDOM_LENGTH = 16;
+
+export type UlidFactory = (nowEpochMs: number) => string;
+
+export function createUlidFactory(rng: Rng): UlidFactory {
+  let lastTime = -1;
+  let lastRandom: number[] = [];
+  return (nowEpochMs) => {
+    if (nowEpochMs <= lastTime && lastRandom.length === RANDOM_LENGTH) {
+      incrementBase32(lastRandom);
+    } else {
+      lastTime = nowEpochMs;
+      lastRandom = Array.from({ length: RANDOM_LENGTH }, () => rng.nextUint32() % 32);
+    }
+    return encodeTime(lastTime) + lastRandom.map((d) => ALPHABET[d]).join('');
+  };
+}
+
+function encodeTime(epochMs: number): string {
+  let rest = Math.floor(epochMs);
+  let out = '';
+  for (let i = 0; i < TIME_LENGTH; i += 1) {
+    out = ALPHABET[rest % 32] + out;
+    rest = Math.floor(rest / 32);
+  }
+  return out;
+}
+
+function incrementBase32(digits: number[]): void {
+  for (let i = digits.length - 1; i >= 0; i -= 1) {
+    const d = digits[i] ?? 0;
+    if (d < 31) {
+      digits[i] = d + 1;
+      return;
+    }
+    digits[i] = 0;
+  }
+}
+
+/** The millisecond timestamp encoded in a ULID (or a prefixed id such as `run_…`). */
+export function ulidTime(id: string): number {
+  const ulid = id.slice(id.length - TIME_LENGTH - RANDOM_LENGTH, id.length - RANDOM_LENGTH);
+  let value = 0;
+  for (const ch of ulid) value = value * 32 + ALPHABET.indexOf(ch);
+  return value;
+}

@@ -1,0 +1,41 @@
+/** Schemas shared by several event payloads. Field names are storage names: frozen once released. */
+import { z } from 'zod';
+
+export const jsonValue = z.json();
+
+export const retryPolicySchema = z.object({
+  maxRetries: z.number().int().min(0),
+  delayMs: z.number().int().min(0),
+  backoff: z.enum(['fixed', 'exponential']),
+  jitter: z.enum(['none', 'full', 'plusMinus']),
+});
+
+export const taskPlanSchema = z.object({
+  taskKey: z.string(),
+  assetKey: z.string(),
+  partitionKey: z.string().nullable(),
+  deps: z.array(z.string()),
+  upstreamAssets: z.array(z.string()),
+  retry: retryPolicySchema,
+  timeoutMs: z.number().int().positive().nullable(),
+  codeVersion: z.string().nullable(),
+});
+
+/** An error as recorded on a failed attempt: a code callers branch on, plus what a human reads. */
+export const errorInfoSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  errorClass: z.string().nullable(),
+  stack: z.string().nullable(),
+  retryable: z.boolean(),
+});
+export type ErrorInfo = z.infer<typeof errorInfoSchema>;
+
+export const tagsSchema = z.record(z.string(), z.string());
+
+export const triggerSchema = z.object({
+  kind: z.enum(['manual', 'schedule', 'sensor', 'backfill', 'rerun', 'automation']),
+  /** What caused it, in the trigger's own words: tick, evaluation, backfill chunk, parent run. */
+  detail: z.record(z.string(), z.string()),
+});
+export type Trigger = z.infer<typeof triggerSchema>;

@@ -1,0 +1,50 @@
+/**
+ * Drafts and stamping. Decision code returns drafts (type, payload, idempotency key); the shell
+ * stamps the envelope (eventId, time, workspace, version) right before the append, from its
+ * injected clock and id factory.
+ */
+import type { UlidFactory } from '../domain/ids/index.js';
+import { DEFAULT_WORKSPACE, EVENT_VERSION, type ArcoEvent, type EventType, type PayloadOf } from './catalog.js';
+
+export type EventDraft = {
+  [T in EventType]: {
+    readonly type: T;
+    readonly payload: PayloadOf<T>;
+    readonly idempotencyKey: string;
+    readonly correlationId: string | null;
+    readonly causationId?: string | null;
+  };
+}[EventType];
+
+export function draft<T extends EventType>(
+  type: T,
+  payload: PayloadOf<T>,
+  idempotencyKey: string,
+  correlationId: string | null,
+): EventDraft {
+  return { type, payload, idempotencyKey, correlationId } as EventDraft;
+}
+
+export interface StampContext {
+  readonly ulid: UlidFactory;
+  readonly nowEpochMs: number;
+  readonly workspace?: string;
+}
+
+export function stampEvents(drafts: readonly EventDraft[], ctx: StampContext): ArcoEvent[] {
+  const at = new Date(ctx.nowEpochMs).toISOString();
+  return drafts.map(
+    (d) =>
+      ({
+        eventId: ctx.ulid(ctx.nowEpochMs),
+        type: d.type,
+        version: EVENT_VERSION,
+        at,
+        workspace: ctx.workspace ?? DEFAULT_WORKSPACE,
+        idempotencyKey: d.idempotencyKey,
+        correlationId: d.correlationId,
+        causationId: d.causationId ?? null,
+        payload: d.payload,
+      }) as ArcoEvent,
+  );
+}

@@ -1,0 +1,61 @@
+/** Events of tasks and their attempts (SEMANTICS §3), and what a successful attempt produced. */
+import { z } from 'zod';
+import { errorInfoSchema, jsonValue } from './common.js';
+
+const attemptRef = {
+  runId: z.string(),
+  taskKey: z.string(),
+  assetKey: z.string(),
+  partitionKey: z.string().nullable(),
+  attempt: z.number().int().positive(),
+  attemptId: z.string(),
+};
+
+export const taskEventSchemas = {
+  /** The coordinator handed an attempt to a worker. `deadlineAt` is when it times out (if limited). */
+  TaskDispatched: z.object({ ...attemptRef, workerId: z.string(), deadlineAt: z.string().nullable() }),
+  /** The worker began running user code for the attempt. */
+  TaskAttemptStarted: z.object({ ...attemptRef, workerId: z.string() }),
+  /**
+   * The attempt ended, with the coordinator's resolution of the task: SUCCEEDED, FAILED (no retries
+   * left or not retryable), RETRY_WAIT (a new attempt at `retryAt`), or CANCELED.
+   * `infrastructureRetry` marks a retry spent from the worker-loss budget, not from maxRetries.
+   */
+  TaskAttemptFinished: z.object({
+    ...attemptRef,
+    outcome: z.enum(['SUCCEEDED', 'FAILED', 'CANCELED']),
+    error: errorInfoSchema.nullable(),
+    durationMs: z.number().int().min(0).nullable(),
+    resolution: z.enum(['SUCCEEDED', 'FAILED', 'RETRY_WAIT', 'CANCELED']),
+    retryAt: z.string().nullable(),
+    infrastructureRetry: z.boolean(),
+  }),
+  /** An upstream task failed, so this one never runs; `cause` names the attributed upstream failure. */
+  TaskSkipped: z.object({
+    runId: z.string(),
+    taskKey: z.string(),
+    cause: z.object({ taskKey: z.string(), status: z.enum(['FAILED', 'SKIPPED']), finishedAt: z.string().nullable() }),
+  }),
+  TaskCanceled: z.object({ runId: z.string(), taskKey: z.string(), reason: z.string() }),
+  /** One line a task's user code logged. */
+  TaskLogged: z.object({
+    runId: z.string(),
+    taskKey: z.string(),
+    attempt: z.number().int().positive(),
+    seq: z.number().int().min(0),
+    level: z.enum(['debug', 'info', 'warn', 'error']),
+    message: z.string(),
+    loggedAt: z.string(),
+  }),
+  /** An asset (partition) was materialized by a successful attempt. */
+  AssetMaterialized: z.object({
+    runId: z.string(),
+    taskKey: z.string(),
+    attempt: z.number().int().positive(),
+    assetKey: z.string(),
+    partitionKey: z.string().nullable(),
+    dataVersion: z.string(),
+    codeVersion: z.string().nullable(),
+    metadata: z.record(z.string(), jsonValue),
+  }),
+} as const;

@@ -1,0 +1,45 @@
+/**
+ * A projection family: one table of rows, each row a pure fold of the events that touch it.
+ * The store engine owns the I/O (load the touched rows, apply, write the changed ones, all inside
+ * the append transaction); the family owns only pure functions.
+ *
+ * Handlers are a mapped type over every event type, so adding an event type does not compile until
+ * each family either handles it or says `IGNORE`.
+ */
+import type { z } from 'zod';
+import type { EventType, StoredEvent } from '../events/index.js';
+
+export const IGNORE = 'ignore' as const;
+
+type StoredOf<T extends EventType> = Extract<StoredEvent, { type: T }>;
+
+export interface Handler<Row, E> {
+  /** The ids of the rows this event changes. */
+  readonly ids: (event: E) => readonly string[];
+  /** The row after the event. `row` is undefined when the row does not exist yet. */
+  readonly apply: (row: Row | undefined, event: E, id: string) => Row;
+}
+
+export type FamilyHandlers<Row> = { readonly [T in EventType]: Handler<Row, StoredOf<T>> | typeof IGNORE };
+
+export type ColumnValue = string | number | null;
+
+export interface ProjectionFamily<Row> {
+  /** The table name; also the family's name in projection hashes. */
+  readonly table: string;
+  /** Parses a stored row document back; a failure is CORRUPT_PROJECTION. */
+  readonly schema: z.ZodType<Row>;
+  /** Queryable columns stored beside the document (the id column is `id`). */
+  readonly columns: (row: Row) => Readonly<Record<string, ColumnValue>>;
+  readonly handlers: FamilyHandlers<Row>;
+}
+
+export function defineFamily<Row>(family: ProjectionFamily<Row>): ProjectionFamily<Row> {
+  return family;
+}
+
+/** The handler of an event in a family, or undefined when the family ignores that type. */
+export function handlerFor<Row>(family: ProjectionFamily<Row>, event: StoredEvent): Handler<Row, StoredEvent> | undefined {
+  const handler = family.handlers[event.type] as Handler<Row, StoredEvent> | typeof IGNORE;
+  return handler === IGNORE ? undefined : handler;
+}

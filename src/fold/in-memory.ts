@@ -1,0 +1,16 @@
+/**
+ * Folding without a store: applies events to an in-memory map of rows. Controllers use it to see
+ * the state their own decisions lead to (e.g. "does this batch end the run?"), and tests use it as
+ * the reference the stored fold must agree with.
+ */
+import type { StoredEvent } from '../events/index.js';
+import { handlerFor, type ProjectionFamily } from './family.js';
+
+export function foldInMemory<Row>(family: ProjectionFamily<Row>, rows: Map<string, Row>, events: Iterable<StoredEvent>): Map<string, Row> {
+  for (const event of events) {
+    const handler = handlerFor(family, event);
+    if (!handler) continue;
+    for (const id of handler.ids(event)) rows.set(id, handler.apply(rows.get(id), event, id));
+  }
+  return rows;
+}

@@ -1,0 +1,27 @@
+/**
+ * The fold: every projection family, in the fixed order the store applies them and hashes them.
+ * A new family is added here and gets a table in a migration.
+ */
+import type { ProjectionFamily } from './family.js';
+import { runsFamily } from './runs.js';
+import { materializationsFamily, assetPartitionsFamily } from './materializations.js';
+import { logsFamily } from './logs.js';
+
+export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
+  runsFamily as ProjectionFamily<unknown>,
+  materializationsFamily as ProjectionFamily<unknown>,
+  assetPartitionsFamily as ProjectionFamily<unknown>,
+  logsFamily as ProjectionFamily<unknown>,
+];
+
+export { defineFamily, handlerFor, IGNORE, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue } from './family.js';
+export { runsFamily } from './runs.js';
+export { materializationsFamily, assetPartitionsFamily, sequenceId, type Materialization, type AssetPartitionState } from './materializations.js';
+export { logsFamily, type LogLine } from './logs.js';
+export {
+  runProjectionSchema,
+  type RunProjection,
+  type TaskProjection,
+  type AttemptProjection,
+} from './run-projection.js';
+export { foldInMemory } from './in-memory.js';

@@ -1,0 +1,54 @@
+/**
+ * What shell code needs to act on the ledger: the store, time, identifiers and the loaded
+ * definitions. `commit` is the single place drafts become events: stamp, append, and (on a
+ * version conflict) let the caller decide again.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { createUlidFactory, seededRng, type IdSource } from '../domain/ids/index.js';
+import { stampEvents, type EventDraft } from '../events/index.js';
+import type { AppendResult, Store, VersionExpectation } from '../store/index.js';
+import type { Clock } from './clock.js';
+import type { LoadedDefinitions } from './definitions-loader.js';
+
+export interface RuntimeContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly definitions: LoadedDefinitions;
+  readonly workspace: string;
+}
+
+export function createContext(store: Store, clock: Clock, definitions: LoadedDefinitions, seed?: number): RuntimeContext {
+  const rng = seededRng(seed ?? randomBytes(4).readUInt32LE(0));
+  return { store, clock, ids: { ulid: createUlidFactory(rng) }, definitions, workspace: 'default' };
+}
+
+export async function commit(
+  ctx: RuntimeContext,
+  drafts: readonly EventDraft[],
+  nowEpochMs: number,
+  expect?: readonly VersionExpectation[],
+): Promise<AppendResult> {
+  if (drafts.length === 0) return { appended: [], duplicates: [] };
+  const events = stampEvents(drafts, { ulid: ctx.ids.ulid, nowEpochMs, workspace: ctx.workspace });
+  return ctx.store.append(events, expect ? { expect } : {});
+}
+
+/** Identifies this process among daemons sharing a store: `host:pid:random`. */
+export function newOwnerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/** True when `ownerId` names a process on this host that no longer exists. */
+export function isOwnerDead(ownerId: string): boolean {
+  const [host, pidText] = ownerId.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

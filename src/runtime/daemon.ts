@@ -1,0 +1,229 @@
+/**
+ * The daemon: one loop per process, acting only while it holds the leader lease.
+ *
+ * Leader lease: a named lease in the store, renewed every iteration and valid for
+ * `leaderLeaseMs`. Another daemon takes over when it expires, or at once when the holder is a
+ * process on this host that no longer exists (a daemon killed with -9).
+ *
+ * Each iteration: load the active runs, record heartbeats for attempts running in this process's
+ * workers, ask the run coordinator what to do, append each run's decision conditioned on the run
+ * version it read, and hand the dispatched attempts to the worker pool. Worker reports are applied
+ * one at a time, in arrival order, through the same conditional append.
+ */
+import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
+import { isArcoError } from '../domain/errors/index.js';
+import type { StoredEvent } from '../events/index.js';
+import type { RunProjection } from '../fold/index.js';
+import { commit, isOwnerDead, newOwnerId, type RuntimeContext } from './context.js';
+import { applyAttemptReport } from './run-commands.js';
+import { WorkerPool, type PoolReport } from './worker/worker-pool.js';
+import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
+
+export interface DaemonOptions {
+  /** Worker processes. @default 2 */
+  readonly workers?: number;
+  /** @default 250 */
+  readonly tickMs?: number;
+  /** An attempt with no heartbeat for this long is lost. @default 15000 */
+  readonly attemptLeaseMs?: number;
+  /** @default 15000 */
+  readonly leaderLeaseMs?: number;
+  /** null: unlimited. @default null */
+  readonly maxConcurrentRuns?: number | null;
+  readonly onProblem?: (message: string) => void;
+}
+
+const LEADER_LEASE = 'daemon';
+/** Log lines are appended in batches of at most this many events. */
+const LOG_BATCH_MAX = 500;
+
+export class Daemon {
+  readonly ownerId = newOwnerId();
+  private readonly pool: WorkerPool;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private ticking: Promise<void> = Promise.resolve();
+  private reports: Promise<void> = Promise.resolve();
+  private pendingLogs: EventDraft[] = [];
+  private leader = false;
+  private readonly options: Required<Omit<DaemonOptions, 'onProblem'>> & Pick<DaemonOptions, 'onProblem'>;
+
+  constructor(private readonly ctx: RuntimeContext, options: DaemonOptions = {}) {
+    this.options = {
+      workers: options.workers ?? 2,
+      tickMs: options.tickMs ?? 250,
+      attemptLeaseMs: options.attemptLeaseMs ?? 15_000,
+      leaderLeaseMs: options.leaderLeaseMs ?? 15_000,
+      maxConcurrentRuns: options.maxConcurrentRuns ?? null,
+      onProblem: options.onProblem,
+    };
+    this.pool = new WorkerPool({
+      size: this.options.workers,
+      definitionsFile: ctx.definitions.file,
+      ownerId: this.ownerId,
+      onReport: (report) => this.onPoolReport(report),
+      onProblem: (message) => this.problem(message),
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.pool.start();
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
+    await this.pool.stop();
+    await this.reports;
+    await this.flushLogs();
+    if (this.leader) await this.ctx.store.releaseLease(LEADER_LEASE, this.ownerId);
+    this.leader = false;
+  }
+
+  /** Runs an iteration soon (after a report that may unblock work). */
+  wake(): void {
+    if (this.running) this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.ticking = this.ticking.then(() => this.iterate()).catch((e: unknown) => this.problem(`iteration failed: ${String(e)}`));
+      void this.ticking.then(() => this.running && this.schedule(this.options.tickMs));
+    }, delayMs);
+  }
+
+  private async iterate(): Promise<void> {
+    if (!this.running) return;
+    const now = this.ctx.clock.now();
+    if (!(await this.holdLeadership(now))) return;
+    await this.ctx.store.recordHeartbeats(this.pool.activeAttemptIds(), now);
+    const runs = await this.ctx.store.listActiveRuns();
+    const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
+    const heartbeats = await this.ctx.store.readHeartbeats(attemptIds);
+    const steps = decideRunProgress({
+      runs,
+      nowEpochMs: now,
+      freeWorkerSlots: this.pool.freeSlots(),
+      heartbeats,
+      attemptLeaseMs: this.options.attemptLeaseMs,
+      maxConcurrentRuns: this.options.maxConcurrentRuns,
+      isWorkerDead: (workerId) => !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? ''),
+      ids: this.ctx.ids,
+    });
+    for (const step of steps) {
+      try {
+        const result = await commit(this.ctx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
+        this.afterAppend(result.appended, runs);
+      } catch (error) {
+        // A report or a command changed the run since we read it; the next iteration decides again.
+        if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
+      }
+    }
+    for (const run of runs) {
+      if (run.status !== 'CANCELING') continue;
+      for (const task of run.tasks) {
+        const attempt = task.attempts.find((a) => a.attempt === task.attempt && a.outcome === null);
+        if (attempt) this.pool.abort(attempt.attemptId, 'canceled');
+      }
+    }
+  }
+
+  private async holdLeadership(now: number): Promise<boolean> {
+    let grant = await this.ctx.store.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now);
+    if (!grant.acquired && isOwnerDead(grant.holder)) {
+      grant = await this.ctx.store.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now, grant.holder);
+    }
+    this.leader = grant.acquired;
+    return grant.acquired;
+  }
+
+  private afterAppend(appended: readonly StoredEvent[], runs: readonly RunProjection[]): void {
+    for (const event of appended) {
+      if (event.type === 'TaskDispatched' && this.pool.owns(event.payload.workerId)) {
+        const run = runs.find((r) => r.runId === event.payload.runId);
+        const task = run?.tasks.find((t) => t.taskKey === event.payload.taskKey);
+        if (!run || !task) continue;
+        // Synchronously, so the slot is taken before anything else asks for free slots.
+        this.pool.execute(event.payload.workerId, {
+          runId: run.runId,
+          taskKey: task.taskKey,
+          assetKey: task.assetKey,
+          partitionKey: task.partitionKey,
+          attempt: event.payload.attempt,
+          attemptId: event.payload.attemptId,
+          config: run.config,
+          codeVersion: task.codeVersion,
+          deadlineAt: event.payload.deadlineAt,
+        });
+      } else if (event.type === 'TaskAttemptFinished') {
+        // The coordinator resolved an attempt (timeout, lost worker) that may still be running here.
+        this.pool.discard(event.payload.attemptId);
+      }
+    }
+  }
+
+  private onPoolReport(report: PoolReport): void {
+    const { envelope } = report;
+    if (report.kind === 'log') {
+      const m = report.message;
+      this.pendingLogs.push(
+        draft(
+          'TaskLogged',
+          { runId: envelope.runId, taskKey: envelope.taskKey, attempt: envelope.attempt, seq: m.seq, level: m.level, message: m.message, loggedAt: m.loggedAt },
+          idempotencyKeys.taskLogged(envelope.runId, envelope.taskKey, envelope.attempt, m.seq),
+          envelope.runId,
+        ),
+      );
+      if (this.pendingLogs.length === 1) this.enqueue(() => this.flushLogs());
+      return;
+    }
+    const attemptReport: AttemptReport =
+      report.kind === 'started'
+        ? { kind: 'started', runId: envelope.runId, taskKey: envelope.taskKey, attemptId: envelope.attemptId, workerId: report.slotId }
+        : {
+            kind: 'finished',
+            runId: envelope.runId,
+            taskKey: envelope.taskKey,
+            attemptId: envelope.attemptId,
+            outcome: report.message.outcome,
+            error: report.message.error,
+            durationMs: report.message.durationMs,
+            dataVersion: report.message.dataVersion,
+            metadata: report.message.metadata,
+          };
+    this.enqueue(async () => {
+      await this.flushLogs();
+      try {
+        await applyAttemptReport(this.ctx, attemptReport);
+      } catch (error) {
+        if (isArcoError(error) && error.code === 'ATTEMPT_MISMATCH') return;
+        throw error;
+      }
+      this.wake();
+    });
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.reports = this.reports.then(work).catch((e: unknown) => this.problem(`applying a worker report failed: ${String(e)}`));
+  }
+
+  private async flushLogs(): Promise<void> {
+    while (this.pendingLogs.length > 0) {
+      const batch = this.pendingLogs.splice(0, LOG_BATCH_MAX);
+      await this.ctx.store.append(stampEvents(batch, { ulid: this.ctx.ids.ulid, nowEpochMs: this.ctx.clock.now(), workspace: this.ctx.workspace }));
+    }
+  }
+
+  private problem(message: string): void {
+    this.options.onProblem?.(message);
+  }
+}

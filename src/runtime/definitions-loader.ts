@@ -1,0 +1,76 @@
+/**
+ * Loading a definitions file: find it (`--project DIR` looks for definitions.ts, .js or .mjs; `-f`
+ * names a file), import it, and index what it defines. Import errors and malformed exports become
+ * DEFINITIONS_LOAD_FAILED; validation errors from defineAsset/defineDefinitions pass through with
+ * their own codes (they name the assets).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isDefinitions, type AssetDefinition, type Definitions } from '../authoring/index.js';
+import { AssetGraph } from '../domain/assets/index.js';
+import { arcoError, isArcoError } from '../domain/errors/index.js';
+import type { TaskSpec } from '../domain/runs/index.js';
+import { AssetSelectionIndex } from '../domain/selection/index.js';
+
+export const DEFINITIONS_FILE_NAMES = ['definitions.ts', 'definitions.mts', 'definitions.js', 'definitions.mjs'] as const;
+
+export interface LoadedDefinitions {
+  readonly file: string;
+  readonly definitions: Definitions;
+  readonly graph: AssetGraph;
+  readonly assets: ReadonlyMap<string, AssetDefinition>;
+  readonly specOf: (assetKey: string) => TaskSpec;
+  /** The index selections resolve against; built on first use. */
+  readonly selectionIndex: () => AssetSelectionIndex;
+}
+
+/** @throws DEFINITIONS_LOAD_FAILED when neither a file nor a project with a definitions file is found. */
+export function locateDefinitions(options: { project?: string; file?: string }): string {
+  if (options.file) {
+    const file = resolve(options.file);
+    if (!existsSync(file)) throw arcoError('DEFINITIONS_LOAD_FAILED', `definitions file not found: ${file}`, { file });
+    return file;
+  }
+  const dir = resolve(options.project ?? '.');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw arcoError('DEFINITIONS_LOAD_FAILED', `project directory not found: ${dir}`, { project: dir });
+  }
+  for (const name of DEFINITIONS_FILE_NAMES) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw arcoError('DEFINITIONS_LOAD_FAILED', `no ${DEFINITIONS_FILE_NAMES.join(', ')} in ${dir}`, { project: dir });
+}
+
+export async function loadDefinitions(file: string): Promise<LoadedDefinitions> {
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    if (isArcoError(error)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw arcoError('DEFINITIONS_LOAD_FAILED', `cannot import ${file}: ${message}`, { file });
+  }
+  const definitions = module.default;
+  if (!isDefinitions(definitions)) {
+    throw arcoError('DEFINITIONS_LOAD_FAILED', `${file} must "export default defineDefinitions({ assets: [...] })"`, { file });
+  }
+  return indexDefinitions(file, definitions);
+}
+
+export function indexDefinitions(file: string, definitions: Definitions): LoadedDefinitions {
+  const graph = AssetGraph.build(definitions.assets.map((a) => ({ key: a.key, deps: a.deps })));
+  const assets = new Map(definitions.assets.map((a) => [a.key, a]));
+  const specOf = (key: string): TaskSpec => {
+    const asset = assets.get(key);
+    if (!asset) throw arcoError('UNKNOWN_ASSET', `unknown asset "${key}"`, { key });
+    return { retry: asset.retry, timeoutMs: asset.timeoutMs, codeVersion: asset.codeVersion };
+  };
+  let index: AssetSelectionIndex | undefined;
+  const selectionIndex = (): AssetSelectionIndex =>
+    (index ??= AssetSelectionIndex.build(
+      definitions.assets.map((a) => ({ key: a.key, deps: a.deps, group: a.group, tags: a.tags, owners: a.owners, kinds: a.kinds })),
+    ));
+  return { file, definitions, graph, assets, specOf, selectionIndex };
+}

@@ -1,0 +1,106 @@
+/**
+ * Runs one attempt of user code behind the user-code boundary: whatever it throws becomes a
+ * USER_CODE_ERROR with its message and stack; an abort (cancel, timeout) becomes CANCELED or
+ * TIMEOUT. Used by the worker process; it never lets user code take the caller down with it.
+ */
+import type { AssetDefinition, LogLevel, MaterializeResult } from '../../authoring/index.js';
+import { isArcoError } from '../../domain/errors/index.js';
+import type { Json } from '../../domain/ids/index.js';
+import type { ErrorInfo } from '../../events/index.js';
+import type { DispatchEnvelope } from './protocol.js';
+
+export interface AttemptResult {
+  readonly outcome: 'SUCCEEDED' | 'FAILED' | 'CANCELED';
+  readonly error: ErrorInfo | null;
+  readonly durationMs: number;
+  readonly dataVersion: string | null;
+  readonly metadata: Record<string, Json>;
+}
+
+export interface ExecuteHooks {
+  readonly log: (level: LogLevel, message: string) => void;
+  readonly signal: AbortSignal;
+  /** Why the signal fired, read after an abort. */
+  readonly abortReason: () => 'canceled' | 'timeout' | undefined;
+  readonly nowMs: () => number;
+}
+
+export async function executeAttempt(asset: AssetDefinition, envelope: DispatchEnvelope, hooks: ExecuteHooks): Promise<AttemptResult> {
+  const started = hooks.nowMs();
+  const elapsed = () => Math.max(0, Math.round(hooks.nowMs() - started));
+  const log = {
+    debug: (m: string) => hooks.log('debug', String(m)),
+    info: (m: string) => hooks.log('info', String(m)),
+    warn: (m: string) => hooks.log('warn', String(m)),
+    error: (m: string) => hooks.log('error', String(m)),
+  };
+  try {
+    const aborted = new Promise<never>((_, reject) => {
+      hooks.signal.addEventListener('abort', () => reject(new AbortedError()), { once: true });
+    });
+    const result = (await Promise.race([
+      Promise.resolve().then(() =>
+        asset.compute({
+          assetKey: envelope.assetKey,
+          runId: envelope.runId,
+          attempt: envelope.attempt,
+          partitionKey: envelope.partitionKey,
+          config: envelope.config,
+          codeVersion: envelope.codeVersion,
+          log,
+          signal: hooks.signal,
+        }),
+      ),
+      aborted,
+    ])) as MaterializeResult | void;
+    if (hooks.signal.aborted) throw new AbortedError();
+    return {
+      outcome: 'SUCCEEDED',
+      error: null,
+      durationMs: elapsed(),
+      dataVersion: result?.dataVersion ?? null,
+      metadata: sanitizeMetadata(result?.metadata),
+    };
+  } catch (error) {
+    if (hooks.signal.aborted) {
+      const timeout = hooks.abortReason() === 'timeout';
+      return {
+        outcome: timeout ? 'FAILED' : 'CANCELED',
+        error: {
+          code: timeout ? 'TIMEOUT' : 'CANCELED',
+          message: timeout ? 'attempt exceeded its timeoutMs' : 'attempt aborted because the run was canceled',
+          errorClass: null,
+          stack: null,
+          retryable: timeout,
+        },
+        durationMs: elapsed(),
+        dataVersion: null,
+        metadata: {},
+      };
+    }
+    return { outcome: 'FAILED', error: userCodeError(error), durationMs: elapsed(), dataVersion: null, metadata: {} };
+  }
+}
+
+class AbortedError extends Error {}
+
+/** Wraps anything user code threw. An ArcoError keeps its code and retryability (e.g. a config error). */
+export function userCodeError(error: unknown): ErrorInfo {
+  if (isArcoError(error)) {
+    return { code: error.code, message: error.message, errorClass: error.name, stack: error.stack ?? null, retryable: error.retryable };
+  }
+  if (error instanceof Error) {
+    return { code: 'USER_CODE_ERROR', message: error.message, errorClass: error.name, stack: error.stack ?? null, retryable: true };
+  }
+  return { code: 'USER_CODE_ERROR', message: String(error), errorClass: null, stack: null, retryable: true };
+}
+
+/** Metadata must be JSON; anything else (functions, undefined, bigint) is dropped or stringified. */
+function sanitizeMetadata(metadata: Readonly<Record<string, Json>> | undefined): Record<string, Json> {
+  if (!metadata) return {};
+  try {
+    return JSON.parse(JSON.stringify(metadata, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, Json>;
+  } catch {
+    return { error: 'metadata is not serializable' };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The worker contract, the same for in-process, subprocess and (later) remote workers: the
+ * control plane sends a dispatch envelope for one attempt; the worker reports started, log lines
+ * and finished. Every message that comes back is parsed with these schemas before it is trusted.
+ */
+import { z } from 'zod';
+import { errorInfoSchema, jsonValue } from '../../events/common.js';
+
+export const dispatchEnvelopeSchema = z.object({
+  runId: z.string(),
+  taskKey: z.string(),
+  assetKey: z.string(),
+  partitionKey: z.string().nullable(),
+  attempt: z.number().int().positive(),
+  attemptId: z.string(),
+  config: jsonValue,
+  codeVersion: z.string().nullable(),
+  /** ISO-8601; the worker aborts user code at this time. */
+  deadlineAt: z.string().nullable(),
+});
+export type DispatchEnvelope = z.infer<typeof dispatchEnvelopeSchema>;
+
+export const parentMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('execute'), envelope: dispatchEnvelopeSchema }),
+  z.object({ type: z.literal('abort'), attemptId: z.string(), reason: z.enum(['canceled', 'timeout']) }),
+]);
+export type ParentMessage = z.infer<typeof parentMessageSchema>;
+
+export const workerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('load_failed'), error: errorInfoSchema }),
+  z.object({ type: z.literal('started'), attemptId: z.string() }),
+  z.object({
+    type: z.literal('log'),
+    attemptId: z.string(),
+    seq: z.number().int().min(0),
+    level: z.enum(['debug', 'info', 'warn', 'error']),
+    message: z.string(),
+    loggedAt: z.string(),
+  }),
+  z.object({
+    type: z.literal('finished'),
+    attemptId: z.string(),
+    outcome: z.enum(['SUCCEEDED', 'FAILED', 'CANCELED']),
+    error: errorInfoSchema.nullable(),
+    durationMs: z.number().int().min(0),
+    dataVersion: z.string().nullable(),
+    metadata: z.record(z.string(), jsonValue),
+  }),
+]);
+export type WorkerMessage = z.infer<typeof workerMessageSchema>;

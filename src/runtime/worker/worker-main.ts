@@ -1,0 +1,71 @@
+/**
+ * The worker process: loads the definitions once, then runs one attempt at a time as the parent
+ * dispatches them, reporting over IPC. If the parent goes away (it crashed or was killed) the worker
+ * exits at once: only its parent can record what it does, so carrying on would be wasted work.
+ */
+import { loadDefinitions, type LoadedDefinitions } from '../definitions-loader.js';
+import { executeAttempt, userCodeError } from './execute.js';
+import { parentMessageSchema, type WorkerMessage } from './protocol.js';
+
+const definitionsFile = process.argv[2];
+let loaded: LoadedDefinitions | undefined;
+const aborts = new Map<string, { controller: AbortController; reason?: 'canceled' | 'timeout' }>();
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', (raw) => {
+  const parsed = parentMessageSchema.safeParse(raw);
+  if (!parsed.success) return;
+  const message = parsed.data;
+  if (message.type === 'abort') {
+    const entry = aborts.get(message.attemptId);
+    if (entry) {
+      entry.reason = message.reason;
+      entry.controller.abort();
+    }
+    return;
+  }
+  void run(message.envelope);
+});
+
+async function run(envelope: import('./protocol.js').DispatchEnvelope): Promise<void> {
+  const asset = loaded?.assets.get(envelope.assetKey);
+  send({ type: 'started', attemptId: envelope.attemptId });
+  if (!asset) {
+    send({
+      type: 'finished',
+      attemptId: envelope.attemptId,
+      outcome: 'FAILED',
+      error: { code: 'UNKNOWN_ASSET', message: `asset "${envelope.assetKey}" is not in the worker's definitions`, errorClass: null, stack: null, retryable: false },
+      durationMs: 0,
+      dataVersion: null,
+      metadata: {},
+    });
+    return;
+  }
+  const entry: { controller: AbortController; reason?: 'canceled' | 'timeout' } = { controller: new AbortController() };
+  aborts.set(envelope.attemptId, entry);
+  let seq = 0;
+  const result = await executeAttempt(asset, envelope, {
+    log: (level, message) => send({ type: 'log', attemptId: envelope.attemptId, seq: seq++, level, message, loggedAt: new Date().toISOString() }),
+    signal: entry.controller.signal,
+    abortReason: () => entry.reason,
+    nowMs: () => performance.now(),
+  });
+  aborts.delete(envelope.attemptId);
+  send({ type: 'finished', attemptId: envelope.attemptId, ...result });
+}
+
+try {
+  if (!definitionsFile) throw new Error('worker started without a definitions file');
+  loaded = await loadDefinitions(definitionsFile);
+  send({ type: 'ready' });
+} catch (error) {
+  send({ type: 'load_failed', error: userCodeError(error) });
+  process.exitCode = 1;
+  process.disconnect?.();
+}

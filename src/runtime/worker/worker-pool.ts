@@ -1,0 +1,228 @@
+/**
+ * A pool of worker processes, one attempt per process at a time. User code runs only in these
+ * children, so a throw, a crash or `process.exit` in user code fails that attempt and never the
+ * daemon: the pool reports the attempt as WORKER_EXITED and starts a fresh process.
+ *
+ * Aborts (cancel, timeout) are cooperative first (the attempt's AbortSignal fires) and forced
+ * after a grace period: the child is killed and the pool reports the outcome itself.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ErrorInfo } from '../../events/index.js';
+import { workerMessageSchema, type DispatchEnvelope, type WorkerMessage } from './protocol.js';
+
+/** How long user code gets to honour an abort before its process is killed. */
+export const ABORT_GRACE_MS = 3_000;
+/** Restarting a worker that keeps failing to start waits this long, so a broken file does not spin. */
+const RESPAWN_DELAY_MS = 1_000;
+
+const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+const REGISTER = new URL('../loader/register.mjs', import.meta.url).href;
+
+export type PoolReport =
+  | { readonly kind: 'started'; readonly slotId: string; readonly envelope: DispatchEnvelope }
+  | { readonly kind: 'log'; readonly slotId: string; readonly envelope: DispatchEnvelope; readonly message: Extract<WorkerMessage, { type: 'log' }> }
+  | { readonly kind: 'finished'; readonly slotId: string; readonly envelope: DispatchEnvelope; readonly message: Extract<WorkerMessage, { type: 'finished' }> };
+
+export interface WorkerPoolOptions {
+  readonly size: number;
+  readonly definitionsFile: string;
+  /** Prefix of slot ids; identifies the daemon instance that owns these workers. */
+  readonly ownerId: string;
+  readonly onReport: (report: PoolReport) => void;
+  readonly onProblem?: (message: string) => void;
+}
+
+interface Slot {
+  readonly id: string;
+  child: ChildProcess | undefined;
+  ready: boolean;
+  current: DispatchEnvelope | undefined;
+  pending: DispatchEnvelope | undefined;
+  abortTimer: NodeJS.Timeout | undefined;
+  deadlineTimer: NodeJS.Timeout | undefined;
+  forcedOutcome: ErrorInfo | undefined;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[];
+  private stopped = false;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    this.slots = Array.from({ length: options.size }, (_, i) => ({
+      id: `${options.ownerId}/w${i}`,
+      child: undefined,
+      ready: false,
+      current: undefined,
+      pending: undefined,
+      abortTimer: undefined,
+      deadlineTimer: undefined,
+      forcedOutcome: undefined,
+    }));
+  }
+
+  start(): void {
+    for (const slot of this.slots) this.spawn(slot);
+  }
+
+  /** Slots that can take an attempt now. */
+  freeSlots(): string[] {
+    return this.slots.filter((s) => !s.current && !s.pending).map((s) => s.id);
+  }
+
+  /** Attempt ids running (or about to run) in this pool. */
+  activeAttemptIds(): string[] {
+    return this.slots.flatMap((s) => [s.current?.attemptId, s.pending?.attemptId]).filter((id): id is string => id !== undefined);
+  }
+
+  owns(workerId: string): boolean {
+    return this.slots.some((s) => s.id === workerId);
+  }
+
+  execute(slotId: string, envelope: DispatchEnvelope): void {
+    const slot = this.slots.find((s) => s.id === slotId);
+    if (!slot || slot.current || slot.pending) throw new Error(`worker slot ${slotId} is not free`);
+    slot.pending = envelope;
+    this.flush(slot);
+  }
+
+  /** Asks the attempt's user code to stop; kills its process if it has not after ABORT_GRACE_MS. */
+  abort(attemptId: string, reason: 'canceled' | 'timeout'): void {
+    const slot = this.slots.find((s) => s.current?.attemptId === attemptId || s.pending?.attemptId === attemptId);
+    if (!slot || slot.abortTimer) return;
+    const error: ErrorInfo =
+      reason === 'timeout'
+        ? { code: 'TIMEOUT', message: 'attempt exceeded its timeoutMs and was stopped', errorClass: null, stack: null, retryable: true }
+        : { code: 'CANCELED', message: 'attempt aborted because the run was canceled', errorClass: null, stack: null, retryable: false };
+    if (slot.pending?.attemptId === attemptId) {
+      const envelope = slot.pending;
+      slot.pending = undefined;
+      this.report(slot, envelope, reason === 'timeout' ? 'FAILED' : 'CANCELED', error);
+      return;
+    }
+    slot.child?.send({ type: 'abort', attemptId, reason });
+    slot.abortTimer = setTimeout(() => {
+      slot.forcedOutcome = error;
+      slot.child?.kill('SIGKILL');
+    }, ABORT_GRACE_MS);
+  }
+
+  /** Kills the process running an attempt whose result no longer matters (it was already resolved). */
+  discard(attemptId: string): void {
+    const slot = this.slots.find((s) => s.current?.attemptId === attemptId);
+    if (!slot) return;
+    slot.current = undefined;
+    slot.child?.kill('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const exits = this.slots.map(
+      (slot) =>
+        new Promise<void>((resolve) => {
+          const child = slot.child;
+          if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    );
+    await Promise.all(exits);
+  }
+
+  private spawn(slot: Slot): void {
+    if (this.stopped) return;
+    const child = fork(WORKER_MAIN, [this.options.definitionsFile], {
+      execArgv: ['--import', REGISTER],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
+    slot.child = child;
+    slot.ready = false;
+    child.on('message', (raw) => this.onMessage(slot, child, raw));
+    child.on('exit', (code, signal) => this.onExit(slot, child, code, signal));
+    child.on('error', (error) => this.options.onProblem?.(`worker ${slot.id}: ${error.message}`));
+  }
+
+  private onMessage(slot: Slot, child: ChildProcess, raw: unknown): void {
+    if (slot.child !== child) return;
+    const parsed = workerMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.options.onProblem?.(`worker ${slot.id} sent a malformed message; ignored`);
+      return;
+    }
+    const message = parsed.data;
+    switch (message.type) {
+      case 'ready':
+        slot.ready = true;
+        this.flush(slot);
+        return;
+      case 'load_failed':
+        this.options.onProblem?.(`worker ${slot.id} cannot load definitions: ${message.error.message}`);
+        return;
+      case 'started':
+        if (slot.current?.attemptId === message.attemptId) this.options.onReport({ kind: 'started', slotId: slot.id, envelope: slot.current });
+        return;
+      case 'log':
+        if (slot.current?.attemptId === message.attemptId) this.options.onReport({ kind: 'log', slotId: slot.id, envelope: slot.current, message });
+        return;
+      case 'finished': {
+        const envelope = slot.current;
+        if (envelope?.attemptId !== message.attemptId) return;
+        this.clear(slot);
+        this.options.onReport({ kind: 'finished', slotId: slot.id, envelope, message });
+        this.flush(slot);
+        return;
+      }
+    }
+  }
+
+  private onExit(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (slot.child !== child) return;
+    slot.child = undefined;
+    slot.ready = false;
+    const envelope = slot.current;
+    const forced = slot.forcedOutcome;
+    this.clear(slot);
+    if (envelope) {
+      const error: ErrorInfo = forced ?? {
+        code: 'WORKER_EXITED',
+        message: `worker process exited (${signal ?? `code ${code}`}) while running the attempt`,
+        errorClass: null,
+        stack: null,
+        retryable: true,
+      };
+      this.report(slot, envelope, forced?.code === 'CANCELED' ? 'CANCELED' : 'FAILED', error);
+    }
+    if (!this.stopped) setTimeout(() => this.spawn(slot), envelope || code === 0 ? 0 : RESPAWN_DELAY_MS);
+  }
+
+  private report(slot: Slot, envelope: DispatchEnvelope, outcome: 'FAILED' | 'CANCELED', error: ErrorInfo): void {
+    this.options.onReport({
+      kind: 'finished',
+      slotId: slot.id,
+      envelope,
+      message: { type: 'finished', attemptId: envelope.attemptId, outcome, error, durationMs: 0, dataVersion: null, metadata: {} },
+    });
+  }
+
+  private clear(slot: Slot): void {
+    if (slot.abortTimer) clearTimeout(slot.abortTimer);
+    if (slot.deadlineTimer) clearTimeout(slot.deadlineTimer);
+    slot.abortTimer = undefined;
+    slot.deadlineTimer = undefined;
+    slot.forcedOutcome = undefined;
+    slot.current = undefined;
+  }
+
+  private flush(slot: Slot): void {
+    if (!slot.ready || !slot.child || slot.current || !slot.pending) return;
+    const envelope = slot.pending;
+    slot.pending = undefined;
+    slot.current = envelope;
+    if (envelope.deadlineAt) {
+      const wait = Math.max(0, Date.parse(envelope.deadlineAt) - Date.now());
+      slot.deadlineTimer = setTimeout(() => this.abort(envelope.attemptId, 'timeout'), wait);
+    }
+    slot.child.send({ type: 'execute', envelope });
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The Store contract. Engine-neutral and asynchronous, so SQLite (embedded, one file) and
+ * PostgreSQL (many daemons and workers) fit behind it without changing a caller.
+ *
+ * How commits are shaped: read -> pure decide -> conditional append. A caller reads projections,
+ * calls a pure decision function, and appends the resulting events, optionally with `expect`:
+ * the versions of the rows it read. The append checks those versions, inserts the events through the
+ * idempotency gate and folds the accepted ones into the projections, all in one transaction.
+ * Either every non-duplicate event of a batch is applied, or (on a version mismatch, error
+ * CONCURRENT_MODIFICATION) nothing is; the caller re-reads and decides again.
+ *
+ * The contract is split into small per-family interfaces; `Store` is their sum.
+ */
+import type { ArcoEvent, StoredEvent } from '../events/index.js';
+import type { RunProjection, Materialization, AssetPartitionState, LogLine } from '../fold/index.js';
+import type { RunStatus } from '../domain/runs/index.js';
+
+/** "The row `id` of projection `table` still has this version" (0: it does not exist yet). */
+export interface VersionExpectation {
+  readonly table: 'runs';
+  readonly id: string;
+  readonly version: number;
+}
+
+export interface AppendOptions {
+  readonly expect?: readonly VersionExpectation[];
+}
+
+export interface AppendResult {
+  /** The events that were new, with their ledger sequence numbers, in order. */
+  readonly appended: readonly StoredEvent[];
+  /** Idempotency keys of batch members dropped because the key already existed. */
+  readonly duplicates: readonly string[];
+}
+
+export interface LedgerStore {
+  /** @throws CONCURRENT_MODIFICATION when an expectation does not hold (nothing is appended). */
+  append(events: readonly ArcoEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** Events after `afterSequence` in sequence order. @throws CORRUPT_EVENT naming the sequence. */
+  readEvents(query: { afterSequence?: number; limit: number; correlationId?: string }): Promise<StoredEvent[]>;
+  lastSequence(): Promise<number>;
+}
+
+export interface RunListQuery {
+  readonly statuses?: readonly RunStatus[];
+  /** Exact tag match, e.g. `["arco/schedule_name", "daily"]`. */
+  readonly tag?: readonly [string, string];
+  /** Cursor: return runs created before this run id (newest first). */
+  readonly before?: string;
+  readonly limit: number;
+}
+
+export interface RunStore {
+  getRun(runId: string): Promise<RunProjection | undefined>;
+  getRunByKey(runKey: string): Promise<RunProjection | undefined>;
+  /** Newest first; stable order by run id (ULIDs sort by creation time). */
+  listRuns(query: RunListQuery): Promise<RunProjection[]>;
+  /** Runs not yet in a terminal status, oldest first. */
+  listActiveRuns(): Promise<RunProjection[]>;
+}
+
+export interface AssetStore {
+  /** Latest state of every asset partition of `assetKey`, or of all assets. */
+  listAssetPartitions(assetKey?: string): Promise<AssetPartitionState[]>;
+  /** Newest first. */
+  listMaterializations(assetKey: string, limit: number): Promise<Materialization[]>;
+}
+
+export interface LogStore {
+  listLogs(runId: string, query: { afterSequence?: number; limit: number }): Promise<LogLine[]>;
+}
+
+export interface AdminStore {
+  /** sha256 over a canonical dump of every projection (sorted rows, canonical JSON). */
+  projectionHash(): Promise<string>;
+  /** Drops every projection and replays the ledger in sequence order. */
+  rebuildProjections(onProgress?: (done: number, total: number) => void): Promise<{ events: number; hash: string }>;
+}
+
+export interface LeaseGrant {
+  readonly acquired: boolean;
+  readonly holder: string;
+  readonly expiresAtEpochMs: number;
+}
+
+/**
+ * Operational coordination that is not domain state: the daemon's leader lease and attempt
+ * heartbeats. Decisions taken because of them (an attempt declared lost) are events.
+ */
+export interface LeaseStore {
+  /** Takes or renews `name` for `holder` unless another holder's lease is unexpired (or is `takeoverFrom`). */
+  acquireLease(name: string, holder: string, ttlMs: number, nowEpochMs: number, takeoverFrom?: string): Promise<LeaseGrant>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  recordHeartbeats(attemptIds: readonly string[], nowEpochMs: number): Promise<void>;
+  readHeartbeats(attemptIds: readonly string[]): Promise<Map<string, number>>;
+}
+
+export interface Store extends LedgerStore, RunStore, AssetStore, LogStore, AdminStore, LeaseStore {
+  readonly engine: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+}

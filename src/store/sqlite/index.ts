@@ -1,0 +1,68 @@
+/**
+ * The embedded engine: one SQLite file in WAL mode. Opening it creates the file and applies
+ * migrations. Every method wraps synchronous better-sqlite3 calls in the asynchronous contract.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { arcoError } from '../../domain/errors/index.js';
+import type { Store } from '../contract.js';
+import { SqliteLedger } from './ledger.js';
+import { SqliteLeases } from './leases.js';
+import { migrateSqlite } from './migrations.js';
+import { SqliteReads } from './reads.js';
+
+/** How long a writer waits for another process's transaction before STORE_UNAVAILABLE. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:' for tests. */
+  readonly path: string;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  let db: Database.Database;
+  try {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    db = new Database(options.path);
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode keeps every committed transaction across an application crash (kill -9);
+    // only an OS crash or power loss can lose the last transactions.
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('foreign_keys = ON');
+    migrateSqlite(db);
+  } catch (error) {
+    throw arcoError('STORE_UNAVAILABLE', `cannot open SQLite store at ${options.path}: ${(error as Error).message}`, {
+      path: options.path,
+    });
+  }
+  const ledger = new SqliteLedger(db);
+  const reads = new SqliteReads(db);
+  const leases = new SqliteLeases(db);
+  const run = async <T>(fn: () => T): Promise<T> => fn();
+  return {
+    engine: 'sqlite',
+    append: (events, opts) => run(() => ledger.append(events, opts)),
+    readEvents: (query) => run(() => ledger.read(query)),
+    lastSequence: () => run(() => ledger.lastSequence()),
+    getRun: (runId) => run(() => reads.getRun(runId)),
+    getRunByKey: (runKey) => run(() => reads.getRunByKey(runKey)),
+    listRuns: (query) => run(() => reads.listRuns(query)),
+    listActiveRuns: () => run(() => reads.listActiveRuns()),
+    listAssetPartitions: (assetKey) => run(() => reads.listAssetPartitions(assetKey)),
+    listMaterializations: (assetKey, limit) => run(() => reads.listMaterializations(assetKey, limit)),
+    listLogs: (runId, query) => run(() => reads.listLogs(runId, query)),
+    projectionHash: () => run(() => reads.projectionHash()),
+    rebuildProjections: (onProgress) =>
+      run(() => {
+        const events = ledger.rebuild(onProgress);
+        return { events, hash: reads.projectionHash() };
+      }),
+    acquireLease: (name, holder, ttlMs, now, takeoverFrom) => run(() => leases.acquire(name, holder, ttlMs, now, takeoverFrom)),
+    releaseLease: (name, holder) => run(() => leases.release(name, holder)),
+    recordHeartbeats: (ids, now) => run(() => leases.recordHeartbeats(ids, now)),
+    readHeartbeats: (ids) => run(() => leases.read(ids)),
+    close: () => run(() => void db.close()),
+  };
+}

@@ -1,0 +1,51 @@
+/** Leader lease and attempt heartbeats on SQLite (operational state, see LeaseStore). */
+import type Database from 'better-sqlite3';
+import type { LeaseGrant } from '../contract.js';
+
+export class SqliteLeases {
+  constructor(private readonly db: Database.Database) {}
+
+  acquire(name: string, holder: string, ttlMs: number, nowEpochMs: number, takeoverFrom?: string): LeaseGrant {
+    return this.db
+      .transaction((): LeaseGrant => {
+        const current = this.db.prepare('SELECT holder, expires_at AS expiresAt FROM leases WHERE name = ?').get(name) as
+          | { holder: string; expiresAt: number }
+          | undefined;
+        const free =
+          current === undefined ||
+          current.holder === holder ||
+          current.expiresAt <= nowEpochMs ||
+          (takeoverFrom !== undefined && current.holder === takeoverFrom);
+        if (!free) return { acquired: false, holder: current.holder, expiresAtEpochMs: current.expiresAt };
+        const expiresAt = nowEpochMs + ttlMs;
+        this.db
+          .prepare('INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at')
+          .run(name, holder, expiresAt);
+        return { acquired: true, holder, expiresAtEpochMs: expiresAt };
+      })
+      .immediate();
+  }
+
+  release(name: string, holder: string): void {
+    this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+  }
+
+  recordHeartbeats(attemptIds: readonly string[], nowEpochMs: number): void {
+    const upsert = this.db.prepare(
+      'INSERT INTO attempt_heartbeats (attempt_id, seen_at) VALUES (?, ?) ON CONFLICT (attempt_id) DO UPDATE SET seen_at = excluded.seen_at',
+    );
+    this.db.transaction(() => {
+      for (const id of attemptIds) upsert.run(id, nowEpochMs);
+    })();
+  }
+
+  read(attemptIds: readonly string[]): Map<string, number> {
+    const select = this.db.prepare('SELECT seen_at AS seenAt FROM attempt_heartbeats WHERE attempt_id = ?');
+    const out = new Map<string, number>();
+    for (const id of attemptIds) {
+      const row = select.get(id) as { seenAt: number } | undefined;
+      if (row) out.set(id, row.seenAt);
+    }
+    return out;
+  }
+}

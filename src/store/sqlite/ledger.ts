@@ -1,0 +1,123 @@
+/**
+ * The ledger on SQLite: append through the idempotency gate and fold in the same transaction;
+ * read back with schema validation. better-sqlite3 is synchronous, so a transaction here is never
+ * interleaved with another in this process; BEGIN IMMEDIATE serialises writers across processes.
+ */
+import type Database from 'better-sqlite3';
+import { arcoError } from '../../domain/errors/index.js';
+import { parseStoredEvent, type ArcoEvent, type StoredEvent, type StoredEventRow } from '../../events/index.js';
+import type { AppendOptions, AppendResult, VersionExpectation } from '../contract.js';
+import { PROJECTION_FAMILIES } from '../../fold/index.js';
+import { SqliteFolder } from './folder.js';
+
+const SELECT_COLUMNS = `sequence, event_id AS eventId, type, version, at, workspace, idempotency_key AS idempotencyKey,
+  correlation_id AS correlationId, causation_id AS causationId, payload`;
+
+export class SqliteLedger {
+  private readonly insert: Database.Statement;
+  private readonly versionOfRun: Database.Statement;
+  private readonly folder: SqliteFolder;
+  private readonly appendTx: (events: readonly ArcoEvent[], options: AppendOptions) => AppendResult;
+
+  constructor(private readonly db: Database.Database) {
+    this.folder = new SqliteFolder(db);
+    this.insert = db.prepare(
+      `INSERT INTO ledger (event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, idempotency_key) DO NOTHING`,
+    );
+    this.versionOfRun = db.prepare('SELECT version FROM runs WHERE id = ?');
+    const tx = db.transaction((events: readonly ArcoEvent[], options: AppendOptions) => this.appendInTx(events, options));
+    this.appendTx = (events, options) => {
+      try {
+        return tx.immediate(events, options);
+      } catch (error) {
+        this.folder.reset();
+        throw error;
+      }
+    };
+  }
+
+  append(events: readonly ArcoEvent[], options: AppendOptions = {}): AppendResult {
+    return this.appendTx(events, options);
+  }
+
+  private appendInTx(events: readonly ArcoEvent[], options: AppendOptions): AppendResult {
+    for (const expectation of options.expect ?? []) this.check(expectation);
+    const appended: StoredEvent[] = [];
+    const duplicates: string[] = [];
+    for (const event of events) {
+      const info = this.insert.run(
+        event.eventId,
+        event.type,
+        event.version,
+        event.at,
+        event.workspace,
+        event.idempotencyKey,
+        event.correlationId,
+        event.causationId,
+        JSON.stringify(event.payload),
+      );
+      if (info.changes === 0) {
+        duplicates.push(event.idempotencyKey);
+        continue;
+      }
+      const stored = { ...event, sequence: Number(info.lastInsertRowid) } as StoredEvent;
+      this.folder.apply(stored);
+      appended.push(stored);
+    }
+    this.folder.flush();
+    return { appended, duplicates };
+  }
+
+  private check(expectation: VersionExpectation): void {
+    const row = this.versionOfRun.get(expectation.id) as { version: number } | undefined;
+    const actual = row?.version ?? 0;
+    if (actual !== expectation.version) {
+      throw arcoError('CONCURRENT_MODIFICATION', `${expectation.table} "${expectation.id}" changed while deciding; retry`, {
+        table: expectation.table,
+        id: expectation.id,
+        expectedVersion: expectation.version,
+        actualVersion: actual,
+      });
+    }
+  }
+
+  read(query: { afterSequence?: number; limit: number; correlationId?: string }): StoredEvent[] {
+    const rows = (
+      query.correlationId === undefined
+        ? this.db.prepare(`SELECT ${SELECT_COLUMNS} FROM ledger WHERE sequence > ? ORDER BY sequence LIMIT ?`).all(query.afterSequence ?? 0, query.limit)
+        : this.db
+            .prepare(`SELECT ${SELECT_COLUMNS} FROM ledger WHERE correlation_id = ? AND sequence > ? ORDER BY sequence LIMIT ?`)
+            .all(query.correlationId, query.afterSequence ?? 0, query.limit)
+    ) as StoredEventRow[];
+    return rows.map(parseStoredEvent);
+  }
+
+  lastSequence(): number {
+    const row = this.db.prepare('SELECT MAX(sequence) AS s FROM ledger').get() as { s: number | null };
+    return row.s ?? 0;
+  }
+
+  /** Replays every event into emptied projection tables; one transaction, batches of `pageSize`. */
+  rebuild(onProgress?: (done: number, total: number) => void): number {
+    const pageSize = 2000;
+    const total = this.lastSequence();
+    let done = 0;
+    this.db
+      .transaction(() => {
+        for (const { table } of PROJECTION_FAMILIES) this.db.prepare(`DELETE FROM ${table}`).run();
+        let after = 0;
+        for (;;) {
+          const page = this.read({ afterSequence: after, limit: pageSize });
+          if (page.length === 0) break;
+          for (const event of page) this.folder.apply(event);
+          this.folder.flush();
+          after = page[page.length - 1]?.sequence ?? after;
+          done += page.length;
+          onProgress?.(done, total);
+        }
+      })
+      .immediate();
+    return done;
+  }
+}

@@ -1,0 +1,95 @@
+/** Projection queries on SQLite: runs, asset partitions, materializations, logs, and the hash. */
+import type Database from 'better-sqlite3';
+import { canonicalJson } from '../../domain/ids/index.js';
+import { createHash } from 'node:crypto';
+import {
+  PROJECTION_FAMILIES,
+  assetPartitionsFamily,
+  logsFamily,
+  materializationsFamily,
+  runsFamily,
+  type AssetPartitionState,
+  type LogLine,
+  type Materialization,
+  type RunProjection,
+} from '../../fold/index.js';
+import type { RunListQuery } from '../contract.js';
+import { parseDoc } from './folder.js';
+
+type DocRow = { id: string; doc: string };
+
+export class SqliteReads {
+  constructor(private readonly db: Database.Database) {}
+
+  getRun(runId: string): RunProjection | undefined {
+    const row = this.db.prepare('SELECT id, doc FROM runs WHERE id = ?').get(runId) as DocRow | undefined;
+    return row && parseDoc(runsFamily, row.id, row.doc);
+  }
+
+  getRunByKey(runKey: string): RunProjection | undefined {
+    const row = this.db.prepare('SELECT id, doc FROM runs WHERE run_key = ?').get(runKey) as DocRow | undefined;
+    return row && parseDoc(runsFamily, row.id, row.doc);
+  }
+
+  listRuns(query: RunListQuery): RunProjection[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.statuses?.length) {
+      where.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
+      params.push(...query.statuses);
+    }
+    if (query.before) {
+      where.push('id < ?');
+      params.push(query.before);
+    }
+    if (query.tag) {
+      where.push('json_extract(doc, ?) = ?');
+      params.push(`$.tags."${query.tag[0].replace(/"/g, '')}"`, query.tag[1]);
+    }
+    const sql = `SELECT id, doc FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, query.limit) as DocRow[];
+    return rows.map((r) => parseDoc(runsFamily, r.id, r.doc));
+  }
+
+  listActiveRuns(): RunProjection[] {
+    const rows = this.db
+      .prepare("SELECT id, doc FROM runs WHERE status IN ('QUEUED', 'STARTED', 'CANCELING') ORDER BY id")
+      .all() as DocRow[];
+    return rows.map((r) => parseDoc(runsFamily, r.id, r.doc));
+  }
+
+  listAssetPartitions(assetKey?: string): AssetPartitionState[] {
+    const rows = (
+      assetKey === undefined
+        ? this.db.prepare('SELECT id, doc FROM asset_partitions ORDER BY asset_key, id').all()
+        : this.db.prepare('SELECT id, doc FROM asset_partitions WHERE asset_key = ? ORDER BY id').all(assetKey)
+    ) as DocRow[];
+    return rows.map((r) => parseDoc(assetPartitionsFamily, r.id, r.doc));
+  }
+
+  listMaterializations(assetKey: string, limit: number): Materialization[] {
+    const rows = this.db
+      .prepare('SELECT id, doc FROM materializations WHERE asset_key = ? ORDER BY sequence DESC LIMIT ?')
+      .all(assetKey, limit) as DocRow[];
+    return rows.map((r) => parseDoc(materializationsFamily, r.id, r.doc));
+  }
+
+  listLogs(runId: string, query: { afterSequence?: number; limit: number }): LogLine[] {
+    const rows = this.db
+      .prepare('SELECT id, doc FROM logs WHERE run_id = ? AND sequence > ? ORDER BY sequence LIMIT ?')
+      .all(runId, query.afterSequence ?? 0, query.limit) as DocRow[];
+    return rows.map((r) => parseDoc(logsFamily, r.id, r.doc));
+  }
+
+  /** sha256 over every projection row in (family, id) order, documents in canonical JSON. */
+  projectionHash(): string {
+    const hash = createHash('sha256');
+    for (const { table } of PROJECTION_FAMILIES) {
+      hash.update(`#${table}\n`);
+      for (const row of this.db.prepare(`SELECT id, doc FROM ${table} ORDER BY id`).iterate() as Iterable<DocRow>) {
+        hash.update(`${row.id}\t${canonicalJson(JSON.parse(row.doc))}\n`);
+      }
+    }
+    return hash.digest('hex');
+  }
+}
