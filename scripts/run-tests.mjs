@@ -35,8 +35,10 @@ mkdirSync(join(root, 'reports'), { recursive: true });
 // Files run three at a time: many tests wait on real child processes and timers, not on CPU.
 const concurrency = process.env.ARCO_TEST_CONCURRENCY ?? '3';
 const args = [
+  // The same loader the `arco` command uses: TypeScript through tsx, and 'arco-flow' resolvable
+  // from definitions files that tests write to temporary folders.
   '--import',
-  'tsx',
+  './src/runtime/loader/register.mjs',
   '--test',
   `--test-concurrency=${concurrency}`,
   '--test-reporter=spec',

@@ -5,9 +5,11 @@
  */
 import { EVENT_VERSION, DEFAULT_WORKSPACE, type EventDraft, type StoredEvent } from '../events/index.js';
 import { foldInMemory, runsFamily, type RunProjection } from '../fold/index.js';
+import { InvariantError } from '../domain/errors/index.js';
 
-export function advanceRun(run: RunProjection, drafts: readonly EventDraft[], nowIso: string): RunProjection {
-  const rows = new Map([[run.runId, run]]);
+export function advanceRun(run: RunProjection | undefined, drafts: readonly EventDraft[], nowIso: string): RunProjection {
+  const runId = run?.runId ?? (drafts[0]?.payload as { runId?: string } | undefined)?.runId ?? '';
+  const rows = new Map<string, RunProjection>(run ? [[runId, run]] : []);
   const events = drafts.map(
     (d) =>
       ({
@@ -20,7 +22,9 @@ export function advanceRun(run: RunProjection, drafts: readonly EventDraft[], no
         sequence: 0,
       }) as StoredEvent,
   );
-  return foldInMemory(runsFamily, rows, events).get(run.runId) as RunProjection;
+  const after = foldInMemory(runsFamily, rows, events).get(runId);
+  if (!after) throw new InvariantError(`drafts to yield run ${runId}`, 'no run');
+  return after;
 }
 
 /** Accumulates drafts while keeping the run they lead to current. */

@@ -6,6 +6,11 @@
  * upstream task; when several failed upstream tasks reach it, the earliest by (finish time, task
  * key) — so the answer never depends on the order edges were declared in. A task downstream of a
  * CANCELED task is CANCELED.
+ *
+ * A blocked task is settled only once every one of its in-run dependencies is terminal (as
+ * Dagster resolves a step only when all its upstream steps are done). Its cause is then computed
+ * from complete information, so neither declaration order nor the order in which failures were
+ * reported can change it.
  */
 import { finalRunStatus, isTerminalTask } from '../domain/runs/index.js';
 import { draft, idempotencyKeys } from '../events/index.js';
@@ -42,6 +47,7 @@ export function settleRun(decision: RunDecision): void {
   for (const planned of decision.run.tasks) {
     const task = byKey.get(planned.taskKey) as TaskProjection;
     if (task.status !== 'BLOCKED') continue;
+    if (!task.deps.every((d) => isTerminalTask(byKey.get(d)?.status ?? 'BLOCKED'))) continue;
     const canceledDep = task.deps.find((d) => byKey.get(d)?.status === 'CANCELED');
     if (canceledDep) {
       decision.push(

@@ -1,0 +1,136 @@
+/**
+ * Where a CLI command gets its answers: a running instance over HTTP (`--url`), or the project's
+ * store opened directly. Reading the store directly is always safe (SQLite WAL readers never block
+ * the writer); requesting and canceling runs directly is safe too, because they go through the same
+ * transactional, idempotent append the API uses.
+ */
+import { z } from 'zod';
+import { arcoError, isErrorCode, ArcoError } from '../domain/errors/index.js';
+import type { Json } from '../domain/ids/index.js';
+import { logLineSchema, type LogLine } from '../fold/logs.js';
+import { runProjectionSchema, type RunProjection } from '../fold/run-projection.js';
+import type { RunStatus } from '../domain/runs/index.js';
+import { assetViewSchema, describeAssets, type AssetView } from '../runtime/asset-views.js';
+import { systemClock } from '../runtime/clock.js';
+import { createContext, type RuntimeContext } from '../runtime/context.js';
+import { loadDefinitions } from '../runtime/definitions-loader.js';
+import { cancelRun, getRunOrThrow, requestRun } from '../runtime/run-commands.js';
+import { selectAssets, selectAssetsToLaunch } from '../runtime/selection.js';
+import { openSqliteStore, type Store } from '../store/index.js';
+import type { Project } from './project.js';
+
+export interface RunRequestOptions {
+  readonly selection: string | readonly string[];
+  readonly includeUpstream: boolean;
+  readonly includeDownstream: boolean;
+  readonly partition: string | null;
+  readonly runKey: string | null;
+  readonly tags: Record<string, string>;
+  readonly config: Json;
+}
+
+export interface Backend {
+  requestRun(request: RunRequestOptions): Promise<{ run: RunProjection; existing: boolean }>;
+  getRun(runId: string): Promise<RunProjection>;
+  listRuns(query: { statuses?: RunStatus[]; limit: number; cursor?: string }): Promise<{ runs: RunProjection[]; nextCursor: string | null }>;
+  cancelRun(runId: string): Promise<RunProjection>;
+  logs(runId: string, after: number): Promise<{ logs: LogLine[]; nextAfter: number }>;
+  assets(selection?: string): Promise<AssetView[]>;
+  close(): Promise<void>;
+}
+
+export class LocalBackend implements Backend {
+  private context: Promise<RuntimeContext> | undefined;
+  readonly store: Store;
+
+  constructor(readonly project: Project) {
+    this.store = openSqliteStore({ path: project.storePath });
+  }
+
+  /** The runtime context, loading definitions on first use (reads never need them). */
+  runtime(): Promise<RuntimeContext> {
+    this.context ??= loadDefinitions(this.project.definitionsFile).then((defs) => createContext(this.store, systemClock, defs));
+    return this.context;
+  }
+
+  async requestRun(request: RunRequestOptions) {
+    const ctx = await this.runtime();
+    return requestRun(ctx, { ...request, selection: selectAssetsToLaunch(ctx.definitions, request.selection) });
+  }
+  getRun(runId: string) {
+    return getRunOrThrow({ store: this.store }, runId);
+  }
+  async listRuns(query: { statuses?: RunStatus[]; limit: number; cursor?: string }) {
+    const runs = await this.store.listRuns({ statuses: query.statuses, limit: query.limit + 1, before: query.cursor });
+    const page = runs.slice(0, query.limit);
+    return { runs: page, nextCursor: runs.length > query.limit ? (page[page.length - 1]?.runId ?? null) : null };
+  }
+  async cancelRun(runId: string) {
+    return cancelRun(await this.runtime(), runId);
+  }
+  async logs(runId: string, after: number) {
+    await this.getRun(runId);
+    const logs = await this.store.listLogs(runId, { afterSequence: after, limit: 1000 });
+    return { logs, nextAfter: logs[logs.length - 1]?.sequence ?? after };
+  }
+  async assets(selection?: string) {
+    const defs = (await this.runtime()).definitions;
+    const keys = selection ? selectAssets(defs, selection) : [...defs.graph.keys].sort();
+    return describeAssets(this.store, defs, keys);
+  }
+  close() {
+    return this.store.close();
+  }
+}
+
+const errorBodySchema = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() });
+
+export class HttpBackend implements Backend {
+  constructor(private readonly baseUrl: string) {}
+
+  private async call<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw arcoError('API_UNREACHABLE', `cannot reach ${this.baseUrl}: ${(error as Error).message}; is "arco dev" running?`, { url: this.baseUrl });
+    }
+    const payload: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const parsed = errorBodySchema.safeParse(payload);
+      if (parsed.success && isErrorCode(parsed.data.code)) throw new ArcoError(parsed.data.code, parsed.data.message, parsed.data.details);
+      throw arcoError('INTERNAL_ERROR', `${method} ${path} answered HTTP ${response.status}`, { status: response.status });
+    }
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) throw arcoError('INTERNAL_ERROR', `${method} ${path} answered an unexpected body`, {});
+    return parsed.data;
+  }
+
+  requestRun(request: RunRequestOptions) {
+    return this.call('POST', '/api/v1/runs', z.object({ run: runProjectionSchema, existing: z.boolean() }), request);
+  }
+  getRun(runId: string) {
+    return this.call('GET', `/api/v1/runs/${encodeURIComponent(runId)}`, runProjectionSchema);
+  }
+  listRuns(query: { statuses?: RunStatus[]; limit: number; cursor?: string }) {
+    const params = new URLSearchParams({ limit: String(query.limit) });
+    if (query.statuses?.length) params.set('status', query.statuses.join(','));
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.call('GET', `/api/v1/runs?${params}`, z.object({ runs: z.array(runProjectionSchema), nextCursor: z.string().nullable() }));
+  }
+  cancelRun(runId: string) {
+    return this.call('POST', `/api/v1/runs/${encodeURIComponent(runId)}/cancel`, runProjectionSchema, {});
+  }
+  logs(runId: string, after: number) {
+    return this.call('GET', `/api/v1/runs/${encodeURIComponent(runId)}/logs?after=${after}`, z.object({ logs: z.array(logLineSchema), nextAfter: z.number() }));
+  }
+  async assets(selection?: string) {
+    const query = selection ? `?select=${encodeURIComponent(selection)}` : '';
+    return (await this.call('GET', `/api/v1/assets${query}`, z.object({ assets: z.array(assetViewSchema) }))).assets;
+  }
+  async close() {}
+}

@@ -1,0 +1,35 @@
+/** `arco asset list`: the assets a project defines, with their latest materialization. */
+import { Command } from 'commander';
+import { openBackend, runAction, withBackendOptions, type CommonOptions } from '../common.js';
+import { printJson, printTable } from '../output.js';
+
+export function assetCommand(): Command {
+  const asset = new Command('asset').description('inspect assets');
+  asset.addCommand(
+    withBackendOptions(new Command('list'))
+      .description('list assets (or a selection) in key order with their latest materialization')
+      .option('-s, --select <selection>', 'asset selection; matching nothing prints an empty list')
+      .action((options: CommonOptions & { select?: string }) =>
+        runAction(options, async () => {
+          const backend = openBackend(options);
+          try {
+            const assets = await backend.assets(options.select);
+            if (options.json) return printJson(assets);
+            printTable(
+              ['asset', 'group', 'deps', 'last materialized', 'run'],
+              assets.map((a) => [
+                a.key,
+                a.group,
+                a.deps.join(', '),
+                a.latestMaterialization?.materializedAt ?? 'never',
+                a.latestMaterialization?.runId ?? '',
+              ]),
+            );
+          } finally {
+            await backend.close();
+          }
+        }),
+      ),
+  );
+  return asset;
+}

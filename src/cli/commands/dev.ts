@@ -1,0 +1,67 @@
+/** `arco dev`: daemon, worker pool and HTTP API on one machine, storing everything in SQLite. */
+import { Command } from 'commander';
+import { buildServer } from '../../api/index.js';
+import { systemClock } from '../../runtime/clock.js';
+import { createContext } from '../../runtime/context.js';
+import { Daemon } from '../../runtime/daemon.js';
+import { loadDefinitions } from '../../runtime/definitions-loader.js';
+import { openSqliteStore } from '../../store/index.js';
+import { portNumber, positiveInt, runAction, withProjectOptions, type CommonOptions } from '../common.js';
+import { color } from '../output.js';
+import { resolveProject } from '../project.js';
+
+interface DevOptions extends CommonOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly workers: number;
+  readonly maxConcurrentRuns?: number;
+}
+
+export function devCommand(): Command {
+  return withProjectOptions(new Command('dev'))
+    .description('run the daemon, a worker pool and the HTTP API for a project (embedded SQLite)')
+    .option('--port <port>', 'HTTP port (0: any free port)', portNumber, 3000)
+    .option('--host <host>', 'HTTP host', '127.0.0.1')
+    .option('--workers <n>', 'worker processes', positiveInt('--workers'), 2)
+    .option('--max-concurrent-runs <n>', 'runs in progress at once (default: unlimited)', positiveInt('--max-concurrent-runs'))
+    .addHelpText('after', '\nExample:\n  arco dev --project examples/quickstart --port 3000\n')
+    .action((options: DevOptions) =>
+      runAction(options, async () => {
+        const project = resolveProject(options);
+        const definitions = await loadDefinitions(project.definitionsFile);
+        const store = openSqliteStore({ path: project.storePath });
+        const ctx = createContext(store, systemClock, definitions);
+        const daemon = new Daemon(ctx, {
+          workers: options.workers,
+          maxConcurrentRuns: options.maxConcurrentRuns ?? null,
+          onProblem: (m) => process.stderr.write(`${color('yellow', 'warn')} ${m}\n`),
+        });
+        const app = await buildServer({ store, ctx: () => ctx, onRunRequested: () => daemon.wake() });
+        daemon.start();
+        const address = await app.listen({ port: options.port, host: options.host });
+        process.stdout.write(
+          [
+            `${color('bold', 'Arco Flow dev')} is running`,
+            `  definitions  ${project.definitionsFile} (${definitions.graph.keys.length} assets)`,
+            `  store        ${project.storePath}`,
+            `  API          ${address}/api/v1  (OpenAPI: ${address}/api/openapi.json)`,
+            `  workers      ${options.workers}`,
+            `Try: arco run --select '*' --url ${address} --wait`,
+            '',
+          ].join('\n'),
+        );
+        let stopping = false;
+        const stop = async () => {
+          if (stopping) return;
+          stopping = true;
+          process.stdout.write('stopping...\n');
+          await app.close();
+          await daemon.stop();
+          await store.close();
+          process.exit(0);
+        };
+        process.on('SIGINT', () => void stop());
+        process.on('SIGTERM', () => void stop());
+      }),
+    );
+}

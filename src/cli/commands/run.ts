@@ -1,0 +1,106 @@
+/** `arco run`: request a run of selected assets, optionally wait for it and exit with its outcome. */
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { isTerminalRun, isTerminalTask } from '../../domain/runs/index.js';
+import type { Json } from '../../domain/ids/index.js';
+import type { RunProjection } from '../../fold/index.js';
+import { Daemon } from '../../runtime/daemon.js';
+import { LocalBackend, type Backend } from '../backend.js';
+import { openBackend, positiveInt, runAction, withBackendOptions, type CommonOptions } from '../common.js';
+import { isTty, printJson } from '../output.js';
+import { printRunDetail, runView } from '../views.js';
+
+interface RunOptions extends CommonOptions {
+  readonly select: string;
+  readonly includeUpstream?: boolean;
+  readonly includeDownstream?: boolean;
+  readonly partition?: string;
+  readonly runKey?: string;
+  readonly tag: Record<string, string>;
+  readonly config?: Json;
+  readonly wait?: boolean;
+  readonly workers: number;
+}
+
+/** How often `--wait` looks at the run. */
+const WAIT_POLL_MS = 200;
+
+function parseTag(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`tag "${value}" must be KEY=VALUE`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+function parseConfig(value: string): Json {
+  try {
+    return JSON.parse(value) as Json;
+  } catch {
+    throw new InvalidArgumentError('--config must be JSON');
+  }
+}
+
+export function runCommand(): Command {
+  return withBackendOptions(new Command('run'))
+    .description('request a run of the selected assets (exactly the selection, plus closures you ask for)')
+    .requiredOption('-s, --select <selection>', 'asset selection, e.g. "clean/events", "key:raw/*", "+key:marts/orders"')
+    .option('--include-upstream', 'also run every upstream asset of the selection')
+    .option('--include-downstream', 'also run every downstream asset of the selection')
+    .option('--partition <key>', 'partition key (or START...END range) to materialize')
+    .option('--run-key <key>', 'idempotency identity: the same key and parameters return the same run')
+    .option('--tag <key=value>', 'run tag (repeatable)', parseTag, {})
+    .option('--config <json>', 'run config as JSON', parseConfig)
+    .option('--wait', 'wait until the run ends; exit 0 on SUCCESS, 1 otherwise')
+    .option('--workers <n>', 'worker processes when running the work itself (no --url)', positiveInt('--workers'), 2)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  arco run --project ./my-project --select clean/events --include-upstream --wait\n  arco run --select \'key:marts/*\' --url http://127.0.0.1:3000 --json\n',
+    )
+    .action((options: RunOptions) =>
+      runAction(options, async () => {
+        const backend = openBackend(options);
+        try {
+          const { run, existing } = await backend.requestRun({
+            selection: options.select,
+            includeUpstream: Boolean(options.includeUpstream),
+            includeDownstream: Boolean(options.includeDownstream),
+            partition: options.partition ?? null,
+            runKey: options.runKey ?? null,
+            tags: options.tag,
+            config: options.config ?? {},
+          });
+          const final = options.wait ? await waitForRun(backend, run, options) : run;
+          if (options.json) printJson(runView(final, existing));
+          else printRunDetail(final);
+          if (options.wait && final.status !== 'SUCCESS') process.exitCode = 1;
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}
+
+/**
+ * Waits for the run to end. Without --url this process also runs a daemon: it executes the run
+ * unless another daemon (a running `arco dev`) already leads, in which case it just waits.
+ */
+async function waitForRun(backend: Backend, run: RunProjection, options: RunOptions): Promise<RunProjection> {
+  let daemon: Daemon | undefined;
+  if (backend instanceof LocalBackend) {
+    daemon = new Daemon(await backend.runtime(), { workers: options.workers, tickMs: 100 });
+    daemon.start();
+  }
+  const bar = !options.json && isTty() ? new SingleBar({ format: 'run {bar} {value}/{total} tasks  {status}' }) : undefined;
+  bar?.start(run.tasks.length, 0, { status: run.status });
+  try {
+    let current = run;
+    while (!isTerminalRun(current.status)) {
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+      current = await backend.getRun(run.runId);
+      bar?.update(current.tasks.filter((t) => isTerminalTask(t.status)).length, { status: current.status });
+    }
+    return current;
+  } finally {
+    bar?.stop();
+    await daemon?.stop();
+  }
+}

@@ -1,0 +1,112 @@
+/** `arco runs`, `arco status`, `arco logs`, `arco cancel`: look at and control runs. */
+import { Command, InvalidArgumentError } from 'commander';
+import { RUN_STATUSES, isTerminalRun, type RunStatus } from '../../domain/runs/index.js';
+import type { LogLine } from '../../fold/index.js';
+import { openBackend, positiveInt, runAction, withBackendOptions, type CommonOptions } from '../common.js';
+import { color, printJson, printTable, statusColor } from '../output.js';
+import { printRunDetail, runView } from '../views.js';
+
+/** How often `arco logs --follow` asks for new lines. */
+const FOLLOW_POLL_MS = 300;
+
+function parseStatuses(value: string): RunStatus[] {
+  const statuses = value.split(',').map((s) => s.trim().toUpperCase());
+  for (const s of statuses) {
+    if (!(RUN_STATUSES as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown status ${s}; use ${RUN_STATUSES.join(', ')}`);
+  }
+  return statuses as RunStatus[];
+}
+
+export function runsCommand(): Command {
+  return withBackendOptions(new Command('runs'))
+    .description('list runs, newest first')
+    .option('--status <list>', 'only these statuses, comma-separated', parseStatuses)
+    .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
+    .option('--cursor <runId>', 'continue after this run (the previous page\'s nextCursor)')
+    .action((options: CommonOptions & { status?: RunStatus[]; limit: number; cursor?: string }) =>
+      runAction(options, async () => {
+        const backend = openBackend(options);
+        try {
+          const page = await backend.listRuns({ statuses: options.status, limit: options.limit, cursor: options.cursor });
+          if (options.json) return printJson({ runs: page.runs.map((r) => runView(r)), nextCursor: page.nextCursor });
+          printTable(
+            ['run', 'status', 'created', 'trigger', 'assets'],
+            page.runs.map((r) => [r.runId, statusColor(r.status), r.createdAt, r.trigger.kind, summarize(r.assetKeys)]),
+          );
+          if (page.nextCursor) process.stdout.write(color('gray', `more: arco runs --cursor ${page.nextCursor}\n`));
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}
+
+function summarize(keys: readonly string[]): string {
+  return keys.length <= 3 ? keys.join(', ') : `${keys.slice(0, 3).join(', ')} +${keys.length - 3}`;
+}
+
+export function statusCommand(): Command {
+  return withBackendOptions(new Command('status'))
+    .description('show a run: its tasks, attempts, errors, retries and skips')
+    .argument('<runId>')
+    .action((runId: string, options: CommonOptions) =>
+      runAction(options, async () => {
+        const backend = openBackend(options);
+        try {
+          const run = await backend.getRun(runId);
+          if (options.json) printJson(runView(run));
+          else printRunDetail(run);
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}
+
+function printLog(line: LogLine, json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify(line)}\n`);
+  else process.stdout.write(`${color('gray', line.loggedAt)} ${line.level.toUpperCase().padEnd(5)} ${line.taskKey} #${line.attempt}  ${line.message}\n`);
+}
+
+export function logsCommand(): Command {
+  return withBackendOptions(new Command('logs'))
+    .description("print a run's log lines (--json: one JSON object per line)")
+    .argument('<runId>')
+    .option('--follow', 'keep printing new lines until the run ends')
+    .action((runId: string, options: CommonOptions & { follow?: boolean }) =>
+      runAction(options, async () => {
+        const backend = openBackend(options);
+        try {
+          let after = 0;
+          for (;;) {
+            const page = await backend.logs(runId, after);
+            for (const line of page.logs) printLog(line, Boolean(options.json));
+            after = page.nextAfter;
+            if (page.logs.length > 0) continue;
+            if (!options.follow || isTerminalRun((await backend.getRun(runId)).status)) break;
+            await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+          }
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}
+
+export function cancelCommand(): Command {
+  return withBackendOptions(new Command('cancel'))
+    .description('cancel a run: queued tasks are canceled, running ones are asked to stop')
+    .argument('<runId>')
+    .action((runId: string, options: CommonOptions) =>
+      runAction(options, async () => {
+        const backend = openBackend(options);
+        try {
+          const run = await backend.cancelRun(runId);
+          if (options.json) printJson(runView(run));
+          else process.stdout.write(`${run.runId} ${statusColor(run.status)}\n`);
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}

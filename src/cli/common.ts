@@ -1,0 +1,53 @@
+/** Options and plumbing shared by commands. */
+import { InvalidArgumentError, type Command } from 'commander';
+import { HttpBackend, LocalBackend, type Backend } from './backend.js';
+import { reportError } from './output.js';
+import { resolveProject, type ProjectOptions } from './project.js';
+
+export interface CommonOptions extends ProjectOptions {
+  readonly url?: string;
+  readonly json?: boolean;
+}
+
+/** `--project`, `-f`, `--db`: which project and store. */
+export function withProjectOptions(command: Command): Command {
+  return command
+    .option('--project <dir>', 'project folder holding definitions.ts (default: this folder, else the bundled example)')
+    .option('-f, --file <file>', 'definitions file to load')
+    .option('--db <path>', 'SQLite store (default: <project>/.arco/arco.db)');
+}
+
+/** `--url` and `--json` on top of the project options. */
+export function withBackendOptions(command: Command): Command {
+  return withProjectOptions(command)
+    .option('--url <url>', 'talk to a running "arco dev" over HTTP instead of opening the store')
+    .option('--json', 'print JSON for scripts');
+}
+
+export function openBackend(options: CommonOptions): Backend {
+  return options.url ? new HttpBackend(options.url) : new LocalBackend(resolveProject(options));
+}
+
+/** Runs a command body; prints ArcoErrors (as JSON with --json) and sets a non-zero exit code. */
+export async function runAction(options: { json?: boolean }, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    reportError(error, Boolean(options.json));
+  }
+}
+
+export function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer`);
+    return n;
+  };
+}
+
+/** A TCP port; 0 lets the OS choose a free one (printed at start). */
+export function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('--port must be an integer between 0 and 65535');
+  return n;
+}

@@ -1,0 +1,26 @@
+/** The `arco` command line. */
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { adminCommand } from './commands/admin.js';
+import { assetCommand } from './commands/asset.js';
+import { devCommand } from './commands/dev.js';
+import { parityCommand } from './commands/parity.js';
+import { runCommand } from './commands/run.js';
+import { cancelCommand, logsCommand, runsCommand, statusCommand } from './commands/runs.js';
+import { PACKAGE_ROOT } from './project.js';
+
+const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('arco')
+    .description('Arco Flow: asset-first data orchestration on an event-sourced ledger')
+    .version(version)
+    .showHelpAfterError();
+  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), adminCommand(), parityCommand()]) {
+    program.addCommand(command);
+  }
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

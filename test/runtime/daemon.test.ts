@@ -1,0 +1,91 @@
+/**
+ * The daemon with real worker processes: user code runs in child processes, so failures, exits,
+ * hangs and cancels affect one attempt and never the daemon.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cancelRun, requestRun } from '../../src/runtime/run-commands.js';
+import { startDaemon, task, tempProject, waitForRun, type Running } from '../helpers/project.js';
+
+const SOURCE = `
+import { defineAsset, defineDefinitions } from 'arco-flow';
+const flaky = defineAsset({ key: 'flaky', retry: { maxRetries: 1 }, compute: async (ctx) => {
+  if (ctx.attempt === 1) throw new Error('first attempt fails');
+  ctx.log.info('second attempt');
+  return { metadata: { attempt: ctx.attempt } };
+} });
+const after = defineAsset({ key: 'after', deps: [flaky], compute: async (ctx) => { ctx.log.info('one'); ctx.log.warn('two'); ctx.log.error('three'); } });
+const exits = defineAsset({ key: 'exits', retry: { maxRetries: 1 }, compute: async (ctx) => { if (ctx.attempt === 1) process.exit(3); } });
+const hangs = defineAsset({ key: 'hangs', timeoutMs: 400, compute: () => new Promise(() => {}) });
+const below = defineAsset({ key: 'below', deps: [hangs], compute: async () => {} });
+const waits = defineAsset({ key: 'waits', compute: (ctx) => new Promise((resolve, reject) => {
+  ctx.log.info('waiting');
+  ctx.signal.addEventListener('abort', () => reject(new Error('aborted')));
+}) });
+export default defineDefinitions({ assets: [flaky, after, exits, hangs, below, waits] });
+`;
+
+describe('daemon with worker processes', () => {
+  const project = tempProject(SOURCE);
+  let running: Running;
+
+  before(async () => {
+    running = await startDaemon(project.file, join(project.dir, 'arco.db'));
+  });
+  after(async () => {
+    await running.stop();
+    project.remove();
+  });
+
+  test('retries a task that fails once and then runs its downstream to SUCCESS', async () => {
+    const { run } = await requestRun(running.ctx, { selection: ['flaky', 'after'] });
+    const done = await waitForRun(running.store, run.runId);
+    assert.equal(done.status, 'SUCCESS');
+    assert.equal(task(done, 'flaky').attempts.length, 2);
+    assert.equal(task(done, 'flaky').attempts[0]?.error?.code, 'USER_CODE_ERROR');
+    assert.match(task(done, 'flaky').attempts[0]?.error?.stack ?? '', /first attempt fails/);
+  });
+
+  test("keeps user code's log lines, in order, in the run's log index", async () => {
+    const { run } = await requestRun(running.ctx, { selection: ['flaky', 'after'] });
+    await waitForRun(running.store, run.runId);
+    const logs = await running.store.listLogs(run.runId, { limit: 100 });
+    assert.deepEqual(logs.map((l) => [l.taskKey, l.level, l.message]), [
+      ['flaky', 'info', 'second attempt'],
+      ['after', 'info', 'one'],
+      ['after', 'warn', 'two'],
+      ['after', 'error', 'three'],
+    ]);
+  });
+
+  test('process.exit in user code fails that attempt (WORKER_EXITED), not the daemon', async () => {
+    const { run } = await requestRun(running.ctx, { selection: ['exits'] });
+    const done = await waitForRun(running.store, run.runId);
+    assert.equal(done.status, 'SUCCESS');
+    assert.equal(task(done, 'exits').attempts[0]?.error?.code, 'WORKER_EXITED');
+  });
+
+  test('an attempt past its timeoutMs is stopped and fails with TIMEOUT; its downstream is skipped', async () => {
+    const { run } = await requestRun(running.ctx, { selection: ['hangs', 'below'] });
+    const done = await waitForRun(running.store, run.runId);
+    assert.equal(done.status, 'FAILURE');
+    assert.equal(task(done, 'hangs').attempts[0]?.error?.code, 'TIMEOUT');
+    assert.equal(task(done, 'below').status, 'SKIPPED');
+    assert.equal(task(done, 'below').skipCause?.taskKey, 'hangs');
+  });
+
+  test('canceling a run aborts its running attempt through the AbortSignal and ends CANCELED', async () => {
+    const { run } = await requestRun(running.ctx, { selection: ['waits'] });
+    await waitForRun(running.store, run.runId, 10_000, (r) => task(r, 'waits').status === 'RUNNING');
+    await cancelRun(running.ctx, run.runId);
+    const done = await waitForRun(running.store, run.runId);
+    assert.equal(done.status, 'CANCELED');
+    assert.equal(task(done, 'waits').attempts[0]?.outcome, 'CANCELED');
+  });
+
+  test('rebuilding the projections after real runs gives the same hash', async () => {
+    const before = await running.store.projectionHash();
+    assert.equal((await running.store.rebuildProjections()).hash, before);
+  });
+});
