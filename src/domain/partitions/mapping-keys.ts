@@ -1,0 +1,234 @@
+/**
+ * Resolving a partition mapping to keys: "what does this partition read" (upstream) and "what
+ * does this partition feed" (downstream). `undefined` stands for an unpartitioned side, whose key
+ * list must be empty.
+ *
+ * Missing partitions, as Dagster: upstream partitions a downstream partition requires but that do
+ * not exist (identity to a key the upstream lacks, a time window before the upstream's start or
+ * not yet ended, a specific key that is gone) are an error for `upstreamPartitionKeys`
+ * (NONEXISTENT_UPSTREAM_PARTITION); `upstreamPartitions` returns them instead, and a time-window
+ * mapping with `allowNonexistentUpstream` drops them. Downstream partitions that do not exist are
+ * always dropped. Results are in definition order without repeats.
+ */
+import { arcoError, InvariantError } from '../errors/index.js';
+import type {
+  DimensionPartitionsDefinition,
+  MultiPartitionsDefinition,
+  PartitionsContext,
+  PartitionsDefinition,
+  TimeWindowPartitionsDefinition,
+} from './definition.js';
+import { inferDimensionLink, validatePartitionMapping, type DimensionLink, type PartitionMapping } from './mapping.js';
+import { OVERLAP_ONLY, timeWindowDownstream, timeWindowUpstream } from './mapping-time-window.js';
+import { keyedOf, partitionKeys } from './operations.js';
+import { joinMultiKey, splitMultiKey } from './multi.js';
+
+/** Upstream keys that exist, and required upstream keys that do not. */
+export interface UpstreamPartitions {
+  readonly keys: string[];
+  readonly nonexistentKeys: string[];
+}
+
+/** How many missing keys an error lists in its details (the count is always given). */
+const NONEXISTENT_KEYS_IN_DETAILS_MAX = 20;
+
+function requireKeys(definition: PartitionsDefinition | undefined, keys: readonly string[], ctx: PartitionsContext): void {
+  const keyed = definition && keyedOf(definition);
+  for (const key of keys) {
+    if (!keyed || keyed.indexOf(key, ctx) < 0) {
+      throw arcoError('UNKNOWN_PARTITION', `partition "${key}" does not exist`, { key });
+    }
+  }
+}
+
+/** Splits keys into existing ones (definition order, unique) and missing ones (input order, unique). */
+function existingAndMissing(definition: PartitionsDefinition, keys: Iterable<string>, ctx: PartitionsContext): UpstreamPartitions {
+  const keyed = keyedOf(definition);
+  const found = new Map<number, string>();
+  const missing = new Set<string>();
+  for (const key of keys) {
+    const index = keyed.indexOf(key, ctx);
+    if (index >= 0) found.set(index, key);
+    else missing.add(key);
+  }
+  return { keys: [...found.entries()].sort(([a], [b]) => a - b).map(([, key]) => key), nonexistentKeys: [...missing] };
+}
+
+/** Both sides as time windows; validatePartitionMapping has already guaranteed it. */
+function timeWindows(
+  upstream: PartitionsDefinition | undefined,
+  downstream: PartitionsDefinition | undefined,
+): [TimeWindowPartitionsDefinition, TimeWindowPartitionsDefinition] {
+  if (upstream?.kind !== 'timeWindow' || downstream?.kind !== 'timeWindow') {
+    throw new InvariantError('two time-window definitions after validation', `${upstream?.kind} and ${downstream?.kind}`);
+  }
+  return [upstream, downstream];
+}
+
+function allKeys(definition: PartitionsDefinition, ctx: PartitionsContext): string[] {
+  return [...partitionKeys(definition, ctx)];
+}
+
+function lastKey(definition: PartitionsDefinition, ctx: PartitionsContext): string | undefined {
+  const keyed = keyedOf(definition);
+  const count = keyed.count(ctx);
+  return count > 0 ? keyed.keyAt(count - 1, ctx) : undefined;
+}
+
+/** Maps keys of one single-dimension definition to another, for the inner step of multi mappings. */
+function mapDimension(
+  inner: DimensionLink['inner'],
+  direction: 'upstream' | 'downstream',
+  from: PartitionsDefinition,
+  to: PartitionsDefinition,
+  keys: readonly string[],
+  ctx: PartitionsContext,
+): UpstreamPartitions {
+  if (inner === 'identity' || from.kind !== 'timeWindow' || to.kind !== 'timeWindow') return existingAndMissing(to, keys, ctx);
+  const keyed = keyedOf(to);
+  if (direction === 'upstream') {
+    const result = timeWindowUpstream(OVERLAP_ONLY, to, from, keys, ctx);
+    return { keys: result.indexes.map((i) => keyed.keyAt(i, ctx)), nonexistentKeys: result.nonexistentKeys };
+  }
+  return { keys: timeWindowDownstream(OVERLAP_ONLY, from, to, keys, ctx).map((i) => keyed.keyAt(i, ctx)), nonexistentKeys: [] };
+}
+
+/** Multi keys with `values` at the link's position, crossed with every key of the other dimension. */
+function multiKeysWith(multi: MultiPartitionsDefinition, position: number, values: readonly string[], ctx: PartitionsContext): string[] {
+  const other = multi.dimensions[1 - position]?.definition as DimensionPartitionsDefinition;
+  const otherKeys = allKeys(other, ctx);
+  return values.flatMap((value) => otherKeys.map((o) => (position === 0 ? joinMultiKey(value, o) : joinMultiKey(o, value))));
+}
+
+/** The linked dimension's value of each multi key. */
+function dimensionValues(keys: readonly string[], position: number): string[] {
+  return keys.map((key) => (splitMultiKey(key) as [string, string])[position] as string);
+}
+
+function multiToSingle(
+  direction: 'upstream' | 'downstream',
+  link: DimensionLink,
+  upstream: PartitionsDefinition,
+  downstream: PartitionsDefinition,
+  keys: readonly string[],
+  ctx: PartitionsContext,
+): UpstreamPartitions {
+  const [from, to] = direction === 'upstream' ? [downstream, upstream] : [upstream, downstream];
+  const dimension = link.dimension.definition;
+  if (from.kind === 'multi') {
+    // Multi side first: take the linked values, then map them to the single side.
+    return mapDimension(link.inner, direction, dimension, to, [...new Set(dimensionValues(keys, link.position))], ctx);
+  }
+  const values = mapDimension(link.inner, direction, from, dimension, keys, ctx);
+  const multi = to as MultiPartitionsDefinition;
+  const existing = existingAndMissing(to, multiKeysWith(multi, link.position, values.keys, ctx), ctx);
+  return { keys: existing.keys, nonexistentKeys: [...existing.nonexistentKeys, ...multiKeysWith(multi, link.position, values.nonexistentKeys, ctx)] };
+}
+
+/**
+ * The upstream partitions that downstream partitions read, with required ones that do not exist.
+ * @throws INVALID_PARTITION_MAPPING when the mapping does not fit the definitions;
+ *   UNKNOWN_PARTITION with details `{ key }` for a downstream key that does not exist.
+ */
+export function upstreamPartitions(
+  mapping: PartitionMapping,
+  upstream: PartitionsDefinition | undefined,
+  downstream: PartitionsDefinition | undefined,
+  downstreamKeys: readonly string[],
+  ctx: PartitionsContext,
+): UpstreamPartitions {
+  validatePartitionMapping(mapping, upstream, downstream);
+  requireKeys(downstream, downstreamKeys, ctx);
+  const none: UpstreamPartitions = { keys: [], nonexistentKeys: [] };
+  if (upstream === undefined) return none;
+  const anyDownstream = downstream === undefined || downstreamKeys.length > 0;
+  switch (mapping.kind) {
+    case 'identity':
+      return existingAndMissing(upstream, downstreamKeys, ctx);
+    case 'allPartitions':
+      return anyDownstream ? { keys: allKeys(upstream, ctx), nonexistentKeys: [] } : none;
+    case 'lastPartition': {
+      const last = lastKey(upstream, ctx);
+      return anyDownstream && last !== undefined ? { keys: [last], nonexistentKeys: [] } : none;
+    }
+    case 'specificPartitions':
+      return anyDownstream ? existingAndMissing(upstream, mapping.keys, ctx) : none;
+    case 'static': {
+      const wanted = new Set(downstreamKeys);
+      const keys = Object.entries(mapping.downstreamKeysByUpstreamKey)
+        .filter(([, downs]) => downs.some((d) => wanted.has(d)))
+        .map(([up]) => up);
+      return existingAndMissing(upstream, keys, ctx);
+    }
+    case 'timeWindow': {
+      const result = timeWindowUpstream(mapping, ...timeWindows(upstream, downstream), downstreamKeys, ctx);
+      const keyed = keyedOf(upstream);
+      return { keys: result.indexes.map((i) => keyed.keyAt(i, ctx)), nonexistentKeys: result.nonexistentKeys };
+    }
+    case 'multiToSingleDimension': {
+      const link = inferDimensionLink(upstream, downstream, mapping.dimension) as DimensionLink;
+      return multiToSingle('upstream', link, upstream, downstream as PartitionsDefinition, downstreamKeys, ctx);
+    }
+  }
+}
+
+/**
+ * The upstream keys that downstream partitions read ("what does this partition read").
+ * @throws NONEXISTENT_UPSTREAM_PARTITION with details `{ keys, count }` when some required upstream
+ *   partition does not exist; INVALID_PARTITION_MAPPING; UNKNOWN_PARTITION.
+ */
+export function upstreamPartitionKeys(
+  mapping: PartitionMapping,
+  upstream: PartitionsDefinition | undefined,
+  downstream: PartitionsDefinition | undefined,
+  downstreamKeys: readonly string[],
+  ctx: PartitionsContext,
+): string[] {
+  const result = upstreamPartitions(mapping, upstream, downstream, downstreamKeys, ctx);
+  if (result.nonexistentKeys.length > 0) {
+    throw arcoError('NONEXISTENT_UPSTREAM_PARTITION', `depends on upstream partitions that do not exist: ${result.nonexistentKeys.slice(0, 3).join(', ')}`, {
+      keys: result.nonexistentKeys.slice(0, NONEXISTENT_KEYS_IN_DETAILS_MAX),
+      count: result.nonexistentKeys.length,
+    });
+  }
+  return result.keys;
+}
+
+/**
+ * The existing downstream keys that upstream partitions feed ("what does this partition feed").
+ * @throws INVALID_PARTITION_MAPPING; UNKNOWN_PARTITION for an upstream key that does not exist.
+ */
+export function downstreamPartitionKeys(
+  mapping: PartitionMapping,
+  upstream: PartitionsDefinition | undefined,
+  downstream: PartitionsDefinition | undefined,
+  upstreamKeys: readonly string[],
+  ctx: PartitionsContext,
+): string[] {
+  validatePartitionMapping(mapping, upstream, downstream);
+  requireKeys(upstream, upstreamKeys, ctx);
+  if (downstream === undefined) return [];
+  const anyUpstream = upstream === undefined || upstreamKeys.length > 0;
+  switch (mapping.kind) {
+    case 'identity':
+      return existingAndMissing(downstream, upstreamKeys, ctx).keys;
+    case 'allPartitions':
+      return anyUpstream ? allKeys(downstream, ctx) : [];
+    case 'lastPartition': {
+      const last = upstream && lastKey(upstream, ctx);
+      return last !== undefined && upstreamKeys.includes(last) ? allKeys(downstream, ctx) : [];
+    }
+    case 'specificPartitions':
+      return mapping.keys.some((key) => upstreamKeys.includes(key)) ? allKeys(downstream, ctx) : [];
+    case 'static':
+      return existingAndMissing(downstream, upstreamKeys.flatMap((key) => mapping.downstreamKeysByUpstreamKey[key] ?? []), ctx).keys;
+    case 'timeWindow': {
+      const keyed = keyedOf(downstream);
+      return timeWindowDownstream(mapping, ...timeWindows(upstream, downstream), upstreamKeys, ctx).map((i) => keyed.keyAt(i, ctx));
+    }
+    case 'multiToSingleDimension': {
+      const link = inferDimensionLink(upstream, downstream, mapping.dimension) as DimensionLink;
+      return multiToSingle('downstream', link, upstream as PartitionsDefinition, downstream, upstreamKeys, ctx).keys;
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Partition selectors: the compact way runs and backfills name partitions (explicit keys, a
+ * range, all, or a filter), resolved against a definition only when needed so a backfill never
+ * stores a copy of a million keys.
+ */
+import { arcoError } from '../errors/index.js';
+import type { PartitionsContext, PartitionsDefinition } from './definition.js';
+import { keyedOf, partitionKeys, partitionKeysBetween } from './operations.js';
+import { dimensionKeyed, joinMultiKey } from './multi.js';
+
+export type PartitionSelector =
+  | { readonly kind: 'explicit'; readonly keys: readonly string[] }
+  | { readonly kind: 'range'; readonly start: string; readonly end: string }
+  | { readonly kind: 'all' }
+  | {
+      readonly kind: 'filter';
+      /** Multi partitions only: dimension name to the values it may take. */
+      readonly dimensions?: Readonly<Record<string, readonly string[]>>;
+      /** Glob over the whole key; `*` matches any text. */
+      readonly pattern?: string;
+    };
+
+/** The JSON-able, input-order-independent form of a selector (for run fingerprints). */
+export type CanonicalPartitionSelector =
+  | { kind: 'explicit'; keys: string[] }
+  | { kind: 'range'; start: string; end: string }
+  | { kind: 'all' }
+  | { kind: 'filter'; dimensions?: Record<string, string[]>; pattern?: string };
+
+const RANGE_SEPARATOR = '...';
+
+function invalidSelector(message: string, details: Record<string, unknown>): never {
+  throw arcoError('INVALID_PARTITION_SELECTOR', message, details);
+}
+
+/**
+ * Reads a selector from CLI/API text: `start...end` is a range, any other string is one key, an
+ * array is explicit keys.
+ * @throws INVALID_PARTITION_SELECTOR for an empty string or key, or a range without two endpoints.
+ */
+export function parsePartitionSelector(input: string | readonly string[]): PartitionSelector {
+  if (typeof input !== 'string') {
+    input.forEach((key) => {
+      if (typeof key !== 'string' || key === '') invalidSelector('partition keys must be non-empty strings', { key });
+    });
+    return { kind: 'explicit', keys: [...input] };
+  }
+  if (input === '') invalidSelector('a partition selector must not be empty', { input });
+  if (!input.includes(RANGE_SEPARATOR)) return { kind: 'explicit', keys: [input] };
+  const parts = input.split(RANGE_SEPARATOR);
+  const [start, end] = parts;
+  if (parts.length !== 2 || !start || !end) {
+    invalidSelector(`a partition range is "start...end", got "${input}"`, { input, reason: 'malformed range' });
+  }
+  return { kind: 'range', start, end };
+}
+
+function globRegex(pattern: string): RegExp {
+  const source = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${source}$`, 's');
+}
+
+function filterKeys(
+  definition: PartitionsDefinition,
+  selector: Extract<PartitionSelector, { kind: 'filter' }>,
+  ctx: PartitionsContext,
+): string[] {
+  const test = selector.pattern === undefined ? undefined : globRegex(selector.pattern);
+  const wanted = selector.dimensions ?? {};
+  const names = Object.keys(wanted);
+  if (names.length === 0) return [...partitionKeys(definition, ctx)].filter((key) => !test || test.test(key));
+  if (definition.kind !== 'multi') {
+    invalidSelector('dimension filters need a multi-partitions definition', { dimension: names[0], kind: definition.kind });
+  }
+  const known = definition.dimensions.map((d) => d.name);
+  const unknown = names.find((name) => !known.includes(name));
+  if (unknown !== undefined) invalidSelector(`unknown partition dimension "${unknown}"`, { dimension: unknown, known });
+  const [outer, inner] = definition.dimensions.map((dimension) => {
+    const keyed = dimensionKeyed(dimension.definition);
+    const all = [...keyed.keys(0, keyed.count(ctx), ctx)];
+    const allowed = wanted[dimension.name];
+    return allowed === undefined ? all : all.filter((key) => allowed.includes(key));
+  }) as [string[], string[]];
+  const keys: string[] = [];
+  for (const first of outer) {
+    for (const second of inner) {
+      const key = joinMultiKey(first, second);
+      if (!test || test.test(key)) keys.push(key);
+    }
+  }
+  return keys;
+}
+
+/**
+ * The keys a selector names, in definition order, without repeats.
+ * @throws UNKNOWN_PARTITION with details `{ key }` for an explicit key that does not exist;
+ *   INVALID_PARTITION_RANGE for a range with a missing endpoint or start after end;
+ *   INVALID_PARTITION_SELECTOR for a filter naming an unknown dimension.
+ */
+export function resolvePartitionSelector(
+  definition: PartitionsDefinition,
+  selector: PartitionSelector,
+  ctx: PartitionsContext,
+): string[] {
+  switch (selector.kind) {
+    case 'all':
+      return [...partitionKeys(definition, ctx)];
+    case 'range':
+      return partitionKeysBetween(definition, selector.start, selector.end, ctx);
+    case 'filter':
+      return filterKeys(definition, selector, ctx);
+    case 'explicit': {
+      const keyed = keyedOf(definition);
+      const positions = new Map<number, string>();
+      for (const key of selector.keys) {
+        const index = keyed.indexOf(key, ctx);
+        if (index < 0) throw arcoError('UNKNOWN_PARTITION', `partition "${key}" does not exist`, { key });
+        positions.set(index, key);
+      }
+      return [...positions.entries()].sort(([a], [b]) => a - b).map(([, key]) => key);
+    }
+  }
+}
+
+function sortedUnique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The selector in a canonical JSON-able form: explicit keys and filter values sorted, repeats dropped. */
+export function canonicalPartitionSelector(selector: PartitionSelector): CanonicalPartitionSelector {
+  switch (selector.kind) {
+    case 'all':
+      return { kind: 'all' };
+    case 'range':
+      return { kind: 'range', start: selector.start, end: selector.end };
+    case 'explicit':
+      return { kind: 'explicit', keys: sortedUnique(selector.keys) };
+    case 'filter': {
+      const out: { kind: 'filter'; dimensions?: Record<string, string[]>; pattern?: string } = { kind: 'filter' };
+      if (selector.dimensions !== undefined) {
+        out.dimensions = Object.fromEntries(
+          sortedUnique(Object.keys(selector.dimensions)).map((name) => [name, sortedUnique(selector.dimensions?.[name] ?? [])]),
+        );
+      }
+      if (selector.pattern !== undefined) out.pattern = selector.pattern;
+      return out;
+    }
+  }
+}
