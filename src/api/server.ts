@@ -10,6 +10,7 @@ import { installErrorHandlers } from './errors.js';
 import { registerAssetRoutes } from './routes/assets.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerSystemRoutes } from './routes/system.js';
 
 export interface ServerOptions {
   /** pino logger options, or false for silence (tests). @default false */
@@ -31,6 +32,7 @@ export async function buildServer(api: ApiContext, options: ServerOptions = {}):
   registerRunRoutes(app, api);
   registerAssetRoutes(app, api);
   registerEventRoutes(app, api);
+  registerSystemRoutes(app, api);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/v1/health', { schema: { hide: true } }, async () => ({ ok: true }));
   await app.ready();

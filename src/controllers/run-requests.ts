@@ -5,8 +5,8 @@
  * fingerprint), or RUN_KEY_CONFLICT.
  */
 import type { AssetGraph } from '../domain/assets/index.js';
-import { arcoError } from '../domain/errors/index.js';
-import { newRunId, type IdSource, type Json } from '../domain/ids/index.js';
+import { arcoError, type ArcoError } from '../domain/errors/index.js';
+import { newRunId, sha256Hex, type IdSource, type Json } from '../domain/ids/index.js';
 import { differingFingerprintFields, planRun, runFingerprint, type FingerprintInput, type TaskSpec } from '../domain/runs/index.js';
 import { draft, idempotencyKeys, type EventDraft, type Trigger } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
@@ -38,7 +38,9 @@ export interface PlanningContext {
 
 export type RunRequestDecision =
   | { readonly kind: 'new'; readonly runId: string; readonly drafts: readonly EventDraft[] }
-  | { readonly kind: 'existing'; readonly run: RunProjection };
+  | { readonly kind: 'existing'; readonly run: RunProjection }
+  /** Refused: append `drafts` (the conflict record), then answer `error` (RUN_KEY_CONFLICT). */
+  | { readonly kind: 'conflict'; readonly drafts: readonly EventDraft[]; readonly error: ArcoError };
 
 /** @throws RESERVED_TAG naming the first caller tag under `arco/` that only the system may set. */
 export function checkCallerTags(tags: Readonly<Record<string, string>>): void {
@@ -66,7 +68,7 @@ export function fingerprintOf(request: ResolvedRunRequest): string {
 
 /**
  * @param holder the run currently holding `request.runKey`, if any.
- * @throws EMPTY_SELECTION, RUN_KEY_CONFLICT.
+ * @throws EMPTY_SELECTION.
  */
 export function decideRunRequest(
   request: ResolvedRunRequest,
@@ -79,7 +81,7 @@ export function decideRunRequest(
   const fingerprint = fingerprintOf(request);
   if (holder) {
     if (holder.fingerprint === fingerprint) return { kind: 'existing', run: holder };
-    throw runKeyConflict(request, holder, fingerprint);
+    return runKeyConflict(request, holder, fingerprint);
   }
   const runId = newRunId(ids, nowEpochMs);
   const tags: Record<string, string> = { ...request.tags, ...request.systemTags };
@@ -109,7 +111,7 @@ export function decideRunRequest(
   return { kind: 'new', runId, drafts: [requested] };
 }
 
-function runKeyConflict(request: ResolvedRunRequest, holder: RunProjection, requestedFingerprint: string) {
+function runKeyConflict(request: ResolvedRunRequest, holder: RunProjection, requestedFingerprint: string): RunRequestDecision {
   const differing = differingFingerprintFields(
     { ...fingerprintInputOf(request) },
     {
@@ -121,8 +123,9 @@ function runKeyConflict(request: ResolvedRunRequest, holder: RunProjection, requ
       tags: holder.tags,
     },
   );
-  return arcoError('RUN_KEY_CONFLICT', `runKey "${request.runKey}" already names run ${holder.runId}, requested with different parameters (${differing.join(', ')})`, {
-    runKey: request.runKey,
+  const runKey = request.runKey ?? '';
+  const error = arcoError('RUN_KEY_CONFLICT', `runKey "${runKey}" already names run ${holder.runId}, requested with different parameters (${differing.join(', ')})`, {
+    runKey,
     conflictType: 'FINGERPRINT_MISMATCH',
     existingRunId: holder.runId,
     existingFingerprint: holder.fingerprint,
@@ -131,4 +134,20 @@ function runKeyConflict(request: ResolvedRunRequest, holder: RunProjection, requ
     existingCreatedAt: holder.createdAt,
     differingFields: differing,
   });
+  const conflictId = sha256Hex(`${runKey}\n${requestedFingerprint}`).slice(0, 32);
+  const recorded = draft(
+    'RunKeyConflictRecorded',
+    {
+      conflictId,
+      runKey,
+      conflictType: 'FINGERPRINT_MISMATCH',
+      existingRunId: holder.runId,
+      existingFingerprint: holder.fingerprint,
+      requestedFingerprint,
+      differingFields: differing,
+    },
+    idempotencyKeys.runKeyConflict(conflictId),
+    null,
+  );
+  return { kind: 'conflict', drafts: [recorded], error };
 }

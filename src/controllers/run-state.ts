@@ -3,17 +3,18 @@
  * same pure reducer the store uses. Drafts get a provisional envelope: time `now`, sequence 0
  * (the run reducer does not read sequences).
  */
+import { InvariantError } from '../domain/errors/index.js';
 import { EVENT_VERSION, DEFAULT_WORKSPACE, type EventDraft, type StoredEvent } from '../events/index.js';
 import { foldInMemory, runsFamily, type RunProjection } from '../fold/index.js';
-import { InvariantError } from '../domain/errors/index.js';
 
-export function advanceRun(run: RunProjection | undefined, drafts: readonly EventDraft[], nowIso: string): RunProjection {
-  const runId = run?.runId ?? (drafts[0]?.payload as { runId?: string } | undefined)?.runId ?? '';
-  const rows = new Map<string, RunProjection>(run ? [[runId, run]] : []);
-  const events = drafts.map(
+function provisional(drafts: readonly EventDraft[], nowIso: string): StoredEvent[] {
+  return drafts.map(
     (d) =>
       ({
-        ...d,
+        type: d.type,
+        payload: d.payload,
+        idempotencyKey: d.idempotencyKey,
+        correlationId: d.correlationId,
         eventId: '',
         version: EVENT_VERSION,
         at: nowIso,
@@ -22,22 +23,40 @@ export function advanceRun(run: RunProjection | undefined, drafts: readonly Even
         sequence: 0,
       }) as StoredEvent,
   );
-  const after = foldInMemory(runsFamily, rows, events).get(runId);
+}
+
+/** Folds drafts into a run the caller owns (it is updated in place, see `Handler.apply`). */
+function foldOwned(run: RunProjection | undefined, drafts: readonly EventDraft[], nowIso: string): RunProjection {
+  const runId = run?.runId ?? (drafts[0]?.payload as { runId?: string } | undefined)?.runId ?? '';
+  const rows = new Map<string, RunProjection>(run ? [[runId, run]] : []);
+  const after = foldInMemory(runsFamily, rows, provisional(drafts, nowIso)).get(runId);
   if (!after) throw new InvariantError(`drafts to yield run ${runId}`, 'no run');
   return after;
 }
 
-/** Accumulates drafts while keeping the run they lead to current. */
+/** The run the drafts lead to; `run` itself is left as it was. */
+export function advanceRun(run: RunProjection | undefined, drafts: readonly EventDraft[], nowIso: string): RunProjection {
+  return foldOwned(run && structuredClone(run), drafts, nowIso);
+}
+
+/**
+ * Accumulates drafts while keeping the run they lead to current. It works on its own copy of the
+ * run, made once, so a decision with many drafts does not copy the run per draft.
+ */
 export class RunDecision {
   readonly drafts: EventDraft[] = [];
+  run: RunProjection;
+
   constructor(
-    public run: RunProjection,
+    run: RunProjection,
     readonly nowIso: string,
-  ) {}
+  ) {
+    this.run = structuredClone(run);
+  }
 
   push(...drafts: EventDraft[]): void {
     if (drafts.length === 0) return;
     this.drafts.push(...drafts);
-    this.run = advanceRun(this.run, drafts, this.nowIso);
+    this.run = foldOwned(this.run, drafts, this.nowIso);
   }
 }

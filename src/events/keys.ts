@@ -5,6 +5,7 @@ export const idempotencyKeys = {
   runStarted: (runId: string): string => `run_started:${runId}`,
   runCancelRequested: (runId: string): string => `cancel:${runId}`,
   runFinished: (runId: string): string => `run_finished:${runId}`,
+  runKeyConflict: (conflictId: string): string => `run_key_conflict:${conflictId}`,
   taskDispatched: (runId: string, taskKey: string, attempt: number): string => `dispatched:${runId}:${taskKey}:${attempt}`,
   taskAttemptStarted: (runId: string, taskKey: string, attempt: number): string => `started:${runId}:${taskKey}:${attempt}`,
   taskAttemptFinished: (runId: string, taskKey: string, attempt: number): string => `finished:${runId}:${taskKey}:${attempt}`,

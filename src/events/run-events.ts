@@ -24,4 +24,18 @@ export const runEventSchemas = {
   RunCancelRequested: z.object({ runId: z.string(), reason: z.string() }),
   /** Every task is terminal; the run's final status. */
   RunFinished: z.object({ runId: z.string(), status: z.enum(['SUCCESS', 'FAILURE', 'CANCELED']) }),
+  /**
+   * A request reused a runKey with a different fingerprint and was refused (RUN_KEY_CONFLICT).
+   * `conflictId` is derived from the runKey and the requested fingerprint, so a retried conflicting
+   * request is recorded once.
+   */
+  RunKeyConflictRecorded: z.object({
+    conflictId: z.string(),
+    runKey: z.string(),
+    conflictType: z.literal('FINGERPRINT_MISMATCH'),
+    existingRunId: z.string(),
+    existingFingerprint: z.string(),
+    requestedFingerprint: z.string(),
+    differingFields: z.array(z.string()),
+  }),
 } as const;

@@ -16,8 +16,15 @@ type StoredOf<T extends EventType> = Extract<StoredEvent, { type: T }>;
 export interface Handler<Row, E> {
   /** The ids of the rows this event changes. */
   readonly ids: (event: E) => readonly string[];
-  /** The row after the event. `row` is undefined when the row does not exist yet. */
+  /**
+   * The row after the event; `row` is undefined when the row does not exist yet. The caller owns
+   * `row` (freshly parsed from storage, or cloned) and hands it over: a handler may update it in
+   * place and return it. Handlers read nothing but the row and the event, so the fold stays a pure
+   * function of the ledger; updating in place only spares a copy of the row per event.
+   */
   readonly apply: (row: Row | undefined, event: E, id: string) => Row;
+  /** The ids are new by construction (e.g. a ledger sequence): the store need not look them up. */
+  readonly creates?: true;
 }
 
 export type FamilyHandlers<Row> = { readonly [T in EventType]: Handler<Row, StoredOf<T>> | typeof IGNORE };

@@ -6,18 +6,20 @@ import type { ProjectionFamily } from './family.js';
 import { runsFamily } from './runs.js';
 import { materializationsFamily, assetPartitionsFamily } from './materializations.js';
 import { logsFamily } from './logs.js';
+import { runKeyConflictsFamily } from './run-key-conflicts.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
   materializationsFamily as ProjectionFamily<unknown>,
   assetPartitionsFamily as ProjectionFamily<unknown>,
   logsFamily as ProjectionFamily<unknown>,
+  runKeyConflictsFamily as ProjectionFamily<unknown>,
 ];
 
 export { defineFamily, handlerFor, IGNORE, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue } from './family.js';
 export { runsFamily } from './runs.js';
 export { materializationsFamily, assetPartitionsFamily, sequenceId, type Materialization, type AssetPartitionState } from './materializations.js';
-export { logsFamily, type LogLine } from './logs.js';
+export { logsFamily, logIndexId, logLineSchema, type LogLine, type LogIndexEntry } from './logs.js';
 export {
   runProjectionSchema,
   type RunProjection,
@@ -25,3 +27,4 @@ export {
   type AttemptProjection,
 } from './run-projection.js';
 export { foldInMemory } from './in-memory.js';
+export { runKeyConflictsFamily, runKeyConflictSchema, type RunKeyConflict } from './run-key-conflicts.js';

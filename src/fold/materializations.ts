@@ -9,9 +9,9 @@ import { taskKeyOf } from '../domain/runs/index.js';
 import type { StoredEvent } from '../events/index.js';
 import { defineFamily, IGNORE } from './family.js';
 
-/** Row ids that sort in ledger order as strings. */
+/** The id of a row keyed by ledger sequence (an INTEGER key in storage, so rows stay in ledger order). */
 export function sequenceId(sequence: number): string {
-  return String(sequence).padStart(16, '0');
+  return String(sequence);
 }
 
 export const materializationSchema = z.object({
@@ -60,6 +60,7 @@ export const materializationsFamily = defineFamily<Materialization>({
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,
     RunFinished: IGNORE,
+    RunKeyConflictRecorded: IGNORE,
     TaskDispatched: IGNORE,
     TaskAttemptStarted: IGNORE,
     TaskAttemptFinished: IGNORE,
@@ -68,6 +69,7 @@ export const materializationsFamily = defineFamily<Materialization>({
     TaskLogged: IGNORE,
     AssetMaterialized: {
       ids: (e) => [sequenceId(e.sequence)],
+      creates: true,
       apply: (_row, e) => toMaterialization(e),
     },
   },
@@ -101,6 +103,7 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,
     RunFinished: IGNORE,
+    RunKeyConflictRecorded: IGNORE,
     TaskDispatched: IGNORE,
     TaskAttemptStarted: IGNORE,
     TaskAttemptFinished: {

@@ -72,6 +72,10 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
     const holder = request.runKey ? await ctx.store.getRunByKey(request.runKey) : undefined;
     const decision = decideRunRequest(request, holder, ctx.definitions, ctx.ids, now);
     if (decision.kind === 'existing') return { run: decision.run, existing: true };
+    if (decision.kind === 'conflict') {
+      await commit(ctx, decision.drafts, now);
+      throw decision.error;
+    }
     const result = await commit(ctx, decision.drafts, now);
     if (result.appended.length > 0) {
       const run = await ctx.store.getRun(decision.runId);

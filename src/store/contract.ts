@@ -12,7 +12,7 @@
  * The contract is split into small per-family interfaces; `Store` is their sum.
  */
 import type { ArcoEvent, StoredEvent } from '../events/index.js';
-import type { RunProjection, Materialization, AssetPartitionState, LogLine } from '../fold/index.js';
+import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict } from '../fold/index.js';
 import type { RunStatus } from '../domain/runs/index.js';
 
 /** "The row `id` of projection `table` still has this version" (0: it does not exist yet). */
@@ -59,6 +59,42 @@ export interface RunStore {
   listActiveRuns(): Promise<RunProjection[]>;
 }
 
+export interface RunKeyConflictStore {
+  /** Newest first. */
+  listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]>;
+}
+
+export type RequestKeyClaim =
+  | { readonly state: 'claimed' }
+  | { readonly state: 'pending'; readonly requestHash: string }
+  | { readonly state: 'done'; readonly requestHash: string; readonly status: number; readonly body: string };
+
+/**
+ * Idempotency-Key support for mutating API requests: remembers the first response per
+ * (scope, key). Operational state, not a projection: it caches answers, decisions are events.
+ */
+export interface RequestKeyStore {
+  /** Claims the key for this request, or returns what an earlier request with the key holds. */
+  claimRequestKey(scope: string, key: string, requestHash: string, nowEpochMs: number): Promise<RequestKeyClaim>;
+  completeRequestKey(scope: string, key: string, status: number, body: string): Promise<void>;
+  /** Forgets a claim whose request failed unexpectedly, so a retry can run. */
+  releaseRequestKey(scope: string, key: string): Promise<void>;
+}
+
+export interface SqlResult {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly unknown[])[];
+  readonly truncated: boolean;
+}
+
+export interface SystemSqlStore {
+  /**
+   * Runs one read-only statement over the `system_*` views. @throws SQL_REFUSED for writes,
+   * ATTACH/DETACH, PRAGMA or more than one statement; SQL_ERROR when the database rejects it.
+   */
+  querySystem(sql: string, maxRows: number): Promise<SqlResult>;
+}
+
 export interface AssetStore {
   /** Latest state of every asset partition of `assetKey`, or of all assets. */
   listAssetPartitions(assetKey?: string): Promise<AssetPartitionState[]>;
@@ -95,7 +131,8 @@ export interface LeaseStore {
   readHeartbeats(attemptIds: readonly string[]): Promise<Map<string, number>>;
 }
 
-export interface Store extends LedgerStore, RunStore, AssetStore, LogStore, AdminStore, LeaseStore {
+export interface Store
+  extends LedgerStore, RunStore, RunKeyConflictStore, AssetStore, LogStore, AdminStore, LeaseStore, RequestKeyStore, SystemSqlStore {
   readonly engine: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }

@@ -41,13 +41,17 @@ describe('run requests', () => {
   test('the same runKey with a different fingerprint is RUN_KEY_CONFLICT naming the differing fields', () => {
     const { run } = requestedRun({ dag: { a: [], b: ['a'] }, runKey: 'nightly' });
     const holder = { ...run, fingerprint: fingerprintOf(base), config: { limit: 5 }, tags: { team: 'data', 'arco/run_key': 'nightly' } };
-    assert.throws(() => decideRunRequest({ ...base, config: { limit: 6 } }, holder, planning, makeIds(), T0), (error: { code: string; details: Record<string, unknown> }) => {
-      assert.equal(error.code, 'RUN_KEY_CONFLICT');
-      assert.equal(error.details.conflictType, 'FINGERPRINT_MISMATCH');
-      assert.equal(error.details.existingRunId, run.runId);
-      assert.deepEqual(error.details.differingFields, ['config']);
-      return true;
-    });
+    const decision = decideRunRequest({ ...base, config: { limit: 6 } }, holder, planning, makeIds(), T0);
+    assert.equal(decision.kind, 'conflict');
+    if (decision.kind !== 'conflict') return;
+    assert.equal(decision.error.code, 'RUN_KEY_CONFLICT');
+    const details = decision.error.details as Record<string, unknown>;
+    assert.equal(details.conflictType, 'FINGERPRINT_MISMATCH');
+    assert.equal(details.existingRunId, run.runId);
+    assert.deepEqual(details.differingFields, ['config']);
+    assert.equal(details.existingStatus, 'QUEUED');
+    const again = decideRunRequest({ ...base, config: { limit: 6 } }, holder, planning, makeIds(9), T0 + 5);
+    assert.equal(again.kind === 'conflict' && again.drafts[0]?.idempotencyKey, decision.drafts[0]?.idempotencyKey, 'a retried conflict is recorded under the same key');
   });
 
   test('a new run reserves its runKey through the run:{runKey} idempotency key and tags arco/run_key', () => {

@@ -17,6 +17,7 @@ import {
   runSchema,
 } from '../schemas.js';
 import { selectAssetsToLaunch } from '../../runtime/selection.js';
+import { idempotent } from '../idempotency.js';
 
 /** How often a followed log stream looks for new lines. */
 const LOG_FOLLOW_POLL_MS = 250;
@@ -32,20 +33,21 @@ export function registerRunRoutes(app: FastifyInstance, api: ApiContext): void {
       body: runRequestBodySchema,
       response: { 200: runRequestResponseSchema, 201: runRequestResponseSchema, 400: errorSchema, 409: errorSchema },
     },
-    handler: async (request, reply) => {
-      const body = request.body;
-      const outcome = await requestRun(api.ctx(), {
-        selection: selectAssetsToLaunch(api.ctx().definitions, body.selection),
-        includeUpstream: body.includeUpstream,
-        includeDownstream: body.includeDownstream,
-        partition: body.partition ?? null,
-        runKey: body.runKey ?? null,
-        tags: body.tags,
-        config: body.config,
-      });
-      api.onRunRequested?.();
-      return reply.status(outcome.existing ? 200 : 201).send(outcome);
-    },
+    handler: async (request, reply) =>
+      idempotent(api, request, reply, async () => {
+        const body = request.body;
+        const outcome = await requestRun(api.ctx(), {
+          selection: selectAssetsToLaunch(api.ctx().definitions, body.selection),
+          includeUpstream: body.includeUpstream,
+          includeDownstream: body.includeDownstream,
+          partition: body.partition ?? null,
+          runKey: body.runKey ?? null,
+          tags: body.tags,
+          config: body.config,
+        });
+        api.onRunRequested?.();
+        return { status: outcome.existing ? 200 : 201, body: outcome };
+      }),
   });
 
   r.get('/api/v1/runs', {
@@ -87,7 +89,11 @@ export function registerRunRoutes(app: FastifyInstance, api: ApiContext): void {
       body: z.object({ reason: z.string().max(500).optional() }).strict().optional(),
       response: { 200: runSchema, 404: errorSchema, 409: errorSchema },
     },
-    handler: async (request) => cancelRun(api.ctx(), request.params.runId, request.body?.reason ?? 'canceled by request'),
+    handler: async (request, reply) =>
+      idempotent(api, request, reply, async () => ({
+        status: 200,
+        body: await cancelRun(api.ctx(), request.params.runId, request.body?.reason ?? 'canceled by request'),
+      })),
   });
 
   r.get('/api/v1/runs/:runId/logs', {

@@ -43,7 +43,7 @@ export class SqliteFolder {
       if (!handler) continue;
       const rows = this.rowsOf(f.family.table);
       for (const id of handler.ids(event)) {
-        const before = rows.has(id) ? rows.get(id) : this.load(f, id);
+        const before = rows.has(id) || handler.creates ? rows.get(id) : this.load(f, id);
         rows.set(id, handler.apply(before, event, id));
         this.dirtyOf(f.family.table).add(id);
       }

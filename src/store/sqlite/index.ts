@@ -11,9 +11,13 @@ import { SqliteLedger } from './ledger.js';
 import { SqliteLeases } from './leases.js';
 import { migrateSqlite } from './migrations.js';
 import { SqliteReads } from './reads.js';
+import { SqliteRequestKeys } from './request-keys.js';
+import { querySystemSql } from './system-sql.js';
 
 /** How long a writer waits for another process's transaction before STORE_UNAVAILABLE. */
 const BUSY_TIMEOUT_MS = 10_000;
+/** Page cache per connection. The default 2 MiB thrashes once the ledger and projections outgrow it. */
+const CACHE_KIB = 65_536;
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -30,6 +34,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     // only an OS crash or power loss can lose the last transactions.
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`cache_size = -${CACHE_KIB}`);
     db.pragma('foreign_keys = ON');
     migrateSqlite(db);
   } catch (error) {
@@ -40,6 +45,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const ledger = new SqliteLedger(db);
   const reads = new SqliteReads(db);
   const leases = new SqliteLeases(db);
+  const requestKeys = new SqliteRequestKeys(db);
   const run = async <T>(fn: () => T): Promise<T> => fn();
   return {
     engine: 'sqlite',
@@ -50,6 +56,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     getRunByKey: (runKey) => run(() => reads.getRunByKey(runKey)),
     listRuns: (query) => run(() => reads.listRuns(query)),
     listActiveRuns: () => run(() => reads.listActiveRuns()),
+    listRunKeyConflicts: (query) => run(() => reads.listRunKeyConflicts(query)),
     listAssetPartitions: (assetKey) => run(() => reads.listAssetPartitions(assetKey)),
     listMaterializations: (assetKey, limit) => run(() => reads.listMaterializations(assetKey, limit)),
     listLogs: (runId, query) => run(() => reads.listLogs(runId, query)),
@@ -63,6 +70,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     releaseLease: (name, holder) => run(() => leases.release(name, holder)),
     recordHeartbeats: (ids, now) => run(() => leases.recordHeartbeats(ids, now)),
     readHeartbeats: (ids) => run(() => leases.read(ids)),
+    claimRequestKey: (scope, key, hash, now) => run(() => requestKeys.claim(scope, key, hash, now)),
+    completeRequestKey: (scope, key, status, body) => run(() => requestKeys.complete(scope, key, status, body)),
+    releaseRequestKey: (scope, key) => run(() => requestKeys.release(scope, key)),
+    querySystem: (sql, maxRows) => run(() => querySystemSql(db, sql, maxRows)),
     close: () => run(() => void db.close()),
   };
 }

@@ -10,7 +10,7 @@ import type { AppendOptions, AppendResult, VersionExpectation } from '../contrac
 import { PROJECTION_FAMILIES } from '../../fold/index.js';
 import { SqliteFolder } from './folder.js';
 
-const SELECT_COLUMNS = `sequence, event_id AS eventId, type, version, at, workspace, idempotency_key AS idempotencyKey,
+export const EVENT_COLUMNS = `sequence, event_id AS eventId, type, version, at, workspace, idempotency_key AS idempotencyKey,
   correlation_id AS correlationId, causation_id AS causationId, payload`;
 
 export class SqliteLedger {
@@ -85,9 +85,9 @@ export class SqliteLedger {
   read(query: { afterSequence?: number; limit: number; correlationId?: string }): StoredEvent[] {
     const rows = (
       query.correlationId === undefined
-        ? this.db.prepare(`SELECT ${SELECT_COLUMNS} FROM ledger WHERE sequence > ? ORDER BY sequence LIMIT ?`).all(query.afterSequence ?? 0, query.limit)
+        ? this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger WHERE sequence > ? ORDER BY sequence LIMIT ?`).all(query.afterSequence ?? 0, query.limit)
         : this.db
-            .prepare(`SELECT ${SELECT_COLUMNS} FROM ledger WHERE correlation_id = ? AND sequence > ? ORDER BY sequence LIMIT ?`)
+            .prepare(`SELECT ${EVENT_COLUMNS} FROM ledger WHERE correlation_id = ? AND sequence > ? ORDER BY sequence LIMIT ?`)
             .all(query.correlationId, query.afterSequence ?? 0, query.limit)
     ) as StoredEventRow[];
     return rows.map(parseStoredEvent);

@@ -11,7 +11,7 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
     sql: `
       CREATE TABLE ledger (
         sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-        event_id TEXT NOT NULL UNIQUE,
+        event_id TEXT NOT NULL,
         type TEXT NOT NULL,
         version INTEGER NOT NULL,
         at TEXT NOT NULL,
@@ -22,7 +22,7 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         payload TEXT NOT NULL,
         UNIQUE (workspace, idempotency_key)
       );
-      CREATE INDEX ledger_correlation ON ledger (correlation_id, sequence);
+      CREATE INDEX ledger_correlation ON ledger (correlation_id, type, sequence);
 
       CREATE TABLE runs (
         id TEXT PRIMARY KEY,
@@ -36,7 +36,7 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE INDEX runs_status ON runs (status, id);
 
       CREATE TABLE materializations (
-        id TEXT PRIMARY KEY,
+        id INTEGER PRIMARY KEY,
         asset_key TEXT NOT NULL,
         partition_key TEXT,
         run_id TEXT NOT NULL,
@@ -55,19 +55,86 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       );
       CREATE INDEX asset_partitions_asset ON asset_partitions (asset_key, id);
 
-      CREATE TABLE logs (
+      CREATE TABLE log_index (
         id TEXT PRIMARY KEY,
         run_id TEXT NOT NULL,
-        task_key TEXT NOT NULL,
-        sequence INTEGER NOT NULL,
-        level TEXT NOT NULL,
-        logged_at TEXT NOT NULL,
+        lines INTEGER NOT NULL,
+        last_sequence INTEGER NOT NULL,
         doc TEXT NOT NULL
       );
-      CREATE INDEX logs_run ON logs (run_id, sequence);
+      CREATE INDEX log_index_run ON log_index (run_id);
+
+      CREATE TABLE run_key_conflicts (
+        id TEXT PRIMARY KEY,
+        run_key TEXT NOT NULL,
+        existing_run_id TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX run_key_conflicts_key ON run_key_conflicts (run_key);
 
       CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL);
       CREATE TABLE attempt_heartbeats (attempt_id TEXT PRIMARY KEY, seen_at INTEGER NOT NULL);
+      CREATE TABLE request_keys (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status INTEGER,
+        body TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+    `,
+  },
+  {
+    // The documented read-only SQL surface (docs/sql.md): stable column names over the projections.
+    version: 2,
+    sql: `
+      CREATE VIEW system_runs AS
+        SELECT id AS run_id, status, run_key, created_at, updated_at,
+          json_extract(doc, '$.startedAt') AS started_at, json_extract(doc, '$.finishedAt') AS finished_at,
+          json_extract(doc, '$.trigger.kind') AS trigger_kind, json_extract(doc, '$.partition') AS partition,
+          json_extract(doc, '$.parentRunId') AS parent_run_id, json_extract(doc, '$.rootRunId') AS root_run_id,
+          json(json_extract(doc, '$.tags')) AS tags, json(json_extract(doc, '$.assetKeys')) AS asset_keys,
+          json_array_length(doc, '$.tasks') AS task_count
+        FROM runs;
+      CREATE VIEW system_tasks AS
+        SELECT r.id AS run_id, json_extract(t.value, '$.taskKey') AS task_key, json_extract(t.value, '$.assetKey') AS asset_key,
+          json_extract(t.value, '$.partitionKey') AS partition_key, json_extract(t.value, '$.status') AS status,
+          json_array_length(t.value, '$.attempts') AS attempts, json_extract(t.value, '$.retryAt') AS retry_at,
+          json_extract(t.value, '$.finishedAt') AS finished_at, json_extract(t.value, '$.skipCause.taskKey') AS skipped_because
+        FROM runs r, json_each(r.doc, '$.tasks') t;
+      CREATE VIEW system_attempts AS
+        SELECT r.id AS run_id, json_extract(t.value, '$.taskKey') AS task_key, json_extract(a.value, '$.attempt') AS attempt,
+          json_extract(a.value, '$.attemptId') AS attempt_id, json_extract(a.value, '$.workerId') AS worker_id,
+          json_extract(a.value, '$.dispatchedAt') AS dispatched_at, json_extract(a.value, '$.startedAt') AS started_at,
+          json_extract(a.value, '$.finishedAt') AS finished_at, json_extract(a.value, '$.outcome') AS outcome,
+          json_extract(a.value, '$.error.code') AS error_code, json_extract(a.value, '$.error.message') AS error_message,
+          json_extract(a.value, '$.durationMs') AS duration_ms
+        FROM runs r, json_each(r.doc, '$.tasks') t, json_each(t.value, '$.attempts') a;
+      CREATE VIEW system_run_key_conflicts AS
+        SELECT id AS conflict_id, run_key, existing_run_id, recorded_at,
+          json_extract(doc, '$.conflictType') AS conflict_type, json_extract(doc, '$.existingFingerprint') AS existing_fingerprint,
+          json_extract(doc, '$.requestedFingerprint') AS requested_fingerprint, json(json_extract(doc, '$.differingFields')) AS differing_fields
+        FROM run_key_conflicts;
+      CREATE VIEW system_materializations AS
+        SELECT id AS sequence, asset_key, partition_key, run_id, materialized_at,
+          json_extract(doc, '$.dataVersion') AS data_version, json_extract(doc, '$.codeVersion') AS code_version,
+          json(json_extract(doc, '$.metadata')) AS metadata
+        FROM materializations;
+      CREATE VIEW system_asset_partitions AS
+        SELECT asset_key, partition_key, last_materialized_at,
+          json_extract(doc, '$.lastMaterialization.runId') AS last_run_id,
+          json_extract(doc, '$.lastMaterialization.dataVersion') AS data_version,
+          json_extract(doc, '$.lastFailure.failedAt') AS last_failed_at
+        FROM asset_partitions;
+      CREATE VIEW system_logs AS
+        SELECT sequence, correlation_id AS run_id, json_extract(payload, '$.taskKey') AS task_key,
+          json_extract(payload, '$.attempt') AS attempt, json_extract(payload, '$.level') AS level,
+          json_extract(payload, '$.message') AS message, json_extract(payload, '$.loggedAt') AS logged_at
+        FROM ledger WHERE type = 'TaskLogged';
+      CREATE VIEW system_events AS
+        SELECT sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload FROM ledger;
     `,
   },
 ];

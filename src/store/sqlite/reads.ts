@@ -5,9 +5,10 @@ import { createHash } from 'node:crypto';
 import {
   PROJECTION_FAMILIES,
   assetPartitionsFamily,
-  logsFamily,
   materializationsFamily,
   runsFamily,
+  runKeyConflictsFamily,
+  type RunKeyConflict,
   type AssetPartitionState,
   type LogLine,
   type Materialization,
@@ -15,6 +16,9 @@ import {
 } from '../../fold/index.js';
 import type { RunListQuery } from '../contract.js';
 import { parseDoc } from './folder.js';
+import { EVENT_COLUMNS } from './ledger.js';
+import { parseStoredEvent, type StoredEventRow } from '../../events/index.js';
+import { InvariantError } from '../../domain/errors/index.js';
 
 type DocRow = { id: string; doc: string };
 
@@ -58,6 +62,15 @@ export class SqliteReads {
     return rows.map((r) => parseDoc(runsFamily, r.id, r.doc));
   }
 
+  listRunKeyConflicts(query: { runKey?: string; limit: number }): RunKeyConflict[] {
+    const rows = (
+      query.runKey === undefined
+        ? this.db.prepare('SELECT id, doc FROM run_key_conflicts ORDER BY recorded_at DESC, id LIMIT ?').all(query.limit)
+        : this.db.prepare('SELECT id, doc FROM run_key_conflicts WHERE run_key = ? ORDER BY recorded_at DESC, id LIMIT ?').all(query.runKey, query.limit)
+    ) as DocRow[];
+    return rows.map((r) => parseDoc(runKeyConflictsFamily, r.id, r.doc));
+  }
+
   listAssetPartitions(assetKey?: string): AssetPartitionState[] {
     const rows = (
       assetKey === undefined
@@ -74,11 +87,17 @@ export class SqliteReads {
     return rows.map((r) => parseDoc(materializationsFamily, r.id, r.doc));
   }
 
+  /** Log lines are read from the ledger itself (the log index only counts them), validated like any event. */
   listLogs(runId: string, query: { afterSequence?: number; limit: number }): LogLine[] {
     const rows = this.db
-      .prepare('SELECT id, doc FROM logs WHERE run_id = ? AND sequence > ? ORDER BY sequence LIMIT ?')
-      .all(runId, query.afterSequence ?? 0, query.limit) as DocRow[];
-    return rows.map((r) => parseDoc(logsFamily, r.id, r.doc));
+      .prepare(`SELECT ${EVENT_COLUMNS} FROM ledger WHERE correlation_id = ? AND type = 'TaskLogged' AND sequence > ? ORDER BY sequence LIMIT ?`)
+      .all(runId, query.afterSequence ?? 0, query.limit) as StoredEventRow[];
+    return rows.map((row) => {
+      const event = parseStoredEvent(row);
+      if (event.type !== 'TaskLogged') throw new InvariantError('a TaskLogged event', event.type);
+      const p = event.payload;
+      return { sequence: event.sequence, runId: p.runId, taskKey: p.taskKey, attempt: p.attempt, level: p.level, message: p.message, loggedAt: p.loggedAt };
+    });
   }
 
   /** sha256 over every projection row in (family, id) order, documents in canonical JSON. */
