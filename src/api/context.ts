@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.js';
-import type { RuntimeContext } from '../runtime/context.js';
+import type { RuntimeContext } from '../runtime/index.js';
 
 /** What routes need: the store for reads, and the runtime context for commands. */
 export interface ApiContext {

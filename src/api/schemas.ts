@@ -1,6 +1,6 @@
 /** Request and response schemas shared by the routes; the OpenAPI document is generated from them. */
 import { z } from 'zod';
-import { runProjectionSchema } from '../fold/run-projection.js';
+import { runProjectionSchema } from '../fold/index.js';
 import { RUN_STATUSES } from '../domain/runs/index.js';
 
 export const errorSchema = z

@@ -7,16 +7,16 @@
 import { z } from 'zod';
 import { arcoError, isErrorCode, ArcoError } from '../domain/errors/index.js';
 import type { Json } from '../domain/ids/index.js';
-import { logLineSchema, type LogLine } from '../fold/logs.js';
-import { runProjectionSchema, type RunProjection } from '../fold/run-projection.js';
+import { logLineSchema, type LogLine } from '../fold/index.js';
+import { runProjectionSchema, type RunProjection } from '../fold/index.js';
 import type { RunStatus } from '../domain/runs/index.js';
-import { assetViewSchema, describeAssets, type AssetView } from '../runtime/asset-views.js';
-import { systemClock } from '../runtime/clock.js';
-import { createContext, type RuntimeContext } from '../runtime/context.js';
-import { loadDefinitions } from '../runtime/definitions-loader.js';
-import { cancelRun, getRunOrThrow, requestRun } from '../runtime/run-commands.js';
-import { selectAssets, selectAssetsToLaunch } from '../runtime/selection.js';
-import { openSqliteStore, type Store } from '../store/index.js';
+import { assetViewSchema, describeAssets, type AssetView } from '../runtime/index.js';
+import { systemClock } from '../runtime/index.js';
+import { createContext, type RuntimeContext } from '../runtime/index.js';
+import { loadDefinitions } from '../runtime/index.js';
+import { cancelRun, getRunOrThrow, requestRun } from '../runtime/index.js';
+import { selectAssets, selectAssetsToLaunch } from '../runtime/index.js';
+import { openSqliteStore, type SqlResult, type Store } from '../store/index.js';
 import type { Project } from './project.js';
 
 export interface RunRequestOptions {
@@ -36,6 +36,7 @@ export interface Backend {
   cancelRun(runId: string): Promise<RunProjection>;
   logs(runId: string, after: number): Promise<{ logs: LogLine[]; nextAfter: number }>;
   assets(selection?: string): Promise<AssetView[]>;
+  sql(query: string, limit: number): Promise<SqlResult>;
   close(): Promise<void>;
 }
 
@@ -77,6 +78,9 @@ export class LocalBackend implements Backend {
     const defs = (await this.runtime()).definitions;
     const keys = selection ? selectAssets(defs, selection) : [...defs.graph.keys].sort();
     return describeAssets(this.store, defs, keys);
+  }
+  sql(query: string, limit: number) {
+    return this.store.querySystem(query, limit);
   }
   close() {
     return this.store.close();
@@ -131,6 +135,10 @@ export class HttpBackend implements Backend {
   async assets(selection?: string) {
     const query = selection ? `?select=${encodeURIComponent(selection)}` : '';
     return (await this.call('GET', `/api/v1/assets${query}`, z.object({ assets: z.array(assetViewSchema) }))).assets;
+  }
+  sql(query: string, limit: number) {
+    const params = new URLSearchParams({ q: query, limit: String(limit) });
+    return this.call('GET', `/api/v1/sql?${params}`, z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.unknown())), truncated: z.boolean() }));
   }
   async close() {}
 }

@@ -8,6 +8,7 @@ import { devCommand } from './commands/dev.js';
 import { parityCommand } from './commands/parity.js';
 import { runCommand } from './commands/run.js';
 import { cancelCommand, logsCommand, runsCommand, statusCommand } from './commands/runs.js';
+import { sqlCommand } from './commands/sql.js';
 import { PACKAGE_ROOT } from './project.js';
 
 const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .description('Arco Flow: asset-first data orchestration on an event-sourced ledger')
     .version(version)
     .showHelpAfterError();
-  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), adminCommand(), parityCommand()]) {
+  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), sqlCommand(), adminCommand(), parityCommand()]) {
     program.addCommand(command);
   }
   return program;

@@ -2,4 +2,23 @@ export * from './catalog.js';
 export { idempotencyKeys } from './keys.js';
 export { draft, stampEvents, type EventDraft, type StampContext } from './draft.js';
 export { parseStoredEvent, type StoredEventRow } from './parse.js';
-export type { ErrorInfo, Trigger } from './common.js';
+export {
+  automationEventSchemas,
+  scheduleDefinitionSchema,
+  sensorDefinitionSchema,
+  requestedRunSchema,
+  scheduleStatusSchema,
+  tickStatusSchema,
+  evaluationStatusSchema,
+  sensorKindSchema,
+} from './automation-events.js';
+export {
+  jsonValue,
+  errorInfoSchema,
+  tagsSchema,
+  taskPlanSchema,
+  triggerSchema,
+  retryPolicySchema,
+  type ErrorInfo,
+  type Trigger,
+} from './common.js';

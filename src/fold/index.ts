@@ -18,10 +18,20 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
 
 export { defineFamily, handlerFor, IGNORE, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue } from './family.js';
 export { runsFamily } from './runs.js';
-export { materializationsFamily, assetPartitionsFamily, sequenceId, type Materialization, type AssetPartitionState } from './materializations.js';
+export {
+  materializationsFamily,
+  assetPartitionsFamily,
+  sequenceId,
+  materializationSchema,
+  assetPartitionSchema,
+  type Materialization,
+  type AssetPartitionState,
+} from './materializations.js';
 export { logsFamily, logIndexId, logLineSchema, type LogLine, type LogIndexEntry } from './logs.js';
 export {
   runProjectionSchema,
+  taskProjectionSchema,
+  attemptProjectionSchema,
   type RunProjection,
   type TaskProjection,
   type AttemptProjection,

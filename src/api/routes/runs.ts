@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isTerminalRun } from '../../domain/runs/index.js';
-import { logLineSchema } from '../../fold/logs.js';
-import { taskProjectionSchema } from '../../fold/run-projection.js';
-import { cancelRun, getRunOrThrow, requestRun } from '../../runtime/run-commands.js';
+import { logLineSchema } from '../../fold/index.js';
+import { taskProjectionSchema } from '../../fold/index.js';
+import { cancelRun, getRunOrThrow, requestRun } from '../../runtime/index.js';
 import type { ApiContext } from '../context.js';
 import {
   errorSchema,
@@ -16,7 +16,7 @@ import {
   runRequestResponseSchema,
   runSchema,
 } from '../schemas.js';
-import { selectAssetsToLaunch } from '../../runtime/selection.js';
+import { selectAssetsToLaunch } from '../../runtime/index.js';
 import { idempotent } from '../idempotency.js';
 
 /** How often a followed log stream looks for new lines. */

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { runKeyConflictSchema } from '../../fold/run-key-conflicts.js';
+import { runKeyConflictSchema } from '../../fold/index.js';
 import type { ApiContext } from '../context.js';
 import { errorSchema } from '../schemas.js';
 

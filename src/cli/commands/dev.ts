@@ -1,10 +1,10 @@
 /** `arco dev`: daemon, worker pool and HTTP API on one machine, storing everything in SQLite. */
 import { Command } from 'commander';
 import { buildServer } from '../../api/index.js';
-import { systemClock } from '../../runtime/clock.js';
-import { createContext } from '../../runtime/context.js';
-import { Daemon } from '../../runtime/daemon.js';
-import { loadDefinitions } from '../../runtime/definitions-loader.js';
+import { systemClock } from '../../runtime/index.js';
+import { createContext } from '../../runtime/index.js';
+import { Daemon } from '../../runtime/index.js';
+import { loadDefinitions } from '../../runtime/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { portNumber, positiveInt, runAction, withProjectOptions, type CommonOptions } from '../common.js';
 import { color } from '../output.js';

@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { isTerminalRun, isTerminalTask } from '../../domain/runs/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import type { RunProjection } from '../../fold/index.js';
-import { Daemon } from '../../runtime/daemon.js';
+import { Daemon } from '../../runtime/index.js';
 import { LocalBackend, type Backend } from '../backend.js';
 import { openBackend, positiveInt, runAction, withBackendOptions, type CommonOptions } from '../common.js';
 import { isTty, printJson } from '../output.js';

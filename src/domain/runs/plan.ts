@@ -3,7 +3,7 @@
  * in dependency order. A task depends on the tasks of its upstream assets that are in the same run;
  * upstream assets outside the run are read as they are, never pulled in silently.
  */
-import type { AssetGraph } from '../assets/graph.js';
+import type { AssetGraph } from '../assets/index.js';
 import { arcoError } from '../errors/index.js';
 import type { RetryPolicy } from './retry-policy.js';
 

@@ -7,8 +7,12 @@ import { arcoError } from '../../domain/errors/index.js';
 import type { SqlResult } from '../contract.js';
 
 const REFUSED_WORDS = /\b(attach|detach|pragma|vacuum|reindex|analyze)\b/i;
+const QUERY_START = /^\s*(select|with|values)\b/i;
 
 export function querySystemSql(db: Database.Database, sql: string, maxRows: number): SqlResult {
+  if (!QUERY_START.test(sql)) {
+    throw arcoError('SQL_REFUSED', 'only queries (SELECT, WITH … SELECT, VALUES) are allowed', { sql });
+  }
   if (REFUSED_WORDS.test(sql)) {
     throw arcoError('SQL_REFUSED', 'only read-only queries over the system_* views are allowed (no ATTACH, PRAGMA or maintenance)', { sql });
   }
