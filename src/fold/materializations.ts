@@ -4,7 +4,7 @@
  * folds of AssetMaterialized and TaskAttemptFinished.
  */
 import { z } from 'zod';
-import { jsonValue } from '../events/common.js';
+import { jsonValue } from '../events/index.js';
 import { taskKeyOf } from '../domain/runs/index.js';
 import type { StoredEvent } from '../events/index.js';
 import { defineFamily, IGNORE } from './family.js';

@@ -1,6 +1,6 @@
 /** The shape of the `runs` projection: a run with its tasks and their attempts, as one document. */
 import { z } from 'zod';
-import { errorInfoSchema, jsonValue, tagsSchema, taskPlanSchema, triggerSchema } from '../events/common.js';
+import { errorInfoSchema, jsonValue, tagsSchema, taskPlanSchema, triggerSchema } from '../events/index.js';
 import { RUN_STATUSES, TASK_STATUSES } from '../domain/runs/index.js';
 
 export const attemptProjectionSchema = z.object({

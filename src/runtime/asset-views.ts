@@ -1,6 +1,6 @@
 /** What operators see of an asset: its definition and its latest materialization. */
 import { z } from 'zod';
-import { materializationSchema } from '../fold/materializations.js';
+import { materializationSchema } from '../fold/index.js';
 import type { Store } from '../store/index.js';
 import type { LoadedDefinitions } from './definitions-loader.js';
 

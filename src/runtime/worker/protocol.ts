@@ -4,7 +4,7 @@
  * and finished. Every message that comes back is parsed with these schemas before it is trusted.
  */
 import { z } from 'zod';
-import { errorInfoSchema, jsonValue } from '../../events/common.js';
+import { errorInfoSchema, jsonValue } from '../../events/index.js';
 
 export const dispatchEnvelopeSchema = z.object({
   runId: z.string(),
