@@ -9,7 +9,10 @@ import type { ApiContext } from './context.js';
 import { installErrorHandlers } from './errors.js';
 import { registerAssetRoutes } from './routes/assets.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerPartitionRoutes } from './routes/partitions.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerScheduleRoutes } from './routes/schedules.js';
+import { registerSensorRoutes } from './routes/sensors.js';
 import { registerSystemRoutes } from './routes/system.js';
 
 export interface ServerOptions {
@@ -33,6 +36,9 @@ export async function buildServer(api: ApiContext, options: ServerOptions = {}):
   registerAssetRoutes(app, api);
   registerEventRoutes(app, api);
   registerSystemRoutes(app, api);
+  registerPartitionRoutes(app, api);
+  registerScheduleRoutes(app, api);
+  registerSensorRoutes(app, api);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/v1/health', { schema: { hide: true } }, async () => ({ ok: true }));
   await app.ready();

@@ -6,8 +6,11 @@ import { adminCommand } from './commands/admin.js';
 import { assetCommand } from './commands/asset.js';
 import { devCommand } from './commands/dev.js';
 import { parityCommand } from './commands/parity.js';
+import { partitionsCommand } from './commands/partitions.js';
 import { runCommand } from './commands/run.js';
 import { cancelCommand, logsCommand, runsCommand, statusCommand } from './commands/runs.js';
+import { scheduleCommand } from './commands/schedule.js';
+import { sensorCommand } from './commands/sensor.js';
 import { sqlCommand } from './commands/sql.js';
 import { PACKAGE_ROOT } from './project.js';
 
@@ -18,7 +21,7 @@ export function buildProgram(): Command {
     .description('Arco Flow: asset-first data orchestration on an event-sourced ledger')
     .version(version)
     .showHelpAfterError();
-  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), sqlCommand(), adminCommand(), parityCommand()]) {
+  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), sqlCommand(), adminCommand(), parityCommand()]) {
     program.addCommand(command);
   }
   return program;

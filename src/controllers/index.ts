@@ -5,8 +5,53 @@ export {
   checkCallerTags,
   fingerprintOf,
   type ResolvedRunRequest,
-  type PlanningContext,
   type RunRequestDecision,
 } from './run-requests.js';
 export { WORKER_LOSS_RETRIES_MAX, resolveAttempt } from './attempt-resolution.js';
 export { advanceRun } from './run-state.js';
+export { resolveRerun, type RerunMode, type RerunRequest } from './reruns.js';
+export {
+  dueScheduleTicks,
+  decideScheduleTicks,
+  nextTickAtOrAfter,
+  tickFromMs,
+  scheduleRunKey,
+  catchUpSkipReason,
+  errorInfoOf,
+  type ScheduleSpec,
+  type DueTicks,
+  type TickUserOutcome,
+  type ScheduleTickInput,
+  type TickDecision,
+  type RunInProgress,
+} from './schedules.js';
+export {
+  definitionHash,
+  decideScheduleSync,
+  decideSensorSync,
+  decideScheduleStatus,
+  decideSensorStatus,
+  decideSensorCursorReset,
+  type AutomationStatus,
+} from './automation-state.js';
+export { sensorStateExpectation, type VersionExpectationDraft } from './automation-state.js';
+export {
+  decideSensorEvaluation,
+  sensorDueAtMs,
+  sensorDelaySeconds,
+  sensorRunKey,
+  sensorRunKeys,
+  sensorEvaluationKey,
+  SENSOR_BACKOFF_SECONDS_MAX,
+  type SensorEvaluationInput,
+  type SensorEvaluationDecision,
+  type SensorResultSpec,
+  type SensorRunRequestSpec,
+  type SensorOutcomeSpec,
+} from './sensors.js';
+export {
+  decideDynamicPartitionsChange,
+  checkDynamicPartitionKeys,
+  keysAfterChanges,
+  type DynamicPartitionsChange,
+} from './dynamic-partitions.js';

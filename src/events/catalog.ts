@@ -5,10 +5,12 @@
 import { z } from 'zod';
 import { runEventSchemas } from './run-events.js';
 import { taskEventSchemas } from './task-events.js';
+import { automationEventSchemas } from './automation-events.js';
 
 export const EVENT_SCHEMAS = {
   ...runEventSchemas,
   ...taskEventSchemas,
+  ...automationEventSchemas,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -15,7 +15,7 @@ export const taskPlanSchema = z.object({
   assetKey: z.string(),
   partitionKey: z.string().nullable(),
   deps: z.array(z.string()),
-  upstreamAssets: z.array(z.string()),
+  inputs: z.array(z.object({ assetKey: z.string(), partitionKeys: z.array(z.string()).nullable() })),
   retry: retryPolicySchema,
   timeoutMs: z.number().int().positive().nullable(),
   codeVersion: z.string().nullable(),

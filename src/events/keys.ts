@@ -1,4 +1,5 @@
 /** Idempotency-key builders. The formats are contracts (SEMANTICS §1); do not change them. */
+import { sha256Hex } from '../domain/ids/index.js';
 
 export const idempotencyKeys = {
   runRequested: (runId: string, runKey: string | null): string => (runKey ? `run:${runKey}` : `run:${runId}`),
@@ -13,4 +14,17 @@ export const idempotencyKeys = {
   taskCanceled: (runId: string, taskKey: string): string => `task_canceled:${runId}:${taskKey}`,
   taskLogged: (runId: string, taskKey: string, attempt: number, seq: number): string => `log:${runId}:${taskKey}:${attempt}:${seq}`,
   assetMaterialized: (runId: string, taskKey: string, attempt: number): string => `materialized:${runId}:${taskKey}:${attempt}`,
+  scheduleTicked: (scheduleName: string, epochSeconds: number): string => `sched_tick:${scheduleName}:${epochSeconds}`,
+  scheduleStateChanged: (scheduleName: string, stateVersion: number): string => `sched_state:${scheduleName}:${stateVersion}`,
+  /** Not in SEMANTICS §1's table: a definition version is taken once, whoever syncs it first. */
+  scheduleDefinitionSynced: (scheduleName: string, definitionVersion: number): string => `sched_def:${scheduleName}:${definitionVersion}`,
+  sensorPollEvaluated: (sensorName: string, epochSeconds: number, cursorBefore: string | null): string =>
+    `sensor_eval:${sensorName}:poll:${epochSeconds}:${sha256Hex(cursorBefore ?? '')}`,
+  sensorPushEvaluated: (sensorName: string, messageId: string): string => `sensor_eval:${sensorName}:msg:${messageId}`,
+  /** Not in SEMANTICS §1's table; shaped like `sched_state`. */
+  sensorStateChanged: (sensorName: string, stateVersion: number): string => `sensor_state:${sensorName}:${stateVersion}`,
+  sensorDefinitionSynced: (sensorName: string, definitionVersion: number): string => `sensor_def:${sensorName}:${definitionVersion}`,
+  /** `keys` in any order: the hash is over the JSON array of the sorted, de-duplicated keys. */
+  dynamicPartitionsChanged: (name: string, op: 'add' | 'remove', keys: readonly string[], requestId: string): string =>
+    `dynparts:${name}:${op}:${sha256Hex(JSON.stringify([...new Set(keys)].sort()))}:${requestId}`,
 } as const;

@@ -39,6 +39,11 @@ export interface ProjectionFamily<Row> {
   /** Queryable columns stored beside the document (the id column is `id`). */
   readonly columns: (row: Row) => Readonly<Record<string, ColumnValue>>;
   readonly handlers: FamilyHandlers<Row>;
+  /**
+   * Rows are updated by event after event over a long time (a run, a partition's latest state):
+   * a store may keep them parsed between appends. Append-only families leave this off.
+   */
+  readonly hot?: true;
 }
 
 export function defineFamily<Row>(family: ProjectionFamily<Row>): ProjectionFamily<Row> {

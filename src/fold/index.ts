@@ -7,6 +7,9 @@ import { runsFamily } from './runs.js';
 import { materializationsFamily, assetPartitionsFamily } from './materializations.js';
 import { logsFamily } from './logs.js';
 import { runKeyConflictsFamily } from './run-key-conflicts.js';
+import { scheduleStatesFamily, scheduleTicksFamily } from './schedules.js';
+import { sensorStatesFamily, sensorHistoryFamily } from './sensors.js';
+import { dynamicPartitionsFamily } from './dynamic-partitions.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
@@ -14,6 +17,11 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   assetPartitionsFamily as ProjectionFamily<unknown>,
   logsFamily as ProjectionFamily<unknown>,
   runKeyConflictsFamily as ProjectionFamily<unknown>,
+  scheduleStatesFamily as ProjectionFamily<unknown>,
+  scheduleTicksFamily as ProjectionFamily<unknown>,
+  sensorStatesFamily as ProjectionFamily<unknown>,
+  sensorHistoryFamily as ProjectionFamily<unknown>,
+  dynamicPartitionsFamily as ProjectionFamily<unknown>,
 ];
 
 export { defineFamily, handlerFor, IGNORE, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue } from './family.js';
@@ -27,7 +35,7 @@ export {
   type Materialization,
   type AssetPartitionState,
 } from './materializations.js';
-export { logsFamily, logIndexId, logLineSchema, type LogLine, type LogIndexEntry } from './logs.js';
+export { logsFamily, logLineSchema, type LogLine, type LogIndexEntry } from './logs.js';
 export {
   runProjectionSchema,
   taskProjectionSchema,
@@ -38,3 +46,24 @@ export {
 } from './run-projection.js';
 export { foldInMemory } from './in-memory.js';
 export { runKeyConflictsFamily, runKeyConflictSchema, type RunKeyConflict } from './run-key-conflicts.js';
+export {
+  scheduleStatesFamily,
+  scheduleTicksFamily,
+  scheduleStateSchema,
+  scheduleTickSchema,
+  scheduleTickId,
+  lastTickSchema,
+  type ScheduleState,
+  type ScheduleStateRead,
+  type LastTick,
+  type ScheduleTick,
+} from './schedules.js';
+export {
+  sensorStatesFamily,
+  sensorHistoryFamily,
+  sensorStateSchema,
+  sensorHistoryEntrySchema,
+  type SensorState,
+  type SensorHistoryEntry,
+} from './sensors.js';
+export { dynamicPartitionsFamily, dynamicPartitionsSchema, type DynamicPartitionsSet } from './dynamic-partitions.js';

@@ -1,16 +1,16 @@
 /**
- * The log index: per attempt, how many lines user code logged, at which levels, and where they
- * sit in the ledger. The lines themselves are read from the ledger (TaskLogged events, by run),
- * so log text is stored once. A batch of log lines from one attempt updates one index row.
+ * The log index: per run, how many lines user code logged (per task and per level), and where
+ * they sit in the ledger. The lines themselves are read from the ledger (TaskLogged events, by
+ * run), so log text is stored once. A batch of log lines of one run updates one index row.
  */
 import { z } from 'zod';
 import { defineFamily, IGNORE } from './family.js';
 
 export const logIndexSchema = z.object({
   runId: z.string(),
-  taskKey: z.string(),
-  attempt: z.number().int(),
   lines: z.number().int(),
+  /** Lines per task key. */
+  linesByTask: z.record(z.string(), z.number().int()),
   firstSequence: z.number().int(),
   lastSequence: z.number().int(),
   levels: z.object({ debug: z.number().int(), info: z.number().int(), warn: z.number().int(), error: z.number().int() }),
@@ -29,13 +29,11 @@ export const logLineSchema = z.object({
 });
 export type LogLine = z.infer<typeof logLineSchema>;
 
-/** Run ids and attempt numbers hold no spaces, so the task key can come last unescaped. */
-export const logIndexId = (runId: string, attempt: number, taskKey: string): string => `${runId} ${attempt} ${taskKey}`;
-
 export const logsFamily = defineFamily<LogIndexEntry>({
   table: 'log_index',
   schema: logIndexSchema,
-  columns: (l) => ({ run_id: l.runId, lines: l.lines, last_sequence: l.lastSequence }),
+  columns: (l) => ({ lines: l.lines, last_sequence: l.lastSequence }),
+  hot: true,
   handlers: {
     RunRequested: IGNORE,
     RunStarted: IGNORE,
@@ -49,20 +47,30 @@ export const logsFamily = defineFamily<LogIndexEntry>({
     TaskCanceled: IGNORE,
     AssetMaterialized: IGNORE,
     TaskLogged: {
-      ids: (e) => [logIndexId(e.payload.runId, e.payload.attempt, e.payload.taskKey)],
+      ids: (e) => [e.payload.runId],
+      // Updated in place (see Handler.apply): a run's index row takes every one of its log lines.
       apply: (row, e) => {
-        const levels = row ? { ...row.levels } : { debug: 0, info: 0, warn: 0, error: 0 };
-        levels[e.payload.level] += 1;
-        return {
+        const entry = row ?? {
           runId: e.payload.runId,
-          taskKey: e.payload.taskKey,
-          attempt: e.payload.attempt,
-          lines: (row?.lines ?? 0) + 1,
-          firstSequence: row?.firstSequence ?? e.sequence,
+          lines: 0,
+          linesByTask: {},
+          firstSequence: e.sequence,
           lastSequence: e.sequence,
-          levels,
+          levels: { debug: 0, info: 0, warn: 0, error: 0 },
         };
+        entry.lines += 1;
+        entry.linesByTask[e.payload.taskKey] = (entry.linesByTask[e.payload.taskKey] ?? 0) + 1;
+        entry.levels[e.payload.level] += 1;
+        entry.lastSequence = e.sequence;
+        return entry;
       },
     },
+    ScheduleDefinitionSynced: IGNORE,
+    ScheduleStateChanged: IGNORE,
+    ScheduleTicked: IGNORE,
+    SensorDefinitionSynced: IGNORE,
+    SensorStateChanged: IGNORE,
+    SensorEvaluated: IGNORE,
+    DynamicPartitionsChanged: IGNORE,
   },
 });

@@ -72,6 +72,13 @@ export const materializationsFamily = defineFamily<Materialization>({
       creates: true,
       apply: (_row, e) => toMaterialization(e),
     },
+    ScheduleDefinitionSynced: IGNORE,
+    ScheduleStateChanged: IGNORE,
+    ScheduleTicked: IGNORE,
+    SensorDefinitionSynced: IGNORE,
+    SensorStateChanged: IGNORE,
+    SensorEvaluated: IGNORE,
+    DynamicPartitionsChanged: IGNORE,
   },
 });
 
@@ -98,6 +105,7 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     partition_key: s.partitionKey,
     last_materialized_at: s.lastMaterialization?.materializedAt ?? null,
   }),
+  hot: true,
   handlers: {
     RunRequested: IGNORE,
     RunStarted: IGNORE,
@@ -124,5 +132,12 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
         lastMaterialization: toMaterialization(e),
       }),
     },
+    ScheduleDefinitionSynced: IGNORE,
+    ScheduleStateChanged: IGNORE,
+    ScheduleTicked: IGNORE,
+    SensorDefinitionSynced: IGNORE,
+    SensorStateChanged: IGNORE,
+    SensorEvaluated: IGNORE,
+    DynamicPartitionsChanged: IGNORE,
   },
 });

@@ -43,5 +43,12 @@ export const runKeyConflictsFamily = defineFamily<RunKeyConflict>({
     TaskCanceled: IGNORE,
     TaskLogged: IGNORE,
     AssetMaterialized: IGNORE,
+    ScheduleDefinitionSynced: IGNORE,
+    ScheduleStateChanged: IGNORE,
+    ScheduleTicked: IGNORE,
+    SensorDefinitionSynced: IGNORE,
+    SensorStateChanged: IGNORE,
+    SensorEvaluated: IGNORE,
+    DynamicPartitionsChanged: IGNORE,
   },
 });

@@ -16,6 +16,7 @@ import type { StoredEvent } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 import { commit, isOwnerDead, newOwnerId, type RuntimeContext } from './context.js';
 import { applyAttemptReport } from './run-commands.js';
+import { Automation } from './automation/index.js';
 import { WorkerPool, type PoolReport } from './worker/worker-pool.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
@@ -34,12 +35,19 @@ export interface DaemonOptions {
 }
 
 const LEADER_LEASE = 'daemon';
+
+/** The range a run was requested for, from its canonical partition selection. */
+function rangeOf(run: RunProjection): { start: string; end: string } | null {
+  const p = run.partition as { kind?: string; start?: string; end?: string } | null;
+  return p?.kind === 'range' && typeof p.start === 'string' && typeof p.end === 'string' ? { start: p.start, end: p.end } : null;
+}
 /** Log lines are appended in batches of at most this many events. */
 const LOG_BATCH_MAX = 500;
 
 export class Daemon {
   readonly ownerId = newOwnerId();
   private readonly pool: WorkerPool;
+  private readonly automation: Automation;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private ticking: Promise<void> = Promise.resolve();
@@ -64,6 +72,7 @@ export class Daemon {
       onReport: (report) => this.onPoolReport(report),
       onProblem: (message) => this.problem(message),
     });
+    this.automation = new Automation(ctx, { onProblem: (message) => this.problem(message) });
   }
 
   get isLeader(): boolean {
@@ -81,6 +90,7 @@ export class Daemon {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
+    await this.automation.stop();
     await this.pool.stop();
     await this.reports;
     await this.flushLogs();
@@ -105,6 +115,7 @@ export class Daemon {
     if (!this.running) return;
     const now = this.ctx.clock.now();
     if (!(await this.holdLeadership(now))) return;
+    await this.automation.iterate(now);
     await this.ctx.store.recordHeartbeats(this.pool.activeAttemptIds(), now);
     const runs = await this.ctx.store.listActiveRuns();
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
@@ -158,6 +169,8 @@ export class Daemon {
           taskKey: task.taskKey,
           assetKey: task.assetKey,
           partitionKey: task.partitionKey,
+          partitionKeys: run.tasks.filter((t) => t.assetKey === task.assetKey && t.partitionKey !== null).map((t) => t.partitionKey as string),
+          partitionKeyRange: rangeOf(run),
           attempt: event.payload.attempt,
           attemptId: event.payload.attemptId,
           config: run.config,

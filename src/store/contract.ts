@@ -13,11 +13,13 @@
  */
 import type { ArcoEvent, StoredEvent } from '../events/index.js';
 import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict } from '../fold/index.js';
+import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
 import type { RunStatus } from '../domain/runs/index.js';
 
 /** "The row `id` of projection `table` still has this version" (0: it does not exist yet). */
 export interface VersionExpectation {
-  readonly table: 'runs';
+  /** `sensor_states` rows are versioned by their `stateVersion` (sensor compare-and-swap). */
+  readonly table: 'runs' | 'sensor_states';
   readonly id: string;
   readonly version: number;
 }
@@ -113,6 +115,62 @@ export interface AdminStore {
   rebuildProjections(onProgress?: (done: number, total: number) => void): Promise<{ events: number; hash: string }>;
 }
 
+/** A schedule tick with the current status of the run it requested (null: no run, or not found). */
+export type ScheduleTickWithRun = ScheduleTick & { readonly runStatus: RunStatus | null };
+
+export interface ScheduleTickQuery {
+  readonly scheduleName: string;
+  readonly statuses?: readonly ScheduleTick['status'][];
+  /** Cursor: ticks strictly before this tick time (newest first). */
+  readonly beforeEpochSeconds?: number;
+  readonly limit: number;
+}
+
+export interface SensorHistoryQuery {
+  readonly sensorName: string;
+  /** Only evaluations with these statuses (operator changes are left out when given). */
+  readonly statuses?: readonly NonNullable<SensorHistoryEntry['status']>[];
+  /** Cursor: entries strictly before this ledger sequence (newest first). */
+  readonly beforeSequence?: number;
+  readonly limit: number;
+}
+
+/** A run reaching a terminal status, as the ledger recorded it. */
+export interface RunFinishedRecord {
+  readonly sequence: number;
+  readonly runId: string;
+  readonly status: 'SUCCESS' | 'FAILURE' | 'CANCELED';
+}
+
+/** Schedules, sensors and dynamic partitions sets (SEMANTICS §4-§6). */
+export interface AutomationStore {
+  /** Every schedule's state with its latest tick, by name. */
+  listScheduleStates(): Promise<ScheduleStateRead[]>;
+  getScheduleState(scheduleName: string): Promise<ScheduleStateRead | undefined>;
+  /** Changes whenever a schedule's definition or status changes (not with ticks): a cache key. */
+  scheduleStatesSignature(): Promise<string>;
+  /** Runs holding any of these run keys. */
+  listRunsByKeys(runKeys: readonly string[]): Promise<RunProjection[]>;
+  /** Newest tick time first. */
+  listScheduleTicks(query: ScheduleTickQuery): Promise<ScheduleTickWithRun[]>;
+  listSensorStates(): Promise<SensorState[]>;
+  getSensorState(sensorName: string): Promise<SensorState | undefined>;
+  /** Newest first. */
+  listSensorHistory(query: SensorHistoryQuery): Promise<SensorHistoryEntry[]>;
+  /** The evaluation of a pushed message, if that message was evaluated. */
+  findPushEvaluation(sensorName: string, messageId: string): Promise<SensorHistoryEntry | undefined>;
+  listDynamicPartitions(): Promise<DynamicPartitionsSet[]>;
+  /** Keys of a dynamic partitions set in insertion order (empty when it has none). */
+  getDynamicPartitionKeys(name: string): Promise<string[]>;
+  /**
+   * RunFinished events with a sequence in `(afterSequence, afterSequence + scanMax]`, oldest first,
+   * at most `limit`; `scannedTo` is the sequence a reader may resume after.
+   */
+  listRunsFinished(afterSequence: number, scanMax: number, limit: number): Promise<{ records: RunFinishedRecord[]; scannedTo: number }>;
+  /** Materializations of `assetKey` after a ledger sequence, oldest first. */
+  listMaterializationsAfter(assetKey: string, afterSequence: number, limit: number): Promise<Materialization[]>;
+}
+
 export interface LeaseGrant {
   readonly acquired: boolean;
   readonly holder: string;
@@ -132,7 +190,7 @@ export interface LeaseStore {
 }
 
 export interface Store
-  extends LedgerStore, RunStore, RunKeyConflictStore, AssetStore, LogStore, AdminStore, LeaseStore, RequestKeyStore, SystemSqlStore {
+  extends LedgerStore, RunStore, RunKeyConflictStore, AssetStore, LogStore, AdminStore, LeaseStore, RequestKeyStore, SystemSqlStore, AutomationStore {
   readonly engine: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }

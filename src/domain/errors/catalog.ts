@@ -13,6 +13,7 @@ import { PARITY_ERRORS } from './codes-parity.js';
 import { SELECTION_ERRORS } from './codes-selection.js';
 import { CRON_ERRORS } from './codes-cron.js';
 import { PARTITIONS_ERRORS } from './codes-partitions.js';
+import { AUTOMATION_ERRORS } from './codes-automation.js';
 import type { ErrorSpec } from './spec.js';
 
 export const ERROR_CATALOG = {
@@ -25,6 +26,7 @@ export const ERROR_CATALOG = {
   ...SELECTION_ERRORS,
   ...CRON_ERRORS,
   ...PARTITIONS_ERRORS,
+  ...AUTOMATION_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

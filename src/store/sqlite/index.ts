@@ -11,6 +11,7 @@ import { SqliteLedger } from './ledger.js';
 import { SqliteLeases } from './leases.js';
 import { migrateSqlite } from './migrations.js';
 import { SqliteReads } from './reads.js';
+import { SqliteAutomation } from './automation.js';
 import { SqliteRequestKeys } from './request-keys.js';
 import { querySystemSql } from './system-sql.js';
 
@@ -44,6 +45,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   }
   const ledger = new SqliteLedger(db);
   const reads = new SqliteReads(db);
+  const automation = new SqliteAutomation(db);
   const leases = new SqliteLeases(db);
   const requestKeys = new SqliteRequestKeys(db);
   const run = async <T>(fn: () => T): Promise<T> => fn();
@@ -74,6 +76,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     completeRequestKey: (scope, key, status, body) => run(() => requestKeys.complete(scope, key, status, body)),
     releaseRequestKey: (scope, key) => run(() => requestKeys.release(scope, key)),
     querySystem: (sql, maxRows) => run(() => querySystemSql(db, sql, maxRows)),
+    listScheduleStates: () => run(() => automation.listScheduleStates()),
+    getScheduleState: (name) => run(() => automation.getScheduleState(name)),
+    scheduleStatesSignature: () => run(() => automation.scheduleStatesSignature()),
+    listRunsByKeys: (keys) => run(() => automation.listRunsByKeys(keys)),
+    listScheduleTicks: (query) => run(() => automation.listScheduleTicks(query)),
+    listSensorStates: () => run(() => automation.listSensorStates()),
+    getSensorState: (name) => run(() => automation.getSensorState(name)),
+    listSensorHistory: (query) => run(() => automation.listSensorHistory(query)),
+    findPushEvaluation: (name, messageId) => run(() => automation.findPushEvaluation(name, messageId)),
+    listDynamicPartitions: () => run(() => automation.listDynamicPartitions()),
+    getDynamicPartitionKeys: (name) => run(() => automation.getDynamicPartitionKeys(name)),
+    listRunsFinished: (after, scanMax, limit) => run(() => automation.listRunsFinished(after, scanMax, limit)),
+    listMaterializationsAfter: (assetKey, after, limit) => run(() => automation.listMaterializationsAfter(assetKey, after, limit)),
     close: () => run(() => void db.close()),
   };
 }

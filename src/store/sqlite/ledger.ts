@@ -15,7 +15,7 @@ export const EVENT_COLUMNS = `sequence, event_id AS eventId, type, version, at, 
 
 export class SqliteLedger {
   private readonly insert: Database.Statement;
-  private readonly versionOfRun: Database.Statement;
+  private readonly versionOf: Readonly<Record<VersionExpectation['table'], Database.Statement>>;
   private readonly folder: SqliteFolder;
   private readonly appendTx: (events: readonly ArcoEvent[], options: AppendOptions) => AppendResult;
 
@@ -25,7 +25,10 @@ export class SqliteLedger {
       `INSERT INTO ledger (event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, idempotency_key) DO NOTHING`,
     );
-    this.versionOfRun = db.prepare('SELECT version FROM runs WHERE id = ?');
+    this.versionOf = {
+      runs: db.prepare('SELECT version FROM runs WHERE id = ?'),
+      sensor_states: db.prepare('SELECT version FROM sensor_states WHERE id = ?'),
+    };
     const tx = db.transaction((events: readonly ArcoEvent[], options: AppendOptions) => this.appendInTx(events, options));
     this.appendTx = (events, options) => {
       try {
@@ -61,7 +64,19 @@ export class SqliteLedger {
         duplicates.push(event.idempotencyKey);
         continue;
       }
-      const stored = { ...event, sequence: Number(info.lastInsertRowid) } as StoredEvent;
+      // Built field by field: spreading the event and adding a property is a slow path in V8.
+      const stored = {
+        sequence: Number(info.lastInsertRowid),
+        eventId: event.eventId,
+        type: event.type,
+        version: event.version,
+        at: event.at,
+        workspace: event.workspace,
+        idempotencyKey: event.idempotencyKey,
+        correlationId: event.correlationId,
+        causationId: event.causationId,
+        payload: event.payload,
+      } as StoredEvent;
       this.folder.apply(stored);
       appended.push(stored);
     }
@@ -70,7 +85,7 @@ export class SqliteLedger {
   }
 
   private check(expectation: VersionExpectation): void {
-    const row = this.versionOfRun.get(expectation.id) as { version: number } | undefined;
+    const row = this.versionOf[expectation.table].get(expectation.id) as { version: number } | undefined;
     const actual = row?.version ?? 0;
     if (actual !== expectation.version) {
       throw arcoError('CONCURRENT_MODIFICATION', `${expectation.table} "${expectation.id}" changed while deciding; retry`, {

@@ -22,7 +22,9 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         payload TEXT NOT NULL,
         UNIQUE (workspace, idempotency_key)
       );
-      CREATE INDEX ledger_correlation ON ledger (correlation_id, type, sequence);
+      -- SQLite appends the rowid (the sequence) to every index entry, so this also serves
+      -- "events of a run in sequence order".
+      CREATE INDEX ledger_correlation ON ledger (correlation_id);
 
       CREATE TABLE runs (
         id TEXT PRIMARY KEY,
@@ -57,12 +59,10 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
 
       CREATE TABLE log_index (
         id TEXT PRIMARY KEY,
-        run_id TEXT NOT NULL,
         lines INTEGER NOT NULL,
         last_sequence INTEGER NOT NULL,
         doc TEXT NOT NULL
       );
-      CREATE INDEX log_index_run ON log_index (run_id);
 
       CREATE TABLE run_key_conflicts (
         id TEXT PRIMARY KEY,
@@ -135,6 +135,54 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         FROM ledger WHERE type = 'TaskLogged';
       CREATE VIEW system_events AS
         SELECT sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload FROM ledger;
+    `,
+  },
+  {
+    // Automation: schedules (state, ticks), sensors (state with the CAS `version`, history) and
+    // dynamic partitions sets.
+    version: 3,
+    sql: `
+      CREATE TABLE schedule_states (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        state_version INTEGER NOT NULL,
+        definition_version INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE TABLE schedule_ticks (
+        id TEXT PRIMARY KEY,
+        schedule_name TEXT NOT NULL,
+        tick_epoch_seconds INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        run_id TEXT,
+        sequence INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX schedule_ticks_by_time ON schedule_ticks (schedule_name, tick_epoch_seconds);
+      CREATE TABLE sensor_states (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        definition_version INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE TABLE sensor_history (
+        id INTEGER PRIMARY KEY,
+        sensor_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT,
+        message_id TEXT,
+        sequence INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX sensor_history_by_sensor ON sensor_history (sensor_name, sequence);
+      CREATE INDEX sensor_history_by_message ON sensor_history (sensor_name, message_id);
+      CREATE TABLE dynamic_partitions (
+        id TEXT PRIMARY KEY,
+        key_count INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
     `,
   },
 ];

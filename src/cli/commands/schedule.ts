@@ -1,0 +1,160 @@
+/** `arco schedule list|ticks|preview|start|stop`: look at and control schedules. */
+import { Command, InvalidArgumentError } from 'commander';
+import { arcoError } from '../../domain/errors/index.js';
+import { parsePreviewFrom, previewCron, systemClock, type PreviewResult, type ScheduleView } from '../../runtime/index.js';
+import type { TickStatus } from '../automation-backend.js';
+import { openBackend, positiveInt, runAction, withBackendOptions, type CommonOptions } from '../common.js';
+import { color, printJson, printTable, statusColor } from '../output.js';
+
+const TICK_STATUSES: readonly TickStatus[] = ['SUCCESS', 'SKIPPED', 'FAILURE'];
+
+function parseTickStatuses(value: string): TickStatus[] {
+  const statuses = value.split(',').map((s) => s.trim().toUpperCase());
+  for (const s of statuses) {
+    if (!(TICK_STATUSES as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown tick status ${s}; use ${TICK_STATUSES.join(', ')}`);
+  }
+  return statuses as TickStatus[];
+}
+
+function integer(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer`);
+    return n;
+  };
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function cronText(s: ScheduleView): string {
+  return typeof s.cron === 'string' ? s.cron : s.cron.join(' | ');
+}
+
+function listCommand(): Command {
+  return withBackendOptions(new Command('list'))
+    .description('list schedules with their status, next tick and last tick')
+    .action((options: CommonOptions) =>
+      runAction(options, async () => {
+        const backend = openBackend(options);
+        try {
+          const schedules = await backend.automation.listSchedules();
+          if (options.json) return printJson({ schedules });
+          printTable(
+            ['schedule', 'status', 'cron', 'timezone', 'next tick', 'last tick'],
+            schedules.map((s) => [
+              s.name,
+              s.status === 'RUNNING' ? color('green', s.status) : s.status,
+              cronText(s),
+              s.timezone,
+              s.nextTick?.local ?? '',
+              s.lastTick ? `${s.lastTick.local} ${statusColor(s.lastTick.status)}` : '',
+            ]),
+          );
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}
+
+function ticksCommand(): Command {
+  return withBackendOptions(new Command('ticks'))
+    .description("a schedule's ticks, newest first: status, run key, run and its status, skip reason or error")
+    .argument('<name>')
+    .option('--status <list>', 'only these tick statuses, comma-separated (SUCCESS, SKIPPED, FAILURE)', parseTickStatuses)
+    .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
+    .option('--cursor <epochSeconds>', "continue after this tick (the previous page's nextCursor)", integer('--cursor'))
+    .action((name: string, options: CommonOptions & { status?: TickStatus[]; limit: number; cursor?: number }) =>
+      runAction(options, async () => {
+        const backend = openBackend(options);
+        try {
+          const page = await backend.automation.scheduleTicks(name, {
+            ...(options.status ? { statuses: options.status } : {}),
+            ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+            limit: options.limit,
+          });
+          if (options.json) return printJson(page);
+          printTable(
+            ['tick', 'status', 'run', 'run status', 'partition', 'detail'],
+            page.ticks.map((t) => [
+              t.local,
+              statusColor(t.status),
+              t.runId ?? '',
+              t.runStatus ? statusColor(t.runStatus) : '',
+              t.partitionKey ?? '',
+              (t.skipReason ?? (t.error ? `${t.error.code}: ${t.error.message}` : '')).slice(0, 100),
+            ]),
+          );
+          if (page.nextCursor !== null) process.stdout.write(color('gray', `more: arco schedule ticks ${name} --cursor ${page.nextCursor}\n`));
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}
+
+interface PreviewOptions extends CommonOptions {
+  readonly cron: string[];
+  readonly timezone?: string;
+  readonly from?: string;
+  readonly count: number;
+}
+
+function printPreview(result: PreviewResult, json: boolean): void {
+  if (json) return printJson(result);
+  for (const tick of result.ticks) process.stdout.write(`${tick}\n`);
+}
+
+function previewCommand(): Command {
+  return withBackendOptions(new Command('preview'))
+    .description("the next tick times of a defined schedule, or of --cron in --timezone (DST as Dagster), as local ISO-8601 with UTC offset")
+    .argument('[name]', 'a defined schedule')
+    .option('--cron <expr>', 'a cron expression instead of a schedule (repeat for a union)', collect, [])
+    .option('--timezone <tz>', 'IANA timezone of --cron (default UTC)')
+    .option('--from <iso>', 'start here (a tick exactly at FROM is the first); default now')
+    .option('--count <n>', 'how many tick times', positiveInt('--count'), 10)
+    .addHelpText('after', "\nExamples:\n  arco schedule preview --cron '0 2 * * *' --timezone America/Los_Angeles --from 2026-03-07T00:00:00-08:00 --count 3\n  arco schedule preview nightly --count 5 --json\n")
+    .action((name: string | undefined, options: PreviewOptions) =>
+      runAction(options, async () => {
+        if (options.cron.length > 0) {
+          if (name !== undefined) throw arcoError('VALIDATION_ERROR', 'give a schedule name or --cron, not both', { field: 'cron' });
+          const timezone = options.timezone ?? 'UTC';
+          const from = options.from === undefined ? systemClock.now() : parsePreviewFrom(options.from, timezone);
+          return printPreview(previewCron(options.cron.length === 1 ? (options.cron[0] as string) : options.cron, timezone, from, options.count), Boolean(options.json));
+        }
+        if (name === undefined) throw arcoError('VALIDATION_ERROR', 'give a schedule name, or --cron EXPR', { field: 'name' });
+        if (options.timezone !== undefined) throw arcoError('VALIDATION_ERROR', '--timezone applies to --cron; a schedule has its own', { field: 'timezone' });
+        const backend = openBackend(options);
+        try {
+          printPreview(await backend.automation.previewSchedule(name, options.from, options.count), Boolean(options.json));
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}
+
+function statusCommand(action: 'start' | 'stop'): Command {
+  const status = action === 'start' ? 'RUNNING' : 'STOPPED';
+  return withBackendOptions(new Command(action))
+    .description(`${action} a schedule (persisted; overrides its default status${action === 'start' ? '; never ticks for times before now' : ''})`)
+    .argument('<name>')
+    .action((name: string, options: CommonOptions) =>
+      runAction(options, async () => {
+        const backend = openBackend(options);
+        try {
+          const schedule = await backend.automation.setScheduleStatus(name, status);
+          if (options.json) return printJson(schedule);
+          process.stdout.write(`${schedule.name} ${schedule.status}${schedule.nextTick ? `  next tick ${schedule.nextTick.local}` : ''}\n`);
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}
+
+export function scheduleCommand(): Command {
+  const schedule = new Command('schedule').description('look at and control schedules');
+  for (const command of [listCommand(), ticksCommand(), previewCommand(), statusCommand('start'), statusCommand('stop')]) schedule.addCommand(command);
+  return schedule;
+}

@@ -1,0 +1,76 @@
+/** `arco sensor …` as a user runs it, against a project's store; bad input gets a stable code and a non-zero exit. */
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { arco, arcoJson } from '../helpers/cli.js';
+import { tempProject } from '../helpers/project.js';
+
+const SOURCE = `import { defineAsset, defineDefinitions, defineSensor } from 'arco-flow';
+const a = defineAsset({ key: 'a', compute: async () => {} });
+export default defineDefinitions({
+  assets: [a],
+  sensors: [
+    defineSensor({ name: 'files', target: [a], minimumIntervalSeconds: 45, evaluate: () => ({ skipReason: 'nothing new' }) }),
+    defineSensor({ name: 'hook', type: 'push', target: [a], defaultStatus: 'running', evaluate: (ctx) => ({ runRequests: [{ runKey: String(ctx.message.payload) }] }) }),
+  ],
+});
+`;
+
+type SensorJson = { name: string; status: string; cursor: string | null; stateVersion: number; kind: string };
+
+describe('arco sensor', () => {
+  const project = tempProject(SOURCE);
+  after(() => project.remove());
+  const p = ['--project', project.dir];
+
+  test('list shows each sensor with its kind, status and cursor', () => {
+    const { status, body } = arcoJson<{ sensors: SensorJson[] }>(['sensor', 'list', ...p]);
+    assert.equal(status, 0);
+    assert.deepEqual(body.sensors.map((s) => [s.name, s.kind, s.status, s.cursor]), [['files', 'poll', 'STOPPED', null], ['hook', 'push', 'RUNNING', null]]);
+  });
+
+  test('start, stop and reset-cursor are persisted and the reset shows in evals', () => {
+    assert.equal(arcoJson<SensorJson>(['sensor', 'start', 'files', ...p]).body.status, 'RUNNING');
+    const reset = arcoJson<SensorJson>(['sensor', 'reset-cursor', 'files', '--cursor', '2026-01-01', ...p]).body;
+    assert.deepEqual([reset.cursor, reset.stateVersion], ['2026-01-01', 2]);
+    assert.equal(arcoJson<SensorJson>(['sensor', 'stop', 'files', ...p]).body.status, 'STOPPED');
+    const { body } = arcoJson<{ evaluations: { kind: string; change: string; cursorAfter: string | null }[] }>(['sensor', 'evals', 'files', ...p]);
+    assert.deepEqual(body.evaluations.map((e) => [e.kind, e.change, e.cursorAfter]), [
+      ['state_change', 'STOP', '2026-01-01'],
+      ['state_change', 'RESET_CURSOR', '2026-01-01'],
+      ['state_change', 'START', null],
+    ]);
+    const cleared = arcoJson<SensorJson>(['sensor', 'reset-cursor', 'files', ...p]).body;
+    assert.equal(cleared.cursor, null, 'without --cursor the cursor is cleared');
+    assert.match(arco(['sensor', 'evals', 'files', ...p]).stdout, /RESET_CURSOR/);
+  });
+
+  test('push evaluates a message once; the same message id again is a duplicate', () => {
+    const first = arcoJson<{ duplicate: boolean; evaluation: { status: string; runs: unknown[] } }>(['sensor', 'push', 'hook', '--message-id', 'm1', '--payload', '"x.csv"', ...p]).body;
+    const again = arcoJson<{ duplicate: boolean }>(['sensor', 'push', 'hook', '--message-id', 'm1', '--payload', '"x.csv"', ...p]).body;
+    assert.deepEqual([first.duplicate, first.evaluation.status, first.evaluation.runs.length, again.duplicate], [false, 'SUCCESS', 1, true]);
+  });
+
+  const errors: { title: string; args: string[]; code: string }[] = [
+    { title: 'an unknown sensor', args: ['sensor', 'start', 'nope'], code: 'UNKNOWN_SENSOR' },
+    { title: 'evals of an unknown sensor', args: ['sensor', 'evals', 'nope'], code: 'UNKNOWN_SENSOR' },
+    { title: 'reset-cursor of an unknown sensor', args: ['sensor', 'reset-cursor', 'nope', '--cursor', 'x'], code: 'UNKNOWN_SENSOR' },
+    { title: 'a push to a poll sensor', args: ['sensor', 'push', 'files', '--message-id', 'x'], code: 'SENSOR_NOT_PUSH' },
+    { title: 'a push payload that is not JSON', args: ['sensor', 'push', 'hook', '--message-id', 'x', '--payload', '{oops'], code: 'VALIDATION_ERROR' },
+  ];
+  for (const e of errors) {
+    test(`${e.title} is ${e.code} with a non-zero exit`, () => {
+      const { status, body } = arcoJson<{ error: { code: string } }>([...e.args, ...p]);
+      assert.deepEqual([status, body.error.code], [1, e.code]);
+    });
+  }
+
+  test('a definitions file with a bad sensor fails to load, naming it', () => {
+    const bad = tempProject(SOURCE.replace('minimumIntervalSeconds: 45', 'minimumIntervalSeconds: 0'));
+    try {
+      const { status, body } = arcoJson<{ error: { code: string; details: { sensor: string; field: string } } }>(['sensor', 'list', '--project', bad.dir]);
+      assert.deepEqual([status, body.error.code, body.error.details.sensor, body.error.details.field], [1, 'INVALID_SENSOR', 'files', 'minimumIntervalSeconds']);
+    } finally {
+      bad.remove();
+    }
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * Asset sensors and run-status sensors in a real daemon with workers: an asset sensor fires once
+ * per new materialization of its asset (cursor: the materialization's ledger sequence); a
+ * run-status sensor fires once per run reaching its status (cursor: the ledger position it read
+ * to), and neither fires again after the daemon restarts. The clock is fake; runs really execute.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Daemon, FakeClock, createContext, loadDefinitions, requestRun, type LoadedDefinitions, type RuntimeContext } from '../../src/runtime/index.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { tempProject, waitForRun } from '../helpers/project.js';
+
+const SOURCE = `import { defineAsset, defineAssetSensor, defineDefinitions, defineRunStatusSensor, defineSensor } from 'arco-flow';
+const raw = defineAsset({ key: 'raw', compute: async () => ({ metadata: { rows: 2 } }) });
+const clean = defineAsset({ key: 'clean', compute: async () => {} });
+const boom = defineAsset({ key: 'boom', compute: async () => { throw new Error('bad data'); } });
+const alert = defineAsset({ key: 'alert', compute: async () => {} });
+export default defineDefinitions({
+  assets: [raw, clean, boom, alert],
+  sensors: [
+    defineAssetSensor({ name: 'on_raw', asset: raw, target: [clean], minimumIntervalSeconds: 30, defaultStatus: 'running' }),
+    defineRunStatusSensor({ name: 'on_failure', runStatus: 'FAILURE', minimumIntervalSeconds: 30, defaultStatus: 'running', evaluate: (ctx, run) => {
+      ctx.log.warn('run ' + run.runId + ' failed: ' + run.assetKeys.join(','));
+      return { runRequests: [{ runKey: run.runId, target: [alert], tags: { failed_run: run.runId } }] };
+    } }),
+    defineSensor({ name: 'reader', minimumIntervalSeconds: 30, defaultStatus: 'running', evaluate: async (ctx) => {
+      const latest = await ctx.instance.latestMaterialization('raw');
+      const boom = await ctx.instance.partitionStatuses('boom');
+      const since = await ctx.instance.materializations('raw', { afterSequence: 0 });
+      return { skipReason: JSON.stringify({ raw: latest?.metadata ?? null, boom: boom.map((p) => p.status), count: since.length }) };
+    } }),
+  ],
+});
+`;
+
+async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('asset and run-status sensors in the daemon', () => {
+  const project = tempProject(SOURCE);
+  const db = join(project.dir, 'arco.db');
+  const clock = new FakeClock(Date.parse('2026-04-01T00:00:00Z'));
+  let definitions: LoadedDefinitions;
+  let store: Store;
+  let ctx: RuntimeContext;
+  let daemon: Daemon;
+  const start = async () => {
+    store = openSqliteStore({ path: db });
+    ctx = createContext(store, clock, definitions);
+    daemon = new Daemon(ctx, { tickMs: 20, workers: 1 });
+    daemon.start();
+  };
+  const evaluations = async (name: string) => (await store.listSensorHistory({ sensorName: name, limit: 100 })).filter((e) => e.kind === 'evaluation');
+  /** Moves the clock past the interval and waits for one more evaluation of `name`. */
+  const nextEvaluation = async (name: string) => {
+    const count = (await evaluations(name)).length;
+    clock.advance(30_000);
+    return until(async () => {
+      const list = await evaluations(name);
+      return list.length > count ? list[0] : undefined;
+    }, `an evaluation of ${name}`);
+  };
+
+  before(async () => {
+    definitions = await loadDefinitions(project.file);
+    await start();
+    await until(async () => ((await evaluations('on_failure')).length > 0 && (await evaluations('on_raw')).length > 0 ? true : undefined), 'the first evaluations');
+  });
+  after(async () => {
+    await daemon.stop();
+    await store.close();
+    project.remove();
+  });
+
+  test('a run-status sensor starts watching from now: its first evaluation fires for nothing', async () => {
+    const [first] = await evaluations('on_failure');
+    assert.deepEqual([first?.status, first?.runs], ['SKIPPED', []]);
+    assert.match(first?.skipReason ?? '', /watching runs that finish after ledger sequence \d+/);
+  });
+
+  test('an asset sensor fires once per new materialization, keyed by its ledger sequence', async () => {
+    const { run } = await requestRun(ctx, { selection: ['raw'] });
+    assert.equal((await waitForRun(store, run.runId)).status, 'SUCCESS');
+    const fired = await nextEvaluation('on_raw');
+    const [materialization] = await store.listMaterializations('raw', 1);
+    assert.deepEqual([fired.status, fired.cursorAfter, fired.runs.map((r) => r.runKey)], ['SUCCESS', String(materialization?.sequence), [`sensor:on_raw:${materialization?.sequence}`]]);
+    const downstream = await waitForRun(store, fired.runs[0]?.runId as string);
+    assert.deepEqual([downstream.status, downstream.assetKeys, downstream.tags['arco/sensor_name']], ['SUCCESS', ['clean'], 'on_raw']);
+    const quiet = await nextEvaluation('on_raw');
+    assert.deepEqual([quiet.status, quiet.runs], ['SKIPPED', []], 'no new materialization: nothing fires');
+  });
+
+  test('a run-status sensor fires once for a run that failed, with the run', async () => {
+    const { run } = await requestRun(ctx, { selection: ['boom'] });
+    assert.equal((await waitForRun(store, run.runId)).status, 'FAILURE');
+    const fired = await nextEvaluation('on_failure');
+    assert.deepEqual([fired.status, fired.runs.map((r) => r.runKey)], ['SUCCESS', [`sensor:on_failure:${run.runId}`]]);
+    assert.deepEqual(fired.logs, [{ level: 'warn', message: `run ${run.runId} failed: boom` }]);
+    const alert = await waitForRun(store, fired.runs[0]?.runId as string);
+    assert.deepEqual([alert.assetKeys, alert.tags.failed_run], [['alert'], run.runId]);
+  });
+
+  test('sensor functions read materializations and partition status through ctx.instance', async () => {
+    const read = await nextEvaluation('reader');
+    assert.deepEqual(JSON.parse(read.skipReason ?? 'null'), { raw: { rows: 2 }, boom: ['FAILED'], count: 1 });
+  });
+
+  test('after a daemon restart neither sensor fires again for what it already saw', async () => {
+    await daemon.stop();
+    await store.close();
+    await start();
+    const failure = await nextEvaluation('on_failure');
+    const asset = await nextEvaluation('on_raw');
+    assert.deepEqual([failure.status, failure.runs, asset.status, asset.runs], ['SKIPPED', [], 'SKIPPED', []]);
+    const alerts = await store.listRuns({ tag: ['arco/sensor_name', 'on_failure'], limit: 10 });
+    const cleans = await store.listRuns({ tag: ['arco/sensor_name', 'on_raw'], limit: 10 });
+    assert.deepEqual([alerts.length, cleans.length], [1, 1]);
+  });
+});
