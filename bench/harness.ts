@@ -31,3 +31,13 @@ export async function timeMs(fn: () => unknown | Promise<unknown>): Promise<numb
   await fn();
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
+
+/** Wall and CPU (user + system) time of one run of `fn`, in milliseconds. */
+export async function measureMs(fn: () => unknown | Promise<unknown>): Promise<{ wallMs: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  await fn();
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+}

@@ -6,7 +6,12 @@
 //
 // `staging/customers` fails on its first attempt (a flaky upstream API) and succeeds on retry;
 // `raw/orders` logs what it does.
-import { defineAsset, defineDefinitions } from 'arco-flow';
+//
+// A daily-partitioned pipeline sits beside it (group "daily"): one partition per day, a weekly
+// rollup reading the seven days of its week through the default time-window mapping.
+//
+//   daily/orders[day] ──> daily/revenue[day] ──> weekly/revenue[week]
+import { dailyPartitions, defineAsset, defineDefinitions, weeklyPartitions } from 'arco-flow';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -87,6 +92,48 @@ const summary = defineAsset({
   },
 });
 
+const days = dailyPartitions({ start: '2026-11-01' });
+
+const dailyOrders = defineAsset({
+  key: 'daily/orders',
+  partitions: days,
+  group: 'daily',
+  codeVersion: '1',
+  compute: async (ctx) => {
+    ctx.log.info(`loading orders placed from ${ctx.timeWindow?.start} to ${ctx.timeWindow?.end}`);
+    await pause(50);
+    return { metadata: { day: ctx.partitionKey, rows: 100 } };
+  },
+});
+
+const dailyRevenuePartitioned = defineAsset({
+  key: 'daily/revenue',
+  deps: [dailyOrders],
+  partitions: days,
+  group: 'daily',
+  codeVersion: '1',
+  compute: async (ctx) => ({ metadata: { day: ctx.partitionKey, revenue_usd: 1000 } }),
+});
+
+const weeklyRevenue = defineAsset({
+  key: 'weekly/revenue',
+  deps: [dailyRevenuePartitioned],
+  partitions: weeklyPartitions({ start: '2026-11-01' }),
+  group: 'daily',
+  compute: async (ctx) => ({ metadata: { week_starting: ctx.partitionKey } }),
+});
+
 export default defineDefinitions({
-  assets: [rawOrders, rawCustomers, stagingOrders, stagingCustomers, customerOrders, dailyRevenue, summary],
+  assets: [
+    rawOrders,
+    rawCustomers,
+    stagingOrders,
+    stagingCustomers,
+    customerOrders,
+    dailyRevenue,
+    summary,
+    dailyOrders,
+    dailyRevenuePartitioned,
+    weeklyRevenue,
+  ],
 });

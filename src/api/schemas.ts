@@ -45,3 +45,14 @@ export const runListQuerySchema = z.object({
 export const runListResponseSchema = z.object({ runs: z.array(runSchema), nextCursor: z.string().nullable() });
 
 export const runIdParamsSchema = z.object({ runId: z.string().min(1) });
+
+export const rerunBodySchema = z
+  .object({
+    mode: z.enum(['fromFailure', 'subset']).describe('fromFailure: the tasks that did not succeed; subset: the selected assets'),
+    selection: z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]).optional().describe('Required for subset'),
+    includeUpstream: z.boolean().default(false),
+    includeDownstream: z.boolean().default(false),
+  })
+  .strict()
+  .refine((b) => b.mode !== 'subset' || b.selection !== undefined, { message: 'selection is required for mode subset', path: ['selection'] });
+export type RerunBody = z.infer<typeof rerunBodySchema>;

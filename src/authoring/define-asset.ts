@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { isAssetKey } from '../domain/assets/index.js';
 import { arcoError } from '../domain/errors/index.js';
-import { ASSET_BRAND, type AssetDefinition, type AssetOptions, type AssetRef } from './types.js';
+import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
+import { ASSET_BRAND, type AssetDefinition, type AssetDep, type AssetOptions, type AssetRef } from './types.js';
 
 const keySchema = z.string().refine(isAssetKey, 'must be "/"-separated segments of letters, digits and "_"');
 
@@ -29,7 +30,15 @@ const optionsSchema = z.object({
   tags: z.record(z.string(), z.string()).optional(),
   owners: z.array(z.string()).optional(),
   kinds: z.array(z.string()).optional(),
+  partitions: z.custom<PartitionsDefinition>(
+    (v) => typeof v === 'object' && v !== null && ['static', 'timeWindow', 'multi', 'dynamic'].includes((v as { kind?: string }).kind ?? ''),
+    'must be a partitions definition (dailyPartitions(...), staticPartitions([...]), ...)',
+  ).optional(),
 });
+
+function isAssetDep(value: unknown): value is AssetDep {
+  return typeof value === 'object' && value !== null && 'asset' in value && (value as Record<symbol, unknown>)[ASSET_BRAND] !== true;
+}
 
 function refKey(ref: unknown, asset: string): string {
   if (typeof ref === 'string') {
@@ -55,10 +64,19 @@ export function defineAsset(options: AssetOptions): AssetDefinition {
     throw arcoError('INVALID_DEFINITION', `asset "${name}": ${field} ${issue?.message ?? 'is invalid'}`, { asset: name, field });
   }
   const o = parsed.data;
+  const partitionMappings: Record<string, PartitionMapping> = {};
+  const deps = (o.deps ?? []).map((dep) => {
+    if (!isAssetDep(dep)) return refKey(dep, o.key);
+    const key = refKey(dep.asset, o.key);
+    if (dep.partitionMapping !== undefined) partitionMappings[key] = dep.partitionMapping;
+    return key;
+  });
   return Object.freeze({
     [ASSET_BRAND]: true as const,
     key: o.key,
-    deps: [...new Set((o.deps ?? []).map((d) => refKey(d as AssetRef, o.key)))],
+    deps: [...new Set(deps)],
+    partitionMappings,
+    partitions: (o.partitions as PartitionsDefinition | undefined) ?? null,
     compute: o.compute,
     codeVersion: o.codeVersion ?? null,
     retry: {

@@ -3,11 +3,19 @@
  * dependency defined, no duplicate keys, no cycles (errors name the assets and the cycle's path).
  */
 import { AssetGraph } from '../domain/assets/index.js';
-import { arcoError } from '../domain/errors/index.js';
+import { arcoError, isArcoError } from '../domain/errors/index.js';
+import { defaultPartitionMapping, validatePartitionMapping, type PartitionMapping } from '../domain/partitions/index.js';
 import { ASSET_BRAND, DEFINITIONS_BRAND, type AssetDefinition, type Definitions } from './types.js';
+import type { ScheduleDefinition } from './define-schedule.js';
+import type { SensorDefinition } from './define-sensor.js';
+import { resolveAutomation } from './resolve-automation.js';
 
 export interface DefinitionsOptions {
   readonly assets?: readonly AssetDefinition[];
+  /** Made with `defineSchedule` or `scheduleFromPartitions`. */
+  readonly schedules?: readonly ScheduleDefinition[];
+  /** Made with `defineSensor`, `defineAssetSensor` or `defineRunStatusSensor`. */
+  readonly sensors?: readonly SensorDefinition[];
 }
 
 export function isAssetDefinition(value: unknown): value is AssetDefinition {
@@ -18,7 +26,28 @@ export function isDefinitions(value: unknown): value is Definitions {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DEFINITIONS_BRAND] === true;
 }
 
-/** @throws INVALID_DEFINITION, DUPLICATE_ASSET_KEY, UNKNOWN_DEPENDENCY, DEPENDENCY_CYCLE. */
+/** The mapping a dependency uses: the declared one, or the default of SEMANTICS §6. */
+export function partitionMappingOf(downstream: AssetDefinition, upstream: AssetDefinition): PartitionMapping {
+  return downstream.partitionMappings[upstream.key] ?? defaultPartitionMapping(upstream.partitions ?? undefined, downstream.partitions ?? undefined);
+}
+
+/** An impossible mapping fails at load, naming both assets. */
+function checkPartitionMappings(assets: readonly AssetDefinition[]): void {
+  const byKey = new Map(assets.map((a) => [a.key, a]));
+  for (const down of assets) {
+    for (const upKey of down.deps) {
+      const up = byKey.get(upKey) as AssetDefinition;
+      try {
+        validatePartitionMapping(partitionMappingOf(down, up), up.partitions ?? undefined, down.partitions ?? undefined);
+      } catch (error) {
+        if (!isArcoError(error)) throw error;
+        throw arcoError(error.code, `asset "${down.key}" depends on "${upKey}": ${error.message}`, { ...error.details, asset: down.key, dependency: upKey });
+      }
+    }
+  }
+}
+
+/** @throws INVALID_DEFINITION, DUPLICATE_ASSET_KEY, UNKNOWN_DEPENDENCY, DEPENDENCY_CYCLE, INVALID_PARTITION_MAPPING. */
 export function defineDefinitions(options: DefinitionsOptions): Definitions {
   const assets = options?.assets ?? [];
   assets.forEach((asset, i) => {
@@ -27,5 +56,7 @@ export function defineDefinitions(options: DefinitionsOptions): Definitions {
     }
   });
   AssetGraph.build(assets.map((a) => ({ key: a.key, deps: a.deps })));
-  return Object.freeze({ [DEFINITIONS_BRAND]: true as const, assets: [...assets] });
+  checkPartitionMappings(assets);
+  const { schedules, sensors } = resolveAutomation(assets, options?.schedules ?? [], options?.sensors ?? []);
+  return Object.freeze({ [DEFINITIONS_BRAND]: true as const, assets: [...assets], schedules, sensors });
 }

@@ -3,10 +3,11 @@
  * This is the package's public entry point.
  */
 export { defineAsset } from './define-asset.js';
-export { defineDefinitions, isDefinitions, isAssetDefinition, type DefinitionsOptions } from './define-definitions.js';
+export { defineDefinitions, isDefinitions, isAssetDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
 export type {
   AssetContext,
   AssetDefinition,
+  AssetDep,
   AssetLogger,
   AssetOptions,
   AssetRef,
@@ -17,3 +18,58 @@ export type {
   RetryOptions,
 } from './types.js';
 export { ArcoError, isArcoError } from '../domain/errors/index.js';
+export {
+  defineSchedule,
+  scheduleFromPartitions,
+  isScheduleDefinition,
+  type AssetTarget,
+  type ScheduleOptions,
+  type PartitionScheduleOptions,
+  type ScheduleDefinition,
+  type ResolvedSchedule,
+  type ScheduleEvaluationContext,
+} from './define-schedule.js';
+export {
+  defineSensor,
+  defineAssetSensor,
+  defineRunStatusSensor,
+  isSensorDefinition,
+  MINIMUM_INTERVAL_SECONDS_DEFAULT,
+  type SensorDefinition,
+  type SensorContext,
+  type PushSensorContext,
+  type SensorResult,
+  type SensorRunRequest,
+  type SensorInstance,
+  type SensorLogger,
+  type DynamicPartitionsRequest,
+  type MaterializationRecord,
+  type PartitionStatusRecord,
+  type RunStatusRecord,
+  type PollSensorOptions,
+  type PushSensorOptions,
+  type AssetSensorOptions,
+  type RunStatusSensorOptions,
+} from './define-sensor.js';
+export { type ResolvedSensor } from './resolve-automation.js';
+/** zod, for push sensors' payload schemas (`payload: z.object({ … })`) without a separate install. */
+export { z } from 'zod';
+export {
+  staticPartitions,
+  hourlyPartitions,
+  dailyPartitions,
+  weeklyPartitions,
+  monthlyPartitions,
+  timeWindowPartitions,
+  multiPartitions,
+  dynamicPartitions,
+  identityMapping,
+  timeWindowMapping,
+  allPartitionsMapping,
+  lastPartitionMapping,
+  staticMapping,
+  specificPartitionsMapping,
+  multiToSingleDimensionMapping,
+  type PartitionsDefinition,
+  type PartitionMapping,
+} from './partitions.js';

@@ -1,6 +1,9 @@
 /** The types a definitions file sees: what `defineAsset` takes and what compute functions receive. */
 import type { Json } from '../domain/ids/index.js';
+import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import type { Backoff, Jitter } from '../domain/runs/index.js';
+import type { ResolvedSchedule } from './define-schedule.js';
+import type { ResolvedSensor } from './resolve-automation.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -17,7 +20,14 @@ export interface AssetContext {
   readonly runId: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** The partition this attempt materializes (null for an unpartitioned asset). */
   readonly partitionKey: string | null;
+  /** Every partition of this asset the run materializes (one per task), in definition order. */
+  readonly partitionKeys: readonly string[];
+  /** First and last partition of the run's range, when the run was requested for a range. */
+  readonly partitionKeyRange: { readonly start: string; readonly end: string } | null;
+  /** The time window of `partitionKey` (ISO-8601 with offsets), for time-partitioned assets. */
+  readonly timeWindow: { readonly start: string; readonly end: string } | null;
   readonly config: Json;
   readonly codeVersion: string | null;
   readonly log: AssetLogger;
@@ -47,11 +57,19 @@ export interface RetryOptions {
 
 export type AssetRef = AssetDefinition | string;
 
+/** A dependency with an explicit partition mapping (otherwise the default of SEMANTICS §6 applies). */
+export interface AssetDep {
+  readonly asset: AssetRef;
+  readonly partitionMapping?: PartitionMapping;
+}
+
 export interface AssetOptions {
   /** `/`-separated segments of `[A-Za-z0-9_]+`, e.g. `raw/events`. */
   readonly key: string;
-  /** Upstream assets, as definitions or keys. */
-  readonly deps?: readonly AssetRef[];
+  /** Upstream assets, as definitions or keys, or `{ asset, partitionMapping }`. */
+  readonly deps?: readonly (AssetRef | AssetDep)[];
+  /** How the asset is partitioned (`dailyPartitions(...)`, `staticPartitions([...])`, …). */
+  readonly partitions?: PartitionsDefinition;
   readonly compute: ComputeFn;
   readonly codeVersion?: string;
   readonly retry?: RetryOptions;
@@ -72,6 +90,9 @@ export interface AssetDefinition {
   readonly [ASSET_BRAND]: true;
   readonly key: string;
   readonly deps: readonly string[];
+  /** Explicit partition mappings by upstream key; the rest use the default mapping. */
+  readonly partitionMappings: Readonly<Record<string, PartitionMapping>>;
+  readonly partitions: PartitionsDefinition | null;
   readonly compute: ComputeFn;
   readonly codeVersion: string | null;
   readonly retry: { readonly maxRetries: number; readonly delayMs: number; readonly backoff: Backoff; readonly jitter: Jitter };
@@ -86,4 +107,6 @@ export interface AssetDefinition {
 export interface Definitions {
   readonly [DEFINITIONS_BRAND]: true;
   readonly assets: readonly AssetDefinition[];
+  readonly schedules: readonly ResolvedSchedule[];
+  readonly sensors: readonly ResolvedSensor[];
 }

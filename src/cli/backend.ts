@@ -7,17 +7,29 @@
 import { z } from 'zod';
 import { arcoError, isErrorCode, ArcoError } from '../domain/errors/index.js';
 import type { Json } from '../domain/ids/index.js';
-import { logLineSchema, type LogLine } from '../fold/index.js';
-import { runProjectionSchema, type RunProjection } from '../fold/index.js';
+import { logLineSchema, type LogLine, runProjectionSchema, type RunProjection } from '../fold/index.js';
 import type { RunStatus } from '../domain/runs/index.js';
-import { assetViewSchema, describeAssets, type AssetView } from '../runtime/index.js';
-import { systemClock } from '../runtime/index.js';
-import { createContext, type RuntimeContext } from '../runtime/index.js';
-import { loadDefinitions } from '../runtime/index.js';
-import { cancelRun, getRunOrThrow, requestRun } from '../runtime/index.js';
-import { selectAssets, selectAssetsToLaunch } from '../runtime/index.js';
+import {
+  assetViewSchema,
+  cancelRun,
+  changeDynamicPartitions,
+  createContext,
+  describeAssets,
+  getRunOrThrow,
+  loadDefinitions,
+  requestRerun,
+  requestRun,
+  selectAssets,
+  selectAssetsToLaunch,
+  systemClock,
+  type AssetView,
+  type DynamicPartitionsOutcome,
+  type DynamicPartitionsRequest,
+  type RuntimeContext,
+} from '../runtime/index.js';
 import { openSqliteStore, type SqlResult, type Store } from '../store/index.js';
 import type { Project } from './project.js';
+import { HttpAutomationBackend, LocalAutomationBackend, type AutomationBackend } from './automation-backend.js';
 
 export interface RunRequestOptions {
   readonly selection: string | readonly string[];
@@ -29,20 +41,32 @@ export interface RunRequestOptions {
   readonly config: Json;
 }
 
+export interface RerunOptions {
+  readonly mode: 'fromFailure' | 'subset';
+  readonly selection?: string;
+  readonly includeUpstream: boolean;
+  readonly includeDownstream: boolean;
+}
+
 export interface Backend {
   requestRun(request: RunRequestOptions): Promise<{ run: RunProjection; existing: boolean }>;
+  rerun(runId: string, request: RerunOptions): Promise<{ run: RunProjection; existing: boolean }>;
   getRun(runId: string): Promise<RunProjection>;
   listRuns(query: { statuses?: RunStatus[]; limit: number; cursor?: string }): Promise<{ runs: RunProjection[]; nextCursor: string | null }>;
   cancelRun(runId: string): Promise<RunProjection>;
   logs(runId: string, after: number): Promise<{ logs: LogLine[]; nextAfter: number }>;
   assets(selection?: string): Promise<AssetView[]>;
   sql(query: string, limit: number): Promise<SqlResult>;
+  changeDynamicPartitions(request: DynamicPartitionsRequest): Promise<DynamicPartitionsOutcome>;
+  /** Schedules and sensors. */
+  readonly automation: AutomationBackend;
   close(): Promise<void>;
 }
 
 export class LocalBackend implements Backend {
   private context: Promise<RuntimeContext> | undefined;
   readonly store: Store;
+  readonly automation: AutomationBackend = new LocalAutomationBackend(() => this.runtime());
 
   constructor(readonly project: Project) {
     this.store = openSqliteStore({ path: project.storePath });
@@ -57,6 +81,13 @@ export class LocalBackend implements Backend {
   async requestRun(request: RunRequestOptions) {
     const ctx = await this.runtime();
     return requestRun(ctx, { ...request, selection: selectAssetsToLaunch(ctx.definitions, request.selection) });
+  }
+  async rerun(runId: string, request: RerunOptions) {
+    const ctx = await this.runtime();
+    return requestRerun(ctx, runId, {
+      ...request,
+      selection: request.selection === undefined ? undefined : selectAssetsToLaunch(ctx.definitions, request.selection),
+    });
   }
   getRun(runId: string) {
     return getRunOrThrow({ store: this.store }, runId);
@@ -82,6 +113,9 @@ export class LocalBackend implements Backend {
   sql(query: string, limit: number) {
     return this.store.querySystem(query, limit);
   }
+  async changeDynamicPartitions(request: DynamicPartitionsRequest) {
+    return changeDynamicPartitions(await this.runtime(), request);
+  }
   close() {
     return this.store.close();
   }
@@ -90,6 +124,8 @@ export class LocalBackend implements Backend {
 const errorBodySchema = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() });
 
 export class HttpBackend implements Backend {
+  readonly automation: AutomationBackend = new HttpAutomationBackend(<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown) => this.call(method, path, schema, body));
+
   constructor(private readonly baseUrl: string) {}
 
   private async call<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
@@ -117,6 +153,9 @@ export class HttpBackend implements Backend {
   requestRun(request: RunRequestOptions) {
     return this.call('POST', '/api/v1/runs', z.object({ run: runProjectionSchema, existing: z.boolean() }), request);
   }
+  rerun(runId: string, request: RerunOptions) {
+    return this.call('POST', `/api/v1/runs/${encodeURIComponent(runId)}/rerun`, z.object({ run: runProjectionSchema, existing: z.boolean() }), request);
+  }
   getRun(runId: string) {
     return this.call('GET', `/api/v1/runs/${encodeURIComponent(runId)}`, runProjectionSchema);
   }
@@ -135,6 +174,10 @@ export class HttpBackend implements Backend {
   async assets(selection?: string) {
     const query = selection ? `?select=${encodeURIComponent(selection)}` : '';
     return (await this.call('GET', `/api/v1/assets${query}`, z.object({ assets: z.array(assetViewSchema) }))).assets;
+  }
+  changeDynamicPartitions(request: DynamicPartitionsRequest) {
+    const { name, ...body } = request;
+    return this.call('POST', `/api/v1/dynamic-partitions/${encodeURIComponent(name)}`, z.object({ name: z.string(), keys: z.array(z.string()), changed: z.boolean() }), body);
   }
   sql(query: string, limit: number) {
     const params = new URLSearchParams({ q: query, limit: String(limit) });

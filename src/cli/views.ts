@@ -12,12 +12,14 @@ export interface TaskView {
   readonly attemptHistory: readonly {
     readonly attempt: number;
     readonly outcome: string | null;
-    readonly error: { code: string; message: string } | null;
+    readonly error: { code: string; message: string; errorClass: string | null; stack: string | null; retryable: boolean } | null;
     readonly startedAt: string | null;
     readonly finishedAt: string | null;
     readonly durationMs: number | null;
   }[];
   readonly retryAt: string | null;
+  /** "attempt n of m", and when the next attempt is due while the task waits to retry. */
+  readonly retry: { readonly attempt: number; readonly of: number; readonly nextRetryAt: string | null };
   readonly skippedBecause: { taskKey: string; status: string } | null;
   readonly materialization: { dataVersion: string; metadata: unknown } | null;
 }
@@ -32,15 +34,39 @@ export function taskView(task: TaskProjection): TaskView {
     attemptHistory: task.attempts.map((a) => ({
       attempt: a.attempt,
       outcome: a.outcome,
-      error: a.error && { code: a.error.code, message: a.error.message },
+      error: a.error && { code: a.error.code, message: a.error.message, errorClass: a.error.errorClass, stack: a.error.stack, retryable: a.error.retryable },
       startedAt: a.startedAt,
       finishedAt: a.finishedAt,
       durationMs: a.durationMs,
     })),
     retryAt: task.retryAt,
+    retry: { attempt: task.attempt, of: task.retry.maxRetries + 1 + task.infrastructureRetries, nextRetryAt: task.status === 'RETRY_WAIT' ? task.retryAt : null },
     skippedBecause: task.skipCause && { taskKey: task.skipCause.taskKey, status: task.skipCause.status },
     materialization: task.materialization && { dataVersion: task.materialization.dataVersion, metadata: task.materialization.metadata },
   };
+}
+
+/** Why a run exists, in words: its trigger and what caused it. */
+export function whyRun(run: RunProjection): string {
+  const d = run.trigger.detail;
+  switch (run.trigger.kind) {
+    case 'rerun':
+      return `rerun (${d.mode ?? '?'}) of ${d.parentRunId ?? run.parentRunId ?? '?'}`;
+    case 'schedule':
+      return `schedule ${d.scheduleName ?? run.tags['arco/schedule_name'] ?? '?'} tick ${d.tickTime ?? run.tags['arco/scheduled_execution_time'] ?? ''}`.trim();
+    case 'sensor':
+      return `sensor ${d.sensorName ?? run.tags['arco/sensor_name'] ?? '?'} evaluation ${d.evaluationId ?? ''}`.trim();
+    case 'backfill':
+      return `backfill ${d.backfillId ?? run.tags['arco/backfill'] ?? '?'} chunk ${d.chunk ?? ''}`.trim();
+    default:
+      return run.trigger.kind;
+  }
+}
+
+/** root -> parent -> this, for reruns; just this run otherwise. */
+export function lineageOf(run: RunProjection): string[] {
+  const chain = [run.rootRunId, run.parentRunId, run.runId].filter((id): id is string => id !== null);
+  return chain.filter((id, i) => chain.indexOf(id) === i);
 }
 
 export function runView(run: RunProjection, existing?: boolean) {
@@ -48,6 +74,8 @@ export function runView(run: RunProjection, existing?: boolean) {
     runId: run.runId,
     status: run.status,
     ...(existing === undefined ? {} : { existing }),
+    why: whyRun(run),
+    lineage: lineageOf(run),
     runKey: run.runKey,
     assetKeys: run.assetKeys,
     partition: run.partition,
@@ -64,7 +92,8 @@ export function runView(run: RunProjection, existing?: boolean) {
 
 export function printRunDetail(run: RunProjection): void {
   process.stdout.write(`${color('bold', run.runId)}  ${statusColor(run.status)}\n`);
-  process.stdout.write(`  trigger: ${run.trigger.kind}${run.runKey ? `   runKey: ${run.runKey}` : ''}\n`);
+  process.stdout.write(`  why: ${whyRun(run)}${run.runKey ? `   runKey: ${run.runKey}` : ''}\n`);
+  if (run.parentRunId) process.stdout.write(`  lineage: ${lineageOf(run).join(' -> ')}\n`);
   process.stdout.write(`  created: ${run.createdAt}${run.finishedAt ? `   finished: ${run.finishedAt}` : ''}\n`);
   const tags = Object.entries(run.tags).map(([k, v]) => `${k}=${v}`);
   if (tags.length) process.stdout.write(`  tags: ${tags.join(' ')}\n`);
@@ -72,13 +101,19 @@ export function printRunDetail(run: RunProjection): void {
     ['task', 'status', 'attempts', 'detail'],
     run.tasks.map((t) => [t.taskKey, statusColor(t.status), t.attempts.length, taskDetail(t)]),
   );
+  const failures = run.tasks.flatMap((t) => t.attempts.filter((a) => a.error).map((a) => ({ task: t.taskKey, attempt: a.attempt, error: a.error! })));
+  for (const f of failures) {
+    process.stdout.write(`\n${color('red', `${f.task} attempt ${f.attempt}`)}: ${f.error.errorClass ?? f.error.code}: ${f.error.message}\n`);
+    const frames = f.error.stack?.split('\n').slice(1, 4) ?? [];
+    for (const frame of frames) process.stdout.write(color('gray', `  ${frame.trim()}\n`));
+  }
 }
 
 function taskDetail(task: TaskProjection): string {
   const last = task.attempts[task.attempts.length - 1];
   if (task.status === 'SKIPPED' && task.skipCause) return `skipped: upstream ${task.skipCause.taskKey} ${task.skipCause.status.toLowerCase()}`;
   if (task.status === 'RETRY_WAIT' && last?.error) {
-    return `attempt ${last.attempt} of ${task.retry.maxRetries + 1} failed (${last.error.code}); retry at ${task.retryAt}`;
+    return `attempt ${last.attempt} of ${task.retry.maxRetries + 1 + task.infrastructureRetries} failed (${last.error.code}); retry at ${task.retryAt}`;
   }
   if (last?.error) return `${last.error.code}: ${last.error.message}`.slice(0, 120);
   if (task.cancelReason) return task.cancelReason;

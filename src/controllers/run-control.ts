@@ -5,7 +5,7 @@
  */
 import { arcoError } from '../domain/errors/index.js';
 import { canonicalJson, sha256Hex, type Json } from '../domain/ids/index.js';
-import { isTerminalRun } from '../domain/runs/index.js';
+import { isTerminalRun, taskKeyOf } from '../domain/runs/index.js';
 import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
 import type { RunProjection, TaskProjection } from '../fold/index.js';
 import { cancelPending, finishAttempt } from './run-coordinator.js';
@@ -45,7 +45,7 @@ export type AttemptReport =
 
 export interface ReportContext {
   readonly nowEpochMs: number;
-  /** Latest data version of each upstream asset of the task (null when never materialized). */
+  /** Latest data version of each input of the task (see `derivedDataVersion`); null when never materialized. */
   readonly upstreamDataVersions: Readonly<Record<string, string | null>>;
 }
 
@@ -88,10 +88,15 @@ export function decideAttemptReport(run: RunProjection, report: AttemptReport, c
 /**
  * The data version of a materialization: the user's, or a hash of the code version and the input
  * data versions. Without a code version the run id stands in, so every run yields a new version
- * (as Dagster does).
+ * (as Dagster does). `upstream` maps `taskKeyOf(asset, partition)` (or the asset key alone for an
+ * unpartitioned input, or one read as a whole) to its current data version.
  */
 export function derivedDataVersion(task: TaskProjection, runId: string, upstream: Readonly<Record<string, string | null>>): string {
-  const inputs = task.upstreamAssets.map((key) => [key, upstream[key] ?? null]);
+  const inputs = task.inputs.map((input) =>
+    input.partitionKeys === null
+      ? [input.assetKey, upstream[input.assetKey] ?? null]
+      : [input.assetKey, input.partitionKeys.map((k) => [k, upstream[taskKeyOf(input.assetKey, k)] ?? null])],
+  );
   return sha256Hex(canonicalJson({ codeVersion: task.codeVersion ?? runId, inputs })).slice(0, 24);
 }
 

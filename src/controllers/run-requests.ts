@@ -4,10 +4,17 @@
  * new run (RunRequested, idempotency key `run:{runKey}` or `run:{runId}`), the existing run (same
  * fingerprint), or RUN_KEY_CONFLICT.
  */
-import type { AssetGraph } from '../domain/assets/index.js';
 import { arcoError, type ArcoError } from '../domain/errors/index.js';
 import { newRunId, sha256Hex, type IdSource, type Json } from '../domain/ids/index.js';
-import { differingFingerprintFields, planRun, runFingerprint, type FingerprintInput, type TaskSpec } from '../domain/runs/index.js';
+import { canonicalPartitionSelector, MULTI_KEY_SEPARATOR, type PartitionSelector } from '../domain/partitions/index.js';
+import {
+  differingFingerprintFields,
+  planRun,
+  runFingerprint,
+  type FingerprintInput,
+  type PlanningContext,
+  type TaskPlan,
+} from '../domain/runs/index.js';
 import { draft, idempotencyKeys, type EventDraft, type Trigger } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 
@@ -19,7 +26,8 @@ export interface ResolvedRunRequest {
   readonly assetKeys: readonly string[];
   readonly includeUpstream: boolean;
   readonly includeDownstream: boolean;
-  readonly partitionKey: string | null;
+  /** Which partitions the run materializes (a key, a range, …), or null for unpartitioned assets. */
+  readonly partition: PartitionSelector | null;
   readonly runKey: string | null;
   /** Caller tags (validated by `checkCallerTags`). */
   readonly tags: Readonly<Record<string, string>>;
@@ -29,11 +37,8 @@ export interface ResolvedRunRequest {
   readonly trigger: Trigger;
   readonly parentRunId: string | null;
   readonly rootRunId: string | null;
-}
-
-export interface PlanningContext {
-  readonly graph: AssetGraph;
-  readonly specOf: (assetKey: string) => TaskSpec;
+  /** When set, only these task keys of the plan run (reruns); dependencies outside the subset are dropped. */
+  readonly taskSubset?: readonly string[];
 }
 
 export type RunRequestDecision =
@@ -56,7 +61,7 @@ function fingerprintInputOf(request: ResolvedRunRequest): FingerprintInput {
     assetKeys: request.assetKeys,
     includeUpstream: request.includeUpstream,
     includeDownstream: request.includeDownstream,
-    partition: request.partitionKey,
+    partition: request.partition === null ? null : canonicalPartitionSelector(request.partition),
     config: request.config,
     tags: request.tags,
   };
@@ -86,8 +91,8 @@ export function decideRunRequest(
   const runId = newRunId(ids, nowEpochMs);
   const tags: Record<string, string> = { ...request.tags, ...request.systemTags };
   if (request.runKey) tags['arco/run_key'] = request.runKey;
-  if (request.partitionKey !== null) tags['arco/partition'] = request.partitionKey;
-  const tasks = planRun(planning.graph, request.assetKeys, planning.specOf, request.partitionKey);
+  const tasks = subsetOf(planRun(request.assetKeys, request.partition, planning), request.taskSubset);
+  Object.assign(tags, partitionTags(request.partition, tasks, planning));
   const requested = draft(
     'RunRequested',
     {
@@ -97,7 +102,7 @@ export function decideRunRequest(
       assetKeys: planning.graph.inDependencyOrder(request.assetKeys),
       includeUpstream: request.includeUpstream,
       includeDownstream: request.includeDownstream,
-      partition: request.partitionKey,
+      partition: request.partition === null ? null : canonicalPartitionSelector(request.partition),
       tags,
       config: request.config,
       trigger: request.trigger,
@@ -109,6 +114,34 @@ export function decideRunRequest(
     runId,
   );
   return { kind: 'new', runId, drafts: [requested] };
+}
+
+/** The plan restricted to `subset` (if given): other tasks go, and so do dependencies on them. */
+function subsetOf(tasks: TaskPlan[], subset: readonly string[] | undefined): TaskPlan[] {
+  if (subset === undefined) return tasks;
+  const keep = new Set(subset);
+  return tasks.filter((t) => keep.has(t.taskKey)).map((t) => ({ ...t, deps: t.deps.filter((d) => keep.has(d)) }));
+}
+
+/**
+ * Reserved partition tags (SEMANTICS §3, §6): `arco/partition` for one key (with
+ * `arco/partition/<dimension>` for a multi-partitioned key), or the first and last key of a range.
+ */
+function partitionTags(selector: PartitionSelector | null, tasks: readonly TaskPlan[], planning: PlanningContext): Record<string, string> {
+  const keys = [...new Set(tasks.flatMap((t) => (t.partitionKey === null ? [] : [t.partitionKey])))];
+  if (selector === null || keys.length === 0) return {};
+  if (keys.length === 1) {
+    const key = keys[0] as string;
+    const tags: Record<string, string> = { 'arco/partition': key };
+    const definition = tasks.map((t) => planning.partitionsOf(t.assetKey)).find((d) => d !== null);
+    if (definition?.kind === 'multi') {
+      const values = key.split(MULTI_KEY_SEPARATOR);
+      definition.dimensions.forEach((dimension, i) => (tags[`arco/partition/${dimension.name}`] = values[i] ?? ''));
+    }
+    return tags;
+  }
+  if (selector.kind === 'range') return { 'arco/partition_range_start': selector.start, 'arco/partition_range_end': selector.end };
+  return {};
 }
 
 function runKeyConflict(request: ResolvedRunRequest, holder: RunProjection, requestedFingerprint: string): RunRequestDecision {

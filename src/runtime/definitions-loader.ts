@@ -7,7 +7,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isDefinitions, type AssetDefinition, type Definitions } from '../authoring/index.js';
+import { isDefinitions, partitionMappingOf, type AssetDefinition, type Definitions } from '../authoring/index.js';
+import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import { AssetGraph } from '../domain/assets/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import type { TaskSpec } from '../domain/runs/index.js';
@@ -21,6 +22,10 @@ export interface LoadedDefinitions {
   readonly graph: AssetGraph;
   readonly assets: ReadonlyMap<string, AssetDefinition>;
   readonly specOf: (assetKey: string) => TaskSpec;
+  readonly partitionsOf: (assetKey: string) => PartitionsDefinition | null;
+  readonly mappingOf: (downstream: string, upstream: string) => PartitionMapping;
+  /** Names of the dynamic partition sets the assets use (their keys live in the store). */
+  readonly dynamicPartitionNames: readonly string[];
   /** The index selections resolve against; built on first use. */
   readonly selectionIndex: () => AssetSelectionIndex;
 }
@@ -62,15 +67,29 @@ export async function loadDefinitions(file: string): Promise<LoadedDefinitions> 
 export function indexDefinitions(file: string, definitions: Definitions): LoadedDefinitions {
   const graph = AssetGraph.build(definitions.assets.map((a) => ({ key: a.key, deps: a.deps })));
   const assets = new Map(definitions.assets.map((a) => [a.key, a]));
-  const specOf = (key: string): TaskSpec => {
+  const assetOf = (key: string): AssetDefinition => {
     const asset = assets.get(key);
     if (!asset) throw arcoError('UNKNOWN_ASSET', `unknown asset "${key}"`, { key });
+    return asset;
+  };
+  const specOf = (key: string): TaskSpec => {
+    const asset = assetOf(key);
     return { retry: asset.retry, timeoutMs: asset.timeoutMs, codeVersion: asset.codeVersion };
   };
+  const partitionsOf = (key: string) => assetOf(key).partitions;
+  const mappingOf = (downstream: string, upstream: string) => partitionMappingOf(assetOf(downstream), assetOf(upstream));
+  const dynamicPartitionNames = [...new Set(definitions.assets.flatMap((a) => dynamicNames(a.partitions)))].sort();
   let index: AssetSelectionIndex | undefined;
   const selectionIndex = (): AssetSelectionIndex =>
     (index ??= AssetSelectionIndex.build(
       definitions.assets.map((a) => ({ key: a.key, deps: a.deps, group: a.group, tags: a.tags, owners: a.owners, kinds: a.kinds })),
     ));
-  return { file, definitions, graph, assets, specOf, selectionIndex };
+  return { file, definitions, graph, assets, specOf, partitionsOf, mappingOf, dynamicPartitionNames, selectionIndex };
+}
+
+function dynamicNames(definition: PartitionsDefinition | null): string[] {
+  if (definition === null) return [];
+  if (definition.kind === 'dynamic') return [definition.name];
+  if (definition.kind === 'multi') return definition.dimensions.flatMap((d) => (d.definition.kind === 'dynamic' ? [d.definition.name] : []));
+  return [];
 }

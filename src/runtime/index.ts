@@ -3,6 +3,40 @@ export { systemClock, FakeClock, type Clock } from './clock.js';
 export { createContext, commit, newOwnerId, isOwnerDead, type RuntimeContext } from './context.js';
 export { Daemon, type DaemonOptions } from './daemon.js';
 export { loadDefinitions, locateDefinitions, indexDefinitions, DEFINITIONS_FILE_NAMES, type LoadedDefinitions } from './definitions-loader.js';
-export { requestRun, cancelRun, getRunOrThrow, applyAttemptReport, type RunRequestInput, type RunRequestOutcome } from './run-commands.js';
+export { requestRun, requestRerun, cancelRun, getRunOrThrow, applyAttemptReport, type RunRequestInput, type RunRequestOutcome, type RerunInput } from './run-commands.js';
 export { selectAssets, selectAssetsToLaunch } from './selection.js';
 export { describeAssets, assetViewSchema, type AssetView } from './asset-views.js';
+export { assetPartitionKeys, mapPartitionKeys } from './partition-views.js';
+export { partitionsContextAt } from './partitions-context.js';
+export {
+  Automation,
+  syncAutomation,
+  listSchedules,
+  getSchedule,
+  listScheduleTicks,
+  setScheduleStatus,
+  previewCron,
+  previewSchedule,
+  parsePreviewFrom,
+  scheduleViewSchema,
+  scheduleTickViewSchema,
+  PREVIEW_TICKS_MAX,
+  previewResultSchema,
+  type AutomationOptions,
+  type CrashPoint,
+  type ScheduleView,
+  type ScheduleTickView,
+  type PreviewResult,
+  listSensors,
+  getSensor,
+  listSensorEvaluations,
+  setSensorStatus,
+  resetSensorCursor,
+  pushToSensor,
+  sensorViewSchema,
+  sensorEvaluationViewSchema,
+  type SensorView,
+  type SensorEvaluationView,
+  type PushOutcome,
+} from './automation/index.js';
+export { changeDynamicPartitions, type DynamicPartitionsRequest, type DynamicPartitionsOutcome } from './dynamic-partitions.js';

@@ -5,17 +5,22 @@
  */
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import type { Json } from '../domain/ids/index.js';
-import { resolveRunAssets } from '../domain/runs/index.js';
+import { resolveRunAssets, taskKeyOf, type TaskInput } from '../domain/runs/index.js';
 import {
   checkCallerTags,
   decideAttemptReport,
   decideCancel,
   decideRunRequest,
+  resolveRerun,
   type AttemptReport,
+  type RerunMode,
+  type ResolvedRunRequest,
 } from '../controllers/index.js';
 import type { Trigger } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 import { commit, type RuntimeContext } from './context.js';
+import { partitionsContextAt } from './partitions-context.js';
+import { parsePartitionSelector } from '../domain/partitions/index.js';
 
 /** A run changes under a command only briefly (another report landed); a few re-decisions suffice. */
 const CONFLICT_RETRIES_MAX = 8;
@@ -24,7 +29,8 @@ export interface RunRequestInput {
   readonly selection: readonly string[];
   readonly includeUpstream?: boolean;
   readonly includeDownstream?: boolean;
-  readonly partition?: string | null;
+  /** A partition key, a range `START...END`, or a list of keys. */
+  readonly partition?: string | readonly string[] | null;
   readonly runKey?: string | null;
   readonly tags?: Readonly<Record<string, string>>;
   readonly config?: Json;
@@ -53,10 +59,10 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
   checkCallerTags(tags);
   const closure = { includeUpstream: input.includeUpstream ?? false, includeDownstream: input.includeDownstream ?? false };
   const assetKeys = resolveRunAssets(ctx.definitions.graph, input.selection, closure);
-  const request = {
+  const request: ResolvedRunRequest = {
     assetKeys,
     ...closure,
-    partitionKey: input.partition ?? null,
+    partition: input.partition === null || input.partition === undefined ? null : parsePartitionSelector(input.partition),
     runKey: input.runKey ?? null,
     tags,
     systemTags: input.systemTags ?? {},
@@ -65,12 +71,20 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
     parentRunId: null,
     rootRunId: null,
   };
-  // Two passes at most: if another request reserved the runKey between our read and our append,
-  // the RunRequested is dropped as a duplicate and the second pass sees the holder.
+  return reserveRun(ctx, request);
+}
+
+/**
+ * The one reservation path: decide against the run currently holding the runKey and append. Two
+ * passes at most: if another request reserved the runKey between our read and our append, the
+ * RunRequested is dropped as a duplicate and the second pass sees the holder.
+ */
+async function reserveRun(ctx: RuntimeContext, request: ResolvedRunRequest): Promise<RunRequestOutcome> {
   for (let pass = 0; pass < 2; pass += 1) {
     const now = ctx.clock.now();
     const holder = request.runKey ? await ctx.store.getRunByKey(request.runKey) : undefined;
-    const decision = decideRunRequest(request, holder, ctx.definitions, ctx.ids, now);
+    const planning = { ...ctx.definitions, partitions: await partitionsContextAt(ctx, now) };
+    const decision = decideRunRequest(request, holder, planning, ctx.ids, now);
     if (decision.kind === 'existing') return { run: decision.run, existing: true };
     if (decision.kind === 'conflict') {
       await commit(ctx, decision.drafts, now);
@@ -83,6 +97,34 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
     }
   }
   throw arcoError('INTERNAL_ERROR', 'run request could not be reserved', { runKey: request.runKey });
+}
+
+export interface RerunInput {
+  readonly mode: RerunMode;
+  /** For `subset`: asset keys to rerun (each must be in the parent run). */
+  readonly selection?: readonly string[];
+  readonly includeUpstream?: boolean;
+  readonly includeDownstream?: boolean;
+}
+
+/**
+ * Requests a rerun of `parentRunId` (idempotent: asking again returns the same run). Closures
+ * only add assets the parent run had.
+ * @throws RUN_NOT_FOUND, RERUN_PARENT_NOT_FINISHED, RERUN_NOTHING_FAILED, RERUN_SELECTION_OUTSIDE_PARENT.
+ */
+export async function requestRerun(ctx: RuntimeContext, parentRunId: string, input: RerunInput): Promise<RunRequestOutcome> {
+  const parent = await getRunOrThrow(ctx, parentRunId);
+  let assetKeys: string[] | undefined;
+  if (input.mode === 'subset') {
+    const selected = input.selection ?? [];
+    const inParent = new Set(parent.assetKeys);
+    const closure = resolveRunAssets(ctx.definitions.graph, selected, {
+      includeUpstream: input.includeUpstream ?? false,
+      includeDownstream: input.includeDownstream ?? false,
+    });
+    assetKeys = [...selected, ...closure.filter((k) => inParent.has(k) && !selected.includes(k))];
+  }
+  return reserveRun(ctx, resolveRerun(parent, { mode: input.mode, assetKeys, includeUpstream: input.includeUpstream, includeDownstream: input.includeDownstream }));
 }
 
 export async function getRunOrThrow(ctx: Pick<RuntimeContext, 'store'>, runId: string): Promise<RunProjection> {
@@ -102,16 +144,31 @@ export async function cancelRun(ctx: RuntimeContext, runId: string, reason = 'ca
   });
 }
 
+/**
+ * Current data versions of a task's inputs, keyed as `derivedDataVersion` reads them: per asset
+ * partition, and per asset (the latest materialization of any of its partitions).
+ */
+async function inputDataVersions(ctx: RuntimeContext, inputs: readonly TaskInput[]): Promise<Record<string, string | null>> {
+  const versions: Record<string, string | null> = {};
+  for (const input of inputs) {
+    let latest: { sequence: number; dataVersion: string } | undefined;
+    for (const state of await ctx.store.listAssetPartitions(input.assetKey)) {
+      const m = state.lastMaterialization;
+      if (!m) continue;
+      versions[taskKeyOf(state.assetKey, state.partitionKey)] = m.dataVersion;
+      if (!latest || m.sequence > latest.sequence) latest = m;
+    }
+    versions[input.assetKey] = latest?.dataVersion ?? null;
+  }
+  return versions;
+}
+
 /** Applies a worker's report. @throws ATTEMPT_MISMATCH for a report about a superseded attempt. */
 export async function applyAttemptReport(ctx: RuntimeContext, report: AttemptReport): Promise<void> {
   await retryOnConflict(async () => {
     const run = await getRunOrThrow(ctx, report.runId);
     const task = run.tasks.find((t) => t.taskKey === report.taskKey);
-    const upstreamDataVersions: Record<string, string | null> = {};
-    for (const key of task?.upstreamAssets ?? []) {
-      const states = await ctx.store.listAssetPartitions(key);
-      upstreamDataVersions[key] = states.find((s) => s.partitionKey === null)?.lastMaterialization?.dataVersion ?? null;
-    }
+    const upstreamDataVersions = report.kind === 'finished' ? await inputDataVersions(ctx, task?.inputs ?? []) : {};
     const now = ctx.clock.now();
     const drafts = decideAttemptReport(run, report, { nowEpochMs: now, upstreamDataVersions });
     await commit(ctx, drafts, now, [{ table: 'runs', id: run.runId, version: run.version }]);

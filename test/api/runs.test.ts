@@ -90,6 +90,9 @@ describe('API errors and contract', () => {
     ['a selection matching nothing', 'POST', '/api/v1/runs', { selection: 'key:nothing/*' }, 400, 'EMPTY_SELECTION'],
     ['an unknown asset', 'POST', '/api/v1/runs', { selection: ['ghost'] }, 400, 'UNKNOWN_ASSET'],
     ['a reserved tag, naming it', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/backfill': 'b' } }, 400, 'RESERVED_TAG', /arco\/backfill/],
+    ['a reserved lineage tag', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/root_run_id': 'run_x' } }, 400, 'RESERVED_TAG', /arco\/root_run_id/],
+    ['a rerun of an unknown run', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'fromFailure' }, 404, 'RUN_NOT_FOUND'],
+    ['a subset rerun without a selection', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'subset' }, 400, 'VALIDATION_ERROR', /selection/],
   ];
   for (const [what, method, path, body, status, code, message] of cases) {
     test(`${what} is ${status} ${code} in the error shape, with no stack`, async () => {
@@ -113,7 +116,7 @@ describe('API errors and contract', () => {
   test('the OpenAPI 3.1 document is generated from the route schemas', async () => {
     const doc = await http(server.url, 'GET', '/api/openapi.json');
     assert.equal(doc.json.openapi, '3.1.0');
-    for (const path of ['/api/v1/runs', '/api/v1/runs/{runId}', '/api/v1/runs/{runId}/cancel', '/api/v1/runs/{runId}/logs', '/api/v1/assets', '/api/v1/events', '/api/v1/sql', '/api/v1/run-key-conflicts']) {
+    for (const path of ['/api/v1/runs', '/api/v1/runs/{runId}', '/api/v1/runs/{runId}/cancel', '/api/v1/runs/{runId}/rerun', '/api/v1/runs/{runId}/logs', '/api/v1/assets', '/api/v1/events', '/api/v1/sql', '/api/v1/run-key-conflicts']) {
       assert.ok(doc.json.paths[path], `documents ${path}`);
     }
     const body = doc.json.paths['/api/v1/runs'].post.requestBody.content['application/json'].schema;

@@ -2,15 +2,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkCallerTags, decideRunRequest, fingerprintOf, type ResolvedRunRequest } from '../../src/controllers/index.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/domain/runs/index.js';
-import { T0, graphOf, makeIds, requestedRun } from '../helpers/runs.js';
+import { T0, graphOf, makeIds, planningFor, requestedRun } from '../helpers/runs.js';
 
 const graph = graphOf({ a: [], b: ['a'] });
-const planning = { graph, specOf: () => ({ retry: DEFAULT_RETRY_POLICY, timeoutMs: null, codeVersion: null }) };
+const planning = planningFor(graph, () => ({ retry: DEFAULT_RETRY_POLICY, timeoutMs: null, codeVersion: null }));
 const base: ResolvedRunRequest = {
   assetKeys: ['a', 'b'],
   includeUpstream: false,
   includeDownstream: false,
-  partitionKey: null,
+  partition: null,
   runKey: 'nightly',
   tags: { team: 'data' },
   systemTags: {},

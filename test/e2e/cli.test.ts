@@ -52,6 +52,20 @@ describe('arco run on a project anywhere on disk', () => {
     assert.ok(body.events > 0);
   });
 
+  test('arco asset list --select prints the selected assets in key order, and an empty list when nothing matches', () => {
+    const selected = arcoJson<{ key: string }[]>(['asset', 'list', '--project', project.dir, '--select', '+key:clean/events']).body;
+    assert.deepEqual(selected.map((a) => a.key), ['clean/events', 'raw/events']);
+    const none = arcoJson<unknown[]>(['asset', 'list', '--project', project.dir, '--select', 'key:nothing/*']);
+    assert.equal(none.status, 0);
+    assert.deepEqual(none.body, []);
+  });
+
+  test('a selection syntax error points at the column and says what was expected', () => {
+    const result = arco(['asset', 'list', '--project', project.dir, '--select', 'key:raw/* and (']);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /SELECTION_SYNTAX_ERROR: .*column 16.*expected/);
+  });
+
   test('-f names a definitions file directly', () => {
     const { status, body } = arcoJson<{ key: string }[]>(['asset', 'list', '-f', project.file]);
     assert.equal(status, 0);

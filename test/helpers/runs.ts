@@ -4,7 +4,7 @@
  */
 import { AssetGraph } from '../../src/domain/assets/index.js';
 import { createUlidFactory, seededRng, type IdSource } from '../../src/domain/ids/index.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/domain/runs/index.js';
+import { DEFAULT_RETRY_POLICY, type PlanningContext, type RetryPolicy } from '../../src/domain/runs/index.js';
 import { advanceRun, decideRunProgress, decideRunRequest, type CoordinatorInput } from '../../src/controllers/index.js';
 import type { EventDraft } from '../../src/events/index.js';
 import type { RunProjection } from '../../src/fold/index.js';
@@ -41,7 +41,7 @@ export function requestedRun(spec: RunSpec): { run: RunProjection; drafts: reado
       assetKeys: spec.select ?? Object.keys(spec.dag),
       includeUpstream: false,
       includeDownstream: false,
-      partitionKey: null,
+      partition: null,
       runKey: spec.runKey ?? null,
       tags: spec.tags ?? {},
       systemTags: {},
@@ -51,19 +51,27 @@ export function requestedRun(spec: RunSpec): { run: RunProjection; drafts: reado
       rootRunId: null,
     },
     undefined,
-    {
-      graph,
-      specOf: (key) => ({
-        retry: { ...DEFAULT_RETRY_POLICY, ...(spec.retry?.[key] ?? {}) },
-        timeoutMs: spec.timeoutMs?.[key] ?? null,
-        codeVersion: '1',
-      }),
-    },
+    planningFor(graph, (key) => ({
+      retry: { ...DEFAULT_RETRY_POLICY, ...(spec.retry?.[key] ?? {}) },
+      timeoutMs: spec.timeoutMs?.[key] ?? null,
+      codeVersion: '1',
+    })),
     spec.ids ?? makeIds(),
     at,
   );
   if (decision.kind !== 'new') throw new Error('expected a new run');
   return { run: advanceRun(undefined, decision.drafts, iso(at)), drafts: decision.drafts };
+}
+
+/** A planning context for unpartitioned assets (partitioned planning is tested in test/domain/runs). */
+export function planningFor(graph: AssetGraph, specOf: PlanningContext['specOf']): PlanningContext {
+  return {
+    graph,
+    specOf,
+    partitionsOf: () => null,
+    mappingOf: () => ({ kind: 'identity' }),
+    partitions: { nowEpochMs: T0, dynamicKeys: () => [] },
+  };
 }
 
 export function coordinatorInput(runs: readonly RunProjection[], now: number, overrides: Partial<CoordinatorInput> = {}): CoordinatorInput {

@@ -4,10 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { arcoError } from '../../domain/errors/index.js';
 import { assetPartitionSchema, materializationSchema } from '../../fold/index.js';
-import { selectAssets } from '../../runtime/index.js';
+import { selectAssets, describeAssets, assetViewSchema } from '../../runtime/index.js';
 import type { ApiContext } from '../context.js';
 import { errorSchema } from '../schemas.js';
-import { describeAssets, assetViewSchema } from '../../runtime/index.js';
 
 export function registerAssetRoutes(app: FastifyInstance, api: ApiContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -3,12 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isTerminalRun } from '../../domain/runs/index.js';
-import { logLineSchema } from '../../fold/index.js';
-import { taskProjectionSchema } from '../../fold/index.js';
-import { cancelRun, getRunOrThrow, requestRun } from '../../runtime/index.js';
+import { logLineSchema, taskProjectionSchema } from '../../fold/index.js';
+import { cancelRun, getRunOrThrow, requestRerun, requestRun, selectAssetsToLaunch } from '../../runtime/index.js';
 import type { ApiContext } from '../context.js';
 import {
   errorSchema,
+  rerunBodySchema,
   runIdParamsSchema,
   runListQuerySchema,
   runListResponseSchema,
@@ -16,7 +16,6 @@ import {
   runRequestResponseSchema,
   runSchema,
 } from '../schemas.js';
-import { selectAssetsToLaunch } from '../../runtime/index.js';
 import { idempotent } from '../idempotency.js';
 
 /** How often a followed log stream looks for new lines. */
@@ -69,6 +68,29 @@ export function registerRunRoutes(app: FastifyInstance, api: ApiContext): void {
   r.get('/api/v1/runs/:runId', {
     schema: { tags: ['runs'], summary: 'Get a run with its tasks', params: runIdParamsSchema, response: { 200: runSchema, 404: errorSchema } },
     handler: async (request) => getRunOrThrow(api, request.params.runId),
+  });
+
+  r.post('/api/v1/runs/:runId/rerun', {
+    schema: {
+      tags: ['runs'],
+      summary: 'Rerun a finished run from failure, or a subset of its assets (idempotent)',
+      params: runIdParamsSchema,
+      body: rerunBodySchema,
+      response: { 200: runRequestResponseSchema, 201: runRequestResponseSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+    },
+    handler: async (request, reply) =>
+      idempotent(api, request, reply, async () => {
+        const body = request.body;
+        const ctx = api.ctx();
+        const outcome = await requestRerun(ctx, request.params.runId, {
+          mode: body.mode,
+          selection: body.selection === undefined ? undefined : selectAssetsToLaunch(ctx.definitions, body.selection),
+          includeUpstream: body.includeUpstream,
+          includeDownstream: body.includeDownstream,
+        });
+        api.onRunRequested?.();
+        return { status: outcome.existing ? 200 : 201, body: outcome };
+      }),
   });
 
   r.get('/api/v1/runs/:runId/tasks', {

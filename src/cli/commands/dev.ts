@@ -1,10 +1,7 @@
 /** `arco dev`: daemon, worker pool and HTTP API on one machine, storing everything in SQLite. */
 import { Command } from 'commander';
 import { buildServer } from '../../api/index.js';
-import { systemClock } from '../../runtime/index.js';
-import { createContext } from '../../runtime/index.js';
-import { Daemon } from '../../runtime/index.js';
-import { loadDefinitions } from '../../runtime/index.js';
+import { systemClock, createContext, Daemon, loadDefinitions } from '../../runtime/index.js';
 import { openSqliteStore } from '../../store/index.js';
 import { portNumber, positiveInt, runAction, withProjectOptions, type CommonOptions } from '../common.js';
 import { color } from '../output.js';

@@ -11,7 +11,9 @@ import { isTty, printJson } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
 
 interface RunOptions extends CommonOptions {
-  readonly select: string;
+  readonly select?: string;
+  readonly rerun?: string;
+  readonly fromFailure?: boolean;
   readonly includeUpstream?: boolean;
   readonly includeDownstream?: boolean;
   readonly partition?: string;
@@ -42,7 +44,9 @@ function parseConfig(value: string): Json {
 export function runCommand(): Command {
   return withBackendOptions(new Command('run'))
     .description('request a run of the selected assets (exactly the selection, plus closures you ask for)')
-    .requiredOption('-s, --select <selection>', 'asset selection, e.g. "clean/events", "key:raw/*", "+key:marts/orders"')
+    .option('-s, --select <selection>', 'asset selection, e.g. "clean/events", "key:raw/*", "+key:marts/orders"')
+    .option('--rerun <runId>', 'rerun a finished run: with --from-failure, or --select for a subset of its assets')
+    .option('--from-failure', 'with --rerun: only the tasks that did not succeed')
     .option('--include-upstream', 'also run every upstream asset of the selection')
     .option('--include-downstream', 'also run every downstream asset of the selection')
     .option('--partition <key>', 'partition key (or START...END range) to materialize')
@@ -53,21 +57,13 @@ export function runCommand(): Command {
     .option('--workers <n>', 'worker processes when running the work itself (no --url)', positiveInt('--workers'), 2)
     .addHelpText(
       'after',
-      '\nExamples:\n  arco run --project ./my-project --select clean/events --include-upstream --wait\n  arco run --select \'key:marts/*\' --url http://127.0.0.1:3000 --json\n',
+      '\nExamples:\n  arco run --project ./my-project --select clean/events --include-upstream --wait\n  arco run --select \'key:marts/*\' --url http://127.0.0.1:3000 --json\n  arco run --select \'group:daily\' --partition 2026-11-01...2026-11-07 --wait\n  arco run --rerun RUN_ID --from-failure --wait\n',
     )
     .action((options: RunOptions) =>
       runAction(options, async () => {
         const backend = openBackend(options);
         try {
-          const { run, existing } = await backend.requestRun({
-            selection: options.select,
-            includeUpstream: Boolean(options.includeUpstream),
-            includeDownstream: Boolean(options.includeDownstream),
-            partition: options.partition ?? null,
-            runKey: options.runKey ?? null,
-            tags: options.tag,
-            config: options.config ?? {},
-          });
+          const { run, existing } = await request(backend, options);
           const final = options.wait ? await waitForRun(backend, run, options) : run;
           if (options.json) printJson(runView(final, existing));
           else printRunDetail(final);
@@ -77,6 +73,30 @@ export function runCommand(): Command {
         }
       }),
     );
+}
+
+async function request(backend: Backend, options: RunOptions) {
+  if (options.rerun !== undefined) {
+    if (options.fromFailure === Boolean(options.select)) {
+      throw new InvalidArgumentError('--rerun needs exactly one of --from-failure or --select');
+    }
+    return backend.rerun(options.rerun, {
+      mode: options.fromFailure ? 'fromFailure' : 'subset',
+      selection: options.select,
+      includeUpstream: Boolean(options.includeUpstream),
+      includeDownstream: Boolean(options.includeDownstream),
+    });
+  }
+  if (options.select === undefined) throw new InvalidArgumentError('--select is required (or --rerun RUN_ID)');
+  return backend.requestRun({
+            selection: options.select,
+            includeUpstream: Boolean(options.includeUpstream),
+            includeDownstream: Boolean(options.includeDownstream),
+            partition: options.partition ?? null,
+            runKey: options.runKey ?? null,
+            tags: options.tag,
+            config: options.config ?? {},
+  });
 }
 
 /**

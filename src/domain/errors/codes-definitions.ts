@@ -7,5 +7,6 @@ export const DEFINITIONS_ERRORS = defineErrors({
   UNKNOWN_DEPENDENCY: { httpStatus: 400, retryable: false, summary: 'An asset depends on a key that is not defined.' },
   DEPENDENCY_CYCLE: { httpStatus: 400, retryable: false, summary: 'Assets depend on each other in a cycle; details give its path.' },
   INVALID_DEFINITION: { httpStatus: 400, retryable: false, summary: 'A definition has a wrong field (e.g. compute is not a function); details name it.' },
+  NOT_A_DEPENDENCY: { httpStatus: 400, retryable: false, summary: 'Two assets named together have no direct dependency between them.' },
   DEFINITIONS_LOAD_FAILED: { httpStatus: 400, retryable: false, summary: 'The definitions file could not be found or imported.' },
 });

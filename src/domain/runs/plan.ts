@@ -1,10 +1,19 @@
 /**
  * Run planning: a run's tasks are exactly the selected assets (plus closures the caller asked for),
- * in dependency order. A task depends on the tasks of its upstream assets that are in the same run;
- * upstream assets outside the run are read as they are, never pulled in silently.
+ * in dependency order, one task per asset partition. A task depends on the tasks of its upstream
+ * asset partitions that are in the same run (through the dependency's partition mapping); upstream
+ * partitions outside the run are read as they are, never pulled in silently.
  */
 import type { AssetGraph } from '../assets/index.js';
-import { arcoError } from '../errors/index.js';
+import { arcoError, isArcoError } from '../errors/index.js';
+import {
+  resolvePartitionSelector,
+  upstreamPartitions,
+  type PartitionMapping,
+  type PartitionSelector,
+  type PartitionsContext,
+  type PartitionsDefinition,
+} from '../partitions/index.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 export interface TaskSpec {
@@ -14,14 +23,20 @@ export interface TaskSpec {
   readonly codeVersion: string | null;
 }
 
+/** An upstream asset a task reads: the partitions it reads, or null (unpartitioned, or too many to list). */
+export interface TaskInput {
+  readonly assetKey: string;
+  readonly partitionKeys: string[] | null;
+}
+
 export interface TaskPlan {
   readonly taskKey: string;
   readonly assetKey: string;
   readonly partitionKey: string | null;
   /** Task keys in this run that must succeed first. */
   readonly deps: string[];
-  /** Every upstream asset key of the asset, in or out of the run (for data versions). */
-  readonly upstreamAssets: string[];
+  /** Every upstream asset (partition) the task reads, in or out of the run (for data versions). */
+  readonly inputs: TaskInput[];
   readonly retry: RetryPolicy;
   readonly timeoutMs: number | null;
   readonly codeVersion: string | null;
@@ -31,6 +46,19 @@ export interface Closure {
   readonly includeUpstream: boolean;
   readonly includeDownstream: boolean;
 }
+
+/** What planning needs to know about the definitions, and the partition context (now, dynamic keys). */
+export interface PlanningContext {
+  readonly graph: AssetGraph;
+  readonly specOf: (assetKey: string) => TaskSpec;
+  readonly partitionsOf: (assetKey: string) => PartitionsDefinition | null;
+  /** The mapping of the dependency of `downstream` on `upstream`. */
+  readonly mappingOf: (downstream: string, upstream: string) => PartitionMapping;
+  readonly partitions: PartitionsContext;
+}
+
+/** An input listing more upstream partitions than this records null ("the whole asset") instead. */
+export const INPUT_PARTITIONS_LISTED_MAX = 100;
 
 /** The task key of an asset partition: the asset key, with `[partition]` when partitioned. */
 export function taskKeyOf(assetKey: string, partitionKey: string | null): string {
@@ -51,26 +79,76 @@ export function resolveRunAssets(graph: AssetGraph, selected: readonly string[],
   return graph.inDependencyOrder(keys);
 }
 
-/** Plans one unpartitioned task (or one task per asset for a single partition key) per asset. */
-export function planRun(
-  graph: AssetGraph,
+/**
+ * The partition keys each asset of the run materializes: every key the selector names, for each
+ * partitioned asset; null for unpartitioned assets.
+ * @throws PARTITION_REQUIRED (a partitioned asset, no selection), PARTITION_NOT_APPLICABLE (a
+ *   selection, no partitioned asset), UNKNOWN_PARTITION / INVALID_PARTITION_RANGE naming the asset.
+ */
+export function runPartitionKeys(
   assetKeys: readonly string[],
-  specOf: (assetKey: string) => TaskSpec,
-  partitionKey: string | null = null,
-): TaskPlan[] {
-  const inRun = new Set(assetKeys);
-  return graph.inDependencyOrder(assetKeys).map((assetKey) => {
-    const spec = specOf(assetKey);
-    const upstream = graph.parents(assetKey);
-    return {
-      taskKey: taskKeyOf(assetKey, partitionKey),
-      assetKey,
-      partitionKey,
-      deps: upstream.filter((k) => inRun.has(k)).map((k) => taskKeyOf(k, partitionKey)),
-      upstreamAssets: [...upstream],
-      retry: spec.retry,
-      timeoutMs: spec.timeoutMs,
-      codeVersion: spec.codeVersion,
-    };
-  });
+  selector: PartitionSelector | null,
+  ctx: PlanningContext,
+): Map<string, string[] | null> {
+  const out = new Map<string, string[] | null>();
+  const partitioned = assetKeys.filter((key) => ctx.partitionsOf(key) !== null);
+  if (selector === null && partitioned.length > 0) {
+    throw arcoError('PARTITION_REQUIRED', `partitioned assets need a partition: ${partitioned.join(', ')}`, { assets: partitioned });
+  }
+  if (selector !== null && partitioned.length === 0) {
+    throw arcoError('PARTITION_NOT_APPLICABLE', 'a partition was given but no selected asset is partitioned', { assets: [...assetKeys] });
+  }
+  for (const key of assetKeys) {
+    const definition = ctx.partitionsOf(key);
+    if (definition === null || selector === null) {
+      out.set(key, null);
+      continue;
+    }
+    try {
+      out.set(key, resolvePartitionSelector(definition, selector, ctx.partitions));
+    } catch (error) {
+      if (!isArcoError(error)) throw error;
+      throw arcoError(error.code, `asset "${key}": ${error.message}`, { ...error.details, asset: key });
+    }
+  }
+  return out;
+}
+
+/** Plans one task per asset partition, in dependency order. */
+export function planRun(assetKeys: readonly string[], selector: PartitionSelector | null, ctx: PlanningContext): TaskPlan[] {
+  const keysByAsset = runPartitionKeys(assetKeys, selector, ctx);
+  const tasks: TaskPlan[] = [];
+  for (const assetKey of ctx.graph.inDependencyOrder(assetKeys)) {
+    const spec = ctx.specOf(assetKey);
+    for (const partitionKey of keysByAsset.get(assetKey) ?? [null]) {
+      const inputs = ctx.graph.parents(assetKey).map((up) => inputOf(assetKey, partitionKey, up, ctx));
+      const deps = inputs.flatMap((input) => {
+        const inRun = keysByAsset.get(input.assetKey);
+        if (inRun === undefined) return [];
+        if (inRun === null) return [taskKeyOf(input.assetKey, null)];
+        const read = input.partitionKeys === null ? inRun : input.partitionKeys.filter((k) => inRun.includes(k));
+        return read.map((k) => taskKeyOf(input.assetKey, k));
+      });
+      tasks.push({
+        taskKey: taskKeyOf(assetKey, partitionKey),
+        assetKey,
+        partitionKey,
+        deps,
+        inputs,
+        retry: spec.retry,
+        timeoutMs: spec.timeoutMs,
+        codeVersion: spec.codeVersion,
+      });
+    }
+  }
+  return tasks;
+}
+
+/** The partitions of `upstream` that `downstream`'s partition reads (null: unpartitioned or too many). */
+function inputOf(downstream: string, partitionKey: string | null, upstream: string, ctx: PlanningContext): TaskInput {
+  const upDef = ctx.partitionsOf(upstream);
+  if (upDef === null) return { assetKey: upstream, partitionKeys: null };
+  const downDef = ctx.partitionsOf(downstream);
+  const read = upstreamPartitions(ctx.mappingOf(downstream, upstream), upDef, downDef ?? undefined, partitionKey === null ? [] : [partitionKey], ctx.partitions).keys;
+  return { assetKey: upstream, partitionKeys: read.length > INPUT_PARTITIONS_LISTED_MAX ? null : read };
 }

@@ -5,6 +5,7 @@
  */
 import type { AssetDefinition, LogLevel, MaterializeResult } from '../../authoring/index.js';
 import { isArcoError } from '../../domain/errors/index.js';
+import { timeWindowForKey } from '../../domain/partitions/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import type { ErrorInfo } from '../../events/index.js';
 import type { DispatchEnvelope } from './protocol.js';
@@ -45,6 +46,9 @@ export async function executeAttempt(asset: AssetDefinition, envelope: DispatchE
           runId: envelope.runId,
           attempt: envelope.attempt,
           partitionKey: envelope.partitionKey,
+          partitionKeys: envelope.partitionKeys,
+          partitionKeyRange: envelope.partitionKeyRange,
+          timeWindow: timeWindowOf(asset, envelope.partitionKey),
           config: envelope.config,
           codeVersion: envelope.codeVersion,
           log,
@@ -83,6 +87,18 @@ export async function executeAttempt(asset: AssetDefinition, envelope: DispatchE
 }
 
 class AbortedError extends Error {}
+
+/** The partition's time window, for assets with a time dimension; null otherwise. */
+function timeWindowOf(asset: AssetDefinition, partitionKey: string | null): { start: string; end: string } | null {
+  if (partitionKey === null || asset.partitions === null) return null;
+  try {
+    const window = timeWindowForKey(asset.partitions, partitionKey);
+    return { start: window.start, end: window.end };
+  } catch (error) {
+    if (isArcoError(error) && error.code === 'NOT_TIME_PARTITIONED') return null;
+    throw error;
+  }
+}
 
 /** Wraps anything user code threw. An ArcoError keeps its code and retryability (e.g. a config error). */
 export function userCodeError(error: unknown): ErrorInfo {

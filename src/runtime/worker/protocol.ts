@@ -11,6 +11,9 @@ export const dispatchEnvelopeSchema = z.object({
   taskKey: z.string(),
   assetKey: z.string(),
   partitionKey: z.string().nullable(),
+  /** Every partition of this asset in the run, and the range the run was requested for (if any). */
+  partitionKeys: z.array(z.string()),
+  partitionKeyRange: z.object({ start: z.string(), end: z.string() }).nullable(),
   attempt: z.number().int().positive(),
   attemptId: z.string(),
   config: jsonValue,

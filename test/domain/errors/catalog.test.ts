@@ -27,3 +27,23 @@ describe('error catalogue', () => {
     for (const code of Object.keys(ERROR_CATALOG)) assert.match(code, /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
   });
 });
+
+describe('error code files', () => {
+  test('no code is defined in two area files (a later spread would silently replace the earlier one)', async () => {
+    const { readdirSync } = await import('node:fs');
+    const dir = new URL('../../../src/domain/errors/', import.meta.url);
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('codes-'))) {
+      const module = (await import(new URL(file, dir).href)) as Record<string, Record<string, unknown>>;
+      for (const codes of Object.values(module)) {
+        for (const code of Object.keys(codes)) {
+          if (seen.has(code)) clashes.push(`${code} in ${seen.get(code)} and ${file}`);
+          seen.set(code, file);
+        }
+      }
+    }
+    assert.deepEqual(clashes, []);
+    assert.equal(seen.size, Object.keys(ERROR_CATALOG).length);
+  });
+});

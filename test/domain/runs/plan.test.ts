@@ -1,10 +1,19 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_RETRY_POLICY, planRun, resolveRunAssets, retryDelayMs } from '../../../src/domain/runs/index.js';
-import { graphOf } from '../../helpers/runs.js';
+import { AssetGraph } from '../../../src/domain/assets/index.js';
+import { dailyPartitions, hourlyPartitions, staticPartitions } from '../../../src/authoring/index.js';
+import {
+  defaultPartitionMapping,
+  parsePartitionSelector,
+  type PartitionMapping,
+  type PartitionsDefinition,
+} from '../../../src/domain/partitions/index.js';
+import { DEFAULT_RETRY_POLICY, planRun, resolveRunAssets, retryDelayMs, type PlanningContext } from '../../../src/domain/runs/index.js';
+import { graphOf, planningFor } from '../../helpers/runs.js';
 
 const graph = graphOf({ a: [], b: ['a'], c: ['b'], x: [] });
 const none = { includeUpstream: false, includeDownstream: false };
+const spec = () => ({ retry: DEFAULT_RETRY_POLICY, timeoutMs: null, codeVersion: null });
 
 describe('run planning', () => {
   test('selecting an asset runs exactly that asset, never its downstream', () => {
@@ -17,13 +26,69 @@ describe('run planning', () => {
   });
 
   test('an upstream asset outside the run is read as it is: the task does not wait on it', () => {
-    const tasks = planRun(graph, ['b', 'c'], () => ({ retry: DEFAULT_RETRY_POLICY, timeoutMs: null, codeVersion: null }));
+    const tasks = planRun(['b', 'c'], null, planningFor(graph, spec));
     assert.deepEqual(tasks.map((t) => [t.taskKey, t.deps]), [['b', []], ['c', ['b']]]);
-    assert.deepEqual(tasks[0]!.upstreamAssets, ['a']);
+    assert.deepEqual(tasks[0]!.inputs, [{ assetKey: 'a', partitionKeys: null }]);
   });
 
   test('an unknown asset is UNKNOWN_ASSET naming it', () => {
     assert.throws(() => resolveRunAssets(graph, ['nope'], none), { code: 'UNKNOWN_ASSET', details: { key: 'nope' } });
+  });
+});
+
+describe('partitioned run planning', () => {
+  const now = Date.parse('2024-01-10T12:00:00Z');
+  const daily = dailyPartitions({ start: '2024-01-01' });
+  const hourly = hourlyPartitions({ start: '2024-01-01' });
+  const regions = staticPartitions(['eu', 'us']);
+  const defs: Record<string, PartitionsDefinition | null> = { hours: hourly, days: daily, report: null, cleaned: daily, other: regions };
+  const dag = AssetGraph.build([
+    { key: 'hours', deps: [] },
+    { key: 'days', deps: ['hours'] },
+    { key: 'cleaned', deps: ['days'] },
+    { key: 'report', deps: ['cleaned'] },
+    { key: 'other', deps: [] },
+  ]);
+  const planning: PlanningContext = {
+    ...planningFor(dag, spec),
+    partitionsOf: (key) => defs[key] ?? null,
+    mappingOf: (down, up): PartitionMapping => defaultPartitionMapping(defs[up] ?? undefined, defs[down] ?? undefined),
+    partitions: { nowEpochMs: now, dynamicKeys: () => [] },
+  };
+
+  test('each task is one asset partition, and tasks read their upstream partitions through the mapping', () => {
+    const tasks = planRun(['days', 'cleaned'], parsePartitionSelector('2024-01-02'), planning);
+    assert.deepEqual(tasks.map((t) => [t.taskKey, t.deps]), [['days[2024-01-02]', []], ['cleaned[2024-01-02]', ['days[2024-01-02]']]]);
+    const hours = tasks[0]!.inputs[0]!;
+    assert.equal(hours.assetKey, 'hours');
+    assert.equal(hours.partitionKeys?.length, 24, 'a daily partition reads the 24 hours of its day');
+  });
+
+  test('a range plans one task per key of the range, in definition order', () => {
+    const tasks = planRun(['cleaned'], parsePartitionSelector('2024-01-03...2024-01-05'), planning);
+    assert.deepEqual(tasks.map((t) => t.partitionKey), ['2024-01-03', '2024-01-04', '2024-01-05']);
+  });
+
+  test('an unpartitioned downstream in the run waits for every upstream partition in the run', () => {
+    const tasks = planRun(['cleaned', 'report'], parsePartitionSelector('2024-01-03...2024-01-04'), planning);
+    assert.deepEqual(tasks.find((t) => t.assetKey === 'report')!.deps, ['cleaned[2024-01-03]', 'cleaned[2024-01-04]']);
+  });
+
+  test('a partitioned asset without a partition is PARTITION_REQUIRED naming it', () => {
+    assert.throws(() => planRun(['days', 'report'], null, planning), { code: 'PARTITION_REQUIRED', details: { assets: ['days'] } });
+  });
+
+  test('a partition for unpartitioned assets is PARTITION_NOT_APPLICABLE', () => {
+    assert.throws(() => planRun(['report'], parsePartitionSelector('2024-01-02'), planning), { code: 'PARTITION_NOT_APPLICABLE' });
+  });
+
+  test('a key the asset does not have is UNKNOWN_PARTITION naming the asset and the key', () => {
+    assert.throws(() => planRun(['other'], parsePartitionSelector('apac'), planning), (e: { code: string; details: Record<string, unknown> }) => {
+      assert.equal(e.code, 'UNKNOWN_PARTITION');
+      assert.deepEqual(e.details, { key: 'apac', asset: 'other' });
+      return true;
+    });
+    assert.throws(() => planRun(['days'], parsePartitionSelector('2030-01-01'), planning), { code: 'UNKNOWN_PARTITION' });
   });
 });
 

@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startDev, stopProcess } from '../helpers/cli.js';
-import { tempProject } from '../helpers/project.js';
+import { startDev, stopProcess } from '../../helpers/cli.js';
+import { tempProject } from '../../helpers/project.js';
 
 const SOURCE = `
 import { defineAsset, defineDefinitions } from 'arco-flow';
