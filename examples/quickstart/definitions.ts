@@ -11,7 +11,18 @@
 // rollup reading the seven days of its week through the default time-window mapping.
 //
 //   daily/orders[day] ──> daily/revenue[day] ──> weekly/revenue[week]
-import { dailyPartitions, defineAsset, defineDefinitions, weeklyPartitions } from 'arco-flow';
+//
+// Automation, stopped until you start it (`arco schedule start daily_pipeline`, `arco sensor start
+// summary_after_orders`): a schedule that materializes each day once it has closed, and a sensor
+// that refreshes the summary whenever raw/orders is materialized.
+import {
+  dailyPartitions,
+  defineAsset,
+  defineAssetSensor,
+  defineDefinitions,
+  scheduleFromPartitions,
+  weeklyPartitions,
+} from 'arco-flow';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -136,4 +147,6 @@ export default defineDefinitions({
     dailyRevenuePartitioned,
     weeklyRevenue,
   ],
+  schedules: [scheduleFromPartitions([dailyOrders, dailyRevenuePartitioned], { name: 'daily_pipeline' })],
+  sensors: [defineAssetSensor({ name: 'summary_after_orders', asset: rawOrders, target: [summary], minimumIntervalSeconds: 5 })],
 });

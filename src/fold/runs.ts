@@ -43,6 +43,8 @@ function unblock(run: RunProjection): void {
 
 const runRequested: RunHandler<'RunRequested'> = {
   ids: byRunId,
+  // A run id is minted fresh for each request, so its row never exists yet.
+  creates: true,
   apply: (_row, { payload: p, at }) => ({
     runId: p.runId,
     runKey: p.runKey,

@@ -43,7 +43,8 @@ export function devCommand(): Command {
             `  store        ${project.storePath}`,
             `  API          ${address}/api/v1  (OpenAPI: ${address}/api/openapi.json)`,
             `  workers      ${options.workers}`,
-            `Try: arco run --select '*' --url ${address} --wait`,
+            `Next: arco asset list --url ${address}`,
+            `      arco run --select <asset> [--include-upstream] [--partition <key>] --url ${address} --wait`,
             '',
           ].join('\n'),
         );
