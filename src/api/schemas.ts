@@ -9,6 +9,24 @@ export const errorSchema = z
 
 export const runSchema = runProjectionSchema.describe('Run');
 
+/** A partition selection: a key, `START...END`, `a,b,c`, a list of keys, or a selector object. */
+export const partitionSelectorSchema = z
+  .union([
+    z.string().min(1),
+    z.array(z.string().min(1)).min(1),
+    z.object({ kind: z.literal('all') }).strict(),
+    z.object({ kind: z.literal('explicit'), keys: z.array(z.string().min(1)).min(1) }).strict(),
+    z.object({ kind: z.literal('range'), start: z.string().min(1), end: z.string().min(1) }).strict(),
+    z
+      .object({
+        kind: z.literal('filter'),
+        dimensions: z.record(z.string(), z.array(z.string())).optional(),
+        pattern: z.string().min(1).optional().describe('Glob over the whole key; * matches any text'),
+      })
+      .strict(),
+  ])
+  .describe('A partition key, START...END, a,b,c, a list of keys, or { kind: all | explicit | range | filter }');
+
 export const runRequestBodySchema = z
   .object({
     selection: z
@@ -16,7 +34,7 @@ export const runRequestBodySchema = z
       .describe('Asset keys, or a selection string'),
     includeUpstream: z.boolean().default(false),
     includeDownstream: z.boolean().default(false),
-    partition: z.string().min(1).nullable().optional().describe('A partition key or a range START...END'),
+    partition: partitionSelectorSchema.nullable().optional(),
     runKey: z.string().min(1).max(512).nullable().optional().describe('Idempotency identity of the run'),
     tags: z.record(z.string().min(1), z.string()).default({}),
     config: z.json().default({}),

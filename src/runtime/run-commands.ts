@@ -20,7 +20,7 @@ import type { Trigger } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 import { commit, type RuntimeContext } from './context.js';
 import { partitionsContextAt } from './partitions-context.js';
-import { parsePartitionSelector } from '../domain/partitions/index.js';
+import { parsePartitionSelector, type PartitionSelector } from '../domain/partitions/index.js';
 
 /** A run changes under a command only briefly (another report landed); a few re-decisions suffice. */
 const CONFLICT_RETRIES_MAX = 8;
@@ -29,8 +29,8 @@ export interface RunRequestInput {
   readonly selection: readonly string[];
   readonly includeUpstream?: boolean;
   readonly includeDownstream?: boolean;
-  /** A partition key, a range `START...END`, or a list of keys. */
-  readonly partition?: string | readonly string[] | null;
+  /** A partition key, a range `START...END`, a list of keys (`a,b` or an array), or a selector. */
+  readonly partition?: string | readonly string[] | PartitionSelector | null;
   readonly runKey?: string | null;
   readonly tags?: Readonly<Record<string, string>>;
   readonly config?: Json;
@@ -53,6 +53,12 @@ async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
+function selectorOf(partition: RunRequestInput['partition']): PartitionSelector | null {
+  if (partition === null || partition === undefined) return null;
+  if (typeof partition === 'string' || Array.isArray(partition)) return parsePartitionSelector(partition as string | readonly string[]);
+  return partition as PartitionSelector;
+}
+
 /** @throws UNKNOWN_ASSET, EMPTY_SELECTION, RESERVED_TAG, RUN_KEY_CONFLICT. */
 export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): Promise<RunRequestOutcome> {
   const tags = input.tags ?? {};
@@ -62,7 +68,7 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
   const request: ResolvedRunRequest = {
     assetKeys,
     ...closure,
-    partition: input.partition === null || input.partition === undefined ? null : parsePartitionSelector(input.partition),
+    partition: selectorOf(input.partition),
     runKey: input.runKey ?? null,
     tags,
     systemTags: input.systemTags ?? {},

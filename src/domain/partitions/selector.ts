@@ -34,8 +34,8 @@ function invalidSelector(message: string, details: Record<string, unknown>): nev
 }
 
 /**
- * Reads a selector from CLI/API text: `start...end` is a range, any other string is one key, an
- * array is explicit keys.
+ * Reads a selector from CLI/API text: `start...end` is a range, `a,b,c` a list of keys (keys never
+ * contain `,`), any other string is one key, an array is explicit keys.
  * @throws INVALID_PARTITION_SELECTOR for an empty string or key, or a range without two endpoints.
  */
 export function parsePartitionSelector(input: string | readonly string[]): PartitionSelector {
@@ -46,7 +46,7 @@ export function parsePartitionSelector(input: string | readonly string[]): Parti
     return { kind: 'explicit', keys: [...input] };
   }
   if (input === '') invalidSelector('a partition selector must not be empty', { input });
-  if (!input.includes(RANGE_SEPARATOR)) return { kind: 'explicit', keys: [input] };
+  if (!input.includes(RANGE_SEPARATOR)) return parsePartitionSelector(input.includes(',') ? input.split(',').map((k) => k.trim()) : [input]);
   const parts = input.split(RANGE_SEPARATOR);
   const [start, end] = parts;
   if (parts.length !== 2 || !start || !end) {
