@@ -84,6 +84,15 @@ export function parseCodeEvidence(cell: string): Parsed<CodeEvidence> {
   return { items, malformed };
 }
 
+/**
+ * Tests live in `*.test.ts` files; a suite shared by several of them (the Store conformance suite,
+ * run once per engine) lives in a plain `.ts` module beside them, and its titles are cited there.
+ */
+function isTestSource(file: string): boolean {
+  if (!file.startsWith('test/') || !file.endsWith('.ts')) return false;
+  return !/^test\/(.*\/)?(helpers|fixtures)\//.test(file);
+}
+
 export function parseTestEvidence(cell: string): Parsed<TestEvidence> {
   const items: TestEvidence[] = [];
   const malformed: MalformedEvidence[] = [];
@@ -92,8 +101,8 @@ export function parseTestEvidence(cell: string): Parsed<TestEvidence> {
     const [file = '', ...titlePath] = parts;
     const badPath = pathProblem(file);
     if (badPath) malformed.push({ raw, reason: badPath });
-    else if (!file.startsWith('test/') || !file.endsWith('.test.ts'))
-      malformed.push({ raw, reason: 'a test file is a `*.test.ts` file under test/' });
+    else if (!isTestSource(file))
+      malformed.push({ raw, reason: 'a test file is a `*.test.ts` file, or a shared suite (`*.ts`) that one runs, under test/ (not helpers/ or fixtures/)' });
     else if (titlePath.length === 0 || titlePath.some((title) => title.length === 0))
       malformed.push({ raw, reason: `name the test after the file: \`file\` ${TITLE_SEPARATOR} \`test title\`` });
     else items.push({ raw, file, titlePath });

@@ -58,7 +58,7 @@ describe('runs API', () => {
     assert.equal(bad.json.code, 'VALIDATION_ERROR');
   });
 
-  test('cancel ends a queued run CANCELED; canceling a finished run is 409 RUN_NOT_CANCELABLE', async () => {
+  test('canceling a finished run is 409 RUN_NOT_CANCELABLE', async () => {
     const created = await http(server.url, 'POST', '/api/v1/runs', { selection: ['raw/events'] });
     const done = await waitTerminal(created.json.run.runId);
     const refused = await http(server.url, 'POST', `/api/v1/runs/${done.runId}/cancel`, {});
@@ -81,21 +81,21 @@ describe('API errors and contract', () => {
   });
   after(() => server.close());
 
-  const cases: [string, string, string, unknown, number, string, RegExp?][] = [
-    ['an unknown route', 'GET', '/api/v1/nothing', undefined, 404, 'NOT_FOUND'],
-    ['an unknown run', 'GET', '/api/v1/runs/run_00000000000000000000000000', undefined, 404, 'RUN_NOT_FOUND'],
-    ['a body of the wrong type, naming the field', 'POST', '/api/v1/runs', { selection: ['raw/events'], includeUpstream: 'yes' }, 400, 'VALIDATION_ERROR', /body\.includeUpstream/],
-    ['an unknown body field', 'POST', '/api/v1/runs', { selection: ['raw/events'], bogus: 1 }, 400, 'VALIDATION_ERROR'],
-    ['a malformed selection, with its column', 'POST', '/api/v1/runs', { selection: 'key:raw/* and (' }, 400, 'SELECTION_SYNTAX_ERROR', /column/],
-    ['a selection matching nothing', 'POST', '/api/v1/runs', { selection: 'key:nothing/*' }, 400, 'EMPTY_SELECTION'],
-    ['an unknown asset', 'POST', '/api/v1/runs', { selection: ['ghost'] }, 400, 'UNKNOWN_ASSET'],
-    ['a reserved tag, naming it', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/backfill': 'b' } }, 400, 'RESERVED_TAG', /arco\/backfill/],
-    ['a reserved lineage tag', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/root_run_id': 'run_x' } }, 400, 'RESERVED_TAG', /arco\/root_run_id/],
-    ['a rerun of an unknown run', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'fromFailure' }, 404, 'RUN_NOT_FOUND'],
-    ['a subset rerun without a selection', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'subset' }, 400, 'VALIDATION_ERROR', /selection/],
+  const cases: [title: string, method: string, path: string, body: unknown, status: number, code: string, message?: RegExp][] = [
+    ['an unknown route is 404 NOT_FOUND', 'GET', '/api/v1/nothing', undefined, 404, 'NOT_FOUND'],
+    ['an unknown run is 404 RUN_NOT_FOUND', 'GET', '/api/v1/runs/run_00000000000000000000000000', undefined, 404, 'RUN_NOT_FOUND'],
+    ['a body field of the wrong type is 400 VALIDATION_ERROR naming the field', 'POST', '/api/v1/runs', { selection: ['raw/events'], includeUpstream: 'yes' }, 400, 'VALIDATION_ERROR', /body\.includeUpstream/],
+    ['an unknown body field is 400 VALIDATION_ERROR', 'POST', '/api/v1/runs', { selection: ['raw/events'], bogus: 1 }, 400, 'VALIDATION_ERROR'],
+    ['a malformed selection is 400 SELECTION_SYNTAX_ERROR with its column', 'POST', '/api/v1/runs', { selection: 'key:raw/* and (' }, 400, 'SELECTION_SYNTAX_ERROR', /column/],
+    ['a selection matching nothing is 400 EMPTY_SELECTION', 'POST', '/api/v1/runs', { selection: 'key:nothing/*' }, 400, 'EMPTY_SELECTION'],
+    ['an unknown asset is 400 UNKNOWN_ASSET', 'POST', '/api/v1/runs', { selection: ['ghost'] }, 400, 'UNKNOWN_ASSET'],
+    ['a reserved tag is 400 RESERVED_TAG naming the tag', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/backfill': 'b' } }, 400, 'RESERVED_TAG', /arco\/backfill/],
+    ['a reserved lineage tag is 400 RESERVED_TAG naming the tag', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/root_run_id': 'run_x' } }, 400, 'RESERVED_TAG', /arco\/root_run_id/],
+    ['a rerun of an unknown run is 404 RUN_NOT_FOUND', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'fromFailure' }, 404, 'RUN_NOT_FOUND'],
+    ['a subset rerun without a selection is 400 VALIDATION_ERROR', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'subset' }, 400, 'VALIDATION_ERROR', /selection/],
   ];
-  for (const [what, method, path, body, status, code, message] of cases) {
-    test(`${what} is ${status} ${code} in the error shape, with no stack`, async () => {
+  for (const [title, method, path, body, status, code, message] of cases) {
+    test(title, async () => {
       const response = await http(server.url, method, path, body);
       assert.equal(response.status, status);
       assert.equal(response.json.code, code);
@@ -105,6 +105,17 @@ describe('API errors and contract', () => {
       if (message) assert.match(response.json.message, message);
     });
   }
+
+  test('cancel ends a queued run CANCELED at once and cancels every task; canceling again changes nothing', async () => {
+    const created = await http(server.url, 'POST', '/api/v1/runs', { selection: ['raw/events', 'clean/events'] });
+    assert.equal(created.json.run.status, 'QUEUED');
+    const canceled = await http(server.url, 'POST', `/api/v1/runs/${created.json.run.runId}/cancel`, { reason: 'operator' });
+    assert.equal(canceled.status, 200);
+    assert.equal(canceled.json.status, 'CANCELED');
+    assert.deepEqual(canceled.json.tasks.map((t: { status: string; cancelReason: string }) => [t.status, t.cancelReason]), [['CANCELED', 'operator'], ['CANCELED', 'operator']]);
+    const again = await http(server.url, 'POST', `/api/v1/runs/${created.json.run.runId}/cancel`, {});
+    assert.equal(again.json.code, 'RUN_NOT_CANCELABLE');
+  });
 
   test('a bad request changes nothing', async () => {
     const before = await http(server.url, 'GET', '/api/v1/events?limit=1000');

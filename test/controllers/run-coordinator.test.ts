@@ -87,8 +87,12 @@ describe('skip attribution', () => {
     assert.equal(run.status, 'FAILURE');
   });
 
-  for (const order of [['b', 'c'], ['c', 'b']] as const) {
-    test(`attributes a skip to the earliest failure whatever the order edges were declared in (${order.join(',')})`, () => {
+  const attributionOrders: [title: string, deps: readonly string[]][] = [
+    ['attributes a skip to the earliest failure when edges are declared b then c', ['b', 'c']],
+    ['attributes a skip to the earliest failure when edges are declared c then b', ['c', 'b']],
+  ];
+  for (const [title, order] of attributionOrders) {
+    test(title, () => {
       const dag = { a: [], b: ['a'], c: ['a'], d: [...order] };
       let { run } = step(requestedRun({ dag }).run, T0);
       run = finish(run, 'a', 'SUCCEEDED', T0 + 1);

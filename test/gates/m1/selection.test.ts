@@ -42,26 +42,26 @@ describe('selection is exactly what runs', () => {
     assert.deepEqual((await requestRun(running.ctx, { selection: ['b'], includeDownstream: true })).run.assetKeys, ['b', 'c']);
   });
 
-  const table: [string, string[]][] = [
-    ['key:b', ['b']],
-    ['+key:c', ['a', 'b', 'c']],
-    ['1+key:c', ['b', 'c']],
-    ['key:a+', ['a', 'b', 'c', 'x/y']],
-    ['key:a+1', ['a', 'b', 'x/y']],
-    ['key:x/*', ['x/y']],
-    ['tag:team=data', ['a']],
-    ['tag:pii', ['c']],
-    ['group:g2 and not key:c', ['x/y']],
-    ['roots(group:g2 or key:b)', ['b', 'x/y']],
-    ['sinks(*)', ['c', 'x/y']],
-    ['*', ['a', 'b', 'c', 'x/y']],
-    ['b', ['b']],
-    ['*c', ['a', 'b', 'c']],
-    ['+c', ['b', 'c']],
-    ['a,x/y', ['a', 'x/y']],
+  const table: [title: string, selection: string, expected: string[]][] = [
+    ['key:b selects exactly that asset', 'key:b', ['b']],
+    ['+key:c selects c and all its ancestors', '+key:c', ['a', 'b', 'c']],
+    ['1+key:c selects c and one level up', '1+key:c', ['b', 'c']],
+    ['key:a+ selects a and all its descendants', 'key:a+', ['a', 'b', 'c', 'x/y']],
+    ['key:a+1 selects a and one level down', 'key:a+1', ['a', 'b', 'x/y']],
+    ['key:x/* matches keys by wildcard across segments', 'key:x/*', ['x/y']],
+    ['tag:team=data selects assets with that tag value', 'tag:team=data', ['a']],
+    ['tag:pii selects assets that have the tag, whatever its value', 'tag:pii', ['c']],
+    ['group:g2 and not key:c combines filters with and and not', 'group:g2 and not key:c', ['x/y']],
+    ['roots(...) selects the roots within its argument', 'roots(group:g2 or key:b)', ['b', 'x/y']],
+    ['sinks(*) selects the assets nothing selected depends on', 'sinks(*)', ['c', 'x/y']],
+    ['* alone selects every asset', '*', ['a', 'b', 'c', 'x/y']],
+    ['a bare name falls back to the legacy syntax and selects that asset', 'b', ['b']],
+    ['legacy *c selects c and all its ancestors', '*c', ['a', 'b', 'c']],
+    ['legacy +c selects c and one level up', '+c', ['b', 'c']],
+    ['legacy a,x/y selects a list of assets', 'a,x/y', ['a', 'x/y']],
   ];
-  for (const [selection, expected] of table) {
-    test(`"${selection}" selects ${expected.join(', ')}`, () => assert.deepEqual(keys(selection), expected));
+  for (const [title, selection, expected] of table) {
+    test(title, () => assert.deepEqual(keys(selection), expected));
   }
 
   test('a selection matching nothing is refused for launching with EMPTY_SELECTION', () => {
