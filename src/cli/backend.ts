@@ -27,7 +27,7 @@ import {
   type DynamicPartitionsRequest,
   type RuntimeContext,
 } from '../runtime/index.js';
-import { openSqliteStore, type SqlResult, type Store } from '../store/index.js';
+import { openStore, type SqlResult, type Store } from '../store/index.js';
 import type { Project } from './project.js';
 import { HttpAutomationBackend, LocalAutomationBackend, type AutomationBackend } from './automation-backend.js';
 
@@ -65,16 +65,22 @@ export interface Backend {
 
 export class LocalBackend implements Backend {
   private context: Promise<RuntimeContext> | undefined;
-  readonly store: Store;
+  private opened: Promise<Store> | undefined;
   readonly automation: AutomationBackend = new LocalAutomationBackend(() => this.runtime());
 
-  constructor(readonly project: Project) {
-    this.store = openSqliteStore({ path: project.storePath });
+  constructor(readonly project: Project) {}
+
+  /** The store, opened on first use: opening PostgreSQL is asynchronous, the constructor is not. */
+  store(): Promise<Store> {
+    this.opened ??= openStore(this.project.storePath);
+    return this.opened;
   }
 
   /** The runtime context, loading definitions on first use (reads never need them). */
   runtime(): Promise<RuntimeContext> {
-    this.context ??= loadDefinitions(this.project.definitionsFile).then((defs) => createContext(this.store, systemClock, defs));
+    this.context ??= Promise.all([loadDefinitions(this.project.definitionsFile), this.store()]).then(([defs, store]) =>
+      createContext(store, systemClock, defs),
+    );
     return this.context;
   }
 
@@ -89,11 +95,11 @@ export class LocalBackend implements Backend {
       selection: request.selection === undefined ? undefined : selectAssetsToLaunch(ctx.definitions, request.selection),
     });
   }
-  getRun(runId: string) {
-    return getRunOrThrow({ store: this.store }, runId);
+  async getRun(runId: string) {
+    return getRunOrThrow({ store: await this.store() }, runId);
   }
   async listRuns(query: { statuses?: RunStatus[]; limit: number; cursor?: string }) {
-    const runs = await this.store.listRuns({ statuses: query.statuses, limit: query.limit + 1, before: query.cursor });
+    const runs = await (await this.store()).listRuns({ statuses: query.statuses, limit: query.limit + 1, before: query.cursor });
     const page = runs.slice(0, query.limit);
     return { runs: page, nextCursor: runs.length > query.limit ? (page[page.length - 1]?.runId ?? null) : null };
   }
@@ -102,22 +108,24 @@ export class LocalBackend implements Backend {
   }
   async logs(runId: string, after: number) {
     await this.getRun(runId);
-    const logs = await this.store.listLogs(runId, { afterSequence: after, limit: 1000 });
+    const logs = await (await this.store()).listLogs(runId, { afterSequence: after, limit: 1000 });
     return { logs, nextAfter: logs[logs.length - 1]?.sequence ?? after };
   }
   async assets(selection?: string) {
     const defs = (await this.runtime()).definitions;
     const keys = selection ? selectAssets(defs, selection) : [...defs.graph.keys].sort();
-    return describeAssets(this.store, defs, keys);
+    return describeAssets(await this.store(), defs, keys);
   }
-  sql(query: string, limit: number) {
-    return this.store.querySystem(query, limit);
+  async sql(query: string, limit: number) {
+    return (await this.store()).querySystem(query, limit);
   }
   async changeDynamicPartitions(request: DynamicPartitionsRequest) {
     return changeDynamicPartitions(await this.runtime(), request);
   }
-  close() {
-    return this.store.close();
+  async close() {
+    // Nothing to close when the store was never opened, or failed to open (that error was reported).
+    const store = await this.opened?.catch(() => undefined);
+    await store?.close();
   }
 }
 

@@ -14,7 +14,7 @@ export function withProjectOptions(command: Command): Command {
   return command
     .option('--project <dir>', 'project folder holding definitions.ts (default: this folder, else the bundled example)')
     .option('-f, --file <file>', 'definitions file to load')
-    .option('--db <path>', 'SQLite store (default: <project>/.arco/arco.db)');
+    .option('--db <path>', 'SQLite file or postgres:// URL of the store (default: <project>/.arco/arco.db)');
 }
 
 /** `--url` and `--json` on top of the project options. */

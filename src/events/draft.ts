@@ -4,7 +4,7 @@
  * injected clock and id factory.
  */
 import type { UlidFactory } from '../domain/ids/index.js';
-import { DEFAULT_WORKSPACE, EVENT_VERSION, type ArcoEvent, type EventType, type PayloadOf } from './catalog.js';
+import { DEFAULT_WORKSPACE, EVENT_VERSION, type ArcoEvent, type EventType, type PayloadOf, type StoredEvent } from './catalog.js';
 
 export type EventDraft = {
   [T in EventType]: {
@@ -47,4 +47,23 @@ export function stampEvents(drafts: readonly EventDraft[], ctx: StampContext): A
         payload: d.payload,
       }) as ArcoEvent,
   );
+}
+
+/**
+ * An appended event with its ledger sequence. Built field by field: spreading the event and adding
+ * a property is a slow path in V8, and every append builds one of these per event.
+ */
+export function withSequence(event: ArcoEvent, sequence: number): StoredEvent {
+  return {
+    sequence,
+    eventId: event.eventId,
+    type: event.type,
+    version: event.version,
+    at: event.at,
+    workspace: event.workspace,
+    idempotencyKey: event.idempotencyKey,
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+    payload: event.payload,
+  } as StoredEvent;
 }

@@ -1,7 +1,9 @@
 /**
- * The Store conformance suite. Every engine runs the same tests (SQLite now, PostgreSQL later):
- * the idempotency gate, atomic batches, conditional appends, the fold in the same transaction,
- * reading back with validation, and rebuild to an identical projection hash.
+ * The Store conformance suite. Every engine runs the same tests (SQLite and PostgreSQL): the
+ * idempotency gate, atomic batches, conditional appends, the fold in the same transaction,
+ * reading back with validation, rebuild to an identical projection hash, and what several
+ * processes sharing one database rely on (concurrent appends, leases, request keys, heartbeats,
+ * the read-only SQL surface).
  */
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,17 +14,33 @@ import { T0, requestedRun, step } from '../helpers/runs.js';
 
 export interface EngineHarness {
   readonly name: string;
+  /** A reason to skip the whole suite (e.g. no database answers on a developer machine). */
+  readonly skip?: string | false;
+  /** A fresh, empty store. */
   open(): Promise<Store>;
+  /** Another store on the database `open` created, as a second process would open it. */
+  openAnother(): Promise<Store>;
   /** Corrupts the payload of the event with this sequence (engine-specific SQL). */
   corruptEvent(store: Store, sequence: number): Promise<void>;
   cleanup(): Promise<void>;
 }
 
 export function storeConformance(engine: EngineHarness): void {
-  describe(`${engine.name} store conformance`, () => {
+  describe(`${engine.name} store conformance`, { skip: engine.skip ?? false }, () => {
     let store: Store;
     const ulid = createUlidFactory(seededRng(3));
     const stamp = (drafts: readonly EventDraft[], at = T0) => stampEvents(drafts, { ulid, nowEpochMs: at });
+    const addKeys = (keys: readonly string[], requestId: string) =>
+      draft('DynamicPartitionsChanged', { name: 'files', op: 'add', keys: [...keys], requestId }, idempotencyKeys.dynamicPartitionsChanged('files', 'add', keys, requestId), null);
+    /** Runs `body` with `count` more stores on the same database, closing them afterwards. */
+    const withOthers = async <T>(count: number, body: (stores: Store[]) => Promise<T>): Promise<T> => {
+      const others = await Promise.all(Array.from({ length: count }, () => engine.openAnother()));
+      try {
+        return await body([store, ...others]);
+      } finally {
+        await Promise.all(others.map((s) => s.close()));
+      }
+    };
 
     beforeEach(async () => {
       store = await engine.open();
@@ -125,6 +143,78 @@ export function storeConformance(engine: EngineHarness): void {
       assert.equal((await store.acquireLease('daemon', 'C', 1000, T0 + 1001, 'B')).acquired, true, 'takeover from a named dead holder');
       await store.releaseLease('daemon', 'C');
       assert.equal((await store.acquireLease('daemon', 'D', 1000, T0 + 1002)).acquired, true);
+    });
+
+    test('concurrent appends from several processes fold in ledger sequence order and keep each idempotency key once', async () => {
+      // Each of 4 stores appends 10 batches at once. Every batch adds its own key to one dynamic
+      // partitions set (whose keys keep fold order) and repeats one shared event. If two appends
+      // folded out of sequence order, the set's keys would differ from a replay in sequence order.
+      const results = await withOthers(3, (stores) =>
+        Promise.all(stores.flatMap((s, i) => Array.from({ length: 10 }, (_, j) => s.append(stamp([addKeys([`k${i}-${j}`], `r${i}-${j}`), addKeys(['shared'], 'shared')]))))),
+      );
+      const events = await store.readEvents({ limit: 1000 });
+      assert.equal(events.length, 41);
+      assert.equal(new Set(events.map((e) => e.idempotencyKey)).size, 41, 'no idempotency key stored twice');
+      assert.equal(results.reduce((n, r) => n + r.duplicates.length, 0), 39, 'the shared event is a duplicate in every batch but one');
+      const sequences = events.map((e) => e.sequence);
+      assert.deepEqual(sequences, [...sequences].sort((a, b) => a - b));
+      const inSequenceOrder = [...new Set(events.flatMap((e) => (e.type === 'DynamicPartitionsChanged' ? e.payload.keys : [])))];
+      assert.deepEqual(await store.getDynamicPartitionKeys('files'), inSequenceOrder);
+      const live = await store.projectionHash();
+      assert.equal((await store.rebuildProjections()).hash, live);
+    });
+
+    test('of several processes asking for a free lease at once, exactly one gets it', async () => {
+      const grants = await withOthers(4, (stores) => Promise.all(stores.map((s, i) => s.acquireLease('daemon', `H${i}`, 1000, T0))));
+      const winners = grants.filter((g) => g.acquired);
+      assert.equal(winners.length, 1);
+      for (const grant of grants) assert.deepEqual({ holder: grant.holder, expiresAtEpochMs: grant.expiresAtEpochMs }, { holder: winners[0]!.holder, expiresAtEpochMs: T0 + 1000 });
+    });
+
+    test('an Idempotency-Key is claimed once, answers with its stored response once completed, and can be claimed again once released', async () => {
+      assert.deepEqual(await store.claimRequestKey('runs', 'k1', 'h1', T0), { state: 'claimed' });
+      assert.deepEqual(await store.claimRequestKey('runs', 'k1', 'h1', T0 + 1), { state: 'pending', requestHash: 'h1' });
+      assert.deepEqual(await store.claimRequestKey('other', 'k1', 'h2', T0), { state: 'claimed' }, 'keys are scoped');
+      await store.completeRequestKey('runs', 'k1', 201, '{"ok":true}');
+      assert.deepEqual(await store.claimRequestKey('runs', 'k1', 'h9', T0 + 2), { state: 'done', requestHash: 'h1', status: 201, body: '{"ok":true}' });
+      await store.releaseRequestKey('runs', 'k1');
+      assert.equal((await store.claimRequestKey('runs', 'k1', 'h1', T0 + 3)).state, 'done', 'a completed key is never released');
+      await store.releaseRequestKey('other', 'k1');
+      assert.deepEqual(await store.claimRequestKey('other', 'k1', 'h3', T0 + 4), { state: 'claimed' });
+    });
+
+    test('attempt heartbeats are recorded and read back by attempt id', async () => {
+      await store.recordHeartbeats(['a1', 'a2', 'a1'], T0);
+      await store.recordHeartbeats(['a2'], T0 + 500);
+      assert.deepEqual(await store.readHeartbeats(['a2', 'a1', 'a3']), new Map([['a2', T0 + 500], ['a1', T0]]));
+      assert.deepEqual(await store.readHeartbeats([]), new Map());
+    });
+
+    test("a run's events read back by correlation id in sequence order, after a given sequence", async () => {
+      const { run, drafts } = requestedRun({ dag: { a: [] } });
+      await store.append(stamp(drafts));
+      await store.append(stamp([addKeys(['x'], 'x')]));
+      await store.append(stamp(step(run, T0 + 1).drafts, T0 + 1));
+      const events = await store.readEvents({ correlationId: run.runId, limit: 10 });
+      assert.deepEqual(events.map((e) => [e.sequence, e.type]), [[1, 'RunRequested'], [3, 'RunStarted'], [4, 'TaskDispatched']]);
+      assert.deepEqual((await store.readEvents({ correlationId: run.runId, afterSequence: 1, limit: 1 })).map((e) => e.sequence), [3]);
+    });
+
+    test('system SQL answers one query over the views and refuses writes and several statements', async () => {
+      const { run, drafts } = requestedRun({ dag: { a: [], b: ['a'] }, tags: { team: 'data' } });
+      await store.append(stamp(drafts));
+      assert.deepEqual(await store.querySystem('SELECT run_id, status, task_count, tags, asset_keys FROM system_runs', 10), {
+        columns: ['run_id', 'status', 'task_count', 'tags', 'asset_keys'],
+        rows: [[run.runId, 'QUEUED', 2, '{"team":"data"}', '["a","b"]']],
+        truncated: false,
+      });
+      const tasks = await store.querySystem('SELECT task_key, status, attempts FROM system_tasks ORDER BY task_key', 1);
+      assert.deepEqual(tasks, { columns: ['task_key', 'status', 'attempts'], rows: [['a', 'READY', 0]], truncated: true });
+      for (const sql of ['DELETE FROM runs', 'SELECT 1; SELECT 2', "UPDATE runs SET status = 'SUCCESS'"]) {
+        await assert.rejects(store.querySystem(sql, 10), { code: 'SQL_REFUSED' }, sql);
+      }
+      await assert.rejects(store.querySystem('SELECT no_such_column FROM system_runs', 10), { code: 'SQL_ERROR' });
+      assert.equal((await store.getRun(run.runId))?.status, 'QUEUED');
     });
   });
 }

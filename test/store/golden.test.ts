@@ -11,9 +11,17 @@ import { openSqliteStore } from '../../src/store/index.js';
 
 const DIR = new URL('../fixtures/golden/', import.meta.url);
 
+/**
+ * The title of each recorded ledger's test, saying what the ledger holds, so a test can be cited by
+ * it. A ledger added to the folder without a title here still replays, under its file name.
+ */
+const TITLES: Readonly<Record<string, string>> = {
+  'quickstart.ndjson': 'the quickstart ledger (manual and sensor runs, a cancel, a run-key conflict, two daily partitions) replays to its recorded projection hash',
+};
+
 describe('golden ledgers', () => {
   for (const file of readdirSync(DIR).filter((f) => f.endsWith('.ndjson'))) {
-    test(`the ${file} ledger replays to its recorded projection hash`, async () => {
+    test(TITLES[file] ?? `the ${file} ledger replays to its recorded projection hash`, async () => {
       const expected = JSON.parse(readFileSync(new URL(file.replace('.ndjson', '.json'), DIR), 'utf8')) as { events: number; projectionHash: string };
       const events = readFileSync(new URL(file, DIR), 'utf8')
         .trim()

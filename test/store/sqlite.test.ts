@@ -12,6 +12,9 @@ storeConformance({
     dir = mkdtempSync(join(tmpdir(), 'arco-store-'));
     return openSqliteStore({ path: join(dir, 'arco.db') });
   },
+  async openAnother() {
+    return openSqliteStore({ path: join(dir, 'arco.db') });
+  },
   async corruptEvent(_store, sequence) {
     const db = new Database(join(dir, 'arco.db'));
     db.prepare("UPDATE ledger SET payload = '{\"runId\": 42}' WHERE sequence = ?").run(sequence);

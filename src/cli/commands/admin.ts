@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { arcoError } from '../../domain/errors/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { runAction, withProjectOptions, type CommonOptions } from '../common.js';
 import { isTty, printJson } from '../output.js';
 import { resolveProject } from '../project.js';
@@ -15,7 +15,7 @@ export function adminCommand(): Command {
       .option('--json', 'print JSON for scripts')
       .action((options: CommonOptions) =>
         runAction(options, async () => {
-          const store = openSqliteStore({ path: resolveProject(options).storePath });
+          const store = await openStore(resolveProject(options).storePath);
           try {
             const before = await store.projectionHash();
             const bar = !options.json && isTty() ? new SingleBar({ format: 'replaying {bar} {value}/{total} events' }) : undefined;

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { buildServer } from '../../api/index.js';
 import { systemClock, createContext, Daemon, loadDefinitions } from '../../runtime/index.js';
-import { openSqliteStore } from '../../store/index.js';
+import { describeStoreTarget, openStore } from '../../store/index.js';
 import { portNumber, positiveInt, runAction, withProjectOptions, type CommonOptions } from '../common.js';
 import { color } from '../output.js';
 import { resolveProject } from '../project.js';
@@ -16,7 +16,7 @@ interface DevOptions extends CommonOptions {
 
 export function devCommand(): Command {
   return withProjectOptions(new Command('dev'))
-    .description('run the daemon, a worker pool and the HTTP API for a project (embedded SQLite)')
+    .description('run the daemon, a worker pool and the HTTP API for a project (SQLite by default; --db postgres://… for PostgreSQL)')
     .option('--port <port>', 'HTTP port (0: any free port)', portNumber, 3000)
     .option('--host <host>', 'HTTP host', '127.0.0.1')
     .option('--workers <n>', 'worker processes', positiveInt('--workers'), 2)
@@ -26,7 +26,7 @@ export function devCommand(): Command {
       runAction(options, async () => {
         const project = resolveProject(options);
         const definitions = await loadDefinitions(project.definitionsFile);
-        const store = openSqliteStore({ path: project.storePath });
+        const store = await openStore(project.storePath);
         const ctx = createContext(store, systemClock, definitions);
         const daemon = new Daemon(ctx, {
           workers: options.workers,
@@ -40,7 +40,7 @@ export function devCommand(): Command {
           [
             `${color('bold', 'Arco Flow dev')} is running`,
             `  definitions  ${project.definitionsFile} (${definitions.graph.keys.length} assets)`,
-            `  store        ${project.storePath}`,
+            `  store        ${describeStoreTarget(project.storePath)}`,
             `  API          ${address}/api/v1  (OpenAPI: ${address}/api/openapi.json)`,
             `  workers      ${options.workers}`,
             `Next: arco asset list --url ${address}`,

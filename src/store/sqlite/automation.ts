@@ -20,7 +20,7 @@ import {
   type SensorState,
 } from '../../fold/index.js';
 import type { RunFinishedRecord, ScheduleTickQuery, ScheduleTickWithRun, SensorHistoryQuery } from '../contract.js';
-import { parseDoc } from './folder.js';
+import { parseDoc } from '../docs.js';
 import { EVENT_COLUMNS } from './ledger.js';
 
 type DocRow = { id: string; doc: string };

@@ -9,10 +9,10 @@
  * is parsed and validated as usual.
  */
 import type Database from 'better-sqlite3';
-import { arcoError } from '../../domain/errors/index.js';
 import type { StoredEvent } from '../../events/index.js';
 import { EVENT_TYPES } from '../../events/index.js';
 import { IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily } from '../../fold/index.js';
+import { parseDoc } from '../docs.js';
 
 interface FamilyStatements {
   readonly family: ProjectionFamily<unknown>;
@@ -115,24 +115,6 @@ export class SqliteFolder {
       if (oldest !== undefined) this.written.delete(oldest);
     }
   }
-}
-
-/** @throws CORRUPT_PROJECTION naming the table and row. */
-export function parseDoc<Row>(family: ProjectionFamily<Row>, id: string, doc: string): Row {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(doc);
-  } catch {
-    raw = undefined;
-  }
-  const parsed = family.schema.safeParse(raw);
-  if (!parsed.success) {
-    throw arcoError('CORRUPT_PROJECTION', `projection ${family.table} row "${id}" cannot be read; run "arco admin rebuild"`, {
-      table: family.table,
-      id,
-    });
-  }
-  return parsed.data;
 }
 
 function columnNamesOf(db: Database.Database, table: string): string[] {

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { arcoError } from '../../domain/errors/index.js';
-import { parseStoredEvent, type ArcoEvent, type StoredEvent, type StoredEventRow } from '../../events/index.js';
+import { parseStoredEvent, withSequence, type ArcoEvent, type StoredEvent, type StoredEventRow } from '../../events/index.js';
 import type { AppendOptions, AppendResult, VersionExpectation } from '../contract.js';
 import { PROJECTION_FAMILIES } from '../../fold/index.js';
 import { SqliteFolder } from './folder.js';
@@ -64,19 +64,7 @@ export class SqliteLedger {
         duplicates.push(event.idempotencyKey);
         continue;
       }
-      // Built field by field: spreading the event and adding a property is a slow path in V8.
-      const stored = {
-        sequence: Number(info.lastInsertRowid),
-        eventId: event.eventId,
-        type: event.type,
-        version: event.version,
-        at: event.at,
-        workspace: event.workspace,
-        idempotencyKey: event.idempotencyKey,
-        correlationId: event.correlationId,
-        causationId: event.causationId,
-        payload: event.payload,
-      } as StoredEvent;
+      const stored = withSequence(event, Number(info.lastInsertRowid));
       this.folder.apply(stored);
       appended.push(stored);
     }

@@ -1,7 +1,5 @@
 /** Projection queries on SQLite: runs, asset partitions, materializations, logs, and the hash. */
 import type Database from 'better-sqlite3';
-import { canonicalJson } from '../../domain/ids/index.js';
-import { createHash } from 'node:crypto';
 import {
   PROJECTION_FAMILIES,
   assetPartitionsFamily,
@@ -15,7 +13,7 @@ import {
   type RunProjection,
 } from '../../fold/index.js';
 import type { RunListQuery } from '../contract.js';
-import { parseDoc } from './folder.js';
+import { parseDoc, ProjectionHasher } from '../docs.js';
 import { EVENT_COLUMNS } from './ledger.js';
 import { parseStoredEvent, type StoredEventRow } from '../../events/index.js';
 import { InvariantError } from '../../domain/errors/index.js';
@@ -102,13 +100,11 @@ export class SqliteReads {
 
   /** sha256 over every projection row in (family, id) order, documents in canonical JSON. */
   projectionHash(): string {
-    const hash = createHash('sha256');
+    const hasher = new ProjectionHasher();
     for (const { table } of PROJECTION_FAMILIES) {
-      hash.update(`#${table}\n`);
-      for (const row of this.db.prepare(`SELECT id, doc FROM ${table} ORDER BY id`).iterate() as Iterable<DocRow>) {
-        hash.update(`${row.id}\t${canonicalJson(JSON.parse(row.doc))}\n`);
-      }
+      hasher.table(table);
+      for (const row of this.db.prepare(`SELECT id, doc FROM ${table} ORDER BY id`).iterate() as Iterable<DocRow>) hasher.row(row.id, row.doc);
     }
-    return hash.digest('hex');
+    return hasher.digest();
   }
 }

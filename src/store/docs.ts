@@ -1,0 +1,47 @@
+/**
+ * Engine-neutral pieces of projection storage: reading a stored document back with its family's
+ * schema, and the line format of the projection hash. Both engines use these, so a ledger folded
+ * by either yields the same errors and the same hash.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { arcoError } from '../domain/errors/index.js';
+import { canonicalJson } from '../domain/ids/index.js';
+import type { ProjectionFamily } from '../fold/index.js';
+
+/** @throws CORRUPT_PROJECTION naming the table and row. */
+export function parseDoc<Row>(family: ProjectionFamily<Row>, id: string, doc: string): Row {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(doc);
+  } catch {
+    raw = undefined;
+  }
+  const parsed = family.schema.safeParse(raw);
+  if (!parsed.success) {
+    throw arcoError('CORRUPT_PROJECTION', `projection ${family.table} row "${id}" cannot be read; run "arco admin rebuild"`, {
+      table: family.table,
+      id,
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * The projection hash: sha256 over `#table` headers (in PROJECTION_FAMILIES order) and one line
+ * `id<TAB>canonical doc` per row in id order. Feed tables and rows in that order.
+ */
+export class ProjectionHasher {
+  private readonly hash: Hash = createHash('sha256');
+
+  table(name: string): void {
+    this.hash.update(`#${name}\n`);
+  }
+
+  row(id: string | number, doc: string): void {
+    this.hash.update(`${id}\t${canonicalJson(JSON.parse(doc))}\n`);
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}

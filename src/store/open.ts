@@ -1,0 +1,23 @@
+/** Opening a store from one string, as `--db` takes it: a PostgreSQL URL or a SQLite file path. */
+import type { Store } from './contract.js';
+import { openPostgresStore } from './postgres/index.js';
+import { redactUrl } from './postgres/connection.js';
+import { openSqliteStore } from './sqlite/index.js';
+
+/** True for `postgres://…` and `postgresql://…` URLs. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/**
+ * Opens PostgreSQL for a `postgres://` or `postgresql://` URL, else the SQLite file at `target`.
+ * @throws STORE_UNAVAILABLE when the database cannot be opened.
+ */
+export async function openStore(target: string): Promise<Store> {
+  return isPostgresUrl(target) ? openPostgresStore({ connectionString: target }) : openSqliteStore({ path: target });
+}
+
+/** The target as it may be printed: a PostgreSQL URL without its password. */
+export function describeStoreTarget(target: string): string {
+  return isPostgresUrl(target) ? redactUrl(target) : target;
+}

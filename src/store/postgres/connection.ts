@@ -1,0 +1,162 @@
+/**
+ * Connections to PostgreSQL: the pool, how values come back, transactions, and which failures mean
+ * "the database is unavailable" (STORE_UNAVAILABLE) or "run the transaction again".
+ *
+ * Values come back the way better-sqlite3 returns them, so both engines answer alike: 64-bit
+ * integers and numerics as numbers, JSON and date/time values as their text (SQLite has no
+ * such types; a `system_*` query returning them must not turn into objects on one engine only).
+ */
+import pg from 'pg';
+import { userInfo } from 'node:os';
+import { arcoError, isArcoError } from '../../domain/errors/index.js';
+
+/** Connections per store; appends use one at a time (see ledger.ts), the others serve reads. */
+export const POOL_CONNECTIONS_DEFAULT = 10;
+/** How long a caller waits for a free connection before STORE_UNAVAILABLE (SQLite's busy timeout). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+/** json, jsonb, date, time, timestamp, timestamptz, interval, timetz. */
+const RAW_TEXT_OIDS: ReadonlySet<number> = new Set([114, 3802, 1082, 1083, 1114, 1184, 1186, 1266]);
+
+const asText = (value: string): string => value;
+const asNumber = (value: string): number => Number(value);
+
+function typeParser(oid: number, format?: string): unknown {
+  if (format === 'binary') return pg.types.getTypeParser(oid, 'binary');
+  if (oid === INT8_OID || oid === NUMERIC_OID) return asNumber;
+  if (RAW_TEXT_OIDS.has(oid)) return asText;
+  return pg.types.getTypeParser(oid, 'text');
+}
+
+/** A transaction-level advisory lock: two int4 halves (PostgreSQL's two-key form). */
+export interface AdvisoryLock {
+  readonly classId: number;
+  readonly objectId: number;
+}
+
+/**
+ * Like libpq, a URL without a user connects as $PGUSER, else $USER, else the OS user (pg alone
+ * sends no user at all when $USER is unset, which the server refuses).
+ */
+export function withDefaultUser(connectionString: string): string {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return connectionString;
+  }
+  if (url.username !== '' || url.hostname === '' || url.searchParams.has('user')) return connectionString;
+  url.username = encodeURIComponent(process.env.PGUSER || process.env.USER || userInfo().username);
+  return url.href;
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (url.password !== '') url.password = '***';
+    return url.href;
+  } catch {
+    return '(unparseable connection string)';
+  }
+}
+
+export function createPool(connectionString: string, connectionsMax: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: withDefaultUser(connectionString),
+    max: connectionsMax,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    types: { getTypeParser: typeParser as pg.CustomTypesConfig['getTypeParser'] },
+  });
+  // An idle connection the server closed (restart, failover) is dropped by the pool and the next
+  // checkout opens a fresh one; without a listener the 'error' event would end the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** SQLSTATE classes and codes meaning the database cannot serve us now, rather than a bad statement. */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P|28|3D000)/;
+/** pg raises these connection failures without a code. */
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end)/;
+
+export function sqlStateOf(error: unknown): string | undefined {
+  return error instanceof pg.DatabaseError ? error.code : undefined;
+}
+
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error) || isArcoError(error)) return false;
+  const state = sqlStateOf(error);
+  if (state !== undefined) return UNAVAILABLE_SQLSTATE.test(state);
+  return typeof (error as { syscall?: unknown }).syscall === 'string' || UNAVAILABLE_MESSAGE.test(error.message);
+}
+
+/** Maps a connection-level failure to STORE_UNAVAILABLE; any other error passes through unchanged. */
+export function unavailableOr(error: unknown, target: string): unknown {
+  if (!isUnavailable(error)) return error;
+  return arcoError('STORE_UNAVAILABLE', `PostgreSQL store at ${target} is unavailable: ${(error as Error).message}`, {
+    target,
+    ...(sqlStateOf(error) === undefined ? {} : { sqlState: sqlStateOf(error) }),
+  });
+}
+
+export interface TransactionMode {
+  readonly readOnly?: boolean;
+  /** REPEATABLE READ gives every statement one snapshot (hashes, rebuilds). @default 'READ COMMITTED' */
+  readonly isolation?: 'READ COMMITTED' | 'REPEATABLE READ';
+  /** Taken first, released by COMMIT or ROLLBACK (so it also works behind a transaction-mode pooler). */
+  readonly lock?: AdvisoryLock;
+  readonly statementTimeoutMs?: number;
+}
+
+function int(value: number): number {
+  if (!Number.isSafeInteger(value)) throw new TypeError(`expected an integer, got ${value}`);
+  return value;
+}
+
+/** One simple-protocol round trip opening the transaction in the given mode. */
+function beginSql(mode: TransactionMode): string {
+  const parts = [`BEGIN ISOLATION LEVEL ${mode.isolation ?? 'READ COMMITTED'} ${mode.readOnly ? 'READ ONLY' : 'READ WRITE'}`];
+  if (mode.statementTimeoutMs !== undefined) parts.push(`SET LOCAL statement_timeout = ${int(mode.statementTimeoutMs)}`);
+  if (mode.lock) parts.push(`SELECT pg_advisory_xact_lock(${int(mode.lock.classId)}, ${int(mode.lock.objectId)})`);
+  return parts.join('; ');
+}
+
+/** Runs `body` in one transaction on one pooled connection; rolls back on any error. */
+export async function inTransaction<T>(pool: pg.Pool, mode: TransactionMode, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(beginSql(mode));
+    const result = await body(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is discarded instead of returning to the pool.
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * SQLSTATEs after which the whole transaction may simply run again. The ledger lock makes them
+ * rare (appends never interleave); they remain possible with other sessions on the same rows.
+ */
+export const RETRYABLE_SQLSTATES: Readonly<Record<string, string>> = {
+  '40001': 'serialization_failure',
+  '40P01': 'deadlock_detected',
+  '55P03': 'lock_not_available',
+  // A projection row inserted by a concurrent writer between our read and our insert: on the
+  // next attempt the row is read and updated instead.
+  '23505': 'unique_violation',
+};
+
+export function isRetryable(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return state !== undefined && Object.hasOwn(RETRYABLE_SQLSTATES, state);
+}

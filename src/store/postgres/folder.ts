@@ -1,0 +1,183 @@
+/**
+ * Applies events to the projection tables inside the caller's transaction, with the same pure
+ * family handlers, per-event-type dispatch and batch-level row cache as the SQLite folder. Every
+ * statement costs a network round trip here, so a batch runs in three steps of a few statements
+ * each, whatever its size:
+ * 1. load: per family, every row the batch touches, in one `= ANY(...) FOR UPDATE` query (a
+ *    handler's ids are a pure function of its event, so they are known before applying anything);
+ * 2. apply: every event in sequence order, in memory;
+ * 3. write: per family, every changed row in one multi-row upsert.
+ *
+ * Rows of hot families this folder wrote are kept parsed with the exact text stored, as on SQLite:
+ * a loaded row whose text is still that text is reused instead of parsed and validated again; a
+ * row another process changed has other text and is parsed as usual. The ledger runs one fold at a
+ * time per process (see ledger.ts), so the cache is never used by two batches at once.
+ */
+import type pg from 'pg';
+import { InvariantError } from '../../domain/errors/index.js';
+import { EVENT_TYPES, type StoredEvent } from '../../events/index.js';
+import { IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily } from '../../fold/index.js';
+import { parseDoc } from './docs.js';
+
+interface FamilyTable {
+  readonly family: ProjectionFamily<unknown>;
+  readonly columnNames: readonly string[];
+  readonly load: string;
+  readonly save: string;
+}
+
+interface Dispatch {
+  readonly index: number;
+  readonly handler: Handler<unknown, StoredEvent>;
+}
+
+/** Per family (by index): the rows touched by the batch and which of them changed. */
+type Batch = { readonly rows: Map<string, unknown>; readonly dirty: Set<string> }[];
+
+/** Parsed rows kept between batches; enough for every run a busy daemon has in flight. */
+const WRITTEN_ROWS_KEPT_MAX = 10_000;
+
+/** Column names and SQL types of the projection tables, in table order, from the catalog. */
+async function columnsOf(client: pg.ClientBase): Promise<Map<string, { name: string; type: string }[]>> {
+  const { rows } = await client.query<{ table: string; name: string; type: string }>(
+    `SELECT c.relname AS "table", a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+     FROM unnest($1::text[]) AS t(name)
+       JOIN pg_class c ON c.oid = to_regclass(t.name)
+       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+     ORDER BY c.relname, a.attnum`,
+    [PROJECTION_FAMILIES.map((f) => f.table)],
+  );
+  const out = new Map<string, { name: string; type: string }[]>();
+  for (const row of rows) out.set(row.table, [...(out.get(row.table) ?? []), { name: row.name, type: row.type }]);
+  return out;
+}
+
+function tableOf(family: ProjectionFamily<unknown>, columns: readonly { name: string; type: string }[] = []): FamilyTable {
+  const id = columns.find((c) => c.name === 'id');
+  const doc = columns.find((c) => c.name === 'doc');
+  if (id === undefined || doc === undefined) {
+    throw new InvariantError(`a migrated table ${family.table} with id and doc columns`, JSON.stringify(columns));
+  }
+  const all = [id, doc, ...columns.filter((c) => c !== id && c !== doc)];
+  const names = all.map((c) => c.name);
+  const updates = names.filter((n) => n !== 'id').map((n) => `${n} = excluded.${n}`);
+  return {
+    family,
+    columnNames: names.slice(2),
+    load: `SELECT id::text AS id, doc FROM ${family.table} WHERE id = ANY($1::${id.type}[]) FOR UPDATE`,
+    // Zipped arrays, one per column: one statement writes every changed row of the family.
+    save:
+      `INSERT INTO ${family.table} (${names.join(', ')}) SELECT * FROM unnest(${all.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')}) ` +
+      `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+  };
+}
+
+export class PostgresFolder {
+  /** `table\u0000id` -> the text last written and the row it encodes (owned by this folder). */
+  private readonly written = new Map<string, { text: string; row: unknown }>();
+  /** Per event type, the families that handle it: most events concern one or two families. */
+  private readonly byType = new Map<string, readonly Dispatch[]>();
+
+  private constructor(private readonly tables: readonly FamilyTable[]) {
+    for (const type of EVENT_TYPES) {
+      const handling = tables.flatMap((t, index) => {
+        const handler = t.family.handlers[type] as Handler<unknown, StoredEvent> | typeof IGNORE;
+        return handler === IGNORE ? [] : [{ index, handler }];
+      });
+      this.byType.set(type, handling);
+    }
+  }
+
+  /** Reads the projection tables' columns (the schema is the source of truth, as on SQLite). */
+  static async create(client: pg.ClientBase): Promise<PostgresFolder> {
+    const columns = await columnsOf(client);
+    return new PostgresFolder(PROJECTION_FAMILIES.map((family) => tableOf(family, columns.get(family.table))));
+  }
+
+  /** Folds `events`, in sequence order, into the projections. Call inside the transaction. */
+  async fold(client: pg.ClientBase, events: readonly StoredEvent[]): Promise<void> {
+    const batch: Batch = this.tables.map(() => ({ rows: new Map<string, unknown>(), dirty: new Set<string>() }));
+    try {
+      const stored = await this.load(client, events);
+      for (const event of events) {
+        for (const { index, handler } of this.byType.get(event.type) ?? []) {
+          const { rows, dirty } = batch[index] as Batch[number];
+          for (const id of handler.ids(event)) {
+            const before = rows.has(id) || handler.creates ? rows.get(id) : this.parse(index, id, stored[index]?.get(id));
+            rows.set(id, handler.apply(before, event, id));
+            dirty.add(id);
+          }
+        }
+      }
+      await this.save(client, batch);
+    } catch (error) {
+      this.forget(batch);
+      throw error;
+    }
+  }
+
+  /** The stored text of every existing row the batch touches (rows created by the batch excluded). */
+  private async load(client: pg.ClientBase, events: readonly StoredEvent[]): Promise<Map<string, string>[]> {
+    const wanted = this.tables.map(() => new Set<string>());
+    for (const event of events) {
+      for (const { index, handler } of this.byType.get(event.type) ?? []) {
+        if (!handler.creates) for (const id of handler.ids(event)) wanted[index]?.add(id);
+      }
+    }
+    const out: Map<string, string>[] = [];
+    for (const [index, table] of this.tables.entries()) {
+      const ids = wanted[index] as Set<string>;
+      const found = new Map<string, string>();
+      if (ids.size > 0) {
+        const { rows } = await client.query<{ id: string; doc: string }>(table.load, [[...ids]]);
+        for (const row of rows) found.set(row.id, row.doc);
+      }
+      out.push(found);
+    }
+    return out;
+  }
+
+  private parse(index: number, id: string, text: string | undefined): unknown {
+    if (text === undefined) return undefined;
+    const family = (this.tables[index] as FamilyTable).family;
+    const kept = this.written.get(`${family.table}\u0000${id}`);
+    return kept !== undefined && kept.text === text ? kept.row : parseDoc(family, id, text);
+  }
+
+  private async save(client: pg.ClientBase, batch: Batch): Promise<void> {
+    for (const [index, table] of this.tables.entries()) {
+      const { rows, dirty } = batch[index] as Batch[number];
+      if (dirty.size === 0) continue;
+      const columns: unknown[][] = [[], [], ...table.columnNames.map(() => [])];
+      const texts: string[] = [];
+      for (const id of dirty) {
+        const row = rows.get(id);
+        const values = table.family.columns(row);
+        const text = JSON.stringify(row);
+        texts.push(text);
+        columns[0]?.push(id);
+        columns[1]?.push(text);
+        table.columnNames.forEach((name, i) => columns[i + 2]?.push(values[name] ?? null));
+      }
+      await client.query(table.save, columns);
+      if (table.family.hot) [...dirty].forEach((id, i) => this.remember(`${table.family.table}\u0000${id}`, texts[i] as string, rows.get(id)));
+    }
+  }
+
+  /** The batch is being rolled back: its rows may have been updated in place, so kept copies are stale. */
+  private forget(batch: Batch): void {
+    for (const [index, table] of this.tables.entries()) {
+      if (!table.family.hot) continue;
+      for (const id of (batch[index] as Batch[number]).rows.keys()) this.written.delete(`${table.family.table}\u0000${id}`);
+    }
+  }
+
+  private remember(key: string, text: string, row: unknown): void {
+    this.written.delete(key);
+    this.written.set(key, { text, row });
+    if (this.written.size > WRITTEN_ROWS_KEPT_MAX) {
+      const oldest = this.written.keys().next().value;
+      if (oldest !== undefined) this.written.delete(oldest);
+    }
+  }
+}

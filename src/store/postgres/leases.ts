@@ -1,0 +1,64 @@
+/** Leader lease and attempt heartbeats on PostgreSQL (operational state, see LeaseStore). */
+import type pg from 'pg';
+import { InvariantError } from '../../domain/errors/index.js';
+import type { LeaseGrant } from '../contract.js';
+import { inTransaction } from './connection.js';
+
+/**
+ * Takes the row only when it is free: absent, already ours, expired, or held by the named dead
+ * holder. ON CONFLICT locks the existing row before the WHERE is checked, so of several daemons
+ * asking at once exactly one takes an expired lease.
+ */
+const TAKE = `
+  INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
+  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+  WHERE leases.holder = $2 OR leases.expires_at <= $4 OR leases.holder = $5
+  RETURNING holder`;
+
+export class PostgresLeases {
+  constructor(private readonly pool: pg.Pool) {}
+
+  acquire(name: string, holder: string, ttlMs: number, nowEpochMs: number, takeoverFrom?: string): Promise<LeaseGrant> {
+    return inTransaction(this.pool, {}, async (client): Promise<LeaseGrant> => {
+      const expiresAt = nowEpochMs + ttlMs;
+      const taken = await client.query(TAKE, [name, holder, expiresAt, nowEpochMs, takeoverFrom ?? null]);
+      if (taken.rowCount === 1) return { acquired: true, holder, expiresAtEpochMs: expiresAt };
+      // The row is locked by our INSERT attempt, so it is still the holder we lost to.
+      const { rows } = await client.query<{ holder: string; expiresAt: number }>('SELECT holder, expires_at AS "expiresAt" FROM leases WHERE name = $1', [name]);
+      const current = rows[0];
+      if (current === undefined) throw new InvariantError(`lease ${name} held by someone after a refused take`, 'no row');
+      return { acquired: false, holder: current.holder, expiresAtEpochMs: current.expiresAt };
+    });
+  }
+
+  async release(name: string, holder: string): Promise<void> {
+    await this.pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  /** One statement for every attempt; ids sorted so concurrent recorders lock rows in one order. */
+  async recordHeartbeats(attemptIds: readonly string[], nowEpochMs: number): Promise<void> {
+    const ids = [...new Set(attemptIds)].sort();
+    if (ids.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO attempt_heartbeats (attempt_id, seen_at) SELECT id, $2 FROM unnest($1::text[]) AS u(id) ORDER BY id
+       ON CONFLICT (attempt_id) DO UPDATE SET seen_at = excluded.seen_at`,
+      [ids, nowEpochMs],
+    );
+  }
+
+  async read(attemptIds: readonly string[]): Promise<Map<string, number>> {
+    if (attemptIds.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ id: string; seenAt: number }>(
+      'SELECT attempt_id AS id, seen_at AS "seenAt" FROM attempt_heartbeats WHERE attempt_id = ANY($1::text[])',
+      [[...attemptIds]],
+    );
+    const seen = new Map(rows.map((r) => [r.id, r.seenAt]));
+    // In the order asked, as the SQLite engine answers.
+    const out = new Map<string, number>();
+    for (const id of attemptIds) {
+      const at = seen.get(id);
+      if (at !== undefined) out.set(id, at);
+    }
+    return out;
+  }
+}

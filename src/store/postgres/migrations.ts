@@ -1,0 +1,231 @@
+/**
+ * PostgreSQL schema, as numbered forward-only migrations mirroring the SQLite ones (same version
+ * numbers, same tables, columns, indexes and `system_*` views). A migration is never edited once
+ * released; a change is a new migration on both engines.
+ *
+ * Choices that keep both engines answering alike:
+ * - Documents and payloads are TEXT holding exactly what JSON.stringify wrote, as on SQLite, not
+ *   JSONB: the text read back is the text written (JSONB reorders keys and rejects "\u0000", which
+ *   a user's metadata may hold), and the folder's parsed-row cache compares stored text.
+ * - Every text column is COLLATE "C", so ordering and `id < cursor` compare bytes, like SQLite's
+ *   BINARY collation, whatever the database's locale.
+ * - Rows keyed by ledger sequence (materializations, sensor history) have BIGINT ids, as SQLite's
+ *   INTEGER keys, so they sort numerically in reads and in the projection hash.
+ * - The views parse `doc::json` (not jsonb): `->` then returns the stored JSON text unchanged, the
+ *   same text SQLite's json() gives.
+ *
+ * All pending migrations run in one transaction under an advisory lock for this schema, so
+ * processes opening the store at once wait for each other instead of racing.
+ */
+import type pg from 'pg';
+
+const T = 'TEXT COLLATE "C"';
+
+export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE ledger (
+        sequence BIGSERIAL PRIMARY KEY,
+        event_id ${T} NOT NULL,
+        type ${T} NOT NULL,
+        version INTEGER NOT NULL,
+        at ${T} NOT NULL,
+        workspace ${T} NOT NULL,
+        idempotency_key ${T} NOT NULL,
+        correlation_id ${T},
+        causation_id ${T},
+        payload ${T} NOT NULL,
+        UNIQUE (workspace, idempotency_key)
+      );
+      -- The sequence is explicit here (SQLite appends its rowid to every index entry): "events of
+      -- a run in sequence order" is one index range.
+      CREATE INDEX ledger_correlation ON ledger (correlation_id, sequence);
+
+      CREATE TABLE runs (
+        id ${T} PRIMARY KEY,
+        status ${T} NOT NULL,
+        run_key ${T} UNIQUE,
+        created_at ${T} NOT NULL,
+        updated_at ${T} NOT NULL,
+        version INTEGER NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX runs_status ON runs (status, id);
+
+      CREATE TABLE materializations (
+        id BIGINT PRIMARY KEY,
+        asset_key ${T} NOT NULL,
+        partition_key ${T},
+        run_id ${T} NOT NULL,
+        sequence BIGINT NOT NULL,
+        materialized_at ${T} NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX materializations_asset ON materializations (asset_key, sequence);
+
+      CREATE TABLE asset_partitions (
+        id ${T} PRIMARY KEY,
+        asset_key ${T} NOT NULL,
+        partition_key ${T},
+        last_materialized_at ${T},
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX asset_partitions_asset ON asset_partitions (asset_key, id);
+
+      CREATE TABLE log_index (
+        id ${T} PRIMARY KEY,
+        lines INTEGER NOT NULL,
+        last_sequence BIGINT NOT NULL,
+        doc ${T} NOT NULL
+      );
+
+      CREATE TABLE run_key_conflicts (
+        id ${T} PRIMARY KEY,
+        run_key ${T} NOT NULL,
+        existing_run_id ${T} NOT NULL,
+        recorded_at ${T} NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX run_key_conflicts_key ON run_key_conflicts (run_key);
+
+      CREATE TABLE leases (name ${T} PRIMARY KEY, holder ${T} NOT NULL, expires_at BIGINT NOT NULL);
+      CREATE TABLE attempt_heartbeats (attempt_id ${T} PRIMARY KEY, seen_at BIGINT NOT NULL);
+      CREATE TABLE request_keys (
+        scope ${T} NOT NULL,
+        key ${T} NOT NULL,
+        request_hash ${T} NOT NULL,
+        status INTEGER,
+        body ${T},
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+    `,
+  },
+  {
+    // The documented read-only SQL surface (docs/sql.md): the same views and column names as on
+    // SQLite. Numbers inside documents are cast so they come back as numbers, as json_extract's do.
+    version: 2,
+    sql: `
+      CREATE VIEW system_runs AS
+        SELECT r.id AS run_id, r.status, r.run_key, r.created_at, r.updated_at,
+          j.d ->> 'startedAt' AS started_at, j.d ->> 'finishedAt' AS finished_at,
+          j.d -> 'trigger' ->> 'kind' AS trigger_kind, j.d ->> 'partition' AS partition,
+          j.d ->> 'parentRunId' AS parent_run_id, j.d ->> 'rootRunId' AS root_run_id,
+          (j.d -> 'tags')::text AS tags, (j.d -> 'assetKeys')::text AS asset_keys,
+          json_array_length(j.d -> 'tasks') AS task_count
+        FROM runs r CROSS JOIN LATERAL (SELECT r.doc::json AS d) j;
+      CREATE VIEW system_tasks AS
+        SELECT r.id AS run_id, t.value ->> 'taskKey' AS task_key, t.value ->> 'assetKey' AS asset_key,
+          t.value ->> 'partitionKey' AS partition_key, t.value ->> 'status' AS status,
+          json_array_length(t.value -> 'attempts') AS attempts, t.value ->> 'retryAt' AS retry_at,
+          t.value ->> 'finishedAt' AS finished_at, t.value -> 'skipCause' ->> 'taskKey' AS skipped_because
+        FROM runs r CROSS JOIN LATERAL json_array_elements(r.doc::json -> 'tasks') AS t(value);
+      CREATE VIEW system_attempts AS
+        SELECT r.id AS run_id, t.value ->> 'taskKey' AS task_key, (a.value ->> 'attempt')::bigint AS attempt,
+          a.value ->> 'attemptId' AS attempt_id, a.value ->> 'workerId' AS worker_id,
+          a.value ->> 'dispatchedAt' AS dispatched_at, a.value ->> 'startedAt' AS started_at,
+          a.value ->> 'finishedAt' AS finished_at, a.value ->> 'outcome' AS outcome,
+          a.value -> 'error' ->> 'code' AS error_code, a.value -> 'error' ->> 'message' AS error_message,
+          (a.value ->> 'durationMs')::double precision AS duration_ms
+        FROM runs r
+          CROSS JOIN LATERAL json_array_elements(r.doc::json -> 'tasks') AS t(value)
+          CROSS JOIN LATERAL json_array_elements(t.value -> 'attempts') AS a(value);
+      CREATE VIEW system_run_key_conflicts AS
+        SELECT c.id AS conflict_id, c.run_key, c.existing_run_id, c.recorded_at,
+          j.d ->> 'conflictType' AS conflict_type, j.d ->> 'existingFingerprint' AS existing_fingerprint,
+          j.d ->> 'requestedFingerprint' AS requested_fingerprint, (j.d -> 'differingFields')::text AS differing_fields
+        FROM run_key_conflicts c CROSS JOIN LATERAL (SELECT c.doc::json AS d) j;
+      CREATE VIEW system_materializations AS
+        SELECT m.id AS sequence, m.asset_key, m.partition_key, m.run_id, m.materialized_at,
+          j.d ->> 'dataVersion' AS data_version, j.d ->> 'codeVersion' AS code_version,
+          (j.d -> 'metadata')::text AS metadata
+        FROM materializations m CROSS JOIN LATERAL (SELECT m.doc::json AS d) j;
+      CREATE VIEW system_asset_partitions AS
+        SELECT p.asset_key, p.partition_key, p.last_materialized_at,
+          j.d -> 'lastMaterialization' ->> 'runId' AS last_run_id,
+          j.d -> 'lastMaterialization' ->> 'dataVersion' AS data_version,
+          j.d -> 'lastFailure' ->> 'failedAt' AS last_failed_at
+        FROM asset_partitions p CROSS JOIN LATERAL (SELECT p.doc::json AS d) j;
+      CREATE VIEW system_logs AS
+        SELECT l.sequence, l.correlation_id AS run_id, j.p ->> 'taskKey' AS task_key,
+          (j.p ->> 'attempt')::bigint AS attempt, j.p ->> 'level' AS level,
+          j.p ->> 'message' AS message, j.p ->> 'loggedAt' AS logged_at
+        FROM ledger l CROSS JOIN LATERAL (SELECT l.payload::json AS p) j WHERE l.type = 'TaskLogged';
+      CREATE VIEW system_events AS
+        SELECT sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload FROM ledger;
+    `,
+  },
+  {
+    // Automation: schedules (state, ticks), sensors (state with the CAS version, history) and
+    // dynamic partitions sets.
+    version: 3,
+    sql: `
+      CREATE TABLE schedule_states (
+        id ${T} PRIMARY KEY,
+        status ${T} NOT NULL,
+        state_version INTEGER NOT NULL,
+        definition_version INTEGER NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE TABLE schedule_ticks (
+        id ${T} PRIMARY KEY,
+        schedule_name ${T} NOT NULL,
+        tick_epoch_seconds BIGINT NOT NULL,
+        status ${T} NOT NULL,
+        run_id ${T},
+        sequence BIGINT NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX schedule_ticks_by_time ON schedule_ticks (schedule_name, tick_epoch_seconds);
+      CREATE TABLE sensor_states (
+        id ${T} PRIMARY KEY,
+        status ${T} NOT NULL,
+        version INTEGER NOT NULL,
+        definition_version INTEGER NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE TABLE sensor_history (
+        id BIGINT PRIMARY KEY,
+        sensor_name ${T} NOT NULL,
+        kind ${T} NOT NULL,
+        status ${T},
+        message_id ${T},
+        sequence BIGINT NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX sensor_history_by_sensor ON sensor_history (sensor_name, sequence);
+      CREATE INDEX sensor_history_by_message ON sensor_history (sensor_name, message_id);
+      CREATE TABLE dynamic_partitions (
+        id ${T} PRIMARY KEY,
+        key_count INTEGER NOT NULL,
+        updated_at ${T} NOT NULL,
+        doc ${T} NOT NULL
+      );
+    `,
+  },
+];
+
+/** Advisory lock class of schema migrations (the object id is the schema's hash). */
+export const MIGRATION_LOCK_CLASS = 0x4152_4330; // "ARC0"
+
+/** Applies every pending migration in one transaction. Call on a connection outside a transaction. */
+export async function migratePostgres(client: pg.ClientBase): Promise<void> {
+  await client.query('BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE');
+  try {
+    // coalesce: with no existing schema on the search_path the lock must still be taken (a NULL
+    // key would make the strict lock function return without locking); CREATE then fails clearly.
+    await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_CLASS}, hashtext(coalesce(current_schema(), '')))`);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
+    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    for (const migration of POSTGRES_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The PostgreSQL engine: the shared conformance suite, each test in a fresh schema, plus what only
+ * a server database has to prove (concurrent opening, bytewise ordering whatever the locale,
+ * reads that never wait for appends, unavailable servers, server functions the SQL surface
+ * refuses). Skipped only on a developer machine with no database (see test/helpers/postgres.ts).
+ */
+import { describe, test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
+import { createUlidFactory, seededRng } from '../../src/domain/ids/index.js';
+import { parseStoredEvent, stampEvents, type ArcoEvent, type EventDraft, type StoredEventRow } from '../../src/events/index.js';
+import { openPostgresStore, type Store } from '../../src/store/index.js';
+import { LEDGER_LOCK_CLASS } from '../../src/store/postgres/ledger.js';
+import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
+import { T0, requestedRun } from '../helpers/runs.js';
+import { storeConformance } from './conformance.js';
+
+const skip = await postgresSkip();
+const GOLDEN = new URL('../fixtures/golden/', import.meta.url);
+
+let schema: TestSchema | undefined;
+storeConformance({
+  name: 'PostgreSQL',
+  skip,
+  async open() {
+    schema = await freshSchema();
+    return schema.open();
+  },
+  async openAnother() {
+    if (!schema) throw new Error('open() first');
+    return schema.open();
+  },
+  async corruptEvent(_store, sequence) {
+    await schema?.sql(`UPDATE ledger SET payload = '{"runId": 42}' WHERE sequence = $1`, [sequence]);
+  },
+  async cleanup() {
+    await schema?.drop();
+    schema = undefined;
+  },
+});
+
+describe('PostgreSQL store', { skip }, () => {
+  let db: TestSchema;
+  let store: Store;
+  const ulid = createUlidFactory(seededRng(5));
+  const stamp = (drafts: readonly EventDraft[], at = T0) => stampEvents(drafts, { ulid, nowEpochMs: at });
+
+  beforeEach(async () => {
+    db = await freshSchema();
+    store = await db.open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  test('the golden ledgers replay to the projection hash recorded with SQLite', async () => {
+    const files = readdirSync(GOLDEN).filter((f) => f.endsWith('.ndjson'));
+    assert.ok(files.length > 0);
+    for (const file of files) {
+      const expected = JSON.parse(readFileSync(new URL(file.replace('.ndjson', '.json'), GOLDEN), 'utf8')) as { events: number; projectionHash: string };
+      const events = readFileSync(new URL(file, GOLDEN), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const raw = JSON.parse(line) as StoredEventRow & { payload: unknown };
+          const { sequence: _sequence, ...event } = parseStoredEvent({ ...raw, payload: JSON.stringify(raw.payload) });
+          return event as ArcoEvent;
+        });
+      const golden = await freshSchema();
+      const replayed = await golden.open();
+      try {
+        assert.equal((await replayed.append(events)).appended.length, expected.events);
+        assert.equal(await replayed.projectionHash(), expected.projectionHash, file);
+        assert.equal((await replayed.rebuildProjections()).hash, expected.projectionHash, file);
+      } finally {
+        await replayed.close();
+        await golden.drop();
+      }
+    }
+  });
+
+  test('several processes opening a new database at once migrate it exactly once', async () => {
+    const opened = await Promise.all(Array.from({ length: 4 }, () => db.open()));
+    await Promise.all(opened.map((s) => s.close()));
+    assert.deepEqual(await db.sql('SELECT version FROM schema_migrations ORDER BY version'), [{ version: 1 }, { version: 2 }, { version: 3 }]);
+  });
+
+  test('every text column sorts by bytes, as SQLite does, whatever the database locale', async () => {
+    const loose = await db.sql(
+      `SELECT table_name, column_name, collation_name FROM information_schema.columns
+       WHERE table_schema = $1 AND data_type = 'text' AND table_name NOT LIKE 'system_%' AND collation_name IS DISTINCT FROM 'C'`,
+      [db.name],
+    );
+    assert.deepEqual(loose, []);
+  });
+
+  test('a duplicate takes no sequence number, so sequences stay dense when nothing fails', async () => {
+    const first = requestedRun({ dag: { a: [] }, runKey: 'k' });
+    await store.append(stamp(first.drafts));
+    await store.append(stamp(first.drafts));
+    const second = requestedRun({ dag: { a: [] }, at: T0 + 1, ids: { ulid: createUlidFactory(seededRng(9)) } });
+    const result = await store.append(stamp([...first.drafts, ...second.drafts, ...second.drafts]));
+    assert.deepEqual(result.appended.map((e) => e.sequence), [2]);
+    assert.equal(result.duplicates.length, 2);
+  });
+
+  test('reads answer while an append waits for the ledger lock, and the append proceeds once it is free', async () => {
+    const { run, drafts } = requestedRun({ dag: { a: [] } });
+    await store.append(stamp(drafts));
+    // Another session holds the ledger lock, as a long append in another process would.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock(${LEDGER_LOCK_CLASS}, hashtext(current_schema()))`);
+      let appended = false;
+      const waiting = store.append(stamp(requestedRun({ dag: { a: [] }, at: T0 + 5, ids: { ulid: createUlidFactory(seededRng(11)) } }).drafts)).then(() => {
+        appended = true;
+      });
+      assert.equal((await store.getRun(run.runId))?.runId, run.runId);
+      assert.equal((await store.listRuns({ limit: 10 })).length, 1);
+      assert.equal(await store.projectionHash(), await store.projectionHash());
+      await delay(100);
+      assert.equal(appended, false, 'the append waits for the lock');
+      await holder.query('COMMIT');
+      await waiting;
+      assert.equal((await store.listRuns({ limit: 10 })).length, 2);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  test('an unreachable database is STORE_UNAVAILABLE and the message does not show the password', async () => {
+    await assert.rejects(openPostgresStore({ connectionString: 'postgres://arco:s3cret@127.0.0.1:1/none' }), (error: Error & { code: string }) => {
+      assert.equal(error.code, 'STORE_UNAVAILABLE');
+      assert.doesNotMatch(error.message, /s3cret/);
+      return true;
+    });
+  });
+
+  test('system SQL refuses server functions that act outside the read-only query', async () => {
+    for (const sql of [
+      'SELECT pg_terminate_backend(pg_backend_pid())',
+      "SELECT set_config('search_path', 'public', false)",
+      'SELECT pg_advisory_lock(1)',
+      "SELECT pg_read_file('/etc/passwd')",
+      "SELECT query_to_xml('select 1', true, true, '')",
+      "SELECT nextval('ledger_sequence_seq')",
+      'SELECT * FROM runs FOR UPDATE',
+      'WITH gone AS (DELETE FROM runs RETURNING id) SELECT * FROM gone',
+    ]) {
+      await assert.rejects(store.querySystem(sql, 10), { code: 'SQL_REFUSED' }, sql);
+    }
+    // Still usable afterwards: no setting or lock leaked onto a pooled connection.
+    assert.deepEqual((await store.querySystem('SELECT COUNT(*) AS n FROM system_runs', 10)).rows, [[0]]);
+  });
+
+  test('system SQL returns JSON and timestamps as text, as SQLite returns them', async () => {
+    const result = await store.querySystem(`SELECT '{"a":1}'::json AS j, '2026-01-01T00:00:00Z'::timestamptz AS t, 5::bigint AS n`, 10);
+    assert.deepEqual(result.rows.map((row) => row.map((v) => typeof v)), [['string', 'string', 'number']]);
+  });
+});
