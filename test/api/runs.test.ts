@@ -181,15 +181,15 @@ describe('system SQL', () => {
     assert.deepEqual(tasks.json.rows, [['clean/events', 'BLOCKED'], ['raw/events', 'READY']]);
   });
 
-  for (const [what, sql, code] of [
-    ['a write', "DELETE FROM runs", 'SQL_REFUSED'],
-    ['an insert into a view', "INSERT INTO system_runs (run_id) VALUES ('x')", 'SQL_REFUSED'],
-    ['an attached database', "ATTACH DATABASE '/tmp/x.db' AS x", 'SQL_REFUSED'],
-    ['a pragma', 'PRAGMA table_info(runs)', 'SQL_REFUSED'],
-    ['two statements', 'SELECT 1; SELECT 2', 'SQL_REFUSED'],
-    ['a syntax error', 'SELECT FROM WHERE', 'SQL_ERROR'],
+  for (const [title, sql, code] of [
+    ['refuses a write with SQL_REFUSED', "DELETE FROM runs", 'SQL_REFUSED'],
+    ['refuses an insert into a view with SQL_REFUSED', "INSERT INTO system_runs (run_id) VALUES ('x')", 'SQL_REFUSED'],
+    ['refuses an attached database with SQL_REFUSED', "ATTACH DATABASE '/tmp/x.db' AS x", 'SQL_REFUSED'],
+    ['refuses a pragma with SQL_REFUSED', 'PRAGMA table_info(runs)', 'SQL_REFUSED'],
+    ['refuses two statements with SQL_REFUSED', 'SELECT 1; SELECT 2', 'SQL_REFUSED'],
+    ['refuses a syntax error with SQL_ERROR', 'SELECT FROM WHERE', 'SQL_ERROR'],
   ] as const) {
-    test(`refuses ${what} with ${code}`, async () => {
+    test(title, async () => {
       const response = await q(sql);
       assert.equal(response.status, 400);
       assert.equal(response.json.code, code);

@@ -183,7 +183,7 @@ describe('timeouts and lost workers', () => {
     assert.equal(next.run.tasks[0]!.attempts[0]!.error?.code, 'WORKER_LOST');
   });
 
-  test(`stops retrying lost workers after ${WORKER_LOSS_RETRIES_MAX} losses`, () => {
+  test('stops dispatching a task again once its workers were lost more often than the cap allows', () => {
     let { run } = step(requestedRun({ dag: { a: [] } }).run, T0);
     let now = T0;
     for (let i = 0; i <= WORKER_LOSS_RETRIES_MAX; i += 1) {

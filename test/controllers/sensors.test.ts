@@ -69,16 +69,16 @@ const evaluated = (drafts: readonly EventDraft[]) => {
 };
 
 describe('when a sensor is due', () => {
-  const delays: [number, number, number][] = [
-    [30, 0, 30],
-    [30, 1, 30],
-    [30, 2, 60],
-    [30, 3, 120],
-    [30, 8, 3600],
-    [1000, 4, 3600],
+  const delays: [title: string, interval: number, failures: number, expected: number][] = [
+    ['a 30 s sensor with no failures waits its interval, 30 s', 30, 0, 30],
+    ['a 30 s sensor after one failure still waits 30 s', 30, 1, 30],
+    ['a 30 s sensor after two consecutive failures waits 60 s', 30, 2, 60],
+    ['a 30 s sensor after three consecutive failures waits 120 s', 30, 3, 120],
+    ['a 30 s sensor after eight consecutive failures waits one hour, the cap', 30, 8, 3600],
+    ['a 1000 s sensor after four consecutive failures waits one hour, the cap', 1000, 4, 3600],
   ];
-  for (const [interval, failures, expected] of delays) {
-    test(`interval ${interval} s after ${failures} consecutive failures waits ${expected} s (min(interval · 2^(failures−1), 1 h))`, () => {
+  for (const [title, interval, failures, expected] of delays) {
+    test(title, () => {
       assert.equal(sensorDelaySeconds(interval, failures), expected);
     });
   }
@@ -146,13 +146,13 @@ describe('deciding an evaluation', () => {
   });
 
   const failures: { title: string; outcome: SensorOutcomeSpec; code: string }[] = [
-    { title: 'a throw', outcome: { kind: 'error', error: { code: 'USER_CODE_ERROR', message: 'boom', errorClass: 'Error', stack: null, retryable: true } }, code: 'USER_CODE_ERROR' },
-    { title: 'a reserved tag on a request', outcome: ok({ runRequests: [request({ tags: { 'arco/partition': 'x' } })], cursor: 'moved' }), code: 'RESERVED_TAG' },
-    { title: 'a request without a target', outcome: ok({ runRequests: [request({ assetKeys: [] })] }), code: 'INVALID_EVALUATION_RESULT' },
-    { title: 'a dynamic partitions set no asset uses', outcome: ok({ dynamicPartitions: [{ name: 'nope', add: ['x'], remove: [] }] }), code: 'UNKNOWN_DYNAMIC_PARTITIONS' },
+    { title: 'a sensor that throws fails the evaluation with USER_CODE_ERROR: no run, no cursor move', outcome: { kind: 'error', error: { code: 'USER_CODE_ERROR', message: 'boom', errorClass: 'Error', stack: null, retryable: true } }, code: 'USER_CODE_ERROR' },
+    { title: 'a run request with a reserved tag fails the evaluation with RESERVED_TAG: no run, no cursor move', outcome: ok({ runRequests: [request({ tags: { 'arco/partition': 'x' } })], cursor: 'moved' }), code: 'RESERVED_TAG' },
+    { title: 'a run request without a target fails the evaluation with INVALID_EVALUATION_RESULT: no run, no cursor move', outcome: ok({ runRequests: [request({ assetKeys: [] })] }), code: 'INVALID_EVALUATION_RESULT' },
+    { title: 'a change to a dynamic partitions set no asset uses fails the evaluation with UNKNOWN_DYNAMIC_PARTITIONS: no run, no cursor move', outcome: ok({ dynamicPartitions: [{ name: 'nope', add: ['x'], remove: [] }] }), code: 'UNKNOWN_DYNAMIC_PARTITIONS' },
   ];
   for (const f of failures) {
-    test(`${f.title} fails the evaluation with ${f.code}: no run, no cursor move`, () => {
+    test(f.title, () => {
       const base = state([[T - 30_000, decideSensorCursorReset(state(), 'c0')]]);
       const decision = decideSensorEvaluation(input({ state: base, outcome: f.outcome }));
       assert.deepEqual(decision.drafts.map((d) => d.type), ['SensorEvaluated']);
@@ -232,8 +232,15 @@ describe('dynamic partitions changes', () => {
     assert.deepEqual(added?.type === 'DynamicPartitionsChanged' && added.payload.keys, ['us', 'ap']);
   });
 
-  for (const key of ['', 'a|b', 'a,b', 'a...b', '[x]']) {
-    test(`a key ${JSON.stringify(key)} is INVALID_PARTITION_KEY`, () => {
+  const forbiddenKeys: [title: string, key: string][] = [
+    ['an empty dynamic partition key is INVALID_PARTITION_KEY', ''],
+    ['a dynamic partition key containing | is INVALID_PARTITION_KEY', 'a|b'],
+    ['a dynamic partition key containing a comma is INVALID_PARTITION_KEY', 'a,b'],
+    ['a dynamic partition key containing ... is INVALID_PARTITION_KEY', 'a...b'],
+    ['a dynamic partition key containing [ and ] is INVALID_PARTITION_KEY', '[x]'],
+  ];
+  for (const [title, key] of forbiddenKeys) {
+    test(title, () => {
       assert.throws(() => decideDynamicPartitionsChange({ name: 'regions', op: 'add', keys: [key], requestId: 'r' }, []), { code: 'INVALID_PARTITION_KEY' });
     });
   }

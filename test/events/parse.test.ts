@@ -23,14 +23,14 @@ describe('reading events back', () => {
     assert.equal(event.sequence, 7);
   });
 
-  const corrupt: [string, Partial<StoredEventRow>, RegExp][] = [
-    ['an unknown type', { type: 'Mystery' }, /unknown event type/],
-    ['an unknown version', { version: 2 }, /unknown version/],
-    ['a payload that is not JSON', { payload: '{oops' }, /not JSON/],
-    ['a payload that fails its schema', { payload: JSON.stringify({ runId: 5 }) }, /runId/],
+  const corrupt: [title: string, over: Partial<StoredEventRow>, message: RegExp][] = [
+    ['an event of an unknown type is CORRUPT_EVENT naming the sequence number, never skipped', { type: 'Mystery' }, /unknown event type/],
+    ['an event of an unknown version is CORRUPT_EVENT naming the sequence number, never skipped', { version: 2 }, /unknown version/],
+    ['an event whose payload is not JSON is CORRUPT_EVENT naming the sequence number, never skipped', { payload: '{oops' }, /not JSON/],
+    ['an event whose payload fails its schema is CORRUPT_EVENT naming the sequence number, never skipped', { payload: JSON.stringify({ runId: 5 }) }, /runId/],
   ];
-  for (const [what, over, message] of corrupt) {
-    test(`${what} is CORRUPT_EVENT naming the sequence number, never skipped`, () => {
+  for (const [title, over, message] of corrupt) {
+    test(title, () => {
       assert.throws(() => parseStoredEvent(row(over)), (e: { code: string; details: { sequence: number }; message: string }) => {
         assert.equal(e.code, 'CORRUPT_EVENT');
         assert.equal(e.details.sequence, 7);

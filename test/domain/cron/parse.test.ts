@@ -16,39 +16,39 @@ function range(from: number, to: number, step = 1): number[] {
 }
 
 describe('parseCronSchedule', () => {
-  const fieldTable: Array<{ cron: string; field: keyof CronExpression; expected: unknown }> = [
-    { cron: '*/15 * * * *', field: 'minutes', expected: [0, 15, 30, 45] },
-    { cron: '1-10/2 * * * *', field: 'minutes', expected: [1, 3, 5, 7, 9] },
-    { cron: '5/20 * * * *', field: 'minutes', expected: [5, 25, 45] },
-    { cron: '0 9,17 * * *', field: 'hours', expected: [9, 17] },
-    { cron: '0 0 */2 * *', field: 'daysOfMonth', expected: range(1, 31, 2) },
-    { cron: '0 0 * JAN,mar-may *', field: 'months', expected: [1, 3, 4, 5] },
-    { cron: '0 0 * * MON-FRI', field: 'daysOfWeek', expected: [1, 2, 3, 4, 5] },
-    { cron: '0 0 * * 7', field: 'daysOfWeek', expected: [0] },
-    { cron: '0 0 * * 5-7', field: 'daysOfWeek', expected: [0, 5, 6] },
-    { cron: '0 0 * * 0,7', field: 'daysOfWeek', expected: [0] },
-    { cron: '0 0 * * */2', field: 'daysOfWeek', expected: [0, 2, 4, 6] },
-    { cron: '0 0 L * *', field: 'lastDayOfMonth', expected: true },
-    { cron: '0 0 15,L * *', field: 'daysOfMonth', expected: [15] },
-    { cron: '0 0 ? * 1', field: 'dayOfMonthRestricted', expected: false },
+  const fieldTable: [title: string, cron: string, field: keyof CronExpression, expected: unknown][] = [
+    ['a minute step */15 fires at minutes 0, 15, 30 and 45', '*/15 * * * *', 'minutes', [0, 15, 30, 45]],
+    ['a stepped minute range 1-10/2 fires at minutes 1, 3, 5, 7 and 9', '1-10/2 * * * *', 'minutes', [1, 3, 5, 7, 9]],
+    ['a step from a starting minute, 5/20, fires at minutes 5, 25 and 45', '5/20 * * * *', 'minutes', [5, 25, 45]],
+    ['an hour list 9,17 fires at 09:00 and 17:00', '0 9,17 * * *', 'hours', [9, 17]],
+    ['a day-of-month step */2 counts from the 1st: days 1, 3, 5 … 31', '0 0 */2 * *', 'daysOfMonth', range(1, 31, 2)],
+    ['month names are read in any case, alone and in ranges', '0 0 * JAN,mar-may *', 'months', [1, 3, 4, 5]],
+    ['a day-of-week name range MON-FRI is Monday to Friday', '0 0 * * MON-FRI', 'daysOfWeek', [1, 2, 3, 4, 5]],
+    ['day-of-week 7 means Sunday', '0 0 * * 7', 'daysOfWeek', [0]],
+    ['a day-of-week range ending at 7 includes Sunday', '0 0 * * 5-7', 'daysOfWeek', [0, 5, 6]],
+    ['day-of-week 0 and 7 in one list are the same Sunday', '0 0 * * 0,7', 'daysOfWeek', [0]],
+    ['a day-of-week step */2 counts from Sunday', '0 0 * * */2', 'daysOfWeek', [0, 2, 4, 6]],
+    ['L in the day-of-month field means the last day of the month', '0 0 L * *', 'lastDayOfMonth', true],
+    ['L in a day-of-month list keeps the other days of the list', '0 0 15,L * *', 'daysOfMonth', [15]],
+    ['? in the day-of-month field leaves the days unrestricted', '0 0 ? * 1', 'dayOfMonthRestricted', false],
   ];
-  for (const { cron, field, expected } of fieldTable) {
-    test(`reads "${cron}" ${field} as ${JSON.stringify(expected)}`, () => {
+  for (const [title, cron, field, expected] of fieldTable) {
+    test(title, () => {
       assert.deepEqual(only(cron)[field], expected);
     });
   }
 
-  const aliasTable: Array<[string, string]> = [
-    ['@hourly', '0 * * * *'],
-    ['@daily', '0 0 * * *'],
-    ['@midnight', '0 0 * * *'],
-    ['@weekly', '0 0 * * 0'],
-    ['@monthly', '0 0 1 * *'],
-    ['@yearly', '0 0 1 1 *'],
-    ['@annually', '0 0 1 1 *'],
+  const aliasTable: [title: string, alias: string, cron: string][] = [
+    ['@hourly means "0 * * * *", and the schedule keeps showing @hourly', '@hourly', '0 * * * *'],
+    ['@daily means "0 0 * * *", and the schedule keeps showing @daily', '@daily', '0 0 * * *'],
+    ['@midnight means "0 0 * * *", and the schedule keeps showing @midnight', '@midnight', '0 0 * * *'],
+    ['@weekly means "0 0 * * 0", and the schedule keeps showing @weekly', '@weekly', '0 0 * * 0'],
+    ['@monthly means "0 0 1 * *", and the schedule keeps showing @monthly', '@monthly', '0 0 1 * *'],
+    ['@yearly means "0 0 1 1 *", and the schedule keeps showing @yearly', '@yearly', '0 0 1 1 *'],
+    ['@annually means "0 0 1 1 *", and the schedule keeps showing @annually', '@annually', '0 0 1 1 *'],
   ];
-  for (const [alias, cron] of aliasTable) {
-    test(`treats ${alias} as "${cron}" but keeps the alias as its source`, () => {
+  for (const [title, alias, cron] of aliasTable) {
+    test(title, () => {
       const { source: aliasSource, ...aliasFields } = only(alias);
       const { source: _cronSource, ...cronFields } = only(cron);
       assert.equal(aliasSource, alias);
@@ -93,30 +93,30 @@ describe('parseCronSchedule', () => {
     assert.deepEqual(only('0 0 29 2 *').daysOfMonth, [29]);
   });
 
-  const invalidTable: Array<[string | readonly string[], RegExp]> = [
-    ['0 0 30 2 *', /no date matches/],
-    ['0 0 31 2 *', /no date matches/],
-    ['0 0 31 4 *', /no date matches/],
-    ['0 0 31 4,6,9,11 *', /no date matches/],
-    ['60 * * * *', /outside 0-59/],
-    ['* 24 * * *', /outside 0-23/],
-    ['* * 0 * *', /outside 1-31/],
-    ['* * * 13 *', /outside 1-12/],
-    ['* * * * 8', /outside 0-7/],
-    ['* * * *', /expected 5 fields/],
-    ['0 0 * * * *', /expected 5 fields/],
-    ['', /expected 5 fields/],
-    ['@fortnightly', /unknown alias/],
-    ['5-1 * * * *', /runs backwards/],
-    ['*/0 * * * *', /positive integer/],
-    ['1,,2 * * * *', /empty list item/],
-    ['0 0 * * L', /not a number or a name/],
-    ['0 0 * * 1#2', /not a number or a name/],
-    ['0 0 * FOO *', /not a number or a name/],
-    [[], /empty list/],
+  const invalidTable: [title: string, cron: string | readonly string[], reason: RegExp][] = [
+    ['rejects February 30th, a date that never comes', '0 0 30 2 *', /no date matches/],
+    ['rejects February 31st, a date that never comes', '0 0 31 2 *', /no date matches/],
+    ['rejects April 31st, a date that never comes', '0 0 31 4 *', /no date matches/],
+    ['rejects the 31st of months that all have 30 days', '0 0 31 4,6,9,11 *', /no date matches/],
+    ['rejects minute 60', '60 * * * *', /outside 0-59/],
+    ['rejects hour 24', '* 24 * * *', /outside 0-23/],
+    ['rejects day-of-month 0', '* * 0 * *', /outside 1-31/],
+    ['rejects month 13', '* * * 13 *', /outside 1-12/],
+    ['rejects day-of-week 8', '* * * * 8', /outside 0-7/],
+    ['rejects a cron with four fields', '* * * *', /expected 5 fields/],
+    ['rejects a cron with six fields (no seconds field)', '0 0 * * * *', /expected 5 fields/],
+    ['rejects an empty cron', '', /expected 5 fields/],
+    ['rejects an unknown @ alias', '@fortnightly', /unknown alias/],
+    ['rejects a range that runs backwards', '5-1 * * * *', /runs backwards/],
+    ['rejects a step of zero', '*/0 * * * *', /positive integer/],
+    ['rejects an empty item in a list', '1,,2 * * * *', /empty list item/],
+    ['rejects L in the day-of-week field', '0 0 * * L', /not a number or a name/],
+    ['rejects the n-th weekday form 1#2', '0 0 * * 1#2', /not a number or a name/],
+    ['rejects an unknown month name', '0 0 * FOO *', /not a number or a name/],
+    ['rejects an empty list of crons', [], /empty list/],
   ];
-  for (const [cron, reason] of invalidTable) {
-    test(`rejects ${JSON.stringify(cron)} with INVALID_CRON naming the reason`, () => {
+  for (const [title, cron, reason] of invalidTable) {
+    test(title, () => {
       assert.throws(
         () => parseCronSchedule(cron),
         (error: unknown) => {

@@ -111,8 +111,12 @@ describe('schedule ticks are exactly once', () => {
     assert.equal(tick?.runId, run?.runId, 'the tick names the run that exists');
   });
 
-  for (const crashAt of ['schedule:decided', 'schedule:appended'] as const) {
-    test(`a daemon killed at ${crashAt} and restarted yields one tick and one run for the tick time`, async () => {
+  const crashPoints: [title: string, crashAt: 'schedule:decided' | 'schedule:appended'][] = [
+    ['a daemon killed after deciding a tick but before appending it, then restarted, yields one tick and one run for the tick time', 'schedule:decided'],
+    ['a daemon killed right after appending a tick and its run, then restarted, yields one tick and one run for the tick time', 'schedule:appended'],
+  ];
+  for (const [title, crashAt] of crashPoints) {
+    test(title, async () => {
       const db = freshDb();
       await startedAt(db);
       const run = (crash?: string) =>

@@ -140,8 +140,12 @@ describe('sensors have no duplicate effects', () => {
     assert.equal(await store.findPushEvaluation('inbox', 'x'), undefined, 'the rejected message id stays free');
   });
 
-  for (const crashAt of ['sensor:decided', 'sensor:appended'] as const) {
-    test(`a daemon killed at ${crashAt} and restarted evaluates the sensor once`, async () => {
+  const crashPoints: [title: string, crashAt: 'sensor:decided' | 'sensor:appended'][] = [
+    ['a daemon killed after deciding an evaluation but before appending it, then restarted, evaluates the sensor once', 'sensor:decided'],
+    ['a daemon killed right after appending an evaluation and its run, then restarted, evaluates the sensor once', 'sensor:appended'],
+  ];
+  for (const [title, crashAt] of crashPoints) {
+    test(title, async () => {
       const db = freshDb();
       const run = (crash?: string) =>
         spawnSync(process.execPath, ['--import', './src/runtime/loader/register.mjs', CHILD, project.file, db, new Date(T).toISOString(), ...(crash ? [crash] : [])], { cwd: ROOT, encoding: 'utf8' });
