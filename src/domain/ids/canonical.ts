@@ -8,20 +8,42 @@ import { createHash } from 'node:crypto';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonicalize(value));
+  return write(value) ?? 'null';
 }
 
-function canonicalize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonicalize(v)));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) out[key] = canonicalize(member);
+/**
+ * Writes the canonical form directly, without building a sorted copy first: fingerprints and
+ * projection hashes call this for every run and every row. `undefined` (and anything JSON cannot
+ * hold, such as a function) is dropped from objects and written as null in arrays, as
+ * JSON.stringify does.
+ */
+function write(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + (write(value[i]) ?? 'null');
+        return `${out}]`;
+      }
+      const record = value as Record<string, unknown>;
+      let out = '{';
+      let first = true;
+      for (const key of Object.keys(record).sort()) {
+        const member = write(record[key]);
+        if (member === undefined) continue;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:${member}`;
+        first = false;
+      }
+      return `${out}}`;
     }
-    return out;
+    default:
+      return undefined;
   }
-  return value;
 }
 
 export function sha256Hex(text: string): string {

@@ -31,8 +31,13 @@ import { runUserCode } from './user-code.js';
 
 /** Events per append: large enough to amortise a transaction, small enough to hold the write lock briefly. */
 const APPEND_BATCH_MAX = 2_000;
-/** The cached states are read again at least this often (in the daemon's time). */
-const CACHE_REFRESH_MS = 60_000;
+/**
+ * The cached states are read again at least this often (in the daemon's time). The signature
+ * already catches every definition or status change; the timed reload only picks up ticks other
+ * daemons appended, which deciding again would drop as duplicates anyway, so it can be rare: with
+ * ten thousand schedules a reload costs a few hundred milliseconds.
+ */
+const CACHE_REFRESH_MS = 10 * 60_000;
 
 /** Named points where tests stop the process to prove exactly-once across a crash. */
 export type CrashPoint = 'schedule:decided' | 'schedule:appended' | 'sensor:decided' | 'sensor:appended';

@@ -18,11 +18,21 @@ interface FamilyStatements {
   readonly family: ProjectionFamily<unknown>;
   readonly load: Database.Statement;
   readonly save: Database.Statement;
+  /** The same upsert for SAVE_CHUNK rows at once. */
+  readonly saveChunk: Database.Statement;
   readonly columnNames: readonly string[];
   /** Rows of this family touched by the current batch, and which of them changed. */
   readonly rows: Map<string, unknown>;
   readonly dirty: Set<string>;
+  /** Rows of the batch that already existed in storage (the ones worth keeping parsed). */
+  readonly existed: Set<string>;
 }
+
+/**
+ * Rows written per multi-row upsert: one statement for many rows costs far less per row than one
+ * statement per row, and 64 rows of even the widest table stay far below SQLite's parameter limit.
+ */
+const SAVE_CHUNK = 64;
 
 /** Parsed rows kept between batches; enough for every run a busy daemon has in flight. */
 const WRITTEN_ROWS_KEPT_MAX = 10_000;
@@ -39,16 +49,20 @@ export class SqliteFolder {
       const columnNames = columnNamesOf(db, family.table);
       const all = ['id', 'doc', ...columnNames];
       const updates = all.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
+      const upsert = (rows: number) =>
+        db.prepare(
+          `INSERT INTO ${family.table} (${all.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${all.map(() => '?').join(', ')})`).join(', ')} ` +
+            `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+        );
       return {
         family,
         columnNames,
         load: db.prepare(`SELECT doc FROM ${family.table} WHERE id = ?`),
-        save: db.prepare(
-          `INSERT INTO ${family.table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')}) ` +
-            `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
-        ),
+        save: upsert(1),
+        saveChunk: upsert(SAVE_CHUNK),
         rows: new Map<string, unknown>(),
         dirty: new Set<string>(),
+        existed: new Set<string>(),
       };
     });
     for (const type of EVENT_TYPES) {
@@ -64,6 +78,7 @@ export class SqliteFolder {
     for (const { f, handler } of this.byType.get(event.type) ?? []) {
       for (const id of handler.ids(event)) {
         const before = f.rows.has(id) || handler.creates ? f.rows.get(id) : this.load(f, id);
+        if (before !== undefined && !f.rows.has(id)) f.existed.add(id);
         f.rows.set(id, handler.apply(before, event, id));
         f.dirty.add(id);
       }
@@ -73,20 +88,29 @@ export class SqliteFolder {
   /** Writes every changed row and forgets the batch. Call inside the transaction. */
   flush(): void {
     for (const f of this.families) {
+      if (f.dirty.size === 0) continue;
+      const width = 2 + f.columnNames.length;
+      // Positional parameters, many rows per statement: binding arrays is cheaper than binding
+      // named parameters, and one statement per chunk cheaper than one per row.
+      const values: unknown[] = [];
       for (const id of f.dirty) {
         const row = f.rows.get(id);
         const columns = f.family.columns(row);
-        // Positional parameters: binding an array is cheaper than binding named ones from an object.
         const text = JSON.stringify(row);
-        const values: unknown[] = [id, text];
+        values.push(id, text);
         for (const name of f.columnNames) values.push(columns[name] ?? null);
-        f.save.run(values);
-        if (f.family.hot) this.remember(`${f.family.table}\u0000${id}`, text, row);
+        // Only rows that outlived a batch are kept: a row created now (a run just requested) may
+        // never be touched again, and keeping every new row only fed the garbage collector.
+        if (f.family.hot && f.existed.has(id)) this.remember(`${f.family.table}\u0000${id}`, text, row);
       }
+      let at = 0;
+      for (; values.length - at >= SAVE_CHUNK * width; at += SAVE_CHUNK * width) f.saveChunk.run(values.slice(at, at + SAVE_CHUNK * width));
+      for (; at < values.length; at += width) f.save.run(values.slice(at, at + width));
     }
     for (const f of this.families) {
       f.rows.clear();
       f.dirty.clear();
+      f.existed.clear();
     }
   }
 
@@ -97,6 +121,7 @@ export class SqliteFolder {
       if (f.family.hot) for (const id of f.rows.keys()) this.written.delete(`${f.family.table}\u0000${id}`);
       f.rows.clear();
       f.dirty.clear();
+      f.existed.clear();
     }
   }
 

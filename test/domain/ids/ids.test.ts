@@ -22,6 +22,20 @@ describe('ulids', () => {
 });
 
 describe('canonical json', () => {
+  test('the canonical form is JSON with sorted keys, undefined members dropped and undefined array items as null', () => {
+    const sortDeep = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map((x) => (x === undefined ? null : sortDeep(x)))
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(Object.keys(v).sort().flatMap((k) => ((v as Record<string, unknown>)[k] === undefined ? [] : [[k, sortDeep((v as Record<string, unknown>)[k])]])))
+          : v;
+    const value = { z: [1, undefined, { b: 'é"\n\u0001', a: -0 }], a: { y: null, x: 1.5e-7, skip: undefined }, m: true, '10': 'numeric key', b: [] };
+    assert.equal(canonicalJson(value), JSON.stringify(sortDeep(value)));
+    assert.equal(canonicalJson([undefined]), '[null]');
+    assert.equal(canonicalJson({ a: undefined }), '{}');
+    assert.equal(canonicalJson({ '2': 1, '10': 2 }), '{"10":2,"2":1}', 'keys sort as strings, even integer-like ones');
+  });
+
   test('object key order does not change the canonical form; array order does', () => {
     assert.equal(canonicalJson({ b: 1, a: { d: 2, c: 3 } }), canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
     assert.notEqual(canonicalJson([1, 2]), canonicalJson([2, 1]));
