@@ -40,7 +40,12 @@ export async function buildServer(api: ApiContext, options: ServerOptions = {}):
   registerScheduleRoutes(app, api);
   registerSensorRoutes(app, api);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/v1/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  // What this instance serves, so the CLI can tell whether it is the project it was asked about.
+  app.get('/api/v1/health', { schema: { hide: true } }, async () => ({
+    ok: true,
+    definitionsFile: api.ctx().definitions.file,
+    store: api.storeTarget ?? null,
+  }));
   await app.ready();
   return app;
 }

@@ -2,7 +2,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { HttpBackend, LocalBackend, type Backend } from './backend.js';
 import { reportError } from './output.js';
-import { resolveProject, type ProjectOptions } from './project.js';
+import { z } from 'zod';
+import { describeStoreTarget } from '../store/index.js';
+import { resolveProject, type Project, type ProjectOptions } from './project.js';
 
 export interface CommonOptions extends ProjectOptions {
   readonly url?: string;
@@ -20,12 +22,42 @@ export function withProjectOptions(command: Command): Command {
 /** `--url` and `--json` on top of the project options. */
 export function withBackendOptions(command: Command): Command {
   return withProjectOptions(command)
-    .option('--url <url>', 'talk to a running "arco dev" over HTTP instead of opening the store')
+    .option('--url <url>', 'talk to a running "arco dev" over HTTP (default: $ARCO_URL or http://127.0.0.1:3000 when it serves this project; else the store is opened directly)')
     .option('--json', 'print JSON for scripts');
 }
 
-export function openBackend(options: CommonOptions): Backend {
-  return options.url ? new HttpBackend(options.url) : new LocalBackend(resolveProject(options));
+/** Where an `arco dev` is looked for when no --url is given: $ARCO_URL, else the default port. */
+export function defaultUrl(): string {
+  return process.env.ARCO_URL ?? 'http://127.0.0.1:3000';
+}
+
+/** How long the CLI waits for an `arco dev` at the default URL before opening the store itself. */
+const PROBE_TIMEOUT_MS = 300;
+
+const healthSchema = z.object({ ok: z.literal(true), definitionsFile: z.string(), store: z.string().nullable() });
+
+/** True when an instance answers at `url` and serves exactly this project and store. */
+async function servesProject(url: string, project: Project): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/api/v1/health', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const health = healthSchema.safeParse(await response.json());
+    return health.success && health.data.definitionsFile === project.definitionsFile && health.data.store === describeStoreTarget(project.storePath);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The API of a running instance when one is named (--url) or serves this very project at the
+ * default URL; otherwise the project's store, opened directly. Opening the store is safe for every
+ * command: reads never block the daemon, and requests go through the same transactional,
+ * idempotent append the API uses.
+ */
+export async function openBackend(options: CommonOptions): Promise<Backend> {
+  if (options.url) return new HttpBackend(options.url);
+  const project = resolveProject(options);
+  const url = defaultUrl();
+  return (await servesProject(url, project)) ? new HttpBackend(url) : new LocalBackend(project);
 }
 
 /** Runs a command body; prints ArcoErrors (as JSON with --json) and sets a non-zero exit code. */

@@ -142,6 +142,15 @@ describe('talking to a running arco dev with --url', () => {
     assert.equal(status.body.tasks.length, 2);
   });
 
+  test('without --url the CLI uses a running arco dev that serves the same project (here via ARCO_URL)', () => {
+    const run = arcoJson<RunJson & { tasks: { attemptHistory: unknown[] }[] }>(['run', '--project', project.dir, '--select', 'raw/events', '--wait'], { env: { ARCO_URL: dev.url } });
+    assert.equal(run.body.status, 'SUCCESS');
+    const status = arcoJson<{ runId: string }>(['status', run.body.runId, '--project', project.dir], { env: { ARCO_URL: dev.url } });
+    assert.equal(status.body.runId, run.body.runId);
+    const workers = arcoJson<{ rows: string[][] }>(['sql', `SELECT worker_id FROM system_attempts WHERE run_id = '${run.body.runId}'`, '--project', project.dir]).body.rows;
+    assert.match(workers[0]?.[0] ?? '', new RegExp(`:${dev.child.pid}:`), 'the run was executed by the arco dev daemon, not by the CLI');
+  });
+
   test('an unreachable --url is API_UNREACHABLE', () => {
     const result = arco(['runs', '--url', 'http://127.0.0.1:9']);
     assert.equal(result.status, 1);

@@ -10,17 +10,18 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function arco(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
+export function arco(args: readonly string[], options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): CliResult {
   const result = spawnSync(process.execPath, [ARCO_BIN, ...args], {
     cwd: options.cwd,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
-    env: { ...process.env, NO_COLOR: '1' },
+    // ARCO_URL is cleared so that an `arco dev` a developer left running never answers for a test.
+    env: { ...process.env, NO_COLOR: '1', ARCO_URL: 'http://127.0.0.1:9', ...options.env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-export function arcoJson<T = unknown>(args: readonly string[], options: { cwd?: string } = {}): { status: number | null; body: T; stderr: string } {
+export function arcoJson<T = unknown>(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): { status: number | null; body: T; stderr: string } {
   const result = arco([...args, '--json'], options);
   let body: T;
   try {

@@ -11,7 +11,7 @@ export function assetCommand(): Command {
       .option('-s, --select <selection>', 'asset selection; matching nothing prints an empty list')
       .action((options: CommonOptions & { select?: string }) =>
         runAction(options, async () => {
-          const backend = openBackend(options);
+          const backend = await openBackend(options);
           try {
             const assets = await backend.assets(options.select);
             if (options.json) return printJson(assets);

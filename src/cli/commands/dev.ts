@@ -33,7 +33,7 @@ export function devCommand(): Command {
           maxConcurrentRuns: options.maxConcurrentRuns ?? null,
           onProblem: (m) => process.stderr.write(`${color('yellow', 'warn')} ${m}\n`),
         });
-        const app = await buildServer({ store, ctx: () => ctx, onRunRequested: () => daemon.wake() });
+        const app = await buildServer({ store, ctx: () => ctx, storeTarget: describeStoreTarget(project.storePath), onRunRequested: () => daemon.wake() });
         daemon.start();
         const address = await app.listen({ port: options.port, host: options.host });
         process.stdout.write(

@@ -75,7 +75,7 @@ export function partitionsCommand(): Command {
         .option('--request-id <id>', 'reuse when retrying, so the change is recorded once')
         .action((name: string, keys: string[], options: CommonOptions & { requestId?: string }) =>
           runAction(options, async () => {
-            const backend = openBackend(options);
+            const backend = await openBackend(options);
             try {
               const outcome = await backend.changeDynamicPartitions({ name, op, keys, requestId: options.requestId });
               if (options.json) return printJson(outcome);

@@ -61,7 +61,7 @@ export function runCommand(): Command {
     )
     .action((options: RunOptions) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const { run, existing } = await request(backend, options);
           const final = options.wait ? await waitForRun(backend, run, options) : run;

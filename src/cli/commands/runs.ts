@@ -25,7 +25,7 @@ export function runsCommand(): Command {
     .option('--cursor <runId>', 'continue after this run (the previous page\'s nextCursor)')
     .action((options: CommonOptions & { status?: RunStatus[]; limit: number; cursor?: string }) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const page = await backend.listRuns({ statuses: options.status, limit: options.limit, cursor: options.cursor });
           if (options.json) return printJson({ runs: page.runs.map((r) => runView(r)), nextCursor: page.nextCursor });
@@ -51,7 +51,7 @@ export function statusCommand(): Command {
     .argument('<runId>')
     .action((runId: string, options: CommonOptions) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const run = await backend.getRun(runId);
           if (options.json) printJson(runView(run));
@@ -75,7 +75,7 @@ export function logsCommand(): Command {
     .option('--follow', 'keep printing new lines until the run ends')
     .action((runId: string, options: CommonOptions & { follow?: boolean }) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           let after = 0;
           for (;;) {
@@ -99,7 +99,7 @@ export function cancelCommand(): Command {
     .argument('<runId>')
     .action((runId: string, options: CommonOptions) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const run = await backend.cancelRun(runId);
           if (options.json) printJson(runView(run));

@@ -35,7 +35,7 @@ function listCommand(): Command {
     .description('list schedules with their status, next tick and last tick')
     .action((options: CommonOptions) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const schedules = await backend.automation.listSchedules();
           if (options.json) return printJson({ schedules });
@@ -66,7 +66,7 @@ function ticksCommand(): Command {
     .option('--cursor <epochSeconds>', "continue after this tick (the previous page's nextCursor)", integer('--cursor'))
     .action((name: string, options: CommonOptions & { status?: TickStatus[]; limit: number; cursor?: number }) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const page = await backend.automation.scheduleTicks(name, {
             ...(options.status ? { statuses: options.status } : {}),
@@ -124,7 +124,7 @@ function previewCommand(): Command {
         }
         if (name === undefined) throw arcoError('VALIDATION_ERROR', 'give a schedule name, or --cron EXPR', { field: 'name' });
         if (options.timezone !== undefined) throw arcoError('VALIDATION_ERROR', '--timezone applies to --cron; a schedule has its own', { field: 'timezone' });
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           printPreview(await backend.automation.previewSchedule(name, options.from, options.count), Boolean(options.json));
         } finally {
@@ -141,7 +141,7 @@ function statusCommand(action: 'start' | 'stop'): Command {
     .argument('<name>')
     .action((name: string, options: CommonOptions) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const schedule = await backend.automation.setScheduleStatus(name, status);
           if (options.json) return printJson(schedule);

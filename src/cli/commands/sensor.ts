@@ -34,7 +34,7 @@ function listCommand(): Command {
     .description('list sensors with status, cursor, last and next evaluation')
     .action((options: CommonOptions) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const sensors = await backend.automation.listSensors();
           if (options.json) return printJson({ sensors });
@@ -66,7 +66,7 @@ function evalsCommand(): Command {
     .option('--cursor <sequence>', "continue after this entry (the previous page's nextCursor)", integer)
     .action((name: string, options: CommonOptions & { status?: EvaluationStatus[]; limit: number; cursor?: number }) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const page = await backend.automation.sensorEvaluations(name, {
             ...(options.status ? { statuses: options.status } : {}),
@@ -99,7 +99,7 @@ function statusCommand(action: 'start' | 'stop'): Command {
     .argument('<name>')
     .action((name: string, options: CommonOptions) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const sensor = await backend.automation.setSensorStatus(name, action === 'start' ? 'RUNNING' : 'STOPPED');
           if (options.json) return printJson(sensor);
@@ -118,7 +118,7 @@ function resetCursorCommand(): Command {
     .option('--cursor <value>', 'the new cursor')
     .action((name: string, options: CommonOptions & { cursor?: string }) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const sensor = await backend.automation.resetSensorCursor(name, options.cursor ?? null);
           if (options.json) return printJson(sensor);
@@ -144,7 +144,7 @@ function pushCommand(): Command {
         } catch {
           throw arcoError('VALIDATION_ERROR', '--payload must be JSON', { field: 'payload' });
         }
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const outcome = await backend.automation.pushToSensor(name, options.messageId, payload);
           if (options.json) return printJson(outcome);

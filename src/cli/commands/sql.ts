@@ -11,7 +11,7 @@ export function sqlCommand(): Command {
     .addHelpText('after', '\nViews: system_runs, system_tasks, system_attempts, system_run_key_conflicts, system_materializations,\n       system_asset_partitions, system_logs, system_events (columns in docs/sql.md)\n')
     .action((query: string, options: CommonOptions & { limit: number }) =>
       runAction(options, async () => {
-        const backend = openBackend(options);
+        const backend = await openBackend(options);
         try {
           const result = await backend.sql(query, options.limit);
           if (options.json) return printJson(result);
