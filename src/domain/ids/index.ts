@@ -1,4 +1,4 @@
-export { seededRng, nextUnit, type Rng } from './rng.js';
+export { seededRng, type Rng } from './rng.js';
 export { createUlidFactory, ulidTime, type UlidFactory } from './ulid.js';
 export { canonicalJson, sha256Hex, hashUnit, type Json } from './canonical.js';
-export { RUN_ID_PREFIX, newRunId, isRunId, type IdSource } from './run-id.js';
+export { RUN_ID_PREFIX, newRunId, type IdSource } from './run-id.js';

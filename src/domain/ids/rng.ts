@@ -28,11 +28,6 @@ export function seededRng(seed: number | string): Rng {
   return { nextUint32: next };
 }
 
-/** A uniform float in [0, 1) from an `Rng`. */
-export function nextUnit(rng: Rng): number {
-  return rng.nextUint32() / 2 ** 32;
-}
-
 function hashString(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i += 1) {

@@ -10,9 +10,3 @@ export interface IdSource {
 export function newRunId(ids: IdSource, nowEpochMs: number): string {
   return RUN_ID_PREFIX + ids.ulid(nowEpochMs);
 }
-
-const RUN_ID_PATTERN = /^run_[0-9A-HJKMNP-TV-Z]{26}$/;
-
-export function isRunId(value: string): boolean {
-  return RUN_ID_PATTERN.test(value);
-}

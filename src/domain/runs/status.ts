@@ -26,8 +26,6 @@ export const TASK_STATUSES = [
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TERMINAL_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set(['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELED']);
-/** A task holding a worker: its attempt may still report. */
-export const ACTIVE_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set(['DISPATCHED', 'RUNNING']);
 
 export function isTerminalRun(status: RunStatus): boolean {
   return TERMINAL_RUN_STATUSES.has(status);
