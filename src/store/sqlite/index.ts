@@ -35,6 +35,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   try {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     db = new Database(options.path);
+    // 8 KiB pages (new files only): run documents and event payloads of a few KiB fit with less
+    // B-tree overhead than in the default 4 KiB pages.
+    db.pragma('page_size = 8192');
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode keeps every committed transaction across an application crash (kill -9);
     // only an OS crash or power loss can lose the last transactions.

@@ -149,6 +149,7 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         definition_version INTEGER NOT NULL,
         doc TEXT NOT NULL
       );
+      -- Clustered on the tick id: one B-tree fewer per tick, and ten thousand schedules tick at once.
       CREATE TABLE schedule_ticks (
         id TEXT PRIMARY KEY,
         schedule_name TEXT NOT NULL,
@@ -157,7 +158,7 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         run_id TEXT,
         sequence INTEGER NOT NULL,
         doc TEXT NOT NULL
-      );
+      ) WITHOUT ROWID;
       CREATE INDEX schedule_ticks_by_time ON schedule_ticks (schedule_name, tick_epoch_seconds);
       CREATE TABLE sensor_states (
         id TEXT PRIMARY KEY,
