@@ -41,3 +41,9 @@ export async function measureMs(fn: () => unknown | Promise<unknown>): Promise<{
   const used = process.cpuUsage(cpu);
   return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
+
+/** The middle value (the upper one of the two middles for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}

@@ -21,7 +21,7 @@ import { createUlidFactory, seededRng } from '../src/domain/ids/index.js';
 import { draft, idempotencyKeys, stampEvents, type ArcoEvent, type EventDraft } from '../src/events/index.js';
 import { openSqliteStore } from '../src/store/index.js';
 import { T0, iso, requestedRun, step } from '../test/helpers/runs.js';
-import { defineBenchmark, measureMs } from './harness.js';
+import { defineBenchmark, measureMs, median } from './harness.js';
 
 const RUNS = 2_000;
 const LOG_LINES_PER_TASK = 4;
@@ -84,8 +84,6 @@ async function appendFoldMs(dir: string, events: readonly ArcoEvent[]): Promise<
   if (runsDone !== RUNS) throw new Error(`expected ${RUNS} successful runs after the fold, found ${runsDone}`);
   return ms;
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 export default defineBenchmark({
   name: 'ledger-append-fold',

@@ -4,7 +4,7 @@
  * then times count, membership and position of keys spread over the ten years, averaged over many
  * calls. Count, membership and position use tick arithmetic and must not depend on the key count.
  */
-import { defineBenchmark, timeMs } from './harness.js';
+import { defineBenchmark, timeMs, median } from './harness.js';
 import { hourlyPartitions } from '../src/authoring/partitions.js';
 import {
   hasPartitionKey,
@@ -18,11 +18,6 @@ const LIST_RUNS = 5;
 const LOOKUPS = 1_000;
 const LIST_TARGET_MS = 1_000;
 const LOOKUP_TARGET_MS = 1;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
 export default defineBenchmark({
   name: 'partitions',

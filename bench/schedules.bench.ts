@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineBenchmark, measureMs, timeMs } from './harness.js';
+import { defineBenchmark, measureMs, median, timeMs } from './harness.js';
 import { defineAsset, defineDefinitions, defineSchedule } from '../src/authoring/index.js';
 import { Automation, FakeClock, createContext, indexDefinitions } from '../src/runtime/index.js';
 import { openSqliteStore } from '../src/store/index.js';
@@ -46,7 +46,6 @@ export default defineBenchmark({
         clock.set(t);
         minutes.push(await measureMs(() => automation.runOnce(t)));
       }
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
       const tickMs = median(minutes.slice(1).map((m) => m.cpuMs));
       const tickWallMs = median(minutes.slice(1).map((m) => m.wallMs));
       const ticks = Number((await store.querySystem("SELECT COUNT(*) FROM system_events WHERE type = 'ScheduleTicked'", 1)).rows[0]?.[0]);

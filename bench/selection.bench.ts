@@ -5,7 +5,7 @@
  * runs after a warm-up). The slowest one is held to the target; the index build is reported apart
  * because it happens once per definitions load.
  */
-import { defineBenchmark, timeMs } from './harness.js';
+import { defineBenchmark, timeMs, median } from './harness.js';
 import {
   AssetSelectionIndex,
   resolveAssetSelection,
@@ -58,11 +58,6 @@ function generateAssets(): SelectableAsset[] {
     }
   }
   return assets;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 export default defineBenchmark({

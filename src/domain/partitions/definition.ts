@@ -3,6 +3,7 @@
  * and fingerprints, so they hold no functions and no caches; operations compile what they need
  * on first use and keep it in WeakMaps keyed by the definition object.
  */
+import { canonicalJson } from '../ids/index.js';
 
 /** Keys as given, in order. */
 export interface StaticPartitionsDefinition {
@@ -79,18 +80,6 @@ export const FORBIDDEN_KEY_PARTS: readonly string[] = ['|', ',', '[', ']', '...'
 /** The first forbidden part a key contains, or undefined if the key is usable. */
 export function forbiddenKeyPart(key: string): string | undefined {
   return FORBIDDEN_KEY_PARTS.find((part) => key.includes(part));
-}
-
-/** Canonical JSON (object keys sorted), used to compare definitions structurally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Whether two definitions are the same partitioning (structural equality). */
