@@ -149,7 +149,6 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         definition_version INTEGER NOT NULL,
         doc TEXT NOT NULL
       );
-      -- Clustered on the tick id: one B-tree fewer per tick, and ten thousand schedules tick at once.
       CREATE TABLE schedule_ticks (
         id TEXT PRIMARY KEY,
         schedule_name TEXT NOT NULL,
@@ -184,6 +183,29 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         updated_at TEXT NOT NULL,
         doc TEXT NOT NULL
       );
+    `,
+  },
+  {
+    // schedule_ticks as an ordinary table. Clustered on the tick id (\`name:epoch\`), every minute's
+    // ten thousand new ticks landed on as many different pages, so each transaction rewrote
+    // nearly the whole table into the WAL, more with every minute of history. In insertion order
+    // new rows fill the last pages; only the two small indexes take scattered inserts.
+    version: 4,
+    sql: `
+      CREATE TABLE schedule_ticks_v4 (
+        id TEXT PRIMARY KEY,
+        schedule_name TEXT NOT NULL,
+        tick_epoch_seconds INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        run_id TEXT,
+        sequence INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      INSERT INTO schedule_ticks_v4 (id, schedule_name, tick_epoch_seconds, status, run_id, sequence, doc)
+        SELECT id, schedule_name, tick_epoch_seconds, status, run_id, sequence, doc FROM schedule_ticks ORDER BY sequence;
+      DROP TABLE schedule_ticks;
+      ALTER TABLE schedule_ticks_v4 RENAME TO schedule_ticks;
+      CREATE INDEX schedule_ticks_by_time ON schedule_ticks (schedule_name, tick_epoch_seconds);
     `,
   },
 ];
