@@ -77,6 +77,28 @@ export function storeConformance(engine: EngineHarness): void {
       assert.equal((await store.getRun(run.runId))?.status, 'STARTED');
     });
 
+    test('two members of one batch with the same key: the first applies, the second is a duplicate', async () => {
+      const { run, drafts } = requestedRun({ dag: { a: [] } });
+      await store.append(stamp(drafts));
+      const started = draft('RunStarted', { runId: run.runId }, idempotencyKeys.runStarted(run.runId), run.runId);
+      const canceled = draft('RunCancelRequested', { runId: run.runId, reason: 'twice' }, idempotencyKeys.runStarted(run.runId), run.runId);
+      const result = await store.append(stamp([started, canceled]));
+      assert.deepEqual(result.appended.map((e) => [e.type, e.sequence]), [['RunStarted', 2]]);
+      assert.deepEqual(result.duplicates, [idempotencyKeys.runStarted(run.runId)]);
+      assert.equal((await store.getRun(run.runId))?.status, 'STARTED');
+      assert.equal(await store.lastSequence(), 2);
+    });
+
+    test('sequences continue without gaps after a batch with duplicates', async () => {
+      const { run, drafts } = requestedRun({ dag: { a: [] } });
+      await store.append(stamp(drafts));
+      await store.append(stamp(drafts, T0 + 1));
+      const started = draft('RunStarted', { runId: run.runId }, idempotencyKeys.runStarted(run.runId), run.runId);
+      const result = await store.append(stamp([...drafts, started], T0 + 2));
+      assert.deepEqual(result.appended.map((e) => e.sequence), [2]);
+      assert.deepEqual((await store.readEvents({ limit: 10 })).map((e) => [e.sequence, e.type]), [[1, 'RunRequested'], [2, 'RunStarted']]);
+    });
+
     test('a version mismatch appends nothing and says CONCURRENT_MODIFICATION', async () => {
       const { run, drafts } = requestedRun({ dag: { a: [] } });
       await store.append(stamp(drafts));
