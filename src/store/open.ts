@@ -4,6 +4,11 @@ import { openPostgresStore } from './postgres/index.js';
 import { redactUrl } from './postgres/connection.js';
 import { openSqliteStore } from './sqlite/index.js';
 
+export interface OpenStoreOptions {
+  /** A long-lived writer (the daemon): SQLite checkpoints its WAL from a background thread. */
+  readonly longLived?: boolean;
+}
+
 /** True for `postgres://…` and `postgresql://…` URLs. */
 export function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//i.test(target);
@@ -13,8 +18,9 @@ export function isPostgresUrl(target: string): boolean {
  * Opens PostgreSQL for a `postgres://` or `postgresql://` URL, else the SQLite file at `target`.
  * @throws STORE_UNAVAILABLE when the database cannot be opened.
  */
-export async function openStore(target: string): Promise<Store> {
-  return isPostgresUrl(target) ? openPostgresStore({ connectionString: target }) : openSqliteStore({ path: target });
+export async function openStore(target: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (isPostgresUrl(target)) return openPostgresStore({ connectionString: target });
+  return openSqliteStore({ path: target, ...(options.longLived ? { backgroundCheckpoint: true } : {}) });
 }
 
 /** The target as it may be printed: a PostgreSQL URL without its password. */

@@ -26,7 +26,7 @@ export function devCommand(): Command {
       runAction(options, async () => {
         const project = resolveProject(options);
         const definitions = await loadDefinitions(project.definitionsFile);
-        const store = await openStore(project.storePath);
+        const store = await openStore(project.storePath, { longLived: true });
         const ctx = createContext(store, systemClock, definitions);
         const daemon = new Daemon(ctx, {
           workers: options.workers,
