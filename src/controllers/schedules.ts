@@ -24,7 +24,7 @@ import type { PlanningContext } from '../domain/runs/index.js';
 import { planCatchUp } from '../domain/schedules/index.js';
 import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
 import type { RunProjection, ScheduleStateRead } from '../fold/index.js';
-import { decideRunRequest, type ResolvedRunRequest } from './run-requests.js';
+import { decideRunRequest, fingerprintOf, type ResolvedRunRequest } from './run-requests.js';
 
 /** A schedule as the controller needs it (resolved from its definition by the shell). */
 export interface ScheduleSpec {
@@ -44,9 +44,14 @@ export interface ScheduleSpec {
 export interface DueTicks {
   readonly evaluate: readonly CronTick[];
   readonly skippedForCatchUp: readonly CronTick[];
+  /** The schedule's first tick after the latest owed one (when it is due next), or null when none is owed. */
+  readonly nextTickMs: number | null;
 }
 
-const NOTHING_DUE: DueTicks = { evaluate: [], skippedForCatchUp: [] };
+const NOTHING_DUE: DueTicks = { evaluate: [], skippedForCatchUp: [], nextTickMs: null };
+
+/** Fingerprints kept per schedule (by partition key) before the memo starts over. */
+const FINGERPRINTS_PER_SCHEDULE_MAX = 16;
 
 /** The first instant a schedule still owes a tick from, or null when it owes none (not running). */
 export function tickFromMs(state: ScheduleStateRead | undefined): number | null {
@@ -80,12 +85,24 @@ export function dueScheduleTicks(spec: ScheduleSpec, state: ScheduleStateRead | 
   // The common cases, checked cheaply: no tick owed yet, or exactly one.
   const next = nextTickAtOrAfter(spec.cron, spec.timezone, fromMs);
   if (next > nowEpochMs) return NOTHING_DUE;
-  if (nextTickAtOrAfter(spec.cron, spec.timezone, next + 1) > nowEpochMs) {
-    return { evaluate: [{ epochMs: next, epochSeconds: Math.floor(next / 1000), local: localIsoAt(spec.timezone, next) }], skippedForCatchUp: [] };
+  const afterNext = nextTickAfter(spec, next);
+  if (afterNext > nowEpochMs) {
+    return {
+      evaluate: [{ epochMs: next, epochSeconds: Math.floor(next / 1000), local: localIsoAt(spec.timezone, next) }],
+      skippedForCatchUp: [],
+      nextTickMs: afterNext,
+    };
   }
   const evaluateMax = spec.partition === 'none' ? 1 : spec.maxCatchupTicks;
   const plan = planCatchUp(spec.cron, spec.timezone, fromMs, nowEpochMs, evaluateMax);
-  return { evaluate: plan.evaluate, skippedForCatchUp: plan.skipped };
+  // Evaluated ticks come after skipped ones.
+  const latest = plan.evaluate[plan.evaluate.length - 1] ?? plan.skipped[plan.skipped.length - 1];
+  return { evaluate: plan.evaluate, skippedForCatchUp: plan.skipped, nextTickMs: latest === undefined ? null : nextTickAfter(spec, latest.epochMs) };
+}
+
+/** The first tick after the one at `tickMs`: where `tickFromMs` points once that tick is recorded. */
+function nextTickAfter(spec: ScheduleSpec, tickMs: number): number {
+  return nextTickAtOrAfter(spec.cron, spec.timezone, (Math.floor(tickMs / 1000) + 1) * 1000);
 }
 
 /** What the user's functions said about one tick; the shell runs them behind the user-code boundary. */
@@ -166,6 +183,27 @@ function partitionOf(input: ScheduleTickInput, tick: CronTick, outcome: TickUser
   return { key };
 }
 
+/**
+ * Fingerprints of a schedule's run requests by partition key (`''` for none). Everything else the
+ * fingerprint covers (assets, config, user tags) is the schedule's own and fixed, and the system
+ * tags that differ per tick are left out of it (SEMANTICS §2).
+ */
+const fingerprints = new WeakMap<ScheduleSpec, Map<string, string>>();
+
+function scheduleFingerprint(spec: ScheduleSpec, request: ResolvedRunRequest, partitionKey: string | null): string {
+  let bySpec = fingerprints.get(spec);
+  if (!bySpec) fingerprints.set(spec, (bySpec = new Map()));
+  const key = partitionKey ?? '';
+  let fingerprint = bySpec.get(key);
+  if (fingerprint === undefined) {
+    fingerprint = fingerprintOf(request);
+    // Partition functions may return a new key each tick; only the unpartitioned and the latest few stay.
+    if (bySpec.size >= FINGERPRINTS_PER_SCHEDULE_MAX) bySpec.clear();
+    bySpec.set(key, fingerprint);
+  }
+  return fingerprint;
+}
+
 function evaluateTick(input: ScheduleTickInput, tick: CronTick, inProgress: readonly RunInProgress[]): TickResult {
   const { spec } = input;
   const running = spec.skipIfRunning ? inProgress[0] : undefined;
@@ -176,7 +214,7 @@ function evaluateTick(input: ScheduleTickInput, tick: CronTick, inProgress: read
   const partition = partitionOf(input, tick, outcome);
   if ('skip' in partition) return { status: 'SKIPPED', skipReason: partition.skip };
   const runKey = scheduleRunKey(spec.name, tick.epochSeconds);
-  const request: ResolvedRunRequest = {
+  const base: ResolvedRunRequest = {
     assetKeys: spec.assetKeys,
     includeUpstream: false,
     includeDownstream: false,
@@ -189,6 +227,7 @@ function evaluateTick(input: ScheduleTickInput, tick: CronTick, inProgress: read
     parentRunId: null,
     rootRunId: null,
   };
+  const request: ResolvedRunRequest = { ...base, fingerprint: scheduleFingerprint(spec, base, partition.key) };
   try {
     const decision = decideRunRequest(request, input.holders.get(runKey), input.planning, input.ids, input.nowEpochMs);
     if (decision.kind === 'conflict') return { status: 'FAILURE', error: errorInfoOf(decision.error), extra: decision.drafts, partitionKey: partition.key };

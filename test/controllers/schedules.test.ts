@@ -10,6 +10,7 @@ import {
   decideScheduleSync,
   decideScheduleTicks,
   dueScheduleTicks,
+  fingerprintOf,
   type ScheduleSpec,
   type TickUserOutcome,
 } from '../../src/controllers/index.js';
@@ -63,7 +64,8 @@ const locals = (ticks: readonly { local: string }[]) => ticks.map((t) => t.local
 describe('which ticks a schedule owes', () => {
   const hourly = spec();
   const partitioned = spec({ partition: 'function' });
-  const cases: { title: string; s: ScheduleSpec; state: () => ScheduleState; now: string; evaluate: string[]; skipped: string[] }[] = [
+  // `next`: when the schedule is due again once these ticks are recorded (null: nothing owed now).
+  const cases: { title: string; s: ScheduleSpec; state: () => ScheduleState; now: string; evaluate: string[]; skipped: string[]; next: string | null }[] = [
     {
       title: 'a stopped schedule owes nothing',
       s: hourly,
@@ -71,6 +73,7 @@ describe('which ticks a schedule owes', () => {
       now: '2026-01-01T15:00:00Z',
       evaluate: [],
       skipped: [],
+      next: null,
     },
     {
       title: 'a tick exactly at the start instant counts',
@@ -79,6 +82,7 @@ describe('which ticks a schedule owes', () => {
       now: '2026-01-01T10:00:00Z',
       evaluate: ['2026-01-01T10:00:00+00:00'],
       skipped: [],
+      next: '2026-01-01T11:00:00Z',
     },
     {
       title: 'a tick before the start instant is never evaluated',
@@ -87,6 +91,7 @@ describe('which ticks a schedule owes', () => {
       now: '2026-01-01T10:59:59Z',
       evaluate: [],
       skipped: [],
+      next: null,
     },
     {
       title: 'a plain schedule evaluates only the latest missed tick and skips the others for catch-up',
@@ -95,6 +100,7 @@ describe('which ticks a schedule owes', () => {
       now: '2026-01-01T13:20:00Z',
       evaluate: ['2026-01-01T13:00:00+00:00'],
       skipped: ['2026-01-01T11:00:00+00:00', '2026-01-01T12:00:00+00:00'],
+      next: '2026-01-01T14:00:00Z',
     },
     {
       title: 'a partition-based schedule evaluates up to maxCatchupTicks missed ticks, oldest first',
@@ -103,6 +109,7 @@ describe('which ticks a schedule owes', () => {
       now: '2026-01-01T07:00:00Z',
       evaluate: ['03', '04', '05', '06', '07'].map((h) => `2026-01-01T${h}:00:00+00:00`),
       skipped: ['2026-01-01T01:00:00+00:00', '2026-01-01T02:00:00+00:00'],
+      next: '2026-01-01T08:00:00Z',
     },
     {
       title: 'a list of crons ticks at the union of their times, each instant once',
@@ -111,12 +118,14 @@ describe('which ticks a schedule owes', () => {
       now: '2026-01-01T11:00:00Z',
       evaluate: ['2026-01-01T11:00:00+00:00'],
       skipped: ['2026-01-01T10:00:00+00:00', '2026-01-01T10:30:00+00:00'],
+      next: '2026-01-01T11:30:00Z',
     },
   ];
   for (const c of cases) {
     test(c.title, () => {
       const due = dueScheduleTicks(c.s, c.state(), at(c.now));
       assert.deepEqual({ evaluate: locals(due.evaluate), skipped: locals(due.skippedForCatchUp) }, { evaluate: c.evaluate, skipped: c.skipped });
+      assert.equal(due.nextTickMs, c.next === null ? null : at(c.next), 'the next due time');
     });
   }
 
@@ -427,6 +436,21 @@ describe('partitioned schedules', () => {
     const drafts = run('2019-02-28T00:00:10Z', undefined, { kind: 'ok', shouldExecute: true, partitionKey: '2019-02-01' }, fnSpec);
     assert.ok(drafts[1]?.type === 'RunRequested');
     assert.deepEqual(drafts[1].payload.partition, { kind: 'explicit', keys: ['2019-02-01'] });
+  });
+
+  test('the run of every tick carries the fingerprint of its own request: schedule and partition, never the tick time', () => {
+    const fnSpec = spec({ ...s, partition: 'function', partitionsDefinition: null, cronText: '0 0 * * *' });
+    const fingerprintAt = (now: string, startedAt: string, key: string) => {
+      const requested = run(now, startedAt, { kind: 'ok', shouldExecute: true, partitionKey: key }, fnSpec)[1];
+      assert.ok(requested?.type === 'RunRequested');
+      const p = requested.payload;
+      const fromScratch = fingerprintOf({ ...p, assetKeys: ['sales'], tags: fnSpec.tags, systemTags: {}, trigger: p.trigger, partition: { kind: 'explicit', keys: [key] } });
+      assert.equal(p.fingerprint, fromScratch);
+      return p.fingerprint;
+    };
+    const first = fingerprintAt('2019-02-28T00:00:10Z', '2019-02-27T12:00:00Z', '2019-02-01');
+    assert.equal(fingerprintAt('2019-03-01T00:00:10Z', '2019-02-28T12:00:00Z', '2019-02-01'), first, 'another tick, same partition: same fingerprint');
+    assert.notEqual(fingerprintAt('2019-03-01T00:00:10Z', '2019-02-28T12:00:00Z', '2019-02-02'), first, 'another partition: another fingerprint');
   });
 });
 

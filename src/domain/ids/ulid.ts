@@ -13,15 +13,23 @@ export type UlidFactory = (nowEpochMs: number) => string;
 
 export function createUlidFactory(rng: Rng): UlidFactory {
   let lastTime = -1;
-  let lastRandom: number[] = [];
+  const lastRandom: number[] = [];
+  // Character codes of the id, rewritten in place: the time part only when the millisecond
+  // changes (a daemon iteration stamps thousands of ids with one clock reading), and the id is
+  // made in one step, as a flat string, rather than concatenated character by character.
+  const codes = new Array<number>(TIME_LENGTH + RANDOM_LENGTH).fill(0);
   return (nowEpochMs) => {
     if (nowEpochMs <= lastTime && lastRandom.length === RANDOM_LENGTH) {
       incrementBase32(lastRandom);
     } else {
       lastTime = nowEpochMs;
-      lastRandom = Array.from({ length: RANDOM_LENGTH }, () => rng.nextUint32() % 32);
+      const time = encodeTime(lastTime);
+      for (let i = 0; i < TIME_LENGTH; i += 1) codes[i] = time.charCodeAt(i);
+      lastRandom.length = 0;
+      for (let i = 0; i < RANDOM_LENGTH; i += 1) lastRandom.push(rng.nextUint32() % 32);
     }
-    return encodeTime(lastTime) + lastRandom.map((d) => ALPHABET[d]).join('');
+    for (let i = 0; i < RANDOM_LENGTH; i += 1) codes[TIME_LENGTH + i] = ALPHABET.charCodeAt(lastRandom[i] as number);
+    return String.fromCharCode(...codes);
   };
 }
 
