@@ -32,8 +32,9 @@ import { runUserCode } from './user-code.js';
 /**
  * Events per append. Large, because a transaction writes every page it touched once, and ticks
  * of many schedules touch the same index pages (the idempotency keys, the run keys, the tick
- * history by schedule): ten thousand ticks in two transactions wrote a third fewer pages than in
- * ten. Small enough that the write lock is held for a few hundred milliseconds at most.
+ * history by schedule): after nine minutes of history, ten thousand ticks in two transactions
+ * wrote 6.8k pages where ten transactions wrote 7.9k. Small enough that the write lock is held for
+ * a few hundred milliseconds at most.
  */
 const APPEND_BATCH_MAX = 10_000;
 /**
