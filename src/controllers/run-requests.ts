@@ -39,12 +39,6 @@ export interface ResolvedRunRequest {
   readonly rootRunId: string | null;
   /** When set, only these task keys of the plan run (reruns); dependencies outside the subset are dropped. */
   readonly taskSubset?: readonly string[];
-  /**
-   * `fingerprintOf(this request)`, when the caller already has it: a schedule's ticks share one
-   * fingerprint per partition, and hashing it again for each of ten thousand ticks was a tenth of
-   * an iteration.
-   */
-  readonly fingerprint?: string;
 }
 
 export type RunRequestDecision =
@@ -79,6 +73,9 @@ export function fingerprintOf(request: ResolvedRunRequest): string {
 
 /**
  * @param holder the run currently holding `request.runKey`, if any.
+ * @param fingerprint `fingerprintOf(request)`, when the caller already has it: a schedule's ticks
+ *   share one per partition, and hashing it again for each of ten thousand ticks was a tenth of an
+ *   iteration.
  * @throws EMPTY_SELECTION.
  */
 export function decideRunRequest(
@@ -87,9 +84,9 @@ export function decideRunRequest(
   planning: PlanningContext,
   ids: IdSource,
   nowEpochMs: number,
+  fingerprint: string = fingerprintOf(request),
 ): RunRequestDecision {
   if (request.assetKeys.length === 0) throw arcoError('EMPTY_SELECTION', 'the selection matches no asset', {});
-  const fingerprint = request.fingerprint ?? fingerprintOf(request);
   if (holder) {
     if (holder.fingerprint === fingerprint) return { kind: 'existing', run: holder };
     return runKeyConflict(request, holder, fingerprint);
@@ -134,8 +131,9 @@ function subsetOf(tasks: TaskPlan[], subset: readonly string[] | undefined): Tas
  * `arco/partition/<dimension>` for a multi-partitioned key), or the first and last key of a range.
  */
 function partitionTags(selector: PartitionSelector | null, tasks: readonly TaskPlan[], planning: PlanningContext): Record<string, string> {
+  if (selector === null) return {};
   const keys = [...new Set(tasks.flatMap((t) => (t.partitionKey === null ? [] : [t.partitionKey])))];
-  if (selector === null || keys.length === 0) return {};
+  if (keys.length === 0) return {};
   if (keys.length === 1) {
     const key = keys[0] as string;
     const tags: Record<string, string> = { 'arco/partition': key };

@@ -190,7 +190,7 @@ function partitionOf(input: ScheduleTickInput, tick: CronTick, outcome: TickUser
  */
 const fingerprints = new WeakMap<ScheduleSpec, Map<string, string>>();
 
-function scheduleFingerprint(spec: ScheduleSpec, request: ResolvedRunRequest, partitionKey: string | null): string {
+function scheduleFingerprint(spec: ScheduleSpec, partitionKey: string | null, request: ResolvedRunRequest): string {
   let bySpec = fingerprints.get(spec);
   if (!bySpec) fingerprints.set(spec, (bySpec = new Map()));
   const key = partitionKey ?? '';
@@ -214,7 +214,7 @@ function evaluateTick(input: ScheduleTickInput, tick: CronTick, inProgress: read
   const partition = partitionOf(input, tick, outcome);
   if ('skip' in partition) return { status: 'SKIPPED', skipReason: partition.skip };
   const runKey = scheduleRunKey(spec.name, tick.epochSeconds);
-  const base: ResolvedRunRequest = {
+  const request: ResolvedRunRequest = {
     assetKeys: spec.assetKeys,
     includeUpstream: false,
     includeDownstream: false,
@@ -227,9 +227,9 @@ function evaluateTick(input: ScheduleTickInput, tick: CronTick, inProgress: read
     parentRunId: null,
     rootRunId: null,
   };
-  const request: ResolvedRunRequest = { ...base, fingerprint: scheduleFingerprint(spec, base, partition.key) };
   try {
-    const decision = decideRunRequest(request, input.holders.get(runKey), input.planning, input.ids, input.nowEpochMs);
+    const fingerprint = scheduleFingerprint(spec, partition.key, request);
+    const decision = decideRunRequest(request, input.holders.get(runKey), input.planning, input.ids, input.nowEpochMs, fingerprint);
     if (decision.kind === 'conflict') return { status: 'FAILURE', error: errorInfoOf(decision.error), extra: decision.drafts, partitionKey: partition.key };
     if (decision.kind === 'existing') return { status: 'SUCCESS', run: { runId: decision.run.runId, drafts: [], existing: true }, partitionKey: partition.key };
     return { status: 'SUCCESS', run: { runId: decision.runId, drafts: decision.drafts, existing: false }, partitionKey: partition.key };
