@@ -13,16 +13,8 @@ import { SqliteFolder } from './folder.js';
 export const EVENT_COLUMNS = `sequence, event_id AS eventId, type, version, at, workspace, idempotency_key AS idempotencyKey,
   correlation_id AS correlationId, causation_id AS causationId, payload`;
 
-/** Ledger rows per multi-row INSERT (9 parameters each, far below SQLite's limit). */
-const INSERT_CHUNK = 64;
-const LEDGER_COLUMNS = 'sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload';
-const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const ROW_WIDTH = 10;
-
 export class SqliteLedger {
-  private readonly insertOne: Database.Statement;
-  private readonly insertChunk: Database.Statement;
-  private readonly existingKeys: Database.Statement;
+  private readonly insert: Database.Statement;
   private readonly lastUsedSequence: Database.Statement;
   private readonly versionOf: Readonly<Record<VersionExpectation['table'], Database.Statement>>;
   private readonly folder: SqliteFolder;
@@ -30,13 +22,15 @@ export class SqliteLedger {
 
   constructor(private readonly db: Database.Database) {
     this.folder = new SqliteFolder(db);
-    // Duplicates are found before inserting (below), so the inserts carry no ON CONFLICT clause:
-    // a key that slipped past that check would fail the whole transaction, never be dropped silently.
-    this.insertOne = db.prepare(`INSERT INTO ledger (${LEDGER_COLUMNS}) VALUES ${ROW_PLACEHOLDERS}`);
-    this.insertChunk = db.prepare(`INSERT INTO ledger (${LEDGER_COLUMNS}) VALUES ${Array.from({ length: INSERT_CHUNK }, () => ROW_PLACEHOLDERS).join(', ')}`);
-    this.existingKeys = db.prepare('SELECT idempotency_key AS key FROM ledger WHERE workspace = ? AND idempotency_key IN (SELECT value FROM json_each(?))').pluck();
-    // AUTOINCREMENT's record of the highest sequence ever used (never reused, even after a delete).
-    this.lastUsedSequence = db.prepare("SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'ledger'), 0), COALESCE((SELECT MAX(sequence) FROM ledger), 0))").pluck();
+    // The sequence is given, not drawn: an AUTOINCREMENT rowid drawn for a row that ON CONFLICT
+    // then drops is used up, and the ledger had a gap for every duplicate (PostgreSQL has none).
+    this.insert = db.prepare(
+      `INSERT INTO ledger (sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, idempotency_key) DO NOTHING`,
+    );
+    // The ledger is append-only, so the highest stored sequence is the last one used. (Not
+    // sqlite_sequence: SQLite bumps it for a row that ON CONFLICT then drops.)
+    this.lastUsedSequence = db.prepare('SELECT COALESCE(MAX(sequence), 0) FROM ledger').pluck();
     this.versionOf = {
       runs: db.prepare('SELECT version FROM runs WHERE id = ?'),
       sensor_states: db.prepare('SELECT version FROM sensor_states WHERE id = ?'),
@@ -56,31 +50,15 @@ export class SqliteLedger {
     return this.appendTx(events, options);
   }
 
-  /**
-   * Inside the write transaction (BEGIN IMMEDIATE), so no other writer can take a sequence or a
-   * key meanwhile: the keys already stored are looked up once for the whole batch, the new events
-   * get the next sequences in batch order, and the rows go in as multi-row INSERTs, which cost far
-   * less per row than one statement per event.
-   */
   private appendInTx(events: readonly ArcoEvent[], options: AppendOptions): AppendResult {
     for (const expectation of options.expect ?? []) this.check(expectation);
-    const seen = this.storedKeys(events);
     const appended: StoredEvent[] = [];
     const duplicates: string[] = [];
-    const values: unknown[] = [];
+    // Inside BEGIN IMMEDIATE: no other writer takes a sequence meanwhile.
     let sequence = this.lastUsedSequence.get() as number;
     for (const event of events) {
-      const keys = seen.get(event.workspace);
-      // A key stored before, or earlier in this batch, is a duplicate (SEMANTICS §1).
-      if (keys?.has(event.idempotencyKey)) {
-        duplicates.push(event.idempotencyKey);
-        continue;
-      }
-      if (keys) keys.add(event.idempotencyKey);
-      else seen.set(event.workspace, new Set([event.idempotencyKey]));
-      sequence += 1;
-      values.push(
-        sequence,
+      const info = this.insert.run(
+        sequence + 1,
         event.eventId,
         event.type,
         event.version,
@@ -91,28 +69,17 @@ export class SqliteLedger {
         event.causationId,
         JSON.stringify(event.payload),
       );
+      if (info.changes === 0) {
+        duplicates.push(event.idempotencyKey);
+        continue;
+      }
+      sequence += 1;
       const stored = withSequence(event, sequence);
       this.folder.apply(stored);
       appended.push(stored);
     }
-    let at = 0;
-    for (; values.length - at >= INSERT_CHUNK * ROW_WIDTH; at += INSERT_CHUNK * ROW_WIDTH) this.insertChunk.run(values.slice(at, at + INSERT_CHUNK * ROW_WIDTH));
-    for (; at < values.length; at += ROW_WIDTH) this.insertOne.run(values.slice(at, at + ROW_WIDTH));
     this.folder.flush();
     return { appended, duplicates };
-  }
-
-  /** The idempotency keys of `events` already in the ledger, by workspace. */
-  private storedKeys(events: readonly ArcoEvent[]): Map<string, Set<string>> {
-    const byWorkspace = new Map<string, string[]>();
-    for (const event of events) {
-      const keys = byWorkspace.get(event.workspace);
-      if (keys) keys.push(event.idempotencyKey);
-      else byWorkspace.set(event.workspace, [event.idempotencyKey]);
-    }
-    const stored = new Map<string, Set<string>>();
-    for (const [workspace, keys] of byWorkspace) stored.set(workspace, new Set(this.existingKeys.all(workspace, JSON.stringify(keys)) as string[]));
-    return stored;
   }
 
   private check(expectation: VersionExpectation): void {
