@@ -32,8 +32,6 @@ const SCHEDULE_STATES = `
   FROM schedule_states s
   LEFT JOIN schedule_ticks t ON t.schedule_name = s.id
     AND t.tick_epoch_seconds = (SELECT MAX(tick_epoch_seconds) FROM schedule_ticks WHERE schedule_name = s.id)`;
-/** Run keys per lookup query (SQLite's default limit of bound parameters is far higher). */
-const KEYS_PER_QUERY = 500;
 
 function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
@@ -51,6 +49,7 @@ export class SqliteAutomation {
     readonly materializationsAfter: Database.Statement;
     readonly pushEvaluation: Database.Statement;
     readonly scheduleSignature: Database.Statement;
+    readonly runsByKeys: Database.Statement;
   };
 
   constructor(private readonly db: Database.Database) {
@@ -65,6 +64,8 @@ export class SqliteAutomation {
         `SELECT ${EVENT_COLUMNS} FROM ledger WHERE sequence > ? AND sequence <= ? AND type = 'RunFinished' ORDER BY sequence LIMIT ?`,
       ),
       materializationsAfter: db.prepare('SELECT id, doc FROM materializations WHERE asset_key = ? AND sequence > ? ORDER BY sequence LIMIT ?'),
+      // One statement for any number of keys: they travel as one JSON array.
+      runsByKeys: db.prepare('SELECT id, doc FROM runs WHERE run_key IN (SELECT value FROM json_each(?))'),
       scheduleSignature: db.prepare('SELECT COUNT(*) AS n, SUM(state_version) AS s, SUM(definition_version) AS d FROM schedule_states'),
       pushEvaluation: db.prepare("SELECT id, doc FROM sensor_history WHERE sensor_name = ? AND message_id = ? AND kind = 'evaluation' ORDER BY sequence LIMIT 1"),
     };
@@ -94,13 +95,9 @@ export class SqliteAutomation {
   }
 
   listRunsByKeys(runKeys: readonly string[]): RunProjection[] {
-    const out: RunProjection[] = [];
-    for (let i = 0; i < runKeys.length; i += KEYS_PER_QUERY) {
-      const chunk = runKeys.slice(i, i + KEYS_PER_QUERY);
-      const rows = this.db.prepare(`SELECT id, doc FROM runs WHERE run_key IN (${placeholders(chunk)})`).all(...chunk) as DocRow[];
-      for (const row of rows) out.push(parseDoc(runsFamily, row.id, row.doc));
-    }
-    return out;
+    if (runKeys.length === 0) return [];
+    const rows = this.statements.runsByKeys.all(JSON.stringify(runKeys)) as DocRow[];
+    return rows.map((row) => parseDoc(runsFamily, row.id, row.doc));
   }
 
   listScheduleTicks(query: ScheduleTickQuery): ScheduleTickWithRun[] {
