@@ -5,8 +5,9 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Daemon, FakeClock, createContext, loadDefinitions, type RuntimeContext } from '../../src/runtime/index.js';
+import { Automation, Daemon, FakeClock, createContext, loadDefinitions, type RuntimeContext } from '../../src/runtime/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { tempProject, waitForRun } from '../helpers/project.js';
 
@@ -88,5 +89,50 @@ describe('schedules in the daemon', () => {
     assert.deepEqual(run.tasks.map((t) => t.taskKey), ['p[2026-03-01]']);
     assert.equal(run.status, 'SUCCESS');
     assert.deepEqual(problems, [], 'no iteration failed');
+  });
+});
+
+describe('definition versions across a change of the definitions file', () => {
+  const version = (team: string) => `import { defineAsset, defineDefinitions, defineSchedule } from 'arco-flow';
+const a = defineAsset({ key: 'a', compute: async () => {} });
+export default defineDefinitions({
+  assets: [a],
+  schedules: [defineSchedule({ name: 'hourly', cron: '0 * * * *', target: [a], defaultStatus: 'running', tags: { team: '${team}' } })],
+});
+`;
+
+  test('a changed schedule is synced as version 2 when the daemon loads it, and its next tick records version 2', async () => {
+    const project = tempProject(version('data'));
+    const store = openSqliteStore({ path: join(project.dir, 'arco.db') });
+    try {
+      const clock = new FakeClock(Date.parse('2026-03-02T09:30:00Z'));
+      const first = new Automation(createContext(store, clock, await loadDefinitions(project.file)));
+      await first.runOnce(Date.parse('2026-03-02T09:30:00Z'));
+      await first.runOnce(Date.parse('2026-03-02T10:00:05Z'));
+      await first.stop();
+
+      // The edited file, as a restarted daemon loads it (a new path: this process already imported the first).
+      const edited = join(project.dir, 'definitions-edited.ts');
+      writeFileSync(edited, version('finance'));
+      const second = new Automation(createContext(store, clock, await loadDefinitions(edited)));
+      await second.runOnce(Date.parse('2026-03-02T10:30:00Z'));
+      assert.equal((await store.getScheduleState('hourly'))?.definitionVersion, 2);
+      await second.runOnce(Date.parse('2026-03-02T11:00:05Z'));
+      await second.stop();
+
+      const ticks = await store.listScheduleTicks({ scheduleName: 'hourly', limit: 10 });
+      assert.deepEqual(
+        ticks.map((t) => [t.local, t.definitionVersion, t.status]),
+        [
+          ['2026-03-02T11:00:00+00:00', 2, 'SUCCESS'],
+          ['2026-03-02T10:00:00+00:00', 1, 'SUCCESS'],
+        ],
+      );
+      const latest = await store.getRunByKey(`sched:hourly:${Date.parse('2026-03-02T11:00:00Z') / 1000}`);
+      assert.equal(latest?.tags['team'], 'finance', 'the run of the new version carries its tags');
+    } finally {
+      await store.close();
+      project.remove();
+    }
   });
 });
