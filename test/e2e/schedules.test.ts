@@ -4,6 +4,9 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Automation, FakeClock, createContext, loadDefinitions } from '../../src/runtime/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
 import { arco, arcoJson, startDev, stopProcess } from '../helpers/cli.js';
 import { tempProject } from '../helpers/project.js';
 
@@ -92,5 +95,54 @@ describe('arco schedule', () => {
     } finally {
       await stopProcess(dev.child);
     }
+  });
+});
+
+describe('arco schedule ticks over a recorded history', () => {
+  const project = tempProject(`import { defineAsset, defineDefinitions, defineSchedule } from 'arco-flow';
+const a = defineAsset({ key: 'a', compute: async () => {} });
+export default defineDefinitions({
+  assets: [a],
+  schedules: [
+    defineSchedule({ name: 'hourly', cron: '0 * * * *', target: [a], defaultStatus: 'running' }),
+    defineSchedule({ name: 'broken', cron: '0 * * * *', target: [a], defaultStatus: 'running', shouldExecute: () => { throw new Error('the warehouse is down'); } }),
+  ],
+});
+`);
+  after(() => project.remove());
+  const p = ['--project', project.dir];
+
+  test('ticks shows each tick with its run key, run and run status, and a failed tick with its error', async () => {
+    // Two hours of ticks, decided by the automation on the project's own store (as arco dev would).
+    const store = openSqliteStore({ path: join(project.dir, '.arco', 'arco.db') });
+    const automation = new Automation(createContext(store, new FakeClock(Date.parse('2026-03-02T09:30:00Z')), await loadDefinitions(project.file)));
+    for (const at of ['2026-03-02T09:30:00Z', '2026-03-02T10:00:05Z', '2026-03-02T11:00:05Z']) await automation.runOnce(Date.parse(at));
+    await automation.stop();
+    await store.close();
+
+    type Tick = { local: string; status: string; runKey: string | null; runId: string | null; runStatus: string | null; error: { code: string; message: string } | null };
+    const ok = arcoJson<{ ticks: Tick[]; nextCursor: number | null }>(['schedule', 'ticks', 'hourly', ...p]);
+    assert.equal(ok.status, 0);
+    assert.deepEqual(
+      ok.body.ticks.map((t) => [t.local, t.status, t.runKey, t.runStatus]),
+      [
+        ['2026-03-02T11:00:00+00:00', 'SUCCESS', `sched:hourly:${Date.parse('2026-03-02T11:00:00Z') / 1000}`, 'QUEUED'],
+        ['2026-03-02T10:00:00+00:00', 'SUCCESS', `sched:hourly:${Date.parse('2026-03-02T10:00:00Z') / 1000}`, 'QUEUED'],
+      ],
+    );
+    assert.ok(ok.body.ticks.every((t) => t.runId?.startsWith('run_')));
+    const page = arcoJson<{ ticks: Tick[]; nextCursor: number | null }>(['schedule', 'ticks', 'hourly', '--limit', '1', ...p]).body;
+    assert.equal(page.ticks.length, 1);
+    const rest = arcoJson<{ ticks: Tick[] }>(['schedule', 'ticks', 'hourly', '--cursor', String(page.nextCursor), ...p]).body;
+    assert.deepEqual(rest.ticks.map((t) => t.local), ['2026-03-02T10:00:00+00:00'], 'the cursor continues after the first page');
+
+    const broken = arcoJson<{ ticks: Tick[] }>(['schedule', 'ticks', 'broken', '--status', 'FAILURE', ...p]).body;
+    assert.deepEqual(broken.ticks.map((t) => [t.status, t.runId, t.error?.code, t.error?.message]), [
+      ['FAILURE', null, 'USER_CODE_ERROR', 'the warehouse is down'],
+      ['FAILURE', null, 'USER_CODE_ERROR', 'the warehouse is down'],
+    ]);
+    const human = arco(['schedule', 'ticks', 'broken', ...p]);
+    assert.match(human.stdout, /FAILURE/);
+    assert.match(human.stdout, /USER_CODE_ERROR: the warehouse is down/);
   });
 });
