@@ -7,6 +7,8 @@ import { openSqliteStore } from './sqlite/index.js';
 export interface OpenStoreOptions {
   /** A long-lived writer (the daemon): SQLite checkpoints its WAL from a background thread. */
   readonly longLived?: boolean;
+  /** Where a long-lived store reports trouble it recovers from by itself (a failed background checkpoint). */
+  readonly onProblem?: (message: string) => void;
 }
 
 /** True for `postgres://…` and `postgresql://…` URLs. */
@@ -20,7 +22,8 @@ export function isPostgresUrl(target: string): boolean {
  */
 export async function openStore(target: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(target)) return openPostgresStore({ connectionString: target });
-  return openSqliteStore({ path: target, ...(options.longLived ? { backgroundCheckpoint: true } : {}) });
+  if (!options.longLived) return openSqliteStore({ path: target });
+  return openSqliteStore({ path: target, backgroundCheckpoint: options.onProblem ? { onProblem: options.onProblem } : true });
 }
 
 /** The target as it may be printed: a PostgreSQL URL without its password. */

@@ -26,12 +26,13 @@ export function devCommand(): Command {
       runAction(options, async () => {
         const project = resolveProject(options);
         const definitions = await loadDefinitions(project.definitionsFile);
-        const store = await openStore(project.storePath, { longLived: true });
+        const warn = (m: string) => process.stderr.write(`${color('yellow', 'warn')} ${m}\n`);
+        const store = await openStore(project.storePath, { longLived: true, onProblem: warn });
         const ctx = createContext(store, systemClock, definitions);
         const daemon = new Daemon(ctx, {
           workers: options.workers,
           maxConcurrentRuns: options.maxConcurrentRuns ?? null,
-          onProblem: (m) => process.stderr.write(`${color('yellow', 'warn')} ${m}\n`),
+          onProblem: warn,
         });
         const app = await buildServer({ store, ctx: () => ctx, storeTarget: describeStoreTarget(project.storePath), onRunRequested: () => daemon.wake() });
         daemon.start();

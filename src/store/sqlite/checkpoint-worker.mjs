@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 
 const { path, intervalMs } = workerData;
 const db = new Database(path, { fileMustExist: true });
-// This connection never writes pages itself; the checkpoints it runs are explicit.
+// Only the explicit checkpoints below: this connection never commits, so none would start on their own.
 db.pragma('wal_autocheckpoint = 0');
 
 function checkpoint() {
