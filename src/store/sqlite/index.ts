@@ -43,7 +43,9 @@ export interface SqliteStoreOptions {
 
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   let db: Database.Database;
-  const background = options.backgroundCheckpoint !== undefined && options.backgroundCheckpoint !== false && options.path !== ':memory:';
+  // What the background checkpointer is started with, or null for SQLite's own checkpoints.
+  const background: CheckpointerOptions | null =
+    options.path === ':memory:' || !options.backgroundCheckpoint ? null : options.backgroundCheckpoint === true ? {} : options.backgroundCheckpoint;
   try {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     db = new Database(options.path);
@@ -57,7 +59,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma(`cache_size = -${CACHE_KIB}`);
-    db.pragma(`wal_autocheckpoint = ${background ? WAL_CHECKPOINT_FALLBACK_PAGES : WAL_CHECKPOINT_PAGES}`);
+    db.pragma(`wal_autocheckpoint = ${background !== null ? WAL_CHECKPOINT_FALLBACK_PAGES : WAL_CHECKPOINT_PAGES}`);
     db.pragma('foreign_keys = ON');
     migrateSqlite(db);
   } catch (error) {
@@ -70,9 +72,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const automation = new SqliteAutomation(db);
   const leases = new SqliteLeases(db);
   const requestKeys = new SqliteRequestKeys(db);
-  const checkpointer = background
-    ? new BackgroundCheckpointer(options.path, options.backgroundCheckpoint === true ? {} : (options.backgroundCheckpoint as CheckpointerOptions))
-    : null;
+  const checkpointer = background === null ? null : new BackgroundCheckpointer(options.path, background);
   const run = async <T>(fn: () => T): Promise<T> => fn();
   return {
     engine: 'sqlite',

@@ -55,7 +55,7 @@ export class SqliteLedger {
     const appended: StoredEvent[] = [];
     const duplicates: string[] = [];
     // Inside BEGIN IMMEDIATE: no other writer takes a sequence meanwhile.
-    let sequence = this.lastUsedSequence.get() as number;
+    let sequence = this.lastSequence();
     for (const event of events) {
       const info = this.insert.run(
         sequence + 1,
@@ -107,8 +107,7 @@ export class SqliteLedger {
   }
 
   lastSequence(): number {
-    const row = this.db.prepare('SELECT MAX(sequence) AS s FROM ledger').get() as { s: number | null };
-    return row.s ?? 0;
+    return this.lastUsedSequence.get() as number;
   }
 
   /** Replays every event into emptied projection tables; one transaction, batches of `pageSize`. */
