@@ -111,8 +111,15 @@ export class WorkerPool {
   discard(attemptId: string): void {
     const slot = this.slots.find((s) => s.current?.attemptId === attemptId);
     if (!slot) return;
-    slot.current = undefined;
-    slot.child?.kill('SIGKILL');
+    // The slot is free as soon as this returns, but the killed process exits only later: detach it
+    // first and give the slot a fresh process, so the next attempt is never sent to the dying one
+    // (whose exit would then be reported as that attempt's WORKER_EXITED).
+    const dying = slot.child;
+    this.clear(slot);
+    slot.child = undefined;
+    slot.ready = false;
+    dying?.kill('SIGKILL');
+    this.spawn(slot);
   }
 
   async stop(): Promise<void> {
