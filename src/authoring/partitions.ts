@@ -43,7 +43,7 @@ export type PartitionTime = Date | string;
 export interface CadencePartitionsOptions {
   /** The first partition is the first window starting at or after this time. */
   readonly start: PartitionTime;
-  /** Windows starting at or after this time do not exist. */
+  /** Only windows ending at or before this time exist (as Dagster: a window straddling it does not). */
   readonly end?: PartitionTime;
   /** IANA timezone of the windows. @default 'UTC' */
   readonly timezone?: string;

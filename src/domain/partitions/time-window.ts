@@ -1,8 +1,9 @@
 /**
  * Time-window partitions (SEMANTICS §6): window i is `[t_i, t_{i+1})` for consecutive cron ticks
  * `t_0 < t_1 < ...`, where `t_0` is the first tick at or after `start`. Window i exists once
- * `i + 1 <= c + endOffset`, where c is the index of the window containing now, and while
- * `t_i < end`. Counting, indexing and membership use tick arithmetic (cron/ticks.ts), never a
+ * `i + 1 <= c + endOffset`, where c is the index of the window containing now, and while its end
+ * `t_{i+1} <= end`: as Dagster, `end` bounds window ENDS, so a window that straddles `end` is not a
+ * partition (weekly from 2022-01-01 with end 2022-02-01 ends at 2022-01-23). Counting, indexing and membership use tick arithmetic (cron/ticks.ts), never a
  * list of keys.
  *
  * Keys are strftime(fmt) of the window start. For crons whose hour field covers every hour, the
@@ -130,10 +131,15 @@ export function tickOfKey(c: CompiledTimeWindow, key: string): number | undefine
   }
   for (const instantMs of candidates) {
     const tickMs = firstTickAtOrAfter(c.sequence, instantMs);
-    if (tickMs < c.firstTickMs || (c.endMs !== undefined && tickMs >= c.endMs)) continue;
+    if (tickMs < c.firstTickMs || !endsByEnd(c, tickMs)) continue;
     if (keyOfTick(c, tickMs) === key) return tickMs;
   }
   return undefined;
+}
+
+/** Whether the window starting at `tickMs` ends at or before the definition's `end` (if any). */
+function endsByEnd(c: CompiledTimeWindow, tickMs: number): boolean {
+  return c.endMs === undefined || firstTickAtOrAfter(c.sequence, tickMs + 1) <= c.endMs;
 }
 
 /** Tick at a window index relative to the first window (negative = before the first window). */
@@ -159,7 +165,9 @@ export function windowIndexAtOrAfter(c: CompiledTimeWindow, epochMs: number): nu
 export function timeWindowCount(c: CompiledTimeWindow, nowMs: number): number {
   invariant(Number.isFinite(nowMs), 'a finite nowEpochMs', String(nowMs));
   const byNow = windowIndexContaining(c, nowMs) + c.definition.endOffset;
-  const byEnd = c.endMs === undefined ? Number.POSITIVE_INFINITY : windowIndexAtOrAfter(c, c.endMs);
+  // Window i ends at tick i + 1, so the windows ending at or before `end` are those before the
+  // index of the last tick at or before `end`.
+  const byEnd = c.endMs === undefined ? Number.POSITIVE_INFINITY : windowIndexContaining(c, c.endMs);
   return Math.max(0, Math.min(byNow, byEnd));
 }
 
@@ -207,7 +215,7 @@ export function checkFormatRoundTrip(c: CompiledTimeWindow): void {
   const first = c.firstTickMs;
   const second = firstTickAtOrAfter(c.sequence, first + 1);
   for (const tickMs of [first, second]) {
-    if (c.endMs !== undefined && tickMs >= c.endMs) continue;
+    if (!endsByEnd(c, tickMs)) continue;
     const key = keyOfTick(c, tickMs);
     if (tickOfKey(c, key) !== tickMs) {
       throw arcoError('INVALID_PARTITIONS_DEFINITION', `fmt "${c.definition.fmt}" does not read back key "${key}" as its window`, {

@@ -111,7 +111,13 @@ describe('which windows exist', () => {
     { what: 'endOffset 2 before the first window starts gives the first', definition: daily({ endOffset: 2 }), now: '2023-12-31T12:00:00Z', expected: ['2024-01-01'] },
     { what: 'end excludes the window starting at end', definition: daily({ end: '2024-01-04' }), now: FAR_FUTURE, expected: ['2024-01-01', '2024-01-02', '2024-01-03'] },
     { what: 'end caps endOffset', definition: daily({ end: '2024-01-04', endOffset: 5 }), now: '2024-01-03T12:00:00Z', expected: ['2024-01-01', '2024-01-02', '2024-01-03'] },
-    { what: 'end bounds window starts: a window starting before it counts', definition: daily({ end: '2024-01-03T12:00:00' }), now: FAR_FUTURE, expected: ['2024-01-01', '2024-01-02', '2024-01-03'] },
+    { what: 'end bounds window ends: a window straddling end does not exist', definition: daily({ end: '2024-01-03T12:00:00' }), now: FAR_FUTURE, expected: ['2024-01-01', '2024-01-02'] },
+    {
+      what: 'weekly from 2022-01-01 with end 2022-02-01 has 4 partitions, the last 2022-01-23 (Dagster)',
+      definition: weeklyPartitions({ start: '2022-01-01', end: '2022-02-01' }),
+      now: FAR_FUTURE,
+      expected: ['2022-01-02', '2022-01-09', '2022-01-16', '2022-01-23'],
+    },
   ];
   for (const row of table) {
     test(row.what, () => {
@@ -119,6 +125,15 @@ describe('which windows exist', () => {
       assert.equal(partitionCount(row.definition, ctx(row.now)), row.expected.length);
     });
   }
+
+  test('a key of a window straddling end names no partition and no window', () => {
+    const weekly = weeklyPartitions({ start: '2022-01-01', end: '2022-02-01' });
+    assert.equal(hasPartitionKey(weekly, '2022-01-23', ctx(FAR_FUTURE)), true);
+    assert.equal(hasPartitionKey(weekly, '2022-01-30', ctx(FAR_FUTURE)), false);
+    assert.equal(partitionIndex(weekly, '2022-01-30', ctx(FAR_FUTURE)), -1);
+    assert.equal(partitionKeyAt(weekly, 3, ctx(FAR_FUTURE)), '2022-01-23');
+    assert.throws(() => timeWindowForKey(weekly, '2022-01-30'), (error: unknown) => isArcoError(error) && error.code === 'UNKNOWN_PARTITION');
+  });
 
   test('the first window starts at the first tick at or after start', () => {
     assert.deepEqual(keysAt(dailyPartitions({ start: '2024-01-01T06:00:00' }), '2024-01-05T00:00:00Z'), ['2024-01-02', '2024-01-03', '2024-01-04']);
