@@ -1,11 +1,13 @@
 /**
  * `arco parity audit --downgrade`: an Implemented row whose proof fails becomes Partial, and its Notes
- * say why, so the matrix never claims more than CI proved. Only the Status and Notes cells of those
- * rows change; every other line of the markdown is kept byte for byte.
+ * say why, so the matrix never claims more than CI proved. The Status and Notes cells of those rows
+ * change, and the citations of tests that did not pass leave Evidence (Tests) (the note names them):
+ * a Partial row's cited tests must pass too. Every other line of the markdown is kept byte for byte.
  */
 import type { MatrixRow, ParsedMatrix, Problem } from './matrix.js';
 import { MATRIX_COLUMNS } from './matrix.js';
 import { renderTableLine } from './parse-matrix.js';
+import { splitEvidenceItems } from './evidence.js';
 
 /** One row the audit downgrades, with the proof problems that caused it. */
 export interface Downgrade {
@@ -13,6 +15,8 @@ export interface Downgrade {
   readonly line: number;
   readonly capability: string;
   readonly reasons: readonly string[];
+  /** Raw test citations whose test did not pass; they leave the Evidence (Tests) cell. */
+  readonly droppedTests: readonly string[];
 }
 
 /** The note appended to a downgraded row; `reason` is the first proof problem. */
@@ -25,19 +29,27 @@ export function downgradeNote(reasons: readonly string[]): string {
 export function planDowngrades(matrix: ParsedMatrix, problems: readonly Problem[]): Downgrade[] {
   return matrix.rows
     .filter((row) => row.cells.Status === 'Implemented')
-    .map((row) => ({
-      row,
-      reasons: problems
-        .filter((problem) => problem.proof && problem.source === 'matrix' && problem.line === row.line)
-        .map((problem) => `${problem.column}: ${problem.message}`),
-    }))
+    .map((row) => {
+      const own = problems.filter((problem) => problem.proof && problem.source === 'matrix' && problem.line === row.line);
+      return {
+        row,
+        reasons: own.map((problem) => `${problem.column}: ${problem.message}`),
+        droppedTests: [...new Set(own.flatMap((problem) => (problem.citation === undefined ? [] : [problem.citation])))],
+      };
+    })
     .filter(({ reasons }) => reasons.length > 0)
-    .map(({ row, reasons }) => ({ rowId: row.id, line: row.line, capability: row.capability, reasons }));
+    .map(({ row, reasons, droppedTests }) => ({ rowId: row.id, line: row.line, capability: row.capability, reasons, droppedTests }));
 }
 
-function downgradedCells(row: MatrixRow, reasons: readonly string[]): string[] {
+function downgradedCells(row: MatrixRow, downgrade: Downgrade): string[] {
+  const { reasons, droppedTests } = downgrade;
   return MATRIX_COLUMNS.map((column) => {
     if (column === 'Status') return 'Partial';
+    if (column === 'Evidence (Tests)' && droppedTests.length > 0) {
+      return splitEvidenceItems(row.cells[column])
+        .filter((item) => !droppedTests.includes(item))
+        .join('<br>');
+    }
     if (column === 'Notes') {
       const note = downgradeNote(reasons);
       return row.cells.Notes ? `${row.cells.Notes}<br>${note}` : note;
@@ -54,7 +66,7 @@ export function applyDowngrades(markdown: string, matrix: ParsedMatrix, downgrad
     const original = lines[downgrade.line - 1];
     if (!row || original === undefined) continue;
     const lineEnd = original.endsWith('\r') ? '\r' : '';
-    lines[downgrade.line - 1] = renderTableLine(downgradedCells(row, downgrade.reasons)) + lineEnd;
+    lines[downgrade.line - 1] = renderTableLine(downgradedCells(row, downgrade)) + lineEnd;
   }
   return lines.join('\n');
 }

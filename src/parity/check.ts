@@ -1,7 +1,7 @@
 /**
  * The rules of `arco parity check` over a parsed matrix (docs/parity/conventions.md lists each rule
  * by name). Every row is judged on its own cells; Implemented rows also have their evidence verified
- * (`verifyProof`); the matrix as a whole must cover every section and every parity item.
+ * (`verifyProof`) and Partial rows their cited tests (`verifyCitedTests`); the matrix as a whole must cover every section and every parity item.
  */
 import { parseCodeEvidence, parseTestEvidence } from './evidence.js';
 import {
@@ -21,7 +21,7 @@ import {
   type ParsedMatrix,
   type Problem,
 } from './matrix.js';
-import { verifyProof, type ParityFacts } from './proof.js';
+import { verifyCitedTests, verifyProof, type ParityFacts } from './proof.js';
 
 type Emit = (column: MatrixColumn, rule: string, message: string, proof?: boolean) => void;
 
@@ -111,7 +111,10 @@ function checkCoverage(matrix: ParsedMatrix): Problem[] {
   return problems;
 }
 
-/** The problems of one row; proof is verified only for Implemented rows. */
+/**
+ * The problems of one row. Implemented rows have all their proof verified; Partial rows have the
+ * tests they cite verified (they claim part of the capability on that evidence).
+ */
 export function checkRow(row: MatrixRow, facts: ParityFacts): Problem[] {
   const problems: Problem[] = [];
   const emit: Emit = (column, rule, message, proof) =>
@@ -129,6 +132,7 @@ export function checkRow(row: MatrixRow, facts: ParityFacts): Problem[] {
   checkOwner(row, facts, emit);
   checkColumns(row, emit);
   if (row.cells.Status === 'Implemented') problems.push(...verifyProof(row, facts));
+  else if (row.cells.Status === 'Partial') problems.push(...verifyCitedTests(row, facts));
   return problems;
 }
 

@@ -37,6 +37,7 @@ export { parseCodeownersTeams } from './codeowners.js';
 export { parseExceptions, EXCEPTION_FIELDS, type ExceptionEntry } from './exceptions-doc.js';
 export {
   verifyProof,
+  verifyCitedTests,
   matchingResults,
   declaresName,
   declaresMember,

@@ -100,8 +100,9 @@ export type ProblemSource = 'matrix' | 'csv' | 'exceptions';
 
 /**
  * One finding of `arco parity check`. `rule` is a stable kebab-case name (conventions.md lists them);
- * `proof` marks the findings that mean "this Implemented row is not proven", which `audit
- * --downgrade` acts on.
+ * `proof` marks the findings about evidence that the files and the report must bear out (an
+ * Implemented row's whole proof, a Partial row's cited tests); `audit --downgrade` acts on those of
+ * Implemented rows. `citation` is the raw test citation a test problem is about.
  */
 export interface Problem {
   readonly source: ProblemSource;
@@ -112,6 +113,7 @@ export interface Problem {
   readonly message: string;
   readonly rowId?: string;
   readonly proof?: boolean;
+  readonly citation?: string;
 }
 
 export function isStatus(value: string): value is Status {

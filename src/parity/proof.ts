@@ -74,7 +74,22 @@ export function matchingResults(report: TestReport, test: TestEvidence): TestRes
   });
 }
 
-type Emit = (column: MatrixColumn, rule: string, message: string) => void;
+/**
+ * A skipped or todo report entry that is a suite enclosing the cited test. node:test reports a
+ * skipped `describe` as one `<testcase>` with `<skipped>` and none of its tests, so a test inside
+ * it matches nothing; naming the suite tells the reader it was skipped, not renamed.
+ */
+function skippedEnclosingSuite(report: TestReport, test: TestEvidence): TestResult | undefined {
+  for (let length = test.titlePath.length - 1; length >= 1; length -= 1) {
+    const outer: TestEvidence = { ...test, titlePath: test.titlePath.slice(0, length) };
+    const skipped = matchingResults(report, outer).find((result) => result.outcome === 'skipped' || result.outcome === 'todo');
+    if (skipped) return skipped;
+  }
+  return undefined;
+}
+
+/** `citation` is the raw test citation a test problem is about (audit drops it from a downgraded row). */
+type Emit = (column: MatrixColumn, rule: string, message: string, citation?: string) => void;
 
 function verifyCode(row: MatrixRow, facts: ParityFacts, emit: Emit): void {
   const { items } = parseCodeEvidence(row.cells['Evidence (Code)']);
@@ -96,24 +111,29 @@ function verifyTest(test: TestEvidence, facts: ParityFacts, emit: Emit): void {
   const where = `${test.file} › ${test.titlePath.join(' › ')}`;
   const source = facts.readFile(test.file);
   if (source === undefined) {
-    emit('Evidence (Tests)', 'test-file-missing', `${test.file} does not exist`);
+    emit('Evidence (Tests)', 'test-file-missing', `${test.file} does not exist`, test.raw);
     return;
   }
   const absent = test.titlePath.filter((title) => !fileMentionsTitle(source, title));
   if (absent.length > 0) {
-    emit('Evidence (Tests)', 'test-name-not-in-file', `${test.file} has no test titled "${absent.join('", "')}"`);
+    emit('Evidence (Tests)', 'test-name-not-in-file', `${test.file} has no test titled "${absent.join('", "')}"`, test.raw);
     return;
   }
   const results = matchingResults(facts.report, test);
   if (results.length === 0) {
-    emit('Evidence (Tests)', 'test-not-in-report', `${where} is not in the test report (absent counts as not proven)`);
+    const suite = skippedEnclosingSuite(facts.report, test);
+    if (suite !== undefined) {
+      emit('Evidence (Tests)', 'test-not-passed', `${where} is skipped in the test report (its suite "${suite.titlePath.join(' › ')}" was ${suite.outcome})`, test.raw);
+      return;
+    }
+    emit('Evidence (Tests)', 'test-not-in-report', `${where} is not in the test report (absent counts as not proven)`, test.raw);
     return;
   }
   const unproven = results.filter((result) => result.outcome !== 'passed');
   if (unproven.length > 0) {
     const outcomes = [...new Set(unproven.map((result) => result.outcome))].join(', ');
     const hint = results.length > 1 ? ` (${results.length} tests match; cite the enclosing describe titles to pick one)` : '';
-    emit('Evidence (Tests)', 'test-not-passed', `${where} is ${outcomes} in the test report${hint}`);
+    emit('Evidence (Tests)', 'test-not-passed', `${where} is ${outcomes} in the test report${hint}`, test.raw);
   }
 }
 
@@ -150,10 +170,42 @@ function verifyCi(row: MatrixRow, facts: ParityFacts, emit: Emit): void {
 /** Every proof problem of an Implemented row (none for a proven row). */
 export function verifyProof(row: MatrixRow, facts: ParityFacts): Problem[] {
   const problems: Problem[] = [];
-  const emit: Emit = (column, rule, message) =>
-    problems.push({ source: 'matrix', line: row.line, column, rule, message, ...(row.id ? { rowId: row.id } : {}), proof: true });
+  const emit: Emit = (column, rule, message, citation) =>
+    problems.push({
+      source: 'matrix',
+      line: row.line,
+      column,
+      rule,
+      message,
+      ...(row.id ? { rowId: row.id } : {}),
+      proof: true,
+      ...(citation === undefined ? {} : { citation }),
+    });
   verifyCode(row, facts, emit);
   verifyTests(row, facts, emit);
   verifyCi(row, facts, emit);
+  return problems;
+}
+
+/**
+ * The problems of the tests a row cites whatever its status: each must exist, be in the file and
+ * have passed in the report. A Partial row claims what its cited tests show, so a failing, skipped or
+ * vanished test there is a problem too. These are proof problems (they depend on the report), but
+ * only Implemented rows are downgraded for them.
+ */
+export function verifyCitedTests(row: MatrixRow, facts: ParityFacts): Problem[] {
+  const problems: Problem[] = [];
+  const emit: Emit = (column, rule, message, citation) =>
+    problems.push({
+      source: 'matrix',
+      line: row.line,
+      column,
+      rule,
+      message,
+      ...(row.id ? { rowId: row.id } : {}),
+      proof: true,
+      ...(citation === undefined ? {} : { citation }),
+    });
+  for (const test of parseTestEvidence(row.cells['Evidence (Tests)']).items) verifyTest(test, facts, emit);
   return problems;
 }

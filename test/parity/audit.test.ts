@@ -20,7 +20,17 @@ describe('parity audit', () => {
     const rewritten = applyDowngrades(markdown, matrix, downgrades);
     const row = parseMatrix(rewritten).rows.find((candidate) => candidate.id === 'SCH-01');
     assert.equal(row?.cells.Status, 'Partial');
-    assert.match(row?.cells.Notes ?? '', /^Proven by one test\.<br>Downgraded from Implemented by audit: Evidence \(Tests\): .* is not in the test report/);
+    assert.match(row?.cells.Notes ?? '', /^Proven by one test\.<br>Downgraded from Implemented by audit: Evidence \(Tests\): .*turns a widget once.* is not in the test report/);
+  });
+
+  test('drops the citations of tests that did not pass from a downgraded row and keeps the others', () => {
+    const cited = '`test/widgets/spin.test.ts` › `spins` › `turns a widget once`<br>`test/widgets/spin.test.ts` › `spins` › `turns a widget twice`';
+    const markdown = setCell(fixtureMatrix(), 'SCH-01', 'Evidence (Tests)', cited);
+    const matrix = parseMatrix(markdown);
+    const downgrades = planDowngrades(matrix, checkMatrix(matrix, fixtureFacts()));
+    assert.deepEqual(downgrades.map((downgrade) => downgrade.droppedTests), [['`test/widgets/spin.test.ts` › `spins` › `turns a widget twice`']]);
+    const row = parseMatrix(applyDowngrades(markdown, matrix, downgrades)).rows.find((candidate) => candidate.id === 'SCH-01');
+    assert.equal(row?.cells.Status, 'Partial');
     assert.equal(row?.cells['Evidence (Tests)'], '`test/widgets/spin.test.ts` › `spins` › `turns a widget once`');
   });
 
@@ -49,7 +59,7 @@ describe('parity audit', () => {
   });
 
   test('prints a downgrade as one line naming the row, the change and why', () => {
-    const line = formatDowngrade({ rowId: 'SCH-01', line: 9, capability: 'x', reasons: ['Evidence (CI): .ci/run does not run `npm test`'] });
+    const line = formatDowngrade({ rowId: 'SCH-01', line: 9, capability: 'x', reasons: ['Evidence (CI): .ci/run does not run `npm test`'], droppedTests: [] });
     assert.equal(line, 'matrix:9: Status: SCH-01: Implemented → Partial (Evidence (CI): .ci/run does not run `npm test`)');
   });
 

@@ -117,9 +117,47 @@ describe('parity check', () => {
     assert.deepEqual(checkMatrix(parseMatrix(markdown), fixtureFacts()), []);
   });
 
-  test('does not verify the evidence of rows that do not claim Implemented', () => {
-    const markdown = setCell(fixtureMatrix(), 'PAR-01', 'Evidence (Tests)', '`test/widgets/gone.test.ts` › `never ran`');
-    assert.deepEqual(checkMatrix(parseMatrix(markdown), fixtureFacts(REPORT_EMPTY)).filter((p) => p.rowId === 'PAR-01'), []);
+  test('does not verify the evidence of Planned, Designed or Exception rows', () => {
+    let markdown = fixtureMatrix();
+    for (const row of ['SCH-02', 'SEN-01', 'RID-01']) {
+      markdown = setCell(markdown, row, 'Evidence (Tests)', '`test/widgets/gone.test.ts` › `never ran`');
+      markdown = setCell(markdown, row, 'Evidence (Code)', '`src/widgets/gone.ts`');
+    }
+    const problems = checkMatrix(parseMatrix(markdown), fixtureFacts(REPORT_EMPTY)).filter((p) => p.rowId !== 'SCH-01');
+    assert.deepEqual(problems, []);
+  });
+
+  describe('verifies the tests a Partial row cites', () => {
+    const partialCiting = (citation: string) => setCell(fixtureMatrix(), 'PAR-01', 'Evidence (Tests)', citation);
+    const partialProblems = (markdown: string, report?: string) =>
+      checkMatrix(parseMatrix(markdown), fixtureFacts(report)).filter((problem) => problem.rowId === 'PAR-01');
+
+    test('passes a Partial row whose cited test passed', () => {
+      assert.deepEqual(partialProblems(partialCiting('`test/widgets/spin.test.ts` › `spins` › `turns a widget once`')), []);
+    });
+
+    test('fails a Partial row whose cited test was skipped', () => {
+      const problems = partialProblems(partialCiting('`test/widgets/spin.test.ts` › `spins` › `turns a widget twice`'));
+      assert.deepEqual(problems.map((problem) => [problem.rule, problem.column, problem.proof]), [['test-not-passed', 'Evidence (Tests)', true]]);
+      assert.match(problems[0]?.message ?? '', /is skipped in the test report/);
+    });
+
+    test('fails a Partial row whose cited test failed', () => {
+      const problems = partialProblems(partialCiting('`test/widgets/spin.test.ts` › `spins` › `turns a widget once`'), REPORT_FAILED);
+      assert.deepEqual(problems.map((problem) => problem.rule), ['test-not-passed']);
+    });
+
+    test('fails a Partial row whose cited test is absent from the report or the file', () => {
+      assert.deepEqual(partialProblems(partialCiting('`test/widgets/spin.test.ts` › `turns a widget once`'), REPORT_EMPTY).map((p) => p.rule), ['test-not-in-report']);
+      assert.deepEqual(partialProblems(partialCiting('`test/widgets/spin.test.ts` › `turns a widget thrice`')).map((p) => p.rule), ['test-name-not-in-file']);
+    });
+  });
+
+  test('reports a cited test inside a skipped describe as skipped, naming the suite', () => {
+    const report = `<testsuites><testcase name="spins"><skipped type="skipped" message="no widgets"/></testcase></testsuites>`;
+    const problems = checkMatrix(parseMatrix(fixtureMatrix()), fixtureFacts(report)).filter((problem) => problem.rowId === 'SCH-01');
+    assert.deepEqual(problems.map((problem) => [problem.rule, problem.proof]), [['test-not-passed', true]]);
+    assert.match(problems[0]?.message ?? '', /its suite "spins" was skipped/);
   });
 
   test('reports a section with no rows and a parity item with no rows', () => {
