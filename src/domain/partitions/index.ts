@@ -37,6 +37,7 @@ export {
   partitionIndex,
   partitionKeyAt,
   partitionKeysBetween,
+  namesPartition,
   partitionRangeOf,
   timeWindowForKey,
 } from './operations.js';
@@ -44,6 +45,7 @@ export { strftime, strptime, type ParsedTime } from './strftime.js';
 export {
   parsePartitionSelector,
   resolvePartitionSelector,
+  resolveSelectorWithOpenWindows,
   canonicalPartitionSelector,
   type PartitionSelector,
   type CanonicalPartitionSelector,
@@ -59,5 +61,6 @@ export {
   upstreamPartitions,
   upstreamPartitionKeys,
   downstreamPartitionKeys,
+  nonexistentUpstreamError,
   type UpstreamPartitions,
 } from './mapping-keys.js';

@@ -3,14 +3,19 @@
  * does this partition feed" (downstream). `undefined` stands for an unpartitioned side, whose key
  * list must be empty.
  *
- * Missing partitions, as Dagster: upstream partitions a downstream partition requires but that do
- * not exist (identity to a key the upstream lacks, a time window before the upstream's start or
- * not yet ended, a specific key that is gone) are an error for `upstreamPartitionKeys`
- * (NONEXISTENT_UPSTREAM_PARTITION); `upstreamPartitions` returns them instead, and a time-window
- * mapping with `allowNonexistentUpstream` drops them. Downstream partitions that do not exist are
- * always dropped. Results are in definition order without repeats.
+ * Missing partitions, as Dagster's `UpstreamPartitionsResult`: upstream partitions a downstream
+ * partition requires but that do not exist (identity to a key the upstream lacks, a time window
+ * before the upstream's start or not yet ended, a specific key that is gone) are returned beside
+ * the keys that exist (`nonexistentKeys`, Dagster's `required_but_nonexistent_subset`); mapping
+ * never fails on them. A time-window mapping with `allowNonexistentUpstream` drops them.
+ * `upstreamPartitionKeys` is the strict form (NONEXISTENT_UPSTREAM_PARTITION). Downstream
+ * partitions that do not exist are always dropped. Results are in definition order without repeats.
+ *
+ * The given keys need only name a partition of their definition: a time window that has not closed
+ * at now is mapped too (Dagster maps it), while a key that names no partition at all is
+ * UNKNOWN_PARTITION.
  */
-import { arcoError, InvariantError } from '../errors/index.js';
+import { arcoError, InvariantError, type ArcoError, type ErrorDetails } from '../errors/index.js';
 import type {
   DimensionPartitionsDefinition,
   MultiPartitionsDefinition,
@@ -20,10 +25,13 @@ import type {
 } from './definition.js';
 import { inferDimensionLink, validatePartitionMapping, type DimensionLink, type PartitionMapping } from './mapping.js';
 import { OVERLAP_ONLY, timeWindowDownstream, timeWindowUpstream } from './mapping-time-window.js';
-import { keyedOf, partitionKeys } from './operations.js';
+import { keyedOf, namesPartition, partitionKeys } from './operations.js';
 import { joinMultiKey, splitMultiKey } from './multi.js';
 
-/** Upstream keys that exist, and required upstream keys that do not. */
+/**
+ * Upstream keys that exist, and required upstream keys that do not: Dagster's
+ * `UpstreamPartitionsResult` (`partitions_subset`, `required_but_nonexistent_subset`).
+ */
 export interface UpstreamPartitions {
   readonly keys: string[];
   readonly nonexistentKeys: string[];
@@ -32,11 +40,23 @@ export interface UpstreamPartitions {
 /** How many missing keys an error lists in its details (the count is always given). */
 const NONEXISTENT_KEYS_IN_DETAILS_MAX = 20;
 
+/**
+ * The error for required upstream partitions that do not exist. `subject` starts the message
+ * (what reads them); `context` adds details such as the assets and partition involved.
+ */
+export function nonexistentUpstreamError(missing: readonly string[], context: ErrorDetails = {}, subject = 'depends on upstream partitions'): ArcoError {
+  return arcoError('NONEXISTENT_UPSTREAM_PARTITION', `${subject} that do not exist: ${missing.slice(0, 3).join(', ')}`, {
+    ...context,
+    keys: missing.slice(0, NONEXISTENT_KEYS_IN_DETAILS_MAX),
+    count: missing.length,
+  });
+}
+
+/** Given keys must name partitions of their definition; windows not yet closed count. */
 function requireKeys(definition: PartitionsDefinition | undefined, keys: readonly string[], ctx: PartitionsContext): void {
-  const keyed = definition && keyedOf(definition);
   for (const key of keys) {
-    if (!keyed || keyed.indexOf(key, ctx) < 0) {
-      throw arcoError('UNKNOWN_PARTITION', `partition "${key}" does not exist`, { key });
+    if (!definition || !namesPartition(definition, key, ctx)) {
+      throw arcoError('UNKNOWN_PARTITION', `"${key}" names no partition`, { key });
     }
   }
 }
@@ -122,13 +142,17 @@ function multiToSingle(
   const values = mapDimension(link.inner, direction, from, dimension, keys, ctx);
   const multi = to as MultiPartitionsDefinition;
   const existing = existingAndMissing(to, multiKeysWith(multi, link.position, values.keys, ctx), ctx);
-  return { keys: existing.keys, nonexistentKeys: [...existing.nonexistentKeys, ...multiKeysWith(multi, link.position, values.nonexistentKeys, ctx)] };
+  return {
+    keys: existing.keys,
+    nonexistentKeys: [...existing.nonexistentKeys, ...multiKeysWith(multi, link.position, values.nonexistentKeys, ctx)],
+  };
 }
 
 /**
  * The upstream partitions that downstream partitions read, with required ones that do not exist.
+ * Never fails on those; a downstream key only has to name a partition (open windows count).
  * @throws INVALID_PARTITION_MAPPING when the mapping does not fit the definitions;
- *   UNKNOWN_PARTITION with details `{ key }` for a downstream key that does not exist.
+ *   UNKNOWN_PARTITION with details `{ key }` for a downstream key that names no partition.
  */
 export function upstreamPartitions(
   mapping: PartitionMapping,
@@ -185,18 +209,14 @@ export function upstreamPartitionKeys(
   ctx: PartitionsContext,
 ): string[] {
   const result = upstreamPartitions(mapping, upstream, downstream, downstreamKeys, ctx);
-  if (result.nonexistentKeys.length > 0) {
-    throw arcoError('NONEXISTENT_UPSTREAM_PARTITION', `depends on upstream partitions that do not exist: ${result.nonexistentKeys.slice(0, 3).join(', ')}`, {
-      keys: result.nonexistentKeys.slice(0, NONEXISTENT_KEYS_IN_DETAILS_MAX),
-      count: result.nonexistentKeys.length,
-    });
-  }
+  if (result.nonexistentKeys.length > 0) throw nonexistentUpstreamError(result.nonexistentKeys);
   return result.keys;
 }
 
 /**
  * The existing downstream keys that upstream partitions feed ("what does this partition feed").
- * @throws INVALID_PARTITION_MAPPING; UNKNOWN_PARTITION for an upstream key that does not exist.
+ * An upstream key only has to name a partition (open windows count).
+ * @throws INVALID_PARTITION_MAPPING; UNKNOWN_PARTITION for an upstream key that names no partition.
  */
 export function downstreamPartitionKeys(
   mapping: PartitionMapping,

@@ -8,7 +8,7 @@ import type { PartitionsContext, PartitionsDefinition, TimeWindow } from './defi
 import type { KeyedPartitions } from './keyed.js';
 import { staticKeyed } from './static.js';
 import { dynamicKeyed } from './dynamic.js';
-import { compileTimeWindow, timeWindowKeyed, timeWindowOfKey } from './time-window.js';
+import { compileTimeWindow, timeWindowIndexOfKey, timeWindowKeyed, timeWindowOfKey } from './time-window.js';
 import { multiKeyed, splitMultiKey } from './multi.js';
 
 const keyedCache = new WeakMap<PartitionsDefinition, KeyedPartitions>();
@@ -50,6 +50,25 @@ export function partitionCount(definition: PartitionsDefinition, ctx: Partitions
 /** Whether a key names an existing partition (exactly, e.g. time keys must round-trip `fmt`). */
 export function hasPartitionKey(definition: PartitionsDefinition, key: string, ctx: PartitionsContext): boolean {
   return keyedOf(definition).indexOf(key, ctx) >= 0;
+}
+
+/**
+ * Whether a key names a partition of the definition, whether or not it exists at now: a time
+ * window counts from the first window up to `end` even before it has closed; other kinds (static,
+ * dynamic) must exist. Mapping takes such keys, as Dagster maps windows that have not closed.
+ */
+export function namesPartition(definition: PartitionsDefinition, key: string, ctx: PartitionsContext): boolean {
+  switch (definition.kind) {
+    case 'timeWindow':
+      return timeWindowIndexOfKey(compileTimeWindow(definition), key) >= 0;
+    case 'multi': {
+      const parts = splitMultiKey(key);
+      return parts !== undefined && definition.dimensions.every((dimension, position) => namesPartition(dimension.definition, parts[position] as string, ctx));
+    }
+    case 'static':
+    case 'dynamic':
+      return hasPartitionKey(definition, key, ctx);
+  }
 }
 
 /** Position of a key in definition order, or -1 if it does not exist. */

@@ -5,7 +5,8 @@
  */
 import { arcoError } from '../errors/index.js';
 import type { PartitionsContext, PartitionsDefinition } from './definition.js';
-import { keyedOf, partitionKeys, partitionKeysBetween } from './operations.js';
+import { keyedOf, namesPartition, partitionKeys, partitionKeysBetween } from './operations.js';
+import { compileTimeWindow, timeWindowIndexOfKey, timeWindowKeys } from './time-window.js';
 import { dimensionKeyed, joinMultiKey } from './multi.js';
 
 export type PartitionSelector =
@@ -120,6 +121,46 @@ export function resolvePartitionSelector(
       return [...positions.entries()].sort(([a], [b]) => a - b).map(([, key]) => key);
     }
   }
+}
+
+/**
+ * The keys a selector names when they are given to a partition mapping: like
+ * `resolvePartitionSelector`, except that time windows that have not closed at now count (Dagster
+ * maps them). Explicit keys keep their input order without repeats; a range of a time-window
+ * definition runs from start to end whether or not its windows have closed; `all` and filters name
+ * the partitions that exist.
+ * @throws UNKNOWN_PARTITION with details `{ key }` for an explicit key that names no partition;
+ *   INVALID_PARTITION_RANGE for a range whose endpoint names no partition or whose start is after
+ *   its end; INVALID_PARTITION_SELECTOR as `resolvePartitionSelector`.
+ */
+export function resolveSelectorWithOpenWindows(
+  definition: PartitionsDefinition,
+  selector: PartitionSelector,
+  ctx: PartitionsContext,
+): string[] {
+  if (selector.kind === 'explicit') {
+    for (const key of selector.keys) {
+      if (!namesPartition(definition, key, ctx)) throw arcoError('UNKNOWN_PARTITION', `"${key}" names no partition`, { key });
+    }
+    return [...new Set(selector.keys)];
+  }
+  if (selector.kind === 'range' && definition.kind === 'timeWindow') {
+    const c = compileTimeWindow(definition);
+    const from = timeWindowIndexOfKey(c, selector.start);
+    const to = timeWindowIndexOfKey(c, selector.end);
+    const fail = (reason: string): never => {
+      throw arcoError('INVALID_PARTITION_RANGE', `invalid partition range ${selector.start}...${selector.end}: ${reason}`, {
+        start: selector.start,
+        end: selector.end,
+        reason,
+      });
+    };
+    if (from < 0) fail('start is not a partition');
+    if (to < 0) fail('end is not a partition');
+    if (from > to) fail('start is after end');
+    return [...timeWindowKeys(c, from, to + 1)];
+  }
+  return resolvePartitionSelector(definition, selector, ctx);
 }
 
 function sortedUnique(values: readonly string[]): string[] {

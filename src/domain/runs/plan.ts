@@ -7,6 +7,7 @@
 import type { AssetGraph } from '../assets/index.js';
 import { arcoError, isArcoError } from '../errors/index.js';
 import {
+  nonexistentUpstreamError,
   resolvePartitionSelector,
   upstreamPartitions,
   type PartitionMapping,
@@ -114,7 +115,11 @@ export function runPartitionKeys(
   return out;
 }
 
-/** Plans one task per asset partition, in dependency order. */
+/**
+ * Plans one task per asset partition, in dependency order.
+ * @throws as `runPartitionKeys`; NONEXISTENT_UPSTREAM_PARTITION with details `{ asset, partition,
+ *   upstream, keys, count }` when a task needs upstream partitions that do not exist.
+ */
 export function planRun(assetKeys: readonly string[], selector: PartitionSelector | null, ctx: PlanningContext): TaskPlan[] {
   const keysByAsset = runPartitionKeys(assetKeys, selector, ctx);
   const tasks: TaskPlan[] = [];
@@ -144,11 +149,20 @@ export function planRun(assetKeys: readonly string[], selector: PartitionSelecto
   return tasks;
 }
 
-/** The partitions of `upstream` that `downstream`'s partition reads (null: unpartitioned or too many). */
+/**
+ * The partitions of `upstream` that `downstream`'s partition reads (null: unpartitioned or too many).
+ * @throws NONEXISTENT_UPSTREAM_PARTITION when it requires upstream partitions that do not exist
+ *   and the mapping does not allow that (SEMANTICS §6; Dagster fails such a run too).
+ */
 function inputOf(downstream: string, partitionKey: string | null, upstream: string, ctx: PlanningContext): TaskInput {
   const upDef = ctx.partitionsOf(upstream);
   if (upDef === null) return { assetKey: upstream, partitionKeys: null };
   const downDef = ctx.partitionsOf(downstream);
-  const read = upstreamPartitions(ctx.mappingOf(downstream, upstream), upDef, downDef ?? undefined, partitionKey === null ? [] : [partitionKey], ctx.partitions).keys;
-  return { assetKey: upstream, partitionKeys: read.length > INPUT_PARTITIONS_LISTED_MAX ? null : read };
+  const given = partitionKey === null ? [] : [partitionKey];
+  const read = upstreamPartitions(ctx.mappingOf(downstream, upstream), upDef, downDef ?? undefined, given, ctx.partitions);
+  if (read.nonexistentKeys.length > 0) {
+    const where = partitionKey === null ? `asset "${downstream}"` : `asset "${downstream}" partition "${partitionKey}"`;
+    throw nonexistentUpstreamError(read.nonexistentKeys, { asset: downstream, partition: partitionKey, upstream }, `${where} reads partitions of "${upstream}"`);
+  }
+  return { assetKey: upstream, partitionKeys: read.keys.length > INPUT_PARTITIONS_LISTED_MAX ? null : read.keys };
 }

@@ -104,6 +104,25 @@ describe('time-window mapping', () => {
     assert.deepEqual(result.keys, hours('2024-01-04').slice(0, 12));
     assert.deepEqual(result.nonexistentKeys, hours('2024-01-04').slice(12));
   });
+  test('a downstream window that has not closed at now is mapped, its open upstream hours reported as required but nonexistent', () => {
+    const midDay = { ...ctx, nowEpochMs: Date.parse('2024-01-04T12:00:00Z') };
+    assert.deepEqual(upstreamPartitions(overlap, hourly, daily, ['2024-01-04'], midDay), {
+      keys: hours('2024-01-04').slice(0, 12),
+      nonexistentKeys: hours('2024-01-04').slice(12),
+    });
+    assert.deepEqual(downstreamPartitionKeys(overlap, daily, hourly, ['2024-01-04'], midDay), hours('2024-01-04').slice(0, 12));
+  });
+  test('mapping never fails on required upstream partitions that do not exist: it returns the existing keys beside them', () => {
+    const lateUpstream = dailyPartitions({ start: '2024-01-03' });
+    assert.deepEqual(upstreamPartitions(overlap, lateUpstream, daily, ['2024-01-02', '2024-01-03'], ctx), {
+      keys: ['2024-01-03'],
+      nonexistentKeys: ['2024-01-02'],
+    });
+  });
+  test('a given key that names no window at all is UNKNOWN_PARTITION', () => {
+    rejects(() => upstreamPartitions(overlap, hourly, daily, ['2023-12-31'], ctx), 'UNKNOWN_PARTITION', { key: '2023-12-31' });
+    rejects(() => upstreamPartitions(overlap, hourly, daily, ['yesterday'], ctx), 'UNKNOWN_PARTITION', { key: 'yesterday' });
+  });
   test('a DST day reads its 25 hours, including the repeated one', () => {
     const la = { timezone: 'America/Los_Angeles' };
     const hourlyLa = hourlyPartitions({ start: '2020-10-01-00:00', ...la });

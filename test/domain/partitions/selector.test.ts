@@ -1,10 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dailyPartitions, multiPartitions, staticPartitions } from '../../../src/authoring/partitions.js';
+import { dailyPartitions, hourlyPartitions, multiPartitions, staticPartitions } from '../../../src/authoring/partitions.js';
 import {
   canonicalPartitionSelector,
   parsePartitionSelector,
   resolvePartitionSelector,
+  resolveSelectorWithOpenWindows,
   type PartitionSelector,
   type PartitionsContext,
 } from '../../../src/domain/partitions/index.js';
@@ -75,6 +76,31 @@ describe('resolvePartitionSelector', () => {
   test('a filter naming an unknown dimension is INVALID_PARTITION_SELECTOR', () => {
     rejects(() => resolvePartitionSelector(multi, { kind: 'filter', dimensions: { country: ['fr'] } }, ctx), 'INVALID_PARTITION_SELECTOR', { dimension: 'country' });
     rejects(() => resolvePartitionSelector(regions, { kind: 'filter', dimensions: { region: ['us-east'] } }, ctx), 'INVALID_PARTITION_SELECTOR', { dimension: 'region' });
+  });
+});
+
+describe('resolveSelectorWithOpenWindows (keys given to a partition mapping)', () => {
+  const hourly = hourlyPartitions({ start: '2021-05-05-00:00' });
+  const midMay8 = { ...ctx, nowEpochMs: Date.parse('2021-05-08T12:00:00Z') };
+  test('an hourly range 2021-05-07-05:00...2021-05-09-09:00 names every hour of it, also those not closed at now', () => {
+    const keys = resolveSelectorWithOpenWindows(hourly, parsePartitionSelector('2021-05-07-05:00...2021-05-09-09:00'), midMay8);
+    assert.equal(keys.length, 19 + 24 + 10);
+    assert.deepEqual([keys[0], keys[keys.length - 1]], ['2021-05-07-05:00', '2021-05-09-09:00']);
+  });
+  test('explicit keys of windows not closed at now are kept, in input order without repeats', () => {
+    assert.deepEqual(resolveSelectorWithOpenWindows(hourly, parsePartitionSelector('2021-05-09-01:00,2021-05-07-00:00,2021-05-09-01:00'), midMay8), [
+      '2021-05-09-01:00',
+      '2021-05-07-00:00',
+    ]);
+    assert.deepEqual(resolveSelectorWithOpenWindows(multi, parsePartitionSelector('2024-01-09|us-east'), ctx), ['2024-01-09|us-east']);
+  });
+  test('a key or endpoint that names no partition is still refused', () => {
+    rejects(() => resolveSelectorWithOpenWindows(hourly, parsePartitionSelector('2021-05-04-23:00'), midMay8), 'UNKNOWN_PARTITION', { key: '2021-05-04-23:00' });
+    rejects(() => resolveSelectorWithOpenWindows(multi, parsePartitionSelector('2024-01-09|apac'), ctx), 'UNKNOWN_PARTITION', { key: '2024-01-09|apac' });
+    rejects(() => resolveSelectorWithOpenWindows(hourly, parsePartitionSelector('2021-05-09-09:00...2021-05-07-05:00'), midMay8), 'INVALID_PARTITION_RANGE', { reason: 'start is after end' });
+  });
+  test('all names only the partitions that exist', () => {
+    assert.deepEqual(resolveSelectorWithOpenWindows(daily, { kind: 'all' }, ctx), ['2024-01-01', '2024-01-02', '2024-01-03']);
   });
 });
 

@@ -90,6 +90,37 @@ describe('partitioned run planning', () => {
     });
     assert.throws(() => planRun(['days'], parsePartitionSelector('2030-01-01'), planning), { code: 'UNKNOWN_PARTITION' });
   });
+
+  describe('launching a run that needs upstream partitions that do not exist', () => {
+    const lateHours = hourlyPartitions({ start: '2024-01-03-00:00' });
+    const lateDefs: Record<string, PartitionsDefinition | null> = { hours: lateHours, days: daily };
+    const late = (mapping?: PartitionMapping): PlanningContext => ({
+      ...planning,
+      partitionsOf: (key) => lateDefs[key] ?? null,
+      mappingOf: (down, up) => mapping ?? defaultPartitionMapping(lateDefs[up] ?? undefined, lateDefs[down] ?? undefined),
+    });
+
+    test('fails with NONEXISTENT_UPSTREAM_PARTITION naming the asset, partition, upstream and missing keys', () => {
+      assert.throws(
+        () => planRun(['days'], parsePartitionSelector('2024-01-02'), late()),
+        (e: { code: string; details: Record<string, unknown> }) => {
+          assert.equal(e.code, 'NONEXISTENT_UPSTREAM_PARTITION');
+          assert.equal(e.details.asset, 'days');
+          assert.equal(e.details.partition, '2024-01-02');
+          assert.equal(e.details.upstream, 'hours');
+          assert.equal(e.details.count, 24);
+          assert.deepEqual((e.details.keys as string[]).slice(0, 2), ['2024-01-02-00:00', '2024-01-02-01:00']);
+          return true;
+        },
+      );
+    });
+
+    test('plans the run when the time-window mapping allows nonexistent upstream partitions', () => {
+      const allowing: PartitionMapping = { kind: 'timeWindow', startOffset: 0, endOffset: 0, allowNonexistentUpstream: true };
+      const tasks = planRun(['days'], parsePartitionSelector('2024-01-02...2024-01-03'), late(allowing));
+      assert.deepEqual(tasks.map((t) => [t.taskKey, t.inputs[0]?.partitionKeys?.length]), [['days[2024-01-02]', 0], ['days[2024-01-03]', 24]]);
+    });
+  });
 });
 
 describe('retry delays', () => {
