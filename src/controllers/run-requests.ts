@@ -144,7 +144,7 @@ function partitionTags(selector: PartitionSelector | null, tasks: readonly TaskP
     }
     return tags;
   }
-  if (selector.kind === 'range') return { 'arco/partition_range_start': selector.start, 'arco/partition_range_end': selector.end };
+  if (selector.kind === 'range') return { 'arco/asset_partition_range_start': selector.start, 'arco/asset_partition_range_end': selector.end };
   return {};
 }
 

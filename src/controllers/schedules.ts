@@ -221,7 +221,9 @@ function evaluateTick(input: ScheduleTickInput, tick: CronTick, inProgress: read
     partition: partition.key === null ? null : { kind: 'explicit', keys: [partition.key] },
     runKey,
     tags: spec.tags,
-    systemTags: { 'arco/schedule_name': spec.name, 'arco/scheduled_execution_time': tick.local },
+    // As Dagster: the tick's instant in UTC ISO-8601 (`2026-01-01T18:00:00+00:00`), whatever the
+    // schedule's timezone; the local time stays in the trigger detail.
+    systemTags: { 'arco/schedule_name': spec.name, 'arco/scheduled_execution_time': localIsoAt('UTC', tick.epochMs) },
     config: spec.config,
     trigger: { kind: 'schedule', detail: { scheduleName: spec.name, tickEpochSeconds: String(tick.epochSeconds), tickLocal: tick.local } },
     parentRunId: null,

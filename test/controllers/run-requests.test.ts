@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkCallerTags, decideRunRequest, fingerprintOf, type ResolvedRunRequest } from '../../src/controllers/index.js';
-import { DEFAULT_RETRY_POLICY } from '../../src/domain/runs/index.js';
+import { DEFAULT_RETRY_POLICY, type PlanningContext } from '../../src/domain/runs/index.js';
+import { dailyPartitions } from '../../src/authoring/partitions.js';
 import { T0, graphOf, makeIds, planningFor, requestedRun } from '../helpers/runs.js';
 
 const graph = graphOf({ a: [], b: ['a'] });
@@ -21,9 +22,34 @@ const base: ResolvedRunRequest = {
 };
 
 describe('run requests', () => {
-  test('the fingerprint ignores the order of asset keys and of config and tag keys', () => {
-    const reordered = { ...base, assetKeys: ['b', 'a'], tags: { team: 'data' }, config: { limit: 5 } };
-    assert.equal(fingerprintOf(base), fingerprintOf(reordered));
+  describe('the fingerprint does not depend on input order (SEMANTICS §2)', () => {
+    // Each case varies one kind of order and nothing else, and checks that a real change of the
+    // same part does change the fingerprint, so an order-sensitive or a constant fingerprint fails.
+    const tagged: ResolvedRunRequest = { ...base, tags: { team: 'data', owner: 'ana', tier: 'gold' }, config: { limit: 5, mode: 'full' } };
+    const ranged: ResolvedRunRequest = { ...base, partition: { kind: 'explicit', keys: ['2024-01-01', '2024-01-02', '2024-01-03'] } };
+
+    test('the fingerprint ignores the order of asset keys', () => {
+      assert.equal(fingerprintOf(base), fingerprintOf({ ...base, assetKeys: ['b', 'a'] }));
+      assert.notEqual(fingerprintOf(base), fingerprintOf({ ...base, assetKeys: ['a'] }));
+    });
+
+    test('the fingerprint ignores the order of partition keys', () => {
+      const reversed: ResolvedRunRequest = { ...ranged, partition: { kind: 'explicit', keys: ['2024-01-03', '2024-01-01', '2024-01-02'] } };
+      assert.equal(fingerprintOf(ranged), fingerprintOf(reversed));
+      assert.notEqual(fingerprintOf(ranged), fingerprintOf({ ...ranged, partition: { kind: 'explicit', keys: ['2024-01-01', '2024-01-02'] } }));
+    });
+
+    test('the fingerprint ignores the order of tag keys', () => {
+      const reordered: ResolvedRunRequest = { ...tagged, tags: { tier: 'gold', team: 'data', owner: 'ana' } };
+      assert.deepEqual(Object.keys(reordered.tags), ['tier', 'team', 'owner'], 'the tags really are in another order');
+      assert.equal(fingerprintOf(tagged), fingerprintOf(reordered));
+      assert.notEqual(fingerprintOf(tagged), fingerprintOf({ ...tagged, tags: { tier: 'gold', team: 'data', owner: 'bo' } }));
+    });
+
+    test('the fingerprint ignores the order of config keys', () => {
+      assert.equal(fingerprintOf(tagged), fingerprintOf({ ...tagged, config: { mode: 'full', limit: 5 } }));
+      assert.notEqual(fingerprintOf(tagged), fingerprintOf({ ...tagged, config: { mode: 'full', limit: 6 } }));
+    });
   });
 
   test('the fingerprint ignores reserved arco/ tags but not user tags', () => {
@@ -71,6 +97,30 @@ describe('run requests', () => {
 
   test('an empty selection is EMPTY_SELECTION', () => {
     assert.throws(() => decideRunRequest({ ...base, assetKeys: [] }, undefined, planning, makeIds(), T0), { code: 'EMPTY_SELECTION' });
+  });
+
+  describe('partition tags (Dagster names after the arco/ prefix)', () => {
+    const daily = dailyPartitions({ start: '2024-01-01' });
+    const partitioned: PlanningContext = { ...planning, partitionsOf: () => daily, partitions: { nowEpochMs: Date.parse('2024-02-01T00:00:00Z'), dynamicKeys: () => [] } };
+    const tagsOf = (partition: ResolvedRunRequest['partition']): Record<string, string> => {
+      const decision = decideRunRequest({ ...base, runKey: null, partition }, undefined, partitioned, makeIds(), T0);
+      const requested = decision.kind === 'new' ? decision.drafts[0] : undefined;
+      assert.ok(requested?.type === 'RunRequested');
+      return requested.payload.tags;
+    };
+
+    test('a run of a partition range is tagged arco/asset_partition_range_start and arco/asset_partition_range_end', () => {
+      const tags = tagsOf({ kind: 'range', start: '2024-01-02', end: '2024-01-04' });
+      assert.equal(tags['arco/asset_partition_range_start'], '2024-01-02');
+      assert.equal(tags['arco/asset_partition_range_end'], '2024-01-04');
+      assert.equal(tags['arco/partition'], undefined);
+    });
+
+    test('a run of one partition is tagged arco/partition and no range', () => {
+      const tags = tagsOf({ kind: 'explicit', keys: ['2024-01-02'] });
+      assert.equal(tags['arco/partition'], '2024-01-02');
+      assert.equal(tags['arco/asset_partition_range_start'], undefined);
+    });
   });
 
   test('callers may not set reserved arco/ tags except arco/priority', () => {

@@ -279,6 +279,16 @@ describe('deciding a tick', () => {
     assert.deepEqual(ticks, [{ epochSeconds: tickSeconds, status: 'SUCCESS', runId: run.payload.runId }]);
   });
 
+  test('a tick of a schedule in another timezone tags its run with arco/scheduled_execution_time in UTC ISO-8601, as Dagster', () => {
+    const newYork = spec({ timezone: 'America/New_York' });
+    const { drafts } = decide({ spec: newYork, state: stateOf(newYork, at('2026-01-01T12:30:00Z')) });
+    const run = drafts.find((d) => d.type === 'RunRequested');
+    const tick = drafts.find((d) => d.type === 'ScheduleTicked');
+    assert.ok(run?.type === 'RunRequested' && tick?.type === 'ScheduleTicked');
+    assert.equal(run.payload.tags['arco/scheduled_execution_time'], '2026-01-01T13:00:00+00:00');
+    assert.equal(tick.payload.tickLocal, '2026-01-01T08:00:00-05:00', 'the tick itself keeps its local time');
+  });
+
   const outcomes: { title: string; outcome?: TickUserOutcome; runsInProgress?: { runId: string; status: string }[]; status: string; reason: string | null; code: string | null }[] = [
     { title: 'shouldExecute returning false skips the tick with that reason and no run', outcome: { kind: 'ok', shouldExecute: false, partitionKey: null }, status: 'SKIPPED', reason: 'shouldExecute returned false', code: null },
     {

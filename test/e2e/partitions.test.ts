@@ -52,8 +52,8 @@ describe('partitions from the command line', () => {
     const { status, body } = arcoJson<Run>(['run', '--project', project.dir, '--select', 'events/daily', '--partition', '2024-01-01...2024-01-02', '--wait']);
     assert.equal(status, 0);
     assert.equal(body.status, 'SUCCESS');
-    assert.equal(body.tags['arco/partition_range_start'], '2024-01-01');
-    assert.equal(body.tags['arco/partition_range_end'], '2024-01-02');
+    assert.equal(body.tags['arco/asset_partition_range_start'], '2024-01-01');
+    assert.equal(body.tags['arco/asset_partition_range_end'], '2024-01-02');
     assert.deepEqual(body.tasks.map((t) => t.key), ['events/daily[2024-01-01]', 'events/daily[2024-01-02]']);
     assert.deepEqual(body.tasks[1]?.materialization?.metadata, {
       key: '2024-01-02',
