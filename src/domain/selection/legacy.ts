@@ -67,8 +67,9 @@ function parseLegacyTag(body: string, offset: number): AssetSelectionExpr {
   const keyEnd = equal === -1 ? body.length : equal;
   checkTagPart(body, keyStart, keyEnd, offset, 'a tag key', false);
   if (equal === -1) return { type: 'tag', key: body.slice(keyStart), value: null };
-  // As in Dagster, `tag:k=` asks for the empty value.
-  checkTagPart(body, equal + 1, body.length, offset, 'a tag value', true);
+  // As in Dagster, `tag:k=` with nothing after `=` is a syntax error; the empty value is `tag:k=""`
+  // in the current syntax.
+  checkTagPart(body, equal + 1, body.length, offset, 'a tag value', false);
   return { type: 'tag', key: body.slice(keyStart, equal), value: body.slice(equal + 1) };
 }
 

@@ -66,6 +66,21 @@ describe('reporting a selection that parses in neither syntax', () => {
     });
   }
 
+  test('tag:foo= with nothing after = is SELECTION_SYNTAX_ERROR, as in Dagster', () => {
+    for (const [text, column] of [['tag:foo=', 9], ['tag:foo= and key:a', 14], ['key:a, tag:foo=', 16]] as const) {
+      assert.throws(
+        () => parseAssetSelection(text),
+        (error: unknown) => {
+          assert.ok(isArcoError(error), text);
+          assert.equal(error.code, 'SELECTION_SYNTAX_ERROR', text);
+          assert.equal(error.details?.column, column, text);
+          return true;
+        },
+      );
+    }
+    assert.deepEqual(parseAssetSelection('tag:foo=""'), { type: 'tag', key: 'foo', value: '' }, 'the empty value is written tag:foo=""');
+  });
+
   test('the message names the column, the alternatives and what was found', () => {
     assert.throws(() => parseAssetSelection('a+b'), {
       message: 'invalid asset selection at column 3: expected "+", "*", "," or end of input, found "b"',
