@@ -79,6 +79,26 @@ const dstTable: Row[] = [
   { title: 'Berlin: a weekday/weekend union across the spring transition', tz: 'Europe/Berlin', cron: ['0 9 * * 1-5', '0 12 * * 0,6'], from: '2026-03-27T00:00:00Z', expected: ['2026-03-27T09:00:00+01:00', '2026-03-28T12:00:00+01:00', '2026-03-29T12:00:00+02:00', '2026-03-30T09:00:00+02:00'] },
 ];
 
+/** Each row exercises one piece of five-field cron syntax, in one field, by the ticks it yields (SCH-01). */
+const fieldSyntaxTable: Row[] = [
+  { title: 'a minute step */20 ticks at minutes 0, 20 and 40 of every hour', tz: 'UTC', cron: '*/20 * * * *', from: '2026-01-01T10:05:00Z', expected: ['2026-01-01T10:20:00+00:00', '2026-01-01T10:40:00+00:00', '2026-01-01T11:00:00+00:00', '2026-01-01T11:20:00+00:00'] },
+  { title: 'an hour range 9-11 ticks at 09:00, 10:00 and 11:00 each day', tz: 'UTC', cron: '0 9-11 * * *', from: '2026-01-01T00:00:00Z', expected: ['2026-01-01T09:00:00+00:00', '2026-01-01T10:00:00+00:00', '2026-01-01T11:00:00+00:00', '2026-01-02T09:00:00+00:00'] },
+  { title: 'a stepped hour range 8-20/6 ticks at 08:00, 14:00 and 20:00', tz: 'UTC', cron: '0 8-20/6 * * *', from: '2026-01-01T09:00:00Z', expected: ['2026-01-01T14:00:00+00:00', '2026-01-01T20:00:00+00:00', '2026-01-02T08:00:00+00:00'] },
+  { title: 'a minute list 5,35 ticks at :05 and :35', tz: 'UTC', cron: '5,35 * * * *', from: '2026-01-01T10:00:00Z', expected: ['2026-01-01T10:05:00+00:00', '2026-01-01T10:35:00+00:00', '2026-01-01T11:05:00+00:00'] },
+  { title: 'a day-of-month list 1,15 ticks on the 1st and the 15th', tz: 'UTC', cron: '0 0 1,15 * *', from: '2026-01-02T00:00:00Z', expected: ['2026-01-15T00:00:00+00:00', '2026-02-01T00:00:00+00:00', '2026-02-15T00:00:00+00:00'] },
+  { title: 'month names JAN,JUL tick only in January and July', tz: 'UTC', cron: '0 0 1 JAN,JUL *', from: '2026-01-02T00:00:00Z', expected: ['2026-07-01T00:00:00+00:00', '2027-01-01T00:00:00+00:00'] },
+  { title: 'day-of-week names MON-FRI tick on weekdays only', tz: 'UTC', cron: '0 9 * * MON-FRI', from: '2026-01-02T10:00:00Z', expected: ['2026-01-05T09:00:00+00:00', '2026-01-06T09:00:00+00:00', '2026-01-07T09:00:00+00:00', '2026-01-08T09:00:00+00:00', '2026-01-09T09:00:00+00:00', '2026-01-12T09:00:00+00:00'] },
+  { title: 'a day-of-week list sat,sun in lower case ticks on weekends only', tz: 'UTC', cron: '30 7 * * sat,sun', from: '2026-01-01T00:00:00Z', expected: ['2026-01-03T07:30:00+00:00', '2026-01-04T07:30:00+00:00', '2026-01-10T07:30:00+00:00'] },
+];
+
+describe('five-field cron syntax: steps, ranges, lists and names', () => {
+  for (const row of fieldSyntaxTable) {
+    test(row.title, () => {
+      assert.deepEqual(ticks(row.cron, row.tz, row.from, row.expected.length), row.expected);
+    });
+  }
+});
+
 describe('cronTicks', () => {
   for (const row of dstTable) {
     test(row.title, () => {
