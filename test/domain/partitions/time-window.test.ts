@@ -216,6 +216,34 @@ describe('daylight saving time', () => {
   });
 });
 
+describe('every key round-trips through fmt (PAR-05)', () => {
+  const sixHourly = timeWindowPartitions({ cron: '0 */6 * * *', start: '2024-01-01 05:00', fmt: '%Y%m%d %H' });
+  const hourlyLa = hourlyPartitions({ start: '2020-10-31-00:00', timezone: 'America/Los_Angeles' });
+
+  test('every key of a custom fmt names exactly its own window, and reads back to it', () => {
+    const cases: Array<[PartitionsDefinition, string]> = [[sixHourly, '2024-02-01T00:00:00Z'], [hourlyLa, '2020-11-03T00:00:00Z']];
+    for (const [definition, now] of cases) {
+      const keys = keysAt(definition, now);
+      assert.ok(keys.length > 48, `${keys.length} keys`);
+      assert.equal(new Set(keys).size, keys.length, 'no two windows share a key');
+      keys.forEach((key, index) => {
+        assert.equal(partitionIndex(definition, key, ctx(now)), index, key);
+        const next = keys[index + 1];
+        if (next !== undefined) assert.equal(timeWindowForKey(definition, key).endEpochMs, timeWindowForKey(definition, next).startEpochMs, `${key} ends where ${next} starts`);
+      });
+    }
+    assert.deepEqual(keysAt(sixHourly, '2024-01-02T00:00:00Z'), ['20240101 06', '20240101 12', '20240101 18']);
+  });
+
+  test('a key that is not exactly a key of the custom fmt is refused', () => {
+    const at = ctx('2024-02-01T00:00:00Z');
+    for (const key of ['20240101 6', '2024-01-01 06', '20240101 07', '20240101 06 ', '20231231 18']) {
+      assert.equal(hasPartitionKey(sixHourly, key, at), false, key);
+      assert.throws(() => timeWindowForKey(sixHourly, key), (error: unknown) => isArcoError(error) && error.code === 'UNKNOWN_PARTITION', key);
+    }
+  });
+});
+
 describe('keys must round-trip through fmt', () => {
   const hourly = hourlyPartitions({ start: '2020-01-01-00:00', timezone: 'America/Los_Angeles' });
   const daily = dailyPartitions({ start: '2024-01-01' });
