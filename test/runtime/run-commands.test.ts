@@ -1,0 +1,67 @@
+/**
+ * Goal: a run request refused for its partitions leaves no trace: no event in the ledger, no run,
+ * and its runKey stays free for a corrected request (PAR-32, SEMANTICS §2 and §6). Method: a real
+ * definitions file and a real SQLite store; each refused request is checked against the ledger's
+ * last sequence and the run list before and after.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { FakeClock, createContext, loadDefinitions, requestRun, type RuntimeContext } from '../../src/runtime/index.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { isArcoError } from '../../src/domain/errors/index.js';
+import { tempProject } from '../helpers/project.js';
+
+const SOURCE = `import { defineAsset, defineDefinitions, dailyPartitions } from 'arco-flow';
+const early = defineAsset({ key: 'early', partitions: dailyPartitions({ start: '2024-01-01' }), compute: async () => ({}) });
+const late = defineAsset({ key: 'late', partitions: dailyPartitions({ start: '2024-01-05' }), compute: async () => ({}) });
+const reads = defineAsset({ key: 'reads', deps: [late], partitions: dailyPartitions({ start: '2024-01-01' }), compute: async () => ({}) });
+export default defineDefinitions({ assets: [early, late, reads] });
+`;
+
+describe('refused run requests', () => {
+  const project = tempProject(SOURCE);
+  let store: Store;
+  let ctx: RuntimeContext;
+  before(async () => {
+    store = openSqliteStore({ path: join(project.dir, 'arco.db') });
+    ctx = createContext(store, new FakeClock(Date.parse('2024-01-10T12:00:00Z')), await loadDefinitions(project.file), 1);
+  });
+  after(async () => {
+    await store.close();
+    project.remove();
+  });
+
+  /** Requests a run expecting `code`, and checks that the ledger and the run list did not change. */
+  async function refusedLeavingNoTrace(input: Parameters<typeof requestRun>[1], code: string): Promise<void> {
+    const sequenceBefore = await store.lastSequence();
+    const runsBefore = await store.listRuns({ limit: 100 });
+    await assert.rejects(
+      () => requestRun(ctx, input),
+      (error: unknown) => isArcoError(error) && error.code === code,
+    );
+    assert.equal(await store.lastSequence(), sequenceBefore, 'no event was appended');
+    assert.deepEqual(await store.listRuns({ limit: 100 }), runsBefore, 'no run was recorded');
+    if (input.runKey) assert.equal(await store.getRunByKey(input.runKey), undefined, 'the runKey was not reserved');
+  }
+
+  test('a partitioned asset without a partition is PARTITION_REQUIRED, and no run or event is recorded', async () => {
+    await refusedLeavingNoTrace({ selection: ['early'], runKey: 'nightly' }, 'PARTITION_REQUIRED');
+  });
+
+  test('a key the asset does not have is UNKNOWN_PARTITION, and no run or event is recorded', async () => {
+    await refusedLeavingNoTrace({ selection: ['early'], partition: '2023-12-31', runKey: 'nightly' }, 'UNKNOWN_PARTITION');
+    await refusedLeavingNoTrace({ selection: ['early'], partition: '2024-01-10', runKey: 'nightly' }, 'UNKNOWN_PARTITION');
+  });
+
+  test('a partition that reads upstream partitions that do not exist is NONEXISTENT_UPSTREAM_PARTITION, and no run or event is recorded', async () => {
+    await refusedLeavingNoTrace({ selection: ['reads'], partition: '2024-01-03', runKey: 'nightly' }, 'NONEXISTENT_UPSTREAM_PARTITION');
+  });
+
+  test('the runKey of a refused request is free for the corrected request', async () => {
+    const { run, existing } = await requestRun(ctx, { selection: ['early'], partition: '2024-01-03', runKey: 'nightly' });
+    assert.equal(existing, false);
+    assert.equal(run.tags['arco/partition'], '2024-01-03');
+    assert.equal((await store.listRuns({ limit: 100 })).length, 1);
+  });
+});
