@@ -6,11 +6,13 @@ import { z } from 'zod';
 import { runEventSchemas } from './run-events.js';
 import { taskEventSchemas } from './task-events.js';
 import { automationEventSchemas } from './automation-events.js';
+import { backfillEventSchemas } from './backfill-events.js';
 
 export const EVENT_SCHEMAS = {
   ...runEventSchemas,
   ...taskEventSchemas,
   ...automationEventSchemas,
+  ...backfillEventSchemas,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

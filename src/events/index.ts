@@ -13,6 +13,15 @@ export {
   sensorKindSchema,
 } from './automation-events.js';
 export {
+  backfillEventSchemas,
+  backfillStatusSchema,
+  backfillPolicySchema,
+  backfillUnitSchema,
+  partitionSelectorSchema,
+  unitSelectionSchema,
+  unmaterializedSchema,
+} from './backfill-events.js';
+export {
   jsonValue,
   errorInfoSchema,
   tagsSchema,

@@ -27,4 +27,9 @@ export const idempotencyKeys = {
   /** `keys` in any order: the hash is over the JSON array of the sorted, de-duplicated keys. */
   dynamicPartitionsChanged: (name: string, op: 'add' | 'remove', keys: readonly string[], requestId: string): string =>
     `dynparts:${name}:${op}:${sha256Hex(JSON.stringify([...new Set(keys)].sort()))}:${requestId}`,
+  backfillCreated: (clientRequestId: string): string => `backfill_create:${clientRequestId}`,
+  backfillStateChanged: (backfillId: string, stateVersion: number, toStatus: string): string => `backfill_state:${backfillId}:${stateVersion}:${toStatus}`,
+  backfillChunkPlanned: (backfillId: string, chunkIndex: number): string => `backfill_chunk:${backfillId}:${chunkIndex}`,
+  /** Not in SEMANTICS §1's table: a chunk ends once, whoever records it first. */
+  backfillChunkFinished: (backfillId: string, chunkIndex: number): string => `backfill_chunk_finished:${backfillId}:${chunkIndex}`,
 } as const;

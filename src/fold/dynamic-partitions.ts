@@ -55,5 +55,9 @@ export const dynamicPartitionsFamily = defineFamily<DynamicPartitionsSet>({
         return set;
       },
     },
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
   },
 });

@@ -10,6 +10,7 @@ import { runKeyConflictsFamily } from './run-key-conflicts.js';
 import { scheduleStatesFamily, scheduleTicksFamily } from './schedules.js';
 import { sensorStatesFamily, sensorHistoryFamily } from './sensors.js';
 import { dynamicPartitionsFamily } from './dynamic-partitions.js';
+import { backfillsFamily, backfillChunksFamily } from './backfills.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
@@ -22,6 +23,8 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   sensorStatesFamily as ProjectionFamily<unknown>,
   sensorHistoryFamily as ProjectionFamily<unknown>,
   dynamicPartitionsFamily as ProjectionFamily<unknown>,
+  backfillsFamily as ProjectionFamily<unknown>,
+  backfillChunksFamily as ProjectionFamily<unknown>,
 ];
 
 export { defineFamily, handlerFor, IGNORE, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue } from './family.js';
@@ -67,3 +70,17 @@ export {
   type SensorHistoryEntry,
 } from './sensors.js';
 export { dynamicPartitionsFamily, dynamicPartitionsSchema, type DynamicPartitionsSet } from './dynamic-partitions.js';
+export {
+  backfillsFamily,
+  backfillChunksFamily,
+  backfillProjectionSchema,
+  backfillChunkSchema,
+  backfillCountsSchema,
+  backfillUnitProgressSchema,
+  backfillChunkId,
+  TERMINAL_BACKFILL_STATUSES,
+  type BackfillProjection,
+  type BackfillChunk,
+  type BackfillCounts,
+  type BackfillUnitProgress,
+} from './backfills.js';

@@ -72,5 +72,9 @@ export const logsFamily = defineFamily<LogIndexEntry>({
     SensorStateChanged: IGNORE,
     SensorEvaluated: IGNORE,
     DynamicPartitionsChanged: IGNORE,
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
   },
 });

@@ -79,6 +79,10 @@ export const materializationsFamily = defineFamily<Materialization>({
     SensorStateChanged: IGNORE,
     SensorEvaluated: IGNORE,
     DynamicPartitionsChanged: IGNORE,
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
   },
 });
 
@@ -139,5 +143,9 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     SensorStateChanged: IGNORE,
     SensorEvaluated: IGNORE,
     DynamicPartitionsChanged: IGNORE,
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
   },
 });

@@ -50,5 +50,9 @@ export const runKeyConflictsFamily = defineFamily<RunKeyConflict>({
     SensorStateChanged: IGNORE,
     SensorEvaluated: IGNORE,
     DynamicPartitionsChanged: IGNORE,
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
   },
 });

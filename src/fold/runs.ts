@@ -253,5 +253,9 @@ export const runsFamily = defineFamily<RunProjection>({
     SensorStateChanged: IGNORE,
     SensorEvaluated: IGNORE,
     DynamicPartitionsChanged: IGNORE,
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
   },
 });

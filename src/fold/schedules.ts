@@ -122,6 +122,10 @@ export const scheduleStatesFamily = defineFamily<ScheduleState>({
     SensorStateChanged: IGNORE,
     SensorEvaluated: IGNORE,
     DynamicPartitionsChanged: IGNORE,
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
   },
 });
 
@@ -170,5 +174,9 @@ export const scheduleTicksFamily = defineFamily<ScheduleTick>({
     SensorStateChanged: IGNORE,
     SensorEvaluated: IGNORE,
     DynamicPartitionsChanged: IGNORE,
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
   },
 });

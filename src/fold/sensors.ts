@@ -152,6 +152,10 @@ export const sensorStatesFamily = defineFamily<SensorState>({
     },
     SensorEvaluated: { ids: (e) => [e.payload.sensorName], apply: (row, e) => evaluated(row, e) },
     DynamicPartitionsChanged: IGNORE,
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
   },
 });
 
@@ -230,5 +234,9 @@ export const sensorHistoryFamily = defineFamily<SensorHistoryEntry>({
       },
     },
     DynamicPartitionsChanged: IGNORE,
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
   },
 });

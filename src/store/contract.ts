@@ -14,12 +14,16 @@
 import type { ArcoEvent, StoredEvent } from '../events/index.js';
 import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict } from '../fold/index.js';
 import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
+import type { BackfillChunk, BackfillProjection } from '../fold/index.js';
 import type { RunStatus } from '../domain/runs/index.js';
 
 /** "The row `id` of projection `table` still has this version" (0: it does not exist yet). */
 export interface VersionExpectation {
-  /** `sensor_states` rows are versioned by their `stateVersion` (sensor compare-and-swap). */
-  readonly table: 'runs' | 'sensor_states';
+  /**
+   * `sensor_states` rows are versioned by their `stateVersion` (sensor compare-and-swap), and so
+   * are `backfills` rows (a state change or a chunk planned from a state that changed meanwhile).
+   */
+  readonly table: 'runs' | 'sensor_states' | 'backfills';
   readonly id: string;
   readonly version: number;
 }
@@ -171,6 +175,26 @@ export interface AutomationStore {
   listMaterializationsAfter(assetKey: string, afterSequence: number, limit: number): Promise<Materialization[]>;
 }
 
+export interface BackfillListQuery {
+  readonly statuses?: readonly BackfillProjection['status'][];
+  /** Cursor: backfills created before this backfill id (newest first). */
+  readonly before?: string;
+  readonly limit: number;
+}
+
+/** Backfills and their chunks (SEMANTICS §7). */
+export interface BackfillStore {
+  getBackfill(backfillId: string): Promise<BackfillProjection | undefined>;
+  /** The backfill created with this client request id, if any. */
+  getBackfillByRequestId(clientRequestId: string): Promise<BackfillProjection | undefined>;
+  /** Newest first; stable order by backfill id (ULIDs sort by creation time). */
+  listBackfills(query: BackfillListQuery): Promise<BackfillProjection[]>;
+  /** Backfills not yet in a terminal status, oldest first. */
+  listActiveBackfills(): Promise<BackfillProjection[]>;
+  /** Chunks of a backfill in chunk order, after `afterChunkIndex` (exclusive), at most `limit`. */
+  listBackfillChunks(backfillId: string, query: { afterChunkIndex?: number; limit: number }): Promise<BackfillChunk[]>;
+}
+
 export interface LeaseGrant {
   readonly acquired: boolean;
   readonly holder: string;
@@ -190,7 +214,7 @@ export interface LeaseStore {
 }
 
 export interface Store
-  extends LedgerStore, RunStore, RunKeyConflictStore, AssetStore, LogStore, AdminStore, LeaseStore, RequestKeyStore, SystemSqlStore, AutomationStore {
+  extends LedgerStore, RunStore, RunKeyConflictStore, AssetStore, LogStore, AdminStore, LeaseStore, RequestKeyStore, SystemSqlStore, AutomationStore, BackfillStore {
   readonly engine: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }

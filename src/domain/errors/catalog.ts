@@ -14,6 +14,7 @@ import { SELECTION_ERRORS } from './codes-selection.js';
 import { CRON_ERRORS } from './codes-cron.js';
 import { PARTITIONS_ERRORS } from './codes-partitions.js';
 import { AUTOMATION_ERRORS } from './codes-automation.js';
+import { BACKFILL_ERRORS } from './codes-backfills.js';
 import type { ErrorSpec } from './spec.js';
 
 export const ERROR_CATALOG = {
@@ -27,6 +28,7 @@ export const ERROR_CATALOG = {
   ...CRON_ERRORS,
   ...PARTITIONS_ERRORS,
   ...AUTOMATION_ERRORS,
+  ...BACKFILL_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

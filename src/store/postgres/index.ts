@@ -17,6 +17,7 @@ import { PostgresLeases } from './leases.js';
 import { migratePostgres } from './migrations.js';
 import { PostgresReads } from './reads.js';
 import { PostgresRequestKeys } from './request-keys.js';
+import { PostgresBackfills } from './backfills.js';
 import { querySystemSql } from './system-sql.js';
 
 export interface PostgresStoreOptions {
@@ -54,6 +55,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const automation = new PostgresAutomation(pool);
   const leases = new PostgresLeases(pool);
   const requestKeys = new PostgresRequestKeys(pool);
+  const backfills = new PostgresBackfills(pool);
   const run = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -98,6 +100,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     getDynamicPartitionKeys: (name) => run(() => automation.getDynamicPartitionKeys(name)),
     listRunsFinished: (after, scanMax, limit) => run(() => automation.listRunsFinished(after, scanMax, limit)),
     listMaterializationsAfter: (assetKey, after, limit) => run(() => automation.listMaterializationsAfter(assetKey, after, limit)),
+    getBackfill: (id) => run(() => backfills.getBackfill(id)),
+    getBackfillByRequestId: (id) => run(() => backfills.getBackfillByRequestId(id)),
+    listBackfills: (query) => run(() => backfills.listBackfills(query)),
+    listActiveBackfills: () => run(() => backfills.listActiveBackfills()),
+    listBackfillChunks: (id, query) => run(() => backfills.listBackfillChunks(id, query)),
     // Idempotent: the pool refuses a second end().
     close: () => (closed ??= pool.end()),
   };

@@ -54,6 +54,7 @@ const INSERT = `
 const VERSION_OF: Readonly<Record<VersionExpectation['table'], string>> = {
   runs: 'SELECT version FROM runs WHERE id = $1 FOR UPDATE',
   sensor_states: 'SELECT version FROM sensor_states WHERE id = $1 FOR UPDATE',
+  backfills: 'SELECT version FROM backfills WHERE id = $1 FOR UPDATE',
 };
 
 const gateKey = (workspace: string, idempotencyKey: string): string => `${workspace}\u0000${idempotencyKey}`;

@@ -204,6 +204,32 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       );
     `,
   },
+  // Version 4 is SQLite's alone (a table rebuild PostgreSQL never needed); numbers stay aligned.
+  {
+    // Backfills (SEMANTICS §7), as SQLite migration 5.
+    version: 5,
+    sql: `
+      CREATE TABLE backfills (
+        id ${T} PRIMARY KEY,
+        status ${T} NOT NULL,
+        version INTEGER NOT NULL,
+        client_request_id ${T} NOT NULL UNIQUE,
+        created_at ${T} NOT NULL,
+        updated_at ${T} NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX backfills_status ON backfills (status, id);
+      CREATE TABLE backfill_chunks (
+        id ${T} PRIMARY KEY,
+        backfill_id ${T} NOT NULL,
+        chunk_index INTEGER NOT NULL,
+        run_id ${T},
+        status ${T} NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX backfill_chunks_by_backfill ON backfill_chunks (backfill_id, chunk_index);
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

@@ -13,6 +13,7 @@ import { migrateSqlite } from './migrations.js';
 import { SqliteReads } from './reads.js';
 import { SqliteAutomation } from './automation.js';
 import { SqliteRequestKeys } from './request-keys.js';
+import { SqliteBackfills } from './backfills.js';
 import { querySystemSql } from './system-sql.js';
 import { BackgroundCheckpointer, type CheckpointerOptions } from './checkpointer.js';
 
@@ -72,6 +73,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const automation = new SqliteAutomation(db);
   const leases = new SqliteLeases(db);
   const requestKeys = new SqliteRequestKeys(db);
+  const backfills = new SqliteBackfills(db);
   const checkpointer = background === null ? null : new BackgroundCheckpointer(options.path, background);
   const run = async <T>(fn: () => T): Promise<T> => fn();
   return {
@@ -114,6 +116,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     getDynamicPartitionKeys: (name) => run(() => automation.getDynamicPartitionKeys(name)),
     listRunsFinished: (after, scanMax, limit) => run(() => automation.listRunsFinished(after, scanMax, limit)),
     listMaterializationsAfter: (assetKey, after, limit) => run(() => automation.listMaterializationsAfter(assetKey, after, limit)),
+    getBackfill: (id) => run(() => backfills.getBackfill(id)),
+    getBackfillByRequestId: (id) => run(() => backfills.getBackfillByRequestId(id)),
+    listBackfills: (query) => run(() => backfills.listBackfills(query)),
+    listActiveBackfills: () => run(() => backfills.listActiveBackfills()),
+    listBackfillChunks: (id, query) => run(() => backfills.listBackfillChunks(id, query)),
     close: async () => {
       // The thread's connection goes first, so closing the last connection here folds the WAL
       // into the database file and removes it.

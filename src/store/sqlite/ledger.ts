@@ -34,6 +34,7 @@ export class SqliteLedger {
     this.versionOf = {
       runs: db.prepare('SELECT version FROM runs WHERE id = ?'),
       sensor_states: db.prepare('SELECT version FROM sensor_states WHERE id = ?'),
+      backfills: db.prepare('SELECT version FROM backfills WHERE id = ?'),
     };
     const tx = db.transaction((events: readonly ArcoEvent[], options: AppendOptions) => this.appendInTx(events, options));
     this.appendTx = (events, options) => {

@@ -208,6 +208,32 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE INDEX schedule_ticks_by_time ON schedule_ticks (schedule_name, tick_epoch_seconds);
     `,
   },
+  {
+    // Backfills (SEMANTICS §7): one row per backfill (\`version\` is its state version, for
+    // compare-and-swap) and one per planned chunk, keyed \`backfillId:chunkIndex\` zero-padded.
+    version: 5,
+    sql: `
+      CREATE TABLE backfills (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        client_request_id TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX backfills_status ON backfills (status, id);
+      CREATE TABLE backfill_chunks (
+        id TEXT PRIMARY KEY,
+        backfill_id TEXT NOT NULL,
+        chunk_index INTEGER NOT NULL,
+        run_id TEXT,
+        status TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX backfill_chunks_by_backfill ON backfill_chunks (backfill_id, chunk_index);
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {
