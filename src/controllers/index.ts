@@ -55,3 +55,19 @@ export {
   keysAfterChanges,
   type DynamicPartitionsChange,
 } from './dynamic-partitions.js';
+export {
+  decideBackfillProgress,
+  backfillRunKey,
+  CHUNKS_PER_STEP_MAX,
+  type BackfillProgressInput,
+  type BackfillProgress,
+} from './backfills.js';
+export {
+  decideBackfillCreate,
+  decideBackfillCommand,
+  retrySelections,
+  BACKFILL_ID_PREFIX,
+  type BackfillCreateRequest,
+  type BackfillCreateDecision,
+  type BackfillCommand,
+} from './backfill-commands.js';
