@@ -83,7 +83,7 @@ describe('backfill controller: planning chunks', () => {
 
 describe('backfill controller: dependencies between chunks', () => {
   test('a downstream partition waits for the upstream partition it maps to in an earlier chunk (previous-day mapping)', () => {
-    const previousDay = { kind: 'timeWindow' as const, startOffset: -1, endOffset: -1 };
+    const previousDay = { kind: 'timeWindow' as const, startOffset: -1, endOffset: -1, allowNonexistentUpstream: false };
     const { backfill, planning } = createBackfillFor({ dag: { a: [], b: ['a'] }, partitions: { a: daily, b: daily }, selector: '2026-01-02...2026-01-04' });
     const mapped = { ...planning, mappingOf: (down: string) => (down === 'b' ? previousDay : { kind: 'identity' as const }) };
     const first = stepBackfill(backfill, mapped);
@@ -125,7 +125,7 @@ describe('backfill controller: dependencies between chunks', () => {
 
   // Skipping is per chunk: a[2026-01-03] shares its chunk with b[2026-01-03], so it is skipped too.
   test('a downstream chunk whose upstream partitions failed is planned without a run and counted skipped, with the upstream named', () => {
-    const previousDay = { kind: 'timeWindow' as const, startOffset: -1, endOffset: -1 };
+    const previousDay = { kind: 'timeWindow' as const, startOffset: -1, endOffset: -1, allowNonexistentUpstream: false };
     const { backfill, planning } = createBackfillFor({ dag: { a: [], b: ['a'] }, partitions: { a: daily, b: daily }, selector: '2026-01-02...2026-01-03' });
     const mapped = { ...planning, mappingOf: (down: string) => (down === 'b' ? previousDay : { kind: 'identity' as const }) };
     const first = stepBackfill(backfill, mapped);
