@@ -7,8 +7,10 @@
  *
  * Each iteration: load the active runs, record heartbeats for attempts running in this process's
  * workers, ask the run coordinator what to do, append each run's decision conditioned on the run
- * version it read, and hand the dispatched attempts to the worker pool. Worker reports are applied
- * one at a time, in arrival order, through the same conditional append.
+ * version it read, and hand the dispatched attempts to the worker pool; then advance the backfills
+ * (a chunk run that just ended plans the next chunk, whose run is coordinated in the same
+ * iteration). Worker reports are applied one at a time, in arrival order, through the same
+ * conditional append.
  */
 import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
 import { isArcoError } from '../domain/errors/index.js';
@@ -16,6 +18,7 @@ import type { StoredEvent } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 import { commit, isOwnerDead, newOwnerId, type RuntimeContext } from './context.js';
 import { applyAttemptReport } from './run-commands.js';
+import { advanceBackfills } from './backfill-runner.js';
 import { Automation } from './automation/index.js';
 import { WorkerPool, type PoolReport } from './worker/worker-pool.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
@@ -117,6 +120,15 @@ export class Daemon {
     if (!(await this.holdLeadership(now))) return;
     await this.automation.iterate(now);
     await this.ctx.store.recordHeartbeats(this.pool.activeAttemptIds(), now);
+    await this.coordinate(now);
+    // Right after the coordinator recorded the runs that ended: their backfills plan the next
+    // chunks now, and the runs they request start in this same iteration.
+    const backfills = await advanceBackfills(this.ctx, now);
+    if (backfills.requestedRuns > 0) await this.coordinate(now);
+  }
+
+  /** Asks the run coordinator what to do with the active runs, appends it and dispatches. */
+  private async coordinate(now: number): Promise<void> {
     const runs = await this.ctx.store.listActiveRuns();
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
     const heartbeats = await this.ctx.store.readHeartbeats(attemptIds);

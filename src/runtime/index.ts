@@ -40,3 +40,31 @@ export {
   type PushOutcome,
 } from './automation/index.js';
 export { changeDynamicPartitions, type DynamicPartitionsRequest, type DynamicPartitionsOutcome } from './dynamic-partitions.js';
+export {
+  createBackfill,
+  getBackfill,
+  listBackfills,
+  pauseBackfill,
+  resumeBackfill,
+  cancelBackfill,
+  retryBackfill,
+  backfillChunks,
+  backfillView,
+  parseBackfillPolicy,
+  createBackfillInputSchema,
+  backfillIdInputSchema,
+  backfillCommandInputSchema,
+  listBackfillsInputSchema,
+  retryBackfillInputSchema,
+  backfillStatusInputSchema,
+  backfillViewSchema,
+  backfillOutcomeSchema,
+  backfillListSchema,
+  BACKFILL_CONCURRENT_RUNS_DEFAULT,
+  type CreateBackfillInput,
+  type BackfillCommandInput,
+  type BackfillView,
+  type BackfillOutcome,
+} from './backfills.js';
+export { backfillStatus, backfillStatusViewSchema, type BackfillStatusView } from './backfill-status.js';
+export { advanceBackfills, type BackfillStepReport } from './backfill-runner.js';
