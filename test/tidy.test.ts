@@ -45,8 +45,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['domain', 'events', 'fold', 'store'],
   parity: ['domain', 'parity'],
   runtime: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime'],
-  api: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime', 'api'],
-  cli: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime', 'api', 'parity', 'cli'],
+  operations: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime', 'operations'],
+  api: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime', 'operations', 'api'],
+  cli: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime', 'operations', 'api', 'parity', 'cli'],
 };
 
 function relativeImports(path: string): string[] {
@@ -87,6 +88,20 @@ describe('tidy', () => {
         if (toDir === fromDir || toDir.startsWith(fromDir + sep) || fromDir.startsWith(toDir + sep)) continue;
         if (!/\/index\.(js|ts|mjs)$/.test(target) && !target.endsWith('.mjs')) problems.push(`${relative(SRC, path)} imports ${relative(SRC, target)}`);
       }
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  test('API routes come from the operation catalogue, and the CLI reaches them only through its client', () => {
+    const problems: string[] = [];
+    for (const path of ALL.filter((p) => topOf(p) === 'api')) {
+      // Only the unlisted routes (OpenAPI document, health probe) are written by hand.
+      for (const m of code(path).matchAll(/\.(get|post|put|patch|delete|route)\(\s*['"`]([^'"`]*)/g)) {
+        if (!['/api/openapi.json', '/api/v1/health'].includes(m[2] as string)) problems.push(`${relative(SRC, path)}: route ${m[2]} -> declare it in src/operations`);
+      }
+    }
+    for (const path of ALL.filter((p) => topOf(p) === 'cli' && !/cli\/(client|common)\.ts$/.test(p))) {
+      if (/\bfetch\s*\(/.test(code(path))) problems.push(`${relative(SRC, path)}: fetch -> invoke an operation through the Client`);
     }
     assert.deepEqual(problems, []);
   });

@@ -5,7 +5,13 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { ArcoError, arcoError, isArcoError } from '../domain/errors/index.js';
+
+/** The body of every error answer. */
+export const errorSchema = z
+  .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
+  .describe('Error');
 
 export function toArcoError(error: unknown): ArcoError {
   if (isArcoError(error)) return error;

@@ -1,19 +1,14 @@
 /**
- * The HTTP API: fastify with zod schemas for every route under /api/v1, and an OpenAPI 3.1
- * document at /api/openapi.json generated from the same schemas.
+ * The HTTP API: fastify with one route per catalogue operation under /api/v1, and an OpenAPI 3.1
+ * document at /api/openapi.json generated from the operations' schemas.
  */
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiContext } from './context.js';
 import { installErrorHandlers } from './errors.js';
-import { registerAssetRoutes } from './routes/assets.js';
-import { registerEventRoutes } from './routes/events.js';
-import { registerPartitionRoutes } from './routes/partitions.js';
-import { registerRunRoutes } from './routes/runs.js';
-import { registerScheduleRoutes } from './routes/schedules.js';
-import { registerSensorRoutes } from './routes/sensors.js';
-import { registerSystemRoutes } from './routes/system.js';
+import { OPERATIONS } from '../operations/index.js';
+import { registerOperation } from './operation-routes.js';
 
 export interface ServerOptions {
   /** pino logger options, or false for silence (tests). @default false */
@@ -32,13 +27,7 @@ export async function buildServer(api: ApiContext, options: ServerOptions = {}):
     },
     transform: jsonSchemaTransform,
   });
-  registerRunRoutes(app, api);
-  registerAssetRoutes(app, api);
-  registerEventRoutes(app, api);
-  registerSystemRoutes(app, api);
-  registerPartitionRoutes(app, api);
-  registerScheduleRoutes(app, api);
-  registerSensorRoutes(app, api);
+  for (const op of OPERATIONS) registerOperation(app, api, op);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // What this instance serves, so the CLI can tell whether it is the project it was asked about.
   app.get('/api/v1/health', { schema: { hide: true } }, async () => ({

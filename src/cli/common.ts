@@ -1,6 +1,6 @@
 /** Options and plumbing shared by commands. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { HttpBackend, LocalBackend, type Backend } from './backend.js';
+import { HttpClient, LocalClient, type Client } from './client.js';
 import { reportError } from './output.js';
 import { z } from 'zod';
 import { describeStoreTarget } from '../store/index.js';
@@ -20,7 +20,7 @@ export function withProjectOptions(command: Command): Command {
 }
 
 /** `--url` and `--json` on top of the project options. */
-export function withBackendOptions(command: Command): Command {
+export function withClientOptions(command: Command): Command {
   return withProjectOptions(command)
     .option('--url <url>', 'talk to a running "arco dev" over HTTP (default: $ARCO_URL or http://127.0.0.1:3000 when it serves this project; else the store is opened directly)')
     .option('--json', 'print JSON for scripts');
@@ -53,11 +53,11 @@ async function servesProject(url: string, project: Project): Promise<boolean> {
  * command: reads never block the daemon, and requests go through the same transactional,
  * idempotent append the API uses.
  */
-export async function openBackend(options: CommonOptions): Promise<Backend> {
-  if (options.url) return new HttpBackend(options.url);
+export async function openClient(options: CommonOptions): Promise<Client> {
+  if (options.url) return new HttpClient(options.url);
   const project = resolveProject(options);
   const url = defaultUrl();
-  return (await servesProject(url, project)) ? new HttpBackend(url) : new LocalBackend(project);
+  return (await servesProject(url, project)) ? new HttpClient(url) : new LocalClient(project);
 }
 
 /** Runs a command body; prints ArcoErrors (as JSON with --json) and sets a non-zero exit code. */
@@ -82,4 +82,14 @@ export function portNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('--port must be an integer between 0 and 65535');
   return n;
+}
+
+/** Opens the client for a command's options, runs `body` with it, and closes it however it ends. */
+export async function withClient<T>(options: CommonOptions, body: (client: Client) => Promise<T>): Promise<T> {
+  const client = await openClient(options);
+  try {
+    return await body(client);
+  } finally {
+    await client.close();
+  }
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminCommand } from './commands/admin.js';
+import { apiCommand } from './commands/api.js';
 import { assetCommand } from './commands/asset.js';
 import { devCommand } from './commands/dev.js';
 import { parityCommand } from './commands/parity.js';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .description('Arco Flow: asset-first data orchestration on an event-sourced ledger')
     .version(version)
     .showHelpAfterError();
-  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), sqlCommand(), adminCommand(), parityCommand()]) {
+  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), sqlCommand(), apiCommand(), adminCommand(), parityCommand()]) {
     program.addCommand(command);
   }
   return program;

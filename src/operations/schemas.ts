@@ -1,11 +1,34 @@
-/** Request and response schemas shared by the routes; the OpenAPI document is generated from them. */
+/** Input and output schemas shared by several operations; the OpenAPI document is generated from them. */
 import { z } from 'zod';
 import { runProjectionSchema } from '../fold/index.js';
 import { RUN_STATUSES } from '../domain/runs/index.js';
 
-export const errorSchema = z
-  .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
-  .describe('Error');
+/** `:name` of a schedule, sensor or dynamic partitions set. */
+export const nameParamsSchema = z.object({ name: z.string().min(1) });
+
+/** A comma-separated list of values from `values`, e.g. `?status=SUCCESS,FAILURE`. */
+export function commaList<T extends string>(values: readonly [T, ...T[]], what: string) {
+  return z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',') : undefined))
+    .pipe(z.array(z.enum(values)).optional())
+    .describe(`Comma-separated ${what}`);
+}
+
+/** A page size: at most 500 per page. */
+export const pageLimit = z.coerce.number().int().min(1).max(500).default(50);
+
+export const rerunBodySchema = z
+  .object({
+    mode: z.enum(['fromFailure', 'subset']).describe('fromFailure: the tasks that did not succeed; subset: the selected assets'),
+    selection: z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]).optional().describe('Required for subset'),
+    includeUpstream: z.boolean().default(false),
+    includeDownstream: z.boolean().default(false),
+  })
+  .strict()
+  .refine((b) => b.mode !== 'subset' || b.selection !== undefined, { message: 'selection is required for mode subset', path: ['selection'] });
+export type RerunBody = z.infer<typeof rerunBodySchema>;
 
 export const runSchema = runProjectionSchema.describe('Run');
 
@@ -45,32 +68,16 @@ export type RunRequestBody = z.infer<typeof runRequestBodySchema>;
 export const runRequestResponseSchema = z.object({ run: runSchema, existing: z.boolean() });
 
 export const runListQuerySchema = z.object({
-  status: z
-    .string()
-    .optional()
-    .transform((s) => (s ? s.split(',') : undefined))
-    .pipe(z.array(z.enum(RUN_STATUSES)).optional())
-    .describe('Comma-separated statuses'),
+  status: commaList(RUN_STATUSES, 'statuses'),
   tag: z
     .string()
     .regex(/^[^=]+=.*$/, 'must be KEY=VALUE')
     .optional()
     .describe('KEY=VALUE'),
   cursor: z.string().optional().describe('nextCursor of the previous page'),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: pageLimit,
 });
 
 export const runListResponseSchema = z.object({ runs: z.array(runSchema), nextCursor: z.string().nullable() });
 
 export const runIdParamsSchema = z.object({ runId: z.string().min(1) });
-
-export const rerunBodySchema = z
-  .object({
-    mode: z.enum(['fromFailure', 'subset']).describe('fromFailure: the tasks that did not succeed; subset: the selected assets'),
-    selection: z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]).optional().describe('Required for subset'),
-    includeUpstream: z.boolean().default(false),
-    includeDownstream: z.boolean().default(false),
-  })
-  .strict()
-  .refine((b) => b.mode !== 'subset' || b.selection !== undefined, { message: 'selection is required for mode subset', path: ['selection'] });
-export type RerunBody = z.infer<typeof rerunBodySchema>;

@@ -1,5 +1,5 @@
 /** Running the real `arco` command in a child process. */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ARCO_BIN = fileURLToPath(new URL('../../bin/arco.mjs', import.meta.url));
@@ -19,6 +19,21 @@ export function arco(args: readonly string[], options: { cwd?: string; timeoutMs
     env: { ...process.env, NO_COLOR: '1', ARCO_URL: 'http://127.0.0.1:9', ...options.env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * `arco` without blocking this process: for commands that talk to a server running in the test
+ * process itself (a synchronous spawn would freeze the server it waits for).
+ */
+export function arcoAsync(args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [ARCO_BIN, ...args],
+      { encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, env: { ...process.env, NO_COLOR: '1', ARCO_URL: 'http://127.0.0.1:9', ...options.env } },
+      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
 }
 
 export function arcoJson<T = unknown>(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): { status: number | null; body: T; stderr: string } {

@@ -1,19 +1,19 @@
 /** `arco asset list`: the assets a project defines, with their latest materialization. */
 import { Command } from 'commander';
-import { openBackend, runAction, withBackendOptions, type CommonOptions } from '../common.js';
+import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
+import { listAssetsOp } from '../../operations/index.js';
 import { printJson, printTable } from '../output.js';
 
 export function assetCommand(): Command {
   const asset = new Command('asset').description('inspect assets');
   asset.addCommand(
-    withBackendOptions(new Command('list'))
+    withClientOptions(new Command('list'))
       .description('list assets (or a selection) in key order with their latest materialization')
       .option('-s, --select <selection>', 'asset selection; matching nothing prints an empty list')
       .action((options: CommonOptions & { select?: string }) =>
-        runAction(options, async () => {
-          const backend = await openBackend(options);
-          try {
-            const assets = await backend.assets(options.select);
+        runAction(options, () =>
+          withClient(options, async (client) => {
+            const { assets } = await client.invoke(listAssetsOp, { select: options.select });
             if (options.json) return printJson(assets);
             printTable(
               ['asset', 'group', 'deps', 'last materialized', 'run'],
@@ -25,10 +25,8 @@ export function assetCommand(): Command {
                 a.latestMaterialization?.runId ?? '',
               ]),
             );
-          } finally {
-            await backend.close();
-          }
-        }),
+          }),
+        ),
       ),
   );
   return asset;

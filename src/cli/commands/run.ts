@@ -5,8 +5,9 @@ import { isTerminalRun, isTerminalTask } from '../../domain/runs/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import type { RunProjection } from '../../fold/index.js';
 import { Daemon } from '../../runtime/index.js';
-import { LocalBackend, type Backend } from '../backend.js';
-import { openBackend, positiveInt, runAction, withBackendOptions, type CommonOptions } from '../common.js';
+import { requestRunOp, rerunOp, getRunOp } from '../../operations/index.js';
+import { LocalClient, type Client } from '../client.js';
+import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { isTty, printJson } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
 
@@ -42,7 +43,7 @@ function parseConfig(value: string): Json {
 }
 
 export function runCommand(): Command {
-  return withBackendOptions(new Command('run'))
+  return withClientOptions(new Command('run'))
     .description('request a run of the selected assets (exactly the selection, plus closures you ask for)')
     .option('-s, --select <selection>', 'asset selection, e.g. "clean/events", "key:raw/*", "+key:marts/orders"')
     .option('--rerun <runId>', 'rerun a finished run: with --from-failure, or --select for a subset of its assets')
@@ -60,27 +61,25 @@ export function runCommand(): Command {
       '\nExamples:\n  arco run --project ./my-project --select clean/events --include-upstream --wait\n  arco run --select \'key:marts/*\' --url http://127.0.0.1:3000 --json\n  arco run --select \'group:daily\' --partition 2026-11-01...2026-11-07 --wait\n  arco run --rerun RUN_ID --from-failure --wait\n',
     )
     .action((options: RunOptions) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const { run, existing } = await request(backend, options);
-          const final = options.wait ? await waitForRun(backend, run, options) : run;
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const { run, existing } = await request(client, options);
+          const final = options.wait ? await waitForRun(client, run, options) : run;
           if (options.json) printJson(runView(final, existing));
           else printRunDetail(final);
           if (options.wait && final.status !== 'SUCCESS') process.exitCode = 1;
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 
-async function request(backend: Backend, options: RunOptions) {
+async function request(client: Client, options: RunOptions) {
   if (options.rerun !== undefined) {
     if (options.fromFailure === Boolean(options.select)) {
       throw new InvalidArgumentError('--rerun needs exactly one of --from-failure or --select');
     }
-    return backend.rerun(options.rerun, {
+    return client.invoke(rerunOp, {
+      runId: options.rerun,
       mode: options.fromFailure ? 'fromFailure' : 'subset',
       selection: options.select,
       includeUpstream: Boolean(options.includeUpstream),
@@ -88,14 +87,14 @@ async function request(backend: Backend, options: RunOptions) {
     });
   }
   if (options.select === undefined) throw new InvalidArgumentError('--select is required (or --rerun RUN_ID)');
-  return backend.requestRun({
-            selection: options.select,
-            includeUpstream: Boolean(options.includeUpstream),
-            includeDownstream: Boolean(options.includeDownstream),
-            partition: options.partition ?? null,
-            runKey: options.runKey ?? null,
-            tags: options.tag,
-            config: options.config ?? {},
+  return client.invoke(requestRunOp, {
+    selection: options.select,
+    includeUpstream: Boolean(options.includeUpstream),
+    includeDownstream: Boolean(options.includeDownstream),
+    partition: options.partition ?? null,
+    runKey: options.runKey ?? null,
+    tags: options.tag,
+    config: options.config ?? {},
   });
 }
 
@@ -103,10 +102,10 @@ async function request(backend: Backend, options: RunOptions) {
  * Waits for the run to end. Without --url this process also runs a daemon: it executes the run
  * unless another daemon (a running `arco dev`) already leads, in which case it just waits.
  */
-async function waitForRun(backend: Backend, run: RunProjection, options: RunOptions): Promise<RunProjection> {
+async function waitForRun(client: Client, run: RunProjection, options: RunOptions): Promise<RunProjection> {
   let daemon: Daemon | undefined;
-  if (backend instanceof LocalBackend) {
-    daemon = new Daemon(await backend.runtime(), { workers: options.workers, tickMs: 100 });
+  if (client instanceof LocalClient) {
+    daemon = new Daemon(await client.runtime(), { workers: options.workers, tickMs: 100 });
     daemon.start();
   }
   const bar = !options.json && isTty() ? new SingleBar({ format: 'run {bar} {value}/{total} tasks  {status}' }) : undefined;
@@ -115,7 +114,7 @@ async function waitForRun(backend: Backend, run: RunProjection, options: RunOpti
     let current = run;
     while (!isTerminalRun(current.status)) {
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
-      current = await backend.getRun(run.runId);
+      current = await client.invoke(getRunOp, { runId: run.runId });
       bar?.update(current.tasks.filter((t) => isTerminalTask(t.status)).length, { status: current.status });
     }
     return current;

@@ -2,7 +2,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { RUN_STATUSES, isTerminalRun, type RunStatus } from '../../domain/runs/index.js';
 import type { LogLine } from '../../fold/index.js';
-import { openBackend, positiveInt, runAction, withBackendOptions, type CommonOptions } from '../common.js';
+import { getRunOp, cancelRunOp, listRunLogsOp, listRunsOp } from '../../operations/index.js';
+import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { color, printJson, printTable, statusColor } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
 
@@ -18,26 +19,24 @@ function parseStatuses(value: string): RunStatus[] {
 }
 
 export function runsCommand(): Command {
-  return withBackendOptions(new Command('runs'))
+  return withClientOptions(new Command('runs'))
     .description('list runs, newest first')
     .option('--status <list>', 'only these statuses, comma-separated', parseStatuses)
     .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
+    .option('--tag <key=value>', 'only runs with this tag, e.g. arco/schedule_name=daily')
     .option('--cursor <runId>', 'continue after this run (the previous page\'s nextCursor)')
-    .action((options: CommonOptions & { status?: RunStatus[]; limit: number; cursor?: string }) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const page = await backend.listRuns({ statuses: options.status, limit: options.limit, cursor: options.cursor });
+    .action((options: CommonOptions & { status?: RunStatus[]; tag?: string; limit: number; cursor?: string }) =>
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const page = await client.invoke(listRunsOp, { status: options.status?.join(','), tag: options.tag, limit: options.limit, cursor: options.cursor });
           if (options.json) return printJson({ runs: page.runs.map((r) => runView(r)), nextCursor: page.nextCursor });
           printTable(
             ['run', 'status', 'created', 'trigger', 'assets'],
             page.runs.map((r) => [r.runId, statusColor(r.status), r.createdAt, r.trigger.kind, summarize(r.assetKeys)]),
           );
           if (page.nextCursor) process.stdout.write(color('gray', `more: arco runs --cursor ${page.nextCursor}\n`));
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 
@@ -46,20 +45,17 @@ function summarize(keys: readonly string[]): string {
 }
 
 export function statusCommand(): Command {
-  return withBackendOptions(new Command('status'))
+  return withClientOptions(new Command('status'))
     .description('show a run: its tasks, attempts, errors, retries and skips')
     .argument('<runId>')
     .action((runId: string, options: CommonOptions) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const run = await backend.getRun(runId);
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const run = await client.invoke(getRunOp, { runId });
           if (options.json) printJson(runView(run));
           else printRunDetail(run);
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 
@@ -69,44 +65,38 @@ function printLog(line: LogLine, json: boolean): void {
 }
 
 export function logsCommand(): Command {
-  return withBackendOptions(new Command('logs'))
+  return withClientOptions(new Command('logs'))
     .description("print a run's log lines (--json: one JSON object per line)")
     .argument('<runId>')
     .option('--follow', 'keep printing new lines until the run ends')
     .action((runId: string, options: CommonOptions & { follow?: boolean }) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
+      runAction(options, () =>
+        withClient(options, async (client) => {
           let after = 0;
           for (;;) {
-            const page = await backend.logs(runId, after);
+            const page = await client.invoke(listRunLogsOp, { runId, after });
             for (const line of page.logs) printLog(line, Boolean(options.json));
             after = page.nextAfter;
             if (page.logs.length > 0) continue;
-            if (!options.follow || isTerminalRun((await backend.getRun(runId)).status)) break;
+            if (!options.follow || isTerminalRun((await client.invoke(getRunOp, { runId })).status)) break;
             await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
           }
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 
 export function cancelCommand(): Command {
-  return withBackendOptions(new Command('cancel'))
+  return withClientOptions(new Command('cancel'))
     .description('cancel a run: queued tasks are canceled, running ones are asked to stop')
     .argument('<runId>')
     .action((runId: string, options: CommonOptions) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const run = await backend.cancelRun(runId);
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const run = await client.invoke(cancelRunOp, { runId });
           if (options.json) printJson(runView(run));
           else process.stdout.write(`${run.runId} ${statusColor(run.status)}\n`);
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }

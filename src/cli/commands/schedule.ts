@@ -2,10 +2,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { arcoError } from '../../domain/errors/index.js';
 import { parsePreviewFrom, previewCron, systemClock, type PreviewResult, type ScheduleView } from '../../runtime/index.js';
-import type { TickStatus } from '../automation-backend.js';
-import { openBackend, positiveInt, runAction, withBackendOptions, type CommonOptions } from '../common.js';
+import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
+import { listSchedulesOp, listScheduleTicksOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from '../../operations/index.js';
 import { color, printJson, printTable, statusColor } from '../output.js';
 
+type TickStatus = 'SUCCESS' | 'SKIPPED' | 'FAILURE';
 const TICK_STATUSES: readonly TickStatus[] = ['SUCCESS', 'SKIPPED', 'FAILURE'];
 
 function parseTickStatuses(value: string): TickStatus[] {
@@ -31,13 +32,12 @@ function cronText(s: ScheduleView): string {
 }
 
 function listCommand(): Command {
-  return withBackendOptions(new Command('list'))
+  return withClientOptions(new Command('list'))
     .description('list schedules with their status, next tick and last tick')
     .action((options: CommonOptions) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const schedules = await backend.automation.listSchedules();
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const { schedules } = await client.invoke(listSchedulesOp, {});
           if (options.json) return printJson({ schedules });
           printTable(
             ['schedule', 'status', 'cron', 'timezone', 'next tick', 'last tick'],
@@ -50,29 +50,22 @@ function listCommand(): Command {
               s.lastTick ? `${s.lastTick.local} ${statusColor(s.lastTick.status)}` : '',
             ]),
           );
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 
 function ticksCommand(): Command {
-  return withBackendOptions(new Command('ticks'))
+  return withClientOptions(new Command('ticks'))
     .description("a schedule's ticks, newest first: status, run key, run and its status, skip reason or error")
     .argument('<name>')
     .option('--status <list>', 'only these tick statuses, comma-separated (SUCCESS, SKIPPED, FAILURE)', parseTickStatuses)
     .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
     .option('--cursor <epochSeconds>', "continue after this tick (the previous page's nextCursor)", integer('--cursor'))
     .action((name: string, options: CommonOptions & { status?: TickStatus[]; limit: number; cursor?: number }) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const page = await backend.automation.scheduleTicks(name, {
-            ...(options.status ? { statuses: options.status } : {}),
-            ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
-            limit: options.limit,
-          });
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const page = await client.invoke(listScheduleTicksOp, { name, status: options.status?.join(','), cursor: options.cursor, limit: options.limit });
           if (options.json) return printJson(page);
           printTable(
             ['tick', 'status', 'run', 'run status', 'partition', 'detail'],
@@ -86,10 +79,8 @@ function ticksCommand(): Command {
             ]),
           );
           if (page.nextCursor !== null) process.stdout.write(color('gray', `more: arco schedule ticks ${name} --cursor ${page.nextCursor}\n`));
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 
@@ -106,7 +97,7 @@ function printPreview(result: PreviewResult, json: boolean): void {
 }
 
 function previewCommand(): Command {
-  return withBackendOptions(new Command('preview'))
+  return withClientOptions(new Command('preview'))
     .description("the next tick times of a defined schedule, or of --cron in --timezone (DST as Dagster), as local ISO-8601 with UTC offset")
     .argument('[name]', 'a defined schedule')
     .option('--cron <expr>', 'a cron expression instead of a schedule (repeat for a union)', collect, [])
@@ -124,32 +115,25 @@ function previewCommand(): Command {
         }
         if (name === undefined) throw arcoError('VALIDATION_ERROR', 'give a schedule name, or --cron EXPR', { field: 'name' });
         if (options.timezone !== undefined) throw arcoError('VALIDATION_ERROR', '--timezone applies to --cron; a schedule has its own', { field: 'timezone' });
-        const backend = await openBackend(options);
-        try {
-          printPreview(await backend.automation.previewSchedule(name, options.from, options.count), Boolean(options.json));
-        } finally {
-          await backend.close();
-        }
+        await withClient(options, async (client) =>
+          printPreview(await client.invoke(previewScheduleOp, { name, from: options.from, count: options.count }), Boolean(options.json)),
+        );
       }),
     );
 }
 
 function statusCommand(action: 'start' | 'stop'): Command {
-  const status = action === 'start' ? 'RUNNING' : 'STOPPED';
-  return withBackendOptions(new Command(action))
+  return withClientOptions(new Command(action))
     .description(`${action} a schedule (persisted; overrides its default status${action === 'start' ? '; never ticks for times before now' : ''})`)
     .argument('<name>')
     .action((name: string, options: CommonOptions) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const schedule = await backend.automation.setScheduleStatus(name, status);
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const schedule = await client.invoke(action === 'start' ? startScheduleOp : stopScheduleOp, { name });
           if (options.json) return printJson(schedule);
           process.stdout.write(`${schedule.name} ${schedule.status}${schedule.nextTick ? `  next tick ${schedule.nextTick.local}` : ''}\n`);
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 

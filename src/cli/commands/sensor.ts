@@ -2,11 +2,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { arcoError } from '../../domain/errors/index.js';
 import type { Json } from '../../domain/ids/index.js';
-import type { EvaluationStatus } from '../automation-backend.js';
-import { openBackend, positiveInt, runAction, withBackendOptions, type CommonOptions } from '../common.js';
+import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
+import { listSensorsOp, listSensorEvaluationsOp, startSensorOp, stopSensorOp, resetSensorCursorOp, pushToSensorOp } from '../../operations/index.js';
 import { color, printJson, printTable, statusColor } from '../output.js';
 import type { SensorView } from '../../runtime/index.js';
 
+type EvaluationStatus = 'SUCCESS' | 'SKIPPED' | 'FAILURE' | 'STALE';
 const STATUSES: readonly EvaluationStatus[] = ['SUCCESS', 'SKIPPED', 'FAILURE', 'STALE'];
 
 function parseStatuses(value: string): EvaluationStatus[] {
@@ -30,13 +31,12 @@ function printSensor(sensor: SensorView): void {
 }
 
 function listCommand(): Command {
-  return withBackendOptions(new Command('list'))
+  return withClientOptions(new Command('list'))
     .description('list sensors with status, cursor, last and next evaluation')
     .action((options: CommonOptions) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const sensors = await backend.automation.listSensors();
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const { sensors } = await client.invoke(listSensorsOp, {});
           if (options.json) return printJson({ sensors });
           printTable(
             ['sensor', 'kind', 'status', 'cursor', 'last evaluation', 'next evaluation', 'failures'],
@@ -50,29 +50,22 @@ function listCommand(): Command {
               s.consecutiveFailures,
             ]),
           );
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 
 function evalsCommand(): Command {
-  return withBackendOptions(new Command('evals'))
+  return withClientOptions(new Command('evals'))
     .description("a sensor's evaluations, newest first: status, runs requested, cursor before and after, duration (and operator changes)")
     .argument('<name>')
     .option('--status <list>', 'only evaluations with these statuses, comma-separated (SUCCESS, SKIPPED, FAILURE, STALE)', parseStatuses)
     .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
     .option('--cursor <sequence>', "continue after this entry (the previous page's nextCursor)", integer)
     .action((name: string, options: CommonOptions & { status?: EvaluationStatus[]; limit: number; cursor?: number }) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const page = await backend.automation.sensorEvaluations(name, {
-            ...(options.status ? { statuses: options.status } : {}),
-            ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
-            limit: options.limit,
-          });
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const page = await client.invoke(listSensorEvaluationsOp, { name, status: options.status?.join(','), cursor: options.cursor, limit: options.limit });
           if (options.json) return printJson(page);
           printTable(
             ['at', 'status', 'runs', 'cursor before → after', 'ms', 'detail'],
@@ -86,52 +79,44 @@ function evalsCommand(): Command {
             ]),
           );
           if (page.nextCursor !== null) process.stdout.write(color('gray', `more: arco sensor evals ${name} --cursor ${page.nextCursor}\n`));
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 
 function statusCommand(action: 'start' | 'stop'): Command {
-  return withBackendOptions(new Command(action))
+  return withClientOptions(new Command(action))
     .description(`${action} a sensor (persisted; overrides its default status)`)
     .argument('<name>')
     .action((name: string, options: CommonOptions) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const sensor = await backend.automation.setSensorStatus(name, action === 'start' ? 'RUNNING' : 'STOPPED');
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const sensor = await client.invoke(action === 'start' ? startSensorOp : stopSensorOp, { name });
           if (options.json) return printJson(sensor);
           printSensor(sensor);
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 
 function resetCursorCommand(): Command {
-  return withBackendOptions(new Command('reset-cursor'))
+  return withClientOptions(new Command('reset-cursor'))
     .description("set a sensor's cursor (without --cursor: clear it); the reset is recorded in its history")
     .argument('<name>')
     .option('--cursor <value>', 'the new cursor')
     .action((name: string, options: CommonOptions & { cursor?: string }) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const sensor = await backend.automation.resetSensorCursor(name, options.cursor ?? null);
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const sensor = await client.invoke(resetSensorCursorOp, { name, cursor: options.cursor ?? null });
           if (options.json) return printJson(sensor);
           printSensor(sensor);
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }
 
 function pushCommand(): Command {
-  return withBackendOptions(new Command('push'))
+  return withClientOptions(new Command('push'))
     .description('push a message to a push sensor; a message id already evaluated has no second effect')
     .argument('<name>')
     .requiredOption('--message-id <id>', 'identifies the message (redeliveries reuse it)')
@@ -144,15 +129,12 @@ function pushCommand(): Command {
         } catch {
           throw arcoError('VALIDATION_ERROR', '--payload must be JSON', { field: 'payload' });
         }
-        const backend = await openBackend(options);
-        try {
-          const outcome = await backend.automation.pushToSensor(name, options.messageId, payload);
+        await withClient(options, async (client) => {
+          const outcome = await client.invoke(pushToSensorOp, { name, messageId: options.messageId, payload });
           if (options.json) return printJson(outcome);
           const e = outcome.evaluation;
           process.stdout.write(`${outcome.duplicate ? 'duplicate message: ' : ''}${statusColor(e.status ?? '')} runs ${e.runs.map((r) => r.runId).join(' ') || '(none)'}\n`);
-        } finally {
-          await backend.close();
-        }
+        });
       }),
     );
 }

@@ -1,25 +1,23 @@
 /** `arco sql`: read-only SQL over the documented system_* views (docs/sql.md). */
 import { Command } from 'commander';
-import { openBackend, positiveInt, runAction, withBackendOptions, type CommonOptions } from '../common.js';
+import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
+import { querySqlOp } from '../../operations/index.js';
 import { color, printJson, printTable } from '../output.js';
 
 export function sqlCommand(): Command {
-  return withBackendOptions(new Command('sql'))
+  return withClientOptions(new Command('sql'))
     .description('run one read-only query over the system_* views (writes, ATTACH and PRAGMA are refused)')
     .argument('<query>', 'e.g. "SELECT status, COUNT(*) FROM system_runs GROUP BY status"')
     .option('--limit <n>', 'at most this many rows', positiveInt('--limit'), 1000)
     .addHelpText('after', '\nViews: system_runs, system_tasks, system_attempts, system_run_key_conflicts, system_materializations,\n       system_asset_partitions, system_logs, system_events (columns in docs/sql.md)\n')
     .action((query: string, options: CommonOptions & { limit: number }) =>
-      runAction(options, async () => {
-        const backend = await openBackend(options);
-        try {
-          const result = await backend.sql(query, options.limit);
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const result = await client.invoke(querySqlOp, { q: query, limit: options.limit });
           if (options.json) return printJson(result);
           printTable(result.columns, result.rows.map((row) => row.map((v) => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v)))));
           if (result.truncated) process.stdout.write(color('gray', `(first ${options.limit} rows)\n`));
-        } finally {
-          await backend.close();
-        }
-      }),
+        }),
+      ),
     );
 }

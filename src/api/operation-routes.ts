@@ -1,0 +1,87 @@
+/**
+ * Routes from the operation catalogue: one route per operation, with its zod schemas for
+ * validation and OpenAPI, `Idempotency-Key` for idempotent POSTs, and an NDJSON stream for the
+ * inputs an operation streams (`follow=true`). No route is written out by hand.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { bodyIsOptional, successStatus, type AnyOperation, type OperationContext } from '../operations/index.js';
+import type { ApiContext } from './context.js';
+import { errorSchema } from './errors.js';
+import { idempotent, type Produced } from './idempotency.js';
+
+export function operationContext(api: ApiContext): OperationContext {
+  return { store: api.store, runtime: async () => api.ctx(), onRunRequested: api.onRunRequested };
+}
+
+function hasFields(schema: z.ZodObject<z.ZodRawShape>): boolean {
+  return Object.keys(schema.shape).length > 0;
+}
+
+function responses(op: AnyOperation): Record<number, z.ZodType> {
+  const out: Record<number, z.ZodType> = { 200: op.output, 400: errorSchema };
+  if (op.status) out[201] = op.output;
+  for (const status of op.errors ?? []) out[status] = errorSchema;
+  return out;
+}
+
+export function registerOperation(app: FastifyInstance, api: ApiContext, op: AnyOperation): void {
+  const ctx = operationContext(api);
+  app.withTypeProvider<ZodTypeProvider>().route({
+    method: op.method,
+    url: op.path,
+    schema: {
+      operationId: op.name,
+      tags: [op.group],
+      summary: op.summary,
+      ...(hasFields(op.params) ? { params: op.params } : {}),
+      ...(hasFields(op.query) ? { querystring: op.query } : {}),
+      ...(op.hasBody ? { body: bodyIsOptional(op) ? op.body.nullish() : op.body } : {}),
+      response: responses(op),
+    },
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const input = {
+        ...(request.params as Record<string, unknown>),
+        ...(request.query as Record<string, unknown>),
+        ...((request.body as Record<string, unknown> | null | undefined) ?? {}),
+      };
+      if (op.stream?.when(input)) return stream(ctx, op, input, request, reply);
+      const produce = async (): Promise<Produced> => {
+        const output = await op.handler(ctx, input);
+        return { status: successStatus(op, output), body: output };
+      };
+      if (op.idempotent && op.method === 'POST') return idempotent(api, request, reply, produce);
+      const produced = await produce();
+      return reply.status(produced.status).send(produced.body);
+    },
+  });
+}
+
+/**
+ * Streams NDJSON lines. The reply is taken over only at the first line, so an error before it (an
+ * unknown run) is still answered as a normal JSON error.
+ */
+async function stream(ctx: OperationContext, op: AnyOperation, input: Record<string, unknown>, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  let started = false;
+  let closed = false;
+  request.raw.on('close', () => (closed = true));
+  const begin = () => {
+    if (started) return;
+    started = true;
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  };
+  try {
+    await op.stream?.write(ctx, input, (value) => {
+      begin();
+      reply.raw.write(`${JSON.stringify(value)}\n`);
+    }, () => closed);
+  } catch (error) {
+    if (!started) throw error;
+    request.log.error({ err: error }, 'stream failed');
+  }
+  begin();
+  reply.raw.end();
+  return reply;
+}

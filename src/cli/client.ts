@@ -1,0 +1,98 @@
+/**
+ * How a CLI command reaches the operation catalogue: in this process against the project's store
+ * (`LocalClient`), or over HTTP against a running instance (`HttpClient`). Both take the same input
+ * and return the same output, because both are the same operation declaration.
+ *
+ * Opening the store directly is safe for every operation: SQLite WAL readers never block the
+ * writer, and requests go through the same transactional, idempotent append the API uses.
+ */
+import { z } from 'zod';
+import { arcoError, isErrorCode, ArcoError } from '../domain/errors/index.js';
+import { invokeOperation, splitInput, type AnyOperation, type InputOf, type OperationContext, type OutputOf } from '../operations/index.js';
+import { createContext, loadDefinitions, systemClock, type RuntimeContext } from '../runtime/index.js';
+import { openStore, type Store } from '../store/index.js';
+import type { Project } from './project.js';
+
+export interface Client {
+  invoke<Op extends AnyOperation>(op: Op, input: InputOf<Op>): Promise<OutputOf<Op>>;
+  close(): Promise<void>;
+}
+
+export class LocalClient implements Client {
+  private context: Promise<RuntimeContext> | undefined;
+  private opened: Promise<Store> | undefined;
+
+  constructor(readonly project: Project) {}
+
+  /** The store, opened on first use: opening PostgreSQL is asynchronous, the constructor is not. */
+  store(): Promise<Store> {
+    this.opened ??= openStore(this.project.storePath);
+    return this.opened;
+  }
+
+  /** The runtime context, loading definitions on first use (most reads never need them). */
+  runtime(): Promise<RuntimeContext> {
+    this.context ??= Promise.all([loadDefinitions(this.project.definitionsFile), this.store()]).then(([defs, store]) =>
+      createContext(store, systemClock, defs),
+    );
+    return this.context;
+  }
+
+  async invoke<Op extends AnyOperation>(op: Op, input: InputOf<Op>): Promise<OutputOf<Op>> {
+    const ctx: OperationContext = { store: await this.store(), runtime: () => this.runtime() };
+    return invokeOperation(ctx, op, input);
+  }
+
+  async close(): Promise<void> {
+    // Nothing to close when the store was never opened, or failed to open (that error was reported).
+    const store = await this.opened?.catch(() => undefined);
+    await store?.close();
+  }
+}
+
+const errorBodySchema = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() });
+
+/** The operation's path with its params filled in; the `*` param keeps its slashes. */
+function pathOf(op: AnyOperation, params: Record<string, unknown>): string {
+  return op.path
+    .split('/')
+    .map((segment) => {
+      if (segment === '*') return String(params['*'] ?? '').split('/').map(encodeURIComponent).join('/');
+      return segment.startsWith(':') ? encodeURIComponent(String(params[segment.slice(1)] ?? '')) : segment;
+    })
+    .join('/');
+}
+
+export class HttpClient implements Client {
+  constructor(private readonly baseUrl: string) {}
+
+  async invoke<Op extends AnyOperation>(op: Op, input: InputOf<Op>): Promise<OutputOf<Op>> {
+    const parts = splitInput(op, input);
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(parts.query)) {
+      for (const one of Array.isArray(value) ? value : [value]) query.append(key, String(one));
+    }
+    const path = `${pathOf(op, parts.params)}${query.size > 0 ? `?${query}` : ''}`;
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.baseUrl), {
+        method: op.method,
+        headers: op.hasBody ? { 'content-type': 'application/json' } : {},
+        body: op.hasBody ? JSON.stringify(parts.body) : undefined,
+      });
+    } catch (error) {
+      throw arcoError('API_UNREACHABLE', `cannot reach ${this.baseUrl}: ${(error as Error).message}; is "arco dev" running?`, { url: this.baseUrl });
+    }
+    const payload: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const parsed = errorBodySchema.safeParse(payload);
+      if (parsed.success && isErrorCode(parsed.data.code)) throw new ArcoError(parsed.data.code, parsed.data.message, parsed.data.details);
+      throw arcoError('INTERNAL_ERROR', `${op.method} ${op.path} answered HTTP ${response.status}`, { status: response.status });
+    }
+    const parsed = op.output.safeParse(payload);
+    if (!parsed.success) throw arcoError('INTERNAL_ERROR', `${op.method} ${op.path} answered an unexpected body`, {});
+    return parsed.data as OutputOf<Op>;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,23 @@
+/** The operation catalogue: each operation declared once, served by the API and invoked by the CLI. */
+export {
+  defineOperation,
+  bodyIsOptional,
+  successStatus,
+  type AnyOperation,
+  type HttpMethod,
+  type InputOf,
+  type Operation,
+  type OperationContext,
+  type OutputOf,
+  type Role,
+} from './operation.js';
+export { splitInput, parsePart, parseInput, type InputParts } from './input.js';
+export { invokeOperation } from './invoke.js';
+export { OPERATIONS } from './catalogue.js';
+export * from './runs.js';
+export * from './assets.js';
+export * from './partitions.js';
+export * from './schedules.js';
+export * from './sensors.js';
+export * from './system.js';
+export { partitionSelectorSchema, runRequestBodySchema, type RunRequestBody, type RerunBody } from './schemas.js';

@@ -1,0 +1,207 @@
+/** Runs: request, rerun, list, get, cancel, tasks, logs and run-key conflicts. */
+import { z } from 'zod';
+import { isTerminalRun } from '../domain/runs/index.js';
+import { logLineSchema, runKeyConflictSchema, taskProjectionSchema } from '../fold/index.js';
+import { cancelRun, getRunOrThrow, requestRerun, requestRun, selectAssetsToLaunch } from '../runtime/index.js';
+import { defineOperation, type AnyOperation, type OperationContext } from './operation.js';
+import {
+  pageLimit,
+  rerunBodySchema,
+  runIdParamsSchema,
+  runListQuerySchema,
+  runListResponseSchema,
+  runRequestBodySchema,
+  runRequestResponseSchema,
+  runSchema,
+} from './schemas.js';
+
+/** How often a followed log stream looks for new lines. */
+const LOG_FOLLOW_POLL_MS = 250;
+/** Log lines per page, and per read of a followed stream. */
+export const LOG_PAGE_MAX = 1000;
+
+export const requestRunOp = defineOperation({
+  name: 'requestRun',
+  summary: 'Request a run (idempotent with runKey)',
+  group: 'runs',
+  method: 'POST',
+  path: '/api/v1/runs',
+  body: runRequestBodySchema,
+  output: runRequestResponseSchema,
+  errors: [409],
+  status: (outcome) => (outcome.existing ? 200 : 201),
+  idempotent: true,
+  role: 'operator',
+  async handler(ctx, body) {
+    const runtime = await ctx.runtime();
+    const outcome = await requestRun(runtime, {
+      selection: selectAssetsToLaunch(runtime.definitions, body.selection),
+      includeUpstream: body.includeUpstream,
+      includeDownstream: body.includeDownstream,
+      partition: body.partition ?? null,
+      runKey: body.runKey ?? null,
+      tags: body.tags,
+      config: body.config,
+    });
+    ctx.onRunRequested?.();
+    return outcome;
+  },
+});
+
+export const listRunsOp = defineOperation({
+  name: 'listRuns',
+  summary: 'List runs, newest first',
+  group: 'runs',
+  method: 'GET',
+  path: '/api/v1/runs',
+  query: runListQuerySchema,
+  output: runListResponseSchema,
+  idempotent: true,
+  role: 'viewer',
+  async handler(ctx, q) {
+    const [tagKey, ...rest] = q.tag?.split('=') ?? [];
+    const runs = await ctx.store.listRuns({
+      statuses: q.status,
+      tag: tagKey ? [tagKey, rest.join('=')] : undefined,
+      before: q.cursor,
+      limit: q.limit + 1,
+    });
+    const page = runs.slice(0, q.limit);
+    return { runs: page, nextCursor: runs.length > q.limit ? (page[page.length - 1]?.runId ?? null) : null };
+  },
+});
+
+export const getRunOp = defineOperation({
+  name: 'getRun',
+  summary: 'Get a run with its tasks',
+  group: 'runs',
+  method: 'GET',
+  path: '/api/v1/runs/:runId',
+  params: runIdParamsSchema,
+  output: runSchema,
+  errors: [404],
+  idempotent: true,
+  role: 'viewer',
+  handler: (ctx, { runId }) => getRunOrThrow(ctx, runId),
+});
+
+export const rerunOp = defineOperation({
+  name: 'rerun',
+  summary: 'Rerun a finished run from failure, or a subset of its assets (idempotent)',
+  group: 'runs',
+  method: 'POST',
+  path: '/api/v1/runs/:runId/rerun',
+  params: runIdParamsSchema,
+  body: rerunBodySchema,
+  output: runRequestResponseSchema,
+  errors: [404, 409],
+  status: (outcome) => (outcome.existing ? 200 : 201),
+  idempotent: true,
+  role: 'operator',
+  async handler(ctx, input) {
+    const runtime = await ctx.runtime();
+    const outcome = await requestRerun(runtime, input.runId, {
+      mode: input.mode,
+      selection: input.selection === undefined ? undefined : selectAssetsToLaunch(runtime.definitions, input.selection),
+      includeUpstream: input.includeUpstream,
+      includeDownstream: input.includeDownstream,
+    });
+    ctx.onRunRequested?.();
+    return outcome;
+  },
+});
+
+export const listRunTasksOp = defineOperation({
+  name: 'listRunTasks',
+  summary: "A run's tasks with their attempts",
+  group: 'runs',
+  method: 'GET',
+  path: '/api/v1/runs/:runId/tasks',
+  params: runIdParamsSchema,
+  output: z.object({ tasks: z.array(taskProjectionSchema) }),
+  errors: [404],
+  idempotent: true,
+  role: 'viewer',
+  handler: async (ctx, { runId }) => ({ tasks: (await getRunOrThrow(ctx, runId)).tasks }),
+});
+
+export const cancelRunOp = defineOperation({
+  name: 'cancelRun',
+  summary: 'Cancel a run: queued tasks are canceled, running ones are asked to stop',
+  group: 'runs',
+  method: 'POST',
+  path: '/api/v1/runs/:runId/cancel',
+  params: runIdParamsSchema,
+  body: z.object({ reason: z.string().max(500).optional() }).strict(),
+  output: runSchema,
+  errors: [404, 409],
+  idempotent: true,
+  role: 'operator',
+  handler: async (ctx, input) => cancelRun(await ctx.runtime(), input.runId, input.reason ?? 'canceled by request'),
+});
+
+const logsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0).describe('Return lines after this sequence'),
+  limit: z.coerce.number().int().min(1).max(LOG_PAGE_MAX).default(LOG_PAGE_MAX),
+  follow: z.enum(['true', 'false']).default('false').describe('true: an NDJSON stream of lines until the run ends'),
+});
+
+export const listRunLogsOp = defineOperation({
+  name: 'listRunLogs',
+  summary: 'Log lines of a run; with follow=true, an NDJSON stream until the run ends',
+  group: 'runs',
+  method: 'GET',
+  path: '/api/v1/runs/:runId/logs',
+  params: runIdParamsSchema,
+  query: logsQuery,
+  output: z.object({ logs: z.array(logLineSchema), nextAfter: z.number() }),
+  errors: [404],
+  idempotent: true,
+  role: 'viewer',
+  async handler(ctx, { runId, after, limit }) {
+    await getRunOrThrow(ctx, runId);
+    const logs = await ctx.store.listLogs(runId, { afterSequence: after, limit });
+    return { logs, nextAfter: logs[logs.length - 1]?.sequence ?? after };
+  },
+  stream: {
+    when: (input) => input.follow === 'true',
+    write: followLogs,
+  },
+});
+
+async function followLogs(ctx: OperationContext, input: { runId: string; after: number }, line: (value: unknown) => void, closed: () => boolean): Promise<void> {
+  const { store } = ctx;
+  await getRunOrThrow(ctx, input.runId);
+  let cursor = input.after;
+  const page = async () => {
+    const logs = await store.listLogs(input.runId, { afterSequence: cursor, limit: LOG_PAGE_MAX });
+    for (const entry of logs) line(entry);
+    cursor = logs[logs.length - 1]?.sequence ?? cursor;
+    return logs.length;
+  };
+  while (!closed()) {
+    if ((await page()) === LOG_PAGE_MAX) continue;
+    const run = await store.getRun(input.runId);
+    if (!run || isTerminalRun(run.status)) {
+      // One more read: lines appended between the page and the status check.
+      await page();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOG_FOLLOW_POLL_MS));
+  }
+}
+
+export const listRunKeyConflictsOp = defineOperation({
+  name: 'listRunKeyConflicts',
+  summary: 'Requests refused because their runKey named a run with another fingerprint, newest first',
+  group: 'runs',
+  method: 'GET',
+  path: '/api/v1/run-key-conflicts',
+  query: z.object({ runKey: z.string().optional(), limit: pageLimit }),
+  output: z.object({ conflicts: z.array(runKeyConflictSchema) }),
+  idempotent: true,
+  role: 'viewer',
+  handler: async (ctx, query) => ({ conflicts: await ctx.store.listRunKeyConflicts(query) }),
+});
+
+export const RUN_OPERATIONS: readonly AnyOperation[] = [requestRunOp, listRunsOp, getRunOp, rerunOp, listRunTasksOp, cancelRunOp, listRunLogsOp, listRunKeyConflictsOp];

@@ -1,0 +1,171 @@
+/**
+ * The operation catalogue is the whole API: the OpenAPI document lists exactly its operations, and
+ * every operation answers the same through both transports the CLI uses (in-process against the
+ * store, and HTTP against a running server). Method: one sample input per operation, invoked over
+ * HTTP and then in-process against the same store; the answers (or error codes) must agree.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { isArcoError } from '../../src/domain/errors/index.js';
+import { OPERATIONS, type AnyOperation } from '../../src/operations/index.js';
+import { HttpClient, LocalClient, type Client } from '../../src/cli/client.js';
+import { arcoAsync } from '../helpers/cli.js';
+import { http, startServer, type TestServer } from '../helpers/server.js';
+
+const SOURCE = `import { defineAsset, defineDefinitions, defineSchedule, defineSensor, dailyPartitions, dynamicPartitions } from 'arco-flow';
+const raw = defineAsset({ key: 'raw/events', compute: async (ctx) => { ctx.log.info('hi'); } });
+const clean = defineAsset({ key: 'clean/events', deps: [raw], compute: async () => {} });
+const days = defineAsset({ key: 'days', partitions: dailyPartitions({ start: '2024-01-01' }), compute: async () => {} });
+const later = defineAsset({ key: 'later', deps: [days], partitions: dailyPartitions({ start: '2024-01-01' }), compute: async () => {} });
+const customers = defineAsset({ key: 'customers', partitions: dynamicPartitions('customers'), compute: async () => {} });
+export default defineDefinitions({
+  assets: [raw, clean, days, later, customers],
+  schedules: [defineSchedule({ name: 'nightly', cron: '0 2 * * *', target: [raw] })],
+  sensors: [
+    defineSensor({ name: 'files', target: [raw], evaluate: () => ({ skipReason: 'nothing new' }) }),
+    defineSensor({ name: 'hook', type: 'push', target: [raw], defaultStatus: 'running', evaluate: (ctx) => ({ runRequests: [{ runKey: String(ctx.message.payload) }] }) }),
+  ],
+});
+`;
+
+const NOW = '2024-01-04T00:00:00Z';
+
+interface Sample {
+  readonly input: (runId: string) => Record<string, unknown>;
+  /** What must agree between the transports (default: the whole answer). */
+  readonly view?: (output: never) => unknown;
+}
+
+/** One sample per operation, in the order they are tried (reads of a run before anything changes it). */
+const SAMPLES: Record<string, Sample> = {
+  getRun: { input: (runId) => ({ runId }) },
+  listRunTasks: { input: (runId) => ({ runId }) },
+  listRunLogs: { input: (runId) => ({ runId }) },
+  listRuns: { input: () => ({ limit: 5 }), view: (o: { runs: { runId: string }[] }) => o.runs.map((r) => r.runId) },
+  listRunKeyConflicts: { input: () => ({}) },
+  requestRun: { input: () => ({ selection: ['raw/events'], runKey: 'catalogue' }), view: (o: { run: { runId: string } }) => o.run.runId },
+  rerun: { input: (runId) => ({ runId, mode: 'subset', selection: ['raw/events'] }), view: (o: { run: { runId: string } }) => o.run.runId },
+  cancelRun: { input: (runId) => ({ runId }) },
+  listAssets: { input: () => ({ select: 'key:raw/*' }), view: (o: { assets: { key: string }[] }) => o.assets.map((a) => a.key) },
+  getAsset: { input: () => ({ '*': 'clean/events' }), view: (o: { key: string; deps: string[] }) => [o.key, o.deps] },
+  listPartitionKeys: { input: () => ({ asset: 'days', select: '2024-01-02...2024-01-03', now: NOW }) },
+  mapPartitions: { input: () => ({ from: 'later', to: 'days', keys: ['2024-01-02'], now: NOW }) },
+  // The second call repeats the first: `changed` is then false, the set the same.
+  changeDynamicPartitions: { input: () => ({ name: 'customers', op: 'add', keys: ['acme'], requestId: 'catalogue' }), view: (o: { keys: string[] }) => o.keys },
+  getDynamicPartitions: { input: () => ({ name: 'customers' }) },
+  listSchedules: { input: () => ({}), view: (o: { schedules: { name: string }[] }) => o.schedules.map((s) => s.name) },
+  getSchedule: { input: () => ({ name: 'nightly' }), view: (o: { name: string; status: string }) => [o.name, o.status] },
+  startSchedule: { input: () => ({ name: 'nightly' }), view: (o: { name: string; status: string }) => [o.name, o.status] },
+  stopSchedule: { input: () => ({ name: 'nightly' }), view: (o: { name: string; status: string }) => [o.name, o.status] },
+  listScheduleTicks: { input: () => ({ name: 'nightly' }) },
+  previewSchedule: { input: () => ({ name: 'nightly', from: NOW, count: 3 }) },
+  previewCron: { input: () => ({ cron: '0 0 * * 1', timezone: 'Europe/Berlin', from: NOW, count: 2 }) },
+  listSensors: { input: () => ({}), view: (o: { sensors: { name: string }[] }) => o.sensors.map((s) => s.name) },
+  getSensor: { input: () => ({ name: 'hook' }), view: (o: { name: string; status: string }) => [o.name, o.status] },
+  startSensor: { input: () => ({ name: 'files' }), view: (o: { name: string; status: string }) => [o.name, o.status] },
+  stopSensor: { input: () => ({ name: 'files' }), view: (o: { name: string; status: string }) => [o.name, o.status] },
+  resetSensorCursor: { input: () => ({ name: 'files', cursor: 'c1' }), view: (o: { cursor: string | null }) => o.cursor },
+  pushToSensor: { input: () => ({ name: 'hook', messageId: 'm1', payload: 'from-catalogue' }), view: (o: { evaluation: { runs: { runId: string }[] } }) => o.evaluation.runs.map((r) => r.runId) },
+  listSensorEvaluations: { input: () => ({ name: 'hook' }), view: (o: { evaluations: { sequence: number }[] }) => o.evaluations.map((e) => e.sequence) },
+  listEvents: { input: () => ({ limit: 3 }) },
+  querySql: { input: () => ({ q: "SELECT run_id FROM system_runs WHERE run_key = 'catalogue'" }) },
+};
+
+/** The answer, or the error code: both transports must give the same one. */
+async function outcome(client: Client, op: AnyOperation, input: Record<string, unknown>): Promise<{ ok: unknown } | { code: string }> {
+  try {
+    const output = await client.invoke(op, input);
+    const view = SAMPLES[op.name]?.view as ((o: unknown) => unknown) | undefined;
+    return { ok: view ? view(output) : output };
+  } catch (error) {
+    if (isArcoError(error)) return { code: error.code };
+    throw error;
+  }
+}
+
+describe('operation catalogue', () => {
+  let server: TestServer;
+  let local: LocalClient;
+  let remote: HttpClient;
+  let runId: string;
+
+  before(async () => {
+    server = await startServer(SOURCE, { daemon: true });
+    const definitionsFile = server.ctx.definitions.file;
+    local = new LocalClient({ definitionsFile, storePath: join(dirname(definitionsFile), 'arco.db') });
+    remote = new HttpClient(server.url);
+    const op = OPERATIONS.find((o) => o.name === 'requestRun') as AnyOperation;
+    const requested = (await remote.invoke(op, { selection: ['raw/events', 'clean/events'] })) as { run: { runId: string } };
+    runId = requested.run.runId;
+    const getRun = OPERATIONS.find((o) => o.name === 'getRun') as AnyOperation;
+    for (let i = 0; i < 400; i += 1) {
+      const run = (await local.invoke(getRun, { runId })) as { status: string };
+      if (run.status === 'SUCCESS') return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the first run did not succeed');
+  });
+  after(async () => {
+    await local.close();
+    await server.close();
+  });
+
+  test('the OpenAPI document lists exactly the catalogue, each operation under its method and path', async () => {
+    const doc = (await http(server.url, 'GET', '/api/openapi.json')).json as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const listed = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, spec]) => `${spec.operationId} ${method.toUpperCase()} ${path}`),
+    );
+    const declared = OPERATIONS.map((op) => `${op.name} ${op.method} ${op.path.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{*}')}`);
+    assert.deepEqual(listed.sort(), declared.sort());
+  });
+
+  test('every operation has a sample here, so none escapes the transport check below', () => {
+    assert.deepEqual(Object.keys(SAMPLES).sort(), OPERATIONS.map((op) => op.name).sort());
+  });
+
+  test('every operation answers the same over HTTP and in-process', async () => {
+    const differences: string[] = [];
+    for (const [name, sample] of Object.entries(SAMPLES)) {
+      const op = OPERATIONS.find((o) => o.name === name);
+      if (!op) continue;
+      const overHttp = await outcome(remote, op, sample.input(runId));
+      const inProcess = await outcome(local, op, sample.input(runId));
+      try {
+        assert.deepEqual(inProcess, overHttp);
+      } catch {
+        differences.push(`${name}: http ${JSON.stringify(overHttp).slice(0, 200)} / in-process ${JSON.stringify(inProcess).slice(0, 200)}`);
+      }
+    }
+    assert.deepEqual(differences, []);
+  });
+
+  test('a bad input is the same VALIDATION_ERROR, naming the same field, over either transport', async () => {
+    const op = OPERATIONS.find((o) => o.name === 'requestRun') as AnyOperation;
+    const errors = [];
+    for (const client of [remote, local]) {
+      try {
+        await client.invoke(op, { selection: 5 });
+        errors.push(null);
+      } catch (error) {
+        errors.push(isArcoError(error) ? [error.code, (error.details as { issues?: { field: string }[] }).issues?.[0]?.field] : String(error));
+      }
+    }
+    assert.deepEqual(errors, [
+      ['VALIDATION_ERROR', 'body.selection'],
+      ['VALIDATION_ERROR', 'body.selection'],
+    ]);
+  });
+
+  test('arco api call reaches an operation by name, in-process and with --url, with the same answer', async () => {
+    const definitionsFile = server.ctx.definitions.file;
+    const args = ['api', 'call', 'listRunTasks', '--input', JSON.stringify({ runId })];
+    const direct = await arcoAsync([...args, '-f', definitionsFile, '--db', join(dirname(definitionsFile), 'arco.db')]);
+    const viaUrl = await arcoAsync([...args, '--url', server.url]);
+    assert.equal(direct.status, 0, direct.stderr);
+    assert.equal(viaUrl.status, 0, viaUrl.stderr);
+    const tasks = (JSON.parse(direct.stdout) as { tasks: { taskKey: string }[] }).tasks.map((t) => t.taskKey);
+    assert.deepEqual(tasks, ['raw/events', 'clean/events']);
+    assert.deepEqual(JSON.parse(viaUrl.stdout), JSON.parse(direct.stdout));
+  });
+});
