@@ -31,6 +31,15 @@ export interface BackfillSpec {
   readonly assets?: readonly string[];
 }
 
+const createdDrafts = new WeakMap<BackfillProjection, readonly EventDraft[]>();
+
+/** The BackfillCreated drafts a backfill of `createBackfillFor` was folded from. */
+export function backfillCreatedDrafts(backfill: BackfillProjection): readonly EventDraft[] {
+  const drafts = createdDrafts.get(backfill);
+  if (!drafts) throw new Error('not a backfill made by createBackfillFor');
+  return drafts;
+}
+
 export function createBackfillFor(spec: BackfillSpec): { backfill: BackfillProjection; planning: PlanningContext } {
   const planning = planningOf(spec.dag, BF_NOW, spec.partitions ?? {});
   const decision = decideBackfillCreate(
@@ -49,7 +58,9 @@ export function createBackfillFor(spec: BackfillSpec): { backfill: BackfillProje
     BF_NOW,
   );
   if (decision.kind !== 'new') throw new Error('expected a new backfill');
-  return { backfill: foldBackfill(undefined, decision.drafts), planning };
+  const backfill = foldBackfill(undefined, decision.drafts);
+  createdDrafts.set(backfill, decision.drafts);
+  return { backfill, planning };
 }
 
 /** One controller step over the given runs (by id). */

@@ -11,6 +11,9 @@ import { createUlidFactory, seededRng } from '../../src/domain/ids/index.js';
 import { draft, idempotencyKeys, stampEvents, type EventDraft } from '../../src/events/index.js';
 import type { Store } from '../../src/store/index.js';
 import { T0, requestedRun, step } from '../helpers/runs.js';
+import { dailyPartitions } from '../../src/authoring/index.js';
+import { decideBackfillCommand } from '../../src/controllers/index.js';
+import { backfillCreatedDrafts, createBackfillFor, endRun, stepBackfill } from '../helpers/backfills.js';
 
 export interface EngineHarness {
   readonly name: string;
@@ -237,6 +240,39 @@ export function storeConformance(engine: EngineHarness): void {
       }
       await assert.rejects(store.querySystem('SELECT no_such_column FROM system_runs', 10), { code: 'SQL_ERROR' });
       assert.equal((await store.getRun(run.runId))?.status, 'QUEUED');
+    });
+
+    test('a backfill and its chunks fold in the append, read back by id, request id, status and chunk order, and rebuild to the same hash', async () => {
+      const { backfill, planning } = createBackfillFor({ dag: { a: [] }, partitions: { a: dailyPartitions({ start: '2026-01-01' }) }, selector: '2026-01-01...2026-01-03', maxConcurrentRuns: 2 });
+      const first = stepBackfill(backfill, planning);
+      const second = stepBackfill(first.after, planning, first.runs.map((r) => endRun(r)));
+      await store.append(stamp(backfillCreatedDrafts(backfill)));
+      await store.append(stamp(first.drafts));
+      await store.append(stamp(second.drafts, T0 + 1));
+      const stored = await store.getBackfill(backfill.backfillId);
+      assert.deepEqual(stored?.counts, second.after.counts);
+      assert.deepEqual(stored?.units, second.after.units);
+      assert.equal((await store.getBackfillByRequestId('req-1'))?.backfillId, backfill.backfillId);
+      assert.deepEqual((await store.listActiveBackfills()).map((b) => b.backfillId), [backfill.backfillId]);
+      assert.deepEqual((await store.listBackfills({ statuses: ['COMPLETED_SUCCESS'], limit: 5 })).length, 0);
+      const chunks = await store.listBackfillChunks(backfill.backfillId, { limit: 10 });
+      assert.deepEqual(chunks.map((c) => [c.chunkIndex, c.status, c.firstKey]), [[0, 'SUCCESS', '2026-01-01'], [1, 'SUCCESS', '2026-01-02'], [2, 'IN_PROGRESS', '2026-01-03']]);
+      assert.deepEqual((await store.listBackfillChunks(backfill.backfillId, { afterChunkIndex: 0, limit: 1 })).map((c) => c.chunkIndex), [1]);
+      const before = await store.projectionHash();
+      assert.equal((await store.rebuildProjections()).hash, before);
+    });
+
+    test('a backfill state change appended on a stale state version appends nothing and says CONCURRENT_MODIFICATION', async () => {
+      const { backfill } = createBackfillFor({ dag: { a: [] }, partitions: { a: dailyPartitions({ start: '2026-01-01' }) }, selector: '2026-01-01' });
+      await store.append(stamp(backfillCreatedDrafts(backfill)));
+      const pause = decideBackfillCommand(backfill, 'pause', null);
+      await store.append(stamp([pause]), { expect: [{ table: 'backfills', id: backfill.backfillId, version: 1 }] });
+      const cancel = decideBackfillCommand(backfill, 'cancel', null);
+      const sequence = await store.lastSequence();
+      await assert.rejects(store.append(stamp([cancel]), { expect: [{ table: 'backfills', id: backfill.backfillId, version: 1 }] }), { code: 'CONCURRENT_MODIFICATION' });
+      assert.equal(await store.lastSequence(), sequence);
+      const stored = await store.getBackfill(backfill.backfillId);
+      assert.deepEqual([stored?.status, stored?.stateVersion], ['PAUSED', 2]);
     });
   });
 }
