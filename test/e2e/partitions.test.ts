@@ -43,6 +43,27 @@ describe('partitions from the command line', () => {
     assert.deepEqual(previous, ['2024-01-02'], 'a (-1, -1) time-window mapping reads the previous day');
   });
 
+  test('arco partitions map --json prints the existing keys beside the required ones that do not exist yet, and exits 0', () => {
+    // The day 2024-01-04 reads 24 hours; at --now 06:30 only six of them have ended.
+    const { status, body } = arcoJson<{ keys: string[]; requiredButNonexistent: string[] }>(['partitions', 'map', 'events/daily', 'events/hourly', '2024-01-04', '--project', project.dir, ...now]);
+    assert.equal(status, 0);
+    assert.deepEqual(body.keys, ['2024-01-04-00:00', '2024-01-04-01:00', '2024-01-04-02:00', '2024-01-04-03:00', '2024-01-04-04:00', '2024-01-04-05:00']);
+    assert.equal(body.requiredButNonexistent.length, 18);
+    assert.equal(body.requiredButNonexistent[0], '2024-01-04-06:00');
+  });
+
+  test('arco partitions map takes a range selector of the given asset', () => {
+    const { status, body } = arcoJson<{ keys: string[] }>(['partitions', 'map', 'events/hourly', 'events/daily', '2024-01-01-23:00...2024-01-02-01:00', '--project', project.dir, ...now]);
+    assert.equal(status, 0);
+    assert.deepEqual(body.keys, ['2024-01-01', '2024-01-02']);
+  });
+
+  test('arco partitions keys --select prints the keys a selector resolves to', () => {
+    const { status, body } = arcoJson<string[]>(['partitions', 'keys', 'events/hourly', '--select', '2024-01-02-22:00...2024-01-03-01:00', '--project', project.dir, ...now]);
+    assert.equal(status, 0);
+    assert.deepEqual(body, ['2024-01-02-22:00', '2024-01-02-23:00', '2024-01-03-00:00', '2024-01-03-01:00']);
+  });
+
   test('arco partitions map refuses assets with no dependency between them', () => {
     const result = arco(['partitions', 'map', 'regions', 'events/daily', 'eu', '--project', project.dir]);
     assert.equal(result.status, 1);
