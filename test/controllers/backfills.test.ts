@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dailyPartitions, weeklyPartitions } from '../../src/authoring/index.js';
+import { dailyPartitions, staticPartitions, weeklyPartitions } from '../../src/authoring/index.js';
 import { decideBackfillCommand, decideBackfillCreate } from '../../src/controllers/index.js';
 import { isArcoError } from '../../src/domain/errors/index.js';
 import type { EventDraft, PayloadOf } from '../../src/events/index.js';
@@ -188,6 +188,18 @@ describe('backfill controller: pause, cancel and state changes', () => {
   test('a command carrying a state version other than the current one is a state conflict', () => {
     const { backfill } = createBackfillFor({ dag: { a: [] }, partitions: { a: daily }, selector: '2026-01-01' });
     assert.throws(() => decideBackfillCommand(backfill, 'pause', null, 7), (e: unknown) => isArcoError(e) && e.code === 'BACKFILL_STATE_CONFLICT' && e.details?.stateVersion === 1);
+  });
+});
+
+describe('backfill controller: failure of the machinery', () => {
+  test('a planning error (the definition lost partitions the backfill selected) makes the backfill FAILED with the error', () => {
+    const { backfill, planning } = createBackfillFor({ dag: { a: [] }, partitions: { a: staticPartitions(['x', 'y', 'z']) }, selector: 'x...z', policy: { kind: 'multiRun', partitionsPerRun: 3 } });
+    const shrunk = { ...planning, partitionsOf: () => staticPartitions(['x']) };
+    const step = stepBackfill(backfill, shrunk);
+    assert.deepEqual(types(step.drafts), ['BackfillStateChanged']);
+    const [changed] = payloads(step.drafts, 'BackfillStateChanged');
+    assert.deepEqual([changed?.status, changed?.stateVersion, changed?.error?.code], ['FAILED', 2, 'UNKNOWN_PARTITION']);
+    assert.equal(step.after.status, 'FAILED');
   });
 });
 

@@ -23,7 +23,7 @@ import type { Store } from '../../src/store/index.js';
 import { startDaemon, tempProject, type Running } from '../helpers/project.js';
 
 const SOURCE = `
-import { defineAsset, defineDefinitions, dailyPartitions } from 'arco-flow';
+import { defineAsset, defineDefinitions, dailyPartitions, hourlyPartitions } from 'arco-flow';
 const days = dailyPartitions({ start: '2026-01-01' });
 const a = defineAsset({ key: 'a', partitions: days, compute: async () => {} });
 const b = defineAsset({ key: 'b', deps: [a], partitions: days, compute: async () => {} });
@@ -32,8 +32,9 @@ const slow = defineAsset({ key: 'slow', partitions: days, compute: (ctx) => new 
   const timer = setTimeout(resolve, 400);
   ctx.signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('aborted')); });
 }) });
+const hours = defineAsset({ key: 'hours', partitions: hourlyPartitions({ start: '1900-01-01-00:00' }), compute: async () => {} });
 const waits = defineAsset({ key: 'waits', partitions: days, compute: (ctx) => new Promise((resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))) });
-export default defineDefinitions({ assets: [a, b, flaky, slow, waits] });
+export default defineDefinitions({ assets: [a, b, flaky, slow, waits, hours] });
 `;
 
 async function waitFor(store: Store, backfillId: string, until: (b: BackfillView) => boolean, timeoutMs = 30_000): Promise<BackfillView> {
@@ -167,6 +168,26 @@ describe('backfills under the daemon', () => {
       await assert.rejects(createBackfill(running.ctx, input), (e: unknown) => isArcoError(e) && e.code === code, code);
     }
     assert.equal(await running.store.lastSequence(), before);
+  });
+
+  test('a single-run backfill materializes the whole selected range in one run', async () => {
+    const { backfill } = await createBackfill(running.ctx, { selection: ['a'], partition: '2026-01-01...2026-01-07', policy: 'single-run' });
+    const done = await waitFor(running.store, backfill.backfillId, terminal);
+    assert.equal(done.status, 'COMPLETED_SUCCESS');
+    const runs = await running.store.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 10 });
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0]?.tasks.length, 7);
+    assert.deepEqual([runs[0]?.tags['arco/asset_partition_range_start'], runs[0]?.tags['arco/asset_partition_range_end']], ['2026-01-01', '2026-01-07']);
+  });
+
+  test('a backfill over all of a million hourly partitions stores its selector, not its keys', async () => {
+    const { backfill } = await createBackfill(running.ctx, { selection: ['hours'], partition: { kind: 'all' }, policy: 'multi-run:100', maxConcurrentRuns: 1 });
+    await cancelBackfill(running.ctx, { backfillId: backfill.backfillId });
+    assert.ok(backfill.counts.total > 1_000_000, `${backfill.counts.total} partitions`);
+    const [created] = (await running.store.readEvents({ limit: 100_000 })).filter((e) => e.type === 'BackfillCreated' && e.payload.backfillId === backfill.backfillId);
+    assert.deepEqual(created?.type === 'BackfillCreated' ? created.payload.units.map((u) => u.selection) : null, [{ kind: 'selector', selector: { kind: 'all' } }]);
+    assert.ok(JSON.stringify(created?.payload).length < 2_000, 'the stored backfill holds no list of keys');
+    await waitFor(running.store, backfill.backfillId, terminal);
   });
 
   test('rebuilding the projections after backfills gives the same hash', async () => {
