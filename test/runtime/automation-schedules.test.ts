@@ -20,6 +20,8 @@ export default defineDefinitions({
     defineSchedule({ name: 'every_minute', cron: '* * * * *', target: [a], defaultStatus: 'running', tags: { team: 'data' } }),
     defineSchedule({ name: 'throws', cron: '* * * * *', target: [a], defaultStatus: 'running', shouldExecute: () => { throw new Error('user bug'); } }),
     defineSchedule({ name: 'hangs', cron: '* * * * *', target: [a], defaultStatus: 'running', timeoutMs: 200, shouldExecute: () => new Promise(() => {}) }),
+    defineSchedule({ name: 'says_yes', cron: '* * * * *', target: [a], defaultStatus: 'running', shouldExecute: () => 'yes' }),
+    defineSchedule({ name: 'numeric_partition', cron: '0 0 * * *', target: [p], defaultStatus: 'running', partition: () => 42 }),
     defineSchedule({ name: 'by_function', cron: '0 0 * * *', target: [p], defaultStatus: 'running', partition: (ctx) => ctx.scheduledExecutionTime.slice(0, 10) === '2026-03-02' ? '2026-03-01' : null }),
   ],
 });
@@ -48,7 +50,7 @@ describe('schedules in the daemon', () => {
     ctx = createContext(store, clock, await loadDefinitions(project.file));
     daemon = new Daemon(ctx, { tickMs: 20, workers: 1, onProblem: (m) => problems.push(m) });
     daemon.start();
-    await until(async () => ((await store.listScheduleStates()).length === 4 ? true : undefined), 'the schedules to be synced');
+    await until(async () => ((await store.listScheduleStates()).length === 6 ? true : undefined), 'the schedules to be synced');
     clock.set(Date.parse('2026-03-02T00:00:05Z'));
   });
   after(async () => {
@@ -80,6 +82,18 @@ describe('schedules in the daemon', () => {
   test('a shouldExecute that never settles fails the tick with USER_CODE_TIMEOUT', async () => {
     const tick = await until(async () => (await store.listScheduleTicks({ scheduleName: 'hangs', limit: 1 }))[0], 'the timed-out tick');
     assert.deepEqual([tick.status, tick.error?.code], ['FAILURE', 'USER_CODE_TIMEOUT']);
+  });
+
+  test('a shouldExecute that returns something other than a boolean fails the tick with INVALID_EVALUATION_RESULT, not retryable', async () => {
+    const tick = await until(async () => (await store.listScheduleTicks({ scheduleName: 'says_yes', limit: 1 }))[0], 'the failed tick');
+    assert.deepEqual([tick.status, tick.error?.code, tick.error?.retryable, tick.runId], ['FAILURE', 'INVALID_EVALUATION_RESULT', false, null]);
+    assert.match(tick.error?.message ?? '', /shouldExecute must return a boolean, got the string "yes"/);
+  });
+
+  test('a partition function that returns something other than a key or null fails the tick with INVALID_EVALUATION_RESULT', async () => {
+    const tick = await until(async () => (await store.listScheduleTicks({ scheduleName: 'numeric_partition', limit: 1 }))[0], 'the failed tick');
+    assert.deepEqual([tick.status, tick.error?.code, tick.error?.retryable, tick.runId], ['FAILURE', 'INVALID_EVALUATION_RESULT', false, null]);
+    assert.match(tick.error?.message ?? '', /partition must return a partition key or null, got number/);
   });
 
   test('a partition function picks the partition the tick runs', async () => {

@@ -21,6 +21,7 @@ import {
   type TickUserOutcome,
 } from '../../controllers/index.js';
 import type { CronTick } from '../../domain/cron/index.js';
+import { arcoError, type ArcoError } from '../../domain/errors/index.js';
 import type { PlanningContext } from '../../domain/runs/index.js';
 import type { EventDraft } from '../../events/index.js';
 import type { RunProjection, ScheduleStateRead } from '../../fold/index.js';
@@ -63,18 +64,32 @@ interface Cache {
   readonly dueAtMs: Map<string, number>;
 }
 
-/** Runs `shouldExecute` and the partition function of one tick. */
+/**
+ * A schedule function returned something other than its documented result: a definition bug, so
+ * not retryable (as sensors' INVALID_EVALUATION_RESULT), and the tick fails naming the function.
+ */
+function invalidResult(field: 'shouldExecute' | 'partition', reason: string): ArcoError {
+  return arcoError('INVALID_EVALUATION_RESULT', `the schedule returned an invalid result: ${field} ${reason}`, { field, reason });
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${JSON.stringify(value.slice(0, 40))}`;
+  return typeof value;
+}
+
+/** Runs `shouldExecute` and the partition function of one tick. @throws INVALID_EVALUATION_RESULT inside the boundary. */
 async function userOutcome(entry: ScheduleEntry, tick: CronTick): Promise<TickUserOutcome> {
   const s = entry.definition;
   if (s.shouldExecute === null && s.partitionFn === null) return { kind: 'ok', shouldExecute: true, partitionKey: null };
   const evaluation = { scheduleName: s.name, scheduledExecutionTime: tick.local, scheduledEpochMs: tick.epochMs, timezone: s.timezone };
   const outcome = await runUserCode(`schedule "${s.name}"`, s.timeoutMs, async () => {
     const shouldExecute = s.shouldExecute === null ? true : await s.shouldExecute(evaluation);
-    if (typeof shouldExecute !== 'boolean') throw new TypeError(`shouldExecute must return a boolean, got ${typeof shouldExecute}`);
+    if (typeof shouldExecute !== 'boolean') throw invalidResult('shouldExecute', `must return a boolean, got ${describeValue(shouldExecute)}`);
     if (!shouldExecute || s.partitionFn === null) return { shouldExecute, partitionKey: null };
     const partitionKey = await s.partitionFn(evaluation);
     if (partitionKey !== null && (typeof partitionKey !== 'string' || partitionKey === '')) {
-      throw new TypeError('the partition function must return a partition key or null');
+      throw invalidResult('partition', `must return a partition key or null, got ${describeValue(partitionKey)}`);
     }
     return { shouldExecute, partitionKey };
   }).result;
