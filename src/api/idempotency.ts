@@ -31,6 +31,7 @@ export async function idempotent(api: ApiContext, request: FastifyRequest, reply
   const requestHash = sha256Hex(canonicalJson(request.body ?? null));
   const now = () => api.ctx().clock.now();
   let claim = await api.store.claimRequestKey(scope, key, requestHash, now());
+  // Date.now, not the clock: this bounds how long this HTTP request waits in real time (a FakeClock that never moves would hang it); no decision or record depends on it.
   const deadline = Date.now() + PENDING_WAIT_MS;
   while (claim.state === 'pending' && claim.requestHash === requestHash && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, PENDING_POLL_MS));

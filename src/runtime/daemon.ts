@@ -74,6 +74,7 @@ export class Daemon {
       ownerId: this.ownerId,
       onReport: (report) => this.onPoolReport(report),
       onProblem: (message) => this.problem(message),
+      clock: ctx.clock,
     });
     this.automation = new Automation(ctx, { onProblem: (message) => this.problem(message) });
   }

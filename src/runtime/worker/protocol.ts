@@ -24,7 +24,15 @@ export const dispatchEnvelopeSchema = z.object({
 export type DispatchEnvelope = z.infer<typeof dispatchEnvelopeSchema>;
 
 export const parentMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('execute'), envelope: dispatchEnvelopeSchema }),
+  z.object({
+    type: z.literal('execute'),
+    envelope: dispatchEnvelopeSchema,
+    /**
+     * The control plane's clock when it sent the attempt (epoch ms). The worker dates its log
+     * lines from it plus the time elapsed since, so they follow the injected clock, not the host's.
+     */
+    sentAtEpochMs: z.number(),
+  }),
   z.object({ type: z.literal('abort'), attemptId: z.string(), reason: z.enum(['canceled', 'timeout']) }),
 ]);
 export type ParentMessage = z.infer<typeof parentMessageSchema>;

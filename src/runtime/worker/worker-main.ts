@@ -29,10 +29,13 @@ process.on('message', (raw) => {
     }
     return;
   }
-  void run(message.envelope);
+  void run(message.envelope, message.sentAtEpochMs);
 });
 
-async function run(envelope: import('./protocol.js').DispatchEnvelope): Promise<void> {
+async function run(envelope: import('./protocol.js').DispatchEnvelope, sentAtEpochMs: number): Promise<void> {
+  // The parent's clock when it sent the attempt, advanced by this process's monotonic time.
+  const receivedAtMs = performance.now();
+  const loggedAt = () => new Date(sentAtEpochMs + (performance.now() - receivedAtMs)).toISOString();
   const asset = loaded?.assets.get(envelope.assetKey);
   send({ type: 'started', attemptId: envelope.attemptId });
   if (!asset) {
@@ -51,7 +54,7 @@ async function run(envelope: import('./protocol.js').DispatchEnvelope): Promise<
   aborts.set(envelope.attemptId, entry);
   let seq = 0;
   const result = await executeAttempt(asset, envelope, {
-    log: (level, message) => send({ type: 'log', attemptId: envelope.attemptId, seq: seq++, level, message, loggedAt: new Date().toISOString() }),
+    log: (level, message) => send({ type: 'log', attemptId: envelope.attemptId, seq: seq++, level, message, loggedAt: loggedAt() }),
     signal: entry.controller.signal,
     abortReason: () => entry.reason,
     nowMs: () => performance.now(),

@@ -9,6 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ErrorInfo } from '../../events/index.js';
+import type { Clock } from '../clock.js';
 import { workerMessageSchema, type DispatchEnvelope, type WorkerMessage } from './protocol.js';
 
 /** How long user code gets to honour an abort before its process is killed. */
@@ -31,6 +32,11 @@ export interface WorkerPoolOptions {
   readonly ownerId: string;
   readonly onReport: (report: PoolReport) => void;
   readonly onProblem?: (message: string) => void;
+  /**
+   * The control plane's clock: attempt deadlines (`deadlineAt`) are stamped with it, so the wait
+   * until one is measured on it too, and workers date their log lines from it.
+   */
+  readonly clock: Clock;
 }
 
 interface Slot {
@@ -226,10 +232,11 @@ export class WorkerPool {
     const envelope = slot.pending;
     slot.pending = undefined;
     slot.current = envelope;
+    const sentAtEpochMs = this.options.clock.now();
     if (envelope.deadlineAt) {
-      const wait = Math.max(0, Date.parse(envelope.deadlineAt) - Date.now());
+      const wait = Math.max(0, Date.parse(envelope.deadlineAt) - sentAtEpochMs);
       slot.deadlineTimer = setTimeout(() => this.abort(envelope.attemptId, 'timeout'), wait);
     }
-    slot.child.send({ type: 'execute', envelope });
+    slot.child.send({ type: 'execute', envelope, sentAtEpochMs });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { FakeClock, systemClock } from '../../../src/runtime/clock.js';
 import { WorkerPool, type PoolReport } from '../../../src/runtime/worker/worker-pool.js';
 import type { DispatchEnvelope } from '../../../src/runtime/worker/protocol.js';
 import { tempProject } from '../../helpers/project.js';
@@ -12,10 +13,11 @@ const SOURCE = `
 import { defineAsset, defineDefinitions } from 'arco-flow';
 const hangs = defineAsset({ key: 'hangs', compute: () => new Promise(() => {}) });
 const quick = defineAsset({ key: 'quick', compute: async () => ({ metadata: { ok: true } }) });
-export default defineDefinitions({ assets: [hangs, quick] });
+const logs = defineAsset({ key: 'logs', compute: async (ctx) => { ctx.log.info('hello'); } });
+export default defineDefinitions({ assets: [hangs, quick, logs] });
 `;
 
-function envelope(assetKey: string, attemptId: string): DispatchEnvelope {
+function envelope(assetKey: string, attemptId: string, deadlineAt: string | null = null): DispatchEnvelope {
   return {
     runId: 'run_test',
     taskKey: assetKey,
@@ -27,7 +29,7 @@ function envelope(assetKey: string, attemptId: string): DispatchEnvelope {
     attemptId,
     config: {},
     codeVersion: null,
-    deadlineAt: null,
+    deadlineAt,
   };
 }
 
@@ -42,6 +44,7 @@ describe('worker pool', () => {
       size: 1,
       definitionsFile: project.file,
       ownerId: 'test',
+      clock: systemClock,
       onReport: (report) => {
         reports.push(report);
         notify();
@@ -65,6 +68,63 @@ describe('worker pool', () => {
       const finished = reports.find((r) => r.kind === 'finished' && r.envelope.attemptId === 'att_b');
       assert.equal(finished?.kind === 'finished' ? finished.message.outcome : null, 'SUCCEEDED');
       assert.equal(reports.filter((r) => r.envelope.attemptId === 'att_a' && r.kind === 'finished').length, 0);
+    } finally {
+      await pool.stop();
+    }
+  });
+
+  /** A pool on a fake clock far from the host's, reporting into `reports`. */
+  function poolOn(clock: FakeClock, reports: PoolReport[]) {
+    let notify = (): void => {};
+    const pool = new WorkerPool({
+      size: 1,
+      definitionsFile: project.file,
+      ownerId: 'clocked',
+      clock,
+      onReport: (report) => {
+        reports.push(report);
+        notify();
+      },
+    });
+    const until = (predicate: () => boolean): Promise<void> =>
+      new Promise((resolve) => {
+        notify = () => predicate() && resolve();
+        notify();
+      });
+    return { pool, until };
+  }
+
+  test("an attempt is stopped at its deadline as the daemon's clock counts it, not the host's", { timeout: 20_000 }, async () => {
+    // The clock reads 2001: measured against the host's clock, the deadline 1.5 s after it would
+    // have passed long ago and the attempt would be stopped at once.
+    const clock = new FakeClock(Date.parse('2001-01-01T00:00:00Z'));
+    const reports: PoolReport[] = [];
+    const { pool, until } = poolOn(clock, reports);
+    pool.start();
+    try {
+      await until(() => pool.freeSlots().length === 1);
+      const sentAt = performance.now();
+      pool.execute('clocked/w0', envelope('hangs', 'att_deadline', '2001-01-01T00:00:01.500Z'));
+      await until(() => reports.some((r) => r.kind === 'finished' && r.envelope.attemptId === 'att_deadline'));
+      const elapsedMs = performance.now() - sentAt;
+      const finished = reports.find((r) => r.kind === 'finished');
+      assert.equal(finished?.kind === 'finished' ? finished.message.error?.code : null, 'TIMEOUT');
+      assert.ok(elapsedMs >= 1_400, `stopped after ${Math.round(elapsedMs)} ms, before its deadline`);
+    } finally {
+      await pool.stop();
+    }
+  });
+
+  test("a worker's log lines are dated by the daemon's clock, not the host's", { timeout: 20_000 }, async () => {
+    const clock = new FakeClock(Date.parse('2040-01-01T00:00:00Z'));
+    const reports: PoolReport[] = [];
+    const { pool, until } = poolOn(clock, reports);
+    pool.start();
+    try {
+      pool.execute('clocked/w0', envelope('logs', 'att_logs'));
+      await until(() => reports.some((r) => r.kind === 'finished' && r.envelope.attemptId === 'att_logs'));
+      const line = reports.find((r) => r.kind === 'log');
+      assert.match(line?.kind === 'log' ? line.message.loggedAt : '', /^2040-01-01T00:00:\d\d\.\d{3}Z$/);
     } finally {
       await pool.stop();
     }
