@@ -47,7 +47,7 @@ function reachableUrl(): Promise<string | undefined> {
 
 /**
  * `false` when PostgreSQL tests must run; a reason to skip them otherwise (only when CI is unset).
- * Pass it as `{ skip }` to describe().
+ * Pass it to `skippable` (test/helpers/skippable.ts), so that each test is reported skipped.
  */
 export async function postgresSkip(): Promise<string | false> {
   if (process.env.CI !== undefined) return false;

@@ -10,7 +10,7 @@
  * back is re-serialized in schema key order, so only copies store byte-identical payloads), and
  * both copies are asked the same questions; the workload's own projection hash must match too.
  */
-import { describe, test, before, after } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
@@ -30,6 +30,7 @@ import {
 import type { ArcoEvent } from '../../src/events/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
+import { skippable } from '../helpers/skippable.js';
 import { tempProject } from '../helpers/project.js';
 
 const SOURCE = `import { defineAsset, defineDefinitions, defineSchedule, defineSensor, dynamicPartitions } from 'arco-flow';
@@ -146,7 +147,9 @@ async function answers(store: Store): Promise<Record<string, unknown>> {
   return out;
 }
 
-describe('PostgreSQL and SQLite answer alike for the same ledger', { skip: await postgresSkip() }, () => {
+const { test, before, after } = skippable(await postgresSkip());
+
+describe('PostgreSQL and SQLite answer alike for the same ledger', () => {
   const project = tempProject(SOURCE);
   const schemas: TestSchema[] = [];
   const stores: Store[] = [];

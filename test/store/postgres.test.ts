@@ -4,7 +4,7 @@
  * reads that never wait for appends, unavailable servers, server functions the SQL surface
  * refuses). Skipped only on a developer machine with no database (see test/helpers/postgres.ts).
  */
-import { describe, test, beforeEach, afterEach } from 'node:test';
+import { describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -17,8 +17,10 @@ import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
 import { T0, requestedRun } from '../helpers/runs.js';
 import { storeConformance } from './conformance.js';
+import { skippable } from '../helpers/skippable.js';
 
 const skip = await postgresSkip();
+const { test } = skippable(skip);
 const GOLDEN = new URL('../fixtures/golden/', import.meta.url);
 
 let schema: TestSchema | undefined;
@@ -42,7 +44,7 @@ storeConformance({
   },
 });
 
-describe('PostgreSQL store', { skip }, () => {
+describe('PostgreSQL store', () => {
   let db: TestSchema;
   let store: Store;
   const ulid = createUlidFactory(seededRng(5));

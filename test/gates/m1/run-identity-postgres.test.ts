@@ -4,18 +4,21 @@
  * one fresh schema stand for three servers; 50 requests with one runKey are spread over them and
  * issued at once through the same `requestRun` the API calls.
  */
-import { describe, test, before, after } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createContext, loadDefinitions, requestRun, systemClock, type RuntimeContext } from '../../../src/runtime/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../../helpers/postgres.js';
+import { skippable } from '../../helpers/skippable.js';
 import { tempProject } from '../../helpers/project.js';
 import { TWO_ASSETS } from '../../helpers/server.js';
 
 const SERVERS = 3;
 const REQUESTS = 50;
 
-describe('run identity on PostgreSQL shared by several servers', { skip: await postgresSkip() }, () => {
+const { test, before, after } = skippable(await postgresSkip());
+
+describe('run identity on PostgreSQL shared by several servers', () => {
   const project = tempProject(TWO_ASSETS);
   let db: TestSchema;
   let stores: Store[] = [];
