@@ -10,11 +10,10 @@
  *   const { test, before, after } = skippable(await postgresSkip());
  *   describe('PostgreSQL store', () => { before(...); test('...', async () => { ... }); });
  */
-import { test as nodeTest, before as nodeBefore, after as nodeAfter, type TestContext } from 'node:test';
+import { test as nodeTest, before as nodeBefore, after as nodeAfter, type TestContext, type TestOptions } from 'node:test';
 
-type TestFn = (t: TestContext) => unknown;
-type TestOptions = Exclude<Parameters<typeof nodeTest>[1], TestFn | undefined>;
-type HookFn = Parameters<typeof nodeBefore>[0];
+type TestFn = (t: TestContext) => void | Promise<void>;
+type HookFn = () => void | Promise<void>;
 
 export interface SkippableSuite {
   test(name: string, fn: TestFn): Promise<void>;
