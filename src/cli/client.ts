@@ -8,15 +8,11 @@
  */
 import { z } from 'zod';
 import { arcoError, isErrorCode, ArcoError } from '../domain/errors/index.js';
-import { invokeOperation, splitInput, type AnyOperation, type InputOf, type OperationContext, type OutputOf } from '../operations/index.js';
+import { CATALOGUE, invokeOperation, splitInput, type AnyOperation, type Catalogue, type InputOf, type OperationContext, type OperationName, type OutputOf } from '../operations/index.js';
 import { createContext, loadDefinitions, systemClock, type RuntimeContext } from '../runtime/index.js';
-import { openStore, type Store } from '../store/index.js';
-import type { Project } from './project.js';
-
-export interface Client {
-  invoke<Op extends AnyOperation>(op: Op, input: InputOf<Op>): Promise<OutputOf<Op>>;
-  close(): Promise<void>;
-}
+import { describeStoreTarget, openStore, type Store } from '../store/index.js';
+import type { Client, CommonOptions } from './common.js';
+import { resolveProject, type Project } from './project.js';
 
 export class LocalClient implements Client {
   private context: Promise<RuntimeContext> | undefined;
@@ -38,9 +34,9 @@ export class LocalClient implements Client {
     return this.context;
   }
 
-  async invoke<Op extends AnyOperation>(op: Op, input: InputOf<Op>): Promise<OutputOf<Op>> {
+  async invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>> {
     const ctx: OperationContext = { store: await this.store(), runtime: () => this.runtime() };
-    return invokeOperation(ctx, op, input);
+    return invokeOperation(ctx, CATALOGUE[name], input);
   }
 
   async close(): Promise<void> {
@@ -66,7 +62,8 @@ function pathOf(op: AnyOperation, params: Record<string, unknown>): string {
 export class HttpClient implements Client {
   constructor(private readonly baseUrl: string) {}
 
-  async invoke<Op extends AnyOperation>(op: Op, input: InputOf<Op>): Promise<OutputOf<Op>> {
+  async invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>> {
+    const op: AnyOperation = CATALOGUE[name];
     const parts = splitInput(op, input);
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(parts.query)) {
@@ -91,8 +88,42 @@ export class HttpClient implements Client {
     }
     const parsed = op.output.safeParse(payload);
     if (!parsed.success) throw arcoError('INTERNAL_ERROR', `${op.method} ${op.path} answered an unexpected body`, {});
-    return parsed.data as OutputOf<Op>;
+    return parsed.data as OutputOf<Catalogue[N]>;
   }
 
   async close(): Promise<void> {}
+}
+
+/** Where an `arco dev` is looked for when no --url is given: $ARCO_URL, else the default port. */
+export function defaultUrl(): string {
+  return process.env.ARCO_URL ?? 'http://127.0.0.1:3000';
+}
+
+/** How long the CLI waits for an `arco dev` at the default URL before opening the store itself. */
+const PROBE_TIMEOUT_MS = 300;
+
+const healthSchema = z.object({ ok: z.literal(true), definitionsFile: z.string(), store: z.string().nullable() });
+
+/** True when an instance answers at `url` and serves exactly this project and store. */
+async function servesProject(url: string, project: Project): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/api/v1/health', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const health = healthSchema.safeParse(await response.json());
+    return health.success && health.data.definitionsFile === project.definitionsFile && health.data.store === describeStoreTarget(project.storePath);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The API of a running instance when one is named (--url) or serves this very project at the
+ * default URL; otherwise the project's store, opened directly. Opening the store is safe for every
+ * command: reads never block the daemon, and requests go through the same transactional,
+ * idempotent append the API uses.
+ */
+export async function openClient(options: CommonOptions): Promise<Client> {
+  if (options.url) return new HttpClient(options.url);
+  const project = resolveProject(options);
+  const url = defaultUrl();
+  return (await servesProject(url, project)) ? new HttpClient(url) : new LocalClient(project);
 }

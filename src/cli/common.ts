@@ -1,10 +1,8 @@
 /** Options and plumbing shared by commands. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { HttpClient, LocalClient, type Client } from './client.js';
 import { reportError } from './output.js';
-import { z } from 'zod';
-import { describeStoreTarget } from '../store/index.js';
-import { resolveProject, type Project, type ProjectOptions } from './project.js';
+import type { Catalogue, InputOf, OperationName, OutputOf } from '../operations/index.js';
+import type { ProjectOptions } from './project.js';
 
 export interface CommonOptions extends ProjectOptions {
   readonly url?: string;
@@ -24,40 +22,6 @@ export function withClientOptions(command: Command): Command {
   return withProjectOptions(command)
     .option('--url <url>', 'talk to a running "arco dev" over HTTP (default: $ARCO_URL or http://127.0.0.1:3000 when it serves this project; else the store is opened directly)')
     .option('--json', 'print JSON for scripts');
-}
-
-/** Where an `arco dev` is looked for when no --url is given: $ARCO_URL, else the default port. */
-export function defaultUrl(): string {
-  return process.env.ARCO_URL ?? 'http://127.0.0.1:3000';
-}
-
-/** How long the CLI waits for an `arco dev` at the default URL before opening the store itself. */
-const PROBE_TIMEOUT_MS = 300;
-
-const healthSchema = z.object({ ok: z.literal(true), definitionsFile: z.string(), store: z.string().nullable() });
-
-/** True when an instance answers at `url` and serves exactly this project and store. */
-async function servesProject(url: string, project: Project): Promise<boolean> {
-  try {
-    const response = await fetch(new URL('/api/v1/health', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    const health = healthSchema.safeParse(await response.json());
-    return health.success && health.data.definitionsFile === project.definitionsFile && health.data.store === describeStoreTarget(project.storePath);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The API of a running instance when one is named (--url) or serves this very project at the
- * default URL; otherwise the project's store, opened directly. Opening the store is safe for every
- * command: reads never block the daemon, and requests go through the same transactional,
- * idempotent append the API uses.
- */
-export async function openClient(options: CommonOptions): Promise<Client> {
-  if (options.url) return new HttpClient(options.url);
-  const project = resolveProject(options);
-  const url = defaultUrl();
-  return (await servesProject(url, project)) ? new HttpClient(url) : new LocalClient(project);
 }
 
 /** Runs a command body; prints ArcoErrors (as JSON with --json) and sets a non-zero exit code. */
@@ -84,8 +48,18 @@ export function portNumber(value: string): number {
   return n;
 }
 
+/**
+ * How a command reaches an operation, by name, in-process or over HTTP. Commands import only this
+ * type: the catalogue, the store and the runtime load when a command runs, never for `--help`.
+ */
+export interface Client {
+  invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>>;
+  close(): Promise<void>;
+}
+
 /** Opens the client for a command's options, runs `body` with it, and closes it however it ends. */
 export async function withClient<T>(options: CommonOptions, body: (client: Client) => Promise<T>): Promise<T> {
+  const { openClient } = await import('./client.js');
   const client = await openClient(options);
   try {
     return await body(client);

@@ -1,7 +1,7 @@
 /** The `arco` command line. */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { adminCommand } from './commands/admin.js';
 import { apiCommand } from './commands/api.js';
 import { assetCommand } from './commands/asset.js';
@@ -13,9 +13,9 @@ import { cancelCommand, logsCommand, runsCommand, statusCommand } from './comman
 import { scheduleCommand } from './commands/schedule.js';
 import { sensorCommand } from './commands/sensor.js';
 import { sqlCommand } from './commands/sql.js';
-import { PACKAGE_ROOT } from './project.js';
 
-const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+// Read here rather than through project.ts, which loads the runtime: `arco --help` needs none of it.
+const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command('arco')

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { arcoError } from '../domain/errors/index.js';
 import { assetPartitionSchema, materializationSchema } from '../fold/index.js';
 import { assetViewSchema, describeAssets, selectAssets } from '../runtime/index.js';
-import { defineOperation, type AnyOperation } from './operation.js';
+import { defineOperation } from './operation.js';
 
 /** Materializations returned with one asset. */
 const RECENT_MATERIALIZATIONS = 20;
@@ -50,4 +50,3 @@ export const getAssetOp = defineOperation({
   },
 });
 
-export const ASSET_OPERATIONS: readonly AnyOperation[] = [listAssetsOp, getAssetOp];

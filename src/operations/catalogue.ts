@@ -1,28 +1,56 @@
 /**
- * The catalogue: every operation an instance offers, in one list. The API registers a route for
- * each, the OpenAPI document lists exactly these, and the CLI reaches each in-process or over HTTP.
- * A new capability adds its operations here and nowhere else.
+ * The catalogue: every operation an instance offers, by name. The API registers a route for each,
+ * the OpenAPI document lists exactly these, and the CLI reaches each in-process or over HTTP by
+ * name. A new capability adds its operations here and nowhere else.
  */
 import type { AnyOperation } from './operation.js';
-import { ASSET_OPERATIONS } from './assets.js';
-import { PARTITION_OPERATIONS } from './partitions.js';
-import { RUN_OPERATIONS } from './runs.js';
-import { SCHEDULE_OPERATIONS } from './schedules.js';
-import { SENSOR_OPERATIONS } from './sensors.js';
-import { SYSTEM_OPERATIONS } from './system.js';
+import { getAssetOp, listAssetsOp } from './assets.js';
+import { changeDynamicPartitionsOp, getDynamicPartitionsOp, listPartitionKeysOp, mapPartitionsOp } from './partitions.js';
+import { cancelRunOp, getRunOp, listRunKeyConflictsOp, listRunLogsOp, listRunTasksOp, listRunsOp, requestRunOp, rerunOp } from './runs.js';
+import { getScheduleOp, listScheduleTicksOp, listSchedulesOp, previewCronOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from './schedules.js';
+import { getSensorOp, listSensorEvaluationsOp, listSensorsOp, pushToSensorOp, resetSensorCursorOp, startSensorOp, stopSensorOp } from './sensors.js';
+import { listEventsOp, querySqlOp } from './system.js';
 
-export const OPERATIONS: readonly AnyOperation[] = [
-  ...RUN_OPERATIONS,
-  ...ASSET_OPERATIONS,
-  ...PARTITION_OPERATIONS,
-  ...SCHEDULE_OPERATIONS,
-  ...SENSOR_OPERATIONS,
-  ...SYSTEM_OPERATIONS,
-];
+export const CATALOGUE = {
+  requestRun: requestRunOp,
+  listRuns: listRunsOp,
+  getRun: getRunOp,
+  rerun: rerunOp,
+  listRunTasks: listRunTasksOp,
+  cancelRun: cancelRunOp,
+  listRunLogs: listRunLogsOp,
+  listRunKeyConflicts: listRunKeyConflictsOp,
+  listAssets: listAssetsOp,
+  getAsset: getAssetOp,
+  listPartitionKeys: listPartitionKeysOp,
+  mapPartitions: mapPartitionsOp,
+  getDynamicPartitions: getDynamicPartitionsOp,
+  changeDynamicPartitions: changeDynamicPartitionsOp,
+  listSchedules: listSchedulesOp,
+  getSchedule: getScheduleOp,
+  listScheduleTicks: listScheduleTicksOp,
+  startSchedule: startScheduleOp,
+  stopSchedule: stopScheduleOp,
+  previewSchedule: previewScheduleOp,
+  previewCron: previewCronOp,
+  listSensors: listSensorsOp,
+  getSensor: getSensorOp,
+  listSensorEvaluations: listSensorEvaluationsOp,
+  startSensor: startSensorOp,
+  stopSensor: stopSensorOp,
+  resetSensorCursor: resetSensorCursorOp,
+  pushToSensor: pushToSensorOp,
+  listEvents: listEventsOp,
+  querySql: querySqlOp,
+} as const;
 
-const names = new Set<string>();
-for (const op of OPERATIONS) {
-  // Names are OpenAPI operationIds and CLI handles: a repeat would make one of them unreachable.
-  if (names.has(op.name)) throw new Error(`operation ${op.name} is declared twice`);
-  names.add(op.name);
+/** The catalogue's types by name: callers that import only these types load none of its code. */
+export type Catalogue = typeof CATALOGUE;
+export type OperationName = keyof Catalogue;
+
+export const OPERATIONS: readonly AnyOperation[] = Object.values(CATALOGUE);
+
+for (const [name, op] of Object.entries(CATALOGUE)) {
+  // The key is how the CLI names an operation; the name is its OpenAPI operationId. One word for both.
+  if (op.name !== name) throw new Error(`operation ${op.name} is catalogued as ${name}`);
 }

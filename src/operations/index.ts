@@ -13,7 +13,7 @@ export {
 } from './operation.js';
 export { splitInput, parsePart, parseInput, type InputParts } from './input.js';
 export { invokeOperation } from './invoke.js';
-export { OPERATIONS } from './catalogue.js';
+export { CATALOGUE, OPERATIONS, type Catalogue, type OperationName } from './catalogue.js';
 export * from './runs.js';
 export * from './assets.js';
 export * from './partitions.js';

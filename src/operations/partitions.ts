@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { arcoError } from '../domain/errors/index.js';
 import { assetPartitionKeys, changeDynamicPartitions, mapPartitionKeys, selectPartitionKeys, type RuntimeContext } from '../runtime/index.js';
-import { defineOperation, type AnyOperation } from './operation.js';
+import { defineOperation } from './operation.js';
 import { nameParamsSchema } from './schemas.js';
 
 const setSchema = z.object({ name: z.string(), keys: z.array(z.string()) });
@@ -108,4 +108,3 @@ export const changeDynamicPartitionsOp = defineOperation({
   handler: async (ctx, input) => changeDynamicPartitions(await ctx.runtime(), input),
 });
 
-export const PARTITION_OPERATIONS: readonly AnyOperation[] = [listPartitionKeysOp, mapPartitionsOp, getDynamicPartitionsOp, changeDynamicPartitionsOp];

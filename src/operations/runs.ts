@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { logLineSchema, runKeyConflictSchema, taskProjectionSchema } from '../fold/index.js';
 import { cancelRun, getRunOrThrow, requestRerun, requestRun, selectAssetsToLaunch } from '../runtime/index.js';
-import { defineOperation, type AnyOperation, type OperationContext } from './operation.js';
+import { defineOperation, type OperationContext } from './operation.js';
 import {
   pageLimit,
   rerunBodySchema,
@@ -204,4 +204,3 @@ export const listRunKeyConflictsOp = defineOperation({
   handler: async (ctx, query) => ({ conflicts: await ctx.store.listRunKeyConflicts(query) }),
 });
 
-export const RUN_OPERATIONS: readonly AnyOperation[] = [requestRunOp, listRunsOp, getRunOp, rerunOp, listRunTasksOp, cancelRunOp, listRunLogsOp, listRunKeyConflictsOp];

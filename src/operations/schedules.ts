@@ -13,7 +13,7 @@ import {
   scheduleViewSchema,
   setScheduleStatus,
 } from '../runtime/index.js';
-import { defineOperation, type AnyOperation } from './operation.js';
+import { defineOperation } from './operation.js';
 import { commaList, nameParamsSchema, pageLimit } from './schemas.js';
 
 const TICK_STATUSES = ['SUCCESS', 'SKIPPED', 'FAILURE'] as const;
@@ -124,4 +124,3 @@ export const previewCronOp = defineOperation({
   },
 });
 
-export const SCHEDULE_OPERATIONS: readonly AnyOperation[] = [listSchedulesOp, getScheduleOp, listScheduleTicksOp, startScheduleOp, stopScheduleOp, previewScheduleOp, previewCronOp];

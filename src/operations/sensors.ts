@@ -10,7 +10,7 @@ import {
   sensorViewSchema,
   setSensorStatus,
 } from '../runtime/index.js';
-import { defineOperation, type AnyOperation } from './operation.js';
+import { defineOperation } from './operation.js';
 import { commaList, nameParamsSchema, pageLimit } from './schemas.js';
 
 const EVALUATION_STATUSES = ['SUCCESS', 'SKIPPED', 'FAILURE', 'STALE'] as const;
@@ -119,12 +119,3 @@ export const pushToSensorOp = defineOperation({
   },
 });
 
-export const SENSOR_OPERATIONS: readonly AnyOperation[] = [
-  listSensorsOp,
-  getSensorOp,
-  listSensorEvaluationsOp,
-  startSensorOp,
-  stopSensorOp,
-  resetSensorCursorOp,
-  pushToSensorOp,
-];

@@ -1,6 +1,6 @@
 /** The ledger read in sequence order, and the read-only SQL surface over the system_* views. */
 import { z } from 'zod';
-import { defineOperation, type AnyOperation } from './operation.js';
+import { defineOperation } from './operation.js';
 
 /** Rows a SQL query may return; more are cut off and `truncated` says so. */
 export const SQL_ROWS_MAX = 10_000;
@@ -61,4 +61,3 @@ export const querySqlOp = defineOperation({
   },
 });
 
-export const SYSTEM_OPERATIONS: readonly AnyOperation[] = [listEventsOp, querySqlOp];

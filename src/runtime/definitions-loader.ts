@@ -51,6 +51,9 @@ export function locateDefinitions(options: { project?: string; file?: string }):
 export async function loadDefinitions(file: string): Promise<LoadedDefinitions> {
   let module: { default?: unknown };
   try {
+    // Definitions are TypeScript that imports 'arco-flow': the loader is registered only now, so
+    // commands that never load definitions (and `arco --help`) do not pay for it.
+    await import('./loader/register.mjs');
     module = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (error) {
     if (isArcoError(error)) throw error;

@@ -8,8 +8,9 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { isArcoError } from '../../src/domain/errors/index.js';
-import { OPERATIONS, type AnyOperation } from '../../src/operations/index.js';
-import { HttpClient, LocalClient, type Client } from '../../src/cli/client.js';
+import { OPERATIONS, type OperationName } from '../../src/operations/index.js';
+import { HttpClient, LocalClient } from '../../src/cli/client.js';
+import type { Client } from '../../src/cli/common.js';
 import { arcoAsync } from '../helpers/cli.js';
 import { http, startServer, type TestServer } from '../helpers/server.js';
 
@@ -73,10 +74,10 @@ const SAMPLES: Record<string, Sample> = {
 };
 
 /** The answer, or the error code: both transports must give the same one. */
-async function outcome(client: Client, op: AnyOperation, input: Record<string, unknown>): Promise<{ ok: unknown } | { code: string }> {
+async function outcome(client: Client, name: OperationName, input: Record<string, unknown>): Promise<{ ok: unknown } | { code: string }> {
   try {
-    const output = await client.invoke(op, input);
-    const view = SAMPLES[op.name]?.view as ((o: unknown) => unknown) | undefined;
+    const output = await client.invoke(name, input as never);
+    const view = SAMPLES[name]?.view as ((o: unknown) => unknown) | undefined;
     return { ok: view ? view(output) : output };
   } catch (error) {
     if (isArcoError(error)) return { code: error.code };
@@ -95,12 +96,10 @@ describe('operation catalogue', () => {
     const definitionsFile = server.ctx.definitions.file;
     local = new LocalClient({ definitionsFile, storePath: join(dirname(definitionsFile), 'arco.db') });
     remote = new HttpClient(server.url);
-    const op = OPERATIONS.find((o) => o.name === 'requestRun') as AnyOperation;
-    const requested = (await remote.invoke(op, { selection: ['raw/events', 'clean/events'] })) as { run: { runId: string } };
+    const requested = await remote.invoke('requestRun', { selection: ['raw/events', 'clean/events'] });
     runId = requested.run.runId;
-    const getRun = OPERATIONS.find((o) => o.name === 'getRun') as AnyOperation;
     for (let i = 0; i < 400; i += 1) {
-      const run = (await local.invoke(getRun, { runId })) as { status: string };
+      const run = await local.invoke('getRun', { runId });
       if (run.status === 'SUCCESS') return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -127,10 +126,8 @@ describe('operation catalogue', () => {
   test('every operation answers the same over HTTP and in-process', async () => {
     const differences: string[] = [];
     for (const [name, sample] of Object.entries(SAMPLES)) {
-      const op = OPERATIONS.find((o) => o.name === name);
-      if (!op) continue;
-      const overHttp = await outcome(remote, op, sample.input(runId));
-      const inProcess = await outcome(local, op, sample.input(runId));
+      const overHttp = await outcome(remote, name as OperationName, sample.input(runId));
+      const inProcess = await outcome(local, name as OperationName, sample.input(runId));
       try {
         assert.deepEqual(inProcess, overHttp);
       } catch {
@@ -141,11 +138,10 @@ describe('operation catalogue', () => {
   });
 
   test('a bad input is the same VALIDATION_ERROR, naming the same field, over either transport', async () => {
-    const op = OPERATIONS.find((o) => o.name === 'requestRun') as AnyOperation;
     const errors = [];
     for (const client of [remote, local]) {
       try {
-        await client.invoke(op, { selection: 5 });
+        await client.invoke('requestRun', { selection: 5 } as never);
         errors.push(null);
       } catch (error) {
         errors.push(isArcoError(error) ? [error.code, (error.details as { issues?: { field: string }[] }).issues?.[0]?.field] : String(error));

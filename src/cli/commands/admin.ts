@@ -2,10 +2,8 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { arcoError } from '../../domain/errors/index.js';
-import { openStore } from '../../store/index.js';
 import { runAction, withProjectOptions, type CommonOptions } from '../common.js';
 import { isTty, printJson } from '../output.js';
-import { resolveProject } from '../project.js';
 
 export function adminCommand(): Command {
   const admin = new Command('admin').description('operate on the store');
@@ -15,6 +13,7 @@ export function adminCommand(): Command {
       .option('--json', 'print JSON for scripts')
       .action((options: CommonOptions) =>
         runAction(options, async () => {
+          const [{ openStore }, { resolveProject }] = await Promise.all([import('../../store/index.js'), import('../project.js')]);
           const store = await openStore(resolveProject(options).storePath);
           try {
             const before = await store.projectionHash();

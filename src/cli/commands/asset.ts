@@ -1,7 +1,6 @@
 /** `arco asset list`: the assets a project defines, with their latest materialization. */
 import { Command } from 'commander';
 import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
-import { listAssetsOp } from '../../operations/index.js';
 import { printJson, printTable } from '../output.js';
 
 export function assetCommand(): Command {
@@ -13,7 +12,7 @@ export function assetCommand(): Command {
       .action((options: CommonOptions & { select?: string }) =>
         runAction(options, () =>
           withClient(options, async (client) => {
-            const { assets } = await client.invoke(listAssetsOp, { select: options.select });
+            const { assets } = await client.invoke('listAssets', { select: options.select });
             if (options.json) return printJson(assets);
             printTable(
               ['asset', 'group', 'deps', 'last materialized', 'run'],

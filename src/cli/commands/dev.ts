@@ -1,11 +1,7 @@
 /** `arco dev`: daemon, worker pool and HTTP API on one machine, storing everything in SQLite. */
 import { Command } from 'commander';
-import { buildServer } from '../../api/index.js';
-import { systemClock, createContext, Daemon, loadDefinitions } from '../../runtime/index.js';
-import { describeStoreTarget, openStore } from '../../store/index.js';
 import { portNumber, positiveInt, runAction, withProjectOptions, type CommonOptions } from '../common.js';
 import { color } from '../output.js';
-import { resolveProject } from '../project.js';
 
 interface DevOptions extends CommonOptions {
   readonly port: number;
@@ -24,6 +20,12 @@ export function devCommand(): Command {
     .addHelpText('after', '\nExample:\n  arco dev --project examples/quickstart --port 3000\n')
     .action((options: DevOptions) =>
       runAction(options, async () => {
+        const [{ buildServer }, { systemClock, createContext, Daemon, loadDefinitions }, { describeStoreTarget, openStore }, { resolveProject }] = await Promise.all([
+          import('../../api/index.js'),
+          import('../../runtime/index.js'),
+          import('../../store/index.js'),
+          import('../project.js'),
+        ]);
         const project = resolveProject(options);
         const definitions = await loadDefinitions(project.definitionsFile);
         const warn = (m: string) => process.stderr.write(`${color('yellow', 'warn')} ${m}\n`);

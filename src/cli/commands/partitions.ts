@@ -1,6 +1,5 @@
 /** `arco partitions`: an asset's partition keys, keys across a dependency, and dynamic partition sets. */
 import { Command, InvalidArgumentError } from 'commander';
-import { changeDynamicPartitionsOp, listPartitionKeysOp, mapPartitionsOp } from '../../operations/index.js';
 import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { color, printJson } from '../output.js';
 
@@ -34,7 +33,7 @@ export function partitionsCommand(): Command {
       .action((asset: string, options: PartitionOptions) =>
         runAction(options, () =>
           withClient(options, async (client) => {
-            const { keys } = await client.invoke(listPartitionKeysOp, { asset, select: options.select, now: options.now });
+            const { keys } = await client.invoke('listPartitionKeys', { asset, select: options.select, now: options.now });
             if (options.json) printJson(keys);
             else printKeys(keys);
           }),
@@ -54,7 +53,7 @@ export function partitionsCommand(): Command {
       .action((from: string, to: string, keys: string[], options: PartitionOptions) =>
         runAction(options, () =>
           withClient(options, async (client) => {
-            const result = await client.invoke(mapPartitionsOp, { from, to, keys, now: options.now });
+            const result = await client.invoke('mapPartitions', { from, to, keys, now: options.now });
             if (options.json) return printJson(result);
             printKeys(result.keys);
             if (result.requiredButNonexistent.length > 0) {
@@ -74,7 +73,7 @@ export function partitionsCommand(): Command {
         .action((name: string, keys: string[], options: CommonOptions & { requestId?: string }) =>
           runAction(options, () =>
             withClient(options, async (client) => {
-              const outcome = await client.invoke(changeDynamicPartitionsOp, { name, op, keys, requestId: options.requestId });
+              const outcome = await client.invoke('changeDynamicPartitions', { name, op, keys, requestId: options.requestId });
               if (options.json) return printJson(outcome);
               process.stdout.write(`${outcome.name}: ${outcome.keys.length} key(s)${outcome.changed ? '' : ' (nothing changed)'}\n`);
             }),

@@ -4,10 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { isTerminalRun, isTerminalTask } from '../../domain/runs/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import type { RunProjection } from '../../fold/index.js';
-import { Daemon } from '../../runtime/index.js';
-import { requestRunOp, rerunOp, getRunOp } from '../../operations/index.js';
-import { LocalClient, type Client } from '../client.js';
-import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
+import { positiveInt, runAction, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
 import { isTty, printJson } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
 
@@ -78,7 +75,7 @@ async function request(client: Client, options: RunOptions) {
     if (options.fromFailure === Boolean(options.select)) {
       throw new InvalidArgumentError('--rerun needs exactly one of --from-failure or --select');
     }
-    return client.invoke(rerunOp, {
+    return client.invoke('rerun', {
       runId: options.rerun,
       mode: options.fromFailure ? 'fromFailure' : 'subset',
       selection: options.select,
@@ -87,7 +84,7 @@ async function request(client: Client, options: RunOptions) {
     });
   }
   if (options.select === undefined) throw new InvalidArgumentError('--select is required (or --rerun RUN_ID)');
-  return client.invoke(requestRunOp, {
+  return client.invoke('requestRun', {
     selection: options.select,
     includeUpstream: Boolean(options.includeUpstream),
     includeDownstream: Boolean(options.includeDownstream),
@@ -103,7 +100,9 @@ async function request(client: Client, options: RunOptions) {
  * unless another daemon (a running `arco dev`) already leads, in which case it just waits.
  */
 async function waitForRun(client: Client, run: RunProjection, options: RunOptions): Promise<RunProjection> {
-  let daemon: Daemon | undefined;
+  const { LocalClient } = await import('../client.js');
+  const { Daemon } = await import('../../runtime/index.js');
+  let daemon: InstanceType<typeof Daemon> | undefined;
   if (client instanceof LocalClient) {
     daemon = new Daemon(await client.runtime(), { workers: options.workers, tickMs: 100 });
     daemon.start();
@@ -114,7 +113,7 @@ async function waitForRun(client: Client, run: RunProjection, options: RunOption
     let current = run;
     while (!isTerminalRun(current.status)) {
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
-      current = await client.invoke(getRunOp, { runId: run.runId });
+      current = await client.invoke('getRun', { runId: run.runId });
       bar?.update(current.tasks.filter((t) => isTerminalTask(t.status)).length, { status: current.status });
     }
     return current;

@@ -2,7 +2,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { RUN_STATUSES, isTerminalRun, type RunStatus } from '../../domain/runs/index.js';
 import type { LogLine } from '../../fold/index.js';
-import { getRunOp, cancelRunOp, listRunLogsOp, listRunsOp } from '../../operations/index.js';
 import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { color, printJson, printTable, statusColor } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
@@ -28,7 +27,7 @@ export function runsCommand(): Command {
     .action((options: CommonOptions & { status?: RunStatus[]; tag?: string; limit: number; cursor?: string }) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const page = await client.invoke(listRunsOp, { status: options.status?.join(','), tag: options.tag, limit: options.limit, cursor: options.cursor });
+          const page = await client.invoke('listRuns', { status: options.status?.join(','), tag: options.tag, limit: options.limit, cursor: options.cursor });
           if (options.json) return printJson({ runs: page.runs.map((r) => runView(r)), nextCursor: page.nextCursor });
           printTable(
             ['run', 'status', 'created', 'trigger', 'assets'],
@@ -51,7 +50,7 @@ export function statusCommand(): Command {
     .action((runId: string, options: CommonOptions) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const run = await client.invoke(getRunOp, { runId });
+          const run = await client.invoke('getRun', { runId });
           if (options.json) printJson(runView(run));
           else printRunDetail(run);
         }),
@@ -74,11 +73,11 @@ export function logsCommand(): Command {
         withClient(options, async (client) => {
           let after = 0;
           for (;;) {
-            const page = await client.invoke(listRunLogsOp, { runId, after });
+            const page = await client.invoke('listRunLogs', { runId, after });
             for (const line of page.logs) printLog(line, Boolean(options.json));
             after = page.nextAfter;
             if (page.logs.length > 0) continue;
-            if (!options.follow || isTerminalRun((await client.invoke(getRunOp, { runId })).status)) break;
+            if (!options.follow || isTerminalRun((await client.invoke('getRun', { runId })).status)) break;
             await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
           }
         }),
@@ -93,7 +92,7 @@ export function cancelCommand(): Command {
     .action((runId: string, options: CommonOptions) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const run = await client.invoke(cancelRunOp, { runId });
+          const run = await client.invoke('cancelRun', { runId });
           if (options.json) printJson(runView(run));
           else process.stdout.write(`${run.runId} ${statusColor(run.status)}\n`);
         }),

@@ -1,9 +1,8 @@
 /** `arco schedule list|ticks|preview|start|stop`: look at and control schedules. */
 import { Command, InvalidArgumentError } from 'commander';
 import { arcoError } from '../../domain/errors/index.js';
-import { parsePreviewFrom, previewCron, systemClock, type PreviewResult, type ScheduleView } from '../../runtime/index.js';
+import type { PreviewResult, ScheduleView } from '../../runtime/index.js';
 import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
-import { listSchedulesOp, listScheduleTicksOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from '../../operations/index.js';
 import { color, printJson, printTable, statusColor } from '../output.js';
 
 type TickStatus = 'SUCCESS' | 'SKIPPED' | 'FAILURE';
@@ -37,7 +36,7 @@ function listCommand(): Command {
     .action((options: CommonOptions) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const { schedules } = await client.invoke(listSchedulesOp, {});
+          const { schedules } = await client.invoke('listSchedules', {});
           if (options.json) return printJson({ schedules });
           printTable(
             ['schedule', 'status', 'cron', 'timezone', 'next tick', 'last tick'],
@@ -65,7 +64,7 @@ function ticksCommand(): Command {
     .action((name: string, options: CommonOptions & { status?: TickStatus[]; limit: number; cursor?: number }) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const page = await client.invoke(listScheduleTicksOp, { name, status: options.status?.join(','), cursor: options.cursor, limit: options.limit });
+          const page = await client.invoke('listScheduleTicks', { name, status: options.status?.join(','), cursor: options.cursor, limit: options.limit });
           if (options.json) return printJson(page);
           printTable(
             ['tick', 'status', 'run', 'run status', 'partition', 'detail'],
@@ -108,6 +107,7 @@ function previewCommand(): Command {
     .action((name: string | undefined, options: PreviewOptions) =>
       runAction(options, async () => {
         if (options.cron.length > 0) {
+          const { parsePreviewFrom, previewCron, systemClock } = await import('../../runtime/index.js');
           if (name !== undefined) throw arcoError('VALIDATION_ERROR', 'give a schedule name or --cron, not both', { field: 'cron' });
           const timezone = options.timezone ?? 'UTC';
           const from = options.from === undefined ? systemClock.now() : parsePreviewFrom(options.from, timezone);
@@ -116,7 +116,7 @@ function previewCommand(): Command {
         if (name === undefined) throw arcoError('VALIDATION_ERROR', 'give a schedule name, or --cron EXPR', { field: 'name' });
         if (options.timezone !== undefined) throw arcoError('VALIDATION_ERROR', '--timezone applies to --cron; a schedule has its own', { field: 'timezone' });
         await withClient(options, async (client) =>
-          printPreview(await client.invoke(previewScheduleOp, { name, from: options.from, count: options.count }), Boolean(options.json)),
+          printPreview(await client.invoke('previewSchedule', { name, from: options.from, count: options.count }), Boolean(options.json)),
         );
       }),
     );
@@ -129,7 +129,7 @@ function statusCommand(action: 'start' | 'stop'): Command {
     .action((name: string, options: CommonOptions) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const schedule = await client.invoke(action === 'start' ? startScheduleOp : stopScheduleOp, { name });
+          const schedule = await client.invoke(action === 'start' ? 'startSchedule' : 'stopSchedule', { name });
           if (options.json) return printJson(schedule);
           process.stdout.write(`${schedule.name} ${schedule.status}${schedule.nextTick ? `  next tick ${schedule.nextTick.local}` : ''}\n`);
         }),

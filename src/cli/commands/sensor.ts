@@ -3,7 +3,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { arcoError } from '../../domain/errors/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
-import { listSensorsOp, listSensorEvaluationsOp, startSensorOp, stopSensorOp, resetSensorCursorOp, pushToSensorOp } from '../../operations/index.js';
 import { color, printJson, printTable, statusColor } from '../output.js';
 import type { SensorView } from '../../runtime/index.js';
 
@@ -36,7 +35,7 @@ function listCommand(): Command {
     .action((options: CommonOptions) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const { sensors } = await client.invoke(listSensorsOp, {});
+          const { sensors } = await client.invoke('listSensors', {});
           if (options.json) return printJson({ sensors });
           printTable(
             ['sensor', 'kind', 'status', 'cursor', 'last evaluation', 'next evaluation', 'failures'],
@@ -65,7 +64,7 @@ function evalsCommand(): Command {
     .action((name: string, options: CommonOptions & { status?: EvaluationStatus[]; limit: number; cursor?: number }) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const page = await client.invoke(listSensorEvaluationsOp, { name, status: options.status?.join(','), cursor: options.cursor, limit: options.limit });
+          const page = await client.invoke('listSensorEvaluations', { name, status: options.status?.join(','), cursor: options.cursor, limit: options.limit });
           if (options.json) return printJson(page);
           printTable(
             ['at', 'status', 'runs', 'cursor before → after', 'ms', 'detail'],
@@ -91,7 +90,7 @@ function statusCommand(action: 'start' | 'stop'): Command {
     .action((name: string, options: CommonOptions) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const sensor = await client.invoke(action === 'start' ? startSensorOp : stopSensorOp, { name });
+          const sensor = await client.invoke(action === 'start' ? 'startSensor' : 'stopSensor', { name });
           if (options.json) return printJson(sensor);
           printSensor(sensor);
         }),
@@ -107,7 +106,7 @@ function resetCursorCommand(): Command {
     .action((name: string, options: CommonOptions & { cursor?: string }) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const sensor = await client.invoke(resetSensorCursorOp, { name, cursor: options.cursor ?? null });
+          const sensor = await client.invoke('resetSensorCursor', { name, cursor: options.cursor ?? null });
           if (options.json) return printJson(sensor);
           printSensor(sensor);
         }),
@@ -130,7 +129,7 @@ function pushCommand(): Command {
           throw arcoError('VALIDATION_ERROR', '--payload must be JSON', { field: 'payload' });
         }
         await withClient(options, async (client) => {
-          const outcome = await client.invoke(pushToSensorOp, { name, messageId: options.messageId, payload });
+          const outcome = await client.invoke('pushToSensor', { name, messageId: options.messageId, payload });
           if (options.json) return printJson(outcome);
           const e = outcome.evaluation;
           process.stdout.write(`${outcome.duplicate ? 'duplicate message: ' : ''}${statusColor(e.status ?? '')} runs ${e.runs.map((r) => r.runId).join(' ') || '(none)'}\n`);

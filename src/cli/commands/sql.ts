@@ -1,7 +1,6 @@
 /** `arco sql`: read-only SQL over the documented system_* views (docs/sql.md). */
 import { Command } from 'commander';
 import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
-import { querySqlOp } from '../../operations/index.js';
 import { color, printJson, printTable } from '../output.js';
 
 export function sqlCommand(): Command {
@@ -13,7 +12,7 @@ export function sqlCommand(): Command {
     .action((query: string, options: CommonOptions & { limit: number }) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const result = await client.invoke(querySqlOp, { q: query, limit: options.limit });
+          const result = await client.invoke('querySql', { q: query, limit: options.limit });
           if (options.json) return printJson(result);
           printTable(result.columns, result.rows.map((row) => row.map((v) => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v)))));
           if (result.truncated) process.stdout.write(color('gray', `(first ${options.limit} rows)\n`));

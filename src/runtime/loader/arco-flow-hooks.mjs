@@ -4,7 +4,12 @@
 // - `.ts` files outside node_modules load as ES modules. A definitions file in a folder without a
 //   package.json ("type": "module") would otherwise be compiled as CommonJS, where neither the
 //   import above nor top-level await works. Definitions files are ES modules by contract.
-const entryUrl = new URL('../../authoring/index.ts', import.meta.url).href;
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// Beside the sources this is authoring/index.ts; in the compiled build (dist/), authoring/index.js.
+const compiledEntry = new URL('../../authoring/index.js', import.meta.url);
+const entryUrl = (existsSync(fileURLToPath(compiledEntry)) ? compiledEntry : new URL('../../authoring/index.ts', import.meta.url)).href;
 
 function isUserTypeScript(url) {
   return url.startsWith('file:') && /\.tsx?$/.test(url) && !url.includes('/node_modules/');

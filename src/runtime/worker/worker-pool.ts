@@ -17,7 +17,8 @@ export const ABORT_GRACE_MS = 3_000;
 /** Restarting a worker that keeps failing to start waits this long, so a broken file does not spin. */
 const RESPAWN_DELAY_MS = 1_000;
 
-const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+// worker-main.ts beside the sources, worker-main.js in the compiled build.
+const WORKER_MAIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './worker-main.ts' : './worker-main.js', import.meta.url));
 const REGISTER = new URL('../loader/register.mjs', import.meta.url).href;
 
 export type PoolReport =

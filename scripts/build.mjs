@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Compiles src/ to dist/ so the `arco` command starts as plain JavaScript, without a TypeScript
+// loader (start-up budget: DESIGN.md). Runs on `npm ci` / `npm install` (prepare) and `npm run
+// build`. tsc leaves .mjs sources alone, so they are copied beside the output. dist/BUILD is written
+// last: bin/arco.mjs runs dist/ only while no source file is newer than it.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const src = join(root, 'src');
+const dist = join(root, 'dist');
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+if (compiled.status !== 0) {
+  rmSync(dist, { recursive: true, force: true });
+  process.exit(compiled.status ?? 1);
+}
+
+function copyModules(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) copyModules(path);
+    else if (entry.name.endsWith('.mjs')) {
+      const target = join(dist, relative(src, path));
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(path, target);
+    }
+  }
+}
+copyModules(src);
+writeFileSync(join(dist, 'BUILD'), `${new Date().toISOString()}\n`);
