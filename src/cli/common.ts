@@ -33,6 +33,13 @@ export async function runAction(options: { json?: boolean }, body: () => Promise
   }
 }
 
+/** `--tag KEY=VALUE`, repeatable: collects the tags into one record. */
+export function parseTag(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`tag "${value}" must be KEY=VALUE`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
 export function positiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);

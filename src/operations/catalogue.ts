@@ -5,6 +5,16 @@
  */
 import type { AnyOperation } from './operation.js';
 import { getAssetOp, listAssetsOp } from './assets.js';
+import {
+  cancelBackfillOp,
+  createBackfillOp,
+  getBackfillOp,
+  getBackfillStatusOp,
+  listBackfillsOp,
+  pauseBackfillOp,
+  resumeBackfillOp,
+  retryBackfillOp,
+} from './backfills.js';
 import { changeDynamicPartitionsOp, getDynamicPartitionsOp, listPartitionKeysOp, mapPartitionsOp } from './partitions.js';
 import { cancelRunOp, getRunOp, listRunKeyConflictsOp, listRunLogsOp, listRunTasksOp, listRunsOp, requestRunOp, rerunOp } from './runs.js';
 import { getScheduleOp, listScheduleTicksOp, listSchedulesOp, previewCronOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from './schedules.js';
@@ -20,6 +30,14 @@ export const CATALOGUE = {
   cancelRun: cancelRunOp,
   listRunLogs: listRunLogsOp,
   listRunKeyConflicts: listRunKeyConflictsOp,
+  createBackfill: createBackfillOp,
+  listBackfills: listBackfillsOp,
+  getBackfill: getBackfillOp,
+  getBackfillStatus: getBackfillStatusOp,
+  pauseBackfill: pauseBackfillOp,
+  resumeBackfill: resumeBackfillOp,
+  cancelBackfill: cancelBackfillOp,
+  retryBackfill: retryBackfillOp,
   listAssets: listAssetsOp,
   getAsset: getAssetOp,
   listPartitionKeys: listPartitionKeysOp,

@@ -16,6 +16,7 @@ export { invokeOperation } from './invoke.js';
 export { CATALOGUE, OPERATIONS, type Catalogue, type OperationName } from './catalogue.js';
 export * from './runs.js';
 export * from './assets.js';
+export * from './backfills.js';
 export * from './partitions.js';
 export * from './schedules.js';
 export * from './sensors.js';

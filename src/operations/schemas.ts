@@ -7,12 +7,12 @@ import { RUN_STATUSES } from '../domain/runs/index.js';
 export const nameParamsSchema = z.object({ name: z.string().min(1) });
 
 /** A comma-separated list of values from `values`, e.g. `?status=SUCCESS,FAILURE`. */
-export function commaList<T extends string>(values: readonly [T, ...T[]], what: string) {
+export function commaList<T extends string>(values: readonly T[], what: string) {
   return z
     .string()
     .optional()
     .transform((s) => (s ? s.split(',') : undefined))
-    .pipe(z.array(z.enum(values)).optional())
+    .pipe(z.array(z.enum(values as readonly [T, ...T[]])).optional())
     .describe(`Comma-separated ${what}`);
 }
 

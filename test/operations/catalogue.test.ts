@@ -32,22 +32,44 @@ export default defineDefinitions({
 
 const NOW = '2024-01-04T00:00:00Z';
 
+/** What the samples refer to, made in `before`. */
+interface Ids {
+  readonly runId: string;
+  /** A backfill that has completed. */
+  readonly backfillId: string;
+  /** Two running backfills, one per transport, for the commands that change a backfill's state. */
+  readonly ownBackfill: readonly [string, string];
+}
+
 interface Sample {
-  readonly input: (runId: string) => Record<string, unknown>;
+  /** `transport` is 0 over HTTP, 1 in-process. */
+  readonly input: (ids: Ids, transport: 0 | 1) => Record<string, unknown>;
   /** What must agree between the transports (default: the whole answer). */
   readonly view?: (output: never) => unknown;
 }
 
 /** One sample per operation, in the order they are tried (reads of a run before anything changes it). */
 const SAMPLES: Record<string, Sample> = {
-  getRun: { input: (runId) => ({ runId }) },
-  listRunTasks: { input: (runId) => ({ runId }) },
-  listRunLogs: { input: (runId) => ({ runId }) },
+  getRun: { input: ({ runId }) => ({ runId }) },
+  listRunTasks: { input: ({ runId }) => ({ runId }) },
+  listRunLogs: { input: ({ runId }) => ({ runId }) },
   listRuns: { input: () => ({ limit: 5 }), view: (o: { runs: { runId: string }[] }) => o.runs.map((r) => r.runId) },
   listRunKeyConflicts: { input: () => ({}) },
   requestRun: { input: () => ({ selection: ['raw/events'], runKey: 'catalogue' }), view: (o: { run: { runId: string } }) => o.run.runId },
-  rerun: { input: (runId) => ({ runId, mode: 'subset', selection: ['raw/events'] }), view: (o: { run: { runId: string } }) => o.run.runId },
-  cancelRun: { input: (runId) => ({ runId }) },
+  rerun: { input: ({ runId }) => ({ runId, mode: 'subset', selection: ['raw/events'] }), view: (o: { run: { runId: string } }) => o.run.runId },
+  cancelRun: { input: ({ runId }) => ({ runId }) },
+  createBackfill: { input: () => ({ selection: ['days'], partition: '2024-01-01...2024-01-02', requestId: 'catalogue-create' }), view: (o: { backfill: { backfillId: string } }) => o.backfill.backfillId },
+  // Only the finished backfill: the others may change status between the two calls.
+  listBackfills: {
+    input: () => ({ status: 'COMPLETED_SUCCESS' }),
+    view: (o: { backfills: { backfillId: string; clientRequestId: string }[] }) => o.backfills.filter((b) => b.clientRequestId === 'catalogue-done').map((b) => b.backfillId),
+  },
+  getBackfill: { input: ({ backfillId }) => ({ backfillId }) },
+  getBackfillStatus: { input: ({ backfillId }) => ({ backfillId }) },
+  pauseBackfill: { input: ({ ownBackfill }, t) => ({ backfillId: ownBackfill[t] }), view: (o: { status: string }) => o.status },
+  resumeBackfill: { input: ({ ownBackfill }, t) => ({ backfillId: ownBackfill[t] }), view: (o: { status: string }) => o.status },
+  cancelBackfill: { input: ({ ownBackfill }, t) => ({ backfillId: ownBackfill[t] }), view: (o: { status: string }) => o.status.startsWith('CANCEL') },
+  retryBackfill: { input: ({ backfillId }) => ({ backfillId }) },
   listAssets: { input: () => ({ select: 'key:raw/*' }), view: (o: { assets: { key: string }[] }) => o.assets.map((a) => a.key) },
   getAsset: { input: () => ({ '*': 'clean/events' }), view: (o: { key: string; deps: string[] }) => [o.key, o.deps] },
   listPartitionKeys: { input: () => ({ asset: 'days', select: '2024-01-02...2024-01-03', now: NOW }) },
@@ -89,7 +111,7 @@ describe('operation catalogue', () => {
   let server: TestServer;
   let local: LocalClient;
   let remote: HttpClient;
-  let runId: string;
+  let ids: Ids;
 
   before(async () => {
     server = await startServer(SOURCE, { daemon: true });
@@ -97,13 +119,21 @@ describe('operation catalogue', () => {
     local = new LocalClient({ definitionsFile, storePath: join(dirname(definitionsFile), 'arco.db') });
     remote = new HttpClient(server.url);
     const requested = await remote.invoke('requestRun', { selection: ['raw/events', 'clean/events'] });
-    runId = requested.run.runId;
-    for (let i = 0; i < 400; i += 1) {
-      const run = await local.invoke('getRun', { runId });
-      if (run.status === 'SUCCESS') return;
+    const runId = requested.run.runId;
+    const done = await remote.invoke('createBackfill', { selection: ['days'], partition: '2024-01-01...2024-01-03', policy: 'multi-run:2', requestId: 'catalogue-done' });
+    const backfillId = done.backfill.backfillId;
+    for (let i = 0; ; i += 1) {
+      const [run, backfill] = await Promise.all([local.invoke('getRun', { runId }), local.invoke('getBackfill', { backfillId })]);
+      if (run.status === 'SUCCESS' && backfill.status === 'COMPLETED_SUCCESS') break;
+      if (i === 400) throw new Error(`the first run (${run.status}) or backfill (${backfill.status}) did not succeed`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error('the first run did not succeed');
+    // A year of days one run at a time: still running when the state commands below reach them.
+    const own = await Promise.all([0, 1].map(async (i) => {
+      const created = await remote.invoke('createBackfill', { selection: ['days'], partition: '2024-01-01...2024-12-31', maxConcurrentRuns: 1, requestId: `own-${i}` });
+      return created.backfill.backfillId;
+    }));
+    ids = { runId, backfillId, ownBackfill: [own[0] as string, own[1] as string] };
   });
   after(async () => {
     await local.close();
@@ -126,8 +156,8 @@ describe('operation catalogue', () => {
   test('every operation answers the same over HTTP and in-process', async () => {
     const differences: string[] = [];
     for (const [name, sample] of Object.entries(SAMPLES)) {
-      const overHttp = await outcome(remote, name as OperationName, sample.input(runId));
-      const inProcess = await outcome(local, name as OperationName, sample.input(runId));
+      const overHttp = await outcome(remote, name as OperationName, sample.input(ids, 0));
+      const inProcess = await outcome(local, name as OperationName, sample.input(ids, 1));
       try {
         assert.deepEqual(inProcess, overHttp);
       } catch {
@@ -155,7 +185,7 @@ describe('operation catalogue', () => {
 
   test('arco api call reaches an operation by name, in-process and with --url, with the same answer', async () => {
     const definitionsFile = server.ctx.definitions.file;
-    const args = ['api', 'call', 'listRunTasks', '--input', JSON.stringify({ runId })];
+    const args = ['api', 'call', 'listRunTasks', '--input', JSON.stringify({ runId: ids.runId })];
     const direct = await arcoAsync([...args, '-f', definitionsFile, '--db', join(dirname(definitionsFile), 'arco.db')]);
     const viaUrl = await arcoAsync([...args, '--url', server.url]);
     assert.equal(direct.status, 0, direct.stderr);

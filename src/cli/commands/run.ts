@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { isTerminalRun, isTerminalTask } from '../../domain/runs/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import type { RunProjection } from '../../fold/index.js';
-import { positiveInt, runAction, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
+import { parseTag, positiveInt, runAction, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
 import { isTty, printJson } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
 
@@ -24,12 +24,6 @@ interface RunOptions extends CommonOptions {
 
 /** How often `--wait` looks at the run. */
 const WAIT_POLL_MS = 200;
-
-function parseTag(value: string, previous: Record<string, string>): Record<string, string> {
-  const eq = value.indexOf('=');
-  if (eq <= 0) throw new InvalidArgumentError(`tag "${value}" must be KEY=VALUE`);
-  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
-}
 
 function parseConfig(value: string): Json {
   try {
