@@ -5,12 +5,14 @@
 import { z } from 'zod';
 import { isAssetKey } from '../domain/assets/index.js';
 import { arcoError } from '../domain/errors/index.js';
+import { suggestionDetails } from '../domain/suggestions/index.js';
+import { describeOptionProblem, optionProblem } from './option-problems.js';
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import { ASSET_BRAND, type AssetDefinition, type AssetDep, type AssetOptions, type AssetRef } from './types.js';
 
 const keySchema = z.string().refine(isAssetKey, 'must be "/"-separated segments of letters, digits and "_"');
 
-const optionsSchema = z.object({
+const optionsSchema = z.strictObject({
   key: keySchema,
   deps: z.array(z.unknown()).optional(),
   compute: z.custom<AssetOptions['compute']>((v) => typeof v === 'function', 'must be a function'),
@@ -54,14 +56,20 @@ function refKey(ref: unknown, asset: string): string {
   });
 }
 
-/** @throws INVALID_DEFINITION naming the asset and the field. */
+/**
+ * @throws INVALID_DEFINITION naming the asset and the field; an option that does not exist (a
+ *   typo, `dependencies` for `deps`) is one too, with the nearest options in `details.suggestions`.
+ */
 export function defineAsset(options: AssetOptions): AssetDefinition {
   const name = typeof options?.key === 'string' ? options.key : '(no key)';
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || '(options)';
-    throw arcoError('INVALID_DEFINITION', `asset "${name}": ${field} ${issue?.message ?? 'is invalid'}`, { asset: name, field });
+    const problem = optionProblem(optionsSchema, parsed.error);
+    throw arcoError('INVALID_DEFINITION', `asset "${name}": ${describeOptionProblem(problem)}`, {
+      asset: name,
+      field: problem.field,
+      ...suggestionDetails(problem.suggestions),
+    });
   }
   const o = parsed.data;
   const partitionMappings: Record<string, PartitionMapping> = {};

@@ -2,6 +2,7 @@
  * `defineDefinitions`: the default export of a definitions file. It checks the whole set: every
  * dependency defined, no duplicate keys, no cycles (errors name the assets and the cycle's path).
  */
+import { z } from 'zod';
 import { AssetGraph } from '../domain/assets/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import { defaultPartitionMapping, validatePartitionMapping, type PartitionMapping } from '../domain/partitions/index.js';
@@ -9,6 +10,8 @@ import { ASSET_BRAND, DEFINITIONS_BRAND, type AssetDefinition, type Definitions 
 import type { ScheduleDefinition } from './define-schedule.js';
 import type { SensorDefinition } from './define-sensor.js';
 import { resolveAutomation } from './resolve-automation.js';
+import { suggestionDetails } from '../domain/suggestions/index.js';
+import { describeOptionProblem, optionProblem } from './option-problems.js';
 
 export interface DefinitionsOptions {
   readonly assets?: readonly AssetDefinition[];
@@ -47,8 +50,23 @@ function checkPartitionMappings(assets: readonly AssetDefinition[]): void {
   }
 }
 
-/** @throws INVALID_DEFINITION, DUPLICATE_ASSET_KEY, UNKNOWN_DEPENDENCY, DEPENDENCY_CYCLE, INVALID_PARTITION_MAPPING. */
+/** Only the shape: each list's items are checked below, with messages that name them. */
+const optionsSchema = z.strictObject({
+  assets: z.array(z.unknown()).optional(),
+  schedules: z.array(z.unknown()).optional(),
+  sensors: z.array(z.unknown()).optional(),
+});
+
+/**
+ * @throws INVALID_DEFINITION (also for an option that does not exist, with the nearest options in
+ *   `details.suggestions`), DUPLICATE_ASSET_KEY, UNKNOWN_DEPENDENCY, DEPENDENCY_CYCLE, INVALID_PARTITION_MAPPING.
+ */
 export function defineDefinitions(options: DefinitionsOptions): Definitions {
+  const parsed = optionsSchema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const problem = optionProblem(optionsSchema, parsed.error);
+    throw arcoError('INVALID_DEFINITION', `definitions: ${describeOptionProblem(problem)}`, { field: problem.field, ...suggestionDetails(problem.suggestions) });
+  }
   const assets = options?.assets ?? [];
   assets.forEach((asset, i) => {
     if (!isAssetDefinition(asset)) {

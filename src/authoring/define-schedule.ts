@@ -7,6 +7,8 @@
  *   scheduleFromPartitions([dailySales], { name: 'daily_sales' })  // ticks at midnight, targets yesterday
  */
 import { z } from 'zod';
+import { didYouMean, suggestionDetails } from '../domain/suggestions/index.js';
+import { optionProblem } from './option-problems.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import { parseCronSchedule, validateTimezone, type CronSchedule } from '../domain/cron/index.js';
 import type { Json } from '../domain/ids/index.js';
@@ -124,18 +126,16 @@ const fromPartitionsSchema = z.strictObject({
   partitions: z.custom<PartitionsDefinition>((v) => typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'timeWindow', 'must be a time-window partitions definition').optional(),
 });
 
-function invalid(schedule: string, field: string, reason: string): never {
-  throw arcoError('INVALID_SCHEDULE', `schedule "${schedule}": ${field} ${reason}`, { schedule, field, reason });
+function invalid(schedule: string, field: string, reason: string, suggestions: readonly string[] = []): never {
+  throw arcoError('INVALID_SCHEDULE', `schedule "${schedule}": ${field} ${reason}${didYouMean(suggestions)}`, { schedule, field, reason, ...suggestionDetails(suggestions) });
 }
 
 function parse<T>(schema: z.ZodType<T>, options: unknown): T {
   const name = typeof (options as { name?: unknown })?.name === 'string' ? (options as { name: string }).name : '(no name)';
   const result = schema.safeParse(options);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-  const field = [...(issue?.path ?? []).map(String), ...(unknownKey === undefined ? [] : [unknownKey])].join('.') || 'options';
-  return invalid(name, field, unknownKey === undefined ? (issue?.message ?? 'is invalid') : 'is not an option');
+  const problem = optionProblem(schema, result.error);
+  return invalid(name, problem.field, problem.reason, problem.suggestions);
 }
 
 /** A target as stored: a selection string, or asset keys. @throws INVALID_SCHEDULE / INVALID_SENSOR via `fail`. */

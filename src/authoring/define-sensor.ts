@@ -10,6 +10,8 @@
  *   } });
  */
 import { z } from 'zod';
+import { didYouMean, suggestionDetails } from '../domain/suggestions/index.js';
+import { optionProblem } from './option-problems.js';
 import { arcoError } from '../domain/errors/index.js';
 import type { Json } from '../domain/ids/index.js';
 import {
@@ -224,18 +226,16 @@ const schemas = {
   runStatus: z.strictObject({ ...common, runStatus: z.union([terminal, z.array(terminal).min(1)]), monitoredTarget: z.unknown().optional(), evaluate: fn }),
 };
 
-function invalid(sensor: string, field: string, reason: string): never {
-  throw arcoError('INVALID_SENSOR', `sensor "${sensor}": ${field} ${reason}`, { sensor, field, reason });
+function invalid(sensor: string, field: string, reason: string, suggestions: readonly string[] = []): never {
+  throw arcoError('INVALID_SENSOR', `sensor "${sensor}": ${field} ${reason}${didYouMean(suggestions)}`, { sensor, field, reason, ...suggestionDetails(suggestions) });
 }
 
 function parse<T>(schema: z.ZodType<T>, options: unknown): T {
   const name = typeof (options as { name?: unknown })?.name === 'string' ? (options as { name: string }).name : '(no name)';
   const result = schema.safeParse(options);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-  const field = [...(issue?.path ?? []).map(String), ...(unknownKey === undefined ? [] : [unknownKey])].join('.') || 'options';
-  return invalid(name, field, unknownKey === undefined ? (issue?.message ?? 'is invalid') : 'is not an option');
+  const problem = optionProblem(schema, result.error);
+  return invalid(name, problem.field, problem.reason, problem.suggestions);
 }
 
 interface BaseInput {

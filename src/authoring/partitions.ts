@@ -10,6 +10,8 @@
  */
 import { z } from 'zod';
 import { arcoError, type ErrorCode } from '../domain/errors/index.js';
+import { didYouMean, suggestionDetails } from '../domain/suggestions/index.js';
+import { optionProblem } from './option-problems.js';
 import {
   DEFAULT_DATE_FMT,
   DEFAULT_HOURLY_FMT,
@@ -57,11 +59,13 @@ export interface CadencePartitionsOptions {
 function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, code: ErrorCode, what: string, rootField = 'options'): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-  const path = [...(issue?.path ?? []).map(String), ...(unknownKey === undefined ? [] : [unknownKey])];
-  const field = path.length > 0 ? path.join('.') : rootField;
-  throw arcoError(code, `invalid ${what}, ${field}: ${issue?.message ?? 'invalid input'}`, { field, reason: issue?.message });
+  const problem = optionProblem(schema, result.error);
+  const field = problem.field === 'options' ? rootField : problem.field;
+  throw arcoError(code, `invalid ${what}, ${field}: ${problem.reason}${didYouMean(problem.suggestions)}`, {
+    field,
+    reason: problem.reason,
+    ...suggestionDetails(problem.suggestions),
+  });
 }
 
 const time = z.union([z.date(), z.string().min(1)]);

@@ -8,6 +8,7 @@ import { arcoError, isArcoError, type ErrorCode } from '../domain/errors/index.j
 import { parseCronSchedule } from '../domain/cron/index.js';
 import { sameDefinition, type PartitionsDefinition } from '../domain/partitions/index.js';
 import { AssetSelectionIndex, resolveAssetSelection } from '../domain/selection/index.js';
+import { unknownAssetError } from '../domain/suggestions/index.js';
 import { isScheduleDefinition, type ResolvedSchedule, type ScheduleDefinition } from './define-schedule.js';
 import { isSensorDefinition, type SensorDefinition } from './define-sensor.js';
 import type { AssetDefinition } from './types.js';
@@ -30,7 +31,7 @@ function resolveTarget(owner: Owner, field: string, target: string | readonly st
       keys = resolveAssetSelection(target, index());
     } else {
       for (const key of target) {
-        if (!assets.has(key)) throw arcoError('UNKNOWN_ASSET', `unknown asset "${key}"`, { key });
+        if (!assets.has(key)) throw unknownAssetError(key, assets.keys());
       }
       keys = [...new Set(target)].sort();
     }
@@ -70,7 +71,8 @@ function resolveSensor(sensor: SensorDefinition, assets: ReadonlyMap<string, Ass
   const owner: Owner = { kind: 'sensor', name: sensor.name };
   const assetKeys = sensor.target === null ? [] : resolveTarget(owner, 'target', sensor.target, assets, index);
   if (sensor.kind === 'asset' && !assets.has(sensor.monitoredAsset)) {
-    throw arcoError('UNKNOWN_ASSET', `sensor "${sensor.name}": asset: unknown asset "${sensor.monitoredAsset}"`, { key: sensor.monitoredAsset, sensor: sensor.name, field: 'asset' });
+    const error = unknownAssetError(sensor.monitoredAsset, assets.keys(), '', { sensor: sensor.name, field: 'asset' });
+    throw arcoError(error.code, `sensor "${sensor.name}": asset: ${error.message}`, error.details);
   }
   if (sensor.kind === 'run_status' && sensor.monitoredTarget !== null) {
     const monitoredAssetKeys = resolveTarget(owner, 'monitoredTarget', sensor.monitoredTarget, assets, index);

@@ -7,7 +7,8 @@
  * keys that do not (yet), and never fails on the latter. Launching a run that needs them fails
  * instead (`planRun`, NONEXISTENT_UPSTREAM_PARTITION).
  */
-import { arcoError } from '../domain/errors/index.js';
+import { arcoError, isArcoError } from '../domain/errors/index.js';
+import { explainPartitionError, unknownAssetError } from '../domain/suggestions/index.js';
 import {
   downstreamPartitionKeys,
   parsePartitionSelector,
@@ -16,6 +17,7 @@ import {
   resolveSelectorWithOpenWindows,
   upstreamPartitions,
   type PartitionSelector,
+  type PartitionsContext,
   type PartitionsDefinition,
 } from '../domain/partitions/index.js';
 import type { RuntimeContext } from './context.js';
@@ -38,7 +40,22 @@ export interface MappedPartitions {
  */
 export type GivenPartitions = string | readonly string[] | PartitionSelector;
 
+/** @throws UNKNOWN_ASSET naming the nearest asset keys. */
+function knownOrThrow(ctx: RuntimeContext, assetKey: string): void {
+  if (!ctx.definitions.graph.has(assetKey)) throw unknownAssetError(assetKey, ctx.definitions.graph.keys);
+}
+
+/** Partition errors explained against the definition: nearest keys, key format, first and last key. */
+function explained<T>(definition: PartitionsDefinition, partitions: PartitionsContext, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw isArcoError(error) ? explainPartitionError(error, definition, partitions) : error;
+  }
+}
+
 function partitionedOrThrow(ctx: RuntimeContext, assetKey: string): PartitionsDefinition {
+  knownOrThrow(ctx, assetKey);
   const definition = ctx.definitions.partitionsOf(assetKey);
   if (definition === null) throw arcoError('PARTITION_NOT_APPLICABLE', `asset "${assetKey}" is not partitioned`, { asset: assetKey });
   return definition;
@@ -68,10 +85,10 @@ export async function selectPartitionKeys(
   selector: string | PartitionSelector,
   nowEpochMs: number,
 ): Promise<string[]> {
-  if (!ctx.definitions.graph.has(assetKey)) throw arcoError('UNKNOWN_ASSET', `unknown asset "${assetKey}"`, { key: assetKey });
   const definition = partitionedOrThrow(ctx, assetKey);
   const parsed = typeof selector === 'string' ? parsePartitionSelector(selector) : selector;
-  return resolvePartitionSelector(definition, parsed, await partitionsContextAt(ctx, nowEpochMs));
+  const partitions = await partitionsContextAt(ctx, nowEpochMs);
+  return explained(definition, partitions, () => resolvePartitionSelector(definition, parsed, partitions));
 }
 
 /**
@@ -91,7 +108,7 @@ export async function mapPartitionKeys(
   nowEpochMs: number,
 ): Promise<MappedPartitions> {
   const { graph, partitionsOf, mappingOf } = ctx.definitions;
-  for (const key of [from, to]) if (!graph.has(key)) throw arcoError('UNKNOWN_ASSET', `unknown asset "${key}"`, { key });
+  for (const key of [from, to]) knownOrThrow(ctx, key);
   const downstream = graph.parents(to).includes(from);
   if (!downstream && !graph.parents(from).includes(to)) {
     throw arcoError('NOT_A_DEPENDENCY', `"${from}" and "${to}" do not depend on each other directly`, { from, to });
@@ -103,7 +120,7 @@ export async function mapPartitionKeys(
   let keys: string[] = [];
   if (selectors.length > 0) {
     const definition = fromDef ?? partitionedOrThrow(ctx, from);
-    keys = [...new Set(selectors.flatMap((selector) => resolveSelectorWithOpenWindows(definition, selector, partitions)))];
+    keys = [...new Set(selectors.flatMap((selector) => explained(definition, partitions, () => resolveSelectorWithOpenWindows(definition, selector, partitions))))];
   }
   if (downstream) return { keys: downstreamPartitionKeys(mappingOf(to, from), fromDef, toDef, keys, partitions), requiredButNonexistent: [] };
   const result = upstreamPartitions(mappingOf(from, to), toDef, fromDef, keys, partitions);

@@ -92,5 +92,27 @@ describe('partition views', () => {
       await rejects(() => selectPartitionKeys(ctx, 'daily', '2021-05-06...2021-05-08', NOW), 'INVALID_PARTITION_RANGE');
       await rejects(() => selectPartitionKeys(ctx, 'report', '2021-05-06', NOW), 'PARTITION_NOT_APPLICABLE');
     });
+
+    test('a partition key that does not exist is refused with the nearest keys, the key format and the first and last key', async () => {
+      await rejects(() => selectPartitionKeys(ctx, 'daily', '2021-5-06', NOW), 'UNKNOWN_PARTITION', {
+        key: '2021-5-06',
+        format: '%Y-%m-%d',
+        firstKey: '2021-05-05',
+        lastKey: '2021-05-07',
+        count: 3,
+      });
+      await assert.rejects(() => selectPartitionKeys(ctx, 'daily', '2021-5-06', NOW), {
+        message: 'partition "2021-5-06" does not exist; did you mean "2021-05-06", "2021-05-05" or "2021-05-07"? (keys look like %Y-%m-%d; partitions run from "2021-05-05" to "2021-05-07" (3))',
+      });
+    });
+
+    test('a range with an endpoint that does not exist shows the key format and the first and last key', async () => {
+      await rejects(() => selectPartitionKeys(ctx, 'daily', '2021-05-06...2021-05-08', NOW), 'INVALID_PARTITION_RANGE', { format: '%Y-%m-%d', firstKey: '2021-05-05', lastKey: '2021-05-07' });
+    });
+
+    test('an unknown asset suggests the nearest asset keys', async () => {
+      await rejects(() => selectPartitionKeys(ctx, 'dialy', '2021-05-06', NOW), 'UNKNOWN_ASSET', { key: 'dialy', suggestions: ['daily'] });
+      await rejects(() => mapPartitionKeys(ctx, 'hourli', 'daily', '2021-05-06-00:00', NOW), 'UNKNOWN_ASSET', { key: 'hourli', suggestions: ['hourly'] });
+    });
   });
 });

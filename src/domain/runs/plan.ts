@@ -6,6 +6,7 @@
  */
 import type { AssetGraph } from '../assets/index.js';
 import { arcoError, isArcoError } from '../errors/index.js';
+import { explainPartitionError, unknownAssetError } from '../suggestions/index.js';
 import {
   nonexistentUpstreamError,
   resolvePartitionSelector,
@@ -72,7 +73,7 @@ export function taskKeyOf(assetKey: string, partitionKey: string | null): string
  */
 export function resolveRunAssets(graph: AssetGraph, selected: readonly string[], closure: Closure): string[] {
   for (const key of selected) {
-    if (!graph.has(key)) throw arcoError('UNKNOWN_ASSET', `unknown asset "${key}"`, { key });
+    if (!graph.has(key)) throw unknownAssetError(key, graph.keys);
   }
   const keys = new Set(selected);
   if (closure.includeUpstream) for (const k of graph.closure(selected, 'upstream')) keys.add(k);
@@ -94,7 +95,7 @@ export function runPartitionKeys(
   const out = new Map<string, string[] | null>();
   const partitioned = assetKeys.filter((key) => ctx.partitionsOf(key) !== null);
   if (selector === null && partitioned.length > 0) {
-    throw arcoError('PARTITION_REQUIRED', `partitioned assets need a partition: ${partitioned.join(', ')}`, { assets: partitioned });
+    throw arcoError('PARTITION_REQUIRED', `partitioned assets need a partition (--partition KEY or START...END): ${partitioned.join(', ')}`, { assets: partitioned });
   }
   if (selector !== null && partitioned.length === 0) {
     throw arcoError('PARTITION_NOT_APPLICABLE', 'a partition was given but no selected asset is partitioned', { assets: [...assetKeys] });
@@ -109,7 +110,8 @@ export function runPartitionKeys(
       out.set(key, resolvePartitionSelector(definition, selector, ctx.partitions));
     } catch (error) {
       if (!isArcoError(error)) throw error;
-      throw arcoError(error.code, `asset "${key}": ${error.message}`, { ...error.details, asset: key });
+      const explained = explainPartitionError(error, definition, ctx.partitions);
+      throw arcoError(explained.code, `asset "${key}": ${explained.message}`, { ...explained.details, asset: key });
     }
   }
   return out;

@@ -3,7 +3,7 @@
  * set of asset ids, and the result is read out in key order. Every leaf is evaluated (no
  * short-circuit), so an unknown key is reported wherever it stands, as Dagster does.
  */
-import { arcoError } from '../errors/index.js';
+import { unknownAssetError } from '../suggestions/index.js';
 import { AssetSet } from './asset-set.js';
 import type { AssetSelectionExpr } from './expr.js';
 import { parseAssetSelection } from './parse.js';
@@ -108,7 +108,7 @@ function idsOfKeys(keys: readonly string[], index: AssetSelectionIndex): AssetSe
   const set = AssetSet.empty(index.size);
   for (const key of keys) {
     const id = index.idOf(key);
-    if (id === undefined) throw arcoError('UNKNOWN_ASSET', `unknown asset "${key}" in the selection`, { key });
+    if (id === undefined) throw unknownAssetError(key, index.keys, 'in the selection');
     set.add(id);
   }
   return set;

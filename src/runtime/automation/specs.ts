@@ -5,7 +5,7 @@
  */
 import type { ResolvedSchedule, ResolvedSensor } from '../../authoring/index.js';
 import type { ScheduleSpec } from '../../controllers/index.js';
-import { arcoError } from '../../domain/errors/index.js';
+import { unknownScheduleError, unknownSensorError } from '../../domain/suggestions/index.js';
 import type { PayloadOf } from '../../events/index.js';
 import type { LoadedDefinitions } from '../definitions-loader.js';
 
@@ -73,16 +73,18 @@ export function automationEntries(definitions: LoadedDefinitions): AutomationEnt
   return entries;
 }
 
-/** @throws UNKNOWN_SCHEDULE naming it. */
+/** @throws UNKNOWN_SCHEDULE naming it and the nearest schedules. */
 export function scheduleEntryOf(definitions: LoadedDefinitions, name: string): ScheduleEntry {
-  const entry = automationEntries(definitions).schedules.get(name);
-  if (!entry) throw arcoError('UNKNOWN_SCHEDULE', `no schedule named "${name}" is defined`, { schedule: name });
+  const schedules = automationEntries(definitions).schedules;
+  const entry = schedules.get(name);
+  if (!entry) throw unknownScheduleError(name, schedules.keys());
   return entry;
 }
 
-/** @throws UNKNOWN_SENSOR naming it. */
+/** @throws UNKNOWN_SENSOR naming it and the nearest sensors. */
 export function sensorEntryOf(definitions: LoadedDefinitions, name: string): SensorEntry {
-  const entry = automationEntries(definitions).sensors.get(name);
-  if (!entry) throw arcoError('UNKNOWN_SENSOR', `no sensor named "${name}" is defined`, { sensor: name });
+  const sensors = automationEntries(definitions).sensors;
+  const entry = sensors.get(name);
+  if (!entry) throw unknownSensorError(name, sensors.keys());
   return entry;
 }

@@ -34,6 +34,14 @@ describe('run planning', () => {
   test('an unknown asset is UNKNOWN_ASSET naming it', () => {
     assert.throws(() => resolveRunAssets(graph, ['nope'], none), { code: 'UNKNOWN_ASSET', details: { key: 'nope' } });
   });
+
+  test('a misspelled asset is UNKNOWN_ASSET suggesting the nearest asset key', () => {
+    assert.throws(() => resolveRunAssets(graph, ['bb'], none), {
+      code: 'UNKNOWN_ASSET',
+      message: 'unknown asset "bb"; did you mean "b"?',
+      details: { key: 'bb', suggestions: ['b'] },
+    });
+  });
 });
 
 describe('partitioned run planning', () => {
@@ -78,14 +86,19 @@ describe('partitioned run planning', () => {
     assert.throws(() => planRun(['days', 'report'], null, planning), { code: 'PARTITION_REQUIRED', details: { assets: ['days'] } });
   });
 
+  test('PARTITION_REQUIRED tells the user to pass --partition', () => {
+    assert.throws(() => planRun(['days'], null, planning), { code: 'PARTITION_REQUIRED', message: /--partition KEY or START\.\.\.END/ });
+  });
+
   test('a partition for unpartitioned assets is PARTITION_NOT_APPLICABLE', () => {
     assert.throws(() => planRun(['report'], parsePartitionSelector('2024-01-02'), planning), { code: 'PARTITION_NOT_APPLICABLE' });
   });
 
-  test('a key the asset does not have is UNKNOWN_PARTITION naming the asset and the key', () => {
-    assert.throws(() => planRun(['other'], parsePartitionSelector('apac'), planning), (e: { code: string; details: Record<string, unknown> }) => {
+  test('a key the asset does not have is UNKNOWN_PARTITION naming the asset, the key, the key format and the first and last key', () => {
+    assert.throws(() => planRun(['other'], parsePartitionSelector('apac'), planning), (e: { code: string; message: string; details: Record<string, unknown> }) => {
       assert.equal(e.code, 'UNKNOWN_PARTITION');
-      assert.deepEqual(e.details, { key: 'apac', asset: 'other' });
+      assert.deepEqual(e.details, { key: 'apac', asset: 'other', format: 'static key', firstKey: 'eu', lastKey: 'us', count: 2 });
+      assert.match(e.message, /keys look like static key; partitions run from "eu" to "us" \(2\)/);
       return true;
     });
     assert.throws(() => planRun(['days'], parsePartitionSelector('2030-01-01'), planning), { code: 'UNKNOWN_PARTITION' });
