@@ -102,6 +102,16 @@ export class Daemon {
     this.leader = false;
   }
 
+  /**
+   * The context's definitions were replaced (hot reload): schedules and sensors are synced again
+   * and worker processes are replaced so that new attempts run the new code.
+   */
+  definitionsChanged(): void {
+    this.automation.definitionsChanged();
+    this.pool.recycle();
+    this.wake();
+  }
+
   /** Runs an iteration soon (after a report that may unblock work). */
   wake(): void {
     if (this.running) this.schedule(0);

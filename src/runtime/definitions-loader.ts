@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDefinitions, partitionMappingOf, type AssetDefinition, type Definitions } from '../authoring/index.js';
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import { AssetGraph } from '../domain/assets/index.js';
@@ -48,23 +48,47 @@ export function locateDefinitions(options: { project?: string; file?: string }):
   throw arcoError('DEFINITIONS_LOAD_FAILED', `no ${DEFINITIONS_FILE_NAMES.join(', ')} in ${dir}`, { project: dir });
 }
 
-export async function loadDefinitions(file: string): Promise<LoadedDefinitions> {
+export interface LoadOptions {
+  /**
+   * Loads the file and the user modules it imports anew, as generation N (hot reload): modules
+   * are cached per generation, and 'arco-flow' and node_modules are shared by all generations.
+   */
+  readonly generation?: number;
+}
+
+export async function loadDefinitions(file: string, options: LoadOptions = {}): Promise<LoadedDefinitions> {
   let module: { default?: unknown };
   try {
     // Definitions are TypeScript that imports 'arco-flow': the loader is registered only now, so
     // commands that never load definitions (and `arco --help`) do not pay for it.
     await import('./loader/register.mjs');
-    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const url = pathToFileURL(file);
+    if (options.generation !== undefined) url.searchParams.set('arco_generation', String(options.generation));
+    module = (await import(url.href)) as { default?: unknown };
   } catch (error) {
     if (isArcoError(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw arcoError('DEFINITIONS_LOAD_FAILED', `cannot import ${file}: ${message}`, { file });
+    const at = userFrame(error);
+    throw arcoError('DEFINITIONS_LOAD_FAILED', `cannot import ${file}: ${message}${at && !message.includes(at) ? ` (at ${at})` : ''}`, { file, ...(at ? { at } : {}) });
   }
   const definitions = module.default;
   if (!isDefinitions(definitions)) {
     throw arcoError('DEFINITIONS_LOAD_FAILED', `${file} must "export default defineDefinitions({ assets: [...] })"`, { file });
   }
   return indexDefinitions(file, definitions);
+}
+
+/** This package's own code (src/ or dist/): frames there are not where the user's mistake is. */
+const OWN_CODE = fileURLToPath(new URL('..', import.meta.url));
+
+/** `file:line:column` of the first stack frame in the user's code, or null. */
+function userFrame(error: unknown): string | null {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  for (const match of stack.matchAll(/(?:file:\/\/)?(\/[^\s()?:]+)(?:\?[^\s():]*)?:(\d+):(\d+)/g)) {
+    const [, path, line, column] = match;
+    if (path && !path.includes('/node_modules/') && !path.startsWith(OWN_CODE)) return `${path}:${line}:${column}`;
+  }
+  return null;
 }
 
 export function indexDefinitions(file: string, definitions: Definitions): LoadedDefinitions {

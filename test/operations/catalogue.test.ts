@@ -53,9 +53,10 @@ const SAMPLES: Record<string, Sample> = {
   getRun: { input: ({ runId }) => ({ runId }) },
   listRunTasks: { input: ({ runId }) => ({ runId }) },
   listRunLogs: { input: ({ runId }) => ({ runId }) },
-  listRuns: { input: () => ({ limit: 5 }), view: (o: { runs: { runId: string }[] }) => o.runs.map((r) => r.runId) },
   listRunKeyConflicts: { input: () => ({}) },
   requestRun: { input: () => ({ selection: ['raw/events'], runKey: 'catalogue' }), view: (o: { run: { runId: string } }) => o.run.runId },
+  // Filtered to the run just requested: backfills below keep adding runs in the background.
+  listRuns: { input: () => ({ tag: 'arco/run_key=catalogue', limit: 5 }), view: (o: { runs: { runId: string }[] }) => o.runs.map((r) => r.runId) },
   rerun: { input: ({ runId }) => ({ runId, mode: 'subset', selection: ['raw/events'] }), view: (o: { run: { runId: string } }) => o.run.runId },
   cancelRun: { input: ({ runId }) => ({ runId }) },
   createBackfill: { input: () => ({ selection: ['days'], partition: '2024-01-01...2024-01-02', requestId: 'catalogue-create' }), view: (o: { backfill: { backfillId: string } }) => o.backfill.backfillId },

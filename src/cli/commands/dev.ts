@@ -2,13 +2,26 @@
 import { Command } from 'commander';
 import { portNumber, positiveInt, runAction, withProjectOptions, type CommonOptions } from '../common.js';
 import { color } from '../output.js';
+import type { DefinitionsChange, NamesChange } from '../../runtime/index.js';
 
 interface DevOptions extends CommonOptions {
   readonly port: number;
   readonly host: string;
   readonly workers: number;
   readonly maxConcurrentRuns?: number;
+  readonly watch: boolean;
 }
+
+function describeChange(change: DefinitionsChange): string {
+  const lines = ['definitions reloaded:'];
+  for (const [what, names] of Object.entries(change) as [string, NamesChange][]) {
+    if (names.added.length) lines.push(`  ${what} added    ${names.added.join(', ')}`);
+    if (names.removed.length) lines.push(`  ${what} removed  ${names.removed.join(', ')}`);
+    if (names.changed.length) lines.push(`  ${what} changed  ${names.changed.join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 
 export function devCommand(): Command {
   return withProjectOptions(new Command('dev'))
@@ -17,20 +30,23 @@ export function devCommand(): Command {
     .option('--host <host>', 'HTTP host', '127.0.0.1')
     .option('--workers <n>', 'worker processes', positiveInt('--workers'), 2)
     .option('--max-concurrent-runs <n>', 'runs in progress at once (default: unlimited)', positiveInt('--max-concurrent-runs'))
+    .option('--no-watch', 'do not reload the definitions when files of the project change')
     .addHelpText('after', '\nExample:\n  arco dev --project examples/quickstart --port 3000\n')
     .action((options: DevOptions) =>
       runAction(options, async () => {
-        const [{ buildServer }, { systemClock, createContext, Daemon, loadDefinitions }, { describeStoreTarget, openStore }, { resolveProject }] = await Promise.all([
+        const [{ buildServer }, { systemClock, createContext, Daemon, loadDefinitions, watchDefinitions, isEmptyChange }, { describeStoreTarget, openStore }, { resolveProject }] = await Promise.all([
           import('../../api/index.js'),
           import('../../runtime/index.js'),
           import('../../store/index.js'),
           import('../project.js'),
         ]);
         const project = resolveProject(options);
-        const definitions = await loadDefinitions(project.definitionsFile);
+        let definitions = await loadDefinitions(project.definitionsFile);
         const warn = (m: string) => process.stderr.write(`${color('yellow', 'warn')} ${m}\n`);
         const store = await openStore(project.storePath, { longLived: true, onProblem: warn });
-        const ctx = createContext(store, systemClock, definitions);
+        // The daemon, the API and the CLI's in-process calls read definitions through this context;
+        // a hot reload replaces what `definitions` answers, not the context.
+        const ctx = Object.defineProperty({ ...createContext(store, systemClock, definitions) }, 'definitions', { get: () => definitions, enumerable: true });
         const daemon = new Daemon(ctx, {
           workers: options.workers,
           maxConcurrentRuns: options.maxConcurrentRuns ?? null,
@@ -39,6 +55,18 @@ export function devCommand(): Command {
         const app = await buildServer({ store, ctx: () => ctx, storeTarget: describeStoreTarget(project.storePath), onRunRequested: () => daemon.wake() });
         daemon.start();
         const address = await app.listen({ port: options.port, host: options.host });
+        const watcher = options.watch
+          ? watchDefinitions(project.definitionsFile, {
+              current: () => definitions,
+              onReload: (next, change) => {
+                if (isEmptyChange(change)) process.stdout.write(color('gray', 'definitions reloaded: code changed; no asset, schedule or sensor added, removed or changed\n'));
+                else process.stdout.write(describeChange(change));
+                definitions = next;
+                daemon.definitionsChanged();
+              },
+              onError: (error) => warn(`definitions not reloaded, still running the last good ones: ${error instanceof Error ? error.message : String(error)}`),
+            })
+          : undefined;
         process.stdout.write(
           [
             `${color('bold', 'Arco Flow dev')} is running`,
@@ -46,6 +74,7 @@ export function devCommand(): Command {
             `  store        ${describeStoreTarget(project.storePath)}`,
             `  API          ${address}/api/v1  (OpenAPI: ${address}/api/openapi.json)`,
             `  workers      ${options.workers}`,
+            `  reload       ${options.watch ? 'on: edits to the project folder reload the definitions' : 'off (--no-watch)'}`,
             `Next: arco asset list --url ${address}`,
             `      arco run --select <asset> [--include-upstream] [--partition <key>] --url ${address} --wait`,
             '',
@@ -56,6 +85,7 @@ export function devCommand(): Command {
           if (stopping) return;
           stopping = true;
           process.stdout.write('stopping...\n');
+          watcher?.close();
           await app.close();
           await daemon.stop();
           await store.close();

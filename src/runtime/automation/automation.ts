@@ -38,6 +38,11 @@ export class Automation {
     });
   }
 
+  /** The definitions changed (hot reload): sync them again, recording new definition versions. */
+  definitionsChanged(): void {
+    this.synced = false;
+  }
+
   /** Starts one iteration's work at `nowEpochMs` (the daemon's clock reading) and returns. */
   async iterate(nowEpochMs: number = this.ctx.clock.now()): Promise<void> {
     try {

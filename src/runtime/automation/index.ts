@@ -3,6 +3,7 @@ export { Automation, type AutomationOptions } from './automation.js';
 export type { CrashPoint, CrashHook } from './schedule-runner.js';
 export { ScheduleRunner } from './schedule-runner.js';
 export { syncAutomation } from './sync.js';
+export { automationEntries } from './specs.js';
 export {
   listSchedules,
   getSchedule,

@@ -49,6 +49,8 @@ interface Slot {
   abortTimer: NodeJS.Timeout | undefined;
   deadlineTimer: NodeJS.Timeout | undefined;
   forcedOutcome: ErrorInfo | undefined;
+  /** Its process loaded definitions that changed since: replace it once its attempt ends. */
+  stale: boolean;
 }
 
 export class WorkerPool {
@@ -65,6 +67,7 @@ export class WorkerPool {
       abortTimer: undefined,
       deadlineTimer: undefined,
       forcedOutcome: undefined,
+      stale: false,
     }));
   }
 
@@ -118,14 +121,32 @@ export class WorkerPool {
   discard(attemptId: string): void {
     const slot = this.slots.find((s) => s.current?.attemptId === attemptId);
     if (!slot) return;
-    // The slot is free as soon as this returns, but the killed process exits only later: detach it
-    // first and give the slot a fresh process, so the next attempt is never sent to the dying one
-    // (whose exit would then be reported as that attempt's WORKER_EXITED).
-    const dying = slot.child;
     this.clear(slot);
+    this.replace(slot);
+  }
+
+  /**
+   * The definitions file changed: every worker process is replaced, idle ones now and busy ones
+   * when their attempt ends, so the next attempts run the new code. A dispatched attempt waiting for
+   * its process keeps its place and goes to the new one.
+   */
+  recycle(): void {
+    for (const slot of this.slots) {
+      if (slot.current) slot.stale = true;
+      else this.replace(slot);
+    }
+  }
+
+  /**
+   * Gives the slot a fresh process. The old one is detached before it is killed: its exit comes
+   * later, and must not be taken for the exit of the slot's next attempt (WORKER_EXITED).
+   */
+  private replace(slot: Slot): void {
+    const old = slot.child;
     slot.child = undefined;
     slot.ready = false;
-    dying?.kill('SIGKILL');
+    slot.stale = false;
+    old?.kill('SIGKILL');
     this.spawn(slot);
   }
 
@@ -184,7 +205,8 @@ export class WorkerPool {
         if (envelope?.attemptId !== message.attemptId) return;
         this.clear(slot);
         this.options.onReport({ kind: 'finished', slotId: slot.id, envelope, message });
-        this.flush(slot);
+        if (slot.stale) this.replace(slot);
+        else this.flush(slot);
         return;
       }
     }
@@ -194,6 +216,7 @@ export class WorkerPool {
     if (slot.child !== child) return;
     slot.child = undefined;
     slot.ready = false;
+    slot.stale = false;
     const envelope = slot.current;
     const forced = slot.forcedOutcome;
     this.clear(slot);
