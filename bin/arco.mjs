@@ -19,7 +19,9 @@ function newestChange(dir) {
 
 function buildIsCurrent() {
   try {
-    return statSync(`${root}dist/BUILD`).mtimeMs >= newestChange(`${root}src`);
+    const built = statSync(`${root}dist/BUILD`).mtimeMs;
+    // An installed package is never edited in place; its files' times are whatever unpacking gave them.
+    return root.includes('/node_modules/') || built >= newestChange(`${root}src`);
   } catch {
     return false;
   }

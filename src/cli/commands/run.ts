@@ -5,7 +5,7 @@ import { isTerminalRun, isTerminalTask } from '../../domain/runs/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import type { RunProjection } from '../../fold/index.js';
 import { parseTag, positiveInt, runAction, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
-import { isTty, printJson } from '../output.js';
+import { color, isTty, printJson } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
 
 interface RunOptions extends CommonOptions {
@@ -57,7 +57,11 @@ export function runCommand(): Command {
           const { run, existing } = await request(client, options);
           const final = options.wait ? await waitForRun(client, run, options) : run;
           if (options.json) printJson(runView(final, existing));
-          else printRunDetail(final);
+          else {
+            // A run key names one run for good: say so, or a repeat looks like a fresh run.
+            if (existing) process.stdout.write(color('gray', `existing run for run key ${run.runKey ?? options.runKey ?? ''}: nothing new was requested\n`));
+            printRunDetail(final);
+          }
           if (options.wait && final.status !== 'SUCCESS') process.exitCode = 1;
         }),
       ),
