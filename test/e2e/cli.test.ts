@@ -52,6 +52,13 @@ describe('arco run on a project anywhere on disk', () => {
     assert.ok(body.events > 0);
   });
 
+  test('arco admin rebuild refuses --url with the reason, and changes nothing', () => {
+    const { status, body } = arcoJson<{ error: { code: string; message: string } }>(['admin', 'rebuild', '--project', project.dir, '--url', 'http://127.0.0.1:9']);
+    assert.equal(status, 1);
+    assert.equal(body.error.code, 'VALIDATION_ERROR');
+    assert.match(body.error.message, /store itself/);
+  });
+
   test('arco asset list --select prints the selected assets in key order, and an empty list when nothing matches', () => {
     const selected = arcoJson<{ key: string }[]>(['asset', 'list', '--project', project.dir, '--select', '+key:clean/events']).body;
     assert.deepEqual(selected.map((a) => a.key), ['clean/events', 'raw/events']);

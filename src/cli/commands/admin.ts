@@ -11,8 +11,12 @@ export function adminCommand(): Command {
     withProjectOptions(new Command('rebuild'))
       .description('drop all projections, replay the ledger, and check the projection hash is unchanged')
       .option('--json', 'print JSON for scripts')
+      .option('--url <url>', 'refused: a rebuild works on the store itself, never through a running instance')
       .action((options: CommonOptions) =>
         runAction(options, async () => {
+          if (options.url) {
+            throw arcoError('VALIDATION_ERROR', 'admin rebuild replays the ledger into the store itself and cannot go through a running instance: stop arco dev, then run it with --project or --db', { field: 'url' });
+          }
           const [{ openStore }, { resolveProject }] = await Promise.all([import('../../store/index.js'), import('../project.js')]);
           const store = await openStore(resolveProject(options).storePath);
           try {
