@@ -77,9 +77,9 @@ async function rawInsertMs(dir: string, events: readonly ArcoEvent[]): Promise<T
 async function appendFoldMs(dir: string, events: readonly ArcoEvent[]): Promise<Timing> {
   const store = openSqliteStore({ path: join(dir, 'arco.db') });
   const ms = await measureMs(async () => {
-    for (let i = 0; i < events.length; i += BATCH_SIZE) await store.append(events.slice(i, i + BATCH_SIZE));
+    for (let i = 0; i < events.length; i += BATCH_SIZE) await store.ledger.append(events.slice(i, i + BATCH_SIZE));
   });
-  const runsDone = (await store.listRuns({ limit: RUNS + 1, statuses: ['SUCCESS'] })).length;
+  const runsDone = (await store.runs.listRuns({ limit: RUNS + 1, statuses: ['SUCCESS'] })).length;
   await store.close();
   if (runsDone !== RUNS) throw new Error(`expected ${RUNS} successful runs after the fold, found ${runsDone}`);
   return ms;

@@ -54,8 +54,8 @@ export default defineBenchmark({
       const threadMs = median(steady.map((m) => m.mainThreadCpuMs ?? m.cpuMs));
       const wallMs = median(steady.map((m) => m.wallMs));
       const processCpuMs = median(steady.map((m) => m.cpuMs));
-      const ticks = Number((await store.querySystem("SELECT COUNT(*) FROM system_events WHERE type = 'ScheduleTicked'", 1)).rows[0]?.[0]);
-      const runs = Number((await store.querySystem('SELECT COUNT(*) FROM system_runs', 1)).rows[0]?.[0]);
+      const ticks = Number((await store.sql.querySystem("SELECT COUNT(*) FROM system_events WHERE type = 'ScheduleTicked'", 1)).rows[0]?.[0]);
+      const runs = Number((await store.sql.querySystem('SELECT COUNT(*) FROM system_runs', 1)).rows[0]?.[0]);
       await store.close();
       const met = threadMs < TARGET_MS && wallMs < TARGET_MS && ticks === SCHEDULES * MINUTES && runs === SCHEDULES * MINUTES;
       return {

@@ -68,7 +68,7 @@ export default defineBenchmark({
       let stale = 0;
       let failures = 0;
       for (let after = 0; ; ) {
-        const page = await store.readEvents({ afterSequence: after, limit: 5_000 });
+        const page = await store.ledger.readEvents({ afterSequence: after, limit: 5_000 });
         if (page.length === 0) break;
         after = page[page.length - 1]?.sequence ?? after;
         for (const event of page) {

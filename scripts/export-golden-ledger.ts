@@ -14,13 +14,13 @@ if (!dbPath || !name) throw new Error('usage: export-golden-ledger.ts DB NAME');
 const store = openSqliteStore({ path: dbPath });
 const lines: string[] = [];
 for (let after = 0; ; ) {
-  const page = await store.readEvents({ afterSequence: after, limit: 1000 });
+  const page = await store.ledger.readEvents({ afterSequence: after, limit: 1000 });
   if (page.length === 0) break;
   for (const event of page) lines.push(JSON.stringify(event));
   after = page[page.length - 1]!.sequence;
 }
 const dir = join('test', 'fixtures', 'golden');
 writeFileSync(join(dir, `${name}.ndjson`), `${lines.join('\n')}\n`);
-writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ events: lines.length, projectionHash: await store.projectionHash() }, null, 2)}\n`);
+writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ events: lines.length, projectionHash: await store.admin.projectionHash() }, null, 2)}\n`);
 await store.close();
 process.stdout.write(`${lines.length} events -> ${dir}/${name}.ndjson\n`);

@@ -30,12 +30,12 @@ export async function idempotent(api: ApiContext, request: FastifyRequest, reply
   const scope = `${request.method} ${request.url.split('?')[0]}`;
   const requestHash = sha256Hex(canonicalJson(request.body ?? null));
   const now = () => api.ctx().clock.now();
-  let claim = await api.store.claimRequestKey(scope, key, requestHash, now());
+  let claim = await api.store.requestKeys.claimRequestKey(scope, key, requestHash, now());
   // Date.now, not the clock: this bounds how long this HTTP request waits in real time (a FakeClock that never moves would hang it); no decision or record depends on it.
   const deadline = Date.now() + PENDING_WAIT_MS;
   while (claim.state === 'pending' && claim.requestHash === requestHash && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, PENDING_POLL_MS));
-    claim = await api.store.claimRequestKey(scope, key, requestHash, now());
+    claim = await api.store.requestKeys.claimRequestKey(scope, key, requestHash, now());
   }
   if (claim.state !== 'claimed') {
     if (claim.requestHash !== requestHash) {
@@ -56,12 +56,12 @@ export async function idempotent(api: ApiContext, request: FastifyRequest, reply
     produced = await produce();
   } catch (error) {
     if (isArcoError(error) && error.httpStatus < 500) {
-      await api.store.completeRequestKey(scope, key, error.httpStatus, JSON.stringify(error.toJSON()));
+      await api.store.requestKeys.completeRequestKey(scope, key, error.httpStatus, JSON.stringify(error.toJSON()));
     } else {
-      await api.store.releaseRequestKey(scope, key);
+      await api.store.requestKeys.releaseRequestKey(scope, key);
     }
     throw error;
   }
-  await api.store.completeRequestKey(scope, key, produced.status, JSON.stringify(produced.body));
+  await api.store.requestKeys.completeRequestKey(scope, key, produced.status, JSON.stringify(produced.body));
   return reply.status(produced.status).send(produced.body);
 }

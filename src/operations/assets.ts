@@ -44,8 +44,8 @@ export const getAssetOp = defineOperation({
     if (!view) throw arcoError('NOT_FOUND', `no asset "${key}"`, { key });
     return {
       ...view,
-      partitions: await ctx.store.listAssetPartitions(key),
-      materializations: await ctx.store.listMaterializations(key, RECENT_MATERIALIZATIONS),
+      partitions: await ctx.store.assets.listAssetPartitions(key),
+      materializations: await ctx.store.assets.listMaterializations(key, RECENT_MATERIALIZATIONS),
     };
   },
 });

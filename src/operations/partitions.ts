@@ -83,7 +83,7 @@ export const getDynamicPartitionsOp = defineOperation({
     if (!(await ctx.runtime()).definitions.dynamicPartitionNames.includes(name)) {
       throw arcoError('UNKNOWN_DYNAMIC_PARTITIONS', `no asset uses dynamic partitions "${name}"`, { name });
     }
-    return { name, keys: await ctx.store.getDynamicPartitionKeys(name) };
+    return { name, keys: await ctx.store.automation.getDynamicPartitionKeys(name) };
   },
 });
 

@@ -60,7 +60,7 @@ export const listRunsOp = defineOperation({
   role: 'viewer',
   async handler(ctx, q) {
     const [tagKey, ...rest] = q.tag?.split('=') ?? [];
-    const runs = await ctx.store.listRuns({
+    const runs = await ctx.store.runs.listRuns({
       statuses: q.status,
       tag: tagKey ? [tagKey, rest.join('=')] : undefined,
       before: q.cursor,
@@ -160,7 +160,7 @@ export const listRunLogsOp = defineOperation({
   role: 'viewer',
   async handler(ctx, { runId, after, limit }) {
     await getRunOrThrow(ctx, runId);
-    const logs = await ctx.store.listLogs(runId, { afterSequence: after, limit });
+    const logs = await ctx.store.logs.listLogs(runId, { afterSequence: after, limit });
     return { logs, nextAfter: logs[logs.length - 1]?.sequence ?? after };
   },
   stream: {
@@ -174,14 +174,14 @@ async function followLogs(ctx: OperationContext, input: { runId: string; after: 
   await getRunOrThrow(ctx, input.runId);
   let cursor = input.after;
   const page = async () => {
-    const logs = await store.listLogs(input.runId, { afterSequence: cursor, limit: LOG_PAGE_MAX });
+    const logs = await store.logs.listLogs(input.runId, { afterSequence: cursor, limit: LOG_PAGE_MAX });
     for (const entry of logs) line(entry);
     cursor = logs[logs.length - 1]?.sequence ?? cursor;
     return logs.length;
   };
   while (!closed()) {
     if ((await page()) === LOG_PAGE_MAX) continue;
-    const run = await store.getRun(input.runId);
+    const run = await store.runs.getRun(input.runId);
     if (!run || isTerminalRun(run.status)) {
       // One more read: lines appended between the page and the status check.
       await page();
@@ -201,6 +201,6 @@ export const listRunKeyConflictsOp = defineOperation({
   output: z.object({ conflicts: z.array(runKeyConflictSchema) }),
   idempotent: true,
   role: 'viewer',
-  handler: async (ctx, query) => ({ conflicts: await ctx.store.listRunKeyConflicts(query) }),
+  handler: async (ctx, query) => ({ conflicts: await ctx.store.runs.listRunKeyConflicts(query) }),
 });
 

@@ -37,7 +37,7 @@ export const listEventsOp = defineOperation({
   idempotent: true,
   role: 'viewer',
   async handler(ctx, { after, limit, runId }) {
-    const events = await ctx.store.readEvents({ afterSequence: after, limit, correlationId: runId });
+    const events = await ctx.store.ledger.readEvents({ afterSequence: after, limit, correlationId: runId });
     return { events, nextAfter: events[events.length - 1]?.sequence ?? after };
   },
 });
@@ -56,7 +56,7 @@ export const querySqlOp = defineOperation({
   idempotent: true,
   role: 'viewer',
   async handler(ctx, { q, limit }) {
-    const result = await ctx.store.querySystem(q, limit);
+    const result = await ctx.store.sql.querySystem(q, limit);
     return { columns: [...result.columns], rows: result.rows.map((row) => [...row]), truncated: result.truncated };
   },
 });

@@ -19,7 +19,7 @@ export type AssetView = z.infer<typeof assetViewSchema>;
 
 export async function describeAssets(store: Store, defs: LoadedDefinitions, keys: readonly string[]): Promise<AssetView[]> {
   const latest = new Map<string, z.infer<typeof materializationSchema>>();
-  for (const state of await store.listAssetPartitions()) {
+  for (const state of await store.assets.listAssetPartitions()) {
     const m = state.lastMaterialization;
     if (m && (latest.get(state.assetKey)?.sequence ?? -1) < m.sequence) latest.set(state.assetKey, m);
   }

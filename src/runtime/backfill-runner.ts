@@ -24,7 +24,7 @@ export interface BackfillStepReport {
 
 /** Advances every active backfill by one step at `nowEpochMs`. */
 export async function advanceBackfills(ctx: RuntimeContext, nowEpochMs: number): Promise<BackfillStepReport> {
-  const active = await ctx.store.listActiveBackfills();
+  const active = await ctx.store.backfills.listActiveBackfills();
   if (active.length === 0) return { requestedRuns: 0, appended: 0 };
   const planning = { ...ctx.definitions, partitions: await partitionsContextAt(ctx, nowEpochMs) };
   let requestedRuns = 0;
@@ -32,7 +32,7 @@ export async function advanceBackfills(ctx: RuntimeContext, nowEpochMs: number):
   for (const backfill of active) {
     const runs = new Map<string, RunProjection>();
     for (const chunk of backfill.inFlight) {
-      const run = await ctx.store.getRun(chunk.runId);
+      const run = await ctx.store.runs.getRun(chunk.runId);
       if (run) runs.set(run.runId, run);
     }
     // A run already holding a next chunk's key is rare (a crash between decide and append is
@@ -40,7 +40,7 @@ export async function advanceBackfills(ctx: RuntimeContext, nowEpochMs: number):
     const slots = backfill.status === 'REQUESTED' ? Math.min(CHUNKS_PER_STEP_MAX, Math.max(0, backfill.maxConcurrentRuns - backfill.inFlight.length)) : 0;
     const keys = Array.from({ length: slots }, (_, i) => backfillRunKey(backfill.backfillId, backfill.chunksPlanned + i));
     const holders = new Map<string, RunProjection>();
-    for (const run of await ctx.store.listRunsByKeys(keys)) if (run.runKey !== null) holders.set(run.runKey, run);
+    for (const run of await ctx.store.automation.listRunsByKeys(keys)) if (run.runKey !== null) holders.set(run.runKey, run);
     const step = decideBackfillProgress({ backfill, runs, holders, planning, ids: ctx.ids, nowEpochMs });
     try {
       const result = await commit(ctx, step.drafts, nowEpochMs, [{ table: 'backfills', id: backfill.backfillId, version: step.expectStateVersion }]);

@@ -144,14 +144,14 @@ export async function getBackfill(ctx: Pick<RuntimeContext, 'store'>, input: z.i
 
 /** @throws BACKFILL_NOT_FOUND. */
 export async function backfillOrThrow(ctx: Pick<RuntimeContext, 'store'>, backfillId: string): Promise<BackfillProjection> {
-  const backfill = await ctx.store.getBackfill(backfillId);
+  const backfill = await ctx.store.backfills.getBackfill(backfillId);
   if (!backfill) throw arcoError('BACKFILL_NOT_FOUND', `no backfill with id ${backfillId}`, { backfillId });
   return backfill;
 }
 
 export async function listBackfills(ctx: Pick<RuntimeContext, 'store'>, input: z.input<typeof listBackfillsInputSchema> = {}): Promise<z.infer<typeof backfillListSchema>> {
   const query = listBackfillsInputSchema.parse(input);
-  const found = await ctx.store.listBackfills({ ...(query.statuses ? { statuses: query.statuses } : {}), ...(query.before ? { before: query.before } : {}), limit: query.limit });
+  const found = await ctx.store.backfills.listBackfills({ ...(query.statuses ? { statuses: query.statuses } : {}), ...(query.before ? { before: query.before } : {}), limit: query.limit });
   const last = found[found.length - 1];
   return { backfills: found.map(backfillView), nextCursor: found.length === query.limit && last ? last.backfillId : null };
 }
@@ -185,7 +185,7 @@ type CreateRequest = Parameters<typeof decideBackfillCreate>[0];
 async function createFromRequest(ctx: RuntimeContext, request: CreateRequest): Promise<BackfillOutcome> {
   for (let pass = 0; pass < 2; pass += 1) {
     const now = ctx.clock.now();
-    const holder = await ctx.store.getBackfillByRequestId(request.clientRequestId);
+    const holder = await ctx.store.backfills.getBackfillByRequestId(request.clientRequestId);
     const planning = { ...ctx.definitions, partitions: await partitionsContextAt(ctx, now) };
     const decision = decideBackfillCreate(request, holder, planning, ctx.ids, now);
     if (decision.kind === 'existing') return { backfill: backfillView(decision.backfill), existing: true };
@@ -220,7 +220,7 @@ export const cancelBackfill = (ctx: RuntimeContext, input: BackfillCommandInput)
 export async function* backfillChunks(ctx: Pick<RuntimeContext, 'store'>, backfillId: string): AsyncGenerator<BackfillChunk> {
   let after = -1;
   for (;;) {
-    const page = await ctx.store.listBackfillChunks(backfillId, { afterChunkIndex: after, limit: CHUNK_PAGE });
+    const page = await ctx.store.backfills.listBackfillChunks(backfillId, { afterChunkIndex: after, limit: CHUNK_PAGE });
     yield* page;
     if (page.length < CHUNK_PAGE) return;
     after = page[page.length - 1]?.chunkIndex ?? after;
@@ -235,7 +235,7 @@ export async function* backfillChunks(ctx: Pick<RuntimeContext, 'store'>, backfi
 export async function retryBackfill(ctx: RuntimeContext, input: z.input<typeof retryBackfillInputSchema>): Promise<BackfillOutcome> {
   const parsed = parseInput(retryBackfillInputSchema, input);
   const parent = await backfillOrThrow(ctx, parsed.backfillId);
-  const retried = await ctx.store.getBackfillByRequestId(parsed.requestId ?? `retry:${parent.backfillId}`);
+  const retried = await ctx.store.backfills.getBackfillByRequestId(parsed.requestId ?? `retry:${parent.backfillId}`);
   if (retried) return { backfill: backfillView(retried), existing: true };
   const chunks: BackfillChunk[] = [];
   for await (const chunk of backfillChunks(ctx, parent.backfillId)) if (chunk.unmaterialized.length > 0) chunks.push(chunk);

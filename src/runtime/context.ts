@@ -32,7 +32,7 @@ export async function commit(
 ): Promise<AppendResult> {
   if (drafts.length === 0) return { appended: [], duplicates: [] };
   const events = stampEvents(drafts, { ulid: ctx.ids.ulid, nowEpochMs, workspace: ctx.workspace });
-  return ctx.store.append(events, expect ? { expect } : {});
+  return ctx.store.ledger.append(events, expect ? { expect } : {});
 }
 
 /** Identifies this process among daemons sharing a store: `host:pid:random`. */

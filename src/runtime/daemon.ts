@@ -98,7 +98,7 @@ export class Daemon {
     await this.pool.stop();
     await this.reports;
     await this.flushLogs();
-    if (this.leader) await this.ctx.store.releaseLease(LEADER_LEASE, this.ownerId);
+    if (this.leader) await this.ctx.store.leases.releaseLease(LEADER_LEASE, this.ownerId);
     this.leader = false;
   }
 
@@ -130,7 +130,7 @@ export class Daemon {
     const now = this.ctx.clock.now();
     if (!(await this.holdLeadership(now))) return;
     await this.automation.iterate(now);
-    await this.ctx.store.recordHeartbeats(this.pool.activeAttemptIds(), now);
+    await this.ctx.store.leases.recordHeartbeats(this.pool.activeAttemptIds(), now);
     await this.coordinate(now);
     // Right after the coordinator recorded the runs that ended: their backfills plan the next
     // chunks now, and the runs they request start in this same iteration.
@@ -140,9 +140,9 @@ export class Daemon {
 
   /** Asks the run coordinator what to do with the active runs, appends it and dispatches. */
   private async coordinate(now: number): Promise<void> {
-    const runs = await this.ctx.store.listActiveRuns();
+    const runs = await this.ctx.store.runs.listActiveRuns();
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
-    const heartbeats = await this.ctx.store.readHeartbeats(attemptIds);
+    const heartbeats = await this.ctx.store.leases.readHeartbeats(attemptIds);
     const steps = decideRunProgress({
       runs,
       nowEpochMs: now,
@@ -172,9 +172,9 @@ export class Daemon {
   }
 
   private async holdLeadership(now: number): Promise<boolean> {
-    let grant = await this.ctx.store.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now);
+    let grant = await this.ctx.store.leases.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now);
     if (!grant.acquired && isOwnerDead(grant.holder)) {
-      grant = await this.ctx.store.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now, grant.holder);
+      grant = await this.ctx.store.leases.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now, grant.holder);
     }
     this.leader = grant.acquired;
     return grant.acquired;
@@ -255,7 +255,7 @@ export class Daemon {
   private async flushLogs(): Promise<void> {
     while (this.pendingLogs.length > 0) {
       const batch = this.pendingLogs.splice(0, LOG_BATCH_MAX);
-      await this.ctx.store.append(stampEvents(batch, { ulid: this.ctx.ids.ulid, nowEpochMs: this.ctx.clock.now(), workspace: this.ctx.workspace }));
+      await this.ctx.store.ledger.append(stampEvents(batch, { ulid: this.ctx.ids.ulid, nowEpochMs: this.ctx.clock.now(), workspace: this.ctx.workspace }));
     }
   }
 

@@ -28,11 +28,11 @@ export async function changeDynamicPartitions(ctx: RuntimeContext, request: Dyna
     });
   }
   const now = ctx.clock.now();
-  const current = await ctx.store.getDynamicPartitionKeys(request.name);
+  const current = await ctx.store.automation.getDynamicPartitionKeys(request.name);
   const drafts = decideDynamicPartitionsChange(
     { name: request.name, op: request.op, keys: request.keys, requestId: request.requestId ?? ctx.ids.ulid(now) },
     current,
   );
   const result = await commit(ctx, drafts, now);
-  return { name: request.name, keys: await ctx.store.getDynamicPartitionKeys(request.name), changed: result.appended.length > 0 };
+  return { name: request.name, keys: await ctx.store.automation.getDynamicPartitionKeys(request.name), changed: result.appended.length > 0 };
 }

@@ -7,6 +7,6 @@ import type { RuntimeContext } from './context.js';
 
 export async function partitionsContextAt(ctx: RuntimeContext, nowEpochMs: number): Promise<PartitionsContext> {
   const keysByName = new Map<string, readonly string[]>();
-  for (const name of ctx.definitions.dynamicPartitionNames) keysByName.set(name, await ctx.store.getDynamicPartitionKeys(name));
+  for (const name of ctx.definitions.dynamicPartitionNames) keysByName.set(name, await ctx.store.automation.getDynamicPartitionKeys(name));
   return { nowEpochMs, dynamicKeys: (name) => keysByName.get(name) ?? [] };
 }

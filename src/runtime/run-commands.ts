@@ -88,7 +88,7 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
 async function reserveRun(ctx: RuntimeContext, request: ResolvedRunRequest): Promise<RunRequestOutcome> {
   for (let pass = 0; pass < 2; pass += 1) {
     const now = ctx.clock.now();
-    const holder = request.runKey ? await ctx.store.getRunByKey(request.runKey) : undefined;
+    const holder = request.runKey ? await ctx.store.runs.getRunByKey(request.runKey) : undefined;
     const planning = { ...ctx.definitions, partitions: await partitionsContextAt(ctx, now) };
     const decision = decideRunRequest(request, holder, planning, ctx.ids, now);
     if (decision.kind === 'existing') return { run: decision.run, existing: true };
@@ -98,7 +98,7 @@ async function reserveRun(ctx: RuntimeContext, request: ResolvedRunRequest): Pro
     }
     const result = await commit(ctx, decision.drafts, now);
     if (result.appended.length > 0) {
-      const run = await ctx.store.getRun(decision.runId);
+      const run = await ctx.store.runs.getRun(decision.runId);
       if (run) return { run, existing: false };
     }
   }
@@ -134,7 +134,7 @@ export async function requestRerun(ctx: RuntimeContext, parentRunId: string, inp
 }
 
 export async function getRunOrThrow(ctx: Pick<RuntimeContext, 'store'>, runId: string): Promise<RunProjection> {
-  const run = await ctx.store.getRun(runId);
+  const run = await ctx.store.runs.getRun(runId);
   if (!run) throw arcoError('RUN_NOT_FOUND', `no run with id ${runId}`, { runId });
   return run;
 }
@@ -158,7 +158,7 @@ async function inputDataVersions(ctx: RuntimeContext, inputs: readonly TaskInput
   const versions: Record<string, string | null> = {};
   for (const input of inputs) {
     let latest: { sequence: number; dataVersion: string } | undefined;
-    for (const state of await ctx.store.listAssetPartitions(input.assetKey)) {
+    for (const state of await ctx.store.assets.listAssetPartitions(input.assetKey)) {
       const m = state.lastMaterialization;
       if (!m) continue;
       versions[taskKeyOf(state.assetKey, state.partitionKey)] = m.dataVersion;

@@ -9,7 +9,9 @@
  * Either every non-duplicate event of a batch is applied, or (on a version mismatch, error
  * CONCURRENT_MODIFICATION) nothing is; the caller re-reads and decides again.
  *
- * The contract is split into small per-family interfaces; `Store` is their sum.
+ * The contract is split into small per-family interfaces; a `Store` is composed of one part per
+ * family (`store.ledger`, `store.runs`, `store.automation`, …), each implemented by the engine
+ * directly, so adding a family adds a part rather than growing one interface every engine delegates.
  */
 import type { ArcoEvent, StoredEvent } from '../events/index.js';
 import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict } from '../fold/index.js';
@@ -63,10 +65,7 @@ export interface RunStore {
   listRuns(query: RunListQuery): Promise<RunProjection[]>;
   /** Runs not yet in a terminal status, oldest first. */
   listActiveRuns(): Promise<RunProjection[]>;
-}
-
-export interface RunKeyConflictStore {
-  /** Newest first. */
+  /** Run-key conflicts (of one run key, or all), newest first. */
   listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]>;
 }
 
@@ -213,8 +212,28 @@ export interface LeaseStore {
   readHeartbeats(attemptIds: readonly string[]): Promise<Map<string, number>>;
 }
 
-export interface Store
-  extends LedgerStore, RunStore, RunKeyConflictStore, AssetStore, LogStore, AdminStore, LeaseStore, RequestKeyStore, SystemSqlStore, AutomationStore, BackfillStore {
+/** One engine's store: a part per family, sharing one database. */
+export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** Appends (with the fold) and reads of the ledger. */
+  readonly ledger: LedgerStore;
+  /** Runs and run-key conflicts. */
+  readonly runs: RunStore;
+  /** Asset partitions and materializations. */
+  readonly assets: AssetStore;
+  /** Log lines of runs. */
+  readonly logs: LogStore;
+  /** The projection hash and rebuilding projections from the ledger. */
+  readonly admin: AdminStore;
+  /** The leader lease and attempt heartbeats. */
+  readonly leases: LeaseStore;
+  /** Idempotency-Key records of API requests. */
+  readonly requestKeys: RequestKeyStore;
+  /** Read-only SQL over the `system_*` views. */
+  readonly sql: SystemSqlStore;
+  /** Schedules, sensors and dynamic partitions sets. */
+  readonly automation: AutomationStore;
+  /** Backfills and their chunks. */
+  readonly backfills: BackfillStore;
   close(): Promise<void>;
 }

@@ -44,7 +44,7 @@ export async function startDaemon(file: string, storePath: string, options: Daem
 export async function waitForRun(store: Store, runId: string, timeoutMs = 30_000, until = isTerminal): Promise<RunProjection> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const run = await store.getRun(runId);
+    const run = await store.runs.getRun(runId);
     if (run && until(run)) return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} did not reach the expected state in ${timeoutMs} ms (status ${run?.status})`);
     await new Promise((resolve) => setTimeout(resolve, 50));

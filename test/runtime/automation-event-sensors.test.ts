@@ -58,7 +58,7 @@ describe('asset and run-status sensors in the daemon', () => {
     daemon = new Daemon(ctx, { tickMs: 20, workers: 1 });
     daemon.start();
   };
-  const evaluations = async (name: string) => (await store.listSensorHistory({ sensorName: name, limit: 100 })).filter((e) => e.kind === 'evaluation');
+  const evaluations = async (name: string) => (await store.automation.listSensorHistory({ sensorName: name, limit: 100 })).filter((e) => e.kind === 'evaluation');
   /** Moves the clock past the interval and waits for one more evaluation of `name`. */
   const nextEvaluation = async (name: string) => {
     const count = (await evaluations(name)).length;
@@ -90,7 +90,7 @@ describe('asset and run-status sensors in the daemon', () => {
     const { run } = await requestRun(ctx, { selection: ['raw'] });
     assert.equal((await waitForRun(store, run.runId)).status, 'SUCCESS');
     const fired = await nextEvaluation('on_raw');
-    const [materialization] = await store.listMaterializations('raw', 1);
+    const [materialization] = await store.assets.listMaterializations('raw', 1);
     assert.deepEqual([fired.status, fired.cursorAfter, fired.runs.map((r) => r.runKey)], ['SUCCESS', String(materialization?.sequence), [`sensor:on_raw:${materialization?.sequence}`]]);
     const downstream = await waitForRun(store, fired.runs[0]?.runId as string);
     assert.deepEqual([downstream.status, downstream.assetKeys, downstream.tags['arco/sensor_name']], ['SUCCESS', ['clean'], 'on_raw']);
@@ -120,8 +120,8 @@ describe('asset and run-status sensors in the daemon', () => {
     const failure = await nextEvaluation('on_failure');
     const asset = await nextEvaluation('on_raw');
     assert.deepEqual([failure.status, failure.runs, asset.status, asset.runs], ['SKIPPED', [], 'SKIPPED', []]);
-    const alerts = await store.listRuns({ tag: ['arco/sensor_name', 'on_failure'], limit: 10 });
-    const cleans = await store.listRuns({ tag: ['arco/sensor_name', 'on_raw'], limit: 10 });
+    const alerts = await store.runs.listRuns({ tag: ['arco/sensor_name', 'on_failure'], limit: 10 });
+    const cleans = await store.runs.listRuns({ tag: ['arco/sensor_name', 'on_raw'], limit: 10 });
     assert.deepEqual([alerts.length, cleans.length], [1, 1]);
   });
 });

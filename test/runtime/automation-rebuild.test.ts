@@ -44,25 +44,25 @@ describe('automation projections rebuild', () => {
     await resetSensorCursor(ctx, 'files', '10');
     await pushToSensor(ctx, 'hook', { messageId: 'm', payload: null });
     const before = {
-      hash: await store.projectionHash(),
-      schedule: await store.getScheduleState('hourly'),
-      ticks: await store.listScheduleTicks({ scheduleName: 'hourly', limit: 50 }),
-      sensor: await store.getSensorState('files'),
-      history: await store.listSensorHistory({ sensorName: 'files', limit: 50 }),
-      keys: await store.getDynamicPartitionKeys('files'),
+      hash: await store.admin.projectionHash(),
+      schedule: await store.automation.getScheduleState('hourly'),
+      ticks: await store.automation.listScheduleTicks({ scheduleName: 'hourly', limit: 50 }),
+      sensor: await store.automation.getSensorState('files'),
+      history: await store.automation.listSensorHistory({ sensorName: 'files', limit: 50 }),
+      keys: await store.automation.getDynamicPartitionKeys('files'),
     };
     assert.ok(before.ticks.length >= 3 && before.history.length >= 6);
     assert.deepEqual(before.keys, ['k5', 'k6']);
-    const rebuilt = await store.rebuildProjections();
+    const rebuilt = await store.admin.rebuildProjections();
     assert.equal(rebuilt.hash, before.hash);
     assert.deepEqual(
       {
         hash: rebuilt.hash,
-        schedule: await store.getScheduleState('hourly'),
-        ticks: await store.listScheduleTicks({ scheduleName: 'hourly', limit: 50 }),
-        sensor: await store.getSensorState('files'),
-        history: await store.listSensorHistory({ sensorName: 'files', limit: 50 }),
-        keys: await store.getDynamicPartitionKeys('files'),
+        schedule: await store.automation.getScheduleState('hourly'),
+        ticks: await store.automation.listScheduleTicks({ scheduleName: 'hourly', limit: 50 }),
+        sensor: await store.automation.getSensorState('files'),
+        history: await store.automation.listSensorHistory({ sensorName: 'files', limit: 50 }),
+        keys: await store.automation.getDynamicPartitionKeys('files'),
       },
       before,
     );

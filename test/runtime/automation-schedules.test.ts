@@ -50,7 +50,7 @@ describe('schedules in the daemon', () => {
     ctx = createContext(store, clock, await loadDefinitions(project.file));
     daemon = new Daemon(ctx, { tickMs: 20, workers: 1, onProblem: (m) => problems.push(m) });
     daemon.start();
-    await until(async () => ((await store.listScheduleStates()).length === 6 ? true : undefined), 'the schedules to be synced');
+    await until(async () => ((await store.automation.listScheduleStates()).length === 6 ? true : undefined), 'the schedules to be synced');
     clock.set(Date.parse('2026-03-02T00:00:05Z'));
   });
   after(async () => {
@@ -61,7 +61,7 @@ describe('schedules in the daemon', () => {
 
   test("a tick's run is executed by the workers to SUCCESS and carries the schedule's tags", async () => {
     const runKey = `sched:every_minute:${Date.parse('2026-03-02T00:00:00Z') / 1000}`;
-    const requested = await until(() => store.getRunByKey(runKey), 'the tick run');
+    const requested = await until(() => store.runs.getRunByKey(runKey), 'the tick run');
     const run = await waitForRun(store, requested.runId);
     assert.equal(run.status, 'SUCCESS');
     assert.equal(run.trigger.kind, 'schedule');
@@ -69,35 +69,35 @@ describe('schedules in the daemon', () => {
       [run.tags.team, run.tags['arco/schedule_name'], run.tags['arco/scheduled_execution_time'], run.tags['arco/run_key']],
       ['data', 'every_minute', '2026-03-02T00:00:00+00:00', runKey],
     );
-    const [tick] = await store.listScheduleTicks({ scheduleName: 'every_minute', limit: 1 });
+    const [tick] = await store.automation.listScheduleTicks({ scheduleName: 'every_minute', limit: 1 });
     assert.deepEqual([tick?.status, tick?.runId, tick?.runStatus], ['SUCCESS', run.runId, 'SUCCESS']);
   });
 
   test('a throwing shouldExecute fails the tick with the error and requests no run; the daemon carries on', async () => {
-    const tick = await until(async () => (await store.listScheduleTicks({ scheduleName: 'throws', limit: 1 }))[0], 'the failed tick');
+    const tick = await until(async () => (await store.automation.listScheduleTicks({ scheduleName: 'throws', limit: 1 }))[0], 'the failed tick');
     assert.deepEqual([tick.status, tick.error?.code, tick.error?.message, tick.runId], ['FAILURE', 'USER_CODE_ERROR', 'user bug', null]);
     assert.match(tick.error?.stack ?? '', /user bug/);
   });
 
   test('a shouldExecute that never settles fails the tick with USER_CODE_TIMEOUT', async () => {
-    const tick = await until(async () => (await store.listScheduleTicks({ scheduleName: 'hangs', limit: 1 }))[0], 'the timed-out tick');
+    const tick = await until(async () => (await store.automation.listScheduleTicks({ scheduleName: 'hangs', limit: 1 }))[0], 'the timed-out tick');
     assert.deepEqual([tick.status, tick.error?.code], ['FAILURE', 'USER_CODE_TIMEOUT']);
   });
 
   test('a shouldExecute that returns something other than a boolean fails the tick with INVALID_EVALUATION_RESULT, not retryable', async () => {
-    const tick = await until(async () => (await store.listScheduleTicks({ scheduleName: 'says_yes', limit: 1 }))[0], 'the failed tick');
+    const tick = await until(async () => (await store.automation.listScheduleTicks({ scheduleName: 'says_yes', limit: 1 }))[0], 'the failed tick');
     assert.deepEqual([tick.status, tick.error?.code, tick.error?.retryable, tick.runId], ['FAILURE', 'INVALID_EVALUATION_RESULT', false, null]);
     assert.match(tick.error?.message ?? '', /shouldExecute must return a boolean, got the string "yes"/);
   });
 
   test('a partition function that returns something other than a key or null fails the tick with INVALID_EVALUATION_RESULT', async () => {
-    const tick = await until(async () => (await store.listScheduleTicks({ scheduleName: 'numeric_partition', limit: 1 }))[0], 'the failed tick');
+    const tick = await until(async () => (await store.automation.listScheduleTicks({ scheduleName: 'numeric_partition', limit: 1 }))[0], 'the failed tick');
     assert.deepEqual([tick.status, tick.error?.code, tick.error?.retryable, tick.runId], ['FAILURE', 'INVALID_EVALUATION_RESULT', false, null]);
     assert.match(tick.error?.message ?? '', /partition must return a partition key or null, got number/);
   });
 
   test('a partition function picks the partition the tick runs', async () => {
-    const tick = await until(async () => (await store.listScheduleTicks({ scheduleName: 'by_function', limit: 1 }))[0], 'the partitioned tick');
+    const tick = await until(async () => (await store.automation.listScheduleTicks({ scheduleName: 'by_function', limit: 1 }))[0], 'the partitioned tick');
     assert.equal(tick.partitionKey, '2026-03-01');
     const run = await waitForRun(store, tick.runId as string);
     assert.deepEqual(run.tasks.map((t) => t.taskKey), ['p[2026-03-01]']);
@@ -130,11 +130,11 @@ export default defineDefinitions({
       writeFileSync(edited, version('finance'));
       const second = new Automation(createContext(store, clock, await loadDefinitions(edited)));
       await second.runOnce(Date.parse('2026-03-02T10:30:00Z'));
-      assert.equal((await store.getScheduleState('hourly'))?.definitionVersion, 2);
+      assert.equal((await store.automation.getScheduleState('hourly'))?.definitionVersion, 2);
       await second.runOnce(Date.parse('2026-03-02T11:00:05Z'));
       await second.stop();
 
-      const ticks = await store.listScheduleTicks({ scheduleName: 'hourly', limit: 10 });
+      const ticks = await store.automation.listScheduleTicks({ scheduleName: 'hourly', limit: 10 });
       assert.deepEqual(
         ticks.map((t) => [t.local, t.definitionVersion, t.status]),
         [
@@ -142,7 +142,7 @@ export default defineDefinitions({
           ['2026-03-02T10:00:00+00:00', 1, 'SUCCESS'],
         ],
       );
-      const latest = await store.getRunByKey(`sched:hourly:${Date.parse('2026-03-02T11:00:00Z') / 1000}`);
+      const latest = await store.runs.getRunByKey(`sched:hourly:${Date.parse('2026-03-02T11:00:00Z') / 1000}`);
       assert.equal(latest?.tags['team'], 'finance', 'the run of the new version carries its tags');
     } finally {
       await store.close();

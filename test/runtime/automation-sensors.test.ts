@@ -47,7 +47,7 @@ describe('poll sensors in the automation step', () => {
     clock.set(ms);
     await automation.runOnce(ms);
   };
-  const history = (name: string) => store.listSensorHistory({ sensorName: name, limit: 100 });
+  const history = (name: string) => store.automation.listSensorHistory({ sensorName: name, limit: 100 });
 
   before(async () => {
     definitions = await loadDefinitions(project.file);
@@ -74,7 +74,7 @@ describe('poll sensors in the automation step', () => {
     assert.equal((await history('counter')).length, 2, 'the interval survives the restart');
     await at(T + 10 * 3_600_000);
     assert.equal((await history('counter')).length, 3, 'ten hours later: one evaluation, no catch-up');
-    const state = await store.getSensorState('counter');
+    const state = await store.automation.getSensorState('counter');
     assert.deepEqual([state?.cursor, state?.stateVersion, state?.lastEvaluationAt], ['3', 3, new Date(T + 10 * 3_600_000).toISOString()]);
   });
 
@@ -82,7 +82,7 @@ describe('poll sensors in the automation step', () => {
     const [latest] = await history('counter');
     assert.deepEqual([latest?.status, latest?.cursorBefore, latest?.cursorAfter, latest?.runs.map((r) => r.runKey)], ['SUCCESS', '2', '3', ['sensor:counter:n3']]);
     assert.deepEqual(latest?.logs, [{ level: 'info', message: `evaluation 3 after ${new Date(T + 60_000).toISOString()}` }]);
-    const run = await store.getRun(latest?.runs[0]?.runId as string);
+    const run = await store.runs.getRun(latest?.runs[0]?.runId as string);
     assert.deepEqual([run?.tags['arco/sensor_name'], run?.tags['arco/run_key'], run?.trigger.kind], ['counter', 'sensor:counter:n3', 'sensor']);
   });
 
@@ -90,13 +90,13 @@ describe('poll sensors in the automation step', () => {
     const failures = (await history('flaky')).map((e) => [e.status, e.error?.code, e.error?.message, e.cursorAfter]);
     assert.ok(failures.length >= 2);
     assert.deepEqual(failures[0], ['FAILURE', 'USER_CODE_ERROR', 'source down', null]);
-    const state = await store.getSensorState('flaky');
+    const state = await store.automation.getSensorState('flaky');
     const last = Date.parse(state?.lastEvaluationAt as string);
     const wait = 10_000 * 2 ** ((state?.consecutiveFailures ?? 0) - 1);
     await at(last + wait - 1_000);
-    assert.equal((await store.getSensorState('flaky'))?.consecutiveFailures, state?.consecutiveFailures, 'not before the backoff');
+    assert.equal((await store.automation.getSensorState('flaky'))?.consecutiveFailures, state?.consecutiveFailures, 'not before the backoff');
     await at(last + wait);
-    assert.equal((await store.getSensorState('flaky'))?.consecutiveFailures, (state?.consecutiveFailures ?? 0) + 1, 'evaluated once the backoff passed');
+    assert.equal((await store.automation.getSensorState('flaky'))?.consecutiveFailures, (state?.consecutiveFailures ?? 0) + 1, 'evaluated once the backoff passed');
   });
 
   test('a sensor that never settles fails with USER_CODE_TIMEOUT and is not evaluated again while its function is still running', async () => {
@@ -104,16 +104,16 @@ describe('poll sensors in the automation step', () => {
     assert.ok(evaluations.length >= 1);
     assert.ok(evaluations.every((e) => e.status === 'FAILURE' && e.error?.code === 'USER_CODE_TIMEOUT'));
     // Due again an hour later, but this process's call has not settled: no second, overlapping call.
-    await at(Date.parse((await store.getSensorState('hangs'))?.lastEvaluationAt as string) + 3_600_000);
+    await at(Date.parse((await store.automation.getSensorState('hangs'))?.lastEvaluationAt as string) + 3_600_000);
     assert.equal((await history('hangs')).length, evaluations.length);
   });
 
   test('dynamic partitions it adds exist before its run requests for them are planned', async () => {
-    assert.deepEqual(await store.getDynamicPartitionKeys('files'), ['f1', 'f2']);
+    assert.deepEqual(await store.automation.getDynamicPartitionKeys('files'), ['f1', 'f2']);
     const [first] = (await history('new_files')).reverse();
     assert.equal(first?.status, 'SUCCESS');
     assert.deepEqual(first?.dynamicPartitions, [{ name: 'files', op: 'add', keys: ['f1', 'f2'] }]);
-    const runs = await Promise.all((first?.runs ?? []).map((r) => store.getRun(r.runId)));
+    const runs = await Promise.all((first?.runs ?? []).map((r) => store.runs.getRun(r.runId)));
     assert.deepEqual(runs.map((r) => r?.tasks.map((t) => t.taskKey)), [['files[f1]'], ['files[f2]']]);
     assert.equal(first?.cursorAfter, '0', 'the function ran before its own changes applied');
   });
@@ -125,11 +125,11 @@ describe('poll sensors in the automation step', () => {
   });
 
   test('reset-cursor is an event in the history, and the next evaluation starts from it', async () => {
-    const before = await store.getSensorState('counter');
+    const before = await store.automation.getSensorState('counter');
     await resetSensorCursor(createContext(store, clock, definitions, 9), 'counter', '100');
     const [reset] = await history('counter');
     assert.deepEqual([reset?.kind, reset?.change, reset?.cursorBefore, reset?.cursorAfter], ['state_change', 'RESET_CURSOR', before?.cursor, '100']);
-    await at(Date.parse((await store.getSensorState('counter'))?.lastEvaluationAt as string) + 60_000);
+    await at(Date.parse((await store.automation.getSensorState('counter'))?.lastEvaluationAt as string) + 60_000);
     const [next] = await history('counter');
     assert.deepEqual([next?.cursorBefore, next?.cursorAfter, next?.runs[0]?.runKey], ['100', '101', 'sensor:counter:n101']);
   });

@@ -74,7 +74,7 @@ describe('backfills under the daemon', () => {
     assert.equal(done.status, 'COMPLETED_SUCCESS');
     assert.equal(done.chunksPlanned, 3);
     assert.deepEqual(done.counts, { total: 10, planned: 10, materialized: 10, failed: 0, skipped: 0, canceled: 0, inProgress: 0, notStarted: 0 });
-    const runs = await running.store.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 100 });
+    const runs = await running.store.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 100 });
     assert.deepEqual(runs.map((r) => r.runKey).sort(), [0, 1, 2].map((n) => `backfill:${backfill.backfillId}:chunk:${n}`));
     assert.ok(runs.every((r) => r.status === 'SUCCESS'));
     const status = await backfillStatus(running.ctx, { backfillId: backfill.backfillId });
@@ -108,7 +108,7 @@ describe('backfills under the daemon', () => {
     assert.equal(retry.backfill.rootBackfillId, backfill.backfillId);
     assert.equal(retry.backfill.counts.total, 1);
     const retried = await waitFor(running.store, retry.backfill.backfillId, terminal);
-    const [run] = await running.store.listRuns({ tag: ['arco/backfill', retry.backfill.backfillId], limit: 10 });
+    const [run] = await running.store.runs.listRuns({ tag: ['arco/backfill', retry.backfill.backfillId], limit: 10 });
     assert.deepEqual(run?.tasks.map((t) => t.taskKey), ['flaky[2026-01-03]']);
     assert.equal(run?.tags['arco/parent_backfill_id'], backfill.backfillId);
     assert.equal(run?.tags['arco/root_backfill_id'], backfill.backfillId);
@@ -140,7 +140,7 @@ describe('backfills under the daemon', () => {
     assert.equal(canceling.status, 'CANCELING');
     const done = await waitFor(running.store, backfill.backfillId, terminal);
     assert.equal(done.status, 'CANCELED');
-    const runs = await running.store.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 10 });
+    const runs = await running.store.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 10 });
     assert.equal(runs.length, 2);
     assert.ok(runs.every((r) => r.status === 'CANCELED'));
     assert.equal(done.counts.notStarted, 4);
@@ -149,15 +149,15 @@ describe('backfills under the daemon', () => {
   test('a state change requested from a stale state version is BACKFILL_STATE_CONFLICT and appends nothing', async () => {
     const { backfill } = await createBackfill(running.ctx, { selection: ['a'], partition: '2026-01-01', requestId: 'one-day' });
     const done = await waitFor(running.store, backfill.backfillId, terminal);
-    const before = await running.store.lastSequence();
+    const before = await running.store.ledger.lastSequence();
     await assert.rejects(pauseBackfill(running.ctx, { backfillId: backfill.backfillId, expectedStateVersion: 1 }), (e: unknown) =>
       isArcoError(e) && e.code === 'BACKFILL_STATE_CONFLICT' && e.details?.currentStatus === 'COMPLETED_SUCCESS');
-    assert.equal(await running.store.lastSequence(), before);
+    assert.equal(await running.store.ledger.lastSequence(), before);
     assert.deepEqual(await getBackfill({ store: running.store }, { backfillId: backfill.backfillId }), done);
   });
 
   test('bad input gets a clear error and stores nothing', async () => {
-    const before = await running.store.lastSequence();
+    const before = await running.store.ledger.lastSequence();
     const cases: [Parameters<typeof createBackfill>[1], string][] = [
       [{ selection: ['nope'], partition: '2026-01-01' }, 'UNKNOWN_ASSET'],
       [{ selection: ['a'], partition: '2026-01-01,1999-01-01' }, 'BACKFILL_UNKNOWN_PARTITIONS'],
@@ -167,14 +167,14 @@ describe('backfills under the daemon', () => {
     for (const [input, code] of cases) {
       await assert.rejects(createBackfill(running.ctx, input), (e: unknown) => isArcoError(e) && e.code === code, code);
     }
-    assert.equal(await running.store.lastSequence(), before);
+    assert.equal(await running.store.ledger.lastSequence(), before);
   });
 
   test('a single-run backfill materializes the whole selected range in one run', async () => {
     const { backfill } = await createBackfill(running.ctx, { selection: ['a'], partition: '2026-01-01...2026-01-07', policy: 'single-run' });
     const done = await waitFor(running.store, backfill.backfillId, terminal);
     assert.equal(done.status, 'COMPLETED_SUCCESS');
-    const runs = await running.store.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 10 });
+    const runs = await running.store.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 10 });
     assert.equal(runs.length, 1);
     assert.equal(runs[0]?.tasks.length, 7);
     assert.deepEqual([runs[0]?.tags['arco/asset_partition_range_start'], runs[0]?.tags['arco/asset_partition_range_end']], ['2026-01-01', '2026-01-07']);
@@ -184,14 +184,14 @@ describe('backfills under the daemon', () => {
     const { backfill } = await createBackfill(running.ctx, { selection: ['hours'], partition: { kind: 'all' }, policy: 'multi-run:100', maxConcurrentRuns: 1 });
     await cancelBackfill(running.ctx, { backfillId: backfill.backfillId });
     assert.ok(backfill.counts.total > 1_000_000, `${backfill.counts.total} partitions`);
-    const [created] = (await running.store.readEvents({ limit: 100_000 })).filter((e) => e.type === 'BackfillCreated' && e.payload.backfillId === backfill.backfillId);
+    const [created] = (await running.store.ledger.readEvents({ limit: 100_000 })).filter((e) => e.type === 'BackfillCreated' && e.payload.backfillId === backfill.backfillId);
     assert.deepEqual(created?.type === 'BackfillCreated' ? created.payload.units.map((u) => u.selection) : null, [{ kind: 'selector', selector: { kind: 'all' } }]);
     assert.ok(JSON.stringify(created?.payload).length < 2_000, 'the stored backfill holds no list of keys');
     await waitFor(running.store, backfill.backfillId, terminal);
   });
 
   test('rebuilding the projections after backfills gives the same hash', async () => {
-    const before = await running.store.projectionHash();
-    assert.equal((await running.store.rebuildProjections()).hash, before);
+    const before = await running.store.admin.projectionHash();
+    assert.equal((await running.store.admin.rebuildProjections()).hash, before);
   });
 });

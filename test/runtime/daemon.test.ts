@@ -50,7 +50,7 @@ describe('daemon with worker processes', () => {
   test("keeps user code's log lines, in order, in the run's log index", async () => {
     const { run } = await requestRun(running.ctx, { selection: ['flaky', 'after'] });
     await waitForRun(running.store, run.runId);
-    const logs = await running.store.listLogs(run.runId, { limit: 100 });
+    const logs = await running.store.logs.listLogs(run.runId, { limit: 100 });
     assert.deepEqual(logs.map((l) => [l.taskKey, l.level, l.message]), [
       ['flaky', 'info', 'second attempt'],
       ['after', 'info', 'one'],
@@ -85,7 +85,7 @@ describe('daemon with worker processes', () => {
   });
 
   test('rebuilding the projections after real runs gives the same hash', async () => {
-    const before = await running.store.projectionHash();
-    assert.equal((await running.store.rebuildProjections()).hash, before);
+    const before = await running.store.admin.projectionHash();
+    assert.equal((await running.store.admin.rebuildProjections()).hash, before);
   });
 });

@@ -34,15 +34,15 @@ describe('refused run requests', () => {
 
   /** Requests a run expecting `code`, and checks that the ledger and the run list did not change. */
   async function refusedLeavingNoTrace(input: Parameters<typeof requestRun>[1], code: string): Promise<void> {
-    const sequenceBefore = await store.lastSequence();
-    const runsBefore = await store.listRuns({ limit: 100 });
+    const sequenceBefore = await store.ledger.lastSequence();
+    const runsBefore = await store.runs.listRuns({ limit: 100 });
     await assert.rejects(
       () => requestRun(ctx, input),
       (error: unknown) => isArcoError(error) && error.code === code,
     );
-    assert.equal(await store.lastSequence(), sequenceBefore, 'no event was appended');
-    assert.deepEqual(await store.listRuns({ limit: 100 }), runsBefore, 'no run was recorded');
-    if (input.runKey) assert.equal(await store.getRunByKey(input.runKey), undefined, 'the runKey was not reserved');
+    assert.equal(await store.ledger.lastSequence(), sequenceBefore, 'no event was appended');
+    assert.deepEqual(await store.runs.listRuns({ limit: 100 }), runsBefore, 'no run was recorded');
+    if (input.runKey) assert.equal(await store.runs.getRunByKey(input.runKey), undefined, 'the runKey was not reserved');
   }
 
   test('a partitioned asset without a partition is PARTITION_REQUIRED, and no run or event is recorded', async () => {
@@ -62,6 +62,6 @@ describe('refused run requests', () => {
     const { run, existing } = await requestRun(ctx, { selection: ['early'], partition: '2024-01-03', runKey: 'nightly' });
     assert.equal(existing, false);
     assert.equal(run.tags['arco/partition'], '2024-01-03');
-    assert.equal((await store.listRuns({ limit: 100 })).length, 1);
+    assert.equal((await store.runs.listRuns({ limit: 100 })).length, 1);
   });
 });

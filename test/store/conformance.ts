@@ -58,95 +58,95 @@ export function storeConformance(engine: EngineHarness): void {
 
     test('appending an event folds it into the projections in the same call', async () => {
       const { run, drafts } = requestedRun({ dag: { a: [], b: ['a'] } });
-      const result = await store.append(stamp(drafts));
+      const result = await store.ledger.append(stamp(drafts));
       assert.equal(result.appended.length, 1);
-      assert.deepEqual(await store.getRun(run.runId), run);
+      assert.deepEqual(await store.runs.getRun(run.runId), run);
     });
 
     test('a duplicate idempotency key is dropped, reported, and has no effect', async () => {
       const { run, drafts } = requestedRun({ dag: { a: [] }, runKey: 'k' });
-      await store.append(stamp(drafts));
-      const again = await store.append(stamp(drafts, T0 + 5));
+      await store.ledger.append(stamp(drafts));
+      const again = await store.ledger.append(stamp(drafts, T0 + 5));
       assert.deepEqual(again.duplicates, ['run:k']);
       assert.equal(again.appended.length, 0);
-      assert.equal((await store.getRun(run.runId))?.createdAt, new Date(T0).toISOString());
-      assert.equal(await store.lastSequence(), 1);
+      assert.equal((await store.runs.getRun(run.runId))?.createdAt, new Date(T0).toISOString());
+      assert.equal(await store.ledger.lastSequence(), 1);
     });
 
     test('the rest of a batch applies when one member is a duplicate', async () => {
       const { run, drafts } = requestedRun({ dag: { a: [] } });
-      await store.append(stamp(drafts));
+      await store.ledger.append(stamp(drafts));
       const started = draft('RunStarted', { runId: run.runId }, idempotencyKeys.runStarted(run.runId), run.runId);
-      const result = await store.append(stamp([...drafts, started]));
+      const result = await store.ledger.append(stamp([...drafts, started]));
       assert.equal(result.duplicates.length, 1);
       assert.equal(result.appended[0]?.type, 'RunStarted');
-      assert.equal((await store.getRun(run.runId))?.status, 'STARTED');
+      assert.equal((await store.runs.getRun(run.runId))?.status, 'STARTED');
     });
 
     test('two members of one batch with the same key: the first applies, the second is a duplicate', async () => {
       const { run, drafts } = requestedRun({ dag: { a: [] } });
-      await store.append(stamp(drafts));
+      await store.ledger.append(stamp(drafts));
       const started = draft('RunStarted', { runId: run.runId }, idempotencyKeys.runStarted(run.runId), run.runId);
       const canceled = draft('RunCancelRequested', { runId: run.runId, reason: 'twice' }, idempotencyKeys.runStarted(run.runId), run.runId);
-      const result = await store.append(stamp([started, canceled]));
+      const result = await store.ledger.append(stamp([started, canceled]));
       assert.deepEqual(result.appended.map((e) => [e.type, e.sequence]), [['RunStarted', 2]]);
       assert.deepEqual(result.duplicates, [idempotencyKeys.runStarted(run.runId)]);
-      assert.equal((await store.getRun(run.runId))?.status, 'STARTED');
-      assert.equal(await store.lastSequence(), 2);
+      assert.equal((await store.runs.getRun(run.runId))?.status, 'STARTED');
+      assert.equal(await store.ledger.lastSequence(), 2);
     });
 
     test('sequences continue without gaps after a batch with duplicates', async () => {
       const { run, drafts } = requestedRun({ dag: { a: [] } });
-      await store.append(stamp(drafts));
-      await store.append(stamp(drafts, T0 + 1));
+      await store.ledger.append(stamp(drafts));
+      await store.ledger.append(stamp(drafts, T0 + 1));
       const started = draft('RunStarted', { runId: run.runId }, idempotencyKeys.runStarted(run.runId), run.runId);
-      const result = await store.append(stamp([...drafts, started], T0 + 2));
+      const result = await store.ledger.append(stamp([...drafts, started], T0 + 2));
       assert.deepEqual(result.appended.map((e) => e.sequence), [2]);
-      assert.deepEqual((await store.readEvents({ limit: 10 })).map((e) => [e.sequence, e.type]), [[1, 'RunRequested'], [2, 'RunStarted']]);
+      assert.deepEqual((await store.ledger.readEvents({ limit: 10 })).map((e) => [e.sequence, e.type]), [[1, 'RunRequested'], [2, 'RunStarted']]);
     });
 
     test('a version mismatch appends nothing and says CONCURRENT_MODIFICATION', async () => {
       const { run, drafts } = requestedRun({ dag: { a: [] } });
-      await store.append(stamp(drafts));
+      await store.ledger.append(stamp(drafts));
       const next = step(run, T0 + 1);
-      await assert.rejects(store.append(stamp(next.drafts), { expect: [{ table: 'runs', id: run.runId, version: 99 }] }), {
+      await assert.rejects(store.ledger.append(stamp(next.drafts), { expect: [{ table: 'runs', id: run.runId, version: 99 }] }), {
         code: 'CONCURRENT_MODIFICATION',
       });
-      assert.equal(await store.lastSequence(), 1);
-      await store.append(stamp(next.drafts), { expect: [{ table: 'runs', id: run.runId, version: run.version }] });
-      assert.equal((await store.getRun(run.runId))?.status, 'STARTED');
+      assert.equal(await store.ledger.lastSequence(), 1);
+      await store.ledger.append(stamp(next.drafts), { expect: [{ table: 'runs', id: run.runId, version: run.version }] });
+      assert.equal((await store.runs.getRun(run.runId))?.status, 'STARTED');
     });
 
     test('a batch that fails part-way appends none of its events', async () => {
       const { drafts } = requestedRun({ dag: { a: [] } });
       const orphan = draft('RunStarted', { runId: 'run_missing' }, 'run_started:run_missing', 'run_missing');
-      await assert.rejects(store.append(stamp([...drafts, orphan])));
-      assert.equal(await store.lastSequence(), 0);
-      assert.deepEqual(await store.listRuns({ limit: 10 }), []);
+      await assert.rejects(store.ledger.append(stamp([...drafts, orphan])));
+      assert.equal(await store.ledger.lastSequence(), 0);
+      assert.deepEqual(await store.runs.listRuns({ limit: 10 }), []);
     });
 
     test('rebuilding the projections from the ledger gives the same hash', async () => {
       for (let i = 0; i < 3; i += 1) {
         const { run, drafts } = requestedRun({ dag: { a: [], b: ['a'] }, at: T0 + i });
-        await store.append(stamp(drafts));
-        await store.append(stamp(step(run, T0 + 10).drafts, T0 + 10));
+        await store.ledger.append(stamp(drafts));
+        await store.ledger.append(stamp(step(run, T0 + 10).drafts, T0 + 10));
       }
-      const before = await store.projectionHash();
-      const rebuilt = await store.rebuildProjections();
+      const before = await store.admin.projectionHash();
+      const rebuilt = await store.admin.rebuildProjections();
       assert.equal(rebuilt.events, 9);
       assert.equal(rebuilt.hash, before);
     });
 
     test('reading back a corrupt event fails with its sequence number', async () => {
       const { drafts } = requestedRun({ dag: { a: [] } });
-      await store.append(stamp(drafts));
+      await store.ledger.append(stamp(drafts));
       await engine.corruptEvent(store, 1);
-      await assert.rejects(store.readEvents({ limit: 10 }), (e: { code: string; details: { sequence: number } }) => {
+      await assert.rejects(store.ledger.readEvents({ limit: 10 }), (e: { code: string; details: { sequence: number } }) => {
         assert.equal(e.code, 'CORRUPT_EVENT');
         assert.equal(e.details.sequence, 1);
         return true;
       });
-      await assert.rejects(store.rebuildProjections(), { code: 'CORRUPT_EVENT' });
+      await assert.rejects(store.admin.rebuildProjections(), { code: 'CORRUPT_EVENT' });
     });
 
     test('runs list newest first with a stable cursor and status filter', async () => {
@@ -154,23 +154,23 @@ export function storeConformance(engine: EngineHarness): void {
       for (let i = 0; i < 5; i += 1) {
         const { run, drafts } = requestedRun({ dag: { a: [] }, at: T0 + i * 1000 });
         ids.push(run.runId);
-        await store.append(stamp(drafts));
+        await store.ledger.append(stamp(drafts));
       }
-      const first = await store.listRuns({ limit: 2 });
+      const first = await store.runs.listRuns({ limit: 2 });
       assert.deepEqual(first.map((r) => r.runId), [ids[4], ids[3]]);
-      const second = await store.listRuns({ limit: 2, before: first[1]!.runId });
+      const second = await store.runs.listRuns({ limit: 2, before: first[1]!.runId });
       assert.deepEqual(second.map((r) => r.runId), [ids[2], ids[1]]);
-      assert.equal((await store.listRuns({ limit: 10, statuses: ['SUCCESS'] })).length, 0);
-      assert.equal((await store.listActiveRuns()).length, 5);
+      assert.equal((await store.runs.listRuns({ limit: 10, statuses: ['SUCCESS'] })).length, 0);
+      assert.equal((await store.runs.listActiveRuns()).length, 5);
     });
 
     test('a lease is held by one holder until it expires or is released', async () => {
-      assert.equal((await store.acquireLease('daemon', 'A', 1000, T0)).acquired, true);
-      assert.deepEqual(await store.acquireLease('daemon', 'B', 1000, T0 + 500), { acquired: false, holder: 'A', expiresAtEpochMs: T0 + 1000 });
-      assert.equal((await store.acquireLease('daemon', 'B', 1000, T0 + 1000)).acquired, true);
-      assert.equal((await store.acquireLease('daemon', 'C', 1000, T0 + 1001, 'B')).acquired, true, 'takeover from a named dead holder');
-      await store.releaseLease('daemon', 'C');
-      assert.equal((await store.acquireLease('daemon', 'D', 1000, T0 + 1002)).acquired, true);
+      assert.equal((await store.leases.acquireLease('daemon', 'A', 1000, T0)).acquired, true);
+      assert.deepEqual(await store.leases.acquireLease('daemon', 'B', 1000, T0 + 500), { acquired: false, holder: 'A', expiresAtEpochMs: T0 + 1000 });
+      assert.equal((await store.leases.acquireLease('daemon', 'B', 1000, T0 + 1000)).acquired, true);
+      assert.equal((await store.leases.acquireLease('daemon', 'C', 1000, T0 + 1001, 'B')).acquired, true, 'takeover from a named dead holder');
+      await store.leases.releaseLease('daemon', 'C');
+      assert.equal((await store.leases.acquireLease('daemon', 'D', 1000, T0 + 1002)).acquired, true);
     });
 
     test('concurrent appends from several processes fold in ledger sequence order and keep each idempotency key once', async () => {
@@ -178,103 +178,103 @@ export function storeConformance(engine: EngineHarness): void {
       // partitions set (whose keys keep fold order) and repeats one shared event. If two appends
       // folded out of sequence order, the set's keys would differ from a replay in sequence order.
       const results = await withOthers(3, (stores) =>
-        Promise.all(stores.flatMap((s, i) => Array.from({ length: 10 }, (_, j) => s.append(stamp([addKeys([`k${i}-${j}`], `r${i}-${j}`), addKeys(['shared'], 'shared')]))))),
+        Promise.all(stores.flatMap((s, i) => Array.from({ length: 10 }, (_, j) => s.ledger.append(stamp([addKeys([`k${i}-${j}`], `r${i}-${j}`), addKeys(['shared'], 'shared')]))))),
       );
-      const events = await store.readEvents({ limit: 1000 });
+      const events = await store.ledger.readEvents({ limit: 1000 });
       assert.equal(events.length, 41);
       assert.equal(new Set(events.map((e) => e.idempotencyKey)).size, 41, 'no idempotency key stored twice');
       assert.equal(results.reduce((n, r) => n + r.duplicates.length, 0), 39, 'the shared event is a duplicate in every batch but one');
       const sequences = events.map((e) => e.sequence);
       assert.deepEqual(sequences, [...sequences].sort((a, b) => a - b));
       const inSequenceOrder = [...new Set(events.flatMap((e) => (e.type === 'DynamicPartitionsChanged' ? e.payload.keys : [])))];
-      assert.deepEqual(await store.getDynamicPartitionKeys('files'), inSequenceOrder);
-      const live = await store.projectionHash();
-      assert.equal((await store.rebuildProjections()).hash, live);
+      assert.deepEqual(await store.automation.getDynamicPartitionKeys('files'), inSequenceOrder);
+      const live = await store.admin.projectionHash();
+      assert.equal((await store.admin.rebuildProjections()).hash, live);
     });
 
     test('of several processes asking for a free lease at once, exactly one gets it', async () => {
-      const grants = await withOthers(4, (stores) => Promise.all(stores.map((s, i) => s.acquireLease('daemon', `H${i}`, 1000, T0))));
+      const grants = await withOthers(4, (stores) => Promise.all(stores.map((s, i) => s.leases.acquireLease('daemon', `H${i}`, 1000, T0))));
       const winners = grants.filter((g) => g.acquired);
       assert.equal(winners.length, 1);
       for (const grant of grants) assert.deepEqual({ holder: grant.holder, expiresAtEpochMs: grant.expiresAtEpochMs }, { holder: winners[0]!.holder, expiresAtEpochMs: T0 + 1000 });
     });
 
     test('an Idempotency-Key is claimed once, answers with its stored response once completed, and can be claimed again once released', async () => {
-      assert.deepEqual(await store.claimRequestKey('runs', 'k1', 'h1', T0), { state: 'claimed' });
-      assert.deepEqual(await store.claimRequestKey('runs', 'k1', 'h1', T0 + 1), { state: 'pending', requestHash: 'h1' });
-      assert.deepEqual(await store.claimRequestKey('other', 'k1', 'h2', T0), { state: 'claimed' }, 'keys are scoped');
-      await store.completeRequestKey('runs', 'k1', 201, '{"ok":true}');
-      assert.deepEqual(await store.claimRequestKey('runs', 'k1', 'h9', T0 + 2), { state: 'done', requestHash: 'h1', status: 201, body: '{"ok":true}' });
-      await store.releaseRequestKey('runs', 'k1');
-      assert.equal((await store.claimRequestKey('runs', 'k1', 'h1', T0 + 3)).state, 'done', 'a completed key is never released');
-      await store.releaseRequestKey('other', 'k1');
-      assert.deepEqual(await store.claimRequestKey('other', 'k1', 'h3', T0 + 4), { state: 'claimed' });
+      assert.deepEqual(await store.requestKeys.claimRequestKey('runs', 'k1', 'h1', T0), { state: 'claimed' });
+      assert.deepEqual(await store.requestKeys.claimRequestKey('runs', 'k1', 'h1', T0 + 1), { state: 'pending', requestHash: 'h1' });
+      assert.deepEqual(await store.requestKeys.claimRequestKey('other', 'k1', 'h2', T0), { state: 'claimed' }, 'keys are scoped');
+      await store.requestKeys.completeRequestKey('runs', 'k1', 201, '{"ok":true}');
+      assert.deepEqual(await store.requestKeys.claimRequestKey('runs', 'k1', 'h9', T0 + 2), { state: 'done', requestHash: 'h1', status: 201, body: '{"ok":true}' });
+      await store.requestKeys.releaseRequestKey('runs', 'k1');
+      assert.equal((await store.requestKeys.claimRequestKey('runs', 'k1', 'h1', T0 + 3)).state, 'done', 'a completed key is never released');
+      await store.requestKeys.releaseRequestKey('other', 'k1');
+      assert.deepEqual(await store.requestKeys.claimRequestKey('other', 'k1', 'h3', T0 + 4), { state: 'claimed' });
     });
 
     test('attempt heartbeats are recorded and read back by attempt id', async () => {
-      await store.recordHeartbeats(['a1', 'a2', 'a1'], T0);
-      await store.recordHeartbeats(['a2'], T0 + 500);
-      assert.deepEqual(await store.readHeartbeats(['a2', 'a1', 'a3']), new Map([['a2', T0 + 500], ['a1', T0]]));
-      assert.deepEqual(await store.readHeartbeats([]), new Map());
+      await store.leases.recordHeartbeats(['a1', 'a2', 'a1'], T0);
+      await store.leases.recordHeartbeats(['a2'], T0 + 500);
+      assert.deepEqual(await store.leases.readHeartbeats(['a2', 'a1', 'a3']), new Map([['a2', T0 + 500], ['a1', T0]]));
+      assert.deepEqual(await store.leases.readHeartbeats([]), new Map());
     });
 
     test("a run's events read back by correlation id in sequence order, after a given sequence", async () => {
       const { run, drafts } = requestedRun({ dag: { a: [] } });
-      await store.append(stamp(drafts));
-      await store.append(stamp([addKeys(['x'], 'x')]));
-      await store.append(stamp(step(run, T0 + 1).drafts, T0 + 1));
-      const events = await store.readEvents({ correlationId: run.runId, limit: 10 });
+      await store.ledger.append(stamp(drafts));
+      await store.ledger.append(stamp([addKeys(['x'], 'x')]));
+      await store.ledger.append(stamp(step(run, T0 + 1).drafts, T0 + 1));
+      const events = await store.ledger.readEvents({ correlationId: run.runId, limit: 10 });
       assert.deepEqual(events.map((e) => [e.sequence, e.type]), [[1, 'RunRequested'], [3, 'RunStarted'], [4, 'TaskDispatched']]);
-      assert.deepEqual((await store.readEvents({ correlationId: run.runId, afterSequence: 1, limit: 1 })).map((e) => e.sequence), [3]);
+      assert.deepEqual((await store.ledger.readEvents({ correlationId: run.runId, afterSequence: 1, limit: 1 })).map((e) => e.sequence), [3]);
     });
 
     test('system SQL answers one query over the views and refuses writes and several statements', async () => {
       const { run, drafts } = requestedRun({ dag: { a: [], b: ['a'] }, tags: { team: 'data' } });
-      await store.append(stamp(drafts));
-      assert.deepEqual(await store.querySystem('SELECT run_id, status, task_count, tags, asset_keys FROM system_runs', 10), {
+      await store.ledger.append(stamp(drafts));
+      assert.deepEqual(await store.sql.querySystem('SELECT run_id, status, task_count, tags, asset_keys FROM system_runs', 10), {
         columns: ['run_id', 'status', 'task_count', 'tags', 'asset_keys'],
         rows: [[run.runId, 'QUEUED', 2, '{"team":"data"}', '["a","b"]']],
         truncated: false,
       });
-      const tasks = await store.querySystem('SELECT task_key, status, attempts FROM system_tasks ORDER BY task_key', 1);
+      const tasks = await store.sql.querySystem('SELECT task_key, status, attempts FROM system_tasks ORDER BY task_key', 1);
       assert.deepEqual(tasks, { columns: ['task_key', 'status', 'attempts'], rows: [['a', 'READY', 0]], truncated: true });
       for (const sql of ['DELETE FROM runs', 'SELECT 1; SELECT 2', "UPDATE runs SET status = 'SUCCESS'"]) {
-        await assert.rejects(store.querySystem(sql, 10), { code: 'SQL_REFUSED' }, sql);
+        await assert.rejects(store.sql.querySystem(sql, 10), { code: 'SQL_REFUSED' }, sql);
       }
-      await assert.rejects(store.querySystem('SELECT no_such_column FROM system_runs', 10), { code: 'SQL_ERROR' });
-      assert.equal((await store.getRun(run.runId))?.status, 'QUEUED');
+      await assert.rejects(store.sql.querySystem('SELECT no_such_column FROM system_runs', 10), { code: 'SQL_ERROR' });
+      assert.equal((await store.runs.getRun(run.runId))?.status, 'QUEUED');
     });
 
     test('a backfill and its chunks fold in the append, read back by id, request id, status and chunk order, and rebuild to the same hash', async () => {
       const { backfill, planning } = createBackfillFor({ dag: { a: [] }, partitions: { a: dailyPartitions({ start: '2026-01-01' }) }, selector: '2026-01-01...2026-01-03', maxConcurrentRuns: 2 });
       const first = stepBackfill(backfill, planning);
       const second = stepBackfill(first.after, planning, first.runs.map((r) => endRun(r)));
-      await store.append(stamp(backfillCreatedDrafts(backfill)));
-      await store.append(stamp(first.drafts));
-      await store.append(stamp(second.drafts, T0 + 1));
-      const stored = await store.getBackfill(backfill.backfillId);
+      await store.ledger.append(stamp(backfillCreatedDrafts(backfill)));
+      await store.ledger.append(stamp(first.drafts));
+      await store.ledger.append(stamp(second.drafts, T0 + 1));
+      const stored = await store.backfills.getBackfill(backfill.backfillId);
       assert.deepEqual(stored?.counts, second.after.counts);
       assert.deepEqual(stored?.units, second.after.units);
-      assert.equal((await store.getBackfillByRequestId('req-1'))?.backfillId, backfill.backfillId);
-      assert.deepEqual((await store.listActiveBackfills()).map((b) => b.backfillId), [backfill.backfillId]);
-      assert.deepEqual((await store.listBackfills({ statuses: ['COMPLETED_SUCCESS'], limit: 5 })).length, 0);
-      const chunks = await store.listBackfillChunks(backfill.backfillId, { limit: 10 });
+      assert.equal((await store.backfills.getBackfillByRequestId('req-1'))?.backfillId, backfill.backfillId);
+      assert.deepEqual((await store.backfills.listActiveBackfills()).map((b) => b.backfillId), [backfill.backfillId]);
+      assert.deepEqual((await store.backfills.listBackfills({ statuses: ['COMPLETED_SUCCESS'], limit: 5 })).length, 0);
+      const chunks = await store.backfills.listBackfillChunks(backfill.backfillId, { limit: 10 });
       assert.deepEqual(chunks.map((c) => [c.chunkIndex, c.status, c.firstKey]), [[0, 'SUCCESS', '2026-01-01'], [1, 'SUCCESS', '2026-01-02'], [2, 'IN_PROGRESS', '2026-01-03']]);
-      assert.deepEqual((await store.listBackfillChunks(backfill.backfillId, { afterChunkIndex: 0, limit: 1 })).map((c) => c.chunkIndex), [1]);
-      const before = await store.projectionHash();
-      assert.equal((await store.rebuildProjections()).hash, before);
+      assert.deepEqual((await store.backfills.listBackfillChunks(backfill.backfillId, { afterChunkIndex: 0, limit: 1 })).map((c) => c.chunkIndex), [1]);
+      const before = await store.admin.projectionHash();
+      assert.equal((await store.admin.rebuildProjections()).hash, before);
     });
 
     test('a backfill state change appended on a stale state version appends nothing and says CONCURRENT_MODIFICATION', async () => {
       const { backfill } = createBackfillFor({ dag: { a: [] }, partitions: { a: dailyPartitions({ start: '2026-01-01' }) }, selector: '2026-01-01' });
-      await store.append(stamp(backfillCreatedDrafts(backfill)));
+      await store.ledger.append(stamp(backfillCreatedDrafts(backfill)));
       const pause = decideBackfillCommand(backfill, 'pause', null);
-      await store.append(stamp([pause]), { expect: [{ table: 'backfills', id: backfill.backfillId, version: 1 }] });
+      await store.ledger.append(stamp([pause]), { expect: [{ table: 'backfills', id: backfill.backfillId, version: 1 }] });
       const cancel = decideBackfillCommand(backfill, 'cancel', null);
-      const sequence = await store.lastSequence();
-      await assert.rejects(store.append(stamp([cancel]), { expect: [{ table: 'backfills', id: backfill.backfillId, version: 1 }] }), { code: 'CONCURRENT_MODIFICATION' });
-      assert.equal(await store.lastSequence(), sequence);
-      const stored = await store.getBackfill(backfill.backfillId);
+      const sequence = await store.ledger.lastSequence();
+      await assert.rejects(store.ledger.append(stamp([cancel]), { expect: [{ table: 'backfills', id: backfill.backfillId, version: 1 }] }), { code: 'CONCURRENT_MODIFICATION' });
+      assert.equal(await store.ledger.lastSequence(), sequence);
+      const stored = await store.backfills.getBackfill(backfill.backfillId);
       assert.deepEqual([stored?.status, stored?.stateVersion], ['PAUSED', 2]);
     });
   });

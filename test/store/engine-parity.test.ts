@@ -56,7 +56,7 @@ const SETTLE_TIMEOUT_MS = 30_000;
 
 async function settle(store: Store): Promise<void> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  while ((await store.listActiveRuns()).length > 0) {
+  while ((await store.runs.listActiveRuns()).length > 0) {
     if (Date.now() > deadline) throw new Error('runs did not finish in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -96,10 +96,10 @@ async function workload(store: Store, definitions: LoadedDefinitions): Promise<v
 async function copyLedger(from: Store, to: Store): Promise<number> {
   let after = 0;
   for (;;) {
-    const page = await from.readEvents({ afterSequence: after, limit: 500 });
+    const page = await from.ledger.readEvents({ afterSequence: after, limit: 500 });
     if (page.length === 0) return after;
     const events = page.map(({ sequence: _sequence, ...event }) => event as ArcoEvent);
-    const { appended } = await to.append(events);
+    const { appended } = await to.ledger.append(events);
     assert.deepEqual(appended.map((e) => e.sequence), page.map((e) => e.sequence), 'the copy has the same sequence numbers');
     after = page[page.length - 1]?.sequence ?? after;
   }
@@ -110,38 +110,38 @@ const sortedRows = (rows: readonly (readonly unknown[])[]) => rows.map((r) => JS
 
 /** Every question asked of both engines, by name. */
 async function answers(store: Store): Promise<Record<string, unknown>> {
-  const runs = await store.listRuns({ limit: 1000 });
+  const runs = await store.runs.listRuns({ limit: 1000 });
   const out: Record<string, unknown> = {
-    projectionHash: await store.projectionHash(),
-    lastSequence: await store.lastSequence(),
-    events: await store.readEvents({ limit: 10_000 }),
+    projectionHash: await store.admin.projectionHash(),
+    lastSequence: await store.ledger.lastSequence(),
+    events: await store.ledger.readEvents({ limit: 10_000 }),
     runs,
-    activeRuns: await store.listActiveRuns(),
-    failedRuns: await store.listRuns({ statuses: ['FAILURE', 'CANCELED'], limit: 100 }),
-    taggedRuns: await store.listRuns({ tag: ['team', 'data'], limit: 100 }),
-    runsByKeys: (await store.listRunsByKeys(runs.flatMap((r) => (r.runKey ? [r.runKey] : [])))).sort((x, y) => x.runId.localeCompare(y.runId)),
-    runKeyConflicts: await store.listRunKeyConflicts({ limit: 100 }),
-    assetPartitions: await store.listAssetPartitions(),
-    partitionsOfF: await store.listAssetPartitions('f'),
-    materializationsOfA: await store.listMaterializations('a', 100),
-    materializationsOfFAfter: await store.listMaterializationsAfter('f', 0, 100),
-    scheduleStates: await store.listScheduleStates(),
-    scheduleSignature: await store.scheduleStatesSignature(),
-    ticks: await store.listScheduleTicks({ scheduleName: 'hourly', limit: 100 }),
-    sensorStates: await store.listSensorStates(),
-    filesHistory: await store.listSensorHistory({ sensorName: 'files', limit: 100 }),
-    hookHistory: await store.listSensorHistory({ sensorName: 'hook', statuses: ['SUCCESS'], limit: 100 }),
-    pushEvaluation: await store.findPushEvaluation('hook', 'm1'),
-    dynamicPartitions: await store.listDynamicPartitions(),
-    filesKeys: await store.getDynamicPartitionKeys('files'),
-    runsFinished: await store.listRunsFinished(0, 100_000, 1000),
+    activeRuns: await store.runs.listActiveRuns(),
+    failedRuns: await store.runs.listRuns({ statuses: ['FAILURE', 'CANCELED'], limit: 100 }),
+    taggedRuns: await store.runs.listRuns({ tag: ['team', 'data'], limit: 100 }),
+    runsByKeys: (await store.automation.listRunsByKeys(runs.flatMap((r) => (r.runKey ? [r.runKey] : [])))).sort((x, y) => x.runId.localeCompare(y.runId)),
+    runKeyConflicts: await store.runs.listRunKeyConflicts({ limit: 100 }),
+    assetPartitions: await store.assets.listAssetPartitions(),
+    partitionsOfF: await store.assets.listAssetPartitions('f'),
+    materializationsOfA: await store.assets.listMaterializations('a', 100),
+    materializationsOfFAfter: await store.automation.listMaterializationsAfter('f', 0, 100),
+    scheduleStates: await store.automation.listScheduleStates(),
+    scheduleSignature: await store.automation.scheduleStatesSignature(),
+    ticks: await store.automation.listScheduleTicks({ scheduleName: 'hourly', limit: 100 }),
+    sensorStates: await store.automation.listSensorStates(),
+    filesHistory: await store.automation.listSensorHistory({ sensorName: 'files', limit: 100 }),
+    hookHistory: await store.automation.listSensorHistory({ sensorName: 'hook', statuses: ['SUCCESS'], limit: 100 }),
+    pushEvaluation: await store.automation.findPushEvaluation('hook', 'm1'),
+    dynamicPartitions: await store.automation.listDynamicPartitions(),
+    filesKeys: await store.automation.getDynamicPartitionKeys('files'),
+    runsFinished: await store.automation.listRunsFinished(0, 100_000, 1000),
   };
   for (const run of runs) {
-    out[`run ${run.runId}`] = await store.getRun(run.runId);
-    out[`logs ${run.runId}`] = await store.listLogs(run.runId, { limit: 1000 });
+    out[`run ${run.runId}`] = await store.runs.getRun(run.runId);
+    out[`logs ${run.runId}`] = await store.logs.listLogs(run.runId, { limit: 1000 });
   }
   for (const view of VIEWS) {
-    const result = await store.querySystem(`SELECT * FROM ${view}`, 10_000);
+    const result = await store.sql.querySystem(`SELECT * FROM ${view}`, 10_000);
     out[view] = { columns: result.columns, rows: sortedRows(result.rows), truncated: result.truncated };
   }
   return out;
@@ -173,11 +173,11 @@ describe('PostgreSQL and SQLite answer alike for the same ledger', () => {
     const [onPostgres, onSqlite] = [await answers(postgres), await answers(sqlite)];
     for (const key of Object.keys(onSqlite)) assert.deepEqual(onPostgres[key], onSqlite[key], key);
     assert.deepEqual(Object.keys(onPostgres).sort(), Object.keys(onSqlite).sort());
-    assert.equal(await original.projectionHash(), onSqlite.projectionHash, 'the workload store folded to the same projections');
+    assert.equal(await original.admin.projectionHash(), onSqlite.projectionHash, 'the workload store folded to the same projections');
     // The workload reached every projection family the hash covers.
     const materialized = onSqlite.materializationsOfA as unknown[];
     assert.ok(materialized.length >= 2 && (onSqlite.ticks as unknown[]).length >= 2 && (onSqlite.runKeyConflicts as unknown[]).length === 1);
     assert.ok((onSqlite.failedRuns as unknown[]).length === 2, 'one failed and one canceled run');
-    assert.equal((await original.rebuildProjections()).hash, onSqlite.projectionHash);
+    assert.equal((await original.admin.rebuildProjections()).hash, onSqlite.projectionHash);
   });
 });

@@ -35,9 +35,9 @@ describe('golden ledgers', () => {
       assert.equal(events.length, expected.events);
       const store = openSqliteStore({ path: ':memory:' });
       try {
-        const result = await store.append(events);
+        const result = await store.ledger.append(events);
         assert.deepEqual(result.duplicates, []);
-        assert.equal(await store.projectionHash(), expected.projectionHash);
+        assert.equal(await store.admin.projectionHash(), expected.projectionHash);
       } finally {
         await store.close();
       }

@@ -75,9 +75,9 @@ describe('PostgreSQL store', () => {
       const golden = await freshSchema();
       const replayed = await golden.open();
       try {
-        assert.equal((await replayed.append(events)).appended.length, expected.events);
-        assert.equal(await replayed.projectionHash(), expected.projectionHash, file);
-        assert.equal((await replayed.rebuildProjections()).hash, expected.projectionHash, file);
+        assert.equal((await replayed.ledger.append(events)).appended.length, expected.events);
+        assert.equal(await replayed.admin.projectionHash(), expected.projectionHash, file);
+        assert.equal((await replayed.admin.rebuildProjections()).hash, expected.projectionHash, file);
       } finally {
         await replayed.close();
         await golden.drop();
@@ -102,17 +102,17 @@ describe('PostgreSQL store', () => {
 
   test('a duplicate takes no sequence number, so sequences stay dense when nothing fails', async () => {
     const first = requestedRun({ dag: { a: [] }, runKey: 'k' });
-    await store.append(stamp(first.drafts));
-    await store.append(stamp(first.drafts));
+    await store.ledger.append(stamp(first.drafts));
+    await store.ledger.append(stamp(first.drafts));
     const second = requestedRun({ dag: { a: [] }, at: T0 + 1, ids: { ulid: createUlidFactory(seededRng(9)) } });
-    const result = await store.append(stamp([...first.drafts, ...second.drafts, ...second.drafts]));
+    const result = await store.ledger.append(stamp([...first.drafts, ...second.drafts, ...second.drafts]));
     assert.deepEqual(result.appended.map((e) => e.sequence), [2]);
     assert.equal(result.duplicates.length, 2);
   });
 
   test('reads answer while an append waits for the ledger lock, and the append proceeds once it is free', async () => {
     const { run, drafts } = requestedRun({ dag: { a: [] } });
-    await store.append(stamp(drafts));
+    await store.ledger.append(stamp(drafts));
     // Another session holds the ledger lock, as a long append in another process would.
     const holder = new pg.Client({ connectionString: db.url });
     await holder.connect();
@@ -120,17 +120,17 @@ describe('PostgreSQL store', () => {
       await holder.query('BEGIN');
       await holder.query(`SELECT pg_advisory_xact_lock(${LEDGER_LOCK_CLASS}, hashtext(current_schema()))`);
       let appended = false;
-      const waiting = store.append(stamp(requestedRun({ dag: { a: [] }, at: T0 + 5, ids: { ulid: createUlidFactory(seededRng(11)) } }).drafts)).then(() => {
+      const waiting = store.ledger.append(stamp(requestedRun({ dag: { a: [] }, at: T0 + 5, ids: { ulid: createUlidFactory(seededRng(11)) } }).drafts)).then(() => {
         appended = true;
       });
-      assert.equal((await store.getRun(run.runId))?.runId, run.runId);
-      assert.equal((await store.listRuns({ limit: 10 })).length, 1);
-      assert.equal(await store.projectionHash(), await store.projectionHash());
+      assert.equal((await store.runs.getRun(run.runId))?.runId, run.runId);
+      assert.equal((await store.runs.listRuns({ limit: 10 })).length, 1);
+      assert.equal(await store.admin.projectionHash(), await store.admin.projectionHash());
       await delay(100);
       assert.equal(appended, false, 'the append waits for the lock');
       await holder.query('COMMIT');
       await waiting;
-      assert.equal((await store.listRuns({ limit: 10 })).length, 2);
+      assert.equal((await store.runs.listRuns({ limit: 10 })).length, 2);
     } finally {
       await holder.end();
     }
@@ -155,14 +155,14 @@ describe('PostgreSQL store', () => {
       'SELECT * FROM runs FOR UPDATE',
       'WITH gone AS (DELETE FROM runs RETURNING id) SELECT * FROM gone',
     ]) {
-      await assert.rejects(store.querySystem(sql, 10), { code: 'SQL_REFUSED' }, sql);
+      await assert.rejects(store.sql.querySystem(sql, 10), { code: 'SQL_REFUSED' }, sql);
     }
     // Still usable afterwards: no setting or lock leaked onto a pooled connection.
-    assert.deepEqual((await store.querySystem('SELECT COUNT(*) AS n FROM system_runs', 10)).rows, [[0]]);
+    assert.deepEqual((await store.sql.querySystem('SELECT COUNT(*) AS n FROM system_runs', 10)).rows, [[0]]);
   });
 
   test('system SQL returns JSON and timestamps as text, as SQLite returns them', async () => {
-    const result = await store.querySystem(`SELECT '{"a":1}'::json AS j, '2026-01-01T00:00:00Z'::timestamptz AS t, 5::bigint AS n`, 10);
+    const result = await store.sql.querySystem(`SELECT '{"a":1}'::json AS j, '2026-01-01T00:00:00Z'::timestamptz AS t, 5::bigint AS n`, 10);
     assert.deepEqual(result.rows.map((row) => row.map((v) => typeof v)), [['string', 'string', 'number']]);
   });
 });

@@ -64,9 +64,9 @@ describe('SQLite store files', () => {
       old.close();
 
       const store = openSqliteStore({ path });
-      const ticks = await store.listScheduleTicks({ scheduleName: 'hourly', limit: 10 });
+      const ticks = await store.automation.listScheduleTicks({ scheduleName: 'hourly', limit: 10 });
       assert.deepEqual(ticks.map((t) => t.epochSeconds), [1767229200, 1767225600], 'newest first, nothing lost');
-      const rows = await store.querySystem("SELECT COUNT(*) FROM sqlite_master WHERE name = 'schedule_ticks' AND sql LIKE '%WITHOUT ROWID%'", 1);
+      const rows = await store.sql.querySystem("SELECT COUNT(*) FROM sqlite_master WHERE name = 'schedule_ticks' AND sql LIKE '%WITHOUT ROWID%'", 1);
       assert.equal(Number(rows.rows[0]?.[0]), 0);
       await store.close();
     } finally {
@@ -83,7 +83,7 @@ describe('SQLite store files', () => {
       const ids = makeIds(7);
       for (let batch = 0; batch < 5; batch += 1) {
         const drafts = Array.from({ length: 200 }, (_, i) => requestedRun({ dag: { a: [] }, runKey: `k${batch}-${i}`, ids }).drafts).flat();
-        await store.append(stampEvents(drafts, { ulid: ids.ulid, nowEpochMs: T0 + batch }));
+        await store.ledger.append(stampEvents(drafts, { ulid: ids.ulid, nowEpochMs: T0 + batch }));
       }
       const deadline = Date.now() + 10_000;
       while (!results.some((r) => r.walFrames > 0 && r.checkpointedFrames === r.walFrames) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -91,7 +91,7 @@ describe('SQLite store files', () => {
       await store.close();
       assert.equal(existsSync(`${path}-wal`), false, 'the WAL is folded in and removed on close');
       const reopened = openSqliteStore({ path });
-      assert.equal(await reopened.lastSequence(), 1000);
+      assert.equal(await reopened.ledger.lastSequence(), 1000);
       await reopened.close();
     } finally {
       rmSync(folder, { recursive: true, force: true });

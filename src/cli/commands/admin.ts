@@ -20,10 +20,10 @@ export function adminCommand(): Command {
           const [{ openStore }, { resolveProject }] = await Promise.all([import('../../store/index.js'), import('../project.js')]);
           const store = await openStore(resolveProject(options).storePath);
           try {
-            const before = await store.projectionHash();
+            const before = await store.admin.projectionHash();
             const bar = !options.json && isTty() ? new SingleBar({ format: 'replaying {bar} {value}/{total} events' }) : undefined;
-            bar?.start(await store.lastSequence(), 0);
-            const { events, hash } = await store.rebuildProjections((done) => bar?.update(done));
+            bar?.start(await store.ledger.lastSequence(), 0);
+            const { events, hash } = await store.admin.rebuildProjections((done) => bar?.update(done));
             bar?.stop();
             const result = { events, hashBefore: before, hashAfter: hash, equal: before === hash };
             if (options.json) printJson(result);

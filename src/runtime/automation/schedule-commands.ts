@@ -83,7 +83,7 @@ type Reader = Pick<RuntimeContext, 'store' | 'definitions' | 'clock'>;
 
 /** Every defined schedule, by name. */
 export async function listSchedules(ctx: Reader): Promise<ScheduleView[]> {
-  const states = new Map((await ctx.store.listScheduleStates()).map((s) => [s.scheduleName, s]));
+  const states = new Map((await ctx.store.automation.listScheduleStates()).map((s) => [s.scheduleName, s]));
   const now = ctx.clock.now();
   return [...automationEntries(ctx.definitions).schedules.values()]
     .sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1))
@@ -93,7 +93,7 @@ export async function listSchedules(ctx: Reader): Promise<ScheduleView[]> {
 /** @throws UNKNOWN_SCHEDULE. */
 export async function getSchedule(ctx: Reader, name: string): Promise<ScheduleView> {
   const entry = scheduleEntryOf(ctx.definitions, name);
-  return scheduleView(entry, await ctx.store.getScheduleState(name), ctx.clock.now());
+  return scheduleView(entry, await ctx.store.automation.getScheduleState(name), ctx.clock.now());
 }
 
 /**
@@ -106,7 +106,7 @@ export async function listScheduleTicks(
   query: { readonly statuses?: readonly ('SUCCESS' | 'SKIPPED' | 'FAILURE')[]; readonly cursor?: number; readonly limit: number },
 ): Promise<{ ticks: ScheduleTickWithRun[]; nextCursor: number | null }> {
   scheduleEntryOf(ctx.definitions, name);
-  const rows = await ctx.store.listScheduleTicks({
+  const rows = await ctx.store.automation.listScheduleTicks({
     scheduleName: name,
     ...(query.statuses ? { statuses: query.statuses } : {}),
     ...(query.cursor === undefined ? {} : { beforeEpochSeconds: query.cursor }),
@@ -124,14 +124,14 @@ export async function setScheduleStatus(ctx: RuntimeContext, name: string, statu
   const entry = scheduleEntryOf(ctx.definitions, name);
   await syncAutomation(ctx, { schedule: name });
   for (let attempt = 0; attempt < STATUS_RETRIES_MAX; attempt += 1) {
-    const state = await ctx.store.getScheduleState(name);
+    const state = await ctx.store.automation.getScheduleState(name);
     if (!state) break;
     const drafts = decideScheduleStatus(state, status);
     const result = await commit(ctx, drafts, ctx.clock.now());
     // A duplicate: another command took this state version first; decide again on what it did.
     if (result.duplicates.length === 0) break;
   }
-  return scheduleView(entry, await ctx.store.getScheduleState(name), ctx.clock.now());
+  return scheduleView(entry, await ctx.store.automation.getScheduleState(name), ctx.clock.now());
 }
 
 /** `YYYY-MM-DDTHH:MM[:SS]` without an offset: a wall time in the preview's timezone. */

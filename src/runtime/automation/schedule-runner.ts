@@ -143,12 +143,12 @@ export class ScheduleRunner {
   }
 
   private async current(nowEpochMs: number): Promise<Cache> {
-    const signature = await this.ctx.store.scheduleStatesSignature();
+    const signature = await this.ctx.store.automation.scheduleStatesSignature();
     const cached = this.cache;
     if (cached && cached.signature === signature && nowEpochMs - cached.loadedAtMs < CACHE_REFRESH_MS && nowEpochMs >= cached.loadedAtMs) return cached;
     const entries = automationEntries(this.ctx.definitions).schedules;
     const cache: Cache = { signature, loadedAtMs: nowEpochMs, states: new Map(), dueAtMs: new Map() };
-    for (const state of await this.ctx.store.listScheduleStates()) {
+    for (const state of await this.ctx.store.automation.listScheduleStates()) {
       const entry = entries.get(state.scheduleName);
       if (!entry) continue;
       cache.states.set(state.scheduleName, state);
@@ -176,12 +176,12 @@ export class ScheduleRunner {
   private async decideAndAppend(owed: readonly Owed[], nowEpochMs: number): Promise<number> {
     if (owed.length === 0) return 0;
     const ctx = this.ctx;
-    const inProgress = owed.some((o) => o.entry.spec.skipIfRunning) ? inProgressBySchedule(await ctx.store.listActiveRuns()) : new Map<string, RunInProgress[]>();
+    const inProgress = owed.some((o) => o.entry.spec.skipIfRunning) ? inProgressBySchedule(await ctx.store.runs.listActiveRuns()) : new Map<string, RunInProgress[]>();
     const planning: PlanningContext = { ...ctx.definitions, partitions: await partitionsContextAt(ctx, nowEpochMs) };
     // Runs already holding a tick's run key: rare (a tick decided twice is dropped whole), so one query for all.
     const runKeys = owed.flatMap((o) => o.due.evaluate.map((tick) => scheduleRunKey(o.entry.spec.name, tick.epochSeconds)));
     const holders = new Map<string, RunProjection>();
-    for (const run of await ctx.store.listRunsByKeys(runKeys)) if (run.runKey !== null) holders.set(run.runKey, run);
+    for (const run of await ctx.store.automation.listRunsByKeys(runKeys)) if (run.runKey !== null) holders.set(run.runKey, run);
     let batch: EventDraft[] = [];
     let ticks = 0;
     const flush = async () => {

@@ -70,7 +70,7 @@ type Reader = Pick<RuntimeContext, 'store' | 'definitions' | 'clock'>;
 
 /** Every defined sensor, by name. */
 export async function listSensors(ctx: Reader): Promise<SensorView[]> {
-  const states = new Map((await ctx.store.listSensorStates()).map((s) => [s.sensorName, s]));
+  const states = new Map((await ctx.store.automation.listSensorStates()).map((s) => [s.sensorName, s]));
   const now = ctx.clock.now();
   return [...automationEntries(ctx.definitions).sensors.values()]
     .sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1))
@@ -80,7 +80,7 @@ export async function listSensors(ctx: Reader): Promise<SensorView[]> {
 /** @throws UNKNOWN_SENSOR. */
 export async function getSensor(ctx: Reader, name: string): Promise<SensorView> {
   const entry = sensorEntryOf(ctx.definitions, name);
-  return sensorView(entry, await ctx.store.getSensorState(name), ctx.clock.now());
+  return sensorView(entry, await ctx.store.automation.getSensorState(name), ctx.clock.now());
 }
 
 /** A sensor's evaluations and operator changes, newest first; `cursor` is the previous page's `nextCursor`. @throws UNKNOWN_SENSOR. */
@@ -90,7 +90,7 @@ export async function listSensorEvaluations(
   query: { readonly statuses?: readonly ('SUCCESS' | 'SKIPPED' | 'FAILURE' | 'STALE')[]; readonly cursor?: number; readonly limit: number },
 ): Promise<{ evaluations: SensorHistoryEntry[]; nextCursor: number | null }> {
   sensorEntryOf(ctx.definitions, name);
-  const rows = await ctx.store.listSensorHistory({
+  const rows = await ctx.store.automation.listSensorHistory({
     sensorName: name,
     ...(query.statuses ? { statuses: query.statuses } : {}),
     ...(query.cursor === undefined ? {} : { beforeSequence: query.cursor }),
@@ -105,7 +105,7 @@ async function changeState(ctx: RuntimeContext, name: string, decide: (state: Se
   const entry = sensorEntryOf(ctx.definitions, name);
   await syncAutomation(ctx, { sensor: name });
   for (let attempt = 0; ; attempt += 1) {
-    const state = await ctx.store.getSensorState(name);
+    const state = await ctx.store.automation.getSensorState(name);
     if (!state) throw arcoError('INTERNAL_ERROR', `sensor "${name}" has no state after sync`, { sensor: name });
     try {
       await commit(ctx, decide(state), ctx.clock.now(), [sensorStateExpectation(state)]);
@@ -114,7 +114,7 @@ async function changeState(ctx: RuntimeContext, name: string, decide: (state: Se
       if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION' || attempt >= CAS_RETRIES_MAX) throw error;
     }
   }
-  return sensorView(entry, await ctx.store.getSensorState(name), ctx.clock.now());
+  return sensorView(entry, await ctx.store.automation.getSensorState(name), ctx.clock.now());
 }
 
 /** Starts or stops a sensor (persisted; overrides its default). A repeat changes nothing. @throws UNKNOWN_SENSOR. */
@@ -141,7 +141,7 @@ export async function pushToSensor(ctx: RuntimeContext, name: string, message: {
   const entry = sensorEntryOf(ctx.definitions, name);
   const s = entry.definition;
   if (s.kind !== 'push') throw arcoError('SENSOR_NOT_PUSH', `sensor "${name}" is a ${s.kind} sensor; only push sensors accept messages`, { sensor: name, kind: s.kind });
-  const seen = await ctx.store.findPushEvaluation(name, message.messageId);
+  const seen = await ctx.store.automation.findPushEvaluation(name, message.messageId);
   if (seen) return { duplicate: true, evaluation: seen };
   let payload = message.payload;
   if (s.payloadSchema) {
@@ -153,10 +153,10 @@ export async function pushToSensor(ctx: RuntimeContext, name: string, message: {
     payload = parsed.data as Json;
   }
   await syncAutomation(ctx, { sensor: name });
-  const state = await ctx.store.getSensorState(name);
+  const state = await ctx.store.automation.getSensorState(name);
   if (!state || state.status !== 'RUNNING') throw arcoError('SENSOR_STOPPED', `sensor "${name}" is stopped; start it to accept messages`, { sensor: name });
   const report = await evaluateSensor(ctx, { entry, state, startedAtMs: ctx.clock.now(), message: { messageId: message.messageId, payload } });
-  const evaluation = await ctx.store.findPushEvaluation(name, message.messageId);
+  const evaluation = await ctx.store.automation.findPushEvaluation(name, message.messageId);
   if (!evaluation) throw arcoError('INTERNAL_ERROR', `the evaluation of message ${message.messageId} was not recorded`, { sensor: name });
   return { duplicate: report.duplicate, evaluation };
 }

@@ -72,8 +72,8 @@ async function assetSensor(ctx: RuntimeContext, entry: SensorEntry, state: Senso
   // A new asset sensor starts from the latest materialization, as Dagster's does: history is not replayed.
   const found =
     after === null
-      ? (await ctx.store.listMaterializations(s.monitoredAsset, 1)).map(materializationRecord)
-      : (await ctx.store.listMaterializationsAfter(s.monitoredAsset, after, ASSET_EVENTS_PER_EVALUATION_MAX)).map(materializationRecord);
+      ? (await ctx.store.assets.listMaterializations(s.monitoredAsset, 1)).map(materializationRecord)
+      : (await ctx.store.automation.listMaterializationsAfter(s.monitoredAsset, after, ASSET_EVENTS_PER_EVALUATION_MAX)).map(materializationRecord);
   const last = found[found.length - 1];
   if (!last) return { skipReason: `no new materialization of ${s.monitoredAsset}` };
   const partitioned = s.assetKeys.some((key) => ctx.definitions.partitionsOf(key) !== null);
@@ -104,14 +104,14 @@ async function runStatusSensor(ctx: RuntimeContext, entry: SensorEntry, state: S
   const after = sequenceCursor(s.name, state.cursor);
   // A new run-status sensor watches runs that finish from now on; it never fires for old runs.
   if (after === null) {
-    const last = await ctx.store.lastSequence();
+    const last = await ctx.store.ledger.lastSequence();
     return { skipReason: `watching runs that finish after ledger sequence ${last}`, cursor: String(last) };
   }
-  const { records, scannedTo } = await ctx.store.listRunsFinished(after, RUN_EVENTS_SCAN_MAX, RUN_EVENTS_PER_EVALUATION_MAX);
+  const { records, scannedTo } = await ctx.store.automation.listRunsFinished(after, RUN_EVENTS_SCAN_MAX, RUN_EVENTS_PER_EVALUATION_MAX);
   const results = [];
   for (const record of records) {
     if (!s.runStatuses.includes(record.status)) continue;
-    const run = await ctx.store.getRun(record.runId);
+    const run = await ctx.store.runs.getRun(record.runId);
     if (!run) continue;
     if (s.monitoredAssetKeys !== null && !run.assetKeys.some((key) => s.monitoredAssetKeys?.includes(key))) continue;
     results.push(checkRawResult(await s.evaluate(sensorCtx, runRecord(record.sequence, run))));
@@ -165,7 +165,7 @@ export async function evaluateSensor(ctx: RuntimeContext, request: EvaluationReq
   const holders = new Map<string, RunProjection>();
   if (outcome.kind === 'ok') {
     for (const key of sensorRunKeys({ sensorName: s.name, messageId }, outcome.result.runRequests)) {
-      const holder = await ctx.store.getRunByKey(key);
+      const holder = await ctx.store.runs.getRunByKey(key);
       if (holder) holders.set(key, holder);
     }
   }

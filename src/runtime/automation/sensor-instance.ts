@@ -24,18 +24,18 @@ export function sensorInstance(store: Store): SensorInstance {
   return {
     async materializations(assetKey, options = {}) {
       const limit = Math.min(Math.max(1, options.limit ?? INSTANCE_READ_DEFAULT), INSTANCE_READ_MAX);
-      return (await store.listMaterializationsAfter(assetKey, options.afterSequence ?? 0, limit)).map(materializationRecord);
+      return (await store.automation.listMaterializationsAfter(assetKey, options.afterSequence ?? 0, limit)).map(materializationRecord);
     },
     async latestMaterialization(assetKey, partitionKey) {
       if (partitionKey === undefined) {
-        const [latest] = await store.listMaterializations(assetKey, 1);
+        const [latest] = await store.assets.listMaterializations(assetKey, 1);
         return latest ? materializationRecord(latest) : null;
       }
-      const state = (await store.listAssetPartitions(assetKey)).find((s) => s.partitionKey === partitionKey);
+      const state = (await store.assets.listAssetPartitions(assetKey)).find((s) => s.partitionKey === partitionKey);
       return state?.lastMaterialization ? materializationRecord(state.lastMaterialization) : null;
     },
     async partitionStatuses(assetKey): Promise<PartitionStatusRecord[]> {
-      return (await store.listAssetPartitions(assetKey)).map((s) => ({
+      return (await store.assets.listAssetPartitions(assetKey)).map((s) => ({
         partitionKey: s.partitionKey,
         status: s.lastFailure !== null && (s.lastMaterialization === null || s.lastFailure.failedAt > s.lastMaterialization.materializedAt) ? 'FAILED' : 'MATERIALIZED',
         lastMaterializedAt: s.lastMaterialization?.materializedAt ?? null,
@@ -43,6 +43,6 @@ export function sensorInstance(store: Store): SensorInstance {
         lastFailedAt: s.lastFailure?.failedAt ?? null,
       }));
     },
-    dynamicPartitionKeys: (name) => store.getDynamicPartitionKeys(name),
+    dynamicPartitionKeys: (name) => store.automation.getDynamicPartitionKeys(name),
   };
 }

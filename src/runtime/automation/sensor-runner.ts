@@ -42,7 +42,7 @@ export class SensorRunner {
     const entries = automationEntries(this.ctx.definitions).sensors;
     if (this.stopped || entries.size === 0) return 0;
     const due: { job: Job; dueAt: number }[] = [];
-    for (const state of await this.ctx.store.listSensorStates()) {
+    for (const state of await this.ctx.store.automation.listSensorStates()) {
       const entry = entries.get(state.sensorName);
       if (!entry || entry.definition.kind === 'push' || this.busy.has(state.sensorName)) continue;
       const dueAt = sensorDueAtMs(state);

@@ -18,12 +18,12 @@ export async function syncAutomation(ctx: RuntimeContext, only?: { readonly sche
   const scheduleStates = new Map<string, ScheduleState>();
   const sensorStates = new Map<string, SensorState>();
   if (only === undefined) {
-    for (const s of await ctx.store.listScheduleStates()) scheduleStates.set(s.scheduleName, s);
-    for (const s of await ctx.store.listSensorStates()) sensorStates.set(s.sensorName, s);
+    for (const s of await ctx.store.automation.listScheduleStates()) scheduleStates.set(s.scheduleName, s);
+    for (const s of await ctx.store.automation.listSensorStates()) sensorStates.set(s.sensorName, s);
   } else {
-    const schedule = only.schedule === undefined ? undefined : await ctx.store.getScheduleState(only.schedule);
+    const schedule = only.schedule === undefined ? undefined : await ctx.store.automation.getScheduleState(only.schedule);
     if (schedule) scheduleStates.set(schedule.scheduleName, schedule);
-    const sensor = only.sensor === undefined ? undefined : await ctx.store.getSensorState(only.sensor);
+    const sensor = only.sensor === undefined ? undefined : await ctx.store.automation.getSensorState(only.sensor);
     if (sensor) sensorStates.set(sensor.sensorName, sensor);
   }
   const drafts = [

@@ -23,7 +23,7 @@ import {
   type SensorHistoryEntry,
   type SensorState,
 } from '../../fold/index.js';
-import type { RunFinishedRecord, ScheduleTickQuery, ScheduleTickWithRun, SensorHistoryQuery } from '../contract.js';
+import type { AutomationStore, RunFinishedRecord, ScheduleTickQuery, ScheduleTickWithRun, SensorHistoryQuery } from '../contract.js';
 import { parseDoc, type DocRow } from './docs.js';
 import { EVENT_COLUMNS } from './ledger.js';
 
@@ -45,7 +45,7 @@ class Params {
   }
 }
 
-export class PostgresAutomation {
+export class PostgresAutomation implements AutomationStore {
   constructor(private readonly pool: pg.Pool) {}
 
   private async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {

@@ -1,16 +1,16 @@
 /** Backfill reads on PostgreSQL: the same queries, orders and validation as the SQLite engine. */
 import type pg from 'pg';
 import { backfillChunksFamily, backfillsFamily, type BackfillChunk, type BackfillProjection } from '../../fold/index.js';
-import type { BackfillListQuery } from '../contract.js';
-import { parseDoc, type DocRow } from './docs.js';
+import type { BackfillListQuery, BackfillStore } from '../contract.js';
+import { parseDoc, selectDocs, type DocRow } from './docs.js';
 
 const ACTIVE_STATUSES = "('REQUESTED', 'PAUSED', 'CANCELING')";
 
-export class PostgresBackfills {
+export class PostgresBackfills implements BackfillStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  private async docs(sql: string, params: readonly unknown[]): Promise<DocRow[]> {
-    return (await this.pool.query<DocRow>(sql, params as unknown[])).rows;
+  private docs(sql: string, params: readonly unknown[]): Promise<DocRow[]> {
+    return selectDocs(this.pool, sql, params);
   }
 
   async getBackfill(backfillId: string): Promise<BackfillProjection | undefined> {

@@ -101,6 +101,31 @@ export function unavailableOr(error: unknown, target: string): unknown {
   });
 }
 
+/**
+ * The family with each method's connection-level failures mapped to STORE_UNAVAILABLE (see
+ * unavailableOr), whichever of its queries met the outage. Methods run on the family itself, so
+ * its calls to its own methods are not mapped twice.
+ */
+export function guarded<F extends object>(family: F, target: string): F {
+  const mapped = new Map<PropertyKey, unknown>();
+  return new Proxy(family, {
+    get(object, name) {
+      const value: unknown = Reflect.get(object, name, object);
+      if (typeof value !== 'function') return value;
+      if (!mapped.has(name)) {
+        mapped.set(name, async (...args: unknown[]): Promise<unknown> => {
+          try {
+            return await (value as (...a: unknown[]) => unknown).apply(object, args);
+          } catch (error) {
+            throw unavailableOr(error, target);
+          }
+        });
+      }
+      return mapped.get(name);
+    },
+  });
+}
+
 export interface TransactionMode {
   readonly readOnly?: boolean;
   /** REPEATABLE READ gives every statement one snapshot (hashes, rebuilds). @default 'READ COMMITTED' */

@@ -12,6 +12,11 @@ export type DocRow = { id: string | number; doc: string };
 
 export { parseDoc } from '../docs.js';
 
+/** The projection rows a query selects, on a pooled connection. */
+export async function selectDocs(pool: pg.Pool, sql: string, params: readonly unknown[]): Promise<DocRow[]> {
+  return (await pool.query<DocRow>(sql, params as unknown[])).rows;
+}
+
 /** Rows per query while hashing, so a large table is never held in memory at once. */
 const HASH_PAGE_SIZE = 5000;
 

@@ -6,19 +6,25 @@
  * A schema other than the search path's first is chosen in the URL, as libpq does:
  * `postgres://host/db?options=-csearch_path%3Darco`. Connection failures surface as
  * STORE_UNAVAILABLE (retryable), naming the URL without its password.
+ *
+ * Each family's module implements its part of the contract on the shared pool; this module only
+ * wires them together, each guarded so connection failures surface as STORE_UNAVAILABLE.
  */
 import { arcoError } from '../../domain/errors/index.js';
 import type { Store } from '../contract.js';
+import { PostgresAdmin } from './admin.js';
+import { PostgresAssets } from './assets.js';
 import { PostgresAutomation } from './automation.js';
-import { POOL_CONNECTIONS_DEFAULT, createPool, redactUrl, sqlStateOf, unavailableOr } from './connection.js';
+import { PostgresBackfills } from './backfills.js';
+import { POOL_CONNECTIONS_DEFAULT, createPool, guarded, redactUrl, sqlStateOf } from './connection.js';
 import { PostgresFolder } from './folder.js';
 import { PostgresLedger } from './ledger.js';
 import { PostgresLeases } from './leases.js';
+import { PostgresLogs } from './logs.js';
 import { migratePostgres } from './migrations.js';
-import { PostgresReads } from './reads.js';
 import { PostgresRequestKeys } from './request-keys.js';
-import { PostgresBackfills } from './backfills.js';
-import { querySystemSql } from './system-sql.js';
+import { PostgresRuns } from './runs.js';
+import { PostgresSystemSql } from './system-sql.js';
 
 export interface PostgresStoreOptions {
   /** A `postgres://` or `postgresql://` URL. Without a user: $PGUSER, then $USER, then the OS user (as libpq). */
@@ -51,60 +57,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     });
   }
   const ledger = new PostgresLedger(pool, folder, schemaHash);
-  const reads = new PostgresReads(pool);
-  const automation = new PostgresAutomation(pool);
-  const leases = new PostgresLeases(pool);
-  const requestKeys = new PostgresRequestKeys(pool);
-  const backfills = new PostgresBackfills(pool);
-  const run = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      throw unavailableOr(error, target);
-    }
-  };
   let closed: Promise<void> | undefined;
   return {
     engine: 'postgres',
-    append: (events, opts) => run(() => ledger.append(events, opts)),
-    readEvents: (query) => run(() => ledger.read(query)),
-    lastSequence: () => run(() => ledger.lastSequence()),
-    getRun: (runId) => run(() => reads.getRun(runId)),
-    getRunByKey: (runKey) => run(() => reads.getRunByKey(runKey)),
-    listRuns: (query) => run(() => reads.listRuns(query)),
-    listActiveRuns: () => run(() => reads.listActiveRuns()),
-    listRunKeyConflicts: (query) => run(() => reads.listRunKeyConflicts(query)),
-    listAssetPartitions: (assetKey) => run(() => reads.listAssetPartitions(assetKey)),
-    listMaterializations: (assetKey, limit) => run(() => reads.listMaterializations(assetKey, limit)),
-    listLogs: (runId, query) => run(() => reads.listLogs(runId, query)),
-    projectionHash: () => run(() => reads.projectionHash()),
-    rebuildProjections: (onProgress) => run(() => ledger.rebuild(onProgress)),
-    acquireLease: (name, holder, ttlMs, now, takeoverFrom) => run(() => leases.acquire(name, holder, ttlMs, now, takeoverFrom)),
-    releaseLease: (name, holder) => run(() => leases.release(name, holder)),
-    recordHeartbeats: (ids, now) => run(() => leases.recordHeartbeats(ids, now)),
-    readHeartbeats: (ids) => run(() => leases.read(ids)),
-    claimRequestKey: (scope, key, hash, now) => run(() => requestKeys.claim(scope, key, hash, now)),
-    completeRequestKey: (scope, key, status, body) => run(() => requestKeys.complete(scope, key, status, body)),
-    releaseRequestKey: (scope, key) => run(() => requestKeys.release(scope, key)),
-    querySystem: (sql, maxRows) => run(() => querySystemSql(pool, sql, maxRows)),
-    listScheduleStates: () => run(() => automation.listScheduleStates()),
-    getScheduleState: (name) => run(() => automation.getScheduleState(name)),
-    scheduleStatesSignature: () => run(() => automation.scheduleStatesSignature()),
-    listRunsByKeys: (keys) => run(() => automation.listRunsByKeys(keys)),
-    listScheduleTicks: (query) => run(() => automation.listScheduleTicks(query)),
-    listSensorStates: () => run(() => automation.listSensorStates()),
-    getSensorState: (name) => run(() => automation.getSensorState(name)),
-    listSensorHistory: (query) => run(() => automation.listSensorHistory(query)),
-    findPushEvaluation: (name, messageId) => run(() => automation.findPushEvaluation(name, messageId)),
-    listDynamicPartitions: () => run(() => automation.listDynamicPartitions()),
-    getDynamicPartitionKeys: (name) => run(() => automation.getDynamicPartitionKeys(name)),
-    listRunsFinished: (after, scanMax, limit) => run(() => automation.listRunsFinished(after, scanMax, limit)),
-    listMaterializationsAfter: (assetKey, after, limit) => run(() => automation.listMaterializationsAfter(assetKey, after, limit)),
-    getBackfill: (id) => run(() => backfills.getBackfill(id)),
-    getBackfillByRequestId: (id) => run(() => backfills.getBackfillByRequestId(id)),
-    listBackfills: (query) => run(() => backfills.listBackfills(query)),
-    listActiveBackfills: () => run(() => backfills.listActiveBackfills()),
-    listBackfillChunks: (id, query) => run(() => backfills.listBackfillChunks(id, query)),
+    ledger: guarded(ledger, target),
+    runs: guarded(new PostgresRuns(pool), target),
+    assets: guarded(new PostgresAssets(pool), target),
+    logs: guarded(new PostgresLogs(pool), target),
+    admin: guarded(new PostgresAdmin(pool, ledger), target),
+    leases: guarded(new PostgresLeases(pool), target),
+    requestKeys: guarded(new PostgresRequestKeys(pool), target),
+    sql: guarded(new PostgresSystemSql(pool), target),
+    automation: guarded(new PostgresAutomation(pool), target),
+    backfills: guarded(new PostgresBackfills(pool), target),
     // Idempotent: the pool refuses a second end().
     close: () => (closed ??= pool.end()),
   };

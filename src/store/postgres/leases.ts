@@ -1,7 +1,7 @@
 /** Leader lease and attempt heartbeats on PostgreSQL (operational state, see LeaseStore). */
 import type pg from 'pg';
 import { InvariantError } from '../../domain/errors/index.js';
-import type { LeaseGrant } from '../contract.js';
+import type { LeaseGrant, LeaseStore } from '../contract.js';
 import { inTransaction } from './connection.js';
 
 /**
@@ -15,10 +15,10 @@ const TAKE = `
   WHERE leases.holder = $2 OR leases.expires_at <= $4 OR leases.holder = $5
   RETURNING holder`;
 
-export class PostgresLeases {
+export class PostgresLeases implements LeaseStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  acquire(name: string, holder: string, ttlMs: number, nowEpochMs: number, takeoverFrom?: string): Promise<LeaseGrant> {
+  acquireLease(name: string, holder: string, ttlMs: number, nowEpochMs: number, takeoverFrom?: string): Promise<LeaseGrant> {
     return inTransaction(this.pool, {}, async (client): Promise<LeaseGrant> => {
       const expiresAt = nowEpochMs + ttlMs;
       const taken = await client.query(TAKE, [name, holder, expiresAt, nowEpochMs, takeoverFrom ?? null]);
@@ -31,7 +31,7 @@ export class PostgresLeases {
     });
   }
 
-  async release(name: string, holder: string): Promise<void> {
+  async releaseLease(name: string, holder: string): Promise<void> {
     await this.pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
   }
 
@@ -46,7 +46,7 @@ export class PostgresLeases {
     );
   }
 
-  async read(attemptIds: readonly string[]): Promise<Map<string, number>> {
+  async readHeartbeats(attemptIds: readonly string[]): Promise<Map<string, number>> {
     if (attemptIds.length === 0) return new Map();
     const { rows } = await this.pool.query<{ id: string; seenAt: number }>(
       'SELECT attempt_id AS id, seen_at AS "seenAt" FROM attempt_heartbeats WHERE attempt_id = ANY($1::text[])',

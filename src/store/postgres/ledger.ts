@@ -24,7 +24,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { arcoError, InvariantError } from '../../domain/errors/index.js';
 import { withSequence, parseStoredEvent, type ArcoEvent, type StoredEvent, type StoredEventRow } from '../../events/index.js';
 import { PROJECTION_FAMILIES } from '../../fold/index.js';
-import type { AppendOptions, AppendResult, VersionExpectation } from '../contract.js';
+import type { AppendOptions, AppendResult, LedgerStore, VersionExpectation } from '../contract.js';
 import { inTransaction, isRetryable, sqlStateOf, type AdvisoryLock } from './connection.js';
 import type { PostgresFolder } from './folder.js';
 import { hashProjections } from './docs.js';
@@ -59,7 +59,7 @@ const VERSION_OF: Readonly<Record<VersionExpectation['table'], string>> = {
 
 const gateKey = (workspace: string, idempotencyKey: string): string => `${workspace}\u0000${idempotencyKey}`;
 
-export class PostgresLedger {
+export class PostgresLedger implements LedgerStore {
   private readonly lock: AdvisoryLock;
   /** The tail of this process's append queue. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -156,7 +156,11 @@ export class PostgresLedger {
     }
   }
 
-  async read(query: { afterSequence?: number; limit: number; correlationId?: string }, client: pg.ClientBase | pg.Pool = this.pool): Promise<StoredEvent[]> {
+  readEvents(query: { afterSequence?: number; limit: number; correlationId?: string }): Promise<StoredEvent[]> {
+    return this.read(query, this.pool);
+  }
+
+  private async read(query: { afterSequence?: number; limit: number; correlationId?: string }, client: pg.ClientBase | pg.Pool): Promise<StoredEvent[]> {
     const { rows } =
       query.correlationId === undefined
         ? await client.query<StoredEventRow>(`SELECT ${EVENT_COLUMNS} FROM ledger WHERE sequence > $1 ORDER BY sequence LIMIT $2`, [query.afterSequence ?? 0, query.limit])

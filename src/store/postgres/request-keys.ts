@@ -1,7 +1,7 @@
 /** Idempotency-Key records on PostgreSQL (see RequestKeyStore). */
 import type pg from 'pg';
 import { InvariantError } from '../../domain/errors/index.js';
-import type { RequestKeyClaim } from '../contract.js';
+import type { RequestKeyClaim, RequestKeyStore } from '../contract.js';
 
 /**
  * Claim attempts: a claim can lose its insert to a record that is released (deleted) before it
@@ -10,10 +10,10 @@ import type { RequestKeyClaim } from '../contract.js';
  */
 const CLAIM_ATTEMPTS_MAX = 3;
 
-export class PostgresRequestKeys {
+export class PostgresRequestKeys implements RequestKeyStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async claim(scope: string, key: string, requestHash: string, nowEpochMs: number): Promise<RequestKeyClaim> {
+  async claimRequestKey(scope: string, key: string, requestHash: string, nowEpochMs: number): Promise<RequestKeyClaim> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS_MAX; attempt += 1) {
       const inserted = await this.pool.query(
         'INSERT INTO request_keys (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, key) DO NOTHING',
@@ -33,11 +33,11 @@ export class PostgresRequestKeys {
     throw new InvariantError(`a claimable or readable request key ${scope}/${key}`, `released during each of ${CLAIM_ATTEMPTS_MAX} claims`);
   }
 
-  async complete(scope: string, key: string, status: number, body: string): Promise<void> {
+  async completeRequestKey(scope: string, key: string, status: number, body: string): Promise<void> {
     await this.pool.query('UPDATE request_keys SET status = $1, body = $2 WHERE scope = $3 AND key = $4', [status, body, scope, key]);
   }
 
-  async release(scope: string, key: string): Promise<void> {
+  async releaseRequestKey(scope: string, key: string): Promise<void> {
     await this.pool.query('DELETE FROM request_keys WHERE scope = $1 AND key = $2 AND status IS NULL', [scope, key]);
   }
 }

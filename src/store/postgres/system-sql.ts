@@ -16,39 +16,37 @@
  */
 import type pg from 'pg';
 import { arcoError, isArcoError } from '../../domain/errors/index.js';
-import type { SqlResult } from '../contract.js';
+import type { SqlResult, SystemSqlStore } from '../contract.js';
+import { refuseNonQuery } from '../system-sql.js';
 import { inTransaction, isUnavailable, sqlStateOf } from './connection.js';
 
-const QUERY_START = /^\s*(select|with|values)\b/i;
-const REFUSED_WORDS = /\b(attach|detach|pragma|vacuum|reindex|analyze)\b/i;
 const REFUSED_FUNCTIONS =
   /\b(pg_(terminate|cancel)_backend|pg_reload_conf|pg_rotate_logfile|pg_read(_binary)?_file|pg_ls_\w+|pg_stat_file|pg_(try_)?advisory\w*|pg_notify|set_config|lo_\w+|dblink\w*|pg_switch_wal|pg_create_\w+|pg_drop_\w+|pg_logical_emit_message|pg_promote|pg_backup_\w+|pg_file_\w+|(query|cursor)_to_xml\w*)\s*\(/i;
 /** A query over the views that runs longer than this is cut off (SQL_ERROR). */
 const STATEMENT_TIMEOUT_MS = 10_000;
 const CURSOR = 'arco_system_sql';
 
-export async function querySystemSql(pool: pg.Pool, sql: string, maxRows: number): Promise<SqlResult> {
-  if (!QUERY_START.test(sql)) {
-    throw arcoError('SQL_REFUSED', 'only queries (SELECT, WITH … SELECT, VALUES) are allowed', { sql });
-  }
-  if (REFUSED_WORDS.test(sql)) {
-    throw arcoError('SQL_REFUSED', 'only read-only queries over the system_* views are allowed (no ATTACH, PRAGMA or maintenance)', { sql });
-  }
-  const refusedFunction = REFUSED_FUNCTIONS.exec(sql);
-  if (refusedFunction) {
-    throw arcoError('SQL_REFUSED', `only read-only queries are allowed; ${refusedFunction[1]}() acts outside the query`, { sql, function: refusedFunction[1] });
-  }
-  try {
-    return await inTransaction(pool, { readOnly: true, statementTimeoutMs: STATEMENT_TIMEOUT_MS }, async (client) => {
-      // queryMode (pg >= 8.12, not yet in @types/pg) forces the extended protocol even without parameters.
-      const declare: pg.QueryConfig & { queryMode: 'extended' } = { text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${sql}`, queryMode: 'extended' };
-      await client.query(declare);
-      const fetched = await client.query<unknown[]>({ text: `FETCH ${Math.max(0, Math.floor(maxRows)) + 1} FROM ${CURSOR}`, rowMode: 'array' });
-      const truncated = fetched.rows.length > maxRows;
-      return { columns: fetched.fields.map((f) => f.name), rows: truncated ? fetched.rows.slice(0, maxRows) : fetched.rows, truncated };
-    });
-  } catch (error) {
-    throw classify(error, sql);
+export class PostgresSystemSql implements SystemSqlStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async querySystem(sql: string, maxRows: number): Promise<SqlResult> {
+    refuseNonQuery(sql);
+    const refusedFunction = REFUSED_FUNCTIONS.exec(sql);
+    if (refusedFunction) {
+      throw arcoError('SQL_REFUSED', `only read-only queries are allowed; ${refusedFunction[1]}() acts outside the query`, { sql, function: refusedFunction[1] });
+    }
+    try {
+      return await inTransaction(this.pool, { readOnly: true, statementTimeoutMs: STATEMENT_TIMEOUT_MS }, async (client) => {
+        // queryMode (pg >= 8.12, not yet in @types/pg) forces the extended protocol even without parameters.
+        const declare: pg.QueryConfig & { queryMode: 'extended' } = { text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${sql}`, queryMode: 'extended' };
+        await client.query(declare);
+        const fetched = await client.query<unknown[]>({ text: `FETCH ${Math.max(0, Math.floor(maxRows)) + 1} FROM ${CURSOR}`, rowMode: 'array' });
+        const truncated = fetched.rows.length > maxRows;
+        return { columns: fetched.fields.map((f) => f.name), rows: truncated ? fetched.rows.slice(0, maxRows) : fetched.rows, truncated };
+      });
+    } catch (error) {
+      throw classify(error, sql);
+    }
   }
 }
 

@@ -19,7 +19,7 @@ import {
   type SensorHistoryEntry,
   type SensorState,
 } from '../../fold/index.js';
-import type { RunFinishedRecord, ScheduleTickQuery, ScheduleTickWithRun, SensorHistoryQuery } from '../contract.js';
+import type { AutomationStore, RunFinishedRecord, ScheduleTickQuery, ScheduleTickWithRun, SensorHistoryQuery } from '../contract.js';
 import { parseDoc } from '../docs.js';
 import { EVENT_COLUMNS } from './ledger.js';
 
@@ -37,7 +37,7 @@ function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
 }
 
-export class SqliteAutomation {
+export class SqliteAutomation implements AutomationStore {
   private readonly statements: {
     readonly scheduleStates: Database.Statement;
     readonly scheduleState: Database.Statement;
@@ -71,17 +71,17 @@ export class SqliteAutomation {
     };
   }
 
-  listScheduleStates(): ScheduleStateRead[] {
+  async listScheduleStates(): Promise<ScheduleStateRead[]> {
     return (this.statements.scheduleStates.all() as StateRow[]).map((r) => this.scheduleStateOf(r));
   }
 
-  getScheduleState(name: string): ScheduleStateRead | undefined {
+  async getScheduleState(name: string): Promise<ScheduleStateRead | undefined> {
     const row = this.statements.scheduleState.get(name) as StateRow | undefined;
     return row && this.scheduleStateOf(row);
   }
 
   /** Versions only grow, so the count and the two sums change with every sync and status change. */
-  scheduleStatesSignature(): string {
+  async scheduleStatesSignature(): Promise<string> {
     const row = this.statements.scheduleSignature.get() as { n: number; s: number | null; d: number | null };
     return `${row.n}:${row.s ?? 0}:${row.d ?? 0}`;
   }
@@ -94,13 +94,13 @@ export class SqliteAutomation {
     return { ...state, lastTick: lastTick.data };
   }
 
-  listRunsByKeys(runKeys: readonly string[]): RunProjection[] {
+  async listRunsByKeys(runKeys: readonly string[]): Promise<RunProjection[]> {
     if (runKeys.length === 0) return [];
     const rows = this.statements.runsByKeys.all(JSON.stringify(runKeys)) as DocRow[];
     return rows.map((row) => parseDoc(runsFamily, row.id, row.doc));
   }
 
-  listScheduleTicks(query: ScheduleTickQuery): ScheduleTickWithRun[] {
+  async listScheduleTicks(query: ScheduleTickQuery): Promise<ScheduleTickWithRun[]> {
     const where = ['t.schedule_name = ?'];
     const params: unknown[] = [query.scheduleName];
     if (query.statuses?.length) {
@@ -120,16 +120,16 @@ export class SqliteAutomation {
     return rows.map((r) => ({ ...parseDoc(scheduleTicksFamily, r.id, r.doc), runStatus: r.runStatus }));
   }
 
-  listSensorStates(): SensorState[] {
+  async listSensorStates(): Promise<SensorState[]> {
     return (this.statements.sensorStates.all() as DocRow[]).map((r) => parseDoc(sensorStatesFamily, r.id, r.doc));
   }
 
-  getSensorState(name: string): SensorState | undefined {
+  async getSensorState(name: string): Promise<SensorState | undefined> {
     const row = this.statements.sensorState.get(name) as DocRow | undefined;
     return row && parseDoc(sensorStatesFamily, row.id, row.doc);
   }
 
-  listSensorHistory(query: SensorHistoryQuery): SensorHistoryEntry[] {
+  async listSensorHistory(query: SensorHistoryQuery): Promise<SensorHistoryEntry[]> {
     const where = ['sensor_name = ?'];
     const params: unknown[] = [query.sensorName];
     if (query.statuses?.length) {
@@ -146,21 +146,21 @@ export class SqliteAutomation {
     return rows.map((r) => parseDoc(sensorHistoryFamily, String(r.id), r.doc));
   }
 
-  findPushEvaluation(sensorName: string, messageId: string): SensorHistoryEntry | undefined {
+  async findPushEvaluation(sensorName: string, messageId: string): Promise<SensorHistoryEntry | undefined> {
     const row = this.statements.pushEvaluation.get(sensorName, messageId) as DocRow | undefined;
     return row && parseDoc(sensorHistoryFamily, String(row.id), row.doc);
   }
 
-  listDynamicPartitions(): DynamicPartitionsSet[] {
+  async listDynamicPartitions(): Promise<DynamicPartitionsSet[]> {
     return (this.statements.dynamicPartitions.all() as DocRow[]).map((r) => parseDoc(dynamicPartitionsFamily, r.id, r.doc));
   }
 
-  getDynamicPartitionKeys(name: string): string[] {
+  async getDynamicPartitionKeys(name: string): Promise<string[]> {
     const row = this.statements.dynamicPartitionsSet.get(name) as DocRow | undefined;
     return row ? parseDoc(dynamicPartitionsFamily, row.id, row.doc).keys : [];
   }
 
-  listRunsFinished(afterSequence: number, scanMax: number, limit: number): { records: RunFinishedRecord[]; scannedTo: number } {
+  async listRunsFinished(afterSequence: number, scanMax: number, limit: number): Promise<{ records: RunFinishedRecord[]; scannedTo: number }> {
     const last = (this.db.prepare('SELECT MAX(sequence) AS s FROM ledger').get() as { s: number | null }).s ?? 0;
     const upTo = Math.min(last, afterSequence + scanMax);
     const rows = this.statements.runsFinished.all(afterSequence, upTo, limit) as StoredEventRow[];
@@ -174,7 +174,7 @@ export class SqliteAutomation {
     return { records, scannedTo };
   }
 
-  listMaterializationsAfter(assetKey: string, afterSequence: number, limit: number): Materialization[] {
+  async listMaterializationsAfter(assetKey: string, afterSequence: number, limit: number): Promise<Materialization[]> {
     const rows = this.statements.materializationsAfter.all(assetKey, afterSequence, limit) as DocRow[];
     return rows.map((r) => parseDoc(materializationsFamily, String(r.id), r.doc));
   }

@@ -1,14 +1,14 @@
 /** Backfill reads on SQLite: backfills by id, request id and status, and their chunks in order. */
 import type Database from 'better-sqlite3';
 import { backfillChunksFamily, backfillsFamily, type BackfillChunk, type BackfillProjection } from '../../fold/index.js';
-import type { BackfillListQuery } from '../contract.js';
+import type { BackfillListQuery, BackfillStore } from '../contract.js';
 import { parseDoc } from '../docs.js';
 
 type DocRow = { id: string; doc: string };
 
 const ACTIVE_STATUSES = "('REQUESTED', 'PAUSED', 'CANCELING')";
 
-export class SqliteBackfills {
+export class SqliteBackfills implements BackfillStore {
   private readonly statements: {
     readonly byId: Database.Statement;
     readonly byRequestId: Database.Statement;
@@ -25,17 +25,17 @@ export class SqliteBackfills {
     };
   }
 
-  getBackfill(backfillId: string): BackfillProjection | undefined {
+  async getBackfill(backfillId: string): Promise<BackfillProjection | undefined> {
     const row = this.statements.byId.get(backfillId) as DocRow | undefined;
     return row && parseDoc(backfillsFamily, row.id, row.doc);
   }
 
-  getBackfillByRequestId(clientRequestId: string): BackfillProjection | undefined {
+  async getBackfillByRequestId(clientRequestId: string): Promise<BackfillProjection | undefined> {
     const row = this.statements.byRequestId.get(clientRequestId) as DocRow | undefined;
     return row && parseDoc(backfillsFamily, row.id, row.doc);
   }
 
-  listBackfills(query: BackfillListQuery): BackfillProjection[] {
+  async listBackfills(query: BackfillListQuery): Promise<BackfillProjection[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.statuses?.length) {
@@ -50,11 +50,11 @@ export class SqliteBackfills {
     return (this.db.prepare(sql).all(...params, query.limit) as DocRow[]).map((r) => parseDoc(backfillsFamily, r.id, r.doc));
   }
 
-  listActiveBackfills(): BackfillProjection[] {
+  async listActiveBackfills(): Promise<BackfillProjection[]> {
     return (this.statements.active.all() as DocRow[]).map((r) => parseDoc(backfillsFamily, r.id, r.doc));
   }
 
-  listBackfillChunks(backfillId: string, query: { afterChunkIndex?: number; limit: number }): BackfillChunk[] {
+  async listBackfillChunks(backfillId: string, query: { afterChunkIndex?: number; limit: number }): Promise<BackfillChunk[]> {
     const rows = this.statements.chunks.all(backfillId, query.afterChunkIndex ?? -1, query.limit) as DocRow[];
     return rows.map((r) => parseDoc(backfillChunksFamily, r.id, r.doc));
   }

@@ -1,20 +1,24 @@
 /**
  * The embedded engine: one SQLite file in WAL mode. Opening it creates the file and applies
- * migrations. Every method wraps synchronous better-sqlite3 calls in the asynchronous contract.
+ * migrations. Each family's module implements its part of the contract on the one connection,
+ * asynchronous around synchronous better-sqlite3 calls; this module only wires them together.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { arcoError } from '../../domain/errors/index.js';
 import type { Store } from '../contract.js';
+import { SqliteAdmin } from './admin.js';
+import { SqliteAssets } from './assets.js';
+import { SqliteAutomation } from './automation.js';
+import { SqliteBackfills } from './backfills.js';
 import { SqliteLedger } from './ledger.js';
 import { SqliteLeases } from './leases.js';
+import { SqliteLogs } from './logs.js';
 import { migrateSqlite } from './migrations.js';
-import { SqliteReads } from './reads.js';
-import { SqliteAutomation } from './automation.js';
 import { SqliteRequestKeys } from './request-keys.js';
-import { SqliteBackfills } from './backfills.js';
-import { querySystemSql } from './system-sql.js';
+import { SqliteRuns } from './runs.js';
+import { SqliteSystemSql } from './system-sql.js';
 import { BackgroundCheckpointer, type CheckpointerOptions } from './checkpointer.js';
 
 /** How long a writer waits for another process's transaction before STORE_UNAVAILABLE. */
@@ -69,58 +73,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     });
   }
   const ledger = new SqliteLedger(db);
-  const reads = new SqliteReads(db);
-  const automation = new SqliteAutomation(db);
-  const leases = new SqliteLeases(db);
-  const requestKeys = new SqliteRequestKeys(db);
-  const backfills = new SqliteBackfills(db);
   const checkpointer = background === null ? null : new BackgroundCheckpointer(options.path, background);
-  const run = async <T>(fn: () => T): Promise<T> => fn();
   return {
     engine: 'sqlite',
-    append: (events, opts) => run(() => ledger.append(events, opts)),
-    readEvents: (query) => run(() => ledger.read(query)),
-    lastSequence: () => run(() => ledger.lastSequence()),
-    getRun: (runId) => run(() => reads.getRun(runId)),
-    getRunByKey: (runKey) => run(() => reads.getRunByKey(runKey)),
-    listRuns: (query) => run(() => reads.listRuns(query)),
-    listActiveRuns: () => run(() => reads.listActiveRuns()),
-    listRunKeyConflicts: (query) => run(() => reads.listRunKeyConflicts(query)),
-    listAssetPartitions: (assetKey) => run(() => reads.listAssetPartitions(assetKey)),
-    listMaterializations: (assetKey, limit) => run(() => reads.listMaterializations(assetKey, limit)),
-    listLogs: (runId, query) => run(() => reads.listLogs(runId, query)),
-    projectionHash: () => run(() => reads.projectionHash()),
-    rebuildProjections: (onProgress) =>
-      run(() => {
-        const events = ledger.rebuild(onProgress);
-        return { events, hash: reads.projectionHash() };
-      }),
-    acquireLease: (name, holder, ttlMs, now, takeoverFrom) => run(() => leases.acquire(name, holder, ttlMs, now, takeoverFrom)),
-    releaseLease: (name, holder) => run(() => leases.release(name, holder)),
-    recordHeartbeats: (ids, now) => run(() => leases.recordHeartbeats(ids, now)),
-    readHeartbeats: (ids) => run(() => leases.read(ids)),
-    claimRequestKey: (scope, key, hash, now) => run(() => requestKeys.claim(scope, key, hash, now)),
-    completeRequestKey: (scope, key, status, body) => run(() => requestKeys.complete(scope, key, status, body)),
-    releaseRequestKey: (scope, key) => run(() => requestKeys.release(scope, key)),
-    querySystem: (sql, maxRows) => run(() => querySystemSql(db, sql, maxRows)),
-    listScheduleStates: () => run(() => automation.listScheduleStates()),
-    getScheduleState: (name) => run(() => automation.getScheduleState(name)),
-    scheduleStatesSignature: () => run(() => automation.scheduleStatesSignature()),
-    listRunsByKeys: (keys) => run(() => automation.listRunsByKeys(keys)),
-    listScheduleTicks: (query) => run(() => automation.listScheduleTicks(query)),
-    listSensorStates: () => run(() => automation.listSensorStates()),
-    getSensorState: (name) => run(() => automation.getSensorState(name)),
-    listSensorHistory: (query) => run(() => automation.listSensorHistory(query)),
-    findPushEvaluation: (name, messageId) => run(() => automation.findPushEvaluation(name, messageId)),
-    listDynamicPartitions: () => run(() => automation.listDynamicPartitions()),
-    getDynamicPartitionKeys: (name) => run(() => automation.getDynamicPartitionKeys(name)),
-    listRunsFinished: (after, scanMax, limit) => run(() => automation.listRunsFinished(after, scanMax, limit)),
-    listMaterializationsAfter: (assetKey, after, limit) => run(() => automation.listMaterializationsAfter(assetKey, after, limit)),
-    getBackfill: (id) => run(() => backfills.getBackfill(id)),
-    getBackfillByRequestId: (id) => run(() => backfills.getBackfillByRequestId(id)),
-    listBackfills: (query) => run(() => backfills.listBackfills(query)),
-    listActiveBackfills: () => run(() => backfills.listActiveBackfills()),
-    listBackfillChunks: (id, query) => run(() => backfills.listBackfillChunks(id, query)),
+    ledger,
+    runs: new SqliteRuns(db),
+    assets: new SqliteAssets(db),
+    logs: new SqliteLogs(db),
+    admin: new SqliteAdmin(db, ledger),
+    leases: new SqliteLeases(db),
+    requestKeys: new SqliteRequestKeys(db),
+    sql: new SqliteSystemSql(db),
+    automation: new SqliteAutomation(db),
+    backfills: new SqliteBackfills(db),
     close: async () => {
       // The thread's connection goes first, so closing the last connection here folds the WAL
       // into the database file and removes it.

@@ -1,11 +1,11 @@
 /** Leader lease and attempt heartbeats on SQLite (operational state, see LeaseStore). */
 import type Database from 'better-sqlite3';
-import type { LeaseGrant } from '../contract.js';
+import type { LeaseGrant, LeaseStore } from '../contract.js';
 
-export class SqliteLeases {
+export class SqliteLeases implements LeaseStore {
   constructor(private readonly db: Database.Database) {}
 
-  acquire(name: string, holder: string, ttlMs: number, nowEpochMs: number, takeoverFrom?: string): LeaseGrant {
+  async acquireLease(name: string, holder: string, ttlMs: number, nowEpochMs: number, takeoverFrom?: string): Promise<LeaseGrant> {
     return this.db
       .transaction((): LeaseGrant => {
         const current = this.db.prepare('SELECT holder, expires_at AS expiresAt FROM leases WHERE name = ?').get(name) as
@@ -26,11 +26,11 @@ export class SqliteLeases {
       .immediate();
   }
 
-  release(name: string, holder: string): void {
+  async releaseLease(name: string, holder: string): Promise<void> {
     this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
   }
 
-  recordHeartbeats(attemptIds: readonly string[], nowEpochMs: number): void {
+  async recordHeartbeats(attemptIds: readonly string[], nowEpochMs: number): Promise<void> {
     const upsert = this.db.prepare(
       'INSERT INTO attempt_heartbeats (attempt_id, seen_at) VALUES (?, ?) ON CONFLICT (attempt_id) DO UPDATE SET seen_at = excluded.seen_at',
     );
@@ -39,7 +39,7 @@ export class SqliteLeases {
     })();
   }
 
-  read(attemptIds: readonly string[]): Map<string, number> {
+  async readHeartbeats(attemptIds: readonly string[]): Promise<Map<string, number>> {
     const select = this.db.prepare('SELECT seen_at AS seenAt FROM attempt_heartbeats WHERE attempt_id = ?');
     const out = new Map<string, number>();
     for (const id of attemptIds) {

@@ -6,14 +6,14 @@
 import type Database from 'better-sqlite3';
 import { arcoError } from '../../domain/errors/index.js';
 import { parseStoredEvent, withSequence, type ArcoEvent, type StoredEvent, type StoredEventRow } from '../../events/index.js';
-import type { AppendOptions, AppendResult, VersionExpectation } from '../contract.js';
+import type { AppendOptions, AppendResult, LedgerStore, VersionExpectation } from '../contract.js';
 import { PROJECTION_FAMILIES } from '../../fold/index.js';
 import { SqliteFolder } from './folder.js';
 
 export const EVENT_COLUMNS = `sequence, event_id AS eventId, type, version, at, workspace, idempotency_key AS idempotencyKey,
   correlation_id AS correlationId, causation_id AS causationId, payload`;
 
-export class SqliteLedger {
+export class SqliteLedger implements LedgerStore {
   private readonly insert: Database.Statement;
   private readonly lastUsedSequence: Database.Statement;
   private readonly versionOf: Readonly<Record<VersionExpectation['table'], Database.Statement>>;
@@ -47,7 +47,7 @@ export class SqliteLedger {
     };
   }
 
-  append(events: readonly ArcoEvent[], options: AppendOptions = {}): AppendResult {
+  async append(events: readonly ArcoEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     return this.appendTx(events, options);
   }
 
@@ -56,7 +56,7 @@ export class SqliteLedger {
     const appended: StoredEvent[] = [];
     const duplicates: string[] = [];
     // Inside BEGIN IMMEDIATE: no other writer takes a sequence meanwhile.
-    let sequence = this.lastSequence();
+    let sequence = this.lastUsed();
     for (const event of events) {
       const info = this.insert.run(
         sequence + 1,
@@ -96,7 +96,15 @@ export class SqliteLedger {
     }
   }
 
-  read(query: { afterSequence?: number; limit: number; correlationId?: string }): StoredEvent[] {
+  async readEvents(query: { afterSequence?: number; limit: number; correlationId?: string }): Promise<StoredEvent[]> {
+    return this.read(query);
+  }
+
+  async lastSequence(): Promise<number> {
+    return this.lastUsed();
+  }
+
+  private read(query: { afterSequence?: number; limit: number; correlationId?: string }): StoredEvent[] {
     const rows = (
       query.correlationId === undefined
         ? this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger WHERE sequence > ? ORDER BY sequence LIMIT ?`).all(query.afterSequence ?? 0, query.limit)
@@ -107,14 +115,17 @@ export class SqliteLedger {
     return rows.map(parseStoredEvent);
   }
 
-  lastSequence(): number {
+  private lastUsed(): number {
     return this.lastUsedSequence.get() as number;
   }
 
-  /** Replays every event into emptied projection tables; one transaction, batches of `pageSize`. */
+  /**
+   * Replays every event into emptied projection tables; one transaction, batches of `pageSize`.
+   * Synchronous, so the caller can hash the projections before any other call runs.
+   */
   rebuild(onProgress?: (done: number, total: number) => void): number {
     const pageSize = 2000;
-    const total = this.lastSequence();
+    const total = this.lastUsed();
     let done = 0;
     this.db
       .transaction(() => {

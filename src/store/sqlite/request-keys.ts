@@ -1,11 +1,11 @@
 /** Idempotency-Key records on SQLite (see RequestKeyStore). */
 import type Database from 'better-sqlite3';
-import type { RequestKeyClaim } from '../contract.js';
+import type { RequestKeyClaim, RequestKeyStore } from '../contract.js';
 
-export class SqliteRequestKeys {
+export class SqliteRequestKeys implements RequestKeyStore {
   constructor(private readonly db: Database.Database) {}
 
-  claim(scope: string, key: string, requestHash: string, nowEpochMs: number): RequestKeyClaim {
+  async claimRequestKey(scope: string, key: string, requestHash: string, nowEpochMs: number): Promise<RequestKeyClaim> {
     return this.db
       .transaction((): RequestKeyClaim => {
         const inserted = this.db
@@ -24,11 +24,11 @@ export class SqliteRequestKeys {
       .immediate();
   }
 
-  complete(scope: string, key: string, status: number, body: string): void {
+  async completeRequestKey(scope: string, key: string, status: number, body: string): Promise<void> {
     this.db.prepare('UPDATE request_keys SET status = ?, body = ? WHERE scope = ? AND key = ?').run(status, body, scope, key);
   }
 
-  release(scope: string, key: string): void {
+  async releaseRequestKey(scope: string, key: string): Promise<void> {
     this.db.prepare('DELETE FROM request_keys WHERE scope = ? AND key = ? AND status IS NULL').run(scope, key);
   }
 }

@@ -4,42 +4,39 @@
  */
 import type Database from 'better-sqlite3';
 import { arcoError } from '../../domain/errors/index.js';
-import type { SqlResult } from '../contract.js';
+import type { SqlResult, SystemSqlStore } from '../contract.js';
+import { refuseNonQuery } from '../system-sql.js';
 
-const REFUSED_WORDS = /\b(attach|detach|pragma|vacuum|reindex|analyze)\b/i;
-const QUERY_START = /^\s*(select|with|values)\b/i;
+export class SqliteSystemSql implements SystemSqlStore {
+  constructor(private readonly db: Database.Database) {}
 
-export function querySystemSql(db: Database.Database, sql: string, maxRows: number): SqlResult {
-  if (!QUERY_START.test(sql)) {
-    throw arcoError('SQL_REFUSED', 'only queries (SELECT, WITH … SELECT, VALUES) are allowed', { sql });
-  }
-  if (REFUSED_WORDS.test(sql)) {
-    throw arcoError('SQL_REFUSED', 'only read-only queries over the system_* views are allowed (no ATTACH, PRAGMA or maintenance)', { sql });
-  }
-  let statement: Database.Statement;
-  try {
-    statement = db.prepare(sql);
-  } catch (error) {
-    const message = (error as Error).message;
-    if (/more than one statement/i.test(message)) throw arcoError('SQL_REFUSED', 'one statement per query', { sql });
-    throw arcoError('SQL_ERROR', message, { sql });
-  }
-  if (!statement.readonly || !statement.reader) {
-    throw arcoError('SQL_REFUSED', 'only read-only queries that return rows are allowed', { sql });
-  }
-  const columns = statement.columns().map((c) => c.name);
-  const rows: unknown[][] = [];
-  let truncated = false;
-  try {
-    for (const row of statement.raw(true).iterate() as Iterable<unknown[]>) {
-      if (rows.length === maxRows) {
-        truncated = true;
-        break;
-      }
-      rows.push(row);
+  async querySystem(sql: string, maxRows: number): Promise<SqlResult> {
+    refuseNonQuery(sql);
+    let statement: Database.Statement;
+    try {
+      statement = this.db.prepare(sql);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/more than one statement/i.test(message)) throw arcoError('SQL_REFUSED', 'one statement per query', { sql });
+      throw arcoError('SQL_ERROR', message, { sql });
     }
-  } catch (error) {
-    throw arcoError('SQL_ERROR', (error as Error).message, { sql });
+    if (!statement.readonly || !statement.reader) {
+      throw arcoError('SQL_REFUSED', 'only read-only queries that return rows are allowed', { sql });
+    }
+    const columns = statement.columns().map((c) => c.name);
+    const rows: unknown[][] = [];
+    let truncated = false;
+    try {
+      for (const row of statement.raw(true).iterate() as Iterable<unknown[]>) {
+        if (rows.length === maxRows) {
+          truncated = true;
+          break;
+        }
+        rows.push(row);
+      }
+    } catch (error) {
+      throw arcoError('SQL_ERROR', (error as Error).message, { sql });
+    }
+    return { columns, rows, truncated };
   }
-  return { columns, rows, truncated };
 }

@@ -46,9 +46,9 @@ describe('run identity on PostgreSQL shared by several servers', () => {
     assert.equal(runIds.size, 1);
     assert.equal(outcomes.filter((o) => !o.existing).length, 1, 'one request created it');
     const [store] = stores as [Store];
-    assert.equal((await store.listRuns({ tag: ['arco/run_key', 'concurrent-pg'], limit: 10 })).length, 1);
-    const requested = (await store.readEvents({ limit: 1000 })).filter((e) => e.type === 'RunRequested');
+    assert.equal((await store.runs.listRuns({ tag: ['arco/run_key', 'concurrent-pg'], limit: 10 })).length, 1);
+    const requested = (await store.ledger.readEvents({ limit: 1000 })).filter((e) => e.type === 'RunRequested');
     assert.equal(requested.length, 1, 'one RunRequested in the ledger');
-    assert.equal((await store.getRunByKey('concurrent-pg'))?.runId, [...runIds][0]);
+    assert.equal((await store.runs.getRunByKey('concurrent-pg'))?.runId, [...runIds][0]);
   });
 });

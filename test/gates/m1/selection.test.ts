@@ -34,7 +34,7 @@ describe('selection is exactly what runs', () => {
     assert.deepEqual(run.tasks.map((t) => t.taskKey), ['b']);
     const done = await waitForRun(running.store, run.runId);
     assert.equal(done.status, 'SUCCESS');
-    assert.equal((await running.store.listAssetPartitions('a')).length, 0, 'a was never materialized');
+    assert.equal((await running.store.assets.listAssetPartitions('a')).length, 0, 'a was never materialized');
   });
 
   test('closure flags add all upstream or all downstream assets', async () => {

@@ -106,8 +106,8 @@ describe('schedule ticks are exactly once', () => {
     await Promise.all([new Automation(one.ctx, { crash: barrier }).runOnce(T_TICK), new Automation(two.ctx, { crash: barrier }).runOnce(T_TICK)]);
     assert.equal(arrived, 2, 'both daemons decided the tick');
     assert.deepEqual(counts(db, 'hourly'), { ticks: { [T_TICK / 1000]: 1 }, runs: { [`sched:hourly:${T_TICK / 1000}`]: 1 } });
-    const [tick] = await one.store.listScheduleTicks({ scheduleName: 'hourly', limit: 5 });
-    const run = await one.store.getRunByKey(`sched:hourly:${T_TICK / 1000}`);
+    const [tick] = await one.store.automation.listScheduleTicks({ scheduleName: 'hourly', limit: 5 });
+    const run = await one.store.runs.getRunByKey(`sched:hourly:${T_TICK / 1000}`);
     assert.equal(tick?.runId, run?.runId, 'the tick names the run that exists');
   });
 
@@ -142,7 +142,7 @@ describe('schedule ticks are exactly once', () => {
     const { store, ctx } = open(db, later);
     stores.push(store);
     await new Automation(ctx).runOnce(later);
-    const ticks = await store.listScheduleTicks({ scheduleName: 'hourly', limit: 10 });
+    const ticks = await store.automation.listScheduleTicks({ scheduleName: 'hourly', limit: 10 });
     assert.deepEqual(
       ticks.map((t) => [t.local, t.status]),
       [
@@ -164,7 +164,7 @@ describe('schedule ticks are exactly once', () => {
     const { store, ctx } = open(db, later);
     stores.push(store);
     await new Automation(ctx).runOnce(later);
-    const ticks = await store.listScheduleTicks({ scheduleName: 'daily_partitions', limit: 10 });
+    const ticks = await store.automation.listScheduleTicks({ scheduleName: 'daily_partitions', limit: 10 });
     assert.deepEqual(
       ticks.map((t) => [t.local.slice(0, 10), t.status, t.partitionKey]),
       [

@@ -61,15 +61,15 @@ describe('sensors have no duplicate effects', () => {
     await automation.runOnce(T);
     await automation.runOnce(T + 30_000);
     await new Automation(ctx).runOnce(T + 60_000);
-    const runs = await store.listRuns({ tag: ['arco/run_key', 'sensor:fixed_key:only-once'], limit: 10 });
+    const runs = await store.runs.listRuns({ tag: ['arco/run_key', 'sensor:fixed_key:only-once'], limit: 10 });
     assert.equal(runs.length, 1);
-    const history = await store.listSensorHistory({ sensorName: 'fixed_key', limit: 10 });
+    const history = await store.automation.listSensorHistory({ sensorName: 'fixed_key', limit: 10 });
     assert.deepEqual(history.map((e) => [e.status, e.runs.map((r) => r.existing)]), [
       ['SKIPPED', [true]],
       ['SKIPPED', [true]],
       ['SUCCESS', [false]],
     ]);
-    assert.equal((await store.getSensorState('fixed_key'))?.cursor, '3', 'the cursor moves on SKIPPED');
+    assert.equal((await store.automation.getSensorState('fixed_key'))?.cursor, '3', 'the cursor moves on SKIPPED');
   });
 
   test('of two evaluations on one state only one applies; the other is STALE and its runs and cursor are discarded', async () => {
@@ -88,14 +88,14 @@ describe('sensors have no duplicate effects', () => {
       await bothDecided;
     };
     await Promise.all([new Automation(one.ctx, { crash: barrier }).runOnce(T), new Automation(two.ctx, { crash: barrier }).runOnce(T + 1_000)]);
-    const history = await one.store.listSensorHistory({ sensorName: 'per_call', statuses: ['SUCCESS', 'STALE'], limit: 10 });
+    const history = await one.store.automation.listSensorHistory({ sensorName: 'per_call', statuses: ['SUCCESS', 'STALE'], limit: 10 });
     assert.deepEqual(history.map((e) => e.status).sort(), ['STALE', 'SUCCESS']);
     const winner = history.find((e) => e.status === 'SUCCESS');
     const loser = history.find((e) => e.status === 'STALE');
     assert.deepEqual([loser?.runs, loser?.expectedStateVersion], [[], winner?.expectedStateVersion]);
-    const state = await one.store.getSensorState('per_call');
+    const state = await one.store.automation.getSensorState('per_call');
     assert.equal(state?.cursor, winner?.cursorAfter, "the winner's cursor");
-    const runs = await one.store.listRuns({ tag: ['arco/sensor_name', 'per_call'], limit: 10 });
+    const runs = await one.store.runs.listRuns({ tag: ['arco/sensor_name', 'per_call'], limit: 10 });
     assert.deepEqual(runs.map((r) => r.runId), winner?.runs.map((r) => r.runId), "only the winner's run exists");
   });
 
@@ -108,9 +108,9 @@ describe('sensors have no duplicate effects', () => {
       if (point === 'sensor:decided') await resetSensorCursor(operator.ctx, 'fixed_key', 'operator');
     };
     await new Automation(open(db, T + 30_000).ctx, { crash: reset }).runOnce(T + 30_000);
-    const [latest, operatorChange] = await store.listSensorHistory({ sensorName: 'fixed_key', limit: 2 });
+    const [latest, operatorChange] = await store.automation.listSensorHistory({ sensorName: 'fixed_key', limit: 2 });
     assert.deepEqual([latest?.status, operatorChange?.change], ['STALE', 'RESET_CURSOR']);
-    assert.equal((await store.getSensorState('fixed_key'))?.cursor, 'operator');
+    assert.equal((await store.automation.getSensorState('fixed_key'))?.cursor, 'operator');
   });
 
   test('a pushed message is evaluated once: a redelivery, even concurrent, answers duplicate and launches nothing', async () => {
@@ -121,13 +121,13 @@ describe('sensors have no duplicate effects', () => {
     assert.deepEqual([first.duplicate, first.evaluation.status, again.duplicate, again.evaluation.sequence], [false, 'SUCCESS', true, first.evaluation.sequence]);
     const concurrent = await Promise.all(Array.from({ length: 8 }, () => pushToSensor(open(db, T).ctx, 'inbox', { messageId: 'm-2', payload: { file: 'b.csv' } })));
     assert.equal(new Set(concurrent.map((c) => c.evaluation.sequence)).size, 1, 'one evaluation of m-2');
-    const runs = await store.listRuns({ tag: ['arco/sensor_name', 'inbox'], limit: 20 });
+    const runs = await store.runs.listRuns({ tag: ['arco/sensor_name', 'inbox'], limit: 20 });
     assert.deepEqual(runs.map((r) => r.tags.file).sort(), ['a.csv', 'b.csv'], 'one run per message');
   });
 
   test('a bad push changes nothing: unknown sensor, not a push sensor, payload against its schema', async () => {
     const { store, ctx } = open(freshDb(), T);
-    const count = async () => (await store.readEvents({ limit: 1000 })).length;
+    const count = async () => (await store.ledger.readEvents({ limit: 1000 })).length;
     const before = await count();
     await assert.rejects(pushToSensor(ctx, 'nope', { messageId: 'x', payload: null }), { code: 'UNKNOWN_SENSOR' });
     await assert.rejects(pushToSensor(ctx, 'fixed_key', { messageId: 'x', payload: null }), { code: 'SENSOR_NOT_PUSH' });
@@ -137,7 +137,7 @@ describe('sensors have no duplicate effects', () => {
       return true;
     });
     assert.equal(await count(), before, 'nothing was appended');
-    assert.equal(await store.findPushEvaluation('inbox', 'x'), undefined, 'the rejected message id stays free');
+    assert.equal(await store.automation.findPushEvaluation('inbox', 'x'), undefined, 'the rejected message id stays free');
   });
 
   const crashPoints: [title: string, crashAt: 'sensor:decided' | 'sensor:appended'][] = [

@@ -1,0 +1,26 @@
+/** Asset partitions and materializations on PostgreSQL: the same queries and orders as the SQLite engine. */
+import type pg from 'pg';
+import { assetPartitionsFamily, materializationsFamily, type AssetPartitionState, type Materialization } from '../../fold/index.js';
+import type { AssetStore } from '../contract.js';
+import { parseDoc, selectDocs, type DocRow } from './docs.js';
+
+export class PostgresAssets implements AssetStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private docs(sql: string, params: readonly unknown[]): Promise<DocRow[]> {
+    return selectDocs(this.pool, sql, params);
+  }
+
+  async listAssetPartitions(assetKey?: string): Promise<AssetPartitionState[]> {
+    const rows =
+      assetKey === undefined
+        ? await this.docs('SELECT id, doc FROM asset_partitions ORDER BY asset_key, id', [])
+        : await this.docs('SELECT id, doc FROM asset_partitions WHERE asset_key = $1 ORDER BY id', [assetKey]);
+    return rows.map((r) => parseDoc(assetPartitionsFamily, String(r.id), r.doc));
+  }
+
+  async listMaterializations(assetKey: string, limit: number): Promise<Materialization[]> {
+    const rows = await this.docs('SELECT id, doc FROM materializations WHERE asset_key = $1 ORDER BY sequence DESC LIMIT $2', [assetKey, limit]);
+    return rows.map((r) => parseDoc(materializationsFamily, String(r.id), r.doc));
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Runs and run-key conflicts on PostgreSQL. Same filters, orders and validation as the SQLite
+ * engine; each is one statement on a pooled connection, so reads never wait for appends.
+ */
+import type pg from 'pg';
+import { runKeyConflictsFamily, runsFamily, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
+import type { RunListQuery, RunStore } from '../contract.js';
+import { parseDoc, selectDocs, type DocRow } from './docs.js';
+
+const ACTIVE_STATUSES = "('QUEUED', 'STARTED', 'CANCELING')";
+
+export class PostgresRuns implements RunStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private docs(sql: string, params: readonly unknown[]): Promise<DocRow[]> {
+    return selectDocs(this.pool, sql, params);
+  }
+
+  async getRun(runId: string): Promise<RunProjection | undefined> {
+    const [row] = await this.docs('SELECT id, doc FROM runs WHERE id = $1', [runId]);
+    return row && parseDoc(runsFamily, String(row.id), row.doc);
+  }
+
+  async getRunByKey(runKey: string): Promise<RunProjection | undefined> {
+    const [row] = await this.docs('SELECT id, doc FROM runs WHERE run_key = $1', [runKey]);
+    return row && parseDoc(runsFamily, String(row.id), row.doc);
+  }
+
+  async listRuns(query: RunListQuery): Promise<RunProjection[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (query.statuses?.length) where.push(`status = ANY(${param(query.statuses)}::text[])`);
+    if (query.before) where.push(`id < ${param(query.before)}`);
+    if (query.tag) {
+      // Quotes are dropped from the tag name as the SQLite engine does when building its JSON path.
+      where.push(`(doc::json -> 'tags' ->> ${param(query.tag[0].replace(/"/g, ''))}::text) = ${param(query.tag[1])}`);
+    }
+    const sql = `SELECT id, doc FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${param(query.limit)}`;
+    return (await this.docs(sql, params)).map((r) => parseDoc(runsFamily, String(r.id), r.doc));
+  }
+
+  async listActiveRuns(): Promise<RunProjection[]> {
+    const rows = await this.docs(`SELECT id, doc FROM runs WHERE status IN ${ACTIVE_STATUSES} ORDER BY id`, []);
+    return rows.map((r) => parseDoc(runsFamily, String(r.id), r.doc));
+  }
+
+  async listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]> {
+    const rows =
+      query.runKey === undefined
+        ? await this.docs('SELECT id, doc FROM run_key_conflicts ORDER BY recorded_at DESC, id LIMIT $1', [query.limit])
+        : await this.docs('SELECT id, doc FROM run_key_conflicts WHERE run_key = $1 ORDER BY recorded_at DESC, id LIMIT $2', [query.runKey, query.limit]);
+    return rows.map((r) => parseDoc(runKeyConflictsFamily, String(r.id), r.doc));
+  }
+}

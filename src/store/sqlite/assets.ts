@@ -1,0 +1,27 @@
+/** Asset partitions and materializations on SQLite. */
+import type Database from 'better-sqlite3';
+import { assetPartitionsFamily, materializationsFamily, type AssetPartitionState, type Materialization } from '../../fold/index.js';
+import type { AssetStore } from '../contract.js';
+import { parseDoc } from '../docs.js';
+
+type DocRow = { id: string; doc: string };
+
+export class SqliteAssets implements AssetStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async listAssetPartitions(assetKey?: string): Promise<AssetPartitionState[]> {
+    const rows = (
+      assetKey === undefined
+        ? this.db.prepare('SELECT id, doc FROM asset_partitions ORDER BY asset_key, id').all()
+        : this.db.prepare('SELECT id, doc FROM asset_partitions WHERE asset_key = ? ORDER BY id').all(assetKey)
+    ) as DocRow[];
+    return rows.map((r) => parseDoc(assetPartitionsFamily, r.id, r.doc));
+  }
+
+  async listMaterializations(assetKey: string, limit: number): Promise<Materialization[]> {
+    const rows = this.db
+      .prepare('SELECT id, doc FROM materializations WHERE asset_key = ? ORDER BY sequence DESC LIMIT ?')
+      .all(assetKey, limit) as DocRow[];
+    return rows.map((r) => parseDoc(materializationsFamily, r.id, r.doc));
+  }
+}

@@ -1,0 +1,57 @@
+/** Runs and run-key conflicts on SQLite: by id, by run key, by status and tag, newest first. */
+import type Database from 'better-sqlite3';
+import { runsFamily, runKeyConflictsFamily, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
+import type { RunListQuery, RunStore } from '../contract.js';
+import { parseDoc } from '../docs.js';
+
+type DocRow = { id: string; doc: string };
+
+export class SqliteRuns implements RunStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async getRun(runId: string): Promise<RunProjection | undefined> {
+    const row = this.db.prepare('SELECT id, doc FROM runs WHERE id = ?').get(runId) as DocRow | undefined;
+    return row && parseDoc(runsFamily, row.id, row.doc);
+  }
+
+  async getRunByKey(runKey: string): Promise<RunProjection | undefined> {
+    const row = this.db.prepare('SELECT id, doc FROM runs WHERE run_key = ?').get(runKey) as DocRow | undefined;
+    return row && parseDoc(runsFamily, row.id, row.doc);
+  }
+
+  async listRuns(query: RunListQuery): Promise<RunProjection[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.statuses?.length) {
+      where.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
+      params.push(...query.statuses);
+    }
+    if (query.before) {
+      where.push('id < ?');
+      params.push(query.before);
+    }
+    if (query.tag) {
+      where.push('json_extract(doc, ?) = ?');
+      params.push(`$.tags."${query.tag[0].replace(/"/g, '')}"`, query.tag[1]);
+    }
+    const sql = `SELECT id, doc FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, query.limit) as DocRow[];
+    return rows.map((r) => parseDoc(runsFamily, r.id, r.doc));
+  }
+
+  async listActiveRuns(): Promise<RunProjection[]> {
+    const rows = this.db
+      .prepare("SELECT id, doc FROM runs WHERE status IN ('QUEUED', 'STARTED', 'CANCELING') ORDER BY id")
+      .all() as DocRow[];
+    return rows.map((r) => parseDoc(runsFamily, r.id, r.doc));
+  }
+
+  async listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]> {
+    const rows = (
+      query.runKey === undefined
+        ? this.db.prepare('SELECT id, doc FROM run_key_conflicts ORDER BY recorded_at DESC, id LIMIT ?').all(query.limit)
+        : this.db.prepare('SELECT id, doc FROM run_key_conflicts WHERE run_key = ? ORDER BY recorded_at DESC, id LIMIT ?').all(query.runKey, query.limit)
+    ) as DocRow[];
+    return rows.map((r) => parseDoc(runKeyConflictsFamily, r.id, r.doc));
+  }
+}
