@@ -12,6 +12,12 @@ describe('defining sensors', () => {
     assert.deepEqual([s.kind, s.defaultStatus, s.minimumIntervalSeconds, s.timeoutMs, s.target], ['poll', 'STOPPED', 30, 60_000, ['a']]);
   });
 
+  test('defaultStatus running makes a sensor RUNNING by default; stopped keeps it STOPPED', () => {
+    const running = defineSensor({ name: 'files', target: [a], defaultStatus: 'running', evaluate });
+    const stopped = defineSensor({ name: 'files', target: [a], defaultStatus: 'stopped', evaluate });
+    assert.deepEqual([running.defaultStatus, stopped.defaultStatus], ['RUNNING', 'STOPPED']);
+  });
+
   test('a push sensor keeps its payload schema', () => {
     const s = defineSensor({ name: 'hook', type: 'push', payload: z.object({ id: z.string() }), evaluate });
     assert.ok(s.kind === 'push' && s.payloadSchema !== null);

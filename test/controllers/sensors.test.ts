@@ -211,6 +211,20 @@ describe('the sensor state fold', () => {
     assert.deepEqual([s4.cursor, s4.stateVersion], ['c3', 3], 'a STALE evaluation changes nothing');
   });
 
+  test('a sensor starts in its default status: STOPPED unless its definition sets RUNNING', () => {
+    const plain = sensorStateOf('files', [[T, synced('poll', 'STOPPED')]]);
+    const running = sensorStateOf('files', [[T, synced('poll', 'RUNNING')]]);
+    assert.deepEqual([plain.status, plain.userStatus, running.status, running.userStatus], ['STOPPED', null, 'RUNNING', null]);
+  });
+
+  test('an operator toggle overrides the default status, also when a changed definition is synced again', () => {
+    const stop = decideSensorStatus(sensorStateOf('files', [[T, synced('poll', 'RUNNING')]]), 'STOPPED');
+    const resynced = decideSensorSync([{ name: 'files', definition: { ...definition('poll', 'RUNNING'), minimumIntervalSeconds: 60 } }], new Map([['files', sensorStateOf('files', [[T, synced('poll', 'RUNNING')], [T + 1, stop]])]]));
+    assert.equal(resynced.length, 1, 'the changed definition is synced');
+    const after = sensorStateOf('files', [[T, synced('poll', 'RUNNING')], [T + 1, stop], [T + 2, resynced]]);
+    assert.deepEqual([after.status, after.userStatus], ['STOPPED', 'STOPPED']);
+  });
+
   test('start, stop and reset-cursor take the next state version; a repeat of the status changes nothing', () => {
     const stopped = sensorStateOf('files', [[T, synced('poll', 'STOPPED')]]);
     assert.deepEqual(decideSensorStatus(stopped, 'STOPPED'), []);
