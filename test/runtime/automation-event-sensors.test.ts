@@ -125,3 +125,77 @@ describe('asset and run-status sensors in the daemon', () => {
     assert.deepEqual([alerts.length, cleans.length], [1, 1]);
   });
 });
+
+const MONITORED_SOURCE = `import { defineAsset, defineDefinitions, defineRunStatusSensor } from 'arco-flow';
+const boom = defineAsset({ key: 'boom', compute: async () => { throw new Error('bad data'); } });
+const bang = defineAsset({ key: 'bang', compute: async () => { throw new Error('bad input'); } });
+const alert = defineAsset({ key: 'alert', compute: async () => {} });
+const fire = (ctx, run) => ({ runRequests: [{ runKey: run.runId, target: [alert] }] });
+export default defineDefinitions({
+  assets: [boom, bang, alert],
+  sensors: [
+    defineRunStatusSensor({ name: 'any_failure', runStatus: 'FAILURE', minimumIntervalSeconds: 30, defaultStatus: 'running', evaluate: fire }),
+    defineRunStatusSensor({ name: 'boom_failure', runStatus: 'FAILURE', monitoredTarget: [boom], minimumIntervalSeconds: 30, defaultStatus: 'running', evaluate: fire }),
+  ],
+});
+`;
+
+/**
+ * Goal: a run-status sensor with a monitored target fires only for runs of that target, and a
+ * sensor fires once for each of several runs that failed between two evaluations. Method: a real
+ * daemon; runs fail before the fake clock moves, so one evaluation sees all of them.
+ */
+describe('run-status sensors: monitored target and several runs per evaluation', () => {
+  const project = tempProject(MONITORED_SOURCE);
+  const clock = new FakeClock(Date.parse('2026-04-01T00:00:00Z'));
+  let store: Store;
+  let ctx: RuntimeContext;
+  let daemon: Daemon;
+  const evaluations = async (name: string) => (await store.automation.listSensorHistory({ sensorName: name, limit: 100 })).filter((e) => e.kind === 'evaluation');
+  const fired = async (name: string) => (await evaluations(name)).flatMap((e) => e.runs.map((r) => r.runKey));
+  /** Moves the clock past the interval and waits until both sensors evaluated once more. */
+  const evaluateBoth = async () => {
+    const counts = [(await evaluations('any_failure')).length, (await evaluations('boom_failure')).length];
+    clock.advance(30_000);
+    await until(async () => ((await evaluations('any_failure')).length > counts[0]! && (await evaluations('boom_failure')).length > counts[1]! ? true : undefined), 'an evaluation of each sensor');
+  };
+  const failedRun = async (asset: string) => {
+    const { run } = await requestRun(ctx, { selection: [asset] });
+    assert.equal((await waitForRun(store, run.runId)).status, 'FAILURE');
+    return run.runId;
+  };
+
+  before(async () => {
+    store = openSqliteStore({ path: join(project.dir, 'arco.db') });
+    ctx = createContext(store, clock, await loadDefinitions(project.file));
+    daemon = new Daemon(ctx, { tickMs: 20, workers: 1 });
+    daemon.start();
+    await until(async () => ((await evaluations('any_failure')).length > 0 && (await evaluations('boom_failure')).length > 0 ? true : undefined), 'the first evaluations');
+  });
+  after(async () => {
+    await daemon.stop();
+    await store.close();
+    project.remove();
+  });
+
+  test('a run-status sensor with a monitored target ignores failed runs of assets outside it', async () => {
+    const bang = await failedRun('bang');
+    await evaluateBoth();
+    assert.deepEqual(await fired('any_failure'), [`sensor:any_failure:${bang}`], 'the unmonitored sensor saw the failure');
+    assert.deepEqual(await fired('boom_failure'), [], 'the sensor monitoring boom did not fire for bang');
+    const [latest] = await evaluations('boom_failure');
+    assert.equal(latest?.status, 'SKIPPED');
+  });
+
+  test('two runs that failed between evaluations fire the run-status sensor twice, once for each run', async () => {
+    const first = await failedRun('boom');
+    const second = await failedRun('boom');
+    const before = (await fired('boom_failure')).length;
+    await evaluateBoth();
+    const [latest] = await evaluations('boom_failure');
+    assert.deepEqual([latest?.status, latest?.runs.map((r) => r.runKey)], ['SUCCESS', [`sensor:boom_failure:${first}`, `sensor:boom_failure:${second}`]]);
+    assert.equal((await fired('boom_failure')).length, before + 2);
+    const alerts = await store.runs.listRuns({ tag: ['arco/sensor_name', 'boom_failure'], limit: 10 });
+    assert.equal(alerts.length, 2, 'one alert run per failed run');
+  });
+});
