@@ -31,6 +31,11 @@ export default defineDefinitions({
       cursor: String((await ctx.instance.dynamicPartitionKeys('files')).length),
     }) }),
     defineSensor({ name: 'bad_result', ...running, evaluate: () => ({ runRequest: [{ runKey: 'x' }] }) }),
+    defineSensor({ name: 'bad_cursor', target: [raw], ...running, evaluate: () => ({ runRequests: [{ runKey: 'a' }], cursor: 5 }) }),
+    defineSensor({ name: 'bad_run_key', target: [raw], ...running, evaluate: () => ({ runRequests: [{ runKey: 'a' }, { runKey: 7 }] }) }),
+    defineSensor({ name: 'bad_requests', target: [raw], ...running, evaluate: () => ({ runRequests: { runKey: 'a' } }) }),
+    defineSensor({ name: 'bad_partition_field', target: [raw], ...running, evaluate: () => ({ runRequests: [{ runKey: 'a', partition: '2026-01-01' }] }) }),
+    defineSensor({ name: 'not_an_object', target: [raw], ...running, evaluate: () => 'run raw please' }),
   ],
 });
 `;
@@ -123,6 +128,27 @@ describe('poll sensors in the automation step', () => {
     assert.deepEqual([evaluation?.status, evaluation?.error?.code], ['FAILURE', 'INVALID_EVALUATION_RESULT']);
     assert.match(evaluation?.error?.message ?? '', /runRequest/);
   });
+
+  const invalidResults: { title: string; sensor: string; field: string }[] = [
+    { title: 'a numeric cursor beside a valid run request fails the evaluation naming cursor, and records no run', sensor: 'bad_cursor', field: 'cursor' },
+    { title: 'a numeric run key in the second run request fails the evaluation naming runRequests.1.runKey, and records no run', sensor: 'bad_run_key', field: 'runRequests.1.runKey' },
+    { title: 'runRequests given as one object instead of a list fails the evaluation naming runRequests, and records no run', sensor: 'bad_requests', field: 'runRequests' },
+    { title: 'an unknown field inside a run request fails the evaluation naming runRequests.0.partition, and records no run', sensor: 'bad_partition_field', field: 'runRequests.0.partition' },
+    { title: 'a string instead of a result object fails the evaluation naming the result, and records no run', sensor: 'not_an_object', field: '(result)' },
+    { title: 'a misspelled result field fails the evaluation naming runRequest, and records no run', sensor: 'bad_result', field: 'runRequest' },
+  ];
+  for (const { title, sensor, field } of invalidResults) {
+    test(title, async () => {
+      const evaluations = await history(sensor);
+      assert.ok(evaluations.length >= 1);
+      for (const e of evaluations) {
+        assert.deepEqual([e.status, e.error?.code, e.runs, e.cursorAfter], ['FAILURE', 'INVALID_EVALUATION_RESULT', [], null]);
+        assert.ok(e.error?.message.startsWith(`the sensor returned an invalid result: ${field} `), e.error?.message);
+      }
+      assert.deepEqual(await store.runs.listRuns({ tag: ['arco/sensor_name', sensor], limit: 10 }), [], 'no run was recorded');
+      assert.equal((await store.automation.getSensorState(sensor))?.cursor, null);
+    });
+  }
 
   test('reset-cursor is an event in the history, and the next evaluation starts from it', async () => {
     const before = await store.automation.getSensorState('counter');

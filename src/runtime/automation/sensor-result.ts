@@ -20,29 +20,31 @@ const runRequest = z.strictObject({
   target: target.optional(),
 });
 const dynamicPartitions = z.strictObject({ name: z.string().min(1).optional(), add: z.array(z.string()).optional(), remove: z.array(z.string()).optional() });
-const result = z.union([
-  z.undefined(),
-  z.null(),
-  z.strictObject({
-    runRequests: z.array(runRequest).optional(),
-    cursor: z.string().nullable().optional(),
-    skipReason: z.string().optional(),
-    dynamicPartitions: z.union([dynamicPartitions, z.array(dynamicPartitions)]).optional(),
-  }),
-]);
-export type RawSensorResult = z.infer<typeof result>;
+// Checked as one object schema after null and undefined are set aside: inside a union, zod reports
+// a wrong field as "Invalid input" on the whole result, and the error could not name the field.
+const result = z.strictObject({
+  runRequests: z.array(runRequest).optional(),
+  cursor: z.string().nullable().optional(),
+  skipReason: z.string().optional(),
+  dynamicPartitions: z.union([dynamicPartitions, z.array(dynamicPartitions)]).optional(),
+});
+export type RawSensorResult = z.infer<typeof result> | undefined | null;
+
+/** The documented result, or INVALID_EVALUATION_RESULT naming the first offending field. */
+function checked(value: unknown): NonNullable<RawSensorResult> {
+  if (value === undefined || value === null) return {};
+  const parsed = result.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const field = [...(issue?.path ?? []).map(String), ...(unknownKey === undefined ? [] : [unknownKey])].join('.') || '(result)';
+  const reason = unknownKey === undefined ? (issue?.message ?? 'invalid') : 'is not a result field';
+  throw arcoError('INVALID_EVALUATION_RESULT', `the sensor returned an invalid result: ${field} ${reason}`, { field, reason });
+}
 
 /** @throws INVALID_EVALUATION_RESULT (details: field, reason); UNKNOWN_ASSET / SELECTION_SYNTAX_ERROR for a bad request target. */
 export function parseSensorResult(value: unknown, definitions: LoadedDefinitions): SensorResultSpec {
-  const parsed = result.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[parsed.error.issues.length - 1];
-    const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-    const field = [...(issue?.path ?? []).map(String), ...(unknownKey === undefined ? [] : [unknownKey])].join('.') || '(result)';
-    const reason = unknownKey === undefined ? (issue?.message ?? 'invalid') : 'is not a result field';
-    throw arcoError('INVALID_EVALUATION_RESULT', `the sensor returned an invalid result: ${field} ${reason}`, { field, reason });
-  }
-  const r = parsed.data ?? {};
+  const r = checked(value);
   const requests = r.dynamicPartitions === undefined ? [] : Array.isArray(r.dynamicPartitions) ? r.dynamicPartitions : [r.dynamicPartitions];
   return {
     runRequests: (r.runRequests ?? []).map((request) => ({
@@ -75,11 +77,5 @@ export function mergeSensorResults(results: readonly NonNullable<RawSensorResult
 
 /** Checks one call's return value before merging. @throws INVALID_EVALUATION_RESULT. */
 export function checkRawResult(value: unknown): NonNullable<RawSensorResult> {
-  const parsed = result.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = (issue?.path ?? []).map(String).join('.') || '(result)';
-    throw arcoError('INVALID_EVALUATION_RESULT', `the sensor returned an invalid result: ${field} ${issue?.message ?? 'invalid'}`, { field, reason: issue?.message ?? 'invalid' });
-  }
-  return parsed.data ?? {};
+  return checked(value);
 }
