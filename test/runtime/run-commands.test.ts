@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { FakeClock, createContext, loadDefinitions, requestRun, type RuntimeContext } from '../../src/runtime/index.js';
+import { FakeClock, cancelRun, createContext, loadDefinitions, requestRerun, requestRun, type RuntimeContext } from '../../src/runtime/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { isArcoError } from '../../src/domain/errors/index.js';
 import { tempProject } from '../helpers/project.js';
@@ -63,5 +63,40 @@ describe('refused run requests', () => {
     assert.equal(existing, false);
     assert.equal(run.tags['arco/partition'], '2024-01-03');
     assert.equal((await store.runs.listRuns({ limit: 100 })).length, 1);
+  });
+});
+
+const CHAIN_SOURCE = `import { defineAsset, defineDefinitions } from 'arco-flow';
+const first = defineAsset({ key: 'first', compute: async () => ({}) });
+const second = defineAsset({ key: 'second', deps: [first], compute: async () => ({}) });
+export default defineDefinitions({ assets: [first, second] });
+`;
+
+/**
+ * Goal: a rerun from failure includes tasks that never started (OPX-11), not only failed and
+ * skipped ones. Method: no daemon runs, so a run canceled at once ends with every task CANCELED
+ * and no attempt; the rerun from failure must run them all.
+ */
+describe('rerun from failure of tasks that never started', () => {
+  const project = tempProject(CHAIN_SOURCE);
+  let store: Store;
+  let ctx: RuntimeContext;
+  before(async () => {
+    store = openSqliteStore({ path: join(project.dir, 'arco.db') });
+    ctx = createContext(store, new FakeClock(Date.parse('2024-01-10T12:00:00Z')), await loadDefinitions(project.file), 1);
+  });
+  after(async () => {
+    await store.close();
+    project.remove();
+  });
+
+  test('a rerun from failure of a canceled run runs its never-started tasks, with lineage', async () => {
+    const { run } = await requestRun(ctx, { selection: ['first', 'second'] });
+    const canceled = await cancelRun(ctx, run.runId);
+    assert.equal(canceled.status, 'CANCELED');
+    assert.deepEqual(canceled.tasks.map((t) => [t.taskKey, t.status, t.attempts.length]), [['first', 'CANCELED', 0], ['second', 'CANCELED', 0]], 'no task started');
+    const rerun = await requestRerun(ctx, run.runId, { mode: 'fromFailure' });
+    assert.deepEqual(rerun.run.tasks.map((t) => t.taskKey), ['first', 'second']);
+    assert.deepEqual([rerun.run.parentRunId, rerun.run.tags['arco/rerun_mode']], [run.runId, 'fromFailure']);
   });
 });
