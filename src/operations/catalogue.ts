@@ -18,7 +18,7 @@ import {
 import { changeDynamicPartitionsOp, getDynamicPartitionsOp, listPartitionKeysOp, mapPartitionsOp } from './partitions.js';
 import { cancelRunOp, getRunOp, listRunKeyConflictsOp, listRunLogsOp, listRunTasksOp, listRunsOp, requestRunOp, rerunOp } from './runs.js';
 import { getScheduleOp, listScheduleTicksOp, listSchedulesOp, previewCronOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from './schedules.js';
-import { getSensorOp, listSensorEvaluationsOp, listSensorsOp, pushToSensorOp, resetSensorCursorOp, startSensorOp, stopSensorOp } from './sensors.js';
+import { getSensorOp, listSensorEvaluationsOp, listSensorsOp, previewSensorOp, pushToSensorOp, resetSensorCursorOp, startSensorOp, stopSensorOp } from './sensors.js';
 import { listEventsOp, querySqlOp } from './system.js';
 
 export const CATALOGUE = {
@@ -57,6 +57,7 @@ export const CATALOGUE = {
   startSensor: startSensorOp,
   stopSensor: stopSensorOp,
   resetSensorCursor: resetSensorCursorOp,
+  previewSensor: previewSensorOp,
   pushToSensor: pushToSensorOp,
   listEvents: listEventsOp,
   querySql: querySqlOp,

@@ -1,12 +1,14 @@
-/** Sensors: list with state, evaluation history, start/stop, reset-cursor, and push. */
+/** Sensors: list with state, evaluation history, start/stop, reset-cursor, preview, and push. */
 import { z } from 'zod';
 import {
   getSensor,
   listSensorEvaluations,
   listSensors,
+  previewSensor,
   pushToSensor,
   resetSensorCursor,
   sensorEvaluationViewSchema,
+  sensorPreviewSchema,
   sensorViewSchema,
   setSensorStatus,
 } from '../runtime/index.js';
@@ -97,6 +99,21 @@ export const resetSensorCursorOp = defineOperation({
   idempotent: true,
   role: 'operator',
   handler: async (ctx, input) => resetSensorCursor(await ctx.runtime(), input.name, input.cursor ?? null),
+});
+
+export const previewSensorOp = defineOperation({
+  name: 'previewSensor',
+  summary: "Evaluate a sensor once as a dry run, from its cursor or a given one (null: none): what it would request, skip or fail, and the cursor it would set. Records nothing",
+  group: 'sensors',
+  method: 'POST',
+  path: '/api/v1/sensors/:name/preview',
+  params: nameParamsSchema,
+  body: z.object({ cursor: z.string().nullable().optional().describe("the cursor to evaluate from (default: the sensor's current cursor)") }).strict(),
+  output: sensorPreviewSchema,
+  errors: [404],
+  idempotent: true,
+  role: 'operator',
+  handler: async (ctx, input) => previewSensor(await ctx.runtime(), input.name, input.cursor === undefined ? {} : { cursor: input.cursor }),
 });
 
 export const pushToSensorOp = defineOperation({

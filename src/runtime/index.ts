@@ -39,6 +39,9 @@ export {
   type SensorView,
   type SensorEvaluationView,
   type PushOutcome,
+  previewSensor,
+  sensorPreviewSchema,
+  type SensorPreview,
 } from './automation/index.js';
 export { changeDynamicPartitions, type DynamicPartitionsRequest, type DynamicPartitionsOutcome } from './dynamic-partitions.js';
 export {

@@ -74,3 +74,72 @@ describe('arco sensor', () => {
     }
   });
 });
+
+const PREVIEW_SOURCE = `import { defineAsset, defineDefinitions, defineSensor } from 'arco-flow';
+const a = defineAsset({ key: 'a', compute: async () => {} });
+export default defineDefinitions({
+  assets: [a],
+  sensors: [
+    defineSensor({ name: 'counter', target: [a], evaluate: (ctx) => {
+      const n = Number(ctx.cursor ?? '0') + 1;
+      ctx.log.info('would request n' + n);
+      return { runRequests: [{ runKey: 'n' + n, tags: { n: String(n) } }], cursor: String(n) };
+    } }),
+    defineSensor({ name: 'broken', target: [a], evaluate: () => ({ cursor: 5 }) }),
+    defineSensor({ name: 'hook', type: 'push', target: [a], evaluate: () => ({}) }),
+  ],
+});
+`;
+
+type PreviewJson = {
+  status: string;
+  cursorBefore: string | null;
+  cursorAfter: string | null;
+  runRequests: { runKey: string | null; assetKeys: string[]; tags: Record<string, string>; alreadyRequested: boolean }[];
+  error: { code: string } | null;
+  logs: { level: string; message: string }[];
+};
+
+describe('arco sensor cursor and preview', () => {
+  const project = tempProject(PREVIEW_SOURCE);
+  after(() => project.remove());
+  const p = ['--project', project.dir];
+  const history = () => arcoJson<{ evaluations: { change: string | null; cursorAfter: string | null }[] }>(['sensor', 'evals', 'counter', ...p]).body.evaluations;
+
+  test('cursor prints the cursor, --set sets it and --delete clears it; each change is in the history', () => {
+    assert.equal(arco(['sensor', 'cursor', 'counter', ...p]).stdout.trim(), '(none)');
+    const set = arcoJson<{ cursor: string | null }>(['sensor', 'cursor', 'counter', '--set', '41', ...p]);
+    assert.deepEqual([set.status, set.body.cursor], [0, '41']);
+    assert.equal(arco(['sensor', 'cursor', 'counter', ...p]).stdout.trim(), '41');
+    assert.equal(arcoJson<{ cursor: string | null }>(['sensor', 'cursor', 'counter', '--delete', ...p]).body.cursor, null);
+    assert.deepEqual(history().map((e) => [e.change, e.cursorAfter]), [['RESET_CURSOR', null], ['RESET_CURSOR', '41']]);
+  });
+
+  test('preview evaluates from the current or a given cursor and shows the runs and cursor it would set, recording nothing', () => {
+    arcoJson(['sensor', 'cursor', 'counter', '--set', '41', ...p]);
+    const before = history().length;
+    const current = arcoJson<PreviewJson>(['sensor', 'preview', 'counter', ...p]).body;
+    assert.deepEqual(
+      [current.status, current.cursorBefore, current.cursorAfter, current.runRequests.map((r) => [r.runKey, r.assetKeys, r.tags, r.alreadyRequested]), current.logs],
+      ['SUCCESS', '41', '42', [['sensor:counter:n42', ['a'], { n: '42' }, false]], [{ level: 'info', message: 'would request n42' }]],
+    );
+    const given = arcoJson<PreviewJson>(['sensor', 'preview', 'counter', '--cursor', '7', ...p]).body;
+    assert.deepEqual([given.cursorBefore, given.cursorAfter, given.runRequests[0]?.runKey], ['7', '8', 'sensor:counter:n8']);
+    const none = arcoJson<PreviewJson>(['sensor', 'preview', 'counter', '--no-cursor', ...p]).body;
+    assert.deepEqual([none.cursorBefore, none.cursorAfter], [null, '1']);
+    assert.match(arco(['sensor', 'preview', 'counter', ...p]).stdout, /dry run: nothing recorded[\s\S]*sensor:counter:n42/);
+    assert.equal(history().length, before, 'no evaluation was recorded');
+    assert.equal(arcoJson<{ cursor: string | null }>(['sensor', 'cursor', 'counter', ...p]).body.cursor, '41', 'the cursor did not move');
+    assert.deepEqual(arcoJson<{ runs: unknown[] }>(['runs', ...p]).body.runs, [], 'no run was requested');
+  });
+
+  test('preview of a sensor that returns an invalid result shows the error it would fail with', () => {
+    const { status, body } = arcoJson<PreviewJson>(['sensor', 'preview', 'broken', ...p]);
+    assert.deepEqual([status, body.status, body.error?.code, body.runRequests], [0, 'FAILURE', 'INVALID_EVALUATION_RESULT', []]);
+  });
+
+  test('preview of a push sensor is VALIDATION_ERROR with a non-zero exit', () => {
+    const { status, body } = arcoJson<{ error: { code: string } }>(['sensor', 'preview', 'hook', ...p]);
+    assert.deepEqual([status, body.error.code], [1, 'VALIDATION_ERROR']);
+  });
+});

@@ -90,6 +90,8 @@ const SAMPLES: Record<string, Sample> = {
   startSensor: { input: () => ({ name: 'files' }), view: (o: { name: string; status: string }) => [o.name, o.status] },
   stopSensor: { input: () => ({ name: 'files' }), view: (o: { name: string; status: string }) => [o.name, o.status] },
   resetSensorCursor: { input: () => ({ name: 'files', cursor: 'c1' }), view: (o: { cursor: string | null }) => o.cursor },
+  // A dry run: both transports see the cursor just set and record nothing.
+  previewSensor: { input: () => ({ name: 'files' }) },
   pushToSensor: { input: () => ({ name: 'hook', messageId: 'm1', payload: 'from-catalogue' }), view: (o: { evaluation: { runs: { runId: string }[] } }) => o.evaluation.runs.map((r) => r.runId) },
   listSensorEvaluations: { input: () => ({ name: 'hook' }), view: (o: { evaluations: { sequence: number }[] }) => o.evaluations.map((e) => e.sequence) },
   listEvents: { input: () => ({ limit: 3 }) },

@@ -1,4 +1,4 @@
-/** `arco sensor list|evals|start|stop|reset-cursor|push`: look at and control sensors. */
+/** `arco sensor list|evals|start|stop|cursor|reset-cursor|preview|push`: look at and control sensors. */
 import { Command, InvalidArgumentError } from 'commander';
 import { arcoError } from '../../domain/errors/index.js';
 import type { Json } from '../../domain/ids/index.js';
@@ -114,6 +114,52 @@ function resetCursorCommand(): Command {
     );
 }
 
+function cursorCommand(): Command {
+  return withClientOptions(new Command('cursor'))
+    .description("print a sensor's cursor; --set VALUE sets it and --delete clears it (recorded in its history)")
+    .argument('<name>')
+    .option('--set <value>', 'the new cursor')
+    .option('--delete', 'clear the cursor')
+    .action((name: string, options: CommonOptions & { set?: string; delete?: boolean }) =>
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          if (options.set !== undefined && options.delete) throw arcoError('VALIDATION_ERROR', 'give --set or --delete, not both', { field: 'set' });
+          const change = options.set !== undefined || options.delete === true;
+          const sensor = change ? await client.invoke('resetSensorCursor', { name, cursor: options.set ?? null }) : await client.invoke('getSensor', { name });
+          if (options.json) return printJson({ name: sensor.name, cursor: sensor.cursor, stateVersion: sensor.stateVersion });
+          process.stdout.write(`${sensor.cursor ?? color('gray', '(none)')}\n`);
+        }),
+      ),
+    );
+}
+
+function previewCommand(): Command {
+  return withClientOptions(new Command('preview'))
+    .description('evaluate a sensor once without recording anything: the runs it would request, its skip reason or error, and the cursor it would set')
+    .argument('<name>')
+    .option('--cursor <value>', "evaluate from this cursor (default: the sensor's current cursor)")
+    .option('--no-cursor', 'evaluate as a sensor without a cursor')
+    .action((name: string, options: CommonOptions & { cursor?: string | false }) =>
+      runAction(options, () =>
+        withClient(options, async (client) => {
+          const cursor = options.cursor === false ? null : options.cursor;
+          const preview = await client.invoke('previewSensor', { name, ...(cursor === undefined ? {} : { cursor }) });
+          if (options.json) return printJson(preview);
+          process.stdout.write(`${statusColor(preview.status)} (dry run: nothing recorded)  cursor ${JSON.stringify(preview.cursorBefore)} → ${JSON.stringify(preview.cursorAfter)}\n`);
+          if (preview.runRequests.length > 0) {
+            printTable(
+              ['run key', 'assets', 'partition', 'tags', 'already requested'],
+              preview.runRequests.map((r) => [r.runKey ?? '', r.assetKeys.join(','), r.partitionKey ?? '', Object.entries(r.tags).map(([k, v]) => `${k}=${v}`).join(' '), r.alreadyRequested ? 'yes' : '']),
+            );
+          }
+          if (preview.skipReason !== null) process.stdout.write(`skip reason: ${preview.skipReason}\n`);
+          if (preview.error !== null) process.stdout.write(`error: ${preview.error.code}: ${preview.error.message}\n`);
+          for (const line of preview.logs) process.stdout.write(color('gray', `[${line.level}] ${line.message}\n`));
+        }),
+      ),
+    );
+}
+
 function pushCommand(): Command {
   return withClientOptions(new Command('push'))
     .description('push a message to a push sensor; a message id already evaluated has no second effect')
@@ -140,6 +186,6 @@ function pushCommand(): Command {
 
 export function sensorCommand(): Command {
   const sensor = new Command('sensor').description('look at and control sensors');
-  for (const command of [listCommand(), evalsCommand(), statusCommand('start'), statusCommand('stop'), resetCursorCommand(), pushCommand()]) sensor.addCommand(command);
+  for (const command of [listCommand(), evalsCommand(), statusCommand('start'), statusCommand('stop'), cursorCommand(), resetCursorCommand(), previewCommand(), pushCommand()]) sensor.addCommand(command);
   return sensor;
 }

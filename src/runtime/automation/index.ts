@@ -37,3 +37,4 @@ export {
   type PushOutcome,
 } from './sensor-commands.js';
 export { evaluateSensor, type EvaluationReport } from './sensor-evaluation.js';
+export { previewSensor, sensorPreviewSchema, type SensorPreview } from './sensor-preview.js';

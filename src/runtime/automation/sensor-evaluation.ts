@@ -46,9 +46,10 @@ export interface EvaluationReport {
   readonly userCodeDone: Promise<void>;
 }
 
-type Logs = PayloadOf<'SensorEvaluated'>['logs'];
+export type Logs = PayloadOf<'SensorEvaluated'>['logs'];
 
-function logger(lines: Logs): SensorLogger {
+/** A `ctx.log` that keeps its lines in `lines`, bounded. */
+export function logger(lines: Logs): SensorLogger {
   const add = (level: Logs[number]['level']) => (message: string) => {
     if (lines.length < LOG_LINES_MAX) lines.push({ level, message: String(message).slice(0, LOG_LINE_CHARS_MAX) });
   };
@@ -65,10 +66,10 @@ function sequenceCursor(sensor: string, cursor: string | null): number | null {
   return value;
 }
 
-async function assetSensor(ctx: RuntimeContext, entry: SensorEntry, state: SensorState, sensorCtx: SensorContext): Promise<RawSensorResult> {
+async function assetSensor(ctx: RuntimeContext, entry: SensorEntry, cursor: string | null, sensorCtx: SensorContext): Promise<RawSensorResult> {
   const s = entry.definition;
   if (s.kind !== 'asset') throw arcoError('INTERNAL_ERROR', 'not an asset sensor', {});
-  const after = sequenceCursor(s.name, state.cursor);
+  const after = sequenceCursor(s.name, cursor);
   // A new asset sensor starts from the latest materialization, as Dagster's does: history is not replayed.
   const found =
     after === null
@@ -98,10 +99,10 @@ function runRecord(sequence: number, run: RunProjection): RunStatusRecord {
   };
 }
 
-async function runStatusSensor(ctx: RuntimeContext, entry: SensorEntry, state: SensorState, sensorCtx: SensorContext): Promise<RawSensorResult> {
+async function runStatusSensor(ctx: RuntimeContext, entry: SensorEntry, cursor: string | null, sensorCtx: SensorContext): Promise<RawSensorResult> {
   const s = entry.definition;
   if (s.kind !== 'run_status') throw arcoError('INTERNAL_ERROR', 'not a run-status sensor', {});
-  const after = sequenceCursor(s.name, state.cursor);
+  const after = sequenceCursor(s.name, cursor);
   // A new run-status sensor watches runs that finish from now on; it never fires for old runs.
   if (after === null) {
     const last = await ctx.store.ledger.lastSequence();
@@ -121,7 +122,15 @@ async function runStatusSensor(ctx: RuntimeContext, entry: SensorEntry, state: S
   return { ...skip, ...merged, cursor: String(scannedTo) };
 }
 
-function callSensor(ctx: RuntimeContext, request: EvaluationRequest, sensorCtx: SensorContext): Promise<unknown> | unknown {
+/**
+ * Calls the sensor's function with its kind's events after `cursor`. It only reads the store, so a
+ * preview calls it too. @throws INTERNAL_ERROR for a push sensor without a message.
+ */
+export function callSensor(
+  ctx: RuntimeContext,
+  request: Pick<EvaluationRequest, 'entry' | 'message'> & { readonly cursor: string | null },
+  sensorCtx: SensorContext,
+): Promise<unknown> | unknown {
   const s = request.entry.definition;
   switch (s.kind) {
     case 'poll':
@@ -130,9 +139,9 @@ function callSensor(ctx: RuntimeContext, request: EvaluationRequest, sensorCtx: 
       if (!request.message) throw arcoError('INTERNAL_ERROR', 'a push evaluation needs a message', {});
       return s.evaluate({ ...sensorCtx, message: request.message });
     case 'asset':
-      return assetSensor(ctx, request.entry, request.state, sensorCtx);
+      return assetSensor(ctx, request.entry, request.cursor, sensorCtx);
     case 'run_status':
-      return runStatusSensor(ctx, request.entry, request.state, sensorCtx);
+      return runStatusSensor(ctx, request.entry, request.cursor, sensorCtx);
   }
 }
 
@@ -150,7 +159,7 @@ export async function evaluateSensor(ctx: RuntimeContext, request: EvaluationReq
   const logs: Logs = [];
   const started = performance.now();
   const call = runUserCode(`sensor "${s.name}"`, s.timeoutMs, (signal) =>
-    callSensor(ctx, request, { sensorName: s.name, cursor: state.cursor, lastEvaluationAt: state.lastEvaluationAt, log: logger(logs), instance: sensorInstance(ctx.store), signal }),
+    callSensor(ctx, { ...request, cursor: state.cursor }, { sensorName: s.name, cursor: state.cursor, lastEvaluationAt: state.lastEvaluationAt, log: logger(logs), instance: sensorInstance(ctx.store), signal }),
   );
   const called = await call.result;
   const durationMs = performance.now() - started;
