@@ -7,6 +7,7 @@ import { apiCommand } from './commands/api.js';
 import { assetCommand } from './commands/asset.js';
 import { backfillCommand } from './commands/backfill.js';
 import { completionCommand } from './commands/completion.js';
+import { definitionsCommand } from './commands/definitions.js';
 import { devCommand } from './commands/dev.js';
 import { parityCommand } from './commands/parity.js';
 import { partitionsCommand } from './commands/partitions.js';
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
     .description('Arco Flow: asset-first data orchestration on an event-sourced ledger')
     .version(version)
     .showHelpAfterError();
-  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), backfillCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), sqlCommand(), apiCommand(), adminCommand(), parityCommand(), completionCommand(() => program)]) {
+  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), definitionsCommand(), backfillCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), sqlCommand(), apiCommand(), adminCommand(), parityCommand(), completionCommand(() => program)]) {
     program.addCommand(command);
   }
   return program;

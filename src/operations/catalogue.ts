@@ -15,6 +15,7 @@ import {
   resumeBackfillOp,
   retryBackfillOp,
 } from './backfills.js';
+import { validateDefinitionsOp } from './definitions.js';
 import { changeDynamicPartitionsOp, getDynamicPartitionsOp, listPartitionKeysOp, mapPartitionsOp } from './partitions.js';
 import { cancelRunOp, getRunOp, listRunKeyConflictsOp, listRunLogsOp, listRunTasksOp, listRunsOp, requestRunOp, rerunOp } from './runs.js';
 import { getScheduleOp, listScheduleTicksOp, listSchedulesOp, previewCronOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from './schedules.js';
@@ -59,6 +60,7 @@ export const CATALOGUE = {
   resetSensorCursor: resetSensorCursorOp,
   previewSensor: previewSensorOp,
   pushToSensor: pushToSensorOp,
+  validateDefinitions: validateDefinitionsOp,
   listEvents: listEventsOp,
   querySql: querySqlOp,
 } as const;

@@ -92,6 +92,7 @@ const SAMPLES: Record<string, Sample> = {
   resetSensorCursor: { input: () => ({ name: 'files', cursor: 'c1' }), view: (o: { cursor: string | null }) => o.cursor },
   // A dry run: both transports see the cursor just set and record nothing.
   previewSensor: { input: () => ({ name: 'files' }) },
+  validateDefinitions: { input: () => ({}), view: (o: { valid: boolean; summary: unknown }) => [o.valid, o.summary] },
   pushToSensor: { input: () => ({ name: 'hook', messageId: 'm1', payload: 'from-catalogue' }), view: (o: { evaluation: { runs: { runId: string }[] } }) => o.evaluation.runs.map((r) => r.runId) },
   listSensorEvaluations: { input: () => ({ name: 'hook' }), view: (o: { evaluations: { sequence: number }[] }) => o.evaluations.map((e) => e.sequence) },
   listEvents: { input: () => ({ limit: 3 }) },
