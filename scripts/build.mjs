@@ -4,18 +4,20 @@
 // build`. tsc leaves .mjs sources alone, so they are copied beside the output. dist/BUILD is written
 // last: bin/arco.mjs runs dist/ only while no source file is newer than it.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const src = join(root, 'src');
-const dist = join(root, 'dist');
+// Built beside dist/ and swapped in at the end, so a command started meanwhile (a test, say)
+// finds the old build or the new one, never half of one.
+const dist = join(root, 'dist.next');
 
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', dist], { cwd: root, stdio: 'inherit' });
 if (compiled.status !== 0) {
   rmSync(dist, { recursive: true, force: true });
   process.exit(compiled.status ?? 1);
@@ -34,3 +36,5 @@ function copyModules(dir) {
 }
 copyModules(src);
 writeFileSync(join(dist, 'BUILD'), `${new Date().toISOString()}\n`);
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+renameSync(dist, join(root, 'dist'));

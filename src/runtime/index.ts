@@ -2,6 +2,7 @@
 export { systemClock, FakeClock, type Clock } from './clock.js';
 export { createContext, commit, newOwnerId, isOwnerDead, type RuntimeContext } from './context.js';
 export { Daemon, type DaemonOptions } from './daemon.js';
+export { startWorkersEarly, stopEarlyWorkers } from './worker/worker-pool.js';
 export { watchDefinitions, diffDefinitions, isEmptyChange, type DefinitionsChange, type NamesChange, type DefinitionsWatcher } from './definitions-watcher.js';
 export { loadDefinitions, locateDefinitions, indexDefinitions, DEFINITIONS_FILE_NAMES, type LoadedDefinitions } from './definitions-loader.js';
 export { requestRun, requestRerun, cancelRun, getRunOrThrow, applyAttemptReport, type RunRequestInput, type RunRequestOutcome, type RerunInput } from './run-commands.js';

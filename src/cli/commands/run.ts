@@ -22,8 +22,8 @@ interface RunOptions extends CommonOptions {
   readonly workers: number;
 }
 
-/** How often `--wait` looks at the run. */
-const WAIT_POLL_MS = 200;
+/** How often `--wait` looks at the run: a read of one run, cheap next to the end it waits for. */
+const WAIT_POLL_MS = 50;
 
 function parseConfig(value: string): Json {
   try {
@@ -54,7 +54,19 @@ export function runCommand(): Command {
     .action((options: RunOptions) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const { run, existing } = await request(client, options);
+          const { LocalClient } = await import('../client.js');
+          const { startWorkersEarly, stopEarlyWorkers } = await import('../../runtime/index.js');
+          // Run here: the workers load the definitions while this process loads them too and
+          // requests the run, instead of after.
+          if (options.wait && client instanceof LocalClient) startWorkersEarly(client.project.definitionsFile, options.workers);
+          let requested: Awaited<ReturnType<typeof request>>;
+          try {
+            requested = await request(client, options);
+          } catch (error) {
+            stopEarlyWorkers();
+            throw error;
+          }
+          const { run, existing } = requested;
           const final = options.wait ? await waitForRun(client, run, options) : run;
           if (options.json) printJson(runView(final, existing));
           else {

@@ -21,6 +21,68 @@ const RESPAWN_DELAY_MS = 1_000;
 const WORKER_MAIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './worker-main.ts' : './worker-main.js', import.meta.url));
 const REGISTER = new URL('../loader/register.mjs', import.meta.url).href;
 
+function forkWorker(definitionsFile: string): ChildProcess {
+  return fork(WORKER_MAIN, [definitionsFile], {
+    execArgv: ['--import', REGISTER],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
+}
+
+interface EarlyWorker {
+  readonly definitionsFile: string;
+  readonly child: ChildProcess;
+  /** Messages it sent before a pool took it. */
+  readonly said: unknown[];
+  exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** Stops recording: the pool's own listeners take over. */
+  release(): void;
+}
+
+/** Worker processes started before their pool (see `startWorkersEarly`), waiting to be taken. */
+const earlyWorkers: EarlyWorker[] = [];
+
+/**
+ * Starts worker processes for a definitions file now, for a pool created later in this process
+ * to take. A worker spends most of its start loading the definitions; started early, that overlaps
+ * whatever this process does before its pool exists (loading the same definitions, opening the
+ * store, requesting a run): `arco run --wait` starts its workers this way. Returns their pids.
+ */
+export function startWorkersEarly(definitionsFile: string, count: number): number[] {
+  const pids: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const child = forkWorker(definitionsFile);
+    const said: unknown[] = [];
+    const record = (raw: unknown) => said.push(raw);
+    const early: EarlyWorker = {
+      definitionsFile,
+      child,
+      said,
+      exited: undefined,
+      release: () => {
+        child.off('message', record);
+        child.off('exit', onExit);
+      },
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => (early.exited = { code, signal });
+    child.on('message', record);
+    child.on('exit', onExit);
+    earlyWorkers.push(early);
+    if (child.pid !== undefined) pids.push(child.pid);
+  }
+  return pids;
+}
+
+function takeEarlyWorker(definitionsFile: string): EarlyWorker | undefined {
+  const index = earlyWorkers.findIndex((w) => w.definitionsFile === definitionsFile);
+  return index === -1 ? undefined : earlyWorkers.splice(index, 1)[0];
+}
+
+/** Ends early workers no pool took (the command failed before it needed them). */
+export function stopEarlyWorkers(): void {
+  for (const early of earlyWorkers.splice(0)) early.child.kill('SIGKILL');
+}
+
 export type PoolReport =
   | { readonly kind: 'started'; readonly slotId: string; readonly envelope: DispatchEnvelope }
   | { readonly kind: 'log'; readonly slotId: string; readonly envelope: DispatchEnvelope; readonly message: Extract<WorkerMessage, { type: 'log' }> }
@@ -166,16 +228,19 @@ export class WorkerPool {
 
   private spawn(slot: Slot): void {
     if (this.stopped) return;
-    const child = fork(WORKER_MAIN, [this.options.definitionsFile], {
-      execArgv: ['--import', REGISTER],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'json',
-    });
+    const early = takeEarlyWorker(this.options.definitionsFile);
+    const child = early?.child ?? forkWorker(this.options.definitionsFile);
     slot.child = child;
     slot.ready = false;
     child.on('message', (raw) => this.onMessage(slot, child, raw));
     child.on('exit', (code, signal) => this.onExit(slot, child, code, signal));
     child.on('error', (error) => this.options.onProblem?.(`worker ${slot.id}: ${error.message}`));
+    if (early) {
+      early.release();
+      // What it said before it had a slot (ready, or load_failed) is said again now.
+      for (const raw of early.said) this.onMessage(slot, child, raw);
+      if (early.exited) this.onExit(slot, child, early.exited.code, early.exited.signal);
+    }
   }
 
   private onMessage(slot: Slot, child: ChildProcess, raw: unknown): void {

@@ -5,7 +5,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock, systemClock } from '../../../src/runtime/clock.js';
-import { WorkerPool, type PoolReport } from '../../../src/runtime/worker/worker-pool.js';
+import { WorkerPool, startWorkersEarly, stopEarlyWorkers, type PoolReport } from '../../../src/runtime/worker/worker-pool.js';
 import type { DispatchEnvelope } from '../../../src/runtime/worker/protocol.js';
 import { tempProject } from '../../helpers/project.js';
 
@@ -14,7 +14,8 @@ import { defineAsset, defineDefinitions } from 'arco-flow';
 const hangs = defineAsset({ key: 'hangs', compute: () => new Promise(() => {}) });
 const quick = defineAsset({ key: 'quick', compute: async () => ({ metadata: { ok: true } }) });
 const logs = defineAsset({ key: 'logs', compute: async (ctx) => { ctx.log.info('hello'); } });
-export default defineDefinitions({ assets: [hangs, quick, logs] });
+const pid = defineAsset({ key: 'pid', compute: async () => ({ metadata: { pid: process.pid } }) });
+export default defineDefinitions({ assets: [hangs, quick, logs, pid] });
 `;
 
 function envelope(assetKey: string, attemptId: string, deadlineAt: string | null = null): DispatchEnvelope {
@@ -128,5 +129,34 @@ describe('worker pool', () => {
     } finally {
       await pool.stop();
     }
+  });
+
+  test('a worker started before its pool (arco run --wait) is the one that runs the first attempt, having loaded the definitions meanwhile', async () => {
+    const [earlyPid] = startWorkersEarly(project.file, 1);
+    // Long enough for the early worker to load the definitions and say it is ready before the pool exists.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const reports: PoolReport[] = [];
+    let notify = (): void => {};
+    const pool = new WorkerPool({ size: 1, definitionsFile: project.file, ownerId: 'early', clock: systemClock, onReport: (r) => (reports.push(r), notify()) });
+    pool.start();
+    try {
+      pool.execute('early/w0', envelope('pid', 'att_pid'));
+      await new Promise<void>((resolve) => {
+        notify = () => reports.some((r) => r.kind === 'finished') && resolve();
+        notify();
+      });
+      const finished = reports.find((r) => r.kind === 'finished');
+      assert.equal(finished?.kind === 'finished' ? finished.message.outcome : null, 'SUCCEEDED');
+      assert.equal(finished?.kind === 'finished' ? finished.message.metadata.pid : null, earlyPid);
+    } finally {
+      await pool.stop();
+    }
+  });
+
+  test('early workers no pool takes are stopped, so the command can exit', async () => {
+    const pids = startWorkersEarly(project.file, 2);
+    stopEarlyWorkers();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/);
   });
 });
