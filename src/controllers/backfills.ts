@@ -10,9 +10,12 @@
  *    backfill becomes CANCELED;
  * 3. REQUESTED: chunks are planned in unit order while fewer than `maxConcurrentRuns` chunk runs
  *    are in flight. A chunk whose upstream partitions in the backfill have not finished waits (and
- *    so do later chunks of its unit); one whose upstream partitions failed is planned without a
- *    run and recorded as skipped. Each planned chunk requests its run through the one reservation
- *    path (run key `backfill:{backfillId}:chunk:{n}`) in the same batch as BackfillChunkPlanned;
+ *    so do later chunks of its unit). Skipping is per partition key: a key that reads an upstream
+ *    partition that failed (or was skipped or canceled) is left out of the chunk's run and
+ *    recorded SKIPPED, for every asset of the unit, when the run ends (the chunk's `skipReason`
+ *    names the first); a chunk whose keys are all skipped is planned without a run. Each planned
+ *    chunk requests its run through the one reservation path (run key
+ *    `backfill:{backfillId}:chunk:{n}`) in the same batch as BackfillChunkPlanned;
  * 4. REQUESTED with every chunk planned and ended: COMPLETED_SUCCESS, or COMPLETED_FAILED when a
  *    partition failed, was skipped or canceled.
  * PAUSED only records ended chunks. A planning error (a definition changed under the backfill,
@@ -122,6 +125,18 @@ function finishedDraft(w: Working, chunk: BackfillProjection['inFlight'][number]
     const position = definition === null || task.partitionKey === null ? 0 : partitionIndex(definition, task.partitionKey, planning.partitions);
     if (position >= 0) failed.add(position);
   }
+  // Partitions of the chunk left out of its run because an upstream partition they read did not
+  // materialize: the chunk is sliced again from its start, as it was planned.
+  if (definition !== null) {
+    const ran = new Set(run.tasks.map((t) => t.partitionKey));
+    const slice = nextChunkSlice(unit, chunk.from, chunkSizeOf(b.policy), planning);
+    slice?.keys.forEach((key, i) => {
+      const position = slice.positions[i] as number;
+      if (ran.has(key) || position >= chunk.to) return;
+      for (const assetKey of unit.assetKeys) unmaterialized.push({ assetKey, partitionKey: key, state: 'SKIPPED' });
+      failed.add(position);
+    });
+  }
   return draft(
     'BackfillChunkFinished',
     {
@@ -222,6 +237,12 @@ function skipChunk(w: Working, unitIndex: number, slice: ChunkSlice, reason: str
   );
 }
 
+/** The slice without `keys` (positions kept in step with keys). */
+function withoutKeys(slice: ChunkSlice, keys: ReadonlySet<string>): ChunkSlice {
+  const kept = slice.keys.flatMap((key, i) => (keys.has(key) ? [] : [i]));
+  return { ...slice, keys: kept.map((i) => slice.keys[i] as string), positions: kept.map((i) => slice.positions[i] as number) };
+}
+
 /** Plans chunks while slots are free. Returns the runs requested. @throws ArcoError on a planning error. */
 function planChunks(w: Working, input: BackfillProgressInput): string[] {
   const requested: string[] = [];
@@ -239,12 +260,19 @@ function planChunks(w: Working, input: BackfillProgressInput): string[] {
       const readiness = chunkReadiness(b.units, unitIndex, slice, b.units, ctx);
       if (readiness.kind === 'waiting') break;
       planned += 1;
-      if (readiness.kind === 'upstreamFailed') {
-        skipChunk(w, unitIndex, slice, `upstream partition ${readiness.upstream}[${readiness.upstreamKey}] of ${readiness.asset} did not materialize in this backfill`);
+      const skipped = readiness.skipped;
+      const first = skipped[0];
+      const because = first && `upstream partition ${first.upstream}[${first.upstreamKey}] of ${first.asset} did not materialize in this backfill`;
+      if (first && skipped.length === slice.keys.length) {
+        skipChunk(w, unitIndex, slice, because as string);
         continue;
       }
+      // Only the partitions whose upstream partitions materialized run; the others are skipped
+      // with the chunk's reason and recorded when its run ends.
+      const skipReason = first ? `${skipped.length} of ${slice.keys.length} partitions skipped, first ${first.key}: ${because}` : null;
+      const runnable = first ? withoutKeys(slice, new Set(skipped.map((p) => p.key))) : slice;
       const chunkIndex = b.chunksPlanned;
-      const request = chunkRequest(b, unit, slice, chunkIndex);
+      const request = chunkRequest(b, unit, runnable, chunkIndex);
       const decision = decideRunRequest(request, input.holders.get(request.runKey as string), ctx, input.ids, input.nowEpochMs);
       if (decision.kind === 'conflict') throw decision.error;
       const runId = decision.kind === 'new' ? decision.runId : decision.run.runId;
@@ -252,7 +280,7 @@ function planChunks(w: Working, input: BackfillProgressInput): string[] {
         w.drafts.push(...decision.drafts);
         requested.push(runId);
       }
-      w.push(plannedDraft(b, unitIndex, slice, chunkIndex, { runId, runKey: request.runKey as string }, null));
+      w.push(plannedDraft(b, unitIndex, slice, chunkIndex, { runId, runKey: request.runKey as string }, skipReason));
     }
   }
   return requested;

@@ -123,7 +123,7 @@ describe('backfill controller: dependencies between chunks', () => {
     assert.deepEqual(second.runs.map((r) => [r.assetKeys, r.tasks.map((t) => t.partitionKey)]), [[['w'], ['2026-01-04']]]);
   });
 
-  // Skipping is per chunk: a[2026-01-03] shares its chunk with b[2026-01-03], so it is skipped too.
+  // Skipping is per partition key of a unit: a[2026-01-03] shares its unit with b[2026-01-03], so the key is skipped for both.
   test('a downstream chunk whose upstream partitions failed is planned without a run and counted skipped, with the upstream named', () => {
     const previousDay = { kind: 'timeWindow' as const, startOffset: -1, endOffset: -1, allowNonexistentUpstream: false };
     const { backfill, planning } = createBackfillFor({ dag: { a: [], b: ['a'] }, partitions: { a: daily, b: daily }, selector: '2026-01-02...2026-01-03' });
@@ -135,6 +135,42 @@ describe('backfill controller: dependencies between chunks', () => {
     assert.equal(planned?.skipReason, 'upstream partition a[2026-01-02] of b did not materialize in this backfill');
     assert.equal(payloads(second.drafts, 'BackfillStateChanged')[0]?.status, 'COMPLETED_FAILED');
     assert.deepEqual(second.after.counts, { total: 4, planned: 4, materialized: 1, failed: 1, skipped: 2, canceled: 0 });
+  });
+  test('a failed upstream partition skips only the downstream partitions that read it: the rest of their chunk runs', () => {
+    const weekly = weeklyPartitions({ start: '2026-01-04' });
+    const planning = planningOf({ d: [], w: ['d'] }, BF_NOW, { d: daily, w: weekly });
+    const decision = decideBackfillCreate(
+      {
+        clientRequestId: 'per-partition',
+        assetKeys: ['d', 'w'],
+        partition: null,
+        policy: { kind: 'multiRun', partitionsPerRun: 7 },
+        maxConcurrentRuns: 5,
+        tags: {},
+        config: {},
+        selections: new Map([
+          ['d', { kind: 'selector', selector: { kind: 'range', start: '2026-01-04', end: '2026-01-17' } }],
+          ['w', { kind: 'selector', selector: { kind: 'range', start: '2026-01-04', end: '2026-01-11' } }],
+        ]),
+      },
+      undefined,
+      planning,
+      makeIds(3),
+      BF_NOW,
+    );
+    const backfill = foldBackfill(undefined, decision.kind === 'new' ? decision.drafts : []);
+    const days = stepBackfill(backfill, planning);
+    assert.deepEqual(days.runs.map((r) => r.assetKeys), [['d'], ['d']]);
+    const weeks = stepBackfill(days.after, planning, days.runs.map((r, i) => endRun(r, i === 1 ? ['d[2026-01-13]'] : [])));
+    assert.deepEqual(weeks.runs.map((r) => r.tasks.map((t) => t.taskKey)), [['w[2026-01-04]']], 'the week of the failed day is left out of the run');
+    const [planned] = payloads(weeks.drafts, 'BackfillChunkPlanned');
+    assert.deepEqual([planned?.firstKey, planned?.lastKey, planned?.partitionCount], ['2026-01-04', '2026-01-11', 2]);
+    assert.equal(planned?.skipReason, '1 of 2 partitions skipped, first 2026-01-11: upstream partition d[2026-01-13] of w did not materialize in this backfill');
+    const last = stepBackfill(weeks.after, planning, weeks.runs.map((r) => endRun(r)));
+    const [finished] = payloads(last.drafts, 'BackfillChunkFinished');
+    assert.deepEqual([finished?.materialized, finished?.unmaterialized, finished?.failedPositions], [1, [{ assetKey: 'w', partitionKey: '2026-01-11', state: 'SKIPPED' }], [1]]);
+    assert.equal(payloads(last.drafts, 'BackfillStateChanged')[0]?.status, 'COMPLETED_FAILED');
+    assert.deepEqual(last.after.counts, { total: 16, planned: 16, materialized: 14, failed: 1, skipped: 1, canceled: 0 });
   });
 });
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { isArcoError } from '../../src/domain/errors/index.js';
 import {
+  backfillChunks,
   backfillStatus,
   cancelBackfill,
   createBackfill,
@@ -23,7 +24,7 @@ import type { Store } from '../../src/store/index.js';
 import { startDaemon, tempProject, type Running } from '../helpers/project.js';
 
 const SOURCE = `
-import { defineAsset, defineDefinitions, dailyPartitions, hourlyPartitions } from 'arco-flow';
+import { defineAsset, defineDefinitions, dailyPartitions, hourlyPartitions, weeklyPartitions } from 'arco-flow';
 const days = dailyPartitions({ start: '2026-01-01' });
 const a = defineAsset({ key: 'a', partitions: days, compute: async () => {} });
 const b = defineAsset({ key: 'b', deps: [a], partitions: days, compute: async () => {} });
@@ -34,7 +35,9 @@ const slow = defineAsset({ key: 'slow', partitions: days, compute: (ctx) => new 
 }) });
 const hours = defineAsset({ key: 'hours', partitions: hourlyPartitions({ start: '1900-01-01-00:00' }), compute: async () => {} });
 const waits = defineAsset({ key: 'waits', partitions: days, compute: (ctx) => new Promise((resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')))) });
-export default defineDefinitions({ assets: [a, b, flaky, slow, waits, hours] });
+const day = defineAsset({ key: 'day', partitions: dailyPartitions({ start: '2026-01-04', end: '2026-02-01' }), compute: async (ctx) => { if (ctx.partitionKey === '2026-01-13') throw new Error('bad day'); } });
+const week = defineAsset({ key: 'week', deps: [day], partitions: weeklyPartitions({ start: '2026-01-04', end: '2026-02-01' }), compute: async () => {} });
+export default defineDefinitions({ assets: [a, b, flaky, slow, waits, hours, day, week] });
 `;
 
 async function waitFor(store: Store, backfillId: string, until: (b: BackfillView) => boolean, timeoutMs = 30_000): Promise<BackfillView> {
@@ -114,6 +117,35 @@ describe('backfills under the daemon', () => {
     assert.equal(run?.tags['arco/root_backfill_id'], backfill.backfillId);
     assert.equal(retried.status, 'COMPLETED_FAILED');
     assert.equal((await retryBackfill(running.ctx, { backfillId: backfill.backfillId })).existing, true, 'asking again returns the same retry');
+  });
+
+  test('a failed upstream partition skips only the downstream partitions that read it, in a later chunk, and the status shows them skipped', async () => {
+    const { backfill } = await createBackfill(running.ctx, { selection: ['day', 'week'], partition: { kind: 'all' }, policy: 'multi-run:2', maxConcurrentRuns: 4 });
+    const done = await waitFor(running.store, backfill.backfillId, terminal);
+    assert.equal(done.status, 'COMPLETED_FAILED');
+    assert.deepEqual(done.counts, { total: 32, planned: 32, materialized: 30, failed: 1, skipped: 1, canceled: 0, inProgress: 0, notStarted: 0 });
+    const status = await backfillStatus(running.ctx, { backfillId: backfill.backfillId });
+    assert.deepEqual(status.assets.map((a) => [a.assetKey, a.ranges]), [
+      ['day', [
+        { range: '2026-01-04...2026-01-12', state: 'materialized' },
+        { range: '2026-01-13', state: 'failed' },
+        { range: '2026-01-14...2026-01-31', state: 'materialized' },
+      ]],
+      ['week', [
+        { range: '2026-01-04', state: 'materialized' },
+        { range: '2026-01-11', state: 'skipped' },
+        { range: '2026-01-18...2026-01-25', state: 'materialized' },
+      ]],
+    ]);
+    const runs = await running.store.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 100 });
+    const weekRuns = runs.filter((r) => r.assetKeys.includes('week')).map((r) => r.tasks.map((t) => t.taskKey).sort()).sort();
+    assert.deepEqual(weekRuns, [['week[2026-01-04]'], ['week[2026-01-18]', 'week[2026-01-25]']], 'the week of the failed day is left out of its chunk run; its neighbour runs');
+    const chunks = [];
+    for await (const chunk of backfillChunks(running.ctx, backfill.backfillId)) if (chunk.skipReason !== null) chunks.push(chunk.skipReason);
+    assert.deepEqual(chunks, ['1 of 2 partitions skipped, first 2026-01-11: upstream partition day[2026-01-13] of week did not materialize in this backfill']);
+    const retry = await retryBackfill(running.ctx, { backfillId: backfill.backfillId });
+    const retried = await waitFor(running.store, retry.backfill.backfillId, terminal);
+    assert.deepEqual([retried.counts.total, retried.counts.failed, retried.counts.skipped], [2, 1, 1], 'a retry selects the failed day and the skipped week only');
   });
 
   test('pausing stops planning while the chunk run in flight finishes; resuming continues where it stopped', async () => {

@@ -24,4 +24,4 @@ export {
   type BackfillPlanningContext,
   type ChunkSlice,
 } from './units.js';
-export { chunkReadiness, type ChunkReadiness, type UnitProgress } from './dependencies.js';
+export { chunkReadiness, type ChunkReadiness, type SkippedPartition, type UnitProgress } from './dependencies.js';
