@@ -119,7 +119,7 @@ describe('backfills under the daemon', () => {
     assert.equal((await retryBackfill(running.ctx, { backfillId: backfill.backfillId })).existing, true, 'asking again returns the same retry');
   });
 
-  test('a failed upstream partition skips only the downstream partitions that read it, in a later chunk, and the status shows them skipped', async () => {
+  test('a weekly partition runs only after its seven days materialized; a failed day skips only its week, in a later chunk, and the status shows it skipped', async () => {
     const { backfill } = await createBackfill(running.ctx, { selection: ['day', 'week'], partition: { kind: 'all' }, policy: 'multi-run:2', maxConcurrentRuns: 4 });
     const done = await waitFor(running.store, backfill.backfillId, terminal);
     assert.equal(done.status, 'COMPLETED_FAILED');
@@ -140,6 +140,15 @@ describe('backfills under the daemon', () => {
     const runs = await running.store.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 100 });
     const weekRuns = runs.filter((r) => r.assetKeys.includes('week')).map((r) => r.tasks.map((t) => t.taskKey).sort()).sort();
     assert.deepEqual(weekRuns, [['week[2026-01-04]'], ['week[2026-01-18]', 'week[2026-01-25]']], 'the week of the failed day is left out of its chunk run; its neighbour runs');
+    const events = await running.store.ledger.readEvents({ limit: 100_000 });
+    const materializedAt = new Map(events.flatMap((e) => (e.type === 'AssetMaterialized' && e.payload.assetKey === 'day' ? [[e.payload.partitionKey, e.sequence]] : [])));
+    for (const e of events) {
+      if (e.type !== 'RunRequested' || e.payload.tags['arco/backfill'] !== backfill.backfillId || !e.payload.assetKeys.includes('week')) continue;
+      for (const t of e.payload.tasks) {
+        const days = Array.from({ length: 7 }, (_, i) => new Date(Date.parse(`${t.partitionKey}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10));
+        assert.ok(days.every((d) => (materializedAt.get(d) ?? Infinity) < e.sequence), `${t.taskKey} was requested only after its seven days materialized`);
+      }
+    }
     const chunks = [];
     for await (const chunk of backfillChunks(running.ctx, backfill.backfillId)) if (chunk.skipReason !== null) chunks.push(chunk.skipReason);
     assert.deepEqual(chunks, ['1 of 2 partitions skipped, first 2026-01-11: upstream partition day[2026-01-13] of week did not materialize in this backfill']);
