@@ -109,6 +109,16 @@ describe('skip attribution', () => {
     run = finish(run, 'x', 'FAILED', T0 + 10);
     assert.equal(run.tasks.find((t) => t.taskKey === 'z')!.skipCause?.taskKey, 'x');
   });
+
+  test('breaks a tie in failure time by task key whatever the order of the task deps in the plan', () => {
+    // The planner sorts an asset's parents, but a partitioned input's deps follow the partitions
+    // definition's order, so settling must not rely on the order of `deps`.
+    let { run } = step(requestedRun({ dag: { x: [], y: [], z: ['x', 'y'] } }).run, T0);
+    run = { ...run, tasks: run.tasks.map((t) => (t.taskKey === 'z' ? { ...t, deps: ['y', 'x'] } : t)) };
+    run = finish(run, 'y', 'FAILED', T0 + 10);
+    run = finish(run, 'x', 'FAILED', T0 + 10);
+    assert.equal(run.tasks.find((t) => t.taskKey === 'z')!.skipCause?.taskKey, 'x');
+  });
 });
 
 describe('retries', () => {
@@ -168,6 +178,15 @@ describe('timeouts and lost workers', () => {
     assert.equal(run.tasks[0]!.infrastructureRetries, 1);
     assert.equal(statuses(run).a, 'DISPATCHED');
     assert.equal(run.tasks[0]!.attempt, 2);
+  });
+
+  test('a user-code failure after a lost worker still has every one of maxRetries', () => {
+    let { run } = step(requestedRun({ dag: { a: [] }, retry: { a: { maxRetries: 1, delayMs: 1000 } } }).run, T0);
+    run = step(run, T0 + 15_000).run; // the first attempt is lost and dispatched again
+    assert.deepEqual([run.tasks[0]!.infrastructureRetries, run.tasks[0]!.attempt], [1, 2]);
+    run = finish(run, 'a', 'FAILED', T0 + 16_000);
+    assert.equal(statuses(run).a, 'RETRY_WAIT', 'the lost attempt did not spend the one retry');
+    assert.equal(run.tasks[0]!.retryAt, iso(T0 + 17_000));
   });
 
   test('heartbeats keep an attempt alive past the lease', () => {
