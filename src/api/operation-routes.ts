@@ -11,7 +11,7 @@ import type { ApiContext } from './context.js';
 import { errorSchema } from './errors.js';
 import { idempotent, type Produced } from './idempotency.js';
 
-export function operationContext(api: ApiContext): OperationContext {
+function operationContext(api: ApiContext): OperationContext {
   return { store: api.store, runtime: async () => api.ctx(), onRunRequested: api.onRunRequested };
 }
 

@@ -21,4 +21,4 @@ export * from './partitions.js';
 export * from './schedules.js';
 export * from './sensors.js';
 export * from './system.js';
-export { partitionSelectorSchema, runRequestBodySchema, type RunRequestBody, type RerunBody } from './schemas.js';
+export { partitionSelectorInputSchema, runRequestBodySchema } from './schemas.js';

@@ -28,12 +28,11 @@ export const rerunBodySchema = z
   })
   .strict()
   .refine((b) => b.mode !== 'subset' || b.selection !== undefined, { message: 'selection is required for mode subset', path: ['selection'] });
-export type RerunBody = z.infer<typeof rerunBodySchema>;
 
 export const runSchema = runProjectionSchema.describe('Run');
 
 /** A partition selection: a key, `START...END`, `a,b,c`, a list of keys, or a selector object. */
-export const partitionSelectorSchema = z
+export const partitionSelectorInputSchema = z
   .union([
     z.string().min(1),
     z.array(z.string().min(1)).min(1),
@@ -57,13 +56,12 @@ export const runRequestBodySchema = z
       .describe('Asset keys, or a selection string'),
     includeUpstream: z.boolean().default(false),
     includeDownstream: z.boolean().default(false),
-    partition: partitionSelectorSchema.nullable().optional(),
+    partition: partitionSelectorInputSchema.nullable().optional(),
     runKey: z.string().min(1).max(512).nullable().optional().describe('Idempotency identity of the run'),
     tags: z.record(z.string().min(1), z.string()).default({}),
     config: z.json().default({}),
   })
   .strict();
-export type RunRequestBody = z.infer<typeof runRequestBodySchema>;
 
 export const runRequestResponseSchema = z.object({ run: runSchema, existing: z.boolean() });
 
