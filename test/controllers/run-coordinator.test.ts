@@ -10,6 +10,14 @@ import { T0, coordinatorInput, iso, requestedRun, statuses, step, types } from '
 
 const DIAMOND = { a: [], b: ['a'], c: ['a'], d: ['b', 'c'] } as const;
 
+/** Reports the current attempt of `taskKey` as started (its user code runs) at `now`. */
+function start(run: RunProjection, taskKey: string, now: number): RunProjection {
+  const task = run.tasks.find((t) => t.taskKey === taskKey)!;
+  const attempt = task.attempts.find((a) => a.attempt === task.attempt)!;
+  const drafts = decideAttemptReport(run, { kind: 'started', runId: run.runId, taskKey, attemptId: attempt.attemptId, workerId: 'w0' }, { nowEpochMs: now, upstreamDataVersions: {} });
+  return advanceRun(run, drafts, iso(now));
+}
+
 /** Reports the current attempt of `taskKey` as finished with `outcome` at `now`. */
 function finish(run: RunProjection, taskKey: string, outcome: 'SUCCEEDED' | 'FAILED', now: number, retryable = true): RunProjection {
   const task = run.tasks.find((t) => t.taskKey === taskKey)!;
@@ -171,22 +179,65 @@ describe('timeouts and lost workers', () => {
     assert.equal(run.tasks[0]!.attempts[0]!.error?.code, 'TIMEOUT');
   });
 
-  test('an attempt without heartbeats for the lease is lost and dispatched again without spending maxRetries', () => {
+  test('an attempt without heartbeats for the lease is lost and dispatched again after a short backoff, without spending maxRetries', () => {
     let { run } = step(requestedRun({ dag: { a: [] } }).run, T0);
     run = step(run, T0 + 15_000).run;
     assert.equal(run.tasks[0]!.attempts[0]!.error?.code, 'WORKER_LOST');
     assert.equal(run.tasks[0]!.infrastructureRetries, 1);
+    assert.deepEqual([statuses(run).a, run.tasks[0]!.retryAt], ['RETRY_WAIT', iso(T0 + 15_500)]);
+    run = step(run, T0 + 15_500).run;
     assert.equal(statuses(run).a, 'DISPATCHED');
     assert.equal(run.tasks[0]!.attempt, 2);
   });
 
   test('a user-code failure after a lost worker still has every one of maxRetries', () => {
     let { run } = step(requestedRun({ dag: { a: [] }, retry: { a: { maxRetries: 1, delayMs: 1000 } } }).run, T0);
-    run = step(run, T0 + 15_000).run; // the first attempt is lost and dispatched again
+    run = step(run, T0 + 15_000).run; // the first attempt is lost
+    run = step(run, T0 + 15_500).run; // and dispatched again after the backoff
     assert.deepEqual([run.tasks[0]!.infrastructureRetries, run.tasks[0]!.attempt], [1, 2]);
     run = finish(run, 'a', 'FAILED', T0 + 16_000);
     assert.equal(statuses(run).a, 'RETRY_WAIT', 'the lost attempt did not spend the one retry');
     assert.equal(run.tasks[0]!.retryAt, iso(T0 + 17_000));
+  });
+
+  test('attempts lost before their code started are retried past the cap for started ones, backing off, without failing the task', () => {
+    let { run } = step(requestedRun({ dag: { a: [] } }).run, T0);
+    let now = T0;
+    const waits: number[] = [];
+    for (let i = 0; i < WORKER_LOSS_RETRIES_MAX + 2; i += 1) {
+      now += 15_000;
+      run = step(run, now).run; // lost before any 'started' report: the daemon died under a starting worker
+      waits.push(Date.parse(run.tasks[0]!.retryAt!) - now);
+      now = Date.parse(run.tasks[0]!.retryAt!);
+      run = step(run, now).run;
+    }
+    assert.equal(statuses(run).a, 'DISPATCHED', 'five losses before start do not fail the task');
+    assert.deepEqual(waits, [500, 1_000, 2_000, 4_000, 8_000]);
+    run = finish(run, 'a', 'SUCCEEDED', now + 1);
+    assert.equal(run.status, 'SUCCESS');
+  });
+
+  test('a worker killed by a signal under a running attempt is retried without spending maxRetries', () => {
+    let { run } = step(requestedRun({ dag: { a: [] } }).run, T0);
+    run = start(run, 'a', T0 + 1);
+    const attempt = run.tasks[0]!.attempts[0]!;
+    const killed = decideAttemptReport(
+      run,
+      {
+        kind: 'finished',
+        runId: run.runId,
+        taskKey: 'a',
+        attemptId: attempt.attemptId,
+        outcome: 'FAILED',
+        error: { code: 'WORKER_KILLED', message: 'worker process was killed (SIGKILL)', errorClass: null, stack: null, retryable: true },
+        durationMs: 5,
+        dataVersion: null,
+        metadata: {},
+      },
+      { nowEpochMs: T0 + 2, upstreamDataVersions: {} },
+    );
+    run = advanceRun(run, killed, iso(T0 + 2));
+    assert.deepEqual([statuses(run).a, run.tasks[0]!.infrastructureRetries], ['RETRY_WAIT', 1], 'maxRetries is 0, yet the task is retried');
   });
 
   test('heartbeats keep an attempt alive past the lease', () => {
@@ -202,12 +253,17 @@ describe('timeouts and lost workers', () => {
     assert.equal(next.run.tasks[0]!.attempts[0]!.error?.code, 'WORKER_LOST');
   });
 
-  test('stops dispatching a task again once its workers were lost more often than the cap allows', () => {
+  test('stops dispatching a task again once the workers of its started attempts were lost more often than the cap allows', () => {
     let { run } = step(requestedRun({ dag: { a: [] } }).run, T0);
     let now = T0;
     for (let i = 0; i <= WORKER_LOSS_RETRIES_MAX; i += 1) {
+      run = start(run, 'a', now + 1); // the user code started, then its worker was lost
       now += 15_000;
-      run = step(run, now).run; // lose the attempt (and dispatch the next one while budget remains)
+      run = step(run, now).run;
+      if (run.tasks[0]!.retryAt) {
+        now = Date.parse(run.tasks[0]!.retryAt);
+        run = step(run, now).run;
+      }
     }
     assert.equal(statuses(run).a, 'FAILED');
     assert.equal(run.tasks[0]!.attempts.length, WORKER_LOSS_RETRIES_MAX + 1);

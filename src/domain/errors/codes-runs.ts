@@ -16,6 +16,7 @@ export const RUN_ERRORS = defineErrors({
   USER_CODE_ERROR: { httpStatus: 500, retryable: true, summary: 'User code threw; the attempt failed with its message and stack.' },
   WORKER_LOST: { httpStatus: 500, retryable: true, summary: 'The worker stopped heartbeating (it died or was cut off); the attempt is lost.' },
   WORKER_EXITED: { httpStatus: 500, retryable: true, summary: 'The worker process exited while running the attempt (e.g. process.exit in user code).' },
+  WORKER_KILLED: { httpStatus: 500, retryable: true, summary: 'The worker process was killed by a signal while running the attempt (out of memory, an operator); retried without spending maxRetries.' },
   TIMEOUT: { httpStatus: 500, retryable: true, summary: "The attempt ran longer than its task's timeoutMs." },
   CANCELED: { httpStatus: 409, retryable: false, summary: 'The attempt was aborted because its run was canceled.' },
 });

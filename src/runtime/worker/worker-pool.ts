@@ -1,7 +1,8 @@
 /**
  * A pool of worker processes, one attempt per process at a time. User code runs only in these
  * children, so a throw, a crash or `process.exit` in user code fails that attempt and never the
- * daemon: the pool reports the attempt as WORKER_EXITED and starts a fresh process.
+ * daemon: the pool reports the attempt as WORKER_EXITED (or WORKER_KILLED, for a signal from
+ * outside) and starts a fresh process.
  *
  * Aborts (cancel, timeout) are cooperative first (the attempt's AbortSignal fires) and forced
  * after a grace period: the child is killed and the pool reports the outcome itself.
@@ -292,9 +293,11 @@ export class WorkerPool {
     const forced = slot.forcedOutcome;
     this.clear(slot);
     if (envelope) {
+      // The pool detaches every process it kills itself, so a signal here came from outside (the
+      // OOM killer, an operator): an infrastructure loss. An exit code is the user code's doing.
       const error: ErrorInfo = forced ?? {
-        code: 'WORKER_EXITED',
-        message: `worker process exited (${signal ?? `code ${code}`}) while running the attempt`,
+        code: signal === null ? 'WORKER_EXITED' : 'WORKER_KILLED',
+        message: signal === null ? `worker process exited (code ${code}) while running the attempt` : `worker process was killed (${signal}) while running the attempt`,
         errorClass: null,
         stack: null,
         retryable: true,

@@ -14,12 +14,14 @@
  * A last daemon runs the backfill to its end undisturbed. The seed is printed on failure; rerun
  * with ARCO_GATE_SEED=<seed> to replay the same kill plan.
  *
- * Why kills are spaced: an attempt whose daemon died is lost (WORKER_LOST), and a task gets
- * WORKER_LOSS_RETRIES_MAX (3) such retries before it fails, by design (SEMANTICS §3). A crash loop
- * that kills the daemon while the same tasks are dispatched to workers still starting up fails
- * them (seed 1713234225 did, before this spacing). So every kill waits for
- * KILL_PROGRESS_MIN materializations since the last one, and two kills soon after start-up never
- * follow each other: the tasks lost at one kill have, in practice, finished before the next.
+ * Why kills are spaced: an attempt whose daemon died is lost (WORKER_LOST). Losses before the
+ * attempt's code started have a budget of their own (UNSTARTED_LOSS_RETRIES_MAX, with backoff),
+ * but attempts whose code had started get WORKER_LOSS_RETRIES_MAX (3) such retries before they
+ * fail, by design (SEMANTICS §3); a crash loop faster than the tasks can finish would spend them
+ * (seed 1713234225 failed two tasks, before unstarted losses were counted apart). So every kill
+ * waits for KILL_PROGRESS_MIN materializations since the last one, and two kills soon after
+ * start-up never follow each other: the tasks lost at one kill have, in practice, finished before
+ * the next.
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
