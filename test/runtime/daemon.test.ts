@@ -23,7 +23,8 @@ const waits = defineAsset({ key: 'waits', compute: (ctx) => new Promise((resolve
   ctx.log.info('waiting');
   ctx.signal.addEventListener('abort', () => reject(new Error('aborted')));
 }) });
-export default defineDefinitions({ assets: [flaky, after, exits, hangs, below, waits] });
+const prints = defineAsset({ key: 'prints', compute: async () => { console.log('rows: 3'); console.error('careful'); process.stdout.write('no newline'); } });
+export default defineDefinitions({ assets: [flaky, after, exits, hangs, below, waits, prints] });
 `;
 
 describe('daemon with worker processes', () => {
@@ -56,6 +57,17 @@ describe('daemon with worker processes', () => {
       ['after', 'info', 'one'],
       ['after', 'warn', 'two'],
       ['after', 'error', 'three'],
+    ]);
+  });
+
+  test("what user code prints to stdout and stderr is kept as the task's log lines, a last unfinished line included", async () => {
+    const { run } = await requestRun(running.ctx, { selection: ['prints'] });
+    await waitForRun(running.store, run.runId);
+    const logs = await running.store.logs.listLogs(run.runId, { limit: 100 });
+    assert.deepEqual(logs.map((l) => [l.taskKey, l.level, l.message]), [
+      ['prints', 'info', '[stdout] rows: 3'],
+      ['prints', 'warn', '[stderr] careful'],
+      ['prints', 'info', '[stdout] no newline'],
     ]);
   });
 

@@ -5,7 +5,11 @@
  */
 import { loadDefinitions, type LoadedDefinitions } from '../definitions-loader.js';
 import { executeAttempt, userCodeError } from './execute.js';
+import { captureOutput, type OutputStream } from './output-capture.js';
 import { parentMessageSchema, type WorkerMessage } from './protocol.js';
+
+/** Printed lines captured for one attempt at most; past it one line says the rest was left out. */
+const OUTPUT_LINES_MAX = 10_000;
 
 const definitionsFile = process.argv[2];
 let loaded: LoadedDefinitions | undefined;
@@ -14,6 +18,10 @@ const aborts = new Map<string, { controller: AbortController; reason?: 'canceled
 function send(message: WorkerMessage): void {
   process.send?.(message);
 }
+
+/** Where printed lines go while an attempt runs (one attempt at a time per worker). */
+let onOutput: ((stream: OutputStream, line: string) => void) | undefined;
+const output = captureOutput((stream, line) => onOutput?.(stream, line));
 
 process.on('disconnect', () => process.exit(0));
 
@@ -53,12 +61,21 @@ async function run(envelope: import('./protocol.js').DispatchEnvelope, sentAtEpo
   const entry: { controller: AbortController; reason?: 'canceled' | 'timeout' } = { controller: new AbortController() };
   aborts.set(envelope.attemptId, entry);
   let seq = 0;
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => send({ type: 'log', attemptId: envelope.attemptId, seq: seq++, level, message, loggedAt: loggedAt() });
+  let printed = 0;
+  onOutput = (stream, line) => {
+    printed += 1;
+    if (printed <= OUTPUT_LINES_MAX) log(stream === 'stdout' ? 'info' : 'warn', `[${stream}] ${line}`);
+    else if (printed === OUTPUT_LINES_MAX + 1) log('warn', `[${stream}] more than ${OUTPUT_LINES_MAX} printed lines; the rest is not kept`);
+  };
   const result = await executeAttempt(asset, envelope, {
-    log: (level, message) => send({ type: 'log', attemptId: envelope.attemptId, seq: seq++, level, message, loggedAt: loggedAt() }),
+    log,
     signal: entry.controller.signal,
     abortReason: () => entry.reason,
     nowMs: () => performance.now(),
   });
+  output.flush();
+  onOutput = undefined;
   aborts.delete(envelope.attemptId);
   send({ type: 'finished', attemptId: envelope.attemptId, ...result });
 }
