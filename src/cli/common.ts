@@ -33,11 +33,48 @@ export async function runAction(options: { json?: boolean }, body: () => Promise
   }
 }
 
+/** A commander parser for `--status A,B`: each value one of `values` (any case), else a usage error naming them. */
+export function statusList<T extends string>(values: readonly T[], what: string) {
+  return (value: string): T[] => {
+    const statuses = value.split(',').map((s) => s.trim().toUpperCase());
+    for (const s of statuses) {
+      if (!(values as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown ${what} ${s}; use ${values.join(', ')}`);
+    }
+    return statuses as T[];
+  };
+}
+
+/**
+ * Runs `body` with a daemon in this process when the client works on the store directly (no
+ * `arco dev` serves the project), so `--wait` commands execute what they wait for; over HTTP the
+ * instance's own daemon does.
+ */
+export async function withLocalDaemon<T>(client: Client, workers: number, body: () => Promise<T>): Promise<T> {
+  const { LocalClient } = await import('./client.js');
+  if (!(client instanceof LocalClient)) return body();
+  const { Daemon } = await import('../runtime/index.js');
+  const daemon = new Daemon(await client.runtime(), { workers, tickMs: 100 });
+  daemon.start();
+  try {
+    return await body();
+  } finally {
+    await daemon.stop();
+  }
+}
+
 /** `--tag KEY=VALUE`, repeatable: collects the tags into one record. */
 export function parseTag(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`tag "${value}" must be KEY=VALUE`);
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+export function integer(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer`);
+    return n;
+  };
 }
 
 export function positiveInt(name: string) {

@@ -167,8 +167,8 @@ function verifyCi(row: MatrixRow, facts: ParityFacts, emit: Emit): void {
   }
 }
 
-/** Every proof problem of an Implemented row (none for a proven row). */
-export function verifyProof(row: MatrixRow, facts: ParityFacts): Problem[] {
+/** A list of a row's proof problems and the function that adds to it. */
+function proofProblems(row: MatrixRow): { problems: Problem[]; emit: Emit } {
   const problems: Problem[] = [];
   const emit: Emit = (column, rule, message, citation) =>
     problems.push({
@@ -181,6 +181,12 @@ export function verifyProof(row: MatrixRow, facts: ParityFacts): Problem[] {
       proof: true,
       ...(citation === undefined ? {} : { citation }),
     });
+  return { problems, emit };
+}
+
+/** Every proof problem of an Implemented row (none for a proven row). */
+export function verifyProof(row: MatrixRow, facts: ParityFacts): Problem[] {
+  const { problems, emit } = proofProblems(row);
   verifyCode(row, facts, emit);
   verifyTests(row, facts, emit);
   verifyCi(row, facts, emit);
@@ -194,18 +200,7 @@ export function verifyProof(row: MatrixRow, facts: ParityFacts): Problem[] {
  * only Implemented rows are downgraded for them.
  */
 export function verifyCitedTests(row: MatrixRow, facts: ParityFacts): Problem[] {
-  const problems: Problem[] = [];
-  const emit: Emit = (column, rule, message, citation) =>
-    problems.push({
-      source: 'matrix',
-      line: row.line,
-      column,
-      rule,
-      message,
-      ...(row.id ? { rowId: row.id } : {}),
-      proof: true,
-      ...(citation === undefined ? {} : { citation }),
-    });
+  const { problems, emit } = proofProblems(row);
   for (const test of parseTestEvidence(row.cells['Evidence (Tests)']).items) verifyTest(test, facts, emit);
   return problems;
 }

@@ -1,22 +1,14 @@
 /** `arco backfill create|list|status|pause|resume|cancel|retry`: partitions re-run in chunk runs. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import type { BackfillStatusView, BackfillView } from '../../runtime/index.js';
-import { parseTag, positiveInt, runAction, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
+import { parseTag, positiveInt, runAction, statusList, withLocalDaemon, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
 import { color, isTty, printJson, printTable, statusColor } from '../output.js';
 
 const STATUSES = ['REQUESTED', 'PAUSED', 'CANCELING', 'CANCELED', 'COMPLETED_SUCCESS', 'COMPLETED_FAILED', 'FAILED'] as const;
 const TERMINAL: readonly string[] = ['CANCELED', 'COMPLETED_SUCCESS', 'COMPLETED_FAILED', 'FAILED'];
 /** How often a watched backfill is read again. */
 const WATCH_POLL_MS = 1_000;
-
-function parseStatuses(value: string): string {
-  const statuses = value.split(',').map((s) => s.trim().toUpperCase());
-  for (const s of statuses) {
-    if (!(STATUSES as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown backfill status ${s}; use ${STATUSES.join(', ')}`);
-  }
-  return statuses.join(',');
-}
 
 function policyText(b: BackfillView): string {
   return b.policy.kind === 'singleRun' ? 'single-run' : `multi-run:${b.policy.partitionsPerRun}`;
@@ -86,20 +78,6 @@ async function watch(client: Client, backfillId: string, json: boolean): Promise
   }
 }
 
-/** Without --url, the backfill runs in this process: a daemon as `arco run --wait` starts one. */
-async function withLocalDaemon<T>(client: Client, workers: number, body: () => Promise<T>): Promise<T> {
-  const { LocalClient } = await import('../client.js');
-  if (!(client instanceof LocalClient)) return body();
-  const { Daemon } = await import('../../runtime/index.js');
-  const daemon = new Daemon(await client.runtime(), { workers, tickMs: 100 });
-  daemon.start();
-  try {
-    return await body();
-  } finally {
-    await daemon.stop();
-  }
-}
-
 interface CreateOptions extends CommonOptions {
   readonly select: string;
   readonly partition?: string;
@@ -152,13 +130,13 @@ function createCommand(): Command {
 function listCommand(): Command {
   return withClientOptions(new Command('list'))
     .description('list backfills, newest first')
-    .option('--status <list>', `only these statuses, comma-separated (${STATUSES.join(', ')})`, parseStatuses)
+    .option('--status <list>', `only these statuses, comma-separated (${STATUSES.join(', ')})`, statusList(STATUSES, 'backfill status'))
     .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
     .option('--cursor <backfillId>', "continue after this backfill (the previous page's nextCursor)")
-    .action((options: CommonOptions & { status?: string; limit: number; cursor?: string }) =>
+    .action((options: CommonOptions & { status?: string[]; limit: number; cursor?: string }) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const page = await client.invoke('listBackfills', { status: options.status, limit: options.limit, cursor: options.cursor });
+          const page = await client.invoke('listBackfills', { status: options.status?.join(','), limit: options.limit, cursor: options.cursor });
           if (options.json) return printJson(page);
           printTable(
             ['backfill', 'status', 'assets', 'materialized', 'failed', 'runs in flight', 'created'],

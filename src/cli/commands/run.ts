@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { isTerminalRun, isTerminalTask } from '../../domain/runs/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import type { RunProjection } from '../../fold/index.js';
-import { parseTag, positiveInt, runAction, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
+import { parseTag, positiveInt, runAction, withLocalDaemon, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
 import { color, isTty, printJson } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
 
@@ -110,13 +110,10 @@ async function request(client: Client, options: RunOptions) {
  * unless another daemon (a running `arco dev`) already leads, in which case it just waits.
  */
 async function waitForRun(client: Client, run: RunProjection, options: RunOptions): Promise<RunProjection> {
-  const { LocalClient } = await import('../client.js');
-  const { Daemon } = await import('../../runtime/index.js');
-  let daemon: InstanceType<typeof Daemon> | undefined;
-  if (client instanceof LocalClient) {
-    daemon = new Daemon(await client.runtime(), { workers: options.workers, tickMs: 100 });
-    daemon.start();
-  }
+  return withLocalDaemon(client, options.workers, () => follow(client, run, options));
+}
+
+async function follow(client: Client, run: RunProjection, options: RunOptions): Promise<RunProjection> {
   const bar = !options.json && isTty() ? new SingleBar({ format: 'run {bar} {value}/{total} tasks  {status}' }) : undefined;
   bar?.start(run.tasks.length, 0, { status: run.status });
   try {
@@ -129,6 +126,5 @@ async function waitForRun(client: Client, run: RunProjection, options: RunOption
     return current;
   } finally {
     bar?.stop();
-    await daemon?.stop();
   }
 }

@@ -1,26 +1,18 @@
 /** `arco runs`, `arco status`, `arco logs`, `arco cancel`: look at and control runs. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { RUN_STATUSES, isTerminalRun, type RunStatus } from '../../domain/runs/index.js';
 import type { LogLine } from '../../fold/index.js';
-import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
+import { positiveInt, runAction, statusList, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { color, printJson, printTable, statusColor } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
 
 /** How often `arco logs --follow` asks for new lines. */
 const FOLLOW_POLL_MS = 300;
 
-function parseStatuses(value: string): RunStatus[] {
-  const statuses = value.split(',').map((s) => s.trim().toUpperCase());
-  for (const s of statuses) {
-    if (!(RUN_STATUSES as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown status ${s}; use ${RUN_STATUSES.join(', ')}`);
-  }
-  return statuses as RunStatus[];
-}
-
 export function runsCommand(): Command {
   return withClientOptions(new Command('runs'))
     .description('list runs, newest first')
-    .option('--status <list>', 'only these statuses, comma-separated', parseStatuses)
+    .option('--status <list>', 'only these statuses, comma-separated', statusList(RUN_STATUSES, 'status'))
     .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
     .option('--tag <key=value>', 'only runs with this tag, e.g. arco/schedule_name=daily')
     .option('--cursor <runId>', 'continue after this run (the previous page\'s nextCursor)')

@@ -1,28 +1,12 @@
 /** `arco schedule list|ticks|preview|start|stop`: look at and control schedules. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { arcoError } from '../../domain/errors/index.js';
 import type { PreviewResult, ScheduleView } from '../../runtime/index.js';
-import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
+import { integer, positiveInt, runAction, statusList, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { color, printJson, printTable, statusColor } from '../output.js';
 
 type TickStatus = 'SUCCESS' | 'SKIPPED' | 'FAILURE';
 const TICK_STATUSES: readonly TickStatus[] = ['SUCCESS', 'SKIPPED', 'FAILURE'];
-
-function parseTickStatuses(value: string): TickStatus[] {
-  const statuses = value.split(',').map((s) => s.trim().toUpperCase());
-  for (const s of statuses) {
-    if (!(TICK_STATUSES as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown tick status ${s}; use ${TICK_STATUSES.join(', ')}`);
-  }
-  return statuses as TickStatus[];
-}
-
-function integer(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer`);
-    return n;
-  };
-}
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -58,7 +42,7 @@ function ticksCommand(): Command {
   return withClientOptions(new Command('ticks'))
     .description("a schedule's ticks, newest first: status, run key, run and its status, skip reason or error")
     .argument('<name>')
-    .option('--status <list>', 'only these tick statuses, comma-separated (SUCCESS, SKIPPED, FAILURE)', parseTickStatuses)
+    .option('--status <list>', 'only these tick statuses, comma-separated (SUCCESS, SKIPPED, FAILURE)', statusList(TICK_STATUSES, 'tick status'))
     .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
     .option('--cursor <epochSeconds>', "continue after this tick (the previous page's nextCursor)", integer('--cursor'))
     .action((name: string, options: CommonOptions & { status?: TickStatus[]; limit: number; cursor?: number }) =>

@@ -1,27 +1,13 @@
 /** `arco sensor list|evals|start|stop|cursor|reset-cursor|preview|push`: look at and control sensors. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { arcoError } from '../../domain/errors/index.js';
 import type { Json } from '../../domain/ids/index.js';
-import { positiveInt, runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
+import { integer, positiveInt, runAction, statusList, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { color, printJson, printTable, statusColor } from '../output.js';
 import type { SensorView } from '../../runtime/index.js';
 
 type EvaluationStatus = 'SUCCESS' | 'SKIPPED' | 'FAILURE' | 'STALE';
 const STATUSES: readonly EvaluationStatus[] = ['SUCCESS', 'SKIPPED', 'FAILURE', 'STALE'];
-
-function parseStatuses(value: string): EvaluationStatus[] {
-  const statuses = value.split(',').map((s) => s.trim().toUpperCase());
-  for (const s of statuses) {
-    if (!(STATUSES as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown evaluation status ${s}; use ${STATUSES.join(', ')}`);
-  }
-  return statuses as EvaluationStatus[];
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('--cursor must be an integer');
-  return n;
-}
 
 const short = (text: string | null, max = 40) => (text === null ? '' : text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -58,9 +44,9 @@ function evalsCommand(): Command {
   return withClientOptions(new Command('evals'))
     .description("a sensor's evaluations, newest first: status, runs requested, cursor before and after, duration (and operator changes)")
     .argument('<name>')
-    .option('--status <list>', 'only evaluations with these statuses, comma-separated (SUCCESS, SKIPPED, FAILURE, STALE)', parseStatuses)
+    .option('--status <list>', 'only evaluations with these statuses, comma-separated (SUCCESS, SKIPPED, FAILURE, STALE)', statusList(STATUSES, 'evaluation status'))
     .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
-    .option('--cursor <sequence>', "continue after this entry (the previous page's nextCursor)", integer)
+    .option('--cursor <sequence>', "continue after this entry (the previous page's nextCursor)", integer('--cursor'))
     .action((name: string, options: CommonOptions & { status?: EvaluationStatus[]; limit: number; cursor?: number }) =>
       runAction(options, () =>
         withClient(options, async (client) => {
