@@ -6,7 +6,7 @@
 import { arcoError } from '../domain/errors/index.js';
 import { canonicalJson, sha256Hex, type Json } from '../domain/ids/index.js';
 import { isTerminalRun, taskKeyOf } from '../domain/runs/index.js';
-import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
+import { draft, idempotencyKeys, type ErrorInfo, type EventDraft, type MaterializationProvenance } from '../events/index.js';
 import type { RunProjection, TaskProjection } from '../fold/index.js';
 import { cancelPending, finishAttempt } from './run-coordinator.js';
 import { RunDecision } from './run-state.js';
@@ -118,8 +118,20 @@ function materialized(
       dataVersion: report.dataVersion ?? derivedDataVersion(task, run.runId, ctx.upstreamDataVersions),
       codeVersion: task.codeVersion,
       metadata: report.metadata,
+      partitionWindow: task.partitionWindow,
+      provenance: provenanceOf(task, report.dataVersion !== null, ctx.upstreamDataVersions),
     },
     idempotencyKeys.assetMaterialized(run.runId, task.taskKey, attempt),
     run.runId,
   );
+}
+
+/** The inputs a materialization was computed from, keyed as `derivedDataVersion` reads them. */
+function provenanceOf(task: TaskProjection, userDataVersion: boolean, upstream: Readonly<Record<string, string | null>>): MaterializationProvenance {
+  const inputs = task.inputs.flatMap((input): MaterializationProvenance['inputs'] =>
+    input.partitionKeys === null
+      ? [{ assetKey: input.assetKey, partitionKey: null, dataVersion: upstream[input.assetKey] ?? null }]
+      : input.partitionKeys.map((k) => ({ assetKey: input.assetKey, partitionKey: k, dataVersion: upstream[taskKeyOf(input.assetKey, k)] ?? null })),
+  );
+  return { codeVersion: task.codeVersion, userDataVersion, inputs };
 }

@@ -130,6 +130,7 @@ export function finishAttempt(
         resolution: r.resolution,
         retryAt: r.retryAt,
         infrastructureRetry: r.infrastructureRetry,
+        partitionWindow: task.partitionWindow,
       },
       idempotencyKeys.taskAttemptFinished(run.runId, task.taskKey, attempt.attempt),
       run.runId,

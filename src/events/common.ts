@@ -10,6 +10,14 @@ export const retryPolicySchema = z.object({
   jitter: z.enum(['none', 'full', 'plusMinus']),
 });
 
+/**
+ * The time window `[startMs, endMs)` (epoch ms) of a time-window partition. Events carry it so the
+ * partition status fold can merge adjacent windows into ranges without knowing the definition;
+ * null for unpartitioned, static, dynamic and multi partitions (and for events written before it).
+ */
+export const partitionWindowSchema = z.object({ startMs: z.number().int(), endMs: z.number().int() });
+export type PartitionWindow = z.infer<typeof partitionWindowSchema>;
+
 export const taskPlanSchema = z.object({
   taskKey: z.string(),
   assetKey: z.string(),
@@ -19,6 +27,7 @@ export const taskPlanSchema = z.object({
   retry: retryPolicySchema,
   timeoutMs: z.number().int().positive().nullable(),
   codeVersion: z.string().nullable(),
+  partitionWindow: partitionWindowSchema.nullable().default(null),
 });
 
 /** An error as recorded on a failed attempt: a code callers branch on, plus what a human reads. */

@@ -1,6 +1,6 @@
 /** Events of tasks and their attempts (SEMANTICS §3), and what a successful attempt produced. */
 import { z } from 'zod';
-import { errorInfoSchema, jsonValue } from './common.js';
+import { errorInfoSchema, jsonValue, partitionWindowSchema } from './common.js';
 
 const attemptRef = {
   runId: z.string(),
@@ -10,6 +10,25 @@ const attemptRef = {
   attempt: z.number().int().positive(),
   attemptId: z.string(),
 };
+
+/**
+ * One input of a materialization: an upstream asset partition (or the whole upstream asset when
+ * `partitionKey` is null: unpartitioned, or more partitions than a task lists) and its data version
+ * then (null: it had never been materialized).
+ */
+export const provenanceInputSchema = z.object({
+  assetKey: z.string(),
+  partitionKey: z.string().nullable(),
+  dataVersion: z.string().nullable(),
+});
+
+export const materializationProvenanceSchema = z.object({
+  codeVersion: z.string().nullable(),
+  /** Whether the data version was supplied by user code (else derived from code and input versions). */
+  userDataVersion: z.boolean(),
+  inputs: z.array(provenanceInputSchema),
+});
+export type MaterializationProvenance = z.infer<typeof materializationProvenanceSchema>;
 
 export const taskEventSchemas = {
   /** The coordinator handed an attempt to a worker. `deadlineAt` is when it times out (if limited). */
@@ -29,6 +48,7 @@ export const taskEventSchemas = {
     resolution: z.enum(['SUCCEEDED', 'FAILED', 'RETRY_WAIT', 'CANCELED']),
     retryAt: z.string().nullable(),
     infrastructureRetry: z.boolean(),
+    partitionWindow: partitionWindowSchema.nullable().default(null),
   }),
   /** An upstream task failed, so this one never runs; `cause` names the attributed upstream failure. */
   TaskSkipped: z.object({
@@ -57,5 +77,12 @@ export const taskEventSchemas = {
     dataVersion: z.string(),
     codeVersion: z.string().nullable(),
     metadata: z.record(z.string(), jsonValue),
+    partitionWindow: partitionWindowSchema.nullable().default(null),
+    /**
+     * What the materialization was computed from (SEMANTICS §8): the task's code version and the data
+     * version of each input it read, as recorded when it succeeded. Staleness compares against it; a
+     * materialization without provenance (null, e.g. recorded before it existed) is FRESH.
+     */
+    provenance: materializationProvenanceSchema.nullable().default(null),
   }),
 } as const;

@@ -76,6 +76,7 @@ const runRequested: RunHandler<'RunRequested'> = {
       retry: { maxRetries: plan.retry.maxRetries, delayMs: plan.retry.delayMs, backoff: plan.retry.backoff, jitter: plan.retry.jitter },
       timeoutMs: plan.timeoutMs,
       codeVersion: plan.codeVersion,
+      partitionWindow: plan.partitionWindow && { startMs: plan.partitionWindow.startMs, endMs: plan.partitionWindow.endMs },
       status: plan.deps.length === 0 ? 'READY' : 'BLOCKED',
       attempt: 0,
       infrastructureRetries: 0,
@@ -257,5 +258,6 @@ export const runsFamily = defineFamily<RunProjection>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
   },
 });

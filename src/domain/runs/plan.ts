@@ -10,6 +10,7 @@ import { explainPartitionError, unknownAssetError } from '../suggestions/index.j
 import {
   nonexistentUpstreamError,
   resolvePartitionSelector,
+  timeWindowForKey,
   upstreamPartitions,
   type PartitionMapping,
   type PartitionSelector,
@@ -42,6 +43,8 @@ export interface TaskPlan {
   readonly retry: RetryPolicy;
   readonly timeoutMs: number | null;
   readonly codeVersion: string | null;
+  /** The window of a time-window partition (epoch ms), so status can be kept as ranges; else null. */
+  readonly partitionWindow: { readonly startMs: number; readonly endMs: number } | null;
 }
 
 export interface Closure {
@@ -145,10 +148,17 @@ export function planRun(assetKeys: readonly string[], selector: PartitionSelecto
         retry: spec.retry,
         timeoutMs: spec.timeoutMs,
         codeVersion: spec.codeVersion,
+        partitionWindow: windowOf(ctx.partitionsOf(assetKey), partitionKey),
       });
     }
   }
   return tasks;
+}
+
+function windowOf(definition: PartitionsDefinition | null, partitionKey: string | null): TaskPlan['partitionWindow'] {
+  if (definition?.kind !== 'timeWindow' || partitionKey === null) return null;
+  const window = timeWindowForKey(definition, partitionKey);
+  return { startMs: window.startEpochMs, endMs: window.endEpochMs };
 }
 
 /**
