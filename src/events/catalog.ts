@@ -7,12 +7,14 @@ import { runEventSchemas } from './run-events.js';
 import { taskEventSchemas } from './task-events.js';
 import { automationEventSchemas } from './automation-events.js';
 import { backfillEventSchemas } from './backfill-events.js';
+import { assetEventSchemas } from './asset-events.js';
 
 export const EVENT_SCHEMAS = {
   ...runEventSchemas,
   ...taskEventSchemas,
   ...automationEventSchemas,
   ...backfillEventSchemas,
+  ...assetEventSchemas,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -21,7 +21,15 @@ export {
   unitSelectionSchema,
   unmaterializedSchema,
 } from './backfill-events.js';
+export { assetEventSchemas, freshnessStateSchema, type FreshnessState } from './asset-events.js';
 export {
+  provenanceInputSchema,
+  materializationProvenanceSchema,
+  type MaterializationProvenance,
+} from './task-events.js';
+export {
+  partitionWindowSchema,
+  type PartitionWindow,
   jsonValue,
   errorInfoSchema,
   tagsSchema,

@@ -32,4 +32,6 @@ export const idempotencyKeys = {
   backfillChunkPlanned: (backfillId: string, chunkIndex: number): string => `backfill_chunk:${backfillId}:${chunkIndex}`,
   /** Not in SEMANTICS §1's table: a chunk ends once, whoever records it first. */
   backfillChunkFinished: (backfillId: string, chunkIndex: number): string => `backfill_chunk_finished:${backfillId}:${chunkIndex}`,
+  /** Not in SEMANTICS §1's table: shaped like `sched_state`, one key per change of an asset's freshness. */
+  assetFreshnessChanged: (assetKey: string, stateVersion: number): string => `freshness:${assetKey}:${stateVersion}`,
 } as const;

@@ -220,6 +220,7 @@ export const backfillsFamily = defineFamily<BackfillProjection>({
     },
     BackfillChunkPlanned: { ids: (e) => [e.payload.backfillId], apply: chunkPlanned },
     BackfillChunkFinished: { ids: (e) => [e.payload.backfillId], apply: chunkFinished },
+    AssetFreshnessChanged: IGNORE,
   },
 });
 
@@ -286,5 +287,6 @@ export const backfillChunksFamily = defineFamily<BackfillChunk>({
         return row;
       },
     },
+    AssetFreshnessChanged: IGNORE,
   },
 });

@@ -59,5 +59,6 @@ export const dynamicPartitionsFamily = defineFamily<DynamicPartitionsSet>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
   },
 });

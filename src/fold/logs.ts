@@ -76,5 +76,6 @@ export const logsFamily = defineFamily<LogIndexEntry>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
   },
 });

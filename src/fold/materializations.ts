@@ -83,6 +83,7 @@ export const materializationsFamily = defineFamily<Materialization>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
   },
 });
 
@@ -147,5 +148,6 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
   },
 });

@@ -54,5 +54,6 @@ export const runKeyConflictsFamily = defineFamily<RunKeyConflict>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
   },
 });

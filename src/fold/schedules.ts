@@ -126,6 +126,7 @@ export const scheduleStatesFamily = defineFamily<ScheduleState>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
   },
 });
 
@@ -178,5 +179,6 @@ export const scheduleTicksFamily = defineFamily<ScheduleTick>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
   },
 });

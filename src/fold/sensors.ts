@@ -156,6 +156,7 @@ export const sensorStatesFamily = defineFamily<SensorState>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
   },
 });
 
@@ -238,5 +239,6 @@ export const sensorHistoryFamily = defineFamily<SensorHistoryEntry>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
   },
 });

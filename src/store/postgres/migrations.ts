@@ -230,6 +230,24 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       CREATE INDEX backfill_chunks_by_backfill ON backfill_chunks (backfill_id, chunk_index);
     `,
   },
+  {
+    // Partition status (SEMANTICS §8): one row per asset holding its materialized and failed
+    // partitions as ranges (time windows merged), so its size follows the number of ranges, not of
+    // partitions. Freshness: one row per asset with a policy, its last recorded state.
+    version: 6,
+    sql: `
+      CREATE TABLE asset_partition_status (
+        id ${T} PRIMARY KEY,
+        doc ${T} NOT NULL
+      );
+      CREATE TABLE asset_freshness (
+        id ${T} PRIMARY KEY,
+        state ${T} NOT NULL,
+        state_version INTEGER NOT NULL,
+        doc ${T} NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

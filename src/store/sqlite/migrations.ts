@@ -234,6 +234,24 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE INDEX backfill_chunks_by_backfill ON backfill_chunks (backfill_id, chunk_index);
     `,
   },
+  {
+    // Partition status (SEMANTICS §8): one row per asset holding its materialized and failed
+    // partitions as ranges (time windows merged), so its size follows the number of ranges, not of
+    // partitions. Freshness: one row per asset with a policy, its last recorded state.
+    version: 6,
+    sql: `
+      CREATE TABLE asset_partition_status (
+        id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL
+      );
+      CREATE TABLE asset_freshness (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        state_version INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {
