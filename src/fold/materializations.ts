@@ -4,7 +4,7 @@
  * folds of AssetMaterialized and TaskAttemptFinished.
  */
 import { z } from 'zod';
-import { jsonValue } from '../events/index.js';
+import { jsonValue, materializationProvenanceSchema } from '../events/index.js';
 import { taskKeyOf } from '../domain/runs/index.js';
 import type { StoredEvent } from '../events/index.js';
 import { defineFamily, IGNORE } from './family.js';
@@ -26,6 +26,8 @@ export const materializationSchema = z.object({
   codeVersion: z.string().nullable(),
   metadata: z.record(z.string(), jsonValue),
   materializedAt: z.string(),
+  /** What it was computed from, for staleness (null: recorded before provenance existed). */
+  provenance: materializationProvenanceSchema.nullable().default(null),
 });
 export type Materialization = z.infer<typeof materializationSchema>;
 
@@ -42,6 +44,7 @@ function toMaterialization(e: Extract<StoredEvent, { type: 'AssetMaterialized' }
     codeVersion: e.payload.codeVersion,
     metadata: e.payload.metadata,
     materializedAt: e.at,
+    provenance: e.payload.provenance,
   };
 }
 
