@@ -8,6 +8,7 @@ import {
   checkBackfillLimits,
   isSelectedPosition,
   planBackfillUnits,
+  derivedSelections,
   type BackfillPolicy,
   type KeyRange,
   type UnitSelection,
@@ -93,8 +94,10 @@ export function decideBackfillCreate(
     });
   }
   const assetKeys = planning.graph.inDependencyOrder(request.assetKeys);
+  // One selector names the roots' partitions; the rest follow through the mappings (BF-07).
+  const selections = request.selections ?? (request.partition === null ? undefined : derivedSelections(assetKeys, request.partition, planning));
   const selectionOf = (assetKey: string): UnitSelection =>
-    request.selections?.get(assetKey) ?? (request.partition === null ? { kind: 'unpartitioned' } : { kind: 'selector', selector: request.partition });
+    selections?.get(assetKey) ?? (request.partition === null ? { kind: 'unpartitioned' } : { kind: 'selector', selector: request.partition });
   const units = planBackfillUnits(assetKeys, selectionOf, planning);
   const backfillId = BACKFILL_ID_PREFIX + ids.ulid(nowEpochMs);
   const created = draft(

@@ -24,4 +24,5 @@ export {
   type BackfillPlanningContext,
   type ChunkSlice,
 } from './units.js';
+export { derivedSelections, DERIVED_PARTITIONS_MAPPED_MAX } from './derive.js';
 export { chunkReadiness, type ChunkReadiness, type SkippedPartition, type UnitProgress } from './dependencies.js';
