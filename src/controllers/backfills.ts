@@ -36,7 +36,7 @@ import { isArcoError, type ArcoError } from '../domain/errors/index.js';
 import type { IdSource } from '../domain/ids/index.js';
 import { partitionIndex, type PartitionSelector } from '../domain/partitions/index.js';
 import { isTerminalRun, type PlanningContext } from '../domain/runs/index.js';
-import { DEFAULT_WORKSPACE, draft, EVENT_VERSION, idempotencyKeys, type EventDraft, type StoredEvent } from '../events/index.js';
+import { DEFAULT_WORKSPACE, draft, EVENT_VERSION, idempotencyKeys, type ErrorInfo, type EventDraft, type StoredEvent } from '../events/index.js';
 import { backfillsFamily, foldInMemory, type BackfillProjection, type RunProjection } from '../fold/index.js';
 import { decideRunRequest, type ResolvedRunRequest } from './run-requests.js';
 import { errorInfoOf } from './schedules.js';
@@ -94,13 +94,13 @@ class Working {
   }
 
   /** The backfill moves to `status` (state version + 1). */
-  transition(status: BackfillProjection['status'], reason: string | null, error: ArcoError | null = null): void {
+  transition(status: BackfillProjection['status'], reason: string | null, error: ArcoError | ErrorInfo | null = null): void {
     const b = this.backfill;
     const stateVersion = b.stateVersion + 1;
     this.push(
       draft(
         'BackfillStateChanged',
-        { backfillId: b.backfillId, stateVersion, fromStatus: b.status, status, reason, error: error && errorInfoOf(error) },
+        { backfillId: b.backfillId, stateVersion, fromStatus: b.status, status, reason, error: error && (isArcoError(error) ? errorInfoOf(error) : error) },
         idempotencyKeys.backfillStateChanged(b.backfillId, stateVersion, status),
         null,
       ),
@@ -302,7 +302,12 @@ export function decideBackfillProgress(input: BackfillProgressInput): BackfillPr
   const status = w.backfill.status;
   if (status === 'CANCELING') {
     const cancelRunIds = w.backfill.inFlight.map((c) => c.runId).filter((runId) => input.runs.get(runId)?.status !== 'CANCELING');
-    if (w.backfill.inFlight.length === 0) w.transition('CANCELED', 'every chunk run in flight has ended');
+    if (w.backfill.inFlight.length === 0) {
+      // A backfill whose planning failed cancels its runs first (Dagster's FAILING), then is FAILED.
+      const failed = w.backfill.error;
+      if (failed) w.transition('FAILED', w.backfill.reason ?? 'planning failed', failed);
+      else w.transition('CANCELED', 'every chunk run in flight has ended');
+    }
     return { drafts: w.drafts, expectStateVersion, cancelRunIds, requestedRunIds: [] };
   }
   if (status !== 'REQUESTED') return { ...none, drafts: w.drafts };
@@ -315,8 +320,10 @@ export function decideBackfillProgress(input: BackfillProgressInput): BackfillPr
     if (!isArcoError(error)) throw error;
     w.drafts.length = finishedOnly;
     w.backfill = afterFinished;
-    w.transition('FAILED', `planning failed: ${error.message}`, error);
-    return { drafts: w.drafts, expectStateVersion, cancelRunIds: [], requestedRunIds: [] };
+    // Runs still in flight are canceled before the backfill is FAILED, so none outlives it unrecorded.
+    const inFlight = w.backfill.inFlight.map((c) => c.runId);
+    w.transition(inFlight.length > 0 ? 'CANCELING' : 'FAILED', `planning failed: ${error.message}`, error);
+    return { drafts: w.drafts, expectStateVersion, cancelRunIds: inFlight, requestedRunIds: [] };
   }
   const b = w.backfill;
   if (allPlanned(b) && b.inFlight.length === 0) {

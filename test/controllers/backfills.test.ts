@@ -237,6 +237,23 @@ describe('backfill controller: failure of the machinery', () => {
     assert.deepEqual([changed?.status, changed?.stateVersion, changed?.error?.code], ['FAILED', 2, 'UNKNOWN_PARTITION']);
     assert.equal(step.after.status, 'FAILED');
   });
+
+  test('a planning error with chunk runs in flight cancels them first (CANCELING), records how they ended, then ends FAILED with the error', () => {
+    const { backfill, planning } = createBackfillFor({ dag: { a: [] }, partitions: { a: staticPartitions(['x', 'y', 'z']) }, selector: 'x...z', policy: { kind: 'multiRun', partitionsPerRun: 1 }, maxConcurrentRuns: 2 });
+    const first = stepBackfill(backfill, planning);
+    const [done, running] = first.runs;
+    assert.ok(done && running);
+    // The definition loses z while y still runs: planning z fails once x's run frees a slot.
+    const shrunk = { ...planning, partitionsOf: () => staticPartitions(['x', 'y']) };
+    const failing = stepBackfill(first.after, shrunk, [endRun(done), { ...running, status: 'STARTED' }]);
+    assert.equal(failing.after.status, 'CANCELING');
+    assert.equal(failing.after.error?.code, 'UNKNOWN_PARTITION');
+    assert.deepEqual(failing.cancelRunIds, [running.runId]);
+    const ended = stepBackfill(failing.after, shrunk, [endRun(running, [], 'CANCELED')]);
+    assert.deepEqual(types(ended.drafts), ['BackfillChunkFinished', 'BackfillStateChanged']);
+    assert.equal(ended.after.status, 'FAILED');
+    assert.equal(payloads(ended.drafts, 'BackfillStateChanged')[0]?.error?.code, 'UNKNOWN_PARTITION');
+  });
 });
 
 describe('backfill creation', () => {
