@@ -7,6 +7,7 @@ import { isAssetKey } from '../domain/assets/index.js';
 import { arcoError } from '../domain/errors/index.js';
 import { suggestionDetails } from '../domain/suggestions/index.js';
 import { describeOptionProblem, optionProblem } from './option-problems.js';
+import { freshnessOptionsSchema, resolveFreshness } from './freshness.js';
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import { ASSET_BRAND, type AssetDefinition, type AssetDep, type AssetOptions, type AssetRef } from './types.js';
 
@@ -36,6 +37,7 @@ const optionsSchema = z.strictObject({
     (v) => typeof v === 'object' && v !== null && ['static', 'timeWindow', 'multi', 'dynamic'].includes((v as { kind?: string }).kind ?? ''),
     'must be a partitions definition (dailyPartitions(...), staticPartitions([...]), ...)',
   ).optional(),
+  freshness: freshnessOptionsSchema.optional(),
 });
 
 function isAssetDep(value: unknown): value is AssetDep {
@@ -99,5 +101,6 @@ export function defineAsset(options: AssetOptions): AssetDefinition {
     tags: o.tags ?? {},
     owners: o.owners ?? [],
     kinds: o.kinds ?? [],
+    freshness: o.freshness === undefined ? null : resolveFreshness(o.freshness),
   });
 }

@@ -4,6 +4,7 @@
  */
 export { defineAsset } from './define-asset.js';
 export { defineDefinitions, isDefinitions, isAssetDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
+export type { FreshnessDuration, FreshnessOptions } from './freshness.js';
 export type {
   AssetContext,
   AssetDefinition,

@@ -35,6 +35,11 @@ const OPTION_ALIASES: Readonly<Record<string, string>> = {
   evaluationfn: 'evaluate',
   partitionsdef: 'partitions',
   partitionfn: 'partition',
+  freshnesspolicy: 'freshness',
+  internalfreshnesspolicy: 'freshness',
+  failwindow: 'failAfter',
+  warnwindow: 'warnAfter',
+  maximumlagminutes: 'maxLagMinutes',
 };
 
 function unwrapped(schema: z.ZodType): z.ZodType {

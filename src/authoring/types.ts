@@ -1,8 +1,10 @@
 /** The types a definitions file sees: what `defineAsset` takes and what compute functions receive. */
+import type { FreshnessPolicy } from '../domain/assets/index.js';
 import type { Json } from '../domain/ids/index.js';
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import type { Backoff, Jitter } from '../domain/runs/index.js';
 import type { ResolvedSchedule } from './define-schedule.js';
+import type { FreshnessOptions } from './freshness.js';
 import type { ResolvedSensor } from './resolve-automation.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -80,6 +82,12 @@ export interface AssetOptions {
   readonly tags?: Readonly<Record<string, string>>;
   readonly owners?: readonly string[];
   readonly kinds?: readonly string[];
+  /**
+   * A time-window freshness policy: `{ maxLagMinutes, warnAfterMinutes? }` or Dagster's
+   * `{ failAfter, warnAfter? }` with durations like `'24h'` or `{ hours: 24 }`. The asset is
+   * PASS, WARN, FAIL or UNKNOWN (never materialized) by the age of its last materialization.
+   */
+  readonly freshness?: FreshnessOptions;
 }
 
 export const ASSET_BRAND = Symbol.for('arco-flow.asset');
@@ -102,6 +110,8 @@ export interface AssetDefinition {
   readonly tags: Readonly<Record<string, string>>;
   readonly owners: readonly string[];
   readonly kinds: readonly string[];
+  /** The asset's time-window freshness policy in minutes, or null when it has none. */
+  readonly freshness: FreshnessPolicy | null;
 }
 
 export interface Definitions {

@@ -71,3 +71,4 @@ export {
   type BackfillCreateDecision,
   type BackfillCommand,
 } from './backfill-commands.js';
+export { decideFreshnessChanges, type FreshnessInput, type FreshnessSubject } from './freshness.js';

@@ -11,6 +11,7 @@ import { scheduleStatesFamily, scheduleTicksFamily } from './schedules.js';
 import { sensorStatesFamily, sensorHistoryFamily } from './sensors.js';
 import { dynamicPartitionsFamily } from './dynamic-partitions.js';
 import { backfillsFamily, backfillChunksFamily } from './backfills.js';
+import { assetFreshnessFamily } from './freshness.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
@@ -25,6 +26,7 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   dynamicPartitionsFamily as ProjectionFamily<unknown>,
   backfillsFamily as ProjectionFamily<unknown>,
   backfillChunksFamily as ProjectionFamily<unknown>,
+  assetFreshnessFamily as ProjectionFamily<unknown>,
 ];
 
 export { defineFamily, handlerFor, IGNORE, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue } from './family.js';
@@ -84,3 +86,4 @@ export {
   type BackfillCounts,
   type BackfillUnitProgress,
 } from './backfills.js';
+export { assetFreshnessFamily, assetFreshnessSchema, type AssetFreshnessRecord } from './freshness.js';

@@ -19,9 +19,10 @@ export const listAssetsOp = defineOperation({
   idempotent: true,
   role: 'viewer',
   async handler(ctx, { select }) {
-    const defs = (await ctx.runtime()).definitions;
+    const runtime = await ctx.runtime();
+    const defs = runtime.definitions;
     const keys = select ? selectAssets(defs, select) : [...defs.graph.keys].sort();
-    return { assets: await describeAssets(ctx.store, defs, keys) };
+    return { assets: await describeAssets(ctx.store, defs, keys, runtime.clock.now()) };
   },
 });
 
@@ -38,9 +39,10 @@ export const getAssetOp = defineOperation({
   role: 'viewer',
   async handler(ctx, params) {
     const key = params['*'];
-    const defs = (await ctx.runtime()).definitions;
+    const runtime = await ctx.runtime();
+    const defs = runtime.definitions;
     if (!defs.graph.has(key)) throw arcoError('NOT_FOUND', `no asset "${key}"`, { key });
-    const [view] = await describeAssets(ctx.store, defs, [key]);
+    const [view] = await describeAssets(ctx.store, defs, [key], runtime.clock.now());
     if (!view) throw arcoError('NOT_FOUND', `no asset "${key}"`, { key });
     return {
       ...view,

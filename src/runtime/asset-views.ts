@@ -1,8 +1,9 @@
-/** What operators see of an asset: its definition and its latest materialization. */
+/** What operators see of an asset: its definition, its latest materialization and its freshness now. */
 import { z } from 'zod';
 import { materializationSchema } from '../fold/index.js';
 import type { Store } from '../store/index.js';
 import type { LoadedDefinitions } from './definitions-loader.js';
+import { describeFreshness, freshnessViewSchema } from './freshness.js';
 
 export const assetViewSchema = z.object({
   key: z.string(),
@@ -14,15 +15,19 @@ export const assetViewSchema = z.object({
   owners: z.array(z.string()),
   kinds: z.array(z.string()),
   latestMaterialization: materializationSchema.nullable(),
+  /** The asset's time-window freshness policy evaluated now; null when it has no policy. */
+  freshness: freshnessViewSchema.nullable(),
 });
 export type AssetView = z.infer<typeof assetViewSchema>;
 
-export async function describeAssets(store: Store, defs: LoadedDefinitions, keys: readonly string[]): Promise<AssetView[]> {
+/** @param nowEpochMs the instant freshness is evaluated at (the caller's clock). */
+export async function describeAssets(store: Store, defs: LoadedDefinitions, keys: readonly string[], nowEpochMs: number): Promise<AssetView[]> {
   const latest = new Map<string, z.infer<typeof materializationSchema>>();
   for (const state of await store.assets.listAssetPartitions()) {
     const m = state.lastMaterialization;
     if (m && (latest.get(state.assetKey)?.sequence ?? -1) < m.sequence) latest.set(state.assetKey, m);
   }
+  const freshness = await describeFreshness(store, defs, keys, nowEpochMs);
   return keys.flatMap((key) => {
     const a = defs.assets.get(key);
     if (!a) return [];
@@ -37,6 +42,7 @@ export async function describeAssets(store: Store, defs: LoadedDefinitions, keys
         owners: [...a.owners],
         kinds: [...a.kinds],
         latestMaterialization: latest.get(key) ?? null,
+        freshness: freshness.get(key) ?? null,
       },
     ];
   });

@@ -9,7 +9,8 @@
  * workers, ask the run coordinator what to do, append each run's decision conditioned on the run
  * version it read, and hand the dispatched attempts to the worker pool; then advance the backfills
  * (a chunk run that just ended plans the next chunk, whose run is coordinated in the same
- * iteration). Worker reports are applied one at a time, in arrival order, through the same
+ * iteration); last, at most every half minute, record the assets whose freshness changed
+ * (src/runtime/freshness.ts). Worker reports are applied one at a time, in arrival order, through the same
  * conditional append.
  */
 import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
@@ -20,6 +21,7 @@ import { commit, isOwnerDead, newOwnerId, type RuntimeContext } from './context.
 import { applyAttemptReport } from './run-commands.js';
 import { advanceBackfills } from './backfill-runner.js';
 import { Automation } from './automation/index.js';
+import { FreshnessRunner } from './freshness.js';
 import { WorkerPool, type PoolReport } from './worker/worker-pool.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
@@ -51,6 +53,7 @@ export class Daemon {
   readonly ownerId = newOwnerId();
   private readonly pool: WorkerPool;
   private readonly automation: Automation;
+  private readonly freshness: FreshnessRunner;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private ticking: Promise<void> = Promise.resolve();
@@ -77,6 +80,7 @@ export class Daemon {
       clock: ctx.clock,
     });
     this.automation = new Automation(ctx, { onProblem: (message) => this.problem(message) });
+    this.freshness = new FreshnessRunner(ctx);
   }
 
   get isLeader(): boolean {
@@ -136,6 +140,9 @@ export class Daemon {
     // chunks now, and the runs they request start in this same iteration.
     const backfills = await advanceBackfills(this.ctx, now);
     if (backfills.requestedRuns > 0) await this.coordinate(now);
+    // Last, and on its own: freshness changes with the clock, and a failure to record it must
+    // not hold up running work.
+    await this.freshness.evaluateIfDue(now).catch((e: unknown) => this.problem(`freshness evaluation failed: ${String(e)}`));
   }
 
   /** Asks the run coordinator what to do with the active runs, appends it and dispatches. */

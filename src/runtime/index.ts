@@ -8,6 +8,16 @@ export { loadDefinitions, locateDefinitions, indexDefinitions, DEFINITIONS_FILE_
 export { requestRun, requestRerun, cancelRun, getRunOrThrow, applyAttemptReport, type RunRequestInput, type RunRequestOutcome, type RerunInput } from './run-commands.js';
 export { selectAssets, selectAssetsToLaunch } from './selection.js';
 export { describeAssets, assetViewSchema, type AssetView } from './asset-views.js';
+export {
+  describeFreshness,
+  freshnessOf,
+  freshnessPolicies,
+  recordFreshnessChanges,
+  FreshnessRunner,
+  freshnessViewSchema,
+  FRESHNESS_EVALUATION_INTERVAL_MS,
+  type FreshnessView,
+} from './freshness.js';
 export { assetPartitionKeys, mapPartitionKeys, selectPartitionKeys, type GivenPartitions, type MappedPartitions } from './partition-views.js';
 export { partitionsContextAt } from './partitions-context.js';
 export {

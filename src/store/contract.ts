@@ -17,6 +17,7 @@ import type { ArcoEvent, StoredEvent } from '../events/index.js';
 import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict } from '../fold/index.js';
 import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
 import type { BackfillChunk, BackfillProjection } from '../fold/index.js';
+import type { AssetFreshnessRecord } from '../fold/index.js';
 import type { RunStatus } from '../domain/runs/index.js';
 
 /** "The row `id` of projection `table` still has this version" (0: it does not exist yet). */
@@ -105,6 +106,10 @@ export interface AssetStore {
   listAssetPartitions(assetKey?: string): Promise<AssetPartitionState[]>;
   /** Newest first. */
   listMaterializations(assetKey: string, limit: number): Promise<Materialization[]>;
+  /** The freshness state last recorded for each asset whose policy was evaluated, in key order. */
+  listAssetFreshness(): Promise<AssetFreshnessRecord[]>;
+  /** The latest materialization (of any partition) of each of `assetKeys` that has one, by key. */
+  latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>>;
 }
 
 export interface LogStore {

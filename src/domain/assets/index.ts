@@ -1,6 +1,15 @@
 export { isAssetKey, parseAssetKey } from './asset-key.js';
 export { AssetGraph, type AssetNode } from './graph.js';
 export {
+  evaluateFreshness,
+  nextFreshnessChangeAtMs,
+  parseDurationMinutes,
+  formatDurationMinutes,
+  type FreshnessPolicy,
+  type FreshnessEvaluation,
+  type FreshnessState,
+} from './freshness.js';
+export {
   assessStaleness,
   comparedParentPartitions,
   rollUpStaleStatus,
@@ -15,3 +24,4 @@ export {
   type StaleStatus,
   type StalenessAsset,
   type StalenessSource,
+} from './staleness.js';

@@ -8,7 +8,6 @@ export {
   selectionExtent,
   nextSelectedPositions,
   isSelectedPosition,
-  selectedStretches,
   UNKNOWN_KEYS_NAMED_MAX,
   type UnitSelection,
   type KeyRange,

@@ -1,8 +1,9 @@
 /** Asset partitions and materializations on PostgreSQL: the same queries and orders as the SQLite engine. */
 import type pg from 'pg';
-import { assetPartitionsFamily, materializationsFamily, type AssetPartitionState, type Materialization } from '../../fold/index.js';
+import { assetPartitionsFamily, materializationsFamily, type AssetFreshnessRecord, type AssetPartitionState, type Materialization } from '../../fold/index.js';
 import type { AssetStore } from '../contract.js';
 import { parseDoc, selectDocs, type DocRow } from './docs.js';
+import { latestMaterializations, listAssetFreshness } from './freshness.js';
 
 export class PostgresAssets implements AssetStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -22,5 +23,13 @@ export class PostgresAssets implements AssetStore {
   async listMaterializations(assetKey: string, limit: number): Promise<Materialization[]> {
     const rows = await this.docs('SELECT id, doc FROM materializations WHERE asset_key = $1 ORDER BY sequence DESC LIMIT $2', [assetKey, limit]);
     return rows.map((r) => parseDoc(materializationsFamily, String(r.id), r.doc));
+  }
+
+  async listAssetFreshness(): Promise<AssetFreshnessRecord[]> {
+    return listAssetFreshness(this.pool);
+  }
+
+  async latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>> {
+    return latestMaterializations(this.pool, assetKeys);
   }
 }

@@ -1,8 +1,9 @@
 /** Asset partitions and materializations on SQLite. */
 import type Database from 'better-sqlite3';
-import { assetPartitionsFamily, materializationsFamily, type AssetPartitionState, type Materialization } from '../../fold/index.js';
+import { assetPartitionsFamily, materializationsFamily, type AssetFreshnessRecord, type AssetPartitionState, type Materialization } from '../../fold/index.js';
 import type { AssetStore } from '../contract.js';
 import { parseDoc } from '../docs.js';
+import { latestMaterializations, listAssetFreshness } from './freshness.js';
 
 type DocRow = { id: string; doc: string };
 
@@ -23,5 +24,13 @@ export class SqliteAssets implements AssetStore {
       .prepare('SELECT id, doc FROM materializations WHERE asset_key = ? ORDER BY sequence DESC LIMIT ?')
       .all(assetKey, limit) as DocRow[];
     return rows.map((r) => parseDoc(materializationsFamily, r.id, r.doc));
+  }
+
+  async listAssetFreshness(): Promise<AssetFreshnessRecord[]> {
+    return listAssetFreshness(this.db);
+  }
+
+  async latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>> {
+    return latestMaterializations(this.db, assetKeys);
   }
 }

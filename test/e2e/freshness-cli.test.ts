@@ -1,0 +1,40 @@
+/** `arco asset list` shows each asset's freshness: PASS, WARN, FAIL or UNKNOWN, blank without a policy. */
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { arco, arcoJson } from '../helpers/cli.js';
+import { tempProject } from '../helpers/project.js';
+
+const SOURCE = `import { defineAsset, defineDefinitions } from 'arco-flow';
+const report = defineAsset({ key: 'report', freshness: { failAfter: '1d', warnAfter: '12h' }, compute: async () => {} });
+const later = defineAsset({ key: 'later', freshness: { maxLagMinutes: 60 }, compute: async () => {} });
+const plain = defineAsset({ key: 'plain', compute: async () => {} });
+export default defineDefinitions({ assets: [report, later, plain] });
+`;
+
+/** The cells of each table row after the header, by the first cell (the asset key). */
+function rowsOf(table: string): Map<string, string[]> {
+  const lines = table.split('\n').filter((l) => l.includes('│') || l.includes('|'));
+  const cells = lines.map((l) => l.split(/[│|]/).slice(1, -1).map((c) => c.trim()));
+  return new Map(cells.slice(1).map((row) => [row[0] ?? '', row]));
+}
+
+describe('arco asset list freshness column', () => {
+  const project = tempProject(SOURCE);
+  after(() => project.remove());
+
+  test('a just-materialized asset is PASS, a never-materialized one UNKNOWN, one without a policy blank', () => {
+    assert.equal(arcoJson<{ status: string }>(['run', '--project', project.dir, '--select', 'report', '--wait']).body.status, 'SUCCESS');
+    const result = arco(['asset', 'list', '--project', project.dir]);
+    assert.equal(result.status, 0, result.stderr);
+    const header = result.stdout.split('\n').find((l) => l.includes('asset')) ?? '';
+    assert.match(header, /freshness/);
+    const rows = rowsOf(result.stdout);
+    assert.deepEqual(['later', 'plain', 'report'].map((key) => rows.get(key)?.at(-1)), ['UNKNOWN', '', 'PASS']);
+    const json = arcoJson<{ key: string; freshness: { state: string; failAfterMinutes: number; warnAfterMinutes: number | null } | null }[]>(['asset', 'list', '--project', project.dir]).body;
+    assert.deepEqual(json.map((a) => [a.key, a.freshness?.state ?? null, a.freshness?.failAfterMinutes ?? null, a.freshness?.warnAfterMinutes ?? null]), [
+      ['later', 'UNKNOWN', 60, null],
+      ['plain', null, null, null],
+      ['report', 'PASS', 1440, 720],
+    ]);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Goal: a freshness policy moves PASS → WARN → FAIL as time passes with no event, back to PASS
+ * when the asset materializes again, and each change is recorded once as an
+ * AssetFreshnessChanged in the ledger (what `arco events` lists and a sensor can read). Method: a
+ * real daemon with a worker process and a fake clock moved by hand; the asset views are read at
+ * the same clock.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { invokeOperation, listAssetsOp, listEventsOp, type OperationContext } from '../../src/operations/index.js';
+import { Daemon, FakeClock, createContext, freshnessOf, loadDefinitions, requestRun, type RuntimeContext } from '../../src/runtime/index.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { tempProject, waitForRun } from '../helpers/project.js';
+
+const SOURCE = `import { defineAsset, defineDefinitions } from 'arco-flow';
+const report = defineAsset({ key: 'report', freshness: { failAfter: '1h', warnAfter: '30m' }, compute: async () => {} });
+const hourly = defineAsset({ key: 'hourly', freshness: { maxLagMinutes: 60 }, compute: async () => {} });
+const plain = defineAsset({ key: 'plain', compute: async () => {} });
+export default defineDefinitions({ assets: [report, hourly, plain] });
+`;
+
+const MINUTE = 60_000;
+
+async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('freshness in the daemon over time', () => {
+  const project = tempProject(SOURCE);
+  const clock = new FakeClock(Date.parse('2026-04-01T00:00:00Z'));
+  let store: Store;
+  let ctx: RuntimeContext;
+  let daemon: Daemon;
+  const operations = (): OperationContext => ({ store, runtime: async () => ctx });
+  /** Waits until the daemon recorded `state` for `asset` (its record at exactly that state). */
+  const recorded = (asset: string, state: string) =>
+    until(async () => {
+      const record = (await store.assets.listAssetFreshness()).find((r) => r.assetKey === asset);
+      return record?.state === state ? record : undefined;
+    }, `${asset} recorded ${state}`);
+  const materialize = async (asset: string) => {
+    const { run } = await requestRun(ctx, { selection: [asset] });
+    assert.equal((await waitForRun(store, run.runId)).status, 'SUCCESS');
+  };
+  const freshnessEvents = async () =>
+    (await invokeOperation(operations(), listEventsOp, { limit: 1000 })).events
+      .filter((e) => e.type === 'AssetFreshnessChanged')
+      .map((e) => e.payload as { assetKey: string; state: string; stateVersion: number; previousState: string | null });
+
+  before(async () => {
+    store = openSqliteStore({ path: join(project.dir, 'arco.db') });
+    ctx = createContext(store, clock, await loadDefinitions(project.file));
+    daemon = new Daemon(ctx, { tickMs: 20, workers: 1 });
+    daemon.start();
+  });
+  after(async () => {
+    await daemon.stop();
+    await store.close();
+    project.remove();
+  });
+
+  test('an asset never materialized is recorded UNKNOWN at the first evaluation; an asset without a policy is not recorded', async () => {
+    await recorded('report', 'UNKNOWN');
+    await recorded('hourly', 'UNKNOWN');
+    assert.deepEqual((await store.assets.listAssetFreshness()).map((r) => r.assetKey), ['hourly', 'report']);
+  });
+
+  test('PASS after a materialization, WARN at warnAfter and FAIL at failAfter as the clock moves, PASS again after the next materialization', async () => {
+    await materialize('report');
+    const materializedAt = clock.now();
+    clock.advance(MINUTE);
+    await recorded('report', 'PASS');
+    clock.set(materializedAt + 30 * MINUTE);
+    await recorded('report', 'WARN');
+    clock.set(materializedAt + 60 * MINUTE);
+    const failed = await recorded('report', 'FAIL');
+    assert.deepEqual([failed.lagMinutes, failed.previousState], [60, 'WARN']);
+    await materialize('report');
+    clock.advance(MINUTE);
+    await recorded('report', 'PASS');
+    assert.deepEqual(
+      (await freshnessEvents()).filter((e) => e.assetKey === 'report').map((e) => [e.stateVersion, e.previousState, e.state]),
+      [[1, null, 'UNKNOWN'], [2, 'UNKNOWN', 'PASS'], [3, 'PASS', 'WARN'], [4, 'WARN', 'FAIL'], [5, 'FAIL', 'PASS']],
+      'each change is in the ledger once, numbered in order',
+    );
+  });
+
+  test('the asset views show the freshness now: a state per policy, none for an asset without one', async () => {
+    const start = clock.now();
+    clock.advance(45 * MINUTE);
+    const { assets } = await invokeOperation(operations(), listAssetsOp, {});
+    assert.deepEqual(assets.map((a) => [a.key, a.freshness?.state ?? null]), [['hourly', 'UNKNOWN'], ['plain', null], ['report', 'WARN']]);
+    const report = await freshnessOf(store, ctx.definitions, 'report', clock.now());
+    assert.ok(report);
+    assert.equal(report.failAfterMinutes, 60);
+    assert.equal(report.warnAfterMinutes, 30);
+    assert.equal(report.nextChangeAt, new Date(Date.parse(report.lastMaterializedAt ?? '') + 60 * MINUTE).toISOString());
+    assert.ok(Math.abs((report.lagMinutes ?? 0) - (clock.now() - Date.parse(report.lastMaterializedAt ?? '')) / MINUTE) < 1e-9);
+    assert.equal(await freshnessOf(store, ctx.definitions, 'plain', clock.now()), null);
+    clock.set(start);
+  });
+});
