@@ -5,12 +5,13 @@
  * they read (SEMANTICS §7).
  */
 import {
+  addInterval,
   checkBackfillLimits,
-  isSelectedPosition,
   planBackfillUnits,
   derivedSelections,
+  selectedStretches,
   type BackfillPolicy,
-  type KeyRange,
+  type Interval,
   type UnitSelection,
 } from '../domain/backfills/index.js';
 import { arcoError } from '../domain/errors/index.js';
@@ -156,21 +157,6 @@ export function decideBackfillCommand(backfill: BackfillProjection, command: Bac
 }
 
 /** Sorted positions as inclusive key ranges of consecutive positions. */
-function rangesOf(positions: readonly number[], keyAt: (position: number) => string): KeyRange[] {
-  const ranges: KeyRange[] = [];
-  let start = -1;
-  let previous = -2;
-  for (const p of positions) {
-    if (p !== previous + 1) {
-      if (start >= 0) ranges.push({ start: keyAt(start), end: keyAt(previous) });
-      start = p;
-    }
-    previous = p;
-  }
-  if (start >= 0) ranges.push({ start: keyAt(start), end: keyAt(previous) });
-  return ranges;
-}
-
 /**
  * Per asset, what a retry of `parent` selects: the partitions whose chunk did not materialize them
  * and those never planned. `chunks` are the parent's ended chunks.
@@ -183,29 +169,33 @@ export function retrySelections(parent: BackfillProjection, chunks: readonly Bac
       status: parent.status,
     });
   }
-  const positions = new Map<string, Set<number>>();
-  const add = (assetKey: string, position: number) => (positions.get(assetKey) ?? positions.set(assetKey, new Set()).get(assetKey))?.add(position);
+  // Position intervals per asset: a retry of a huge backfill canceled early holds its never-planned
+  // stretch as one interval, not as a million positions.
+  const intervals = new Map<string, Interval[]>();
+  const add = (assetKey: string, from: number, to: number) => intervals.set(assetKey, addInterval(intervals.get(assetKey) ?? [], from, to));
   const ctx = planning.partitions;
   for (const chunk of chunks) {
     for (const u of chunk.unmaterialized) {
       const definition = planning.partitionsOf(u.assetKey);
-      add(u.assetKey, definition === null || u.partitionKey === null ? 0 : partitionIndex(definition, u.partitionKey, ctx));
+      const position = definition === null || u.partitionKey === null ? 0 : partitionIndex(definition, u.partitionKey, ctx);
+      if (position >= 0) add(u.assetKey, position, position + 1);
     }
   }
   for (const unit of parent.units) {
     const first = unit.assetKeys[0] as string;
     const definition = planning.partitionsOf(first);
-    for (let p = unit.cursor; p < unit.to; p += 1) {
-      if (!isSelectedPosition(definition, unit.selection, unit, ctx, p, first)) continue;
-      for (const assetKey of unit.assetKeys) add(assetKey, p);
+    for (const [from, to] of selectedStretches(definition, unit.selection, unit, ctx, unit.cursor, first)) {
+      for (const assetKey of unit.assetKeys) add(assetKey, from, to);
     }
   }
   const selections = new Map<string, UnitSelection>();
-  for (const [assetKey, set] of positions) {
+  for (const [assetKey, set] of intervals) {
     const definition = planning.partitionsOf(assetKey);
-    const sorted = [...set].filter((p) => p >= 0).sort((a, b) => a - b);
-    if (sorted.length === 0) continue;
-    selections.set(assetKey, definition === null ? { kind: 'unpartitioned' } : { kind: 'ranges', ranges: rangesOf(sorted, (p) => partitionKeyAt(definition, p, ctx)) });
+    if (set.length === 0) continue;
+    selections.set(
+      assetKey,
+      definition === null ? { kind: 'unpartitioned' } : { kind: 'ranges', ranges: set.map(([from, to]) => ({ start: partitionKeyAt(definition, from, ctx), end: partitionKeyAt(definition, to - 1, ctx) })) },
+    );
   }
   if (selections.size === 0) {
     throw arcoError('BACKFILL_NOTHING_TO_RETRY', `every partition of backfill ${parent.backfillId} materialized; there is nothing to retry`, {

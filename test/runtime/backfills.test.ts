@@ -228,7 +228,14 @@ describe('backfills under the daemon', () => {
     const [created] = (await running.store.ledger.readEvents({ limit: 100_000 })).filter((e) => e.type === 'BackfillCreated' && e.payload.backfillId === backfill.backfillId);
     assert.deepEqual(created?.type === 'BackfillCreated' ? created.payload.units.map((u) => u.selection) : null, [{ kind: 'selector', selector: { kind: 'all' } }]);
     assert.ok(JSON.stringify(created?.payload).length < 2_000, 'the stored backfill holds no list of keys');
-    await waitFor(running.store, backfill.backfillId, terminal);
+    const canceled = await waitFor(running.store, backfill.backfillId, terminal);
+    // Its retry selects what never materialized: the whole unplanned stretch, still as ranges, not keys.
+    const retry = await retryBackfill(running.ctx, { backfillId: backfill.backfillId });
+    assert.ok(retry.backfill.counts.total >= canceled.counts.total - canceled.counts.materialized, `${retry.backfill.counts.total} partitions to retry`);
+    const [retried] = (await running.store.ledger.readEvents({ limit: 100_000 })).filter((e) => e.type === 'BackfillCreated' && e.payload.backfillId === retry.backfill.backfillId);
+    assert.ok(JSON.stringify(retried?.payload).length < 2_000, 'the retry holds ranges, not keys');
+    await cancelBackfill(running.ctx, { backfillId: retry.backfill.backfillId });
+    await waitFor(running.store, retry.backfill.backfillId, terminal);
   });
 
   test('rebuilding the projections after backfills gives the same hash', async () => {

@@ -24,14 +24,11 @@ import {
   type PartitionsDefinition,
 } from '../partitions/index.js';
 import { addInterval, type Interval } from './intervals.js';
-import { nextSelectedPositions, selectionExtent, type KeyRange, type UnitSelection } from './selection.js';
+import { selectedStretches, selectionExtent, type KeyRange, type UnitSelection } from './selection.js';
 import type { BackfillPlanningContext } from './units.js';
 
 /** Partitions mapped one by one (not by their ends) per backfill, beyond which creation is refused. */
 export const DERIVED_PARTITIONS_MAPPED_MAX = 100_000;
-
-/** Positions walked per step when listing a selection's contiguous stretches. */
-const WALK_STEP = 10_000;
 
 /**
  * The selection of every asset of the backfill (given in dependency order) for one selector.
@@ -84,23 +81,9 @@ function inheritedSelection(
 }
 
 /** The selected positions of a parent as contiguous stretches `[from, to)`. */
-function selectedStretches(assetKey: string, definition: PartitionsDefinition, selection: UnitSelection, ctx: BackfillPlanningContext): Interval[] {
+function stretchesOf(assetKey: string, definition: PartitionsDefinition, selection: UnitSelection, ctx: BackfillPlanningContext): Interval[] {
   const extent = selectionExtent(definition, selection, ctx.partitions, assetKey);
-  if (extent.partitionCount === 0) return [];
-  if (selection.kind === 'selector' && (selection.selector.kind === 'all' || selection.selector.kind === 'range')) return [[extent.from, extent.to]];
-  const stretches: Interval[] = [];
-  let cursor = extent.from;
-  for (;;) {
-    const batch = nextSelectedPositions(definition, selection, extent, ctx.partitions, cursor, WALK_STEP, assetKey);
-    const last = batch[batch.length - 1];
-    if (last === undefined) return stretches;
-    for (const p of batch) {
-      const tail = stretches[stretches.length - 1];
-      if (tail && tail[1] === p) tail[1] = p + 1;
-      else stretches.push([p, p + 1]);
-    }
-    cursor = last + 1;
-  }
+  return selectedStretches(definition, selection, extent, ctx.partitions, extent.from, assetKey);
 }
 
 function derivedRanges(
@@ -120,7 +103,7 @@ function derivedRanges(
         .map((k) => partitionIndex(definition, k, ctx.partitions))
         .filter((p) => p >= 0);
     const monotone = mapping.kind === 'timeWindow' && parentDefinition.kind === 'timeWindow' && definition.kind === 'timeWindow';
-    for (const [from, to] of selectedStretches(parent, parentDefinition, selections.get(parent) as UnitSelection, ctx)) {
+    for (const [from, to] of stretchesOf(parent, parentDefinition, selections.get(parent) as UnitSelection, ctx)) {
       if (monotone) {
         const span = monotoneSpan(from, to, (p) => childPositions([partitionKeyAt(parentDefinition, p, ctx.partitions)]));
         if (span) positions = addInterval(positions, span[0], span[1]);

@@ -8,6 +8,7 @@ export {
   selectionExtent,
   nextSelectedPositions,
   isSelectedPosition,
+  selectedStretches,
   UNKNOWN_KEYS_NAMED_MAX,
   type UnitSelection,
   type KeyRange,

@@ -240,3 +240,37 @@ export function isSelectedPosition(definition: PartitionsDefinition | null, sele
   if (selector.kind === 'filter') return filterTest(definition, selector)(partitionKeyAt(definition, position, ctx));
   return true;
 }
+
+/** Positions walked per step when listing a selection's stretches. */
+const WALK_STEP = 10_000;
+
+/**
+ * The selected positions at or after `cursor` as contiguous stretches `[from, to)`, in order. A
+ * range or `all` is one stretch without walking; other selections are walked a batch at a time, so
+ * memory follows the number of stretches, not of partitions.
+ */
+export function selectedStretches(
+  definition: PartitionsDefinition | null,
+  selection: UnitSelection,
+  extent: SelectionExtent,
+  ctx: PartitionsContext,
+  cursor: number,
+  assetKey: string,
+): [from: number, to: number][] {
+  const start = Math.max(cursor, extent.from);
+  if (extent.partitionCount === 0 || start >= extent.to) return [];
+  if (selection.kind === 'selector' && (selection.selector.kind === 'all' || selection.selector.kind === 'range')) return [[start, extent.to]];
+  const stretches: [number, number][] = [];
+  let next = start;
+  for (;;) {
+    const batch = nextSelectedPositions(definition, selection, extent, ctx, next, WALK_STEP, assetKey);
+    const last = batch[batch.length - 1];
+    if (last === undefined) return stretches;
+    for (const p of batch) {
+      const tail = stretches[stretches.length - 1];
+      if (tail && tail[1] === p) tail[1] = p + 1;
+      else stretches.push([p, p + 1]);
+    }
+    next = last + 1;
+  }
+}
