@@ -1,12 +1,14 @@
 /**
  * Every error leaves the server as `{ code, message, details? }` with a catalogued code. Schema
- * validation errors are VALIDATION_ERROR naming the field; unknown routes are NOT_FOUND; anything
+ * validation errors are VALIDATION_ERROR naming the field; unknown routes are NOT_FOUND; fastify's
+ * own refusals (body size, content type, malformed JSON) have their codes in limits.ts; anything
  * unexpected is INTERNAL_ERROR, logged with its stack but never sent one.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ArcoError, arcoError, isArcoError } from '../domain/errors/index.js';
+import { frameworkError } from './limits.js';
 
 /** The body of every error answer. */
 export const errorSchema = z
@@ -25,9 +27,9 @@ export function toArcoError(error: unknown): ArcoError {
     const first = issues[0];
     return arcoError('VALIDATION_ERROR', first ? `${first.field}: ${first.message}` : 'invalid request', { issues });
   }
-  if (fastifyError?.statusCode === 400 || fastifyError?.statusCode === 415 || fastifyError?.statusCode === 413) {
-    return arcoError('VALIDATION_ERROR', fastifyError.message, {});
-  }
+  const framework = fastifyError instanceof Error ? frameworkError(fastifyError) : undefined;
+  if (framework) return framework;
+  if (fastifyError?.statusCode === 400) return arcoError('MALFORMED_REQUEST', fastifyError.message, {});
   return arcoError('INTERNAL_ERROR', 'internal error', {});
 }
 

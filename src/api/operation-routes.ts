@@ -11,8 +11,8 @@ import type { ApiContext } from './context.js';
 import { errorSchema } from './errors.js';
 import { idempotent, type Produced } from './idempotency.js';
 
-function operationContext(api: ApiContext): OperationContext {
-  return { store: api.store, runtime: async () => api.ctx(), onRunRequested: api.onRunRequested };
+function operationContext(api: ApiContext, actor: string): OperationContext {
+  return { store: api.store, runtime: async () => api.ctx(), onRunRequested: api.onRunRequested, actor };
 }
 
 function hasFields(schema: z.ZodObject<z.ZodRawShape>): boolean {
@@ -27,10 +27,10 @@ function responses(op: AnyOperation): Record<number, z.ZodType> {
 }
 
 export function registerOperation(app: FastifyInstance, api: ApiContext, op: AnyOperation): void {
-  const ctx = operationContext(api);
   app.withTypeProvider<ZodTypeProvider>().route({
     method: op.method,
     url: op.path,
+    config: { role: op.role },
     schema: {
       operationId: op.name,
       tags: [op.group],
@@ -41,6 +41,7 @@ export function registerOperation(app: FastifyInstance, api: ApiContext, op: Any
       response: responses(op),
     },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const ctx = operationContext(api, request.actor);
       const input = {
         ...(request.params as Record<string, unknown>),
         ...(request.query as Record<string, unknown>),

@@ -1,25 +1,32 @@
 /**
  * The HTTP API: fastify with one route per catalogue operation under /api/v1, and an OpenAPI 3.1
- * document at /api/openapi.json generated from the operations' schemas.
+ * document at /api/openapi.json generated from the operations' schemas. Every request passes the
+ * limits (limits.ts) and access control (access.ts) before a route reads its body.
  */
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiContext } from './context.js';
+import { installAccessControl } from './access.js';
 import { installErrorHandlers } from './errors.js';
+import { SERVER_LIMIT_OPTIONS, installLimits, onClientError, onFrameworkError } from './limits.js';
 import { OPERATIONS } from '../operations/index.js';
 import { registerOperation } from './operation-routes.js';
 
 export interface ServerOptions {
   /** pino logger options, or false for silence (tests). @default false */
   readonly logger?: boolean | { level: string };
+  /** `Host` names accepted besides the bound address (e.g. a name a reverse proxy forwards), `name` or `name:port`. */
+  readonly allowedHosts?: readonly string[];
 }
 
 export async function buildServer(api: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({ logger: options.logger ?? false, ...SERVER_LIMIT_OPTIONS, frameworkErrors: onFrameworkError, clientErrorHandler: onClientError });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
+  installLimits(app);
+  installAccessControl(app, api.store, { allowedHosts: options.allowedHosts });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

@@ -7,6 +7,7 @@
  * writer, and requests go through the same transactional, idempotent append the API uses.
  */
 import { z } from 'zod';
+import { LOCAL_ACTOR } from '../domain/access/index.js';
 import { arcoError, isErrorCode, ArcoError } from '../domain/errors/index.js';
 import { CATALOGUE, invokeOperation, splitInput, type AnyOperation, type Catalogue, type InputOf, type OperationContext, type OperationName, type OutputOf } from '../operations/index.js';
 import { createContext, loadDefinitions, systemClock, type RuntimeContext } from '../runtime/index.js';
@@ -35,7 +36,8 @@ export class LocalClient implements Client {
   }
 
   async invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>> {
-    const ctx: OperationContext = { store: await this.store(), runtime: () => this.runtime() };
+    // In-process calls work on the store itself, under the file permissions of whoever runs them.
+    const ctx: OperationContext = { store: await this.store(), runtime: () => this.runtime(), actor: LOCAL_ACTOR };
     return invokeOperation(ctx, CATALOGUE[name], input);
   }
 
@@ -60,7 +62,11 @@ function pathOf(op: AnyOperation, params: Record<string, unknown>): string {
 }
 
 export class HttpClient implements Client {
-  constructor(private readonly baseUrl: string) {}
+  /** @param token an API token, sent as `Authorization: Bearer` (needed once the store holds tokens). */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
 
   async invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>> {
     const op: AnyOperation = CATALOGUE[name];
@@ -74,7 +80,7 @@ export class HttpClient implements Client {
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method: op.method,
-        headers: op.hasBody ? { 'content-type': 'application/json' } : {},
+        headers: { ...(op.hasBody ? { 'content-type': 'application/json' } : {}), ...authorization(this.token) },
         body: op.hasBody ? JSON.stringify(parts.body) : undefined,
       });
     } catch (error) {
@@ -94,6 +100,15 @@ export class HttpClient implements Client {
   async close(): Promise<void> {}
 }
 
+function authorization(token: string | undefined): Record<string, string> {
+  return token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` };
+}
+
+/** The API token of a command: --token, else $ARCO_TOKEN. */
+export function tokenOf(options: CommonOptions): string | undefined {
+  return options.token ?? (process.env.ARCO_TOKEN || undefined);
+}
+
 /** Where an `arco dev` is looked for when no --url is given: $ARCO_URL, else the default port. */
 export function defaultUrl(): string {
   return process.env.ARCO_URL ?? 'http://127.0.0.1:3000';
@@ -105,9 +120,9 @@ const PROBE_TIMEOUT_MS = 300;
 const healthSchema = z.object({ ok: z.literal(true), definitionsFile: z.string(), store: z.string().nullable() });
 
 /** True when an instance answers at `url` and serves exactly this project and store. */
-async function servesProject(url: string, project: Project): Promise<boolean> {
+async function servesProject(url: string, project: Project, token: string | undefined): Promise<boolean> {
   try {
-    const response = await fetch(new URL('/api/v1/health', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const response = await fetch(new URL('/api/v1/health', url), { headers: authorization(token), signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     const health = healthSchema.safeParse(await response.json());
     return health.success && health.data.definitionsFile === project.definitionsFile && health.data.store === describeStoreTarget(project.storePath);
   } catch {
@@ -122,8 +137,9 @@ async function servesProject(url: string, project: Project): Promise<boolean> {
  * idempotent append the API uses.
  */
 export async function openClient(options: CommonOptions): Promise<Client> {
-  if (options.url) return new HttpClient(options.url);
+  const token = tokenOf(options);
+  if (options.url) return new HttpClient(options.url, token);
   const project = resolveProject(options);
   const url = defaultUrl();
-  return (await servesProject(url, project)) ? new HttpClient(url) : new LocalClient(project);
+  return (await servesProject(url, project, token)) ? new HttpClient(url, token) : new LocalClient(project);
 }

@@ -7,6 +7,8 @@ import type { ProjectOptions } from './project.js';
 export interface CommonOptions extends ProjectOptions {
   readonly url?: string;
   readonly json?: boolean;
+  /** An API token for --url (default: $ARCO_TOKEN). */
+  readonly token?: string;
 }
 
 /** `--project`, `-f`, `--db`: which project and store. */
@@ -21,6 +23,7 @@ export function withProjectOptions(command: Command): Command {
 export function withClientOptions(command: Command): Command {
   return withProjectOptions(command)
     .option('--url <url>', 'talk to a running "arco dev" over HTTP (default: $ARCO_URL or http://127.0.0.1:3000 when it serves this project; else the store is opened directly)')
+    .option('--token <token>', 'API token sent to --url once the store holds tokens (default: $ARCO_TOKEN)')
     .option('--json', 'print JSON for scripts');
 }
 

@@ -16,6 +16,7 @@ import { cancelCommand, logsCommand, runsCommand, statusCommand } from './comman
 import { scheduleCommand } from './commands/schedule.js';
 import { sensorCommand } from './commands/sensor.js';
 import { sqlCommand } from './commands/sql.js';
+import { tokenCommand } from './commands/token.js';
 
 // Read here rather than through project.ts, which loads the runtime: `arco --help` needs none of it.
 const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
     .description('Arco Flow: asset-first data orchestration on an event-sourced ledger')
     .version(version)
     .showHelpAfterError();
-  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), definitionsCommand(), backfillCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), sqlCommand(), apiCommand(), adminCommand(), parityCommand(), completionCommand(() => program)]) {
+  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), definitionsCommand(), backfillCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), sqlCommand(), tokenCommand(), apiCommand(), adminCommand(), parityCommand(), completionCommand(() => program)]) {
     program.addCommand(command);
   }
   return program;

@@ -21,6 +21,7 @@ import { cancelRunOp, getRunOp, listRunKeyConflictsOp, listRunLogsOp, listRunTas
 import { getScheduleOp, listScheduleTicksOp, listSchedulesOp, previewCronOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from './schedules.js';
 import { getSensorOp, listSensorEvaluationsOp, listSensorsOp, previewSensorOp, pushToSensorOp, resetSensorCursorOp, startSensorOp, stopSensorOp } from './sensors.js';
 import { listEventsOp, querySqlOp } from './system.js';
+import { createTokenOp, listTokensOp, revokeTokenOp } from './tokens.js';
 
 export const CATALOGUE = {
   requestRun: requestRunOp,
@@ -63,6 +64,9 @@ export const CATALOGUE = {
   validateDefinitions: validateDefinitionsOp,
   listEvents: listEventsOp,
   querySql: querySqlOp,
+  createToken: createTokenOp,
+  listTokens: listTokensOp,
+  revokeToken: revokeTokenOp,
 } as const;
 
 /** The catalogue's types by name: callers that import only these types load none of its code. */

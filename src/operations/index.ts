@@ -21,4 +21,5 @@ export * from './partitions.js';
 export * from './schedules.js';
 export * from './sensors.js';
 export * from './system.js';
+export * from './tokens.js';
 export { partitionSelectorInputSchema, runRequestBodySchema } from './schemas.js';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { RuntimeContext } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 
-/** Who may call an operation (enforced once access control exists; declared now so none is missed). */
+/** Who may call an operation over HTTP once the store holds an API token (src/api/access.ts). */
 export type Role = 'viewer' | 'operator' | 'admin';
 
 export type HttpMethod = 'GET' | 'POST';
@@ -21,6 +21,11 @@ export interface OperationContext {
   runtime(): Promise<RuntimeContext>;
   /** Tells a daemon in this process that a run was requested, so it starts without waiting a tick. */
   readonly onRunRequested?: () => void;
+  /**
+   * Who asks: the API token's name, `local` for the CLI on the store itself, `anonymous` over HTTP
+   * while access control is off. Writes that can carry it record it (docs/security.md).
+   */
+  readonly actor?: string;
 }
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;

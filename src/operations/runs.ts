@@ -4,6 +4,9 @@ import { isTerminalRun } from '../domain/runs/index.js';
 import { logLineSchema, runKeyConflictSchema, taskProjectionSchema } from '../fold/index.js';
 import { cancelRun, getRunOrThrow, requestRerun, requestRun, selectAssetsToLaunch } from '../runtime/index.js';
 import { defineOperation, type OperationContext } from './operation.js';
+
+/** The run tag naming who requested it: an API token's name, `local` or `anonymous`. */
+export const REQUESTED_BY_TAG = 'arco/requested_by';
 import {
   pageLimit,
   rerunBodySchema,
@@ -19,6 +22,14 @@ import {
 const LOG_FOLLOW_POLL_MS = 250;
 /** Log lines per page, and per read of a followed stream. */
 export const LOG_PAGE_MAX = 1000;
+
+/**
+ * Who requested a run, as its `arco/requested_by` tag (docs/security.md): `arco/` tags are not
+ * part of the fingerprint, so the same run key asked by two callers is still one run.
+ */
+function requestedBy(ctx: OperationContext): Record<string, string> {
+  return ctx.actor === undefined ? {} : { [REQUESTED_BY_TAG]: ctx.actor };
+}
 
 export const requestRunOp = defineOperation({
   name: 'requestRun',
@@ -42,6 +53,7 @@ export const requestRunOp = defineOperation({
       runKey: body.runKey ?? null,
       tags: body.tags,
       config: body.config,
+      systemTags: requestedBy(ctx),
     });
     ctx.onRunRequested?.();
     return outcome;
@@ -105,6 +117,7 @@ export const rerunOp = defineOperation({
       selection: input.selection === undefined ? undefined : selectAssetsToLaunch(runtime.definitions, input.selection),
       includeUpstream: input.includeUpstream,
       includeDownstream: input.includeDownstream,
+      systemTags: requestedBy(ctx),
     });
     ctx.onRunRequested?.();
     return outcome;

@@ -111,6 +111,8 @@ export interface RerunInput {
   readonly selection?: readonly string[];
   readonly includeUpstream?: boolean;
   readonly includeDownstream?: boolean;
+  /** `arco/` tags added to the rerun's own (who requested it). */
+  readonly systemTags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -130,7 +132,8 @@ export async function requestRerun(ctx: RuntimeContext, parentRunId: string, inp
     });
     assetKeys = [...selected, ...closure.filter((k) => inParent.has(k) && !selected.includes(k))];
   }
-  return reserveRun(ctx, resolveRerun(parent, { mode: input.mode, assetKeys, includeUpstream: input.includeUpstream, includeDownstream: input.includeDownstream }));
+  const request = resolveRerun(parent, { mode: input.mode, assetKeys, includeUpstream: input.includeUpstream, includeDownstream: input.includeDownstream });
+  return reserveRun(ctx, { ...request, systemTags: { ...input.systemTags, ...request.systemTags } });
 }
 
 export async function getRunOrThrow(ctx: Pick<RuntimeContext, 'store'>, runId: string): Promise<RunProjection> {

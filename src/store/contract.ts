@@ -217,6 +217,41 @@ export interface LeaseStore {
   readHeartbeats(attemptIds: readonly string[]): Promise<Map<string, number>>;
 }
 
+/** Who may do what through the API, least to most: each role may do everything the one before may. */
+export type TokenRole = 'viewer' | 'operator' | 'admin';
+
+/** An API token as it is stored and listed: never its secret, only the secret's hash elsewhere. */
+export interface ApiTokenRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly role: TokenRole;
+  /** ISO-8601. */
+  readonly createdAt: string;
+  /** ISO-8601, or null while the token is valid. */
+  readonly revokedAt: string | null;
+}
+
+/**
+ * API tokens (docs/security.md). Operational state like leases, not a projection: tokens are not
+ * domain history, and keeping them out of the ledger keeps even their hashes out of replays,
+ * exports and the `system_*` views.
+ */
+export interface TokenStore {
+  /** @throws TOKEN_NAME_TAKEN when a valid token already has this name (nothing stored). */
+  createToken(token: ApiTokenRecord & { readonly secretSha256: string }): Promise<void>;
+  /** Every token, valid and revoked, oldest first. */
+  listTokens(): Promise<ApiTokenRecord[]>;
+  /** The token with this id and its secret's hash (revoked ones too), for checking a request. */
+  findToken(id: string): Promise<(ApiTokenRecord & { readonly secretSha256: string }) | undefined>;
+  /**
+   * Revokes the token with this id, or the valid token with this name; revoking a revoked token
+   * changes nothing and returns it. Undefined when none matches.
+   */
+  revokeToken(idOrName: string, revokedAt: string): Promise<ApiTokenRecord | undefined>;
+  /** True when any token is valid: access control is then on for every request. */
+  hasValidTokens(): Promise<boolean>;
+}
+
 /** One engine's store: a part per family, sharing one database. */
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
@@ -240,5 +275,7 @@ export interface Store {
   readonly automation: AutomationStore;
   /** Backfills and their chunks. */
   readonly backfills: BackfillStore;
+  /** API tokens (hashes only) for access control. */
+  readonly tokens: TokenStore;
   close(): Promise<void>;
 }

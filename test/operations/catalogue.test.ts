@@ -8,7 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { isArcoError } from '../../src/domain/errors/index.js';
-import { OPERATIONS, type OperationName } from '../../src/operations/index.js';
+import { OPERATIONS, createTokenOp, invokeOperation, type OperationName } from '../../src/operations/index.js';
 import { HttpClient, LocalClient } from '../../src/cli/client.js';
 import type { Client } from '../../src/cli/common.js';
 import { arcoAsync } from '../helpers/cli.js';
@@ -97,6 +97,10 @@ const SAMPLES: Record<string, Sample> = {
   listSensorEvaluations: { input: () => ({ name: 'hook' }), view: (o: { evaluations: { sequence: number }[] }) => o.evaluations.map((e) => e.sequence) },
   listEvents: { input: () => ({ limit: 3 }) },
   querySql: { input: () => ({ q: "SELECT run_id FROM system_runs WHERE run_key = 'catalogue'" }) },
+  // One token per transport; the admin token the HTTP client carries is left alone.
+  createToken: { input: (_ids, t) => ({ role: 'viewer', name: `sample-${t}` }), view: (o: { role: string; token: string }) => [o.role, o.token.startsWith('arco_')] },
+  listTokens: { input: () => ({}), view: (o: { tokens: { name: string }[] }) => o.tokens.map((t) => t.name).sort() },
+  revokeToken: { input: (_ids, t) => ({ token: `sample-${t}` }), view: (o: { name: string; revokedAt: string | null }) => [o.name.startsWith('sample-'), o.revokedAt !== null] },
 };
 
 /** The answer, or the error code: both transports must give the same one. */
@@ -115,13 +119,16 @@ describe('operation catalogue', () => {
   let server: TestServer;
   let local: LocalClient;
   let remote: HttpClient;
+  let adminToken: string;
   let ids: Ids;
 
   before(async () => {
     server = await startServer(SOURCE, { daemon: true });
     const definitionsFile = server.ctx.definitions.file;
     local = new LocalClient({ definitionsFile, storePath: join(dirname(definitionsFile), 'arco.db') });
-    remote = new HttpClient(server.url);
+    // With a token in the store every HTTP request needs one: the samples run as an admin.
+    adminToken = (await invokeOperation({ store: server.ctx.store, runtime: async () => server.ctx }, createTokenOp, { role: 'admin', name: 'catalogue' })).token;
+    remote = new HttpClient(server.url, adminToken);
     const requested = await remote.invoke('requestRun', { selection: ['raw/events', 'clean/events'] });
     const runId = requested.run.runId;
     const done = await remote.invoke('createBackfill', { selection: ['days'], partition: '2024-01-01...2024-01-03', policy: 'multi-run:2', requestId: 'catalogue-done' });
@@ -145,7 +152,7 @@ describe('operation catalogue', () => {
   });
 
   test('the OpenAPI document lists exactly the catalogue, each operation under its method and path', async () => {
-    const doc = (await http(server.url, 'GET', '/api/openapi.json')).json as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const doc = (await http(server.url, 'GET', '/api/openapi.json', undefined, { authorization: `Bearer ${adminToken}` })).json as { paths: Record<string, Record<string, { operationId?: string }>> };
     const listed = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, spec]) => `${spec.operationId} ${method.toUpperCase()} ${path}`),
     );
@@ -191,7 +198,7 @@ describe('operation catalogue', () => {
     const definitionsFile = server.ctx.definitions.file;
     const args = ['api', 'call', 'listRunTasks', '--input', JSON.stringify({ runId: ids.runId })];
     const direct = await arcoAsync([...args, '-f', definitionsFile, '--db', join(dirname(definitionsFile), 'arco.db')]);
-    const viaUrl = await arcoAsync([...args, '--url', server.url]);
+    const viaUrl = await arcoAsync([...args, '--url', server.url, '--token', adminToken]);
     assert.equal(direct.status, 0, direct.stderr);
     assert.equal(viaUrl.status, 0, viaUrl.stderr);
     const tasks = (JSON.parse(direct.stdout) as { tasks: { taskKey: string }[] }).tasks.map((t) => t.taskKey);

@@ -3,10 +3,12 @@ import { Command } from 'commander';
 import { portNumber, positiveInt, runAction, withProjectOptions, type CommonOptions } from '../common.js';
 import { color } from '../output.js';
 import type { DefinitionsChange, NamesChange } from '../../runtime/index.js';
+import type { Store } from '../../store/index.js';
 
 interface DevOptions extends CommonOptions {
   readonly port: number;
   readonly host: string;
+  readonly allowedHost: string[];
   readonly workers: number;
   readonly maxConcurrentRuns?: number;
   readonly watch: boolean;
@@ -22,12 +24,27 @@ function describeChange(change: DefinitionsChange): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * How requests will be admitted, printed at start. A store without a valid token may be served on
+ * loopback only: anyone who can reach another address could otherwise do anything.
+ * @throws INSECURE_BIND for a non-loopback host while the store holds no valid token.
+ */
+async function accessAtStart(store: Store, host: string): Promise<string> {
+  const [{ isLoopbackAddress }, { arcoError }] = await Promise.all([import('../../api/index.js'), import('../../domain/errors/index.js')]);
+  const tokens = await store.tokens.hasValidTokens();
+  if (tokens) return 'API tokens required (Authorization: Bearer; arco token list)';
+  if (!isLoopbackAddress(host)) {
+    throw arcoError('INSECURE_BIND', `refusing to listen on ${host} without an API token: anyone reaching it could run, stop and reset anything. Create one first (arco token create --role admin), or listen on 127.0.0.1`, { host });
+  }
+  return 'loopback only, no token needed until one is created (arco token create --role admin)';
+}
 
 export function devCommand(): Command {
   return withProjectOptions(new Command('dev'))
     .description('run the daemon, a worker pool and the HTTP API for a project (SQLite by default; --db postgres://… for PostgreSQL)')
     .option('--port <port>', 'HTTP port (0: any free port)', portNumber, 3000)
-    .option('--host <host>', 'HTTP host', '127.0.0.1')
+    .option('--host <host>', 'HTTP host; an address other than loopback needs an API token in the store first (arco token create)', '127.0.0.1')
+    .option('--allowed-host <name>', 'a Host header accepted besides the bound address, e.g. a name a proxy forwards (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
     .option('--workers <n>', 'worker processes', positiveInt('--workers'), 2)
     .option('--max-concurrent-runs <n>', 'runs in progress at once (default: unlimited)', positiveInt('--max-concurrent-runs'))
     .option('--no-watch', 'do not reload the definitions when files of the project change')
@@ -44,6 +61,10 @@ export function devCommand(): Command {
         let definitions = await loadDefinitions(project.definitionsFile);
         const warn = (m: string) => process.stderr.write(`${color('yellow', 'warn')} ${m}\n`);
         const store = await openStore(project.storePath, { longLived: true, onProblem: warn });
+        const access = await accessAtStart(store, options.host).catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        });
         // The daemon, the API and the CLI's in-process calls read definitions through this context;
         // a hot reload replaces what `definitions` answers, not the context.
         const ctx = Object.defineProperty({ ...createContext(store, systemClock, definitions) }, 'definitions', { get: () => definitions, enumerable: true });
@@ -52,7 +73,7 @@ export function devCommand(): Command {
           maxConcurrentRuns: options.maxConcurrentRuns ?? null,
           onProblem: warn,
         });
-        const app = await buildServer({ store, ctx: () => ctx, storeTarget: describeStoreTarget(project.storePath), onRunRequested: () => daemon.wake() });
+        const app = await buildServer({ store, ctx: () => ctx, storeTarget: describeStoreTarget(project.storePath), onRunRequested: () => daemon.wake() }, { allowedHosts: options.allowedHost });
         daemon.start();
         const address = await app.listen({ port: options.port, host: options.host });
         const watcher = options.watch
@@ -73,6 +94,7 @@ export function devCommand(): Command {
             `  definitions  ${project.definitionsFile} (${definitions.graph.keys.length} assets)`,
             `  store        ${describeStoreTarget(project.storePath)}`,
             `  API          ${address}/api/v1  (OpenAPI: ${address}/api/openapi.json)`,
+            `  access       ${access}`,
             `  workers      ${options.workers}`,
             `  reload       ${options.watch ? 'on: edits to the project folder reload the definitions' : 'off (--no-watch)'}`,
             `Next: arco asset list --url ${address}`,

@@ -15,6 +15,7 @@ import { CRON_ERRORS } from './codes-cron.js';
 import { PARTITIONS_ERRORS } from './codes-partitions.js';
 import { AUTOMATION_ERRORS } from './codes-automation.js';
 import { BACKFILL_ERRORS } from './codes-backfills.js';
+import { ACCESS_ERRORS } from './codes-access.js';
 import type { ErrorSpec } from './spec.js';
 
 export const ERROR_CATALOG = {
@@ -29,6 +30,7 @@ export const ERROR_CATALOG = {
   ...PARTITIONS_ERRORS,
   ...AUTOMATION_ERRORS,
   ...BACKFILL_ERRORS,
+  ...ACCESS_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

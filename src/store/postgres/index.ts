@@ -25,6 +25,7 @@ import { migratePostgres } from './migrations.js';
 import { PostgresRequestKeys } from './request-keys.js';
 import { PostgresRuns } from './runs.js';
 import { PostgresSystemSql } from './system-sql.js';
+import { PostgresTokens } from './tokens.js';
 
 export interface PostgresStoreOptions {
   /** A `postgres://` or `postgresql://` URL. Without a user: $PGUSER, then $USER, then the OS user (as libpq). */
@@ -70,6 +71,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     sql: guarded(new PostgresSystemSql(pool), target),
     automation: guarded(new PostgresAutomation(pool), target),
     backfills: guarded(new PostgresBackfills(pool), target),
+    tokens: guarded(new PostgresTokens(pool), target),
     // Idempotent: the pool refuses a second end().
     close: () => (closed ??= pool.end()),
   };

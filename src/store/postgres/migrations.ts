@@ -248,6 +248,22 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       );
     `,
   },
+  {
+    // API tokens (docs/security.md): operational state like leases, outside the ledger. Only the
+    // secret's sha256 is kept. A name is unique among valid tokens, so a revoked name can be reused.
+    version: 8,
+    sql: `
+      CREATE TABLE api_tokens (
+        id ${T} PRIMARY KEY,
+        name ${T} NOT NULL,
+        role ${T} NOT NULL,
+        secret_sha256 ${T} NOT NULL,
+        created_at ${T} NOT NULL,
+        revoked_at ${T}
+      );
+      CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at IS NULL;
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

@@ -19,6 +19,7 @@ import { migrateSqlite } from './migrations.js';
 import { SqliteRequestKeys } from './request-keys.js';
 import { SqliteRuns } from './runs.js';
 import { SqliteSystemSql } from './system-sql.js';
+import { SqliteTokens } from './tokens.js';
 import { BackgroundCheckpointer, type CheckpointerOptions } from './checkpointer.js';
 
 /** How long a writer waits for another process's transaction before STORE_UNAVAILABLE. */
@@ -86,6 +87,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     sql: new SqliteSystemSql(db),
     automation: new SqliteAutomation(db),
     backfills: new SqliteBackfills(db),
+    tokens: new SqliteTokens(db),
     close: async () => {
       // The thread's connection goes first, so closing the last connection here folds the WAL
       // into the database file and removes it.

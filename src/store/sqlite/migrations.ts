@@ -252,6 +252,22 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       );
     `,
   },
+  {
+    // API tokens (docs/security.md): operational state like leases, outside the ledger. Only the
+    // secret's sha256 is kept. A name is unique among valid tokens, so a revoked name can be reused.
+    version: 8,
+    sql: `
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        secret_sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+      CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at IS NULL;
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {
