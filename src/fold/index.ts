@@ -12,6 +12,7 @@ import { sensorStatesFamily, sensorHistoryFamily } from './sensors.js';
 import { dynamicPartitionsFamily } from './dynamic-partitions.js';
 import { backfillsFamily, backfillChunksFamily } from './backfills.js';
 import { assetFreshnessFamily } from './freshness.js';
+import { assetPartitionStatusFamily } from './partition-status.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
@@ -26,6 +27,7 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   dynamicPartitionsFamily as ProjectionFamily<unknown>,
   backfillsFamily as ProjectionFamily<unknown>,
   backfillChunksFamily as ProjectionFamily<unknown>,
+  assetPartitionStatusFamily as ProjectionFamily<unknown>,
   assetFreshnessFamily as ProjectionFamily<unknown>,
 ];
 
@@ -86,4 +88,12 @@ export {
   type BackfillCounts,
   type BackfillUnitProgress,
 } from './backfills.js';
+export {
+  assetPartitionStatusFamily,
+  assetPartitionStatusSchema,
+  partitionSubsetSchema,
+  UNPARTITIONED_KEY,
+  type AssetPartitionStatusRow,
+  type PartitionSubset,
+} from './partition-status.js';
 export { assetFreshnessFamily, assetFreshnessSchema, type AssetFreshnessRecord } from './freshness.js';

@@ -26,6 +26,21 @@ export const listAssetsOp = defineOperation({
   },
 });
 
+const STATUS_SUFFIX = '/partitions';
+
+/**
+ * NOT_FOUND for a key that is no asset. An unencoded `raw/events/partitions` arrives here through
+ * the wildcard: the answer names the encoded path of the partition status of `raw/events`.
+ */
+function notAnAsset(key: string, graph: { has(key: string): boolean }): Error {
+  const asset = key.endsWith(STATUS_SUFFIX) ? key.slice(0, -STATUS_SUFFIX.length) : undefined;
+  if (asset !== undefined && graph.has(asset)) {
+    const path = `/api/v1/assets/${encodeURIComponent(asset)}/partitions`;
+    return arcoError('NOT_FOUND', `no asset "${key}"; the partition status of "${asset}" is at ${path} (the key percent-encoded)`, { key, path });
+  }
+  return arcoError('NOT_FOUND', `no asset "${key}"`, { key });
+}
+
 export const getAssetOp = defineOperation({
   name: 'getAsset',
   summary: 'One asset (key like raw/events), its partitions and recent materializations',
@@ -41,7 +56,7 @@ export const getAssetOp = defineOperation({
     const key = params['*'];
     const runtime = await ctx.runtime();
     const defs = runtime.definitions;
-    if (!defs.graph.has(key)) throw arcoError('NOT_FOUND', `no asset "${key}"`, { key });
+    if (!defs.graph.has(key)) throw notAnAsset(key, defs.graph);
     const [view] = await describeAssets(ctx.store, defs, [key], runtime.clock.now());
     if (!view) throw arcoError('NOT_FOUND', `no asset "${key}"`, { key });
     return {

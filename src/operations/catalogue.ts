@@ -5,6 +5,7 @@
  */
 import type { AnyOperation } from './operation.js';
 import { getAssetOp, listAssetsOp } from './assets.js';
+import { getAssetPartitionStatusOp } from './asset-partition-status.js';
 import {
   cancelBackfillOp,
   createBackfillOp,
@@ -42,6 +43,7 @@ export const CATALOGUE = {
   retryBackfill: retryBackfillOp,
   listAssets: listAssetsOp,
   getAsset: getAssetOp,
+  getAssetPartitionStatus: getAssetPartitionStatusOp,
   listPartitionKeys: listPartitionKeysOp,
   mapPartitions: mapPartitionsOp,
   getDynamicPartitions: getDynamicPartitionsOp,

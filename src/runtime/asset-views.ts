@@ -4,6 +4,8 @@ import { materializationSchema } from '../fold/index.js';
 import type { Store } from '../store/index.js';
 import type { LoadedDefinitions } from './definitions-loader.js';
 import { describeFreshness, freshnessViewSchema } from './freshness.js';
+import { partitionHealth } from './partition-status-view.js';
+import { partitionStatusCountsSchema } from './partition-status.js';
 
 export const assetViewSchema = z.object({
   key: z.string(),
@@ -17,6 +19,8 @@ export const assetViewSchema = z.object({
   latestMaterialization: materializationSchema.nullable(),
   /** The asset's time-window freshness policy evaluated now; null when it has no policy. */
   freshness: freshnessViewSchema.nullable(),
+  /** Partitions per status (SEMANTICS §8) now; null for an unpartitioned asset. */
+  partitionHealth: partitionStatusCountsSchema.nullable(),
 });
 export type AssetView = z.infer<typeof assetViewSchema>;
 
@@ -28,6 +32,7 @@ export async function describeAssets(store: Store, defs: LoadedDefinitions, keys
     if (m && (latest.get(state.assetKey)?.sequence ?? -1) < m.sequence) latest.set(state.assetKey, m);
   }
   const freshness = await describeFreshness(store, defs, keys, nowEpochMs);
+  const health = await partitionHealth({ store, definitions: defs }, keys, nowEpochMs);
   return keys.flatMap((key) => {
     const a = defs.assets.get(key);
     if (!a) return [];
@@ -43,6 +48,7 @@ export async function describeAssets(store: Store, defs: LoadedDefinitions, keys
         kinds: [...a.kinds],
         latestMaterialization: latest.get(key) ?? null,
         freshness: freshness.get(key) ?? null,
+        partitionHealth: health.get(key) ?? null,
       },
     ];
   });

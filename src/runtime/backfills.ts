@@ -10,7 +10,9 @@ import { decideBackfillCommand, decideBackfillCreate, retrySelections, type Back
 import type { BackfillPolicy } from '../domain/backfills/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import type { Json } from '../domain/ids/index.js';
-import { canonicalPartitionSelector, parsePartitionSelector, type PartitionSelector } from '../domain/partitions/index.js';
+import { canonicalPartitionSelector, parsePartitionSelector, parseStatusSelector, type PartitionSelector } from '../domain/partitions/index.js';
+import { canonicalJson } from '../domain/ids/index.js';
+import { requestedStatuses, statusBackfillSelections } from './partition-status-selector.js';
 import { backfillPolicySchema, backfillStatusSchema, errorInfoSchema, partitionSelectorSchema } from '../events/index.js';
 import { backfillCountsSchema, type BackfillChunk, type BackfillProjection } from '../fold/index.js';
 import { commit, type RuntimeContext } from './context.js';
@@ -51,6 +53,11 @@ export const createBackfillInputSchema = z.object({
   config: z.json().optional(),
   /** Idempotency: the same request id gives the same backfill. Minted when absent. */
   requestId: z.string().min(1).optional(),
+  /**
+   * Only the partitions `partition` names that are in these statuses now (`MISSING`, `FAILED`,
+   * `MISSING,FAILED`), as `partition: 'status:…'` does for every partition (PST-08).
+   */
+  fromStatus: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
 });
 export type CreateBackfillInput = z.input<typeof createBackfillInputSchema>;
 
@@ -161,23 +168,36 @@ export async function listBackfills(ctx: Pick<RuntimeContext, 'store'>, input: z
  * @throws VALIDATION_ERROR (input), UNKNOWN_ASSET, SELECTION_SYNTAX_ERROR, EMPTY_SELECTION,
  *   RESERVED_TAG, BACKFILL_INVALID_POLICY, BACKFILL_UNKNOWN_PARTITIONS, INVALID_PARTITION_RANGE,
  *   BACKFILL_UNPARTITIONED_ASSET, PARTITION_REQUIRED, BACKFILL_EMPTY, NONEXISTENT_UPSTREAM_PARTITION,
- *   BACKFILL_REQUEST_CONFLICT.
+ *   BACKFILL_REQUEST_CONFLICT; with statuses (`status:` or `fromStatus`) also PARTITION_NOT_APPLICABLE
+ *   and INVALID_PARTITION_SELECTOR (an unknown status).
  */
 export async function createBackfill(ctx: RuntimeContext, input: CreateBackfillInput): Promise<BackfillOutcome> {
   const parsed = parseInput(createBackfillInputSchema, input);
   const assetKeys = selectAssetsToLaunch(ctx.definitions, parsed.selection);
-  const selector = selectorOf(parsed.partition);
+  const statuses = requestedStatuses(parsed.partition, parsed.fromStatus);
+  const byStatus = statuses !== undefined && typeof parsed.partition === 'string' && parseStatusSelector(parsed.partition) !== undefined;
+  const selector = byStatus ? null : selectorOf(parsed.partition);
   const policy = parsed.policy === undefined ? { kind: 'multiRun' as const, partitionsPerRun: 1 } : typeof parsed.policy === 'string' ? parseBackfillPolicy(parsed.policy) : parsed.policy;
-  return createFromRequest(ctx, {
+  const request = {
     clientRequestId: parsed.requestId ?? `bfreq_${ctx.ids.ulid(ctx.clock.now())}`,
     assetKeys,
-    partition: selector === null ? null : canonicalPartitionSelector(selector),
+    partition: selector === null ? (statuses ? { kind: 'all' as const } : null) : canonicalPartitionSelector(selector),
     policy,
     maxConcurrentRuns: parsed.maxConcurrentRuns ?? BACKFILL_CONCURRENT_RUNS_DEFAULT,
     tags: parsed.tags ?? {},
     config: (parsed.config ?? {}) as Json,
-  });
+  };
+  if (!statuses) return createFromRequest(ctx, request);
+  // The partitions in a status change once the backfill runs them: a repeat of the request id is
+  // answered by the backfill it made, not by resolving the statuses again.
+  const holder = await ctx.store.backfills.getBackfillByRequestId(request.clientRequestId);
+  if (holder && sameAssets(holder.assetKeys, assetKeys) && canonicalJson(holder.partition as Json) === canonicalJson(request.partition as Json)) {
+    return { backfill: backfillView(holder), existing: true };
+  }
+  return createFromRequest(ctx, { ...request, selections: await statusBackfillSelections(ctx, assetKeys, selector, statuses) });
 }
+
+const sameAssets = (a: readonly string[], b: readonly string[]): boolean => canonicalJson([...a].sort()) === canonicalJson([...b].sort());
 
 type CreateRequest = Parameters<typeof decideBackfillCreate>[0];
 

@@ -9,6 +9,16 @@ export { requestRun, requestRerun, cancelRun, getRunOrThrow, applyAttemptReport,
 export { selectAssets, selectAssetsToLaunch } from './selection.js';
 export { describeAssets, assetViewSchema, type AssetView } from './asset-views.js';
 export {
+  describePartitionStatus,
+  partitionHealth,
+  partitionStatusViewSchema,
+  partitionDetailSchema,
+  STATUS_RANGES_DEFAULT,
+  type PartitionStatusView,
+  type PartitionStatusQuery,
+} from './partition-status-view.js';
+export { partitionStatusCountsSchema, statusPositions, countsOf, type PartitionStatusCounts, type StatusPositions } from './partition-status.js';
+export {
   describeFreshness,
   freshnessOf,
   freshnessPolicies,

@@ -5,7 +5,7 @@
 import type { PartitionsContext } from '../domain/partitions/index.js';
 import type { RuntimeContext } from './context.js';
 
-export async function partitionsContextAt(ctx: RuntimeContext, nowEpochMs: number): Promise<PartitionsContext> {
+export async function partitionsContextAt(ctx: Pick<RuntimeContext, 'store' | 'definitions'>, nowEpochMs: number): Promise<PartitionsContext> {
   const keysByName = new Map<string, readonly string[]>();
   for (const name of ctx.definitions.dynamicPartitionNames) keysByName.set(name, await ctx.store.automation.getDynamicPartitionKeys(name));
   return { nowEpochMs, dynamicKeys: (name) => keysByName.get(name) ?? [] };

@@ -20,6 +20,7 @@ import type { Trigger } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 import { commit, type RuntimeContext } from './context.js';
 import { partitionsContextAt } from './partitions-context.js';
+import { runPartitionSelector } from './partition-status-selector.js';
 import { parsePartitionSelector, type PartitionSelector } from '../domain/partitions/index.js';
 
 /** A run changes under a command only briefly (another report landed); a few re-decisions suffice. */
@@ -59,16 +60,21 @@ function selectorOf(partition: RunRequestInput['partition']): PartitionSelector 
   return partition as PartitionSelector;
 }
 
-/** @throws UNKNOWN_ASSET, EMPTY_SELECTION, RESERVED_TAG, RUN_KEY_CONFLICT. */
+/**
+ * @throws UNKNOWN_ASSET, EMPTY_SELECTION, RESERVED_TAG, RUN_KEY_CONFLICT, and PARTITION_NOT_APPLICABLE
+ *   and INVALID_PARTITION_SELECTOR for a `status:` selector.
+ */
 export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): Promise<RunRequestOutcome> {
   const tags = input.tags ?? {};
   checkCallerTags(tags);
   const closure = { includeUpstream: input.includeUpstream ?? false, includeDownstream: input.includeDownstream ?? false };
   const assetKeys = resolveRunAssets(ctx.definitions.graph, input.selection, closure);
+  // A `status:` selector becomes the partitions in that status now, before anything else reads it.
+  const given = await runPartitionSelector(ctx, assetKeys, input.partition, selectorOf);
   const request: ResolvedRunRequest = {
     assetKeys,
     ...closure,
-    partition: selectorOf(input.partition),
+    partition: given,
     runKey: input.runKey ?? null,
     tags,
     systemTags: input.systemTags ?? {},

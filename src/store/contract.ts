@@ -18,6 +18,7 @@ import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunK
 import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
 import type { BackfillChunk, BackfillProjection } from '../fold/index.js';
 import type { AssetFreshnessRecord } from '../fold/index.js';
+import type { AssetPartitionStatusRow } from '../fold/index.js';
 import type { RunStatus } from '../domain/runs/index.js';
 
 /** "The row `id` of projection `table` still has this version" (0: it does not exist yet). */
@@ -110,6 +111,12 @@ export interface AssetStore {
   listAssetFreshness(): Promise<AssetFreshnessRecord[]>;
   /** The latest materialization (of any partition) of each of `assetKeys` that has one, by key. */
   latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>>;
+  /** An asset's materialized and failed partitions (undefined: none materialized or failed yet). */
+  getAssetPartitionStatus(assetKey: string): Promise<AssetPartitionStatusRow | undefined>;
+  /** Every asset's partition status row, by asset key. */
+  listAssetPartitionStatuses(): Promise<AssetPartitionStatusRow[]>;
+  /** The latest state of one asset partition (null: the unpartitioned asset), if it has one. */
+  getAssetPartition(assetKey: string, partitionKey: string | null): Promise<AssetPartitionState | undefined>;
 }
 
 export interface LogStore {

@@ -73,6 +73,8 @@ const SAMPLES: Record<string, Sample> = {
   retryBackfill: { input: ({ backfillId }) => ({ backfillId }) },
   listAssets: { input: () => ({ select: 'key:raw/*' }), view: (o: { assets: { key: string }[] }) => o.assets.map((a) => a.key) },
   getAsset: { input: () => ({ '*': 'clean/events' }), view: (o: { key: string; deps: string[] }) => [o.key, o.deps] },
+  // A key with a slash goes percent-encoded in the path; runs in the background may change counts.
+  getAssetPartitionStatus: { input: () => ({ key: 'raw/events' }), view: (o: { assetKey: string; partitioned: boolean; counts: { total: number } }) => [o.assetKey, o.partitioned, o.counts.total] },
   listPartitionKeys: { input: () => ({ asset: 'days', select: '2024-01-02...2024-01-03', now: NOW }) },
   mapPartitions: { input: () => ({ from: 'later', to: 'days', keys: ['2024-01-02'], now: NOW }) },
   // The second call repeats the first: `changed` is then false, the set the same.

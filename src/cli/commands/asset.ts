@@ -2,6 +2,17 @@
 import { Command } from 'commander';
 import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { printJson, printTable } from '../output.js';
+import { assetStatusCommand } from './asset-status.js';
+
+/** `1,203/1,461 materialized, 3 failed` (failed and in progress only when there are some); blank when unpartitioned. */
+function partitionHealthText(h: { total: number; materialized: number; failed: number; inProgress: number } | null): string {
+  if (h === null) return '';
+  const n = (x: number) => x.toLocaleString('en-US');
+  const parts = [`${n(h.materialized)}/${n(h.total)} materialized`];
+  if (h.failed > 0) parts.push(`${n(h.failed)} failed`);
+  if (h.inProgress > 0) parts.push(`${n(h.inProgress)} in progress`);
+  return parts.join(', ');
+}
 
 export function assetCommand(): Command {
   const asset = new Command('asset').description('inspect assets');
@@ -15,7 +26,7 @@ export function assetCommand(): Command {
             const { assets } = await client.invoke('listAssets', { select: options.select });
             if (options.json) return printJson(assets);
             printTable(
-              ['asset', 'group', 'deps', 'last materialized', 'run', 'freshness'],
+              ['asset', 'group', 'deps', 'last materialized', 'run', 'freshness', 'partitions'],
               assets.map((a) => [
                 a.key,
                 a.group,
@@ -23,11 +34,13 @@ export function assetCommand(): Command {
                 a.latestMaterialization?.materializedAt ?? 'never',
                 a.latestMaterialization?.runId ?? '',
                 a.freshness?.state ?? '',
+                partitionHealthText(a.partitionHealth),
               ]),
             );
           }),
         ),
       ),
   );
+  asset.addCommand(assetStatusCommand());
   return asset;
 }

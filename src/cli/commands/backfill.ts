@@ -85,6 +85,7 @@ interface CreateOptions extends CommonOptions {
   readonly maxConcurrentRuns?: number;
   readonly tag: Record<string, string>;
   readonly requestId?: string;
+  readonly fromStatus?: string;
   readonly wait?: boolean;
   readonly workers: number;
 }
@@ -93,7 +94,8 @@ function createCommand(): Command {
   return withClientOptions(new Command('create'))
     .description('create a backfill: the selected assets over the partitions a selector names, in chunk runs')
     .requiredOption('-s, --select <selection>', 'asset selection, e.g. "group:daily" or "key:events/*"')
-    .option('--partition <selector>', 'KEY, START...END or a,b (default: every partition)')
+    .option('--partition <selector>', 'KEY, START...END, a,b or status:MISSING,FAILED (default: every partition)')
+    .option('--from-status <statuses>', 'only the partitions (of --partition) now in these statuses: MISSING, FAILED, MATERIALIZED, IN_PROGRESS, comma-separated')
     .option('--policy <policy>', 'multi-run:N (at most N partitions per run) or single-run (one run for all)', 'multi-run:1')
     .option('--max-concurrent-runs <n>', 'chunk runs in flight at once (default 10)', positiveInt('--max-concurrent-runs'))
     .option('--tag <key=value>', 'tag for every run of the backfill (repeatable)', parseTag, {})
@@ -102,7 +104,7 @@ function createCommand(): Command {
     .option('--workers <n>', 'worker processes when running it here (no arco dev)', positiveInt('--workers'), 2)
     .addHelpText(
       'after',
-      '\nExamples:\n  arco backfill create --select events/daily --partition 2024-01-01...2024-12-31 --policy multi-run:10\n  arco backfill create --select \'group:daily\' --policy single-run --wait\n',
+      '\nExamples:\n  arco backfill create --select events/daily --partition 2024-01-01...2024-12-31 --policy multi-run:10\n  arco backfill create --select \'group:daily\' --policy single-run --wait\n  arco backfill create --select events/daily --partition \'status:MISSING,FAILED\'\n',
     )
     .action((options: CreateOptions) =>
       runAction(options, () =>
@@ -114,6 +116,7 @@ function createCommand(): Command {
             maxConcurrentRuns: options.maxConcurrentRuns,
             tags: options.tag,
             requestId: options.requestId,
+            fromStatus: options.fromStatus,
           });
           const final = options.wait ? await withLocalDaemon(client, options.workers, () => watch(client, backfill.backfillId, Boolean(options.json))) : backfill;
           if (options.json) printJson({ backfill: final, existing });

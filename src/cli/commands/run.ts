@@ -41,7 +41,7 @@ export function runCommand(): Command {
     .option('--from-failure', 'with --rerun: only the tasks that did not succeed')
     .option('--include-upstream', 'also run every upstream asset of the selection')
     .option('--include-downstream', 'also run every downstream asset of the selection')
-    .option('--partition <key>', 'partition key (or START...END range) to materialize')
+    .option('--partition <key>', 'partition key, START...END range, a,b, or status:MISSING,FAILED (the partitions in those statuses now) to materialize')
     .option('--run-key <key>', 'idempotency identity: the same key and parameters return the same run')
     .option('--tag <key=value>', 'run tag (repeatable)', parseTag, {})
     .option('--config <json>', 'run config as JSON', parseConfig)

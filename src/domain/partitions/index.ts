@@ -47,6 +47,12 @@ export {
   resolvePartitionSelector,
   resolveSelectorWithOpenWindows,
   canonicalPartitionSelector,
+  selectorPositions,
+  parseStatusSelector,
+  parsePartitionStatuses,
+  PARTITION_STATUSES,
+  STATUS_SELECTOR_PREFIX,
+  type PartitionStatus,
   type PartitionSelector,
   type CanonicalPartitionSelector,
 } from './selector.js';
@@ -64,3 +70,19 @@ export {
   nonexistentUpstreamError,
   type UpstreamPartitions,
 } from './mapping-keys.js';
+export {
+  addWindow,
+  removeWindow,
+  addKey,
+  removeKey,
+  normalizeIndexRanges,
+  indexRangesOf,
+  unionIndexRanges,
+  subtractIndexRanges,
+  intersectIndexRanges,
+  complementIndexRanges,
+  countIndexRanges,
+  timeWindowSpanPositions,
+  type WindowSpan,
+  type IndexRange,
+} from './partition-subset.js';

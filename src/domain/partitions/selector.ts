@@ -8,6 +8,7 @@ import type { PartitionsContext, PartitionsDefinition } from './definition.js';
 import { keyedOf, namesPartition, partitionKeys, partitionKeysBetween } from './operations.js';
 import { compileTimeWindow, timeWindowIndexOfKey, timeWindowKeys } from './time-window.js';
 import { dimensionKeyed, joinMultiKey } from './multi.js';
+import { indexRangesOf } from './partition-subset.js';
 
 export type PartitionSelector =
   | { readonly kind: 'explicit'; readonly keys: readonly string[] }
@@ -34,12 +35,50 @@ function invalidSelector(message: string, details: Record<string, unknown>): nev
   throw arcoError('INVALID_PARTITION_SELECTOR', message, details);
 }
 
+/** The statuses a partition can be in (SEMANTICS §8), in the order views list them. */
+export const PARTITION_STATUSES = ['MATERIALIZED', 'FAILED', 'IN_PROGRESS', 'MISSING'] as const;
+export type PartitionStatus = (typeof PARTITION_STATUSES)[number];
+
+/** The prefix of a selector naming partitions by their status: `status:MISSING,FAILED`. */
+export const STATUS_SELECTOR_PREFIX = 'status:';
+
+/**
+ * The statuses of a `status:` selector (`status:MISSING`, `status:missing,failed`), or undefined
+ * when the text is not one. Which partitions are in a status is known only to the runtime, which
+ * reads the partition status projection; this only reads the text.
+ * @throws INVALID_PARTITION_SELECTOR naming the valid statuses for an unknown or empty status.
+ */
+export function parseStatusSelector(input: string): PartitionStatus[] | undefined {
+  if (!input.startsWith(STATUS_SELECTOR_PREFIX)) return undefined;
+  return parsePartitionStatuses(input.slice(STATUS_SELECTOR_PREFIX.length));
+}
+
+/**
+ * Reads a comma list of statuses, any case.
+ * @throws INVALID_PARTITION_SELECTOR naming the valid statuses for an unknown or empty one.
+ */
+export function parsePartitionStatuses(text: string): PartitionStatus[] {
+  const names = text.split(',').map((name) => name.trim().toUpperCase());
+  const unknown = names.find((name) => !(PARTITION_STATUSES as readonly string[]).includes(name));
+  if (unknown !== undefined) {
+    invalidSelector(`unknown partition status "${unknown}": valid statuses are ${PARTITION_STATUSES.join(', ')}`, {
+      status: unknown,
+      valid: [...PARTITION_STATUSES],
+    });
+  }
+  return [...new Set(names as PartitionStatus[])];
+}
+
 /**
  * Reads a selector from CLI/API text: `start...end` is a range, `a,b,c` a list of keys (keys never
  * contain `,`), any other string is one key, an array is explicit keys.
- * @throws INVALID_PARTITION_SELECTOR for an empty string or key, or a range without two endpoints.
+ * @throws INVALID_PARTITION_SELECTOR for an empty string or key, a range without two endpoints, or
+ *   a `status:` selector (only runs, backfills and partition status resolve those).
  */
 export function parsePartitionSelector(input: string | readonly string[]): PartitionSelector {
+  if (typeof input === 'string' && input.startsWith(STATUS_SELECTOR_PREFIX)) {
+    invalidSelector(`"${input}" selects partitions by status, which only runs, backfills and asset status take`, { input, reason: 'status selector' });
+  }
   if (typeof input !== 'string') {
     input.forEach((key) => {
       if (typeof key !== 'string' || key === '') invalidSelector('partition keys must be non-empty strings', { key });
@@ -186,5 +225,34 @@ export function canonicalPartitionSelector(selector: PartitionSelector): Canonic
       if (selector.pattern !== undefined) out.pattern = selector.pattern;
       return out;
     }
+  }
+}
+
+/**
+ * The positions `[from, to)` in definition order that a selector names, as merged ranges: a range
+ * or `all` without listing keys (a million time partitions cost two lookups).
+ * @throws as `resolvePartitionSelector`.
+ */
+export function selectorPositions(
+  definition: PartitionsDefinition,
+  selector: PartitionSelector,
+  ctx: PartitionsContext,
+): [number, number][] {
+  const keyed = keyedOf(definition);
+  switch (selector.kind) {
+    case 'all': {
+      const total = keyed.count(ctx);
+      return total > 0 ? [[0, total]] : [];
+    }
+    case 'range': {
+      // Validates the endpoints exactly as resolving would, on a one-key range each.
+      const from = keyed.indexOf(selector.start, ctx);
+      const to = keyed.indexOf(selector.end, ctx);
+      if (from < 0 || to < 0 || from > to) partitionKeysBetween(definition, selector.start, selector.end, ctx);
+      return [[from, to + 1]];
+    }
+    case 'explicit':
+    case 'filter':
+      return indexRangesOf(resolvePartitionSelector(definition, selector, ctx).map((key) => keyed.indexOf(key, ctx)));
   }
 }

@@ -4,6 +4,8 @@ import { assetPartitionsFamily, materializationsFamily, type AssetFreshnessRecor
 import type { AssetStore } from '../contract.js';
 import { parseDoc, selectDocs, type DocRow } from './docs.js';
 import { latestMaterializations, listAssetFreshness } from './freshness.js';
+import { getAssetPartition, getAssetPartitionStatus, listAssetPartitionStatuses } from './partition-status.js';
+import type { AssetPartitionStatusRow } from '../../fold/index.js';
 
 export class PostgresAssets implements AssetStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -31,5 +33,17 @@ export class PostgresAssets implements AssetStore {
 
   async latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>> {
     return latestMaterializations(this.pool, assetKeys);
+  }
+
+  async getAssetPartitionStatus(assetKey: string): Promise<AssetPartitionStatusRow | undefined> {
+    return getAssetPartitionStatus(this.pool, assetKey);
+  }
+
+  async listAssetPartitionStatuses(): Promise<AssetPartitionStatusRow[]> {
+    return listAssetPartitionStatuses(this.pool);
+  }
+
+  async getAssetPartition(assetKey: string, partitionKey: string | null): Promise<AssetPartitionState | undefined> {
+    return getAssetPartition(this.pool, assetKey, partitionKey);
   }
 }

@@ -4,6 +4,8 @@ import { assetPartitionsFamily, materializationsFamily, type AssetFreshnessRecor
 import type { AssetStore } from '../contract.js';
 import { parseDoc } from '../docs.js';
 import { latestMaterializations, listAssetFreshness } from './freshness.js';
+import { getAssetPartition, getAssetPartitionStatus, listAssetPartitionStatuses } from './partition-status.js';
+import type { AssetPartitionStatusRow } from '../../fold/index.js';
 
 type DocRow = { id: string; doc: string };
 
@@ -32,5 +34,17 @@ export class SqliteAssets implements AssetStore {
 
   async latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>> {
     return latestMaterializations(this.db, assetKeys);
+  }
+
+  async getAssetPartitionStatus(assetKey: string): Promise<AssetPartitionStatusRow | undefined> {
+    return getAssetPartitionStatus(this.db, assetKey);
+  }
+
+  async listAssetPartitionStatuses(): Promise<AssetPartitionStatusRow[]> {
+    return listAssetPartitionStatuses(this.db);
+  }
+
+  async getAssetPartition(assetKey: string, partitionKey: string | null): Promise<AssetPartitionState | undefined> {
+    return getAssetPartition(this.db, assetKey, partitionKey);
   }
 }

@@ -1,0 +1,139 @@
+/**
+ * Partition status (SEMANTICS §8): one row per asset holding its MATERIALIZED and FAILED partitions
+ * as compact sets, so a status view answers for a million partitions from a row whose size follows
+ * the number of runs of consecutive partitions, not the number of partitions.
+ *
+ * Transitions of one asset partition, in ledger order:
+ * - AssetMaterialized: it joins `materialized` and leaves `failed`;
+ * - TaskAttemptFinished with resolution FAILED (a final failure, no retry left): it joins `failed`
+ *   and leaves `materialized`, because a partition is FAILED when its latest final attempt failed
+ *   after its latest materialization; the next materialization makes it MATERIALIZED again.
+ * Attempts that will be retried, skips and cancellations change nothing: the partition keeps the
+ * status it had. IN_PROGRESS and MISSING are not stored: IN_PROGRESS comes from the runs in flight
+ * and MISSING is every partition of the definition in no set, both answered at read time.
+ *
+ * Time-window partitions are stored as merged `[startMs, endMs)` windows (the events carry the
+ * window); any other partition (static, dynamic, multi, or an event recorded without a window) by
+ * its key. An unpartitioned asset is stored under the key `UNPARTITIONED_KEY`.
+ */
+import { z } from 'zod';
+import { addKey, addWindow, removeKey, removeWindow } from '../domain/partitions/index.js';
+import type { PartitionWindow, StoredEvent } from '../events/index.js';
+import { defineFamily, IGNORE } from './family.js';
+
+/** The key an unpartitioned asset's one "partition" is stored under (never a valid partition key). */
+export const UNPARTITIONED_KEY = '';
+
+const windowSchema = z.tuple([z.number().int(), z.number().int()]);
+
+export const partitionSubsetSchema = z.object({
+  /** Sorted, merged `[startMs, endMs)` windows of time-window partitions. */
+  windows: z.array(windowSchema),
+  /** Sorted keys of partitions without a window. */
+  keys: z.array(z.string()),
+});
+export type PartitionSubset = z.infer<typeof partitionSubsetSchema>;
+
+export const assetPartitionStatusSchema = z.object({
+  assetKey: z.string(),
+  materialized: partitionSubsetSchema,
+  failed: partitionSubsetSchema,
+  /** Materializations folded for the asset, all partitions together. */
+  materializationCount: z.number().int().min(0),
+  /** Ledger sequence of the asset's latest materialization and latest final failure. */
+  lastMaterializationSequence: z.number().int().nullable(),
+  lastFailureSequence: z.number().int().nullable(),
+});
+export type AssetPartitionStatusRow = z.infer<typeof assetPartitionStatusSchema>;
+
+type Partition = { readonly key: string; readonly window: PartitionWindow | null };
+
+const emptyRow = (assetKey: string): AssetPartitionStatusRow => ({
+  assetKey,
+  materialized: { windows: [], keys: [] },
+  failed: { windows: [], keys: [] },
+  materializationCount: 0,
+  lastMaterializationSequence: null,
+  lastFailureSequence: null,
+});
+
+function partitionOf(payload: { partitionKey: string | null; partitionWindow: PartitionWindow | null }): Partition {
+  return { key: payload.partitionKey ?? UNPARTITIONED_KEY, window: payload.partitionKey === null ? null : payload.partitionWindow };
+}
+
+/** The subset with the partition added; its key also leaves the key list when it has a window. */
+function withPartition(subset: PartitionSubset, p: Partition): PartitionSubset {
+  if (p.window === null) return { windows: subset.windows, keys: addKey(subset.keys, p.key) };
+  return { windows: addWindow(subset.windows, p.window.startMs, p.window.endMs), keys: removeKey(subset.keys, p.key) };
+}
+
+/** The subset without the partition, by window (if it has one) and by key (events before windows). */
+function withoutPartition(subset: PartitionSubset, p: Partition): PartitionSubset {
+  return {
+    windows: p.window === null ? subset.windows : removeWindow(subset.windows, p.window.startMs, p.window.endMs),
+    keys: removeKey(subset.keys, p.key),
+  };
+}
+
+function materialized(row: AssetPartitionStatusRow | undefined, e: Extract<StoredEvent, { type: 'AssetMaterialized' }>): AssetPartitionStatusRow {
+  const base = row ?? emptyRow(e.payload.assetKey);
+  const p = partitionOf(e.payload);
+  return {
+    ...base,
+    materialized: withPartition(base.materialized, p),
+    failed: withoutPartition(base.failed, p),
+    materializationCount: base.materializationCount + 1,
+    lastMaterializationSequence: e.sequence,
+  };
+}
+
+function failed(row: AssetPartitionStatusRow | undefined, e: Extract<StoredEvent, { type: 'TaskAttemptFinished' }>): AssetPartitionStatusRow {
+  const base = row ?? emptyRow(e.payload.assetKey);
+  const p = partitionOf(e.payload);
+  return {
+    ...base,
+    materialized: withoutPartition(base.materialized, p),
+    failed: withPartition(base.failed, p),
+    lastFailureSequence: e.sequence,
+  };
+}
+
+export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>({
+  table: 'asset_partition_status',
+  schema: assetPartitionStatusSchema,
+  columns: () => ({}),
+  hot: true,
+  handlers: {
+    RunRequested: IGNORE,
+    RunStarted: IGNORE,
+    RunCancelRequested: IGNORE,
+    RunFinished: IGNORE,
+    RunKeyConflictRecorded: IGNORE,
+    TaskDispatched: IGNORE,
+    TaskAttemptStarted: IGNORE,
+    TaskAttemptFinished: {
+      // Only a final failure changes the status; an attempt that will be retried is still in flight.
+      ids: (e) => (e.payload.resolution === 'FAILED' ? [e.payload.assetKey] : []),
+      apply: (row, e) => failed(row, e),
+    },
+    TaskSkipped: IGNORE,
+    TaskCanceled: IGNORE,
+    TaskLogged: IGNORE,
+    AssetMaterialized: {
+      ids: (e) => [e.payload.assetKey],
+      apply: (row, e) => materialized(row, e),
+    },
+    ScheduleDefinitionSynced: IGNORE,
+    ScheduleStateChanged: IGNORE,
+    ScheduleTicked: IGNORE,
+    SensorDefinitionSynced: IGNORE,
+    SensorStateChanged: IGNORE,
+    SensorEvaluated: IGNORE,
+    DynamicPartitionsChanged: IGNORE,
+    BackfillCreated: IGNORE,
+    BackfillStateChanged: IGNORE,
+    BackfillChunkPlanned: IGNORE,
+    BackfillChunkFinished: IGNORE,
+    AssetFreshnessChanged: IGNORE,
+  },
+});

@@ -1,0 +1,35 @@
+/**
+ * Partition status of one asset (SEMANTICS §8): `GET /api/v1/assets/{key}/partitions`.
+ *
+ * The path has a `:key` param beside getAsset's `/api/v1/assets/*`: the router prefers a param
+ * segment to the wildcard, so `/api/v1/assets/events/partitions` and, for keys with a slash, the
+ * percent-encoded `/api/v1/assets/raw%2Fevents/partitions` come here (the HTTP client encodes
+ * `:key` so). An unencoded `/api/v1/assets/raw/events/partitions` reaches getAsset, which answers
+ * NOT_FOUND naming the encoded path.
+ */
+import { z } from 'zod';
+import { describePartitionStatus, partitionStatusViewSchema, STATUS_RANGES_DEFAULT } from '../runtime/index.js';
+import { defineOperation } from './operation.js';
+
+/** Ranges a caller may ask for per status (each costs two key lookups). */
+const STATUS_RANGES_MAX = 10_000;
+
+export const getAssetPartitionStatusOp = defineOperation({
+  name: 'getAssetPartitionStatus',
+  summary: 'Partition status of an asset: counts and key ranges per status, one partition in detail',
+  group: 'assets',
+  method: 'GET',
+  path: '/api/v1/assets/:key/partitions',
+  params: z.object({ key: z.string().min(1).describe('The asset key, percent-encoded when it holds a slash (raw%2Fevents)') }),
+  query: z.object({
+    partition: z.string().min(1).optional().describe('A partition selector (key, START...END, a,b) or status:MISSING,FAILED'),
+    rangesMax: z.coerce.number().int().min(0).max(STATUS_RANGES_MAX).default(STATUS_RANGES_DEFAULT).describe('Key ranges listed per status'),
+  }),
+  output: partitionStatusViewSchema,
+  idempotent: true,
+  role: 'viewer',
+  async handler(ctx, { key, partition, rangesMax }) {
+    const runtime = await ctx.runtime();
+    return describePartitionStatus(runtime, key, { partition, rangesMax }, runtime.clock.now());
+  },
+});
