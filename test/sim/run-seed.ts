@@ -1,0 +1,55 @@
+/**
+ * Runs one seed end to end and says what it found. The fingerprint is a hash of the ledger the
+ * seed produced: two runs of one seed must give the same one (the replay is exact).
+ */
+import { createHash } from 'node:crypto';
+import { finalViolations, ledgerViolations, readLedger } from './invariants.js';
+import { describe, World, type Failure, type WorldOptions } from './world.js';
+
+export interface SeedResult {
+  readonly seed: number;
+  readonly failures: readonly Failure[];
+  /** sha256 of the ledger's events (the one wall-clock measurement, a sensor's duration, left out). */
+  readonly fingerprint: string;
+  readonly events: number;
+  readonly stats: World['stats'];
+  readonly trace: readonly string[];
+}
+
+export const SMALL: WorldOptions = { steps: 20, drainStepsMax: 200, trace: false };
+export const LARGE: WorldOptions = { steps: 300, drainStepsMax: 400, trace: false };
+
+export async function runSeed(seed: number, options: WorldOptions = SMALL): Promise<SeedResult> {
+  const world = new World(seed, options);
+  const failures: Failure[] = [];
+  try {
+    await world.run();
+    await world.stopDaemons();
+    failures.push(...world.failures);
+    if (failures.length === 0) failures.push(...(await finalViolations(world.rawStore, world.clients, world.clock.now())));
+    else failures.push(...ledgerViolations(await readLedger(world.rawStore)));
+  } catch (error) {
+    failures.push({ kind: 'crash', message: `the simulation threw: ${describe(error)}` });
+  }
+  const events = await readLedger(world.rawStore).catch(() => []);
+  const hash = createHash('sha256');
+  for (const e of events) {
+    const payload = e.type === 'SensorEvaluated' ? { ...e.payload, durationMs: 0 } : e.payload;
+    hash.update(JSON.stringify([e.sequence, e.type, e.idempotencyKey, e.eventId, e.at, payload]));
+  }
+  await world.close();
+  return { seed, failures, fingerprint: hash.digest('hex'), events: events.length, stats: world.stats, trace: world.trace };
+}
+
+export function replayCommand(seed: number, large: boolean): string {
+  return `npm run sim -- --seed ${seed}${large ? ' --large' : ''} --trace`;
+}
+
+/** A failing seed as printed: the seed, each failure with its label, and how to replay it. */
+export function describeFailure(result: SeedResult, large: boolean): string {
+  return [
+    `seed ${result.seed} FAILED (${result.events} events):`,
+    ...result.failures.map((f) => `  [${f.kind}] ${f.message}`),
+    `  replay: ${replayCommand(result.seed, large)}`,
+  ].join('\n');
+}
