@@ -8,6 +8,7 @@ export const ACCESS_ERRORS = defineErrors({
   CROSS_ORIGIN_REFUSED: { httpStatus: 403, retryable: false, summary: "A write came from a web page of another origin (Origin header, or Sec-Fetch-Site: cross-site); details name the origin. Nothing changed." },
   UNKNOWN_TOKEN: { httpStatus: 404, retryable: false, summary: 'No API token has this id or name; details name it.' },
   TOKEN_NAME_TAKEN: { httpStatus: 409, retryable: false, summary: 'A valid API token already has this name; revoke it or choose another. Nothing was stored.' },
+  ATTEMPT_TOKEN_REFUSED: { httpStatus: 403, retryable: false, summary: "A worker's report carried another token than the one its attempt was dispatched with; details name the attempt. Nothing was recorded." },
   INSECURE_BIND: { httpStatus: 400, retryable: false, summary: 'The server was asked to listen on a non-loopback address while the store holds no API token; create one with `arco token create --role admin` first.' },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, retryable: false, summary: 'The request body exceeds the size limit; details name the limit in bytes.' },
   URI_TOO_LONG: { httpStatus: 414, retryable: false, summary: 'The URL (or one of its path parameters) exceeds its length limit; details name the limit. Long SQL fits within it.' },

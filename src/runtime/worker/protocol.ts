@@ -1,7 +1,8 @@
 /**
  * The worker contract, the same for in-process, subprocess and (later) remote workers: the
  * control plane sends a dispatch envelope for one attempt; the worker reports started, log lines
- * and finished. Every message that comes back is parsed with these schemas before it is trusted.
+ * and finished. Every message that comes back is parsed with these schemas before it is trusted,
+ * and a report is recorded only with the token of the attempt it is about (attempt-token.ts).
  */
 import { z } from 'zod';
 import { errorInfoSchema, jsonValue } from '../../events/index.js';
@@ -23,10 +24,14 @@ export const dispatchEnvelopeSchema = z.object({
 });
 export type DispatchEnvelope = z.infer<typeof dispatchEnvelopeSchema>;
 
+/** The token of the one attempt a report is about (attempt-token.ts): every report carries it back. */
+const attemptToken = z.string();
+
 export const parentMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('execute'),
     envelope: dispatchEnvelopeSchema,
+    attemptToken,
     /**
      * The control plane's clock when it sent the attempt (epoch ms). The worker dates its log
      * lines from it plus the time elapsed since, so they follow the injected clock, not the host's.
@@ -40,10 +45,11 @@ export type ParentMessage = z.infer<typeof parentMessageSchema>;
 export const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('load_failed'), error: errorInfoSchema }),
-  z.object({ type: z.literal('started'), attemptId: z.string() }),
+  z.object({ type: z.literal('started'), attemptId: z.string(), attemptToken }),
   z.object({
     type: z.literal('log'),
     attemptId: z.string(),
+    attemptToken,
     seq: z.number().int().min(0),
     level: z.enum(['debug', 'info', 'warn', 'error']),
     message: z.string(),
@@ -52,6 +58,7 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('finished'),
     attemptId: z.string(),
+    attemptToken,
     outcome: z.enum(['SUCCEEDED', 'FAILED', 'CANCELED']),
     error: errorInfoSchema.nullable(),
     durationMs: z.number().int().min(0),

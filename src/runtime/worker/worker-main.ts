@@ -37,19 +37,20 @@ process.on('message', (raw) => {
     }
     return;
   }
-  void run(message.envelope, message.sentAtEpochMs);
+  void run(message.envelope, message.attemptToken, message.sentAtEpochMs);
 });
 
-async function run(envelope: import('./protocol.js').DispatchEnvelope, sentAtEpochMs: number): Promise<void> {
+async function run(envelope: import('./protocol.js').DispatchEnvelope, attemptToken: string, sentAtEpochMs: number): Promise<void> {
   // The parent's clock when it sent the attempt, advanced by this process's monotonic time.
   const receivedAtMs = performance.now();
   const loggedAt = () => new Date(sentAtEpochMs + (performance.now() - receivedAtMs)).toISOString();
   const asset = loaded?.assets.get(envelope.assetKey);
-  send({ type: 'started', attemptId: envelope.attemptId });
+  send({ type: 'started', attemptId: envelope.attemptId, attemptToken });
   if (!asset) {
     send({
       type: 'finished',
       attemptId: envelope.attemptId,
+      attemptToken,
       outcome: 'FAILED',
       error: { code: 'UNKNOWN_ASSET', message: `asset "${envelope.assetKey}" is not in the worker's definitions`, errorClass: null, stack: null, retryable: false },
       durationMs: 0,
@@ -61,7 +62,7 @@ async function run(envelope: import('./protocol.js').DispatchEnvelope, sentAtEpo
   const entry: { controller: AbortController; reason?: 'canceled' | 'timeout' } = { controller: new AbortController() };
   aborts.set(envelope.attemptId, entry);
   let seq = 0;
-  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => send({ type: 'log', attemptId: envelope.attemptId, seq: seq++, level, message, loggedAt: loggedAt() });
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => send({ type: 'log', attemptId: envelope.attemptId, attemptToken, seq: seq++, level, message, loggedAt: loggedAt() });
   let printed = 0;
   onOutput = (stream, line) => {
     printed += 1;
@@ -77,7 +78,7 @@ async function run(envelope: import('./protocol.js').DispatchEnvelope, sentAtEpo
   output.flush();
   onOutput = undefined;
   aborts.delete(envelope.attemptId);
-  send({ type: 'finished', attemptId: envelope.attemptId, ...result });
+  send({ type: 'finished', attemptId: envelope.attemptId, attemptToken, ...result });
 }
 
 try {

@@ -11,6 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ErrorInfo } from '../../events/index.js';
 import type { Clock } from '../clock.js';
+import { mintAttemptToken, refuseReport } from './attempt-token.js';
 import { workerMessageSchema, type DispatchEnvelope, type WorkerMessage } from './protocol.js';
 
 /** How long user code gets to honour an abort before its process is killed. */
@@ -92,8 +93,11 @@ export function stopEarlyWorkers(): void {
 
 export type PoolReport =
   | { readonly kind: 'started'; readonly slotId: string; readonly envelope: DispatchEnvelope }
-  | { readonly kind: 'log'; readonly slotId: string; readonly envelope: DispatchEnvelope; readonly message: Extract<WorkerMessage, { type: 'log' }> }
-  | { readonly kind: 'finished'; readonly slotId: string; readonly envelope: DispatchEnvelope; readonly message: Extract<WorkerMessage, { type: 'finished' }> };
+  | { readonly kind: 'log'; readonly slotId: string; readonly envelope: DispatchEnvelope; readonly message: Report<'log'> }
+  | { readonly kind: 'finished'; readonly slotId: string; readonly envelope: DispatchEnvelope; readonly message: Report<'finished'> };
+
+/** A worker's report as the pool hands it on: its token was checked and stays here. */
+type Report<T extends WorkerMessage['type']> = Omit<Extract<WorkerMessage, { type: T }>, 'attemptToken'>;
 
 export interface WorkerPoolOptions {
   readonly size: number;
@@ -114,6 +118,8 @@ interface Slot {
   child: ChildProcess | undefined;
   ready: boolean;
   current: DispatchEnvelope | undefined;
+  /** The token `current` was sent with; reports about it must carry it. */
+  currentToken: string | undefined;
   pending: DispatchEnvelope | undefined;
   abortTimer: NodeJS.Timeout | undefined;
   deadlineTimer: NodeJS.Timeout | undefined;
@@ -132,6 +138,7 @@ export class WorkerPool {
       child: undefined,
       ready: false,
       current: undefined,
+      currentToken: undefined,
       pending: undefined,
       abortTimer: undefined,
       deadlineTimer: undefined,
@@ -258,6 +265,14 @@ export class WorkerPool {
       return;
     }
     const message = parsed.data;
+    if (message.type === 'started' || message.type === 'log' || message.type === 'finished') {
+      const current = slot.current && slot.currentToken !== undefined ? { attemptId: slot.current.attemptId, attemptToken: slot.currentToken } : undefined;
+      const refused = refuseReport(current, message);
+      if (refused) {
+        this.options.onProblem?.(`worker ${slot.id}: ${refused.code}: ${refused.message}`);
+        return;
+      }
+    }
     switch (message.type) {
       case 'ready':
         slot.ready = true;
@@ -267,14 +282,14 @@ export class WorkerPool {
         this.options.onProblem?.(`worker ${slot.id} cannot load definitions: ${message.error.message}`);
         return;
       case 'started':
-        if (slot.current?.attemptId === message.attemptId) this.options.onReport({ kind: 'started', slotId: slot.id, envelope: slot.current });
+        if (slot.current) this.options.onReport({ kind: 'started', slotId: slot.id, envelope: slot.current });
         return;
       case 'log':
-        if (slot.current?.attemptId === message.attemptId) this.options.onReport({ kind: 'log', slotId: slot.id, envelope: slot.current, message });
+        if (slot.current) this.options.onReport({ kind: 'log', slotId: slot.id, envelope: slot.current, message });
         return;
       case 'finished': {
         const envelope = slot.current;
-        if (envelope?.attemptId !== message.attemptId) return;
+        if (!envelope) return;
         this.clear(slot);
         this.options.onReport({ kind: 'finished', slotId: slot.id, envelope, message });
         if (slot.stale) this.replace(slot);
@@ -323,6 +338,7 @@ export class WorkerPool {
     slot.deadlineTimer = undefined;
     slot.forcedOutcome = undefined;
     slot.current = undefined;
+    slot.currentToken = undefined;
   }
 
   private flush(slot: Slot): void {
@@ -330,11 +346,12 @@ export class WorkerPool {
     const envelope = slot.pending;
     slot.pending = undefined;
     slot.current = envelope;
+    slot.currentToken = mintAttemptToken();
     const sentAtEpochMs = this.options.clock.now();
     if (envelope.deadlineAt) {
       const wait = Math.max(0, Date.parse(envelope.deadlineAt) - sentAtEpochMs);
       slot.deadlineTimer = setTimeout(() => this.abort(envelope.attemptId, 'timeout'), wait);
     }
-    slot.child.send({ type: 'execute', envelope, sentAtEpochMs });
+    slot.child.send({ type: 'execute', envelope, attemptToken: slot.currentToken, sentAtEpochMs });
   }
 }
