@@ -26,6 +26,8 @@ export interface EngineHarness {
   openAnother(): Promise<Store>;
   /** Corrupts the payload of the event with this sequence (engine-specific SQL). */
   corruptEvent(store: Store, sequence: number): Promise<void>;
+  /** Runs one statement on the store's database behind its back (to damage a projection). */
+  damageProjection(sql: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -126,15 +128,26 @@ export function storeConformance(engine: EngineHarness): void {
     });
 
     test('rebuilding the projections from the ledger gives the same hash', async () => {
+      const runIds: string[] = [];
       for (let i = 0; i < 3; i += 1) {
         const { run, drafts } = requestedRun({ dag: { a: [], b: ['a'] }, at: T0 + i });
+        runIds.push(run.runId);
         await store.ledger.append(stamp(drafts));
         await store.ledger.append(stamp(step(run, T0 + 10).drafts, T0 + 10));
       }
       const before = await store.admin.projectionHash();
+      const folded = await Promise.all(runIds.map((id) => store.runs.getRun(id)));
+      // Damage the projections behind the store's back: one run deleted, another holding a third's
+      // document. A rebuild that neither dropped nor re-folded them would keep the damage.
+      const [gone, damaged, source] = runIds as [string, string, string];
+      await engine.damageProjection(`DELETE FROM runs WHERE id = '${gone}'`);
+      await engine.damageProjection(`UPDATE runs SET doc = (SELECT doc FROM runs WHERE id = '${source}') WHERE id = '${damaged}'`);
+      assert.equal(await store.runs.getRun(gone), undefined);
+      assert.notEqual(await store.admin.projectionHash(), before, 'the damage shows in the hash');
       const rebuilt = await store.admin.rebuildProjections();
       assert.equal(rebuilt.events, 9);
       assert.equal(rebuilt.hash, before);
+      assert.deepEqual(await Promise.all(runIds.map((id) => store.runs.getRun(id))), folded);
     });
 
     test('reading back a corrupt event fails with its sequence number', async () => {

@@ -38,6 +38,9 @@ storeConformance({
   async corruptEvent(_store, sequence) {
     await schema?.sql(`UPDATE ledger SET payload = '{"runId": 42}' WHERE sequence = $1`, [sequence]);
   },
+  async damageProjection(sql) {
+    await schema?.sql(sql);
+  },
   async cleanup() {
     await schema?.drop();
     schema = undefined;

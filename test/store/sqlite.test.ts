@@ -26,6 +26,11 @@ storeConformance({
     db.prepare("UPDATE ledger SET payload = '{\"runId\": 42}' WHERE sequence = ?").run(sequence);
     db.close();
   },
+  async damageProjection(sql) {
+    const db = new Database(join(dir, 'arco.db'));
+    db.exec(sql);
+    db.close();
+  },
   async cleanup() {
     rmSync(dir, { recursive: true, force: true });
   },
