@@ -57,6 +57,17 @@ export interface PartitionStatusRecord {
 }
 
 /** Read-only access to the instance, for sensor functions. */
+/** An asset's freshness as the daemon last recorded it (an `AssetFreshnessChanged`, SEMANTICS §8). */
+export interface FreshnessRecord {
+  readonly assetKey: string;
+  readonly state: 'PASS' | 'WARN' | 'FAIL' | 'UNKNOWN';
+  /** Counts the asset's recorded changes from 1: a cursor that moves once per change. */
+  readonly stateVersion: number;
+  readonly previousState: 'PASS' | 'WARN' | 'FAIL' | 'UNKNOWN' | null;
+  /** When the daemon recorded the change (ISO-8601). */
+  readonly changedAt: string;
+}
+
 export interface SensorInstance {
   /** Materializations of an asset after a ledger sequence, oldest first. @default limit 100 */
   materializations(assetKey: string, options?: { readonly afterSequence?: number; readonly limit?: number }): Promise<MaterializationRecord[]>;
@@ -66,6 +77,11 @@ export interface SensorInstance {
   partitionStatuses(assetKey: string): Promise<PartitionStatusRecord[]>;
   /** Keys of a dynamic partitions set, in insertion order. */
   dynamicPartitionKeys(name: string): Promise<string[]>;
+  /**
+   * The asset's freshness as last recorded, or null when its policy was never evaluated (or it
+   * has none). Keep `stateVersion` as the cursor to react once to each change.
+   */
+  freshness(assetKey: string): Promise<FreshnessRecord | null>;
 }
 
 export interface SensorContext {

@@ -46,6 +46,7 @@ export {
   type DynamicPartitionsRequest,
   type MaterializationRecord,
   type PartitionStatusRecord,
+  type FreshnessRecord,
   type RunStatusRecord,
   type PollSensorOptions,
   type PushSensorOptions,

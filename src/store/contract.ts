@@ -109,6 +109,8 @@ export interface AssetStore {
   listMaterializations(assetKey: string, limit: number): Promise<Materialization[]>;
   /** The freshness state last recorded for each asset whose policy was evaluated, in key order. */
   listAssetFreshness(): Promise<AssetFreshnessRecord[]>;
+  /** The freshness state last recorded for one asset, if its policy was ever evaluated. */
+  getAssetFreshness(assetKey: string): Promise<AssetFreshnessRecord | undefined>;
   /** The latest materialization (of any partition) of each of `assetKeys` that has one, by key. */
   latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>>;
   /** An asset's materialized and failed partitions (undefined: none materialized or failed yet). */

@@ -1,7 +1,8 @@
 /**
  * Goal: a freshness policy moves PASS → WARN → FAIL as time passes with no event, back to PASS
  * when the asset materializes again, and each change is recorded once as an
- * AssetFreshnessChanged in the ledger (what `arco events` lists and a sensor can read). Method: a
+ * AssetFreshnessChanged in the ledger (what `arco events` lists), which a sensor reads through
+ * `ctx.instance.freshness` to react once to a FAIL. Method: a
  * real daemon with a worker process and a fake clock moved by hand; the asset views are read at
  * the same clock.
  */
@@ -13,11 +14,19 @@ import { Daemon, FakeClock, createContext, freshnessOf, loadDefinitions, request
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { tempProject, waitForRun } from '../helpers/project.js';
 
-const SOURCE = `import { defineAsset, defineDefinitions } from 'arco-flow';
+const SOURCE = `import { defineAsset, defineDefinitions, defineSensor } from 'arco-flow';
 const report = defineAsset({ key: 'report', freshness: { failAfter: '1h', warnAfter: '30m' }, compute: async () => {} });
 const hourly = defineAsset({ key: 'hourly', freshness: { maxLagMinutes: 60 }, compute: async () => {} });
 const plain = defineAsset({ key: 'plain', compute: async () => {} });
-export default defineDefinitions({ assets: [report, hourly, plain] });
+// Reacts once to each recorded change of report's freshness (its stateVersion is the cursor) and
+// requests an alert run when the change is to FAIL.
+const onReportFail = defineSensor({ name: 'on_report_fail', target: [plain], minimumIntervalSeconds: 30, defaultStatus: 'running', evaluate: async (ctx) => {
+  const f = await ctx.instance.freshness('report');
+  if (f === null || String(f.stateVersion) === ctx.cursor) return { skipReason: 'no freshness change' };
+  if (f.state !== 'FAIL') return { cursor: String(f.stateVersion), skipReason: 'report is ' + f.state };
+  return { cursor: String(f.stateVersion), runRequests: [{ runKey: 'report_failed:' + f.stateVersion }] };
+} });
+export default defineDefinitions({ assets: [report, hourly, plain], sensors: [onReportFail] });
 `;
 
 const MINUTE = 60_000;
@@ -72,7 +81,7 @@ describe('freshness in the daemon over time', () => {
     assert.deepEqual((await store.assets.listAssetFreshness()).map((r) => r.assetKey), ['hourly', 'report']);
   });
 
-  test('PASS after a materialization, WARN at warnAfter and FAIL at failAfter as the clock moves, PASS again after the next materialization', async () => {
+  test('PASS after a materialization, then WARN at warnAfter and FAIL at failAfter as the clock moves with no event', async () => {
     await materialize('report');
     const materializedAt = clock.now();
     clock.advance(MINUTE);
@@ -82,13 +91,32 @@ describe('freshness in the daemon over time', () => {
     clock.set(materializedAt + 60 * MINUTE);
     const failed = await recorded('report', 'FAIL');
     assert.deepEqual([failed.lagMinutes, failed.previousState], [60, 'WARN']);
+  });
+
+  test('a sensor reading ctx.instance.freshness reacts once to the change to FAIL', async () => {
+    const sensorRuns = () => store.runs.listRuns({ tag: ['arco/sensor_name', 'on_report_fail'], limit: 10 });
+    const [run] = await until(async () => {
+      clock.advance(30_000);
+      const runs = await sensorRuns();
+      return runs.length > 0 ? runs : undefined;
+    }, 'the sensor to request a run');
+    assert.equal(run?.runKey, 'sensor:on_report_fail:report_failed:4', 'keyed by the change it reacts to (stateVersion 4: WARN to FAIL)');
+    for (let i = 0; i < 3; i += 1) {
+      const before = (await store.automation.listSensorHistory({ sensorName: 'on_report_fail', limit: 100 })).length;
+      clock.advance(30_000);
+      await until(async () => ((await store.automation.listSensorHistory({ sensorName: 'on_report_fail', limit: 100 })).length > before ? true : undefined), 'another evaluation');
+    }
+    assert.equal((await sensorRuns()).length, 1, 'later evaluations see the same recorded change and request nothing');
+    await waitForRun(store, run?.runId ?? '');
+  });
+
+  test('PASS again after the next materialization, and each change is in the ledger once, numbered in order', async () => {
     await materialize('report');
     clock.advance(MINUTE);
     await recorded('report', 'PASS');
     assert.deepEqual(
       (await freshnessEvents()).filter((e) => e.assetKey === 'report').map((e) => [e.stateVersion, e.previousState, e.state]),
       [[1, null, 'UNKNOWN'], [2, 'UNKNOWN', 'PASS'], [3, 'PASS', 'WARN'], [4, 'WARN', 'FAIL'], [5, 'FAIL', 'PASS']],
-      'each change is in the ledger once, numbered in order',
     );
   });
 

@@ -120,6 +120,8 @@ for (const engine of engines) {
       assert.deepEqual([first.appended.length, second.appended.length, second.duplicates], [1, 0, ['freshness:hourly_report:1']]);
       const recorded = await store.assets.listAssetFreshness();
       assert.deepEqual(recorded.map((r) => [r.assetKey, r.state, r.stateVersion, r.previousState, r.lagMinutes]), [['hourly_report', 'WARN', 1, null, 45]]);
+      assert.deepEqual(await store.assets.getAssetFreshness('hourly_report'), recorded[0]);
+      assert.equal(await store.assets.getAssetFreshness('no_policy'), undefined);
     });
 
     test('freshness reads the latest materialization of any partition, and each change bumps the version', async () => {

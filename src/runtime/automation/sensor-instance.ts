@@ -44,5 +44,9 @@ export function sensorInstance(store: Store): SensorInstance {
       }));
     },
     dynamicPartitionKeys: (name) => store.automation.getDynamicPartitionKeys(name),
+    async freshness(assetKey) {
+      const r = await store.assets.getAssetFreshness(assetKey);
+      return r ? { assetKey: r.assetKey, state: r.state, stateVersion: r.stateVersion, previousState: r.previousState, changedAt: r.changedAt } : null;
+    },
   };
 }

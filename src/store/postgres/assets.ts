@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { assetPartitionsFamily, materializationsFamily, type AssetFreshnessRecord, type AssetPartitionState, type Materialization } from '../../fold/index.js';
 import type { AssetStore } from '../contract.js';
 import { parseDoc, selectDocs, type DocRow } from './docs.js';
-import { latestMaterializations, listAssetFreshness } from './freshness.js';
+import { getAssetFreshness, latestMaterializations, listAssetFreshness } from './freshness.js';
 import { getAssetPartition, getAssetPartitionStatus, listAssetPartitionStatuses } from './partition-status.js';
 import type { AssetPartitionStatusRow } from '../../fold/index.js';
 
@@ -29,6 +29,10 @@ export class PostgresAssets implements AssetStore {
 
   async listAssetFreshness(): Promise<AssetFreshnessRecord[]> {
     return listAssetFreshness(this.pool);
+  }
+
+  async getAssetFreshness(assetKey: string): Promise<AssetFreshnessRecord | undefined> {
+    return getAssetFreshness(this.pool, assetKey);
   }
 
   async latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>> {

@@ -8,6 +8,11 @@ export async function listAssetFreshness(pool: pg.Pool): Promise<AssetFreshnessR
   return rows.map((r) => parseDoc(assetFreshnessFamily, String(r.id), r.doc));
 }
 
+export async function getAssetFreshness(pool: pg.Pool, assetKey: string): Promise<AssetFreshnessRecord | undefined> {
+  const [row] = await selectDocs(pool, 'SELECT id, doc FROM asset_freshness WHERE id = $1', [assetKey]);
+  return row ? parseDoc(assetFreshnessFamily, String(row.id), row.doc) : undefined;
+}
+
 /** One round trip for all keys: an index seek per key on `materializations (asset_key, sequence)`. */
 export async function latestMaterializations(pool: pg.Pool, assetKeys: readonly string[]): Promise<Map<string, Materialization>> {
   const keys = [...new Set(assetKeys)];

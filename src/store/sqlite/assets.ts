@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { assetPartitionsFamily, materializationsFamily, type AssetFreshnessRecord, type AssetPartitionState, type Materialization } from '../../fold/index.js';
 import type { AssetStore } from '../contract.js';
 import { parseDoc } from '../docs.js';
-import { latestMaterializations, listAssetFreshness } from './freshness.js';
+import { getAssetFreshness, latestMaterializations, listAssetFreshness } from './freshness.js';
 import { getAssetPartition, getAssetPartitionStatus, listAssetPartitionStatuses } from './partition-status.js';
 import type { AssetPartitionStatusRow } from '../../fold/index.js';
 
@@ -30,6 +30,10 @@ export class SqliteAssets implements AssetStore {
 
   async listAssetFreshness(): Promise<AssetFreshnessRecord[]> {
     return listAssetFreshness(this.db);
+  }
+
+  async getAssetFreshness(assetKey: string): Promise<AssetFreshnessRecord | undefined> {
+    return getAssetFreshness(this.db, assetKey);
   }
 
   async latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>> {

@@ -10,6 +10,11 @@ export function listAssetFreshness(db: Database.Database): AssetFreshnessRecord[
   return rows.map((r) => parseDoc(assetFreshnessFamily, r.id, r.doc));
 }
 
+export function getAssetFreshness(db: Database.Database, assetKey: string): AssetFreshnessRecord | undefined {
+  const row = db.prepare('SELECT id, doc FROM asset_freshness WHERE id = ?').get(assetKey) as DocRow | undefined;
+  return row ? parseDoc(assetFreshnessFamily, row.id, row.doc) : undefined;
+}
+
 /**
  * One index seek per key on `materializations (asset_key, sequence)`: in-process SQLite answers
  * each in microseconds, so a batch query would save nothing and scan more.
