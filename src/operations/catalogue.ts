@@ -21,6 +21,7 @@ import { changeDynamicPartitionsOp, getDynamicPartitionsOp, listPartitionKeysOp,
 import { cancelRunOp, getRunOp, listRunKeyConflictsOp, listRunLogsOp, listRunTasksOp, listRunsOp, requestRunOp, rerunOp } from './runs.js';
 import { getScheduleOp, listScheduleTicksOp, listSchedulesOp, previewCronOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from './schedules.js';
 import { getSensorOp, listSensorEvaluationsOp, listSensorsOp, previewSensorOp, pushToSensorOp, resetSensorCursorOp, startSensorOp, stopSensorOp } from './sensors.js';
+import { getStalenessOp } from './staleness.js';
 import { listEventsOp, querySqlOp } from './system.js';
 import { createTokenOp, listTokensOp, revokeTokenOp } from './tokens.js';
 
@@ -44,6 +45,7 @@ export const CATALOGUE = {
   listAssets: listAssetsOp,
   getAsset: getAssetOp,
   getAssetPartitionStatus: getAssetPartitionStatusOp,
+  getStaleness: getStalenessOp,
   listPartitionKeys: listPartitionKeysOp,
   mapPartitions: mapPartitionsOp,
   getDynamicPartitions: getDynamicPartitionsOp,

@@ -39,6 +39,7 @@ export const requestRunOp = defineOperation({
   path: '/api/v1/runs',
   body: runRequestBodySchema,
   output: runRequestResponseSchema,
+  /** 409: RUN_KEY_CONFLICT, or NOTHING_STALE for a stale-only request when everything is FRESH. */
   errors: [409],
   status: (outcome) => (outcome.existing ? 200 : 201),
   idempotent: true,
@@ -54,6 +55,7 @@ export const requestRunOp = defineOperation({
       tags: body.tags,
       config: body.config,
       systemTags: requestedBy(ctx),
+      staleOnly: body.staleOnly,
     });
     ctx.onRunRequested?.();
     return outcome;

@@ -60,6 +60,7 @@ export const runRequestBodySchema = z
     runKey: z.string().min(1).max(512).nullable().optional().describe('Idempotency identity of the run'),
     tags: z.record(z.string().min(1), z.string()).default({}),
     config: z.json().default({}),
+    staleOnly: z.boolean().default(false).describe('Materialize only the STALE and MISSING assets (partitions) of the selection; NOTHING_STALE when none'),
   })
   .strict();
 

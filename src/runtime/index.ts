@@ -19,6 +19,15 @@ export {
 } from './partition-status-view.js';
 export { partitionStatusCountsSchema, statusPositions, countsOf, type PartitionStatusCounts, type StatusPositions } from './partition-status.js';
 export {
+  computeStaleness,
+  MaterializationIndex,
+  stalenessResultSchema,
+  assetStalenessSchema,
+  type AssetStalenessView,
+  type StaleCauseView,
+  type StalenessStats,
+} from './staleness.js';
+export {
   describeFreshness,
   freshnessOf,
   freshnessPolicies,

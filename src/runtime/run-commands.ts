@@ -20,6 +20,7 @@ import type { Trigger } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 import { commit, type RuntimeContext } from './context.js';
 import { partitionsContextAt } from './partitions-context.js';
+import { staleSelection } from './staleness.js';
 import { runPartitionSelector } from './partition-status-selector.js';
 import { parsePartitionSelector, type PartitionSelector } from '../domain/partitions/index.js';
 
@@ -37,6 +38,8 @@ export interface RunRequestInput {
   readonly config?: Json;
   readonly trigger?: Trigger;
   readonly systemTags?: Readonly<Record<string, string>>;
+  /** Materialize only the STALE and MISSING assets (partitions) of the selection (NOTHING_STALE when none). */
+  readonly staleOnly?: boolean;
 }
 
 export interface RunRequestOutcome {
@@ -61,20 +64,23 @@ function selectorOf(partition: RunRequestInput['partition']): PartitionSelector 
 }
 
 /**
- * @throws UNKNOWN_ASSET, EMPTY_SELECTION, RESERVED_TAG, RUN_KEY_CONFLICT, and PARTITION_NOT_APPLICABLE
- *   and INVALID_PARTITION_SELECTOR for a `status:` selector.
+ * @throws UNKNOWN_ASSET, EMPTY_SELECTION, RESERVED_TAG, RUN_KEY_CONFLICT, NOTHING_STALE (with
+ *   `staleOnly`), PARTITION_NOT_APPLICABLE and INVALID_PARTITION_SELECTOR (a `status:` selector).
  */
 export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): Promise<RunRequestOutcome> {
   const tags = input.tags ?? {};
   checkCallerTags(tags);
   const closure = { includeUpstream: input.includeUpstream ?? false, includeDownstream: input.includeDownstream ?? false };
-  const assetKeys = resolveRunAssets(ctx.definitions.graph, input.selection, closure);
+  const resolved = resolveRunAssets(ctx.definitions.graph, input.selection, closure);
   // A `status:` selector becomes the partitions in that status now, before anything else reads it.
-  const given = await runPartitionSelector(ctx, assetKeys, input.partition, selectorOf);
+  const given = await runPartitionSelector(ctx, resolved, input.partition, selectorOf);
+  // The narrowed selection, not the flag, is what the run (and its fingerprint) is made of.
+  const narrowed = input.staleOnly ? await staleSelection(ctx, resolved, given) : undefined;
   const request: ResolvedRunRequest = {
-    assetKeys,
+    assetKeys: narrowed?.assetKeys ?? resolved,
     ...closure,
-    partition: given,
+    partition: narrowed ? narrowed.partition : given,
+    ...(narrowed?.taskSubset ? { taskSubset: narrowed.taskSubset } : {}),
     runKey: input.runKey ?? null,
     tags,
     systemTags: input.systemTags ?? {},

@@ -94,12 +94,20 @@ export interface SqlResult {
   readonly truncated: boolean;
 }
 
+/** What one system SQL query may spend (defaults in src/store/system-sql.ts). */
+export interface SqlLimits {
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+}
+
 export interface SystemSqlStore {
   /**
-   * Runs one read-only statement over the `system_*` views. @throws SQL_REFUSED for writes,
-   * ATTACH/DETACH, PRAGMA or more than one statement; SQL_ERROR when the database rejects it.
+   * Runs one read-only query over the `system_*` views, sandboxed (docs/security.md). At most
+   * `maxRows` rows come back (`truncated` says there were more). @throws SQL_REFUSED for anything
+   * but one query reading the views, SQL_TIMEOUT, SQL_RESULT_TOO_LARGE, and SQL_ERROR when the
+   * database rejects the query.
    */
-  querySystem(sql: string, maxRows: number): Promise<SqlResult>;
+  querySystem(sql: string, maxRows: number, limits?: Partial<SqlLimits>): Promise<SqlResult>;
 }
 
 export interface AssetStore {

@@ -94,6 +94,14 @@ export async function freshSchema(): Promise<TestSchema> {
         await client.query(`SET search_path TO ${name}`);
         return (await client.query<R>(text, values)).rows;
       }),
-    drop: () => admin(async (client) => void (await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`))),
+    drop: () =>
+      admin(async (client) => {
+        // The store's SQL reader role (migration 7) is per schema but lives in the cluster.
+        const readers = await client
+          .query<{ role_name: string }>(`SELECT role_name FROM ${name}.sql_reader_login`)
+          .then((r) => r.rows, () => []);
+        await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+        for (const { role_name } of readers) await client.query(`DROP ROLE IF EXISTS "${role_name}"`).catch(() => undefined);
+      }),
   };
 }

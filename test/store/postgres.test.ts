@@ -148,18 +148,24 @@ describe('PostgreSQL store', () => {
   });
 
   test('system SQL refuses server functions that act outside the read-only query', async () => {
+    // Another live session (a store's own connection would do as well).
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
     for (const sql of [
-      'SELECT pg_terminate_backend(pg_backend_pid())',
-      "SELECT set_config('search_path', 'public', false)",
-      'SELECT pg_advisory_lock(1)',
+      `SELECT pg_terminate_backend(${otherPid})`,
+      "SELECT set_config('role', (SELECT rolname FROM pg_roles WHERE rolsuper LIMIT 1), false)",
+      "SELECT set_config('session_authorization', 'postgres', false)",
       "SELECT pg_read_file('/etc/passwd')",
-      "SELECT query_to_xml('select 1', true, true, '')",
+      "SELECT query_to_xml('select * from runs', true, true, '')",
       "SELECT nextval('ledger_sequence_seq')",
       'SELECT * FROM runs FOR UPDATE',
       'WITH gone AS (DELETE FROM runs RETURNING id) SELECT * FROM gone',
     ]) {
       await assert.rejects(store.sql.querySystem(sql, 10), { code: 'SQL_REFUSED' }, sql);
     }
+    assert.deepEqual((await other.query('SELECT 1 AS alive')).rows, [{ alive: 1 }]);
+    await other.end();
     // Still usable afterwards: no setting or lock leaked onto a pooled connection.
     assert.deepEqual((await store.sql.querySystem('SELECT COUNT(*) AS n FROM system_runs', 10)).rows, [[0]]);
   });

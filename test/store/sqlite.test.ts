@@ -71,9 +71,11 @@ describe('SQLite store files', () => {
       const store = openSqliteStore({ path });
       const ticks = await store.automation.listScheduleTicks({ scheduleName: 'hourly', limit: 10 });
       assert.deepEqual(ticks.map((t) => t.epochSeconds), [1767229200, 1767225600], 'newest first, nothing lost');
-      const rows = await store.sql.querySystem("SELECT COUNT(*) FROM sqlite_master WHERE name = 'schedule_ticks' AND sql LIKE '%WITHOUT ROWID%'", 1);
-      assert.equal(Number(rows.rows[0]?.[0]), 0);
       await store.close();
+      const reopened = new Database(path, { readonly: true });
+      const withoutRowid = reopened.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'schedule_ticks' AND sql LIKE '%WITHOUT ROWID%'").get() as { n: number };
+      reopened.close();
+      assert.equal(withoutRowid.n, 0);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { printJson, printTable } from '../output.js';
+import { assetStaleCommand } from './asset-stale.js';
 import { assetStatusCommand } from './asset-status.js';
 
 /** `1,203/1,461 materialized, 3 failed` (failed and in progress only when there are some); blank when unpartitioned. */
@@ -41,6 +42,7 @@ export function assetCommand(): Command {
         ),
       ),
   );
+  asset.addCommand(assetStaleCommand());
   asset.addCommand(assetStatusCommand());
   return asset;
 }

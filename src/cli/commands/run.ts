@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { isTerminalRun, isTerminalTask } from '../../domain/runs/index.js';
 import type { Json } from '../../domain/ids/index.js';
+import { isArcoError } from '../../domain/errors/index.js';
 import type { RunProjection } from '../../fold/index.js';
 import { parseTag, positiveInt, runAction, withLocalDaemon, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
 import { color, isTty, printJson } from '../output.js';
@@ -20,6 +21,7 @@ interface RunOptions extends CommonOptions {
   readonly config?: Json;
   readonly wait?: boolean;
   readonly workers: number;
+  readonly staleOnly?: boolean;
 }
 
 /** How often `--wait` looks at the run: a read of one run, cheap next to the end it waits for. */
@@ -45,6 +47,7 @@ export function runCommand(): Command {
     .option('--run-key <key>', 'idempotency identity: the same key and parameters return the same run')
     .option('--tag <key=value>', 'run tag (repeatable)', parseTag, {})
     .option('--config <json>', 'run config as JSON', parseConfig)
+    .option('--stale-only', 'materialize only the STALE and MISSING assets (and partitions) of the selection; nothing stale requests no run')
     .option('--wait', 'wait until the run ends; exit 0 on SUCCESS, 1 otherwise')
     .option('--workers <n>', 'worker processes when running the work itself (no --url)', positiveInt('--workers'), 2)
     .addHelpText(
@@ -64,6 +67,8 @@ export function runCommand(): Command {
             requested = await request(client, options);
           } catch (error) {
             stopEarlyWorkers();
+            // As Dagster's "materialize changed and missing": nothing stale is not a failure.
+            if (isArcoError(error) && error.code === 'NOTHING_STALE') return reportNothingStale(options, error.details ?? {});
             throw error;
           }
           const { run, existing } = requested;
@@ -102,7 +107,13 @@ async function request(client: Client, options: RunOptions) {
     runKey: options.runKey ?? null,
     tags: options.tag,
     config: options.config ?? {},
+    staleOnly: Boolean(options.staleOnly),
   });
+}
+
+function reportNothingStale(options: RunOptions, details: Readonly<Record<string, unknown>>): void {
+  if (options.json) printJson({ run: null, existing: false, nothingStale: true, assets: details['assets'] ?? [] });
+  else process.stdout.write('nothing is stale or missing in the selection: no run was requested\n');
 }
 
 /**

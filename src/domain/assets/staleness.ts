@@ -22,7 +22,7 @@
  *
  * `staleSince` is the earliest time a current cause appeared: for a DATA cause, the time of the
  * first parent materialization after the child's whose data version differed from the recorded one
- * (so re-materializing the parent again does not move it); for CODE and DEPENDENCIES causes, the
+ * (so re-materializing the parent again does not move it; the runtime reads a bounded history); for CODE and DEPENDENCIES causes, the
  * child's own materialization time, because definitions are not events and the moment they changed
  * is unknown: the child's materialization is the earliest the difference can date from. It is
  * therefore fixed while the asset stays stale: only a new materialization of the child resets it.
@@ -92,7 +92,9 @@ export interface RecordedMaterialization {
  */
 export type ParentPartitions =
   | { readonly kind: 'whole' }
-  | { readonly kind: 'partitions'; readonly keys: readonly string[]; readonly allOfTimeWindow: boolean };
+  | { readonly kind: 'partitions'; readonly keys: readonly string[]; readonly allOfTimeWindow: boolean }
+  /** Known not to be compared without listing the keys: too many, or a key the definitions no longer name. */
+  | { readonly kind: 'uncompared' };
 
 /** What staleness reads; the runtime backs it with projections and definitions. */
 export interface StalenessSource {
@@ -101,8 +103,9 @@ export interface StalenessSource {
   lastMaterialization(assetKey: string, partitionKey: string | null): RecordedMaterialization | null;
   parentPartitions(child: string, partitionKey: string | null, parent: string): ParentPartitions;
   /**
-   * When the data version of `dependency` first differed from `recorded` after ledger sequence
-   * `afterSequence` (ISO-8601), or null if unknown. Without it, the dependency's current
+   * When the data version of `dependency` last turned from `recorded` to something else after
+   * ledger sequence `afterSequence` (ISO-8601): the first of the newest unbroken series of its
+   * materializations with another version; null if unknown. Without it, the dependency's current
    * materialization time is used.
    */
   dataChangedAt?(dependency: AssetPartitionRef, recorded: string | null, afterSequence: number): string | null;
@@ -114,6 +117,7 @@ export const COMPARED_PARENT_PARTITIONS_MAX = 100;
 /** The parent partitions compared for one child partition; null: this edge is not compared. */
 export function comparedParentPartitions(parent: ParentPartitions): readonly (string | null)[] | null {
   if (parent.kind === 'whole') return [null];
+  if (parent.kind === 'uncompared') return null;
   if (parent.allOfTimeWindow || parent.keys.length >= COMPARED_PARENT_PARTITIONS_MAX) return null;
   return parent.keys;
 }

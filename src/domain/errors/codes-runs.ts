@@ -10,6 +10,7 @@ export const RUN_ERRORS = defineErrors({
   PARTITION_NOT_APPLICABLE: { httpStatus: 400, retryable: false, summary: 'The request names a partition but no selected asset is partitioned.' },
   RERUN_PARENT_NOT_FINISHED: { httpStatus: 409, retryable: true, summary: 'A run can be rerun only once it has finished.' },
   RERUN_NOTHING_FAILED: { httpStatus: 409, retryable: false, summary: 'A rerun from failure was asked of a run in which every task succeeded.' },
+  NOTHING_STALE: { httpStatus: 409, retryable: false, summary: 'A stale-only run was asked, but every selected asset (partition) is FRESH; nothing was requested.' },
   RERUN_SELECTION_OUTSIDE_PARENT: { httpStatus: 400, retryable: false, summary: 'A subset rerun selected assets the parent run did not materialize; details list them.' },
   RUN_NOT_CANCELABLE: { httpStatus: 409, retryable: false, summary: 'The run already finished, so it cannot be canceled.' },
   ATTEMPT_MISMATCH: { httpStatus: 409, retryable: false, summary: "A worker reported for an attempt that is not the task's current one; nothing changed." },

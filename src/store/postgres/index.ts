@@ -58,6 +58,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     });
   }
   const ledger = new PostgresLedger(pool, folder, schemaHash);
+  const sql = new PostgresSystemSql(pool, options.connectionString);
   let closed: Promise<void> | undefined;
   return {
     engine: 'postgres',
@@ -68,11 +69,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     admin: guarded(new PostgresAdmin(pool, ledger), target),
     leases: guarded(new PostgresLeases(pool), target),
     requestKeys: guarded(new PostgresRequestKeys(pool), target),
-    sql: guarded(new PostgresSystemSql(pool), target),
+    sql: guarded(sql, target),
     automation: guarded(new PostgresAutomation(pool), target),
     backfills: guarded(new PostgresBackfills(pool), target),
     tokens: guarded(new PostgresTokens(pool), target),
     // Idempotent: the pool refuses a second end().
-    close: () => (closed ??= pool.end()),
+    close: () => (closed ??= Promise.all([sql.close(), pool.end()]).then(() => undefined)),
   };
 }

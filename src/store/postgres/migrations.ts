@@ -249,6 +249,58 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
     `,
   },
   {
+    // The SQL surface's own login role (docs/security.md "SQL surface"), PostgreSQL only: it may
+    // read the documented system_* views and nothing else, and every session it opens is read-only
+    // with a statement timeout. It logs in itself rather than being SET ROLE'd to: a session that
+    // logged in as the store's (often superuser) role can always set its role back, even from
+    // inside a query (set_config('role', …)). One role per database and schema, so stores sharing
+    // a database cannot read each other. Its password is random and kept in sql_reader_login,
+    // which only the store's role reads. Needs CREATEROLE (or superuser) once, here. A later
+    // migration adding a system_* view grants SELECT on it to this role.
+    version: 7,
+    sql: `
+      CREATE TABLE sql_reader_login (
+        role_name ${T} PRIMARY KEY,
+        password ${T} NOT NULL
+      );
+      -- Stops a query whose answer has grown past max_bytes (the SQL surface's byte limit).
+      CREATE FUNCTION arco_sql_within(bytes bigint, max_bytes bigint) RETURNS boolean LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF bytes > max_bytes THEN
+          RAISE EXCEPTION 'the answer is larger than % bytes', max_bytes USING ERRCODE = 'program_limit_exceeded';
+        END IF;
+        RETURN true;
+      END $fn$;
+      DO $$
+      DECLARE
+        reader text := 'arco_sql_' || left(md5(current_database() || '/' || current_schema()), 24);
+        secret text := md5(gen_random_uuid()::text) || md5(gen_random_uuid()::text);
+        existing record;
+        view_name text;
+      BEGIN
+        SELECT rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls INTO existing FROM pg_roles WHERE rolname = reader;
+        IF NOT FOUND THEN
+          EXECUTE format('CREATE ROLE %I LOGIN NOINHERIT CONNECTION LIMIT 8 PASSWORD %L', reader, secret);
+        ELSIF existing.rolsuper OR existing.rolcreaterole OR existing.rolcreatedb OR existing.rolreplication OR existing.rolbypassrls THEN
+          RAISE EXCEPTION 'role % exists with more than login rights; the SQL surface needs it unprivileged', reader;
+        ELSE
+          EXECUTE format('ALTER ROLE %I LOGIN NOINHERIT CONNECTION LIMIT 8 PASSWORD %L', reader, secret);
+        END IF;
+        EXECUTE format('ALTER ROLE %I SET default_transaction_read_only = on', reader);
+        EXECUTE format('ALTER ROLE %I SET statement_timeout = %L', reader, '5s');
+        EXECUTE format('ALTER ROLE %I SET search_path = %I', reader, current_schema());
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), reader);
+        FOR view_name IN SELECT viewname FROM pg_views WHERE schemaname = current_schema() AND viewname LIKE 'system\\_%' LOOP
+          EXECUTE format('GRANT SELECT ON %I TO %I', view_name, reader);
+        END LOOP;
+        INSERT INTO sql_reader_login (role_name, password) VALUES (reader, secret);
+      EXCEPTION WHEN insufficient_privilege THEN
+        RAISE EXCEPTION 'the store''s role needs CREATEROLE to create the SQL surface''s role %: %', reader, SQLERRM
+          USING ERRCODE = 'insufficient_privilege';
+      END $$;
+    `,
+  },
+  {
     // API tokens (docs/security.md): operational state like leases, outside the ledger. Only the
     // secret's sha256 is kept. A name is unique among valid tokens, so a revoked name can be reused.
     version: 8,

@@ -1,63 +1,134 @@
 /**
- * The read-only SQL surface on PostgreSQL, with the SQLite engine's rules: one statement, a query
- * (SELECT, WITH … SELECT, VALUES), no maintenance words. PostgreSQL then enforces them itself:
- * - the statement runs in a READ ONLY transaction, which refuses every write (a data-modifying
- *   WITH, nextval, SELECT … FOR UPDATE): SQL_REFUSED;
- * - it is sent with the extended protocol, which takes exactly one statement, so
- *   "SELECT 1; COMMIT; DROP …" cannot leave the transaction: SQL_REFUSED;
- * - a statement timeout bounds a runaway query: SQL_ERROR.
- * A read-only transaction still runs functions whose effects live outside it: killing sessions,
- * reading server files, session advisory locks (which would outlive the query on a pooled
- * connection), session settings, notifications, and functions that run SQL given as text. Those
- * are refused by name. The strict boundary would be a database role allowed to read the views
- * only; deployments that expose the API widely should connect the store with such a role.
- *
- * Rows come through a cursor, at most maxRows + 1 of them, so a huge result never crosses the wire.
+ * The read-only SQL surface on PostgreSQL. The boundary is the database's own privileges, not
+ * the query's text: a query runs on a connection that logged in as the store's SQL reader role
+ * (migration 7), which may read the documented `system_*` views and nothing else, so server
+ * files, large objects, other sessions, base tables and role changes are all refused by
+ * PostgreSQL itself (SQL_REFUSED). On top of that:
+ * - the statement runs in a READ ONLY transaction (the role's default too) with a statement
+ *   timeout (SQL_TIMEOUT);
+ * - it is the body of a subquery, sent with the extended protocol, so it is one query;
+ * - the answer's size is summed as rows are produced and the query stops past the byte limit
+ *   (SQL_RESULT_TOO_LARGE), so a huge answer never crosses the wire; rows come through a cursor,
+ *   at most maxRows + 1 of them;
+ * - every connection is closed after its one query (session advisory locks released first), so
+ *   nothing a query sets or holds outlives it. A query may still take an advisory lock the
+ *   ledger's writers wait for: they wait at most until the statement timeout ends it.
+ * The reader connections are a pool of their own, so queries never take the store's connections.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { arcoError, isArcoError } from '../../domain/errors/index.js';
-import type { SqlResult, SystemSqlStore } from '../contract.js';
-import { refuseNonQuery } from '../system-sql.js';
-import { inTransaction, isUnavailable, sqlStateOf } from './connection.js';
+import type { SqlLimits, SqlResult, SystemSqlStore } from '../contract.js';
+import { asSubqueryBody, refuseNonQuery, sqlLimits, sqlResultTooLarge, sqlTimeout } from '../system-sql.js';
+import { createPool, isUnavailable, sqlStateOf, withDefaultUser } from './connection.js';
 
-const REFUSED_FUNCTIONS =
-  /\b(pg_(terminate|cancel)_backend|pg_reload_conf|pg_rotate_logfile|pg_read(_binary)?_file|pg_ls_\w+|pg_stat_file|pg_(try_)?advisory\w*|pg_notify|set_config|lo_\w+|dblink\w*|pg_switch_wal|pg_create_\w+|pg_drop_\w+|pg_logical_emit_message|pg_promote|pg_backup_\w+|pg_file_\w+|(query|cursor)_to_xml\w*)\s*\(/i;
-/** A query over the views that runs longer than this is cut off (SQL_ERROR). */
-const STATEMENT_TIMEOUT_MS = 10_000;
+/** Queries of one store running at once; more wait for a connection (the role allows 8 in all). */
+const READER_CONNECTIONS = 2;
 const CURSOR = 'arco_system_sql';
+const SYNTAX_ERROR = '42601';
 
 export class PostgresSystemSql implements SystemSqlStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readers: Promise<pg.Pool> | undefined;
 
-  async querySystem(sql: string, maxRows: number): Promise<SqlResult> {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+  ) {}
+
+  async querySystem(sql: string, maxRows: number, limits?: Partial<SqlLimits>): Promise<SqlResult> {
     refuseNonQuery(sql);
-    const refusedFunction = REFUSED_FUNCTIONS.exec(sql);
-    if (refusedFunction) {
-      throw arcoError('SQL_REFUSED', `only read-only queries are allowed; ${refusedFunction[1]}() acts outside the query`, { sql, function: refusedFunction[1] });
-    }
+    const { timeoutMs, maxBytes } = sqlLimits(limits);
+    const rows = Math.max(0, Math.floor(maxRows));
+    const client = await (await this.readerPool()).connect();
     try {
-      return await inTransaction(this.pool, { readOnly: true, statementTimeoutMs: STATEMENT_TIMEOUT_MS }, async (client) => {
-        // queryMode (pg >= 8.12, not yet in @types/pg) forces the extended protocol even without parameters.
-        const declare: pg.QueryConfig & { queryMode: 'extended' } = { text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${sql}`, queryMode: 'extended' };
-        await client.query(declare);
-        const fetched = await client.query<unknown[]>({ text: `FETCH ${Math.max(0, Math.floor(maxRows)) + 1} FROM ${CURSOR}`, rowMode: 'array' });
-        const truncated = fetched.rows.length > maxRows;
-        return { columns: fetched.fields.map((f) => f.name), rows: truncated ? fetched.rows.slice(0, maxRows) : fetched.rows, truncated };
-      });
+      await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = ${int(timeoutMs)}`);
+      // queryMode (pg >= 8.12, not yet in @types/pg) forces the extended protocol even without
+      // parameters: one statement only. The last column is the running size of the answer.
+      const declare: pg.QueryConfig & { queryMode: 'extended' } = {
+        text:
+          `DECLARE ${CURSOR} NO SCROLL CURSOR FOR SELECT s.* FROM (` +
+          `SELECT q.*, sum(pg_column_size(q.*)) OVER (ROWS UNBOUNDED PRECEDING) AS arco_bytes FROM (\n${asSubqueryBody(sql)}\n) q` +
+          `) s WHERE arco_sql_within(s.arco_bytes, ${int(maxBytes)})`,
+        queryMode: 'extended',
+      };
+      await client.query(declare);
+      const fetched = await client.query<unknown[]>({ text: `FETCH ${rows + 1} FROM ${CURSOR}`, rowMode: 'array' });
+      const width = fetched.fields.length - 1;
+      const answer = fetched.rows.slice(0, rows).map((row) => row.slice(0, width));
+      return { columns: fetched.fields.slice(0, width).map((f) => f.name), rows: answer, truncated: fetched.rows.length > rows };
     } catch (error) {
-      throw classify(error, sql);
+      if (sqlStateOf(error) === SYNTAX_ERROR) throw await refuseOrExplain(client, sql);
+      throw classify(error, sql, timeoutMs, maxBytes);
+    } finally {
+      await client.query('ROLLBACK; SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      // Closed, never reused: a setting or lock the query left on its session goes with it.
+      client.release(true);
     }
+  }
+
+  async close(): Promise<void> {
+    const readers = this.readers;
+    this.readers = undefined;
+    if (readers) await (await readers.catch(() => undefined))?.end();
+  }
+
+  /** The reader role's pool, from its login kept by migration 7. */
+  private readerPool(): Promise<pg.Pool> {
+    this.readers ??= (async () => {
+      const { rows } = await this.pool.query<{ role_name: string; password: string }>('SELECT role_name, password FROM sql_reader_login');
+      const login = rows[0];
+      if (!login) throw arcoError('STORE_UNAVAILABLE', 'the SQL reader role is missing (sql_reader_login is empty); reopen the store to migrate it');
+      const url = new URL(withDefaultUser(this.connectionString));
+      url.username = encodeURIComponent(login.role_name);
+      url.password = encodeURIComponent(login.password);
+      return createPool(url.href, READER_CONNECTIONS);
+    })();
+    // A failed lookup is tried again by the next query.
+    this.readers.catch(() => {
+      this.readers = undefined;
+    });
+    return this.readers;
   }
 }
 
-function classify(error: unknown, sql: string): unknown {
+/**
+ * The wrapped query did not parse: says whether the statement alone is no single query
+ * (SQL_REFUSED) or a query with an error (SQL_ERROR, with the message about its own text).
+ * PREPARE parses without running anything.
+ */
+async function refuseOrExplain(client: pg.PoolClient, sql: string): Promise<unknown> {
+  try {
+    await client.query('ROLLBACK');
+    const prepare: pg.QueryConfig & { queryMode: 'extended' } = { text: `PREPARE arco_system_sql_check AS ${asSubqueryBody(sql)}`, queryMode: 'extended' };
+    await client.query(prepare);
+  } catch (error) {
+    if (isArcoError(error) || isUnavailable(error) || sqlStateOf(error) === undefined) return error;
+    if (/multiple commands/i.test((error as Error).message)) return arcoError('SQL_REFUSED', 'one statement per query', { sql });
+    return arcoError('SQL_ERROR', (error as Error).message, { sql, sqlState: sqlStateOf(error) });
+  }
+  return arcoError('SQL_REFUSED', 'only a query (SELECT, WITH … SELECT, VALUES) over the system_* views is allowed', { sql });
+}
+
+function int(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`expected a non-negative integer, got ${value}`);
+  return value;
+}
+
+function classify(error: unknown, sql: string, timeoutMs: number, maxBytes: number): unknown {
   const state = sqlStateOf(error);
   if (isArcoError(error) || isUnavailable(error) || state === undefined) return error;
   const message = (error as Error).message;
-  if (/multiple commands/i.test(message)) return arcoError('SQL_REFUSED', 'one statement per query', { sql });
-  // 25006: a write in a read-only transaction; 0A000: a data-modifying WITH under a cursor.
-  if (state === '25006' || (state === '0A000' && /data-modifying/i.test(message))) {
-    return arcoError('SQL_REFUSED', 'only read-only queries that return rows are allowed', { sql });
+  switch (state) {
+    case '42501': // insufficient_privilege: a table, function or setting the reader role may not use
+      return arcoError('SQL_REFUSED', `only the system_* views are readable: ${message}`, { sql, sqlState: state });
+    case '25006': // a write in a read-only transaction
+      return arcoError('SQL_REFUSED', 'only read-only queries that return rows are allowed', { sql, sqlState: state });
+    case '57014': // query_canceled: the statement timeout
+      return sqlTimeout(sql, timeoutMs);
+    case '54000': // program_limit_exceeded: the byte limit, or a value PostgreSQL itself cannot build
+      return sqlResultTooLarge(sql, maxBytes);
+    default:
   }
+  // A data-modifying WITH cannot be a subquery.
+  if (state === '0A000' && /data-modifying/i.test(message)) return arcoError('SQL_REFUSED', 'only read-only queries that return rows are allowed', { sql, sqlState: state });
   return arcoError('SQL_ERROR', message, { sql, sqlState: state });
 }

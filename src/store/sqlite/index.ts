@@ -75,6 +75,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   }
   const ledger = new SqliteLedger(db);
   const checkpointer = background === null ? null : new BackgroundCheckpointer(options.path, background);
+  const sql = new SqliteSystemSql(db, options.path);
   return {
     engine: 'sqlite',
     ledger,
@@ -84,7 +85,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     admin: new SqliteAdmin(db, ledger),
     leases: new SqliteLeases(db),
     requestKeys: new SqliteRequestKeys(db),
-    sql: new SqliteSystemSql(db),
+    sql,
     automation: new SqliteAutomation(db),
     backfills: new SqliteBackfills(db),
     tokens: new SqliteTokens(db),
@@ -92,6 +93,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       // The thread's connection goes first, so closing the last connection here folds the WAL
       // into the database file and removes it.
       await checkpointer?.stop();
+      sql.close();
       db.close();
     },
   };

@@ -1,0 +1,369 @@
+/**
+ * The staleness view (SEMANTICS §8): per asset, and per materialized partition of a partitioned
+ * asset, MISSING | STALE | FRESH with causes and `staleSince`, computed from the asset partitions
+ * projection (the last materialization of every asset partition, with its provenance) and the
+ * definitions loaded now. Nothing is stored: replaying the ledger rebuilds the projection it reads.
+ *
+ * Cost: the first computation for a store reads the whole projection once and compares every
+ * edge (cheap); later ones read only the ledger events since, and recompute only the assets those
+ * events materialized and their direct children (staleness is not transitive, so nothing further
+ * can change): after one root changes, that is its children. Assets found STALE through a parent's
+ * data version cost one bounded history read per changed parent, to date the change (`staleSince`).
+ */
+import { z } from 'zod';
+import {
+  assessStaleness,
+  COMPARED_PARENT_PARTITIONS_MAX,
+  rollUpStaleStatus,
+  type AssetPartitionRef,
+  type AssetPartitionStaleness,
+  type ParentPartitions,
+  type RecordedMaterialization,
+  type StaleCause,
+  type StalenessSource,
+  type StaleStatus,
+} from '../domain/assets/index.js';
+import { arcoError, InvariantError, isArcoError } from '../domain/errors/index.js';
+import { partitionCount, partitionKeys, sameDefinition, upstreamPartitions, type PartitionSelector, type PartitionsContext } from '../domain/partitions/index.js';
+import { runPartitionKeys, taskKeyOf } from '../domain/runs/index.js';
+import type { AssetPartitionState, Materialization } from '../fold/index.js';
+import type { Store } from '../store/index.js';
+import type { RuntimeContext } from './context.js';
+import type { LoadedDefinitions } from './definitions-loader.js';
+import { partitionsContextAt } from './partitions-context.js';
+
+/** Events read per page when catching up, and pages before reading the whole projection is cheaper. */
+const CATCH_UP_PAGE_EVENTS = 2_000;
+const CATCH_UP_PAGES_MAX = 5;
+/** Materializations of a changed parent read to date its change; older changes date from the oldest read. */
+const CHANGE_HISTORY_MAX = 1000;
+
+const statusSchema = z.enum(['MISSING', 'STALE', 'FRESH']);
+const refSchema = z.object({ assetKey: z.string(), partitionKey: z.string().nullable() });
+const causeFields = {
+  category: z.enum(['CODE', 'DATA', 'DEPENDENCIES']),
+  reason: z.string(),
+  key: refSchema,
+  dependency: refSchema.nullable(),
+};
+/** Causes nest one level: a DATA cause carries the cause on its parent, which has none below it. */
+const nestedCauseSchema = z.object({ ...causeFields, causes: z.array(z.never()) });
+export const staleCauseSchema = z.object({ ...causeFields, causes: z.array(nestedCauseSchema) });
+export type StaleCauseView = z.infer<typeof staleCauseSchema>;
+
+export const partitionStalenessSchema = z.object({
+  partitionKey: z.string().nullable(),
+  status: statusSchema,
+  causes: z.array(staleCauseSchema),
+  rootCauses: z.array(staleCauseSchema),
+  staleSince: z.string().nullable(),
+});
+
+export const assetStalenessSchema = z.object({
+  assetKey: z.string(),
+  /** The asset's status; for a partitioned asset rolled up from its partitions (STALE > MISSING > FRESH). */
+  status: statusSchema,
+  /** Unpartitioned: its causes. Partitioned: empty (each partition carries its own). */
+  causes: z.array(staleCauseSchema),
+  rootCauses: z.array(staleCauseSchema),
+  /** The earliest `staleSince` of the asset (or of its stale partitions). */
+  staleSince: z.string().nullable(),
+  /** Partitioned assets: every materialized partition with its status; never-materialized ones are counted only. */
+  partitions: z.array(partitionStalenessSchema),
+  partitionCounts: z.object({ FRESH: z.number().int(), STALE: z.number().int(), MISSING: z.number().int() }).nullable(),
+});
+export type AssetStalenessView = z.infer<typeof assetStalenessSchema>;
+
+export const stalenessResultSchema = z.object({ assets: z.array(assetStalenessSchema) });
+
+/** What the computation touched, for the benchmark: assets compared, and assets found stale through data. */
+export interface StalenessStats {
+  assetsCompared: number;
+  partitionsCompared: number;
+  changedParentsDated: number;
+  /** Wall time reading the projection rows, and comparing (ms); for the benchmark only. */
+  readMs: number;
+  compareMs: number;
+}
+
+function recordedOf(m: Materialization): RecordedMaterialization {
+  return { sequence: m.sequence, dataVersion: m.dataVersion, materializedAt: m.materializedAt, provenance: m.provenance };
+}
+
+/** The projection rows staleness reads, indexed: last materialization per asset partition and per asset. */
+export class MaterializationIndex {
+  private readonly byTaskKey = new Map<string, RecordedMaterialization>();
+  private readonly latestByAsset = new Map<string, RecordedMaterialization>();
+  readonly partitionsByAsset = new Map<string, string[]>();
+
+  constructor(rows: Iterable<AssetPartitionState>) {
+    for (const row of rows) if (row.lastMaterialization) this.apply(row.assetKey, row.partitionKey, recordedOf(row.lastMaterialization));
+  }
+
+  /** Records a materialization unless a later one of the same asset partition is already known. */
+  apply(assetKey: string, partitionKey: string | null, recorded: RecordedMaterialization): void {
+    const taskKey = taskKeyOf(assetKey, partitionKey);
+    const known = this.byTaskKey.get(taskKey);
+    if (known && known.sequence >= recorded.sequence) return;
+    this.byTaskKey.set(taskKey, recorded);
+    const latest = this.latestByAsset.get(assetKey);
+    if (!latest || latest.sequence < recorded.sequence) this.latestByAsset.set(assetKey, recorded);
+    if (partitionKey !== null && !known) {
+      const list = this.partitionsByAsset.get(assetKey);
+      if (list) list.push(partitionKey);
+      else this.partitionsByAsset.set(assetKey, [partitionKey]);
+    }
+  }
+
+  /** For a partitioned asset read whole (partitionKey null), the latest of any partition, as data versions are derived. */
+  last(assetKey: string, partitionKey: string | null): RecordedMaterialization | null {
+    return this.byTaskKey.get(taskKeyOf(assetKey, partitionKey)) ?? (partitionKey === null ? (this.latestByAsset.get(assetKey) ?? null) : null);
+  }
+}
+
+/** Dates of parent changes: for each parent partition, its materializations newest first. */
+type ChangeHistory = ReadonlyMap<string, readonly Materialization[]>;
+
+function sourceOf(defs: LoadedDefinitions, partitions: PartitionsContext, index: MaterializationIndex, history?: ChangeHistory): StalenessSource {
+  return {
+    asset: (key) => {
+      const a = defs.assets.get(key);
+      return a ? { key, deps: defs.graph.parents(key), codeVersion: a.codeVersion, external: false } : undefined;
+    },
+    lastMaterialization: (assetKey, partitionKey) => index.last(assetKey, partitionKey),
+    parentPartitions: (child, partitionKey, parent) => parentPartitionsOf(defs, partitions, child, partitionKey, parent),
+    dataChangedAt: history ? (dependency, recorded, after) => changedAt(history, dependency, recorded, after) : undefined,
+  };
+}
+
+/**
+ * The parent partitions one child partition reads now. An all-partitions mapping is counted before
+ * it is listed (an edge that long is not compared), so a parent of a million partitions costs nothing.
+ */
+function parentPartitionsOf(defs: LoadedDefinitions, partitions: PartitionsContext, child: string, partitionKey: string | null, parent: string): ParentPartitions {
+  const upDef = defs.partitionsOf(parent);
+  if (upDef === null) return { kind: 'whole' };
+  const mapping = defs.mappingOf(child, parent);
+  if (mapping.kind === 'allPartitions') {
+    if (upDef.kind === 'timeWindow') return { kind: 'partitions', keys: [], allOfTimeWindow: true };
+    if (partitionCount(upDef, partitions) >= COMPARED_PARENT_PARTITIONS_MAX) return { kind: 'uncompared' };
+    return { kind: 'partitions', keys: [...partitionKeys(upDef, partitions)], allOfTimeWindow: false };
+  }
+  try {
+    const read = upstreamPartitions(mapping, upDef, defs.partitionsOf(child) ?? undefined, partitionKey === null ? [] : [partitionKey], partitions);
+    return { kind: 'partitions', keys: read.keys, allOfTimeWindow: false };
+  } catch (error) {
+    // A partition the definitions no longer name (a removed dynamic key): nothing to compare it with.
+    if (isArcoError(error)) return { kind: 'uncompared' };
+    throw error;
+  }
+}
+
+/** The start of the newest unbroken series of parent materializations whose version differs from the recorded one. */
+function changedAt(history: ChangeHistory, dependency: AssetPartitionRef, recorded: string | null, afterSequence: number): string | null {
+  let since: string | null = null;
+  for (const m of history.get(dependency.assetKey) ?? []) {
+    if (m.partitionKey !== dependency.partitionKey && dependency.partitionKey !== null) continue;
+    if (m.sequence <= afterSequence || m.dataVersion === recorded) break;
+    since = m.materializedAt;
+  }
+  return since;
+}
+
+const causeView = (c: StaleCause): StaleCauseView => ({
+  category: c.category,
+  reason: c.reason,
+  key: { ...c.key },
+  dependency: c.dependency ? { ...c.dependency } : null,
+  causes: c.causes.map((n) => ({ category: n.category, reason: n.reason, key: { ...n.key }, dependency: n.dependency ? { ...n.dependency } : null, causes: [] })),
+});
+
+function partitionView(s: AssetPartitionStaleness): z.infer<typeof partitionStalenessSchema> {
+  return { partitionKey: s.partitionKey, status: s.status, causes: s.causes.map(causeView), rootCauses: s.rootCauses.map(causeView), staleSince: s.staleSince };
+}
+
+/** Staleness of every asset partition the view lists, one asset after another. */
+function assessAll(source: StalenessSource, defs: LoadedDefinitions, index: MaterializationIndex, keys: readonly string[], stats: StalenessStats): Map<string, AssetPartitionStaleness[]> {
+  const out = new Map<string, AssetPartitionStaleness[]>();
+  for (const key of keys) {
+    stats.assetsCompared += 1;
+    const partitionKeysOf = defs.partitionsOf(key) === null ? [null] : (index.partitionsByAsset.get(key) ?? []);
+    stats.partitionsCompared += partitionKeysOf.length;
+    out.set(key, partitionKeysOf.map((p) => assessStaleness(source, key, p)));
+  }
+  return out;
+}
+
+function minSince(items: readonly { staleSince: string | null }[]): string | null {
+  let min: string | null = null;
+  for (const item of items) if (item.staleSince !== null && (min === null || item.staleSince < min)) min = item.staleSince;
+  return min;
+}
+
+function assetView(defs: LoadedDefinitions, partitions: PartitionsContext, key: string, results: readonly AssetPartitionStaleness[]): AssetStalenessView {
+  const definition = defs.partitionsOf(key);
+  if (definition === null) {
+    const [own] = results.map(partitionView);
+    if (!own) throw new InvariantError(`the staleness of unpartitioned asset ${key}`, 'none');
+    return { assetKey: key, status: own.status, causes: own.causes, rootCauses: own.rootCauses, staleSince: own.staleSince, partitions: [], partitionCounts: null };
+  }
+  const views = results.map(partitionView);
+  const counts = { FRESH: 0, STALE: 0, MISSING: 0 };
+  for (const v of views) counts[v.status] += 1;
+  counts.MISSING = Math.max(0, partitionCount(definition, partitions) - views.length);
+  const statuses: StaleStatus[] = [...views.map((v) => v.status), ...(counts.MISSING > 0 ? ['MISSING' as const] : [])];
+  return { assetKey: key, status: rollUpStaleStatus(statuses), causes: [], rootCauses: [], staleSince: minSince(views), partitions: views, partitionCounts: counts };
+}
+
+/**
+ * What one store's staleness was last computed from: the ledger position, the index of last
+ * materializations there, and the results per unpartitioned asset. Later calls read only the
+ * events after that position and recompute only the assets they changed and those assets' direct
+ * children (staleness compares direct parents only, so nothing further can change). Partitioned
+ * assets are recomputed on every call: which partitions exist moves with the clock.
+ */
+interface StalenessCache {
+  readonly definitions: LoadedDefinitions;
+  sequence: number;
+  readonly index: MaterializationIndex;
+  /** Views of unpartitioned assets, by key. */
+  readonly results: Map<string, AssetStalenessView>;
+}
+
+const caches = new WeakMap<Store, StalenessCache>();
+
+/** Drops what was cached for a store (the next computation reads the whole projection again). */
+export function forgetStaleness(store: Store): void {
+  caches.delete(store);
+}
+
+async function freshCache(ctx: RuntimeContext): Promise<StalenessCache> {
+  // The position first: events appended while the rows are read are applied again, harmlessly.
+  const sequence = await ctx.store.ledger.lastSequence();
+  const index = new MaterializationIndex(await ctx.store.assets.listAssetPartitions());
+  return { definitions: ctx.definitions, sequence, index, results: new Map() };
+}
+
+/** Brings a cache up to the ledger's end; null when too much happened (read everything again instead). */
+async function caughtUp(ctx: RuntimeContext, cache: StalenessCache): Promise<StalenessCache | null> {
+  for (let page = 0; page < CATCH_UP_PAGES_MAX; page += 1) {
+    const events = await ctx.store.ledger.readEvents({ afterSequence: cache.sequence, limit: CATCH_UP_PAGE_EVENTS });
+    for (const e of events) {
+      if (e.type === 'DynamicPartitionsChanged') cache.results.clear();
+      if (e.type !== 'AssetMaterialized') continue;
+      const p = e.payload;
+      cache.index.apply(p.assetKey, p.partitionKey, { sequence: e.sequence, dataVersion: p.dataVersion, materializedAt: e.at, provenance: p.provenance });
+      cache.results.delete(p.assetKey);
+      for (const child of ctx.definitions.graph.children(p.assetKey)) cache.results.delete(child);
+    }
+    const last = events[events.length - 1];
+    if (last) cache.sequence = last.sequence;
+    if (events.length < CATCH_UP_PAGE_EVENTS) return cache;
+  }
+  return null;
+}
+
+async function cacheFor(ctx: RuntimeContext): Promise<StalenessCache> {
+  const known = caches.get(ctx.store);
+  const cache = (known && known.definitions === ctx.definitions ? await caughtUp(ctx, known) : null) ?? (await freshCache(ctx));
+  caches.set(ctx.store, cache);
+  return cache;
+}
+
+/**
+ * Staleness of the given assets (keys the definitions hold), in the order given.
+ * @param stats filled with what was touched, when given.
+ */
+export async function computeStaleness(ctx: RuntimeContext, keys: readonly string[], stats?: StalenessStats): Promise<AssetStalenessView[]> {
+  const touched = stats ?? { assetsCompared: 0, partitionsCompared: 0, changedParentsDated: 0, readMs: 0, compareMs: 0 };
+  const started = performance.now();
+  const partitions = await partitionsContextAt(ctx, ctx.clock.now());
+  const cache = await cacheFor(ctx);
+  const read = performance.now();
+  touched.readMs = read - started;
+  const defs = ctx.definitions;
+  const missing = keys.filter((key) => !cache.results.has(key));
+  const results = assessAll(sourceOf(defs, partitions, cache.index), defs, cache.index, missing, touched);
+  // Second pass, only for what the first found stale through a parent's data: date the change.
+  const changedParents = new Set<string>();
+  for (const list of results.values()) for (const s of list) for (const c of s.causes) if (c.category === 'DATA' && c.dependency) changedParents.add(c.dependency.assetKey);
+  if (changedParents.size > 0) {
+    const history = new Map<string, Materialization[]>();
+    for (const parent of changedParents) history.set(parent, await ctx.store.assets.listMaterializations(parent, CHANGE_HISTORY_MAX));
+    touched.changedParentsDated = changedParents.size;
+    const dated = sourceOf(defs, partitions, cache.index, history);
+    for (const [key, list] of results) {
+      if (list.some((s) => s.causes.some((c) => c.category === 'DATA'))) results.set(key, list.map((s) => (s.status === 'STALE' ? assessStaleness(dated, key, s.partitionKey) : s)));
+    }
+  }
+  const views = keys.map((key) => {
+    const cached = cache.results.get(key);
+    if (cached) return cached;
+    const view = assetView(defs, partitions, key, results.get(key) ?? []);
+    if (view.partitionCounts === null) cache.results.set(key, view);
+    return view;
+  });
+  touched.compareMs = performance.now() - read;
+  return views;
+}
+
+/** What a stale-only run materializes: the stale and missing part of a selection. */
+export interface StaleSelection {
+  readonly assetKeys: string[];
+  readonly partition: PartitionSelector | null;
+  /** The exact task keys, when partitioned assets keep different partitions. */
+  readonly taskSubset: string[] | undefined;
+}
+
+/**
+ * Narrows a run's assets (and partitions) to the STALE and MISSING ones, as Dagster's "Materialize
+ * changed and missing". The partition selector becomes the explicit list of kept keys when the kept
+ * partitioned assets share one definition (so the run's fingerprint names exactly what it
+ * materializes); otherwise the selector stays and the task subset alone narrows the plan.
+ * @throws NOTHING_STALE (details: `assets`, the assets looked at) when everything is FRESH.
+ * @throws as `runPartitionKeys` for a selector that does not fit the assets.
+ */
+export async function staleSelection(ctx: RuntimeContext, assetKeys: readonly string[], selector: PartitionSelector | null): Promise<StaleSelection> {
+  const defs = ctx.definitions;
+  const now = ctx.clock.now();
+  const partitions = await partitionsContextAt(ctx, now);
+  const keysByAsset = runPartitionKeys(assetKeys, selector, { ...defs, partitions });
+  const views = await computeStaleness(ctx, assetKeys);
+  const kept: string[] = [];
+  const tasks: string[] = [];
+  const keptPartitions = new Map<string, string[]>();
+  for (const view of views) {
+    const selected = keysByAsset.get(view.assetKey) ?? null;
+    if (selected === null) {
+      if (view.status !== 'FRESH') {
+        kept.push(view.assetKey);
+        tasks.push(view.assetKey);
+      }
+      continue;
+    }
+    const fresh = new Set(view.partitions.filter((p) => p.status === 'FRESH').map((p) => p.partitionKey));
+    const stale = selected.filter((k) => !fresh.has(k));
+    if (stale.length === 0) continue;
+    kept.push(view.assetKey);
+    keptPartitions.set(view.assetKey, stale);
+    for (const k of stale) tasks.push(taskKeyOf(view.assetKey, k));
+  }
+  if (kept.length === 0) {
+    throw arcoError('NOTHING_STALE', `nothing to materialize: every selected asset${selector ? ' partition' : ''} is FRESH (${assetKeys.slice(0, 5).join(', ')}${assetKeys.length > 5 ? ', …' : ''})`, {
+      assets: [...assetKeys],
+    });
+  }
+  const partitioned = [...keptPartitions.keys()];
+  const [first] = partitioned;
+  if (first === undefined) return { assetKeys: kept, partition: null, taskSubset: undefined };
+  const definition = defs.partitionsOf(first);
+  const shared = partitioned.every((k) => {
+    const other = defs.partitionsOf(k);
+    return definition !== null && other !== null && sameDefinition(other, definition);
+  });
+  if (!shared) return { assetKeys: kept, partition: selector, taskSubset: tasks };
+  const union = new Set(partitioned.flatMap((k) => keptPartitions.get(k) ?? []));
+  const ordered = (keysByAsset.get(first) ?? []).filter((k) => union.has(k));
+  const everyKept = partitioned.every((k) => (keptPartitions.get(k) ?? []).length === ordered.length);
+  return { assetKeys: kept, partition: { kind: 'explicit', keys: ordered }, taskSubset: everyKept ? undefined : tasks };
+}
