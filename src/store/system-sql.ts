@@ -42,9 +42,10 @@ export function sqlResultTooLarge(sql: string, maxBytes: number): Error {
 }
 
 /**
- * The statement as the body of a subquery: only a query parses there, whatever the statement's
- * text says. A line break comes before the closing parenthesis so a trailing `--` comment cannot
- * swallow it; trailing semicolons are dropped since they cannot stand inside parentheses.
+ * The statement made ready to be the body of a subquery, where only a query parses whatever the
+ * statement's text says: trailing semicolons are dropped since they cannot stand inside
+ * parentheses. Callers put a line break before the closing parenthesis, so a trailing `--`
+ * comment cannot swallow it.
  */
 export function asSubqueryBody(sql: string): string {
   return sql.replace(/[\s;]+$/, '');
