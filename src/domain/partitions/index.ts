@@ -83,6 +83,7 @@ export {
   complementIndexRanges,
   countIndexRanges,
   timeWindowSpanPositions,
+  partitionKeysAt,
   type WindowSpan,
   type IndexRange,
 } from './partition-subset.js';

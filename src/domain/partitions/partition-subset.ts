@@ -10,8 +10,10 @@
  *
  * Every function is pure and returns a new array; inputs are never changed.
  */
-import type { TimeWindowPartitionsDefinition } from './definition.js';
-import { compileTimeWindow, windowIndexAtOrAfter, windowIndexContaining } from './time-window.js';
+import { countTicks, nthTickFrom } from '../cron/index.js';
+import type { PartitionsContext, PartitionsDefinition, TimeWindowPartitionsDefinition } from './definition.js';
+import { keyedOf } from './operations.js';
+import { compileTimeWindow, keyOfTick, tickAtIndex, windowIndexAtOrAfter } from './time-window.js';
 
 /** A time window `[startMs, endMs)` in epoch milliseconds. */
 export type WindowSpan = readonly [number, number];
@@ -174,16 +176,50 @@ export function countIndexRanges(ranges: readonly IndexRange[]): number {
 /**
  * Positions `[from, to)` (clipped to `[0, total)`) of the windows of a time-window definition that
  * lie wholly inside each span, by tick arithmetic: a span of a million windows costs what one does.
+ * Spans are sorted, so ticks are counted from the previous span's end rather than from the first
+ * window: a thousand spans over a century walk the century once.
  */
 export function timeWindowSpanPositions(definition: TimeWindowPartitionsDefinition, spans: readonly WindowSpan[], total: number): [number, number][] {
   const c = compileTimeWindow(definition);
+  let anchorMs = c.firstTickMs;
+  let anchorIndex = 0;
+  // Windows before an instant: ticks in [firstTick, ms), negative before the first window.
+  const windowsBefore = (ms: number): number => {
+    if (ms < anchorMs) return windowIndexAtOrAfter(c, ms);
+    anchorIndex += countTicks(c.sequence, anchorMs, ms);
+    anchorMs = ms;
+    return anchorIndex;
+  };
   const out: [number, number][] = [];
   for (const [startMs, endMs] of spans) {
     // Window i ends at tick i + 1: the windows inside [startMs, endMs) start at or after startMs
-    // and come before the window containing endMs.
-    const from = Math.max(0, windowIndexAtOrAfter(c, startMs));
-    const to = Math.min(total, windowIndexContaining(c, endMs));
+    // and end at or before endMs, i.e. come before the window containing endMs.
+    const from = Math.max(0, windowsBefore(startMs));
+    const to = Math.min(total, windowsBefore(endMs + 1) - 1);
     if (from < to) out.push([from, to]);
   }
   return normalizeIndexRanges(out);
+}
+
+/**
+ * The keys at positions of a definition (any order; answered in the given order). Time windows
+ * step from one position to the next in sorted order, so far-apart positions do not each walk from
+ * the first window.
+ */
+export function partitionKeysAt(definition: PartitionsDefinition, positions: readonly number[], ctx: PartitionsContext): string[] {
+  if (definition.kind !== 'timeWindow') {
+    const keyed = keyedOf(definition);
+    return positions.map((p) => keyed.keyAt(p, ctx));
+  }
+  const c = compileTimeWindow(definition);
+  const sorted = [...new Set(positions)].sort((a, b) => a - b);
+  const keys = new Map<number, string>();
+  let index = 0;
+  let tickMs = c.firstTickMs;
+  for (const p of sorted) {
+    tickMs = p >= index ? nthTickFrom(c.sequence, tickMs, p - index) : tickAtIndex(c, p);
+    index = p;
+    keys.set(p, keyOfTick(c, tickMs));
+  }
+  return positions.map((p) => keys.get(p) as string);
 }

@@ -9,11 +9,16 @@ import {
   indexRangesOf,
   intersectIndexRanges,
   normalizeIndexRanges,
+  partitionKeyAt,
+  partitionKeysAt,
   removeKey,
   removeWindow,
   subtractIndexRanges,
+  timeWindowSpanPositions,
   unionIndexRanges,
+  type PartitionsContext,
 } from '../../../src/domain/partitions/index.js';
+import { hourlyPartitions, staticPartitions } from '../../../src/authoring/partitions.js';
 
 describe('window sets', () => {
   test('adding a window merges it with the windows it overlaps or touches, and keeps the others apart', () => {
@@ -64,5 +69,31 @@ describe('index ranges', () => {
     assert.deepEqual(expand(intersectIndexRanges(a, b)), [...sa].filter((p) => sb.has(p)));
     assert.deepEqual(expand(complementIndexRanges(a, 27)), Array.from({ length: 27 }, (_, i) => i).filter((p) => !sa.has(p)));
     assert.equal(countIndexRanges(a), 15);
+  });
+});
+
+describe('positions of time windows and keys at positions', () => {
+  const HOUR_MS = 3_600_000;
+  const startMs = Date.parse('2000-01-01T00:00:00Z');
+  const hourly = hourlyPartitions({ start: '2000-01-01-00:00', timezone: 'America/New_York' });
+  const ctx: PartitionsContext = { nowEpochMs: Date.parse('2010-01-01T00:00:00Z'), dynamicKeys: () => [] };
+  const total = 87_000;
+
+  test('spans of whole windows over ten years with DST become the positions of those windows, clipped to the partitions that exist', () => {
+    // America/New_York starts at 05:00Z. Spans: whole hours, a partial hour at both ends, one beyond the last partition.
+    const first = startMs + 5 * HOUR_MS;
+    const spans: [number, number][] = [
+      [first, first + 3 * HOUR_MS],
+      [first + 10 * HOUR_MS - 1, first + 20 * HOUR_MS + 1],
+      [first + 50_000 * HOUR_MS, first + 50_010 * HOUR_MS],
+      [first + 86_990 * HOUR_MS, first + 90_000 * HOUR_MS],
+    ];
+    assert.deepEqual(timeWindowSpanPositions(hourly, spans, total), [[0, 3], [10, 20], [50_000, 50_010], [86_990, total]]);
+  });
+  test('keys at positions equal the key at each position, in the order asked, repeats allowed', () => {
+    const positions = [86_000, 3, 0, 50_000, 3, 7_000];
+    assert.deepEqual(partitionKeysAt(hourly, positions, ctx), positions.map((p) => partitionKeyAt(hourly, p, ctx)));
+    const regions = staticPartitions(['us', 'eu', 'ap']);
+    assert.deepEqual(partitionKeysAt(regions, [2, 0], ctx), ['ap', 'us']);
   });
 });
