@@ -20,6 +20,7 @@ import {
   type ParentPartitions,
   type RecordedMaterialization,
   type StaleCause,
+  type StalenessAsset,
   type StalenessSource,
   type StaleStatus,
 } from '../domain/assets/index.js';
@@ -125,10 +126,15 @@ export class MaterializationIndex {
 type ChangeHistory = ReadonlyMap<string, readonly Materialization[]>;
 
 function sourceOf(defs: LoadedDefinitions, partitions: PartitionsContext, index: MaterializationIndex, history?: ChangeHistory): StalenessSource {
+  // Each asset is asked for once per child: build its view once.
+  const assets = new Map<string, StalenessAsset | undefined>();
   return {
     asset: (key) => {
+      if (assets.has(key)) return assets.get(key);
       const a = defs.assets.get(key);
-      return a ? { key, deps: defs.graph.parents(key), codeVersion: a.codeVersion, external: false } : undefined;
+      const asset = a ? { key, deps: defs.graph.parents(key), codeVersion: a.codeVersion, external: false } : undefined;
+      assets.set(key, asset);
+      return asset;
     },
     lastMaterialization: (assetKey, partitionKey) => index.last(assetKey, partitionKey),
     parentPartitions: (child, partitionKey, parent) => parentPartitionsOf(defs, partitions, child, partitionKey, parent),

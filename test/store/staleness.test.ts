@@ -1,0 +1,105 @@
+/**
+ * Staleness on both engines: a materialization's provenance is stored as recorded and read back,
+ * staleness computed from it is the same on SQLite and PostgreSQL, and rebuilding the projections
+ * from the ledger gives the same staleness (nothing of it lives outside the ledger).
+ */
+import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineAsset, defineDefinitions } from '../../src/authoring/index.js';
+import { createUlidFactory, seededRng } from '../../src/domain/ids/index.js';
+import { draft, idempotencyKeys, stampEvents, type MaterializationProvenance } from '../../src/events/index.js';
+import { FakeClock, computeStaleness, createContext, indexDefinitions, requestRun } from '../../src/runtime/index.js';
+import { forgetStaleness } from '../../src/runtime/staleness.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
+import { skippable } from '../helpers/skippable.js';
+
+const T0 = Date.parse('2026-03-10T12:00:00Z');
+const compute = async () => {};
+const defs = indexDefinitions(
+  'definitions.ts',
+  defineDefinitions({
+    assets: [
+      defineAsset({ key: 'raw', codeVersion: '1', compute }),
+      defineAsset({ key: 'clean', deps: ['raw'], codeVersion: '1', compute }),
+    ],
+  }),
+);
+
+interface Engine {
+  readonly name: string;
+  readonly skip: string | false;
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+let dir = '';
+let schema: TestSchema | undefined;
+const engines: Engine[] = [
+  {
+    name: 'SQLite',
+    skip: false,
+    async open() {
+      dir = mkdtempSync(join(tmpdir(), 'arco-staleness-'));
+      return openSqliteStore({ path: join(dir, 'arco.db') });
+    },
+    async cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    skip: await postgresSkip(),
+    async open() {
+      schema = await freshSchema();
+      return schema.open();
+    },
+    async cleanup() {
+      await schema?.drop();
+    },
+  },
+];
+
+/** Requests a run of one asset and records its materialization with `provenance`, at `atMs`. */
+async function materialize(store: Store, assetKey: string, dataVersion: string, provenance: MaterializationProvenance, atMs: number): Promise<void> {
+  const { run } = await requestRun(createContext(store, new FakeClock(atMs), defs, atMs), { selection: [assetKey] });
+  const payload = { runId: run.runId, taskKey: assetKey, attempt: 1, assetKey, partitionKey: null, dataVersion, codeVersion: '1', metadata: {}, partitionWindow: null, provenance };
+  const event = draft('AssetMaterialized', payload, idempotencyKeys.assetMaterialized(run.runId, assetKey, 1), run.runId);
+  await store.ledger.append(stampEvents([event], { ulid: createUlidFactory(seededRng(atMs)), nowEpochMs: atMs }));
+}
+
+for (const engine of engines) {
+  const { test, before, after } = skippable(engine.skip);
+  describe(`staleness on ${engine.name}`, () => {
+    let store: Store;
+    before(async () => {
+      store = await engine.open();
+    });
+    after(async () => {
+      await store.close();
+      await engine.cleanup();
+    });
+
+    test('provenance is stored as recorded, and a new upstream data version makes the downstream STALE, also after a rebuild', async () => {
+      const recorded: MaterializationProvenance = { codeVersion: '1', userDataVersion: false, inputs: [{ assetKey: 'raw', partitionKey: null, dataVersion: 'r1' }] };
+      await materialize(store, 'raw', 'r1', { codeVersion: '1', userDataVersion: true, inputs: [] }, T0);
+      await materialize(store, 'clean', 'c1', recorded, T0 + 1000);
+      const [clean] = await store.assets.listAssetPartitions('clean');
+      assert.deepEqual(clean?.lastMaterialization?.provenance, recorded);
+      const ctx = createContext(store, new FakeClock(T0 + 5000), defs, 7);
+      assert.deepEqual((await computeStaleness(ctx, ['raw', 'clean'])).map((v) => v.status), ['FRESH', 'FRESH']);
+      await materialize(store, 'raw', 'r2', { codeVersion: '1', userDataVersion: true, inputs: [] }, T0 + 2000);
+      const after = await computeStaleness(ctx, ['raw', 'clean']);
+      assert.deepEqual(after.map((v) => [v.assetKey, v.status, v.staleSince]), [
+        ['raw', 'FRESH', null],
+        ['clean', 'STALE', new Date(T0 + 2000).toISOString()],
+      ]);
+      await store.admin.rebuildProjections();
+      forgetStaleness(store);
+      assert.deepEqual(await computeStaleness(ctx, ['raw', 'clean']), after);
+    });
+  });
+}
