@@ -81,10 +81,13 @@ export class SimDaemon {
   /**
    * One daemon iteration at `now`, as `Daemon.iterate`. `pause`, when given, runs between deciding
    * the coordination and appending it (a leader that stalls there while another acts).
+   * `zombie`: the lease was renewed before a pause and is not checked again (as the daemon checks
+   * it once per iteration), so this iteration may run beside the new leader's.
    * @returns false when this daemon is not the leader. Throws SimCrash at a crash point.
    */
-  async iterate(now: number, pause?: () => Promise<void>): Promise<boolean> {
-    if (!(await this.holdLeadership(now))) return false;
+  async iterate(now: number, options: { pause?: () => Promise<void>; zombie?: boolean } = {}): Promise<boolean> {
+    const { pause, zombie = false } = options;
+    if (!zombie && !(await this.holdLeadership(now))) return false;
     this.problems = [];
     await this.automation.iterate(now);
     await this.automation.settled();

@@ -30,6 +30,13 @@ export interface FaultRates {
   readonly clockJump: number;
   /** A daemon decides, pauses past its leader lease while the other daemon acts, then appends. */
   readonly leaderPause: number;
+  /**
+   * A leader that paused right after renewing its lease runs its iteration at the same time as
+   * the daemon that took over (both read the same state, both decide, both append).
+   */
+  readonly zombieLeader: number;
+  /** A client sends the same request twice at once (a retry racing the original). */
+  readonly concurrentRequest: number;
 }
 
 export const FAULTS_OFF: FaultRates = {
@@ -41,6 +48,8 @@ export const FAULTS_OFF: FaultRates = {
   reorderReports: 0,
   clockJump: 0,
   leaderPause: 0,
+  zombieLeader: 0,
+  concurrentRequest: 0,
 };
 
 /** Rates of a seed's fault phase, themselves drawn from the seed so seeds differ in character. */
@@ -55,6 +64,8 @@ export function drawFaultRates(prng: Prng): FaultRates {
     reorderReports: some(0.3),
     clockJump: some(0.08),
     leaderPause: some(0.08),
+    zombieLeader: some(0.1),
+    concurrentRequest: some(0.3),
   };
 }
 

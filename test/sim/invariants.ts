@@ -85,8 +85,7 @@ export function ledgerViolations(events: readonly StoredEvent[]): Failure[] {
 }
 
 /** Every check, after the drain. */
-export async function finalViolations(store: Store, clients: ClientRecord, nowEpochMs: number): Promise<Failure[]> {
-  const events = await readLedger(store);
+export async function finalViolations(store: Store, events: readonly StoredEvent[], clients: ClientRecord, nowEpochMs: number): Promise<Failure[]> {
   const failures = ledgerViolations(events);
   const wrong = (message: string) => failures.push({ kind: 'correctness', message });
   const stuck = (message: string) => failures.push({ kind: 'liveness', message });

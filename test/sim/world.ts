@@ -77,6 +77,8 @@ export interface ClientRecord {
   readonly acknowledgedBackfills: Set<string>;
 }
 
+/** Built once: definitions are immutable and the sensor's function is pure. */
+const SIM_DEFINITIONS = simDefinitions();
 const DAEMONS = 2;
 /** Keyed manual requests reuse a few keys, so repeats of one key are common. */
 const MANUAL_KEYS = 4;
@@ -87,11 +89,21 @@ const DRAIN_STEP_MS_MIN = 100;
 export class World {
   readonly store: Store;
   readonly clock = new FakeClock(SIM_START_MS);
-  readonly definitions: LoadedDefinitions = simDefinitions();
+  readonly definitions: LoadedDefinitions = SIM_DEFINITIONS;
   readonly failures: Failure[] = [];
   readonly trace: string[] = [];
   readonly clients: ClientRecord = { acknowledgedRuns: new Set(), acknowledgedBackfills: new Set() };
-  readonly stats = { crashes: 0, reports: 0, duplicateReports: 0, delayedReports: 0, leaderPauses: 0, clockJumps: 0, iterations: 0 };
+  readonly stats = {
+    crashes: 0,
+    reports: 0,
+    duplicateReports: 0,
+    delayedReports: 0,
+    leaderPauses: 0,
+    zombieLeaders: 0,
+    concurrentRequests: 0,
+    clockJumps: 0,
+    iterations: 0,
+  };
   private readonly raw: Store;
   private readonly prng: Prng;
   private readonly faultPrng: Prng;
@@ -135,7 +147,7 @@ export class World {
           if (a.owner !== ownerId || a.runId !== runId || a.outcome === 'CANCELED') continue;
           a.outcome = 'CANCELED';
           a.hang = false;
-          a.finishAt = Math.min(a.finishAt, now + 200);
+          a.finishAt = Math.max(a.startAt, Math.min(a.finishAt, now + 200));
         }
       },
       problem: (ownerId, message) => this.fail('crash', `${ownerId}: ${message}`),
@@ -259,32 +271,53 @@ export class World {
     return (await this.raw.backfills.listActiveBackfills()).length === 0;
   }
 
-  private async iterateDaemon(index: number): Promise<void> {
+  /**
+   * One iteration of daemon `index`. `normal` may draw a leader fault; `plain` (the other side of
+   * a fault) draws none; `zombie` also skips the lease check, as a leader resuming from a stall.
+   */
+  private async iterateDaemon(index: number, mode: 'normal' | 'plain' | 'zombie' = 'normal'): Promise<void> {
     const daemon = this.daemons[index] as SimDaemon;
     const now = this.clock.now();
     const other = (index + 1) % DAEMONS;
-    const pause = this.faultPrng.chance(this.rates.leaderPause)
-      ? async () => {
-          // The leader stalls between deciding and appending, longer than its lease; the other
-          // daemon takes over and acts; then the stale decision is appended.
-          this.stats.leaderPauses += 1;
-          this.note(`${daemon.ownerId} pauses after deciding`);
-          this.clock.advance(this.faultPrng.int(16, 60) * 1_000);
-          await this.iterateDaemon(other);
-          this.note(`${daemon.ownerId} resumes with its stale decision`);
-        }
-      : undefined;
+    if (mode === 'normal' && this.faultPrng.chance(this.rates.zombieLeader)) {
+      // This daemon renewed its lease, then stalled past it; the other takes over; now both
+      // iterate at once, interleaving at every await as two processes on one store would.
+      if (!(await this.guard(index, daemon, () => daemon.holdLeadership(now)))) return;
+      this.stats.zombieLeaders += 1;
+      this.note(`${daemon.ownerId} stalls after renewing its lease, then iterates beside ${this.daemons[other]?.ownerId}`);
+      this.clock.advance(this.faultPrng.int(16, 60) * 1_000);
+      await Promise.all([this.iterateDaemon(index, 'zombie'), this.iterateDaemon(other, 'plain')]);
+      return;
+    }
+    const pause =
+      mode === 'normal' && this.faultPrng.chance(this.rates.leaderPause)
+        ? async () => {
+            // The leader stalls between deciding and appending, longer than its lease; the other
+            // daemon takes over and acts; then the stale decision is appended.
+            this.stats.leaderPauses += 1;
+            this.note(`${daemon.ownerId} pauses after deciding`);
+            this.clock.advance(this.faultPrng.int(16, 60) * 1_000);
+            await this.iterateDaemon(other, 'plain');
+            this.note(`${daemon.ownerId} resumes with its stale decision`);
+          }
+        : undefined;
+    this.stats.iterations += 1;
+    const led = await this.guard(index, daemon, () => daemon.iterate(this.clock.now(), { ...(pause ? { pause } : {}), zombie: mode === 'zombie' }));
+    if (led) this.note(`${daemon.ownerId} iterated${mode === 'zombie' ? ' as a zombie leader' : ''}`);
+  }
+
+  /** Runs `work` as daemon `index`: a simulated crash replaces the daemon, any other throw is a failure. */
+  private async guard<T>(index: number, daemon: SimDaemon, work: () => Promise<T>): Promise<T | undefined> {
     try {
-      this.stats.iterations += 1;
-      const led = await daemon.iterate(now, pause);
-      if (led) this.note(`${daemon.ownerId} iterated`);
+      return await work();
     } catch (error) {
       if (isSimCrash(error)) {
-        // The daemon that crashed may already have been replaced inside a pause.
+        // The daemon that crashed may already have been replaced (inside a pause).
         if (this.daemons[index] === daemon) this.crash(index, error instanceof Error ? error.message : String(error));
-        return;
+        return undefined;
       }
-      this.fail('crash', `${daemon.ownerId} iteration threw: ${describe(error)}`);
+      this.fail('crash', `${daemon.ownerId} threw: ${describe(error)}`);
+      return undefined;
     }
   }
 
@@ -385,14 +418,27 @@ export class World {
     }
   }
 
-  /** A client request that may crash mid-way; an at-least-once client sends it again later. */
+  /**
+   * A client request that may crash mid-way; an at-least-once client sends it again later. A
+   * repeatable request may also be sent twice at once (a retry racing the original).
+   */
   private async clientCall(what: string, call: () => Promise<void>, retry = true): Promise<void> {
+    if (retry && this.faultPrng.chance(this.rates.concurrentRequest)) {
+      this.stats.concurrentRequests += 1;
+      this.note(`${what}: sent twice at once`);
+      await Promise.all([this.clientCallOnce(what, call), this.clientCallOnce(what, call)]);
+      return;
+    }
+    await this.clientCallOnce(what, call, retry);
+  }
+
+  private async clientCallOnce(what: string, call: () => Promise<void>, retry = true): Promise<void> {
     try {
       await call();
     } catch (error) {
       if (isSimCrash(error)) {
         this.note(`${what}: the server crashed${retry ? '; the client will send it again' : ''}`);
-        if (retry) this.retries.push(() => this.clientCall(what, call, retry));
+        if (retry) this.retries.push(() => this.clientCallOnce(what, call, retry));
         return;
       }
       if (isArcoError(error) && EXPECTED_REJECTIONS.has(error.code)) {
