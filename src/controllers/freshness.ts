@@ -11,7 +11,7 @@
  */
 import { evaluateFreshness, type FreshnessPolicy } from '../domain/assets/index.js';
 import { draft, idempotencyKeys, type EventDraft } from '../events/index.js';
-import type { AssetFreshnessRecord } from '../fold/index.js';
+import type { FreshnessState } from '../events/index.js';
 
 export interface FreshnessSubject {
   readonly assetKey: string;
@@ -22,8 +22,8 @@ export interface FreshnessSubject {
 
 export interface FreshnessInput {
   readonly subjects: readonly FreshnessSubject[];
-  /** The recorded states, by asset key (assets never evaluated are absent). */
-  readonly recorded: ReadonlyMap<string, AssetFreshnessRecord>;
+  /** The recorded states and their versions, by asset key (assets never evaluated are absent). */
+  readonly recorded: ReadonlyMap<string, { readonly state: FreshnessState; readonly stateVersion: number }>;
   readonly nowEpochMs: number;
 }
 

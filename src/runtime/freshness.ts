@@ -5,15 +5,16 @@
  *
  * Freshness changes with time alone (PASS, then WARN, then FAIL with no event in between), so the
  * daemon evaluates on the clock rather than on events: at most once per
- * `FRESHNESS_EVALUATION_INTERVAL_MS` of its clock. A change is therefore recorded up to that long
- * after it happens; views evaluate at the instant they are asked and are never behind.
+ * `FRESHNESS_EVALUATION_INTERVAL_MS` of its clock, from a cache it keeps current with the
+ * materializations appended since (`FreshnessRunner`). A change is therefore recorded up to that
+ * long after it happens; views evaluate at the instant they are asked and are never behind.
  */
 import { z } from 'zod';
 import { decideFreshnessChanges, type FreshnessSubject } from '../controllers/index.js';
 import { evaluateFreshness, nextFreshnessChangeAtMs, type FreshnessPolicy } from '../domain/assets/index.js';
-import { freshnessStateSchema } from '../events/index.js';
+import { freshnessStateSchema, type FreshnessState } from '../events/index.js';
 import type { AssetFreshnessRecord } from '../fold/index.js';
-import type { Store } from '../store/index.js';
+import type { LastMaterializedAt, Store } from '../store/index.js';
 import { commit, type RuntimeContext } from './context.js';
 import type { LoadedDefinitions } from './definitions-loader.js';
 
@@ -39,21 +40,27 @@ export const freshnessViewSchema = z.object({
 });
 export type FreshnessView = z.infer<typeof freshnessViewSchema>;
 
-/** The assets of `keys` (all when omitted) that have a freshness policy, in the order given. */
-export function freshnessPolicies(defs: LoadedDefinitions, keys?: readonly string[]): { assetKey: string; policy: FreshnessPolicy }[] {
-  const candidates = keys ?? [...defs.assets.keys()].sort();
-  return candidates.flatMap((assetKey) => {
-    const policy = defs.assets.get(assetKey)?.freshness ?? null;
-    return policy === null ? [] : [{ assetKey, policy }];
-  });
+type PolicyEntry = { readonly assetKey: string; readonly policy: FreshnessPolicy };
+
+/** Every policy of a definitions object in key order, computed once per object (the daemon asks every evaluation). */
+const allPolicies = new WeakMap<LoadedDefinitions, readonly PolicyEntry[]>();
+
+/** The assets of `keys` (all, in key order, when omitted) that have a freshness policy, in the order given. */
+export function freshnessPolicies(defs: LoadedDefinitions, keys?: readonly string[]): readonly PolicyEntry[] {
+  const select = (candidates: readonly string[]): PolicyEntry[] =>
+    candidates.flatMap((assetKey) => {
+      const policy = defs.assets.get(assetKey)?.freshness ?? null;
+      return policy === null ? [] : [{ assetKey, policy }];
+    });
+  if (keys !== undefined) return select(keys);
+  let all = allPolicies.get(defs);
+  if (all === undefined) allPolicies.set(defs, (all = select([...defs.assets.keys()].sort())));
+  return all;
 }
 
 async function subjectsOf(store: Store, policies: readonly { assetKey: string; policy: FreshnessPolicy }[]): Promise<FreshnessSubject[]> {
-  const latest = await store.assets.latestMaterializations(policies.map((p) => p.assetKey));
-  return policies.map(({ assetKey, policy }) => {
-    const m = latest.get(assetKey);
-    return { assetKey, policy, lastMaterialization: m ? { sequence: m.sequence, materializedAt: m.materializedAt } : null };
-  });
+  const latest = await store.assets.latestMaterializedAt(policies.map((p) => p.assetKey));
+  return policies.map(({ assetKey, policy }) => ({ assetKey, policy, lastMaterialization: latest.get(assetKey) ?? null }));
 }
 
 async function recordedStates(store: Store): Promise<Map<string, AssetFreshnessRecord>> {
@@ -97,14 +104,42 @@ export async function freshnessOf(store: Store, defs: LoadedDefinitions, assetKe
 export async function recordFreshnessChanges(ctx: RuntimeContext, nowEpochMs: number): Promise<number> {
   const policies = freshnessPolicies(ctx.definitions);
   if (policies.length === 0) return 0;
-  const [subjects, recorded] = await Promise.all([subjectsOf(ctx.store, policies), recordedStates(ctx.store)]);
+  const [subjects, states] = await Promise.all([subjectsOf(ctx.store, policies), ctx.store.assets.listFreshnessStates()]);
+  const recorded = new Map(states.map((s) => [s.assetKey, s]));
   const drafts = decideFreshnessChanges({ subjects, recorded, nowEpochMs });
   return (await commit(ctx, drafts, nowEpochMs)).appended.length;
 }
 
-/** The daemon's part: evaluates at most once per interval of the daemon's clock. */
+/**
+ * Materializations read per catch-up query; past `CATCH_UP_PAGES_MAX` pages a full reload is
+ * cheaper than reading on.
+ */
+const CATCH_UP_PAGE = 5_000;
+const CATCH_UP_PAGES_MAX = 10;
+/**
+ * The cache is reloaded in full at least this often (daemon clock). The cache only saves reads: a
+ * change another daemon recorded meanwhile makes our proposal a duplicate, which reloads at once.
+ */
+const RELOAD_MS = 10 * 60_000;
+
+interface FreshnessCache {
+  readonly loadedAtMs: number;
+  /** Materializations up to this ledger sequence are in `latest`. */
+  watermark: number;
+  readonly keys: ReadonlySet<string>;
+  readonly latest: Map<string, LastMaterializedAt>;
+  readonly recorded: Map<string, { readonly state: FreshnessState; readonly stateVersion: number }>;
+}
+
+/**
+ * The daemon's part: evaluates at most once per interval of the daemon's clock. Between full
+ * loads it keeps each asset's latest materialization and recorded state in memory and reads only
+ * the materializations appended since (one range query), so an evaluation of thousands of
+ * policies where nothing changed costs one small query and a pure pass.
+ */
 export class FreshnessRunner {
   private lastEvaluatedAtMs: number | null = null;
+  private cache: FreshnessCache | undefined;
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -115,7 +150,53 @@ export class FreshnessRunner {
   async evaluateIfDue(nowEpochMs: number): Promise<void> {
     const last = this.lastEvaluatedAtMs;
     if (last !== null && nowEpochMs >= last && nowEpochMs - last < this.intervalMs) return;
-    await recordFreshnessChanges(this.ctx, nowEpochMs);
     this.lastEvaluatedAtMs = nowEpochMs;
+    const policies = freshnessPolicies(this.ctx.definitions);
+    if (policies.length === 0) {
+      this.cache = undefined;
+      return;
+    }
+    try {
+      const cache = await this.current(policies, nowEpochMs);
+      const subjects = policies.map((p) => ({ ...p, lastMaterialization: cache.latest.get(p.assetKey) ?? null }));
+      const drafts = decideFreshnessChanges({ subjects, recorded: cache.recorded, nowEpochMs });
+      const result = await commit(this.ctx, drafts, nowEpochMs);
+      // Another daemon recorded a change first: our recorded states are behind, read them anew.
+      if (result.duplicates.length > 0) this.cache = undefined;
+      for (const e of result.appended) {
+        if (e.type === 'AssetFreshnessChanged') cache.recorded.set(e.payload.assetKey, { state: e.payload.state, stateVersion: e.payload.stateVersion });
+      }
+    } catch (error) {
+      this.cache = undefined;
+      throw error;
+    }
+  }
+
+  private async current(policies: readonly { assetKey: string }[], nowEpochMs: number): Promise<FreshnessCache> {
+    const cache = this.cache;
+    const stale =
+      cache === undefined || nowEpochMs < cache.loadedAtMs || nowEpochMs - cache.loadedAtMs >= RELOAD_MS || policies.some((p) => !cache.keys.has(p.assetKey));
+    if (stale) return (this.cache = await this.load(policies, nowEpochMs));
+    for (let page = 0; page < CATCH_UP_PAGES_MAX; page += 1) {
+      const rows = await this.ctx.store.assets.listMaterializedAtAfter(cache.watermark, CATCH_UP_PAGE);
+      for (const row of rows) {
+        const known = cache.latest.get(row.assetKey);
+        if (cache.keys.has(row.assetKey) && (known === undefined || known.sequence < row.sequence)) {
+          cache.latest.set(row.assetKey, { sequence: row.sequence, materializedAt: row.materializedAt });
+        }
+        cache.watermark = Math.max(cache.watermark, row.sequence);
+      }
+      if (rows.length < CATCH_UP_PAGE) return cache;
+    }
+    return (this.cache = await this.load(policies, nowEpochMs));
+  }
+
+  private async load(policies: readonly { assetKey: string }[], nowEpochMs: number): Promise<FreshnessCache> {
+    // The watermark is read first: a materialization appended during the load is read again by
+    // the next catch-up, never missed.
+    const watermark = await this.ctx.store.ledger.lastSequence();
+    const keys = policies.map((p) => p.assetKey);
+    const [latest, states] = await Promise.all([this.ctx.store.assets.latestMaterializedAt(keys), this.ctx.store.assets.listFreshnessStates()]);
+    return { loadedAtMs: nowEpochMs, watermark, keys: new Set(keys), latest, recorded: new Map(states.map((s) => [s.assetKey, s])) };
   }
 }

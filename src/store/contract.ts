@@ -13,7 +13,7 @@
  * family (`store.ledger`, `store.runs`, `store.automation`, …), each implemented by the engine
  * directly, so adding a family adds a part rather than growing one interface every engine delegates.
  */
-import type { ArcoEvent, StoredEvent } from '../events/index.js';
+import type { ArcoEvent, FreshnessState, StoredEvent } from '../events/index.js';
 import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict } from '../fold/index.js';
 import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
 import type { BackfillChunk, BackfillProjection } from '../fold/index.js';
@@ -110,6 +110,19 @@ export interface SystemSqlStore {
   querySystem(sql: string, maxRows: number, limits?: Partial<SqlLimits>): Promise<SqlResult>;
 }
 
+/** An asset's recorded freshness state (the `asset_freshness` columns). */
+export interface FreshnessStateRead {
+  readonly assetKey: string;
+  readonly state: FreshnessState;
+  readonly stateVersion: number;
+}
+
+/** An asset's latest materialization of any partition: its ledger sequence and time (ISO-8601). */
+export interface LastMaterializedAt {
+  readonly sequence: number;
+  readonly materializedAt: string;
+}
+
 export interface AssetStore {
   /** Latest state of every asset partition of `assetKey`, or of all assets. */
   listAssetPartitions(assetKey?: string): Promise<AssetPartitionState[]>;
@@ -119,8 +132,15 @@ export interface AssetStore {
   listAssetFreshness(): Promise<AssetFreshnessRecord[]>;
   /** The freshness state last recorded for one asset, if its policy was ever evaluated. */
   getAssetFreshness(assetKey: string): Promise<AssetFreshnessRecord | undefined>;
-  /** The latest materialization (of any partition) of each of `assetKeys` that has one, by key. */
-  latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>>;
+  /**
+   * Each asset's recorded freshness state and its version, read from columns (no document is
+   * parsed): what the daemon compares against on every evaluation.
+   */
+  listFreshnessStates(): Promise<FreshnessStateRead[]>;
+  /** When each of `assetKeys` that was ever materialized was last materialized (any partition), by key. */
+  latestMaterializedAt(assetKeys: readonly string[]): Promise<Map<string, LastMaterializedAt>>;
+  /** Materializations after a ledger sequence, oldest first, at most `limit`: asset, sequence and time only. */
+  listMaterializedAtAfter(afterSequence: number, limit: number): Promise<(LastMaterializedAt & { readonly assetKey: string })[]>;
   /** An asset's materialized and failed partitions (undefined: none materialized or failed yet). */
   getAssetPartitionStatus(assetKey: string): Promise<AssetPartitionStatusRow | undefined>;
   /** Every asset's partition status row, by asset key. */

@@ -13,7 +13,7 @@ import { dailyPartitions, defineAsset, defineDefinitions } from '../../src/autho
 import { decideFreshnessChanges } from '../../src/controllers/index.js';
 import { createUlidFactory, seededRng } from '../../src/domain/ids/index.js';
 import { draft, idempotencyKeys, stampEvents, type EventDraft } from '../../src/events/index.js';
-import { FakeClock, createContext, indexDefinitions, recordFreshnessChanges, requestRun } from '../../src/runtime/index.js';
+import { FakeClock, FreshnessRunner, createContext, indexDefinitions, recordFreshnessChanges, requestRun } from '../../src/runtime/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
 import { skippable } from '../helpers/skippable.js';
@@ -107,12 +107,10 @@ for (const engine of engines) {
 
     test('a change two daemons decide from the same read is recorded once', async () => {
       await materialize(store, 'hourly_report', null, NOW - 45 * MINUTE);
-      const latest = await store.assets.latestMaterializations(['hourly_report']);
-      const m = latest.get('hourly_report');
-      assert.ok(m);
+      const latest = await store.assets.latestMaterializedAt(['hourly_report']);
       const read = {
-        subjects: [{ assetKey: 'hourly_report', policy: { failAfterMinutes: 60, warnAfterMinutes: 30 }, lastMaterialization: { sequence: m.sequence, materializedAt: m.materializedAt } }],
-        recorded: new Map((await store.assets.listAssetFreshness()).map((r) => [r.assetKey, r])),
+        subjects: [{ assetKey: 'hourly_report', policy: { failAfterMinutes: 60, warnAfterMinutes: 30 }, lastMaterialization: latest.get('hourly_report') ?? null }],
+        recorded: new Map((await store.assets.listFreshnessStates()).map((r) => [r.assetKey, r])),
         nowEpochMs: NOW,
       };
       const first = await store.ledger.append(stamp(decideFreshnessChanges(read), NOW, 1));
@@ -122,14 +120,17 @@ for (const engine of engines) {
       assert.deepEqual(recorded.map((r) => [r.assetKey, r.state, r.stateVersion, r.previousState, r.lagMinutes]), [['hourly_report', 'WARN', 1, null, 45]]);
       assert.deepEqual(await store.assets.getAssetFreshness('hourly_report'), recorded[0]);
       assert.equal(await store.assets.getAssetFreshness('no_policy'), undefined);
+      assert.deepEqual(await store.assets.listFreshnessStates(), [{ assetKey: 'hourly_report', state: 'WARN', stateVersion: 1 }]);
     });
 
     test('freshness reads the latest materialization of any partition, and each change bumps the version', async () => {
       await materialize(store, 'events', '2026-03-05', NOW - 300 * MINUTE);
       await materialize(store, 'events', '2026-03-01', NOW - 10 * MINUTE);
-      const latest = await store.assets.latestMaterializations(['events', 'no_policy', 'events']);
+      const latest = await store.assets.latestMaterializedAt(['events', 'no_policy', 'events']);
       assert.deepEqual([...latest.keys()], ['events'], 'an asset never materialized has no entry');
-      assert.equal(latest.get('events')?.partitionKey, '2026-03-01', 'the newest materialization, not the newest partition key');
+      const [newest] = await store.assets.listMaterializations('events', 1);
+      assert.equal(newest?.partitionKey, '2026-03-01');
+      assert.deepEqual(latest.get('events'), { sequence: newest?.sequence, materializedAt: new Date(NOW - 10 * MINUTE).toISOString() }, 'the newest materialization, not the newest partition key');
       const ctx = createContext(store, new FakeClock(NOW), defs, 1);
       assert.equal(await recordFreshnessChanges(ctx, NOW), 1, 'events is recorded PASS; hourly_report stays WARN');
       assert.equal(await recordFreshnessChanges(ctx, NOW), 0, 'nothing changed since');
@@ -152,6 +153,23 @@ for (const engine of engines) {
       const rebuilt = await store.admin.rebuildProjections();
       assert.equal(rebuilt.hash, hash);
       assert.deepEqual(await store.assets.listAssetFreshness(), before);
+    });
+
+    test("two daemons' runners record each change once; a runner that lost the race reads the records anew and records the next change", async () => {
+      const [a, b] = [new FreshnessRunner(createContext(store, new FakeClock(NOW), defs, 11)), new FreshnessRunner(createContext(store, new FakeClock(NOW), defs, 12))];
+      const t1 = NOW + 61 * MINUTE;
+      await a.evaluateIfDue(t1);
+      await b.evaluateIfDue(t1);
+      await materialize(store, 'hourly_report', null, t1);
+      await a.evaluateIfDue(t1 + MINUTE);
+      await b.evaluateIfDue(t1 + MINUTE);
+      const states = async () => (await store.assets.listFreshnessStates()).find((s) => s.assetKey === 'hourly_report');
+      assert.deepEqual(await states(), { assetKey: 'hourly_report', state: 'PASS', stateVersion: 3 }, 'the runner catches the new materialization up without a full load');
+      await b.evaluateIfDue(t1 + 31 * MINUTE);
+      assert.deepEqual(await states(), { assetKey: 'hourly_report', state: 'WARN', stateVersion: 4 }, 'b, behind after its duplicate, recorded the next change');
+      const events = await store.ledger.readEvents({ afterSequence: 0, limit: 1000 });
+      const versions = events.flatMap((e) => (e.type === 'AssetFreshnessChanged' && e.payload.assetKey === 'hourly_report' ? [e.payload.stateVersion] : []));
+      assert.deepEqual(versions, [1, 2, 3, 4], 'each change once');
     });
   });
 }

@@ -1,9 +1,9 @@
 /** Asset partitions and materializations on PostgreSQL: the same queries and orders as the SQLite engine. */
 import type pg from 'pg';
 import { assetPartitionsFamily, materializationsFamily, type AssetFreshnessRecord, type AssetPartitionState, type Materialization } from '../../fold/index.js';
-import type { AssetStore } from '../contract.js';
+import type { AssetStore, FreshnessStateRead, LastMaterializedAt } from '../contract.js';
 import { parseDoc, selectDocs, type DocRow } from './docs.js';
-import { getAssetFreshness, latestMaterializations, listAssetFreshness } from './freshness.js';
+import { getAssetFreshness, latestMaterializedAt, listAssetFreshness, listFreshnessStates, listMaterializedAtAfter } from './freshness.js';
 import { getAssetPartition, getAssetPartitionStatus, listAssetPartitionStatuses } from './partition-status.js';
 import type { AssetPartitionStatusRow } from '../../fold/index.js';
 
@@ -35,8 +35,16 @@ export class PostgresAssets implements AssetStore {
     return getAssetFreshness(this.pool, assetKey);
   }
 
-  async latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>> {
-    return latestMaterializations(this.pool, assetKeys);
+  async listFreshnessStates(): Promise<FreshnessStateRead[]> {
+    return listFreshnessStates(this.pool);
+  }
+
+  async latestMaterializedAt(assetKeys: readonly string[]): Promise<Map<string, LastMaterializedAt>> {
+    return latestMaterializedAt(this.pool, assetKeys);
+  }
+
+  async listMaterializedAtAfter(afterSequence: number, limit: number): Promise<(LastMaterializedAt & { readonly assetKey: string })[]> {
+    return listMaterializedAtAfter(this.pool, afterSequence, limit);
   }
 
   async getAssetPartitionStatus(assetKey: string): Promise<AssetPartitionStatusRow | undefined> {

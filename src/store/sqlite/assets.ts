@@ -1,9 +1,9 @@
 /** Asset partitions and materializations on SQLite. */
 import type Database from 'better-sqlite3';
 import { assetPartitionsFamily, materializationsFamily, type AssetFreshnessRecord, type AssetPartitionState, type Materialization } from '../../fold/index.js';
-import type { AssetStore } from '../contract.js';
+import type { AssetStore, FreshnessStateRead, LastMaterializedAt } from '../contract.js';
 import { parseDoc } from '../docs.js';
-import { getAssetFreshness, latestMaterializations, listAssetFreshness } from './freshness.js';
+import { getAssetFreshness, latestMaterializedAt, listAssetFreshness, listFreshnessStates, listMaterializedAtAfter } from './freshness.js';
 import { getAssetPartition, getAssetPartitionStatus, listAssetPartitionStatuses } from './partition-status.js';
 import type { AssetPartitionStatusRow } from '../../fold/index.js';
 
@@ -36,8 +36,16 @@ export class SqliteAssets implements AssetStore {
     return getAssetFreshness(this.db, assetKey);
   }
 
-  async latestMaterializations(assetKeys: readonly string[]): Promise<Map<string, Materialization>> {
-    return latestMaterializations(this.db, assetKeys);
+  async listFreshnessStates(): Promise<FreshnessStateRead[]> {
+    return listFreshnessStates(this.db);
+  }
+
+  async latestMaterializedAt(assetKeys: readonly string[]): Promise<Map<string, LastMaterializedAt>> {
+    return latestMaterializedAt(this.db, assetKeys);
+  }
+
+  async listMaterializedAtAfter(afterSequence: number, limit: number): Promise<(LastMaterializedAt & { readonly assetKey: string })[]> {
+    return listMaterializedAtAfter(this.db, afterSequence, limit);
   }
 
   async getAssetPartitionStatus(assetKey: string): Promise<AssetPartitionStatusRow | undefined> {
