@@ -33,6 +33,8 @@ import type { RuntimeContext } from './context.js';
 import type { LoadedDefinitions } from './definitions-loader.js';
 import { partitionsContextAt } from './partitions-context.js';
 
+/** Up to this many assets (a selection and its parents), reading each is cheaper than reading all. */
+const PER_ASSET_READS_MAX = 50;
 /** Events read per page when catching up, and pages before reading the whole projection is cheaper. */
 const CATCH_UP_PAGE_EVENTS = 2_000;
 const CATCH_UP_PAGES_MAX = 5;
@@ -269,9 +271,22 @@ async function caughtUp(ctx: RuntimeContext, cache: StalenessCache): Promise<Sta
   return null;
 }
 
-async function cacheFor(ctx: RuntimeContext): Promise<StalenessCache> {
+/**
+ * The cache for this store, caught up. Without one, a small selection (a CLI call, a stale-only
+ * run of a few assets) reads only its assets and their parents, into a cache used once.
+ */
+async function cacheFor(ctx: RuntimeContext, keys: readonly string[]): Promise<StalenessCache> {
   const known = caches.get(ctx.store);
-  const cache = (known && known.definitions === ctx.definitions ? await caughtUp(ctx, known) : null) ?? (await freshCache(ctx));
+  const current = known && known.definitions === ctx.definitions ? await caughtUp(ctx, known) : null;
+  if (current) return current;
+  const needed = new Set(keys);
+  for (const key of keys) for (const parent of ctx.definitions.graph.parents(key)) needed.add(parent);
+  if (needed.size <= PER_ASSET_READS_MAX) {
+    const rows: AssetPartitionState[] = [];
+    for (const key of needed) rows.push(...(await ctx.store.assets.listAssetPartitions(key)));
+    return { definitions: ctx.definitions, sequence: 0, index: new MaterializationIndex(rows), results: new Map() };
+  }
+  const cache = await freshCache(ctx);
   caches.set(ctx.store, cache);
   return cache;
 }
@@ -284,7 +299,7 @@ export async function computeStaleness(ctx: RuntimeContext, keys: readonly strin
   const touched = stats ?? { assetsCompared: 0, partitionsCompared: 0, changedParentsDated: 0, readMs: 0, compareMs: 0 };
   const started = performance.now();
   const partitions = await partitionsContextAt(ctx, ctx.clock.now());
-  const cache = await cacheFor(ctx);
+  const cache = await cacheFor(ctx, keys);
   const read = performance.now();
   touched.readMs = read - started;
   const defs = ctx.definitions;

@@ -25,6 +25,8 @@ const defs = indexDefinitions(
     assets: [
       defineAsset({ key: 'raw', codeVersion: '1', compute }),
       defineAsset({ key: 'clean', deps: ['raw'], codeVersion: '1', compute }),
+      // Enough assets that a whole-graph computation is kept between calls and caught up from the ledger.
+      ...Array.from({ length: 60 }, (_, i) => defineAsset({ key: `other_${i}`, compute })),
     ],
   }),
 );
@@ -100,6 +102,18 @@ for (const engine of engines) {
       await store.admin.rebuildProjections();
       forgetStaleness(store);
       assert.deepEqual(await computeStaleness(ctx, ['raw', 'clean']), after);
+    });
+
+    test('the staleness of the whole graph is kept between computations and follows new materializations', async () => {
+      const ctx = createContext(store, new FakeClock(T0 + 9000), defs, 8);
+      const all = [...defs.graph.keys];
+      const statusOf = async (key: string) => (await computeStaleness(ctx, all)).find((v) => v.assetKey === key)?.status;
+      assert.equal(await statusOf('clean'), 'STALE');
+      await materialize(store, 'clean', 'c2', { codeVersion: '1', userDataVersion: false, inputs: [{ assetKey: 'raw', partitionKey: null, dataVersion: 'r2' }] }, T0 + 3000);
+      assert.equal(await statusOf('clean'), 'FRESH');
+      await materialize(store, 'raw', 'r3', { codeVersion: '1', userDataVersion: true, inputs: [] }, T0 + 4000);
+      assert.equal(await statusOf('clean'), 'STALE');
+      assert.equal(await statusOf('other_0'), 'MISSING');
     });
   });
 }
