@@ -141,10 +141,20 @@ export class FreshnessRunner {
   private lastEvaluatedAtMs: number | null = null;
   private cache: FreshnessCache | undefined;
 
+  private readonly intervalMs: number;
+  private readonly reloadMs: number;
+
+  /**
+   * @param options.intervalMs evaluate at most this often. @default FRESHNESS_EVALUATION_INTERVAL_MS
+   * @param options.reloadMs reload the cache in full at least this often. @default 10 minutes
+   */
   constructor(
     private readonly ctx: RuntimeContext,
-    private readonly intervalMs: number = FRESHNESS_EVALUATION_INTERVAL_MS,
-  ) {}
+    options: { readonly intervalMs?: number; readonly reloadMs?: number } = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? FRESHNESS_EVALUATION_INTERVAL_MS;
+    this.reloadMs = options.reloadMs ?? RELOAD_MS;
+  }
 
   /** Evaluates when an interval has passed since the last evaluation (or the clock went back). */
   async evaluateIfDue(nowEpochMs: number): Promise<void> {
@@ -175,7 +185,7 @@ export class FreshnessRunner {
   private async current(policies: readonly { assetKey: string }[], nowEpochMs: number): Promise<FreshnessCache> {
     const cache = this.cache;
     const stale =
-      cache === undefined || nowEpochMs < cache.loadedAtMs || nowEpochMs - cache.loadedAtMs >= RELOAD_MS || policies.some((p) => !cache.keys.has(p.assetKey));
+      cache === undefined || nowEpochMs < cache.loadedAtMs || nowEpochMs - cache.loadedAtMs >= this.reloadMs || policies.some((p) => !cache.keys.has(p.assetKey));
     if (stale) return (this.cache = await this.load(policies, nowEpochMs));
     for (let page = 0; page < CATCH_UP_PAGES_MAX; page += 1) {
       const rows = await this.ctx.store.assets.listMaterializedAtAfter(cache.watermark, CATCH_UP_PAGE);

@@ -156,7 +156,9 @@ for (const engine of engines) {
     });
 
     test("two daemons' runners record each change once; a runner that lost the race reads the records anew and records the next change", async () => {
-      const [a, b] = [new FreshnessRunner(createContext(store, new FakeClock(NOW), defs, 11)), new FreshnessRunner(createContext(store, new FakeClock(NOW), defs, 12))];
+      // No timed reload: only losing the race may make b read the records anew.
+      const runner = (seed: number) => new FreshnessRunner(createContext(store, new FakeClock(NOW), defs, seed), { reloadMs: 24 * 60 * MINUTE });
+      const [a, b] = [runner(11), runner(12)];
       const t1 = NOW + 61 * MINUTE;
       await a.evaluateIfDue(t1);
       await b.evaluateIfDue(t1);
