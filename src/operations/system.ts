@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { defineOperation } from './operation.js';
 
-/** Rows a SQL query may return; more are cut off and `truncated` says so. */
+/**
+ * Rows a SQL query may return; more are cut off and `truncated` says so. Time and answer size are
+ * the store's limits (src/store/system-sql.ts): SQL_TIMEOUT and SQL_RESULT_TOO_LARGE.
+ */
 export const SQL_ROWS_MAX = 10_000;
 /** Events per page of the ledger. */
 const EVENTS_PAGE_MAX = 1000;
@@ -44,7 +47,7 @@ export const listEventsOp = defineOperation({
 
 export const querySqlOp = defineOperation({
   name: 'querySql',
-  summary: 'Run one read-only SQL query over the documented system_* views',
+  summary: 'Run one read-only SQL query over the documented system_* views (sandboxed: 5 s, 16 MiB; docs/sql.md)',
   group: 'system',
   method: 'GET',
   path: '/api/v1/sql',

@@ -126,10 +126,11 @@ describe('system SQL sandbox on PostgreSQL', () => {
   const ulid = createUlidFactory(seededRng(43));
   const stamp = (drafts: readonly EventDraft[], at = T0) => stampEvents(drafts, { ulid, nowEpochMs: at });
   let n = 0;
-  const anotherRun = async () => {
+  /** Appends a new run through `writer` (another process's store, say). */
+  const anotherRun = async (writer: Store) => {
     n += 1;
     const { drafts } = requestedRun({ dag: { c: [] }, at: T0 + n, ids: { ulid: createUlidFactory(seededRng(100 + n)) } });
-    return store.ledger.append(stamp(drafts, T0 + n));
+    return writer.ledger.append(stamp(drafts, T0 + n));
   };
 
   beforeEach(async () => {
@@ -168,21 +169,30 @@ describe('system SQL sandbox on PostgreSQL', () => {
 
   pg.test('a session advisory lock on the ledger key is released with the query, so appends go on', async () => {
     const lock = `SELECT "pg_advisory_lock"(${LEDGER_LOCK_CLASS}, hashtext(current_schema()))`;
-    assert.equal((await store.sql.querySystem(lock, 10)).rows.length, 1);
-    // Were the lock still held, this append would wait for it for good.
-    const order: string[] = [];
-    const append = settle(anotherRun(), order, 'append');
-    const bound = settle(new Promise((resolve) => setTimeout(resolve, 20_000).unref()), order, 'bound');
-    await Promise.race([append, bound]);
-    assert.deepEqual(order, ['append']);
-    // Held with a sleep: the writer waits only until the statement timeout ends the query.
-    const holding = settle(store.sql.querySystem(`${lock}, pg_sleep(60)`, 10, { timeoutMs: 1000 }), order, 'sql');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const waiting = settle(anotherRun(), order, 'append after sleep');
-    assert.equal(((await holding) as { code?: string }).code, 'SQL_TIMEOUT');
-    assert.equal(((await waiting) as { appended: unknown[] }).appended.length > 0, true);
-    const runs = await store.sql.querySystem('SELECT COUNT(*) FROM system_runs', 10);
-    assert.deepEqual(runs.rows, [[3]]);
+    // The writer is another store on the database, as a daemon beside the API server would be.
+    const daemon = await db.open();
+    try {
+      const ledgerLocks = `SELECT COUNT(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = ${LEDGER_LOCK_CLASS} AND objid::int = hashtext('${db.name}')`;
+      assert.equal((await store.sql.querySystem(lock, 10)).rows.length, 1);
+      assert.deepEqual(await db.sql(ledgerLocks), [{ n: 0 }], 'no session holds the ledger key once the query has answered');
+      // Were the lock still held, this append would wait for it.
+      const order: string[] = [];
+      const append = settle(anotherRun(daemon), order, 'append');
+      const bound = settle(new Promise((resolve) => setTimeout(resolve, 20_000).unref()), order, 'bound');
+      await Promise.race([append, bound]);
+      assert.deepEqual(order, ['append']);
+      // Held with a sleep: the writer waits only until the statement timeout ends the query.
+      const holding = settle(store.sql.querySystem(`${lock}, pg_sleep(60)`, 10, { timeoutMs: 1000 }), order, 'sql');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const waiting = settle(anotherRun(daemon), order, 'append after the query');
+      assert.equal(((await holding) as { code?: string }).code, 'SQL_TIMEOUT');
+      assert.equal(((await waiting) as { appended: unknown[] }).appended.length > 0, true);
+      assert.deepEqual(await db.sql(ledgerLocks), [{ n: 0 }]);
+      const runs = await store.sql.querySystem('SELECT COUNT(*) FROM system_runs', 10);
+      assert.deepEqual(runs.rows, [[3]]);
+    } finally {
+      await daemon.close();
+    }
   });
 
   pg.test('an endless recursive query is stopped with SQL_TIMEOUT and 10,000 rows of 1 MB with SQL_RESULT_TOO_LARGE', async () => {

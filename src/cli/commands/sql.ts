@@ -5,7 +5,7 @@ import { color, printJson, printTable } from '../output.js';
 
 export function sqlCommand(): Command {
   return withClientOptions(new Command('sql'))
-    .description('run one read-only query over the system_* views (writes, ATTACH and PRAGMA are refused)')
+    .description('run one read-only query over the system_* views, sandboxed: only the views are readable, 5 s and 16 MiB at most (docs/sql.md)')
     .argument('<query>', 'e.g. "SELECT status, COUNT(*) FROM system_runs GROUP BY status"')
     .option('--limit <n>', 'at most this many rows', positiveInt('--limit'), 1000)
     .addHelpText('after', '\nViews: system_runs, system_tasks, system_attempts, system_run_key_conflicts, system_materializations,\n       system_asset_partitions, system_logs, system_events (columns in docs/sql.md)\n')
