@@ -114,6 +114,19 @@ describe('system SQL sandbox on SQLite', () => {
     const json = await store.sql.querySystem("SELECT value FROM json_each('[1,2]')", 10);
     assert.deepEqual(json.rows, [[1], [2]]);
   });
+
+  test('an in-memory store answers from a snapshot of its pages, as of the query', async () => {
+    const memory = openSqliteStore({ path: ':memory:' });
+    try {
+      const { run, drafts } = requestedRun({ dag: { m: [] }, ids: { ulid: createUlidFactory(seededRng(44)) } });
+      assert.deepEqual((await memory.sql.querySystem('SELECT COUNT(*) FROM system_runs', 10)).rows, [[0]]);
+      await memory.ledger.append(stamp(drafts));
+      assert.deepEqual((await memory.sql.querySystem('SELECT run_id, task_count FROM system_runs', 10)).rows, [[run.runId, 1]]);
+      await assert.rejects(memory.sql.querySystem('SELECT * FROM runs', 10), { code: 'SQL_REFUSED' });
+    } finally {
+      await memory.close();
+    }
+  });
 });
 
 const pgSkip = await postgresSkip();
