@@ -35,6 +35,7 @@ export function registerOperation(app: FastifyInstance, api: ApiContext, op: Any
       operationId: op.name,
       tags: [op.group],
       summary: op.summary,
+      description: `Needs the ${op.role} role once the store holds API tokens.`,
       ...(hasFields(op.params) ? { params: op.params } : {}),
       ...(hasFields(op.query) ? { querystring: op.query } : {}),
       ...(op.hasBody ? { body: bodyIsOptional(op) ? op.body.nullish() : op.body } : {}),

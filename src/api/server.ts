@@ -31,6 +31,9 @@ export async function buildServer(api: ApiContext, options: ServerOptions = {}):
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Arco Flow API', version: '1', description: 'Runs, assets and the event ledger of an Arco Flow instance.' },
+      // Needed once the store holds an API token (docs/security.md); each operation's description names its role.
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'arco_<id>_<secret>, from arco token create' } } },
+      security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
   });

@@ -125,3 +125,18 @@ describe('a server bound to every interface', () => {
     }
   });
 });
+
+describe('the OpenAPI document', () => {
+  test('declares bearer tokens and names the role each operation needs', async () => {
+    const server = await startServer(TWO_ASSETS);
+    try {
+      const doc = (await http(server.url, 'GET', '/api/openapi.json')).json;
+      assert.deepEqual([doc.components.securitySchemes.bearer.scheme, doc.security], ['bearer', [{ bearer: [] }]]);
+      assert.match(doc.paths['/api/v1/runs'].post.description, /needs the operator role/i);
+      assert.match(doc.paths['/api/v1/tokens'].post.description, /needs the admin role/i);
+      assert.match(doc.paths['/api/v1/sql'].get.description, /needs the viewer role/i);
+    } finally {
+      await server.close();
+    }
+  });
+});
