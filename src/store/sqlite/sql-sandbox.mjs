@@ -61,9 +61,12 @@ let alias = null;
 /** Drops the views and stubs and detaches the store; leaves `query_only` off. */
 function detach() {
   db.pragma('query_only = OFF');
-  for (const { name, type } of db.prepare("SELECT name, type FROM sqlite_temp_schema WHERE type IN ('table', 'view')").all()) {
-    db.exec(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} temp.${quote(name)}`);
-  }
+  // One transaction for all the DDL: a commit each would cost more than the query itself.
+  db.transaction(() => {
+    for (const { name, type } of db.prepare("SELECT name, type FROM sqlite_temp_schema WHERE type IN ('table', 'view')").all()) {
+      db.exec(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} temp.${quote(name)}`);
+    }
+  })();
   if (alias !== null) db.exec(`DETACH ${quote(alias)}`);
   alias = null;
 }
@@ -76,12 +79,14 @@ function attach(storePath) {
   const store = quote(name);
   const objects = db.prepare(`SELECT type, name, tbl_name AS tableName, rootpage FROM ${store}.sqlite_schema`).all();
   const views = objects.filter((o) => o.type === 'view' && o.name.startsWith('system_')).map((o) => o.name);
-  for (const o of objects) {
-    if ((o.type === 'table' || o.type === 'view') && !views.includes(o.name) && !o.name.startsWith('sqlite_')) {
-      db.exec(`CREATE TEMP TABLE ${quote(o.name)} (shadowed)`);
+  db.transaction(() => {
+    for (const o of objects) {
+      if ((o.type === 'table' || o.type === 'view') && !views.includes(o.name) && !o.name.startsWith('sqlite_')) {
+        db.exec(`CREATE TEMP TABLE ${quote(o.name)} (shadowed)`);
+      }
     }
-  }
-  for (const view of views) db.exec(`CREATE TEMP VIEW ${quote(view)} AS SELECT * FROM ${store}.${quote(view)}`);
+    for (const view of views) db.exec(`CREATE TEMP VIEW ${quote(view)} AS SELECT * FROM ${store}.${quote(view)}`);
+  })();
   const storeIndex = db.prepare('SELECT seq FROM pragma_database_list WHERE name = ?').get(name).seq;
   // The tables the views read, then every b-tree (table or index) of those tables.
   const tableOfRoot = new Map(objects.filter((o) => o.rootpage > 0).map((o) => [o.rootpage, o.tableName]));
