@@ -25,13 +25,14 @@ describe('API access from browsers and other hosts', () => {
   });
   after(() => server.close());
 
+  // Whole titles, so each can be cited: a bodiless POST is what a web page may send without CORS.
   const writes: { title: string; path: string }[] = [
-    { title: 'starting a schedule', path: '/api/v1/schedules/nightly/start' },
-    { title: 'stopping a sensor', path: '/api/v1/sensors/files/stop' },
-    { title: 'resetting a cursor', path: '/api/v1/sensors/files/reset-cursor' },
+    { title: 'starting a schedule from another origin (a bodiless POST from a web page) is 403 CROSS_ORIGIN_REFUSED and changes nothing', path: '/api/v1/schedules/nightly/start' },
+    { title: 'stopping a sensor from another origin (a bodiless POST from a web page) is 403 CROSS_ORIGIN_REFUSED and changes nothing', path: '/api/v1/sensors/files/stop' },
+    { title: 'resetting a cursor from another origin (a bodiless POST from a web page) is 403 CROSS_ORIGIN_REFUSED and changes nothing', path: '/api/v1/sensors/files/reset-cursor' },
   ];
   for (const w of writes) {
-    test(`${w.title} from another origin (a bodiless POST from a web page) is 403 CROSS_ORIGIN_REFUSED and changes nothing`, async () => {
+    test(w.title, async () => {
       const before = await events();
       const res = await raw(server.url, 'POST', w.path, { origin: 'http://evil.example' });
       assert.deepEqual([res.status, res.json?.code], [403, 'CROSS_ORIGIN_REFUSED']);
