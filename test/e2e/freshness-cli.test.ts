@@ -11,11 +11,13 @@ const plain = defineAsset({ key: 'plain', compute: async () => {} });
 export default defineDefinitions({ assets: [report, later, plain] });
 `;
 
-/** The cells of each table row after the header, by the first cell (the asset key). */
-function rowsOf(table: string): Map<string, string[]> {
+/** The cell in column `column` of each table row, by the row's first cell (the asset key). */
+function columnOf(table: string, column: string): Map<string, string | undefined> {
   const lines = table.split('\n').filter((l) => l.includes('│') || l.includes('|'));
-  const cells = lines.map((l) => l.split(/[│|]/).slice(1, -1).map((c) => c.trim()));
-  return new Map(cells.slice(1).map((row) => [row[0] ?? '', row]));
+  const [header = [], ...rows] = lines.map((l) => l.split(/[│|]/).slice(1, -1).map((c) => c.trim()));
+  const index = header.indexOf(column);
+  assert.ok(index > 0, `a ${column} column in ${header.join(', ')}`);
+  return new Map(rows.map((row) => [row[0] ?? '', row[index]]));
 }
 
 describe('arco asset list freshness column', () => {
@@ -26,10 +28,8 @@ describe('arco asset list freshness column', () => {
     assert.equal(arcoJson<{ status: string }>(['run', '--project', project.dir, '--select', 'report', '--wait']).body.status, 'SUCCESS');
     const result = arco(['asset', 'list', '--project', project.dir]);
     assert.equal(result.status, 0, result.stderr);
-    const header = result.stdout.split('\n').find((l) => l.includes('asset')) ?? '';
-    assert.match(header, /freshness/);
-    const rows = rowsOf(result.stdout);
-    assert.deepEqual(['later', 'plain', 'report'].map((key) => rows.get(key)?.at(-1)), ['UNKNOWN', '', 'PASS']);
+    const freshness = columnOf(result.stdout, 'freshness');
+    assert.deepEqual(['later', 'plain', 'report'].map((key) => freshness.get(key)), ['UNKNOWN', '', 'PASS']);
     const json = arcoJson<{ key: string; freshness: { state: string; failAfterMinutes: number; warnAfterMinutes: number | null } | null }[]>(['asset', 'list', '--project', project.dir]).body;
     assert.deepEqual(json.map((a) => [a.key, a.freshness?.state ?? null, a.freshness?.failAfterMinutes ?? null, a.freshness?.warnAfterMinutes ?? null]), [
       ['later', 'UNKNOWN', 60, null],
