@@ -27,7 +27,7 @@ export const JSON_DEPTH_MAX = 64;
 /** Fastify's own options that carry these limits. */
 export const SERVER_LIMIT_OPTIONS = {
   bodyLimit: BODY_BYTES_MAX,
-  maxParamLength: PARAM_LENGTH_MAX,
+  routerOptions: { maxParamLength: PARAM_LENGTH_MAX },
   http: { maxHeaderSize: HEADER_BYTES_MAX },
 } as const;
 
