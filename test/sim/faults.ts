@@ -89,6 +89,8 @@ export interface LedgerObserver {
   /** A re-delivered batch appended something: a duplicate effect. */
   violation(message: string): void;
   note(line: string): void;
+  /** A fault of this kind was injected. */
+  injected(fault: 'crashBeforeAppend' | 'crashAfterAppend' | 'redeliveredBatch'): void;
 }
 
 /** `store` whose ledger injects crashes and re-deliveries around the real append. */
@@ -99,11 +101,13 @@ export function faultyStore(store: Store, prng: Prng, observer: LedgerObserver):
     const label = events.map((e) => e.type).join('+');
     if (observer.crashable() && prng.chance(rates.crashBeforeAppend)) {
       observer.note(`crash before append ${label}`);
+      observer.injected('crashBeforeAppend');
       throw new SimCrash(`before append ${label}`);
     }
     const result = await real.append(events, options);
     if (result.appended.length > 0 && prng.chance(rates.redeliverBatch)) {
       const again = await real.append(events);
+      observer.injected('redeliveredBatch');
       observer.note(`redelivered ${label}: ${again.appended.length} appended, ${again.duplicates.length} duplicates`);
       if (again.appended.length > 0) {
         observer.violation(`a re-delivered batch (${label}) appended ${again.appended.map((e) => `${e.type} ${e.idempotencyKey}`).join(', ')}`);
@@ -111,6 +115,7 @@ export function faultyStore(store: Store, prng: Prng, observer: LedgerObserver):
     }
     if (observer.crashable() && prng.chance(rates.crashAfterAppend)) {
       observer.note(`crash after append ${label}`);
+      observer.injected('crashAfterAppend');
       throw new SimCrash(`after append ${label}`);
     }
     return result;

@@ -9,8 +9,9 @@
  * - No lost run: every run a client was answered, every RunRequested, is in the runs projection;
  *   each run key maps to one run, the one the projection finds by key.
  * - Everything ends: no active run and no active backfill after the drain.
- * - Schedules: at most one tick per tick time, in increasing tick time per schedule, and the
- *   latest tick due since the schedule started running is recorded.
+ * - Schedules: at most one tick per tick time, in increasing tick time per schedule, each tick's
+ *   run exists under the tick's run key, and the latest tick due since the schedule started
+ *   running is recorded.
  * - Projections = replay: rebuilding every projection from the ledger gives the same hash.
  */
 import type { StoredEvent } from '../../src/events/index.js';
@@ -107,6 +108,11 @@ export async function finalViolations(store: Store, events: readonly StoredEvent
   const backfills = await store.backfills.listActiveBackfills();
   if (backfills.length > 0) stuck(`backfills not terminal after the drain: ${backfills.map((b) => `${b.backfillId}=${b.status}`).join(', ')}`);
 
+  for (const tick of of(events, 'ScheduleTicked')) {
+    if (tick.payload.runId === null) continue;
+    const run = await store.runs.getRun(tick.payload.runId);
+    if (run?.runKey !== tick.payload.runKey) wrong(`schedule ${tick.payload.scheduleName} tick ${tick.payload.tickEpochSeconds} names run ${tick.payload.runId}, which is ${run ? `keyed ${run.runKey}` : 'missing'}`);
+  }
   for (const state of await store.automation.listScheduleStates()) {
     const periodMs = SCHEDULE_PERIODS_MS[state.scheduleName];
     if (periodMs === undefined || state.status !== 'RUNNING' || state.runningSince === null) continue;

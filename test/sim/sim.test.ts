@@ -25,7 +25,19 @@ function row(sequence: number, type: string, idempotencyKey: string, payload: Re
 describe('deterministic simulation of crashes and faulty deliveries', () => {
   test('1,000 seeds with crashes at any append, leader changes, duplicated, reordered and delayed deliveries and clock jumps lose no run and duplicate no effect', async () => {
     const failed: SeedResult[] = [];
-    const totals = { crashes: 0, duplicateReports: 0, delayedReports: 0, leaderPauses: 0, clockJumps: 0 };
+    // Faults injected over all seeds, by kind.
+    const totals = {
+      crashBeforeAppend: 0,
+      crashAfterAppend: 0,
+      redeliveredBatch: 0,
+      duplicateReports: 0,
+      reorderedReports: 0,
+      delayedReports: 0,
+      leaderPauses: 0,
+      zombieLeaders: 0,
+      concurrentRequests: 0,
+      clockJumps: 0,
+    };
     for (let seed = 1; seed <= SEEDS; seed += 1) {
       const result = await runSeed(seed, SMALL);
       if (result.failures.length > 0) {
@@ -33,11 +45,7 @@ describe('deterministic simulation of crashes and faulty deliveries', () => {
         // The first failures are enough to act on; the rest would only repeat them.
         if (failed.length >= 5) break;
       }
-      totals.crashes += result.stats.crashes;
-      totals.duplicateReports += result.stats.duplicateReports;
-      totals.delayedReports += result.stats.delayedReports;
-      totals.leaderPauses += result.stats.leaderPauses;
-      totals.clockJumps += result.stats.clockJumps;
+      for (const fault of Object.keys(totals) as (keyof typeof totals)[]) totals[fault] += result.stats[fault];
     }
     assert.deepEqual(failed.map((r) => describeFailure(r, false)), [], 'seeds failed');
     // The faults did happen: a simulation that injected none would prove nothing.

@@ -26,7 +26,7 @@ import {
 } from '../../src/runtime/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { SimDaemon, type DaemonHost } from './daemon.js';
-import { DAILY_KEYS, HANGING_ASSET, HANGING_TIMEOUT_MS, SIM_START_MS, simDefinitions } from './definitions.js';
+import { DAILY_KEYS, HANGING_ASSET, SIM_START_MS, simDefinitions } from './definitions.js';
 import { drawFaultRates, faultyStore, FAULTS_OFF, isSimCrash, type FaultRates } from './faults.js';
 import { Prng } from './prng.js';
 
@@ -58,6 +58,8 @@ interface SimAttempt {
   outcome: 'SUCCEEDED' | 'FAILED' | 'CANCELED';
   /** Never finishes by itself; only its time limit (or a cancel) ends it. */
   hang: boolean;
+  /** Epoch ms at which the worker stops the attempt itself (as the pool's deadline timer), or null. */
+  readonly deadlineAtMs: number | null;
   startedSent: boolean;
 }
 
@@ -85,6 +87,8 @@ const MANUAL_KEYS = 4;
 const BACKFILLS_MAX = 2;
 const DRAIN_STEP_MS_MAX = 5_000;
 const DRAIN_STEP_MS_MIN = 100;
+/** Longer than any report delay (`delayReport` holds reports up to ten minutes). */
+const DRAIN_IDLE_STEP_MS_MAX = 15 * 60_000;
 
 export class World {
   readonly store: Store;
@@ -95,6 +99,10 @@ export class World {
   readonly clients: ClientRecord = { acknowledgedRuns: new Set(), acknowledgedBackfills: new Set() };
   readonly stats = {
     crashes: 0,
+    crashBeforeAppend: 0,
+    crashAfterAppend: 0,
+    redeliveredBatch: 0,
+    reorderedReports: 0,
     reports: 0,
     duplicateReports: 0,
     delayedReports: 0,
@@ -135,6 +143,7 @@ export class World {
       crashable: () => this.rates !== FAULTS_OFF,
       violation: (message) => this.fail('correctness', `duplicate effect: ${message}`),
       note: (line) => this.note(line),
+      injected: (fault) => (this.stats[fault] += 1),
     });
     this.client = createContext(this.store, this.clock, this.definitions, this.prng.int(1, 0xffff_fffe));
     this.host = {
@@ -231,13 +240,15 @@ export class World {
     for (const backfill of await this.raw.backfills.listActiveBackfills()) {
       if (backfill.status === 'PAUSED') await this.clientCall(`resume backfill ${backfill.backfillId}`, async () => void (await resumeBackfill(this.client, { backfillId: backfill.backfillId })), false);
     }
+    let storeIdle = false;
     for (let i = 0; i < this.options.drainStepsMax; i += 1) {
-      this.clock.advance(this.drainStepMs());
+      this.clock.advance(this.drainStepMs(storeIdle));
       this.advanceWorkers();
       await this.deliverReports();
       for (let d = 0; d < DAEMONS; d += 1) await this.iterateDaemon(d);
       if (this.failures.length > 0) return;
-      if (await this.quiescent()) {
+      storeIdle = await this.storeIdle();
+      if (storeIdle && this.attempts.size === 0 && this.mailbox.length === 0) {
         this.note(`quiescent after ${i + 1} drain steps`);
         return;
       }
@@ -252,21 +263,21 @@ export class World {
   }
 
   /**
-   * How far the drain moves the clock: to the next thing a worker does, so a long attempt costs
-   * one step, not many; at most `DRAIN_STEP_MS_MAX` (retry waits and schedule ticks are not
+   * How far the drain moves the clock: to the next thing a worker does or the next report's
+   * arrival, so a long attempt or a delayed report costs one step, not many; at most `DRAIN_STEP_MS_MAX` (retry waits and schedule ticks are not
    * known here) and at least `DRAIN_STEP_MS_MIN`.
    */
-  private drainStepMs(): number {
+  private drainStepMs(storeIdle: boolean): number {
     const now = this.clock.now();
-    let next = now + DRAIN_STEP_MS_MAX;
-    // Only what can unblock work counts: a started report does not.
-    for (const a of this.attempts.values()) next = Math.min(next, a.hang ? a.startAt + HANGING_TIMEOUT_MS + 1 : a.finishAt);
-    for (const m of this.mailbox) if (m.report.kind === 'finished') next = Math.min(next, m.deliverAt);
+    // With no active run or backfill nothing waits on a retry; only a late report is left to come.
+    let next = now + (storeIdle ? DRAIN_IDLE_STEP_MS_MAX : DRAIN_STEP_MS_MAX);
+    for (const a of this.attempts.values()) next = Math.min(next, a.hang ? (a.deadlineAtMs ?? next) : a.finishAt);
+    for (const m of this.mailbox) next = Math.min(next, m.deliverAt);
     return Math.max(DRAIN_STEP_MS_MIN, next - now);
   }
 
-  private async quiescent(): Promise<boolean> {
-    if (this.attempts.size > 0 || this.mailbox.length > 0) return false;
+  /** No active run or backfill in the store. */
+  private async storeIdle(): Promise<boolean> {
     if ((await this.raw.runs.listActiveRuns()).length > 0) return false;
     return (await this.raw.backfills.listActiveBackfills()).length === 0;
   }
@@ -322,7 +333,7 @@ export class World {
   }
 
   private dispatched(ownerId: string, event: Extract<StoredEvent, { type: 'TaskDispatched' }>, now: number): void {
-    const { runId, taskKey, attemptId, workerId, assetKey } = event.payload;
+    const { runId, taskKey, attemptId, workerId, assetKey, deadlineAt } = event.payload;
     const prng = this.prng;
     const startAt = now + prng.int(0, 1_500);
     const hang = assetKey === HANGING_ASSET && prng.chance(0.08);
@@ -336,6 +347,7 @@ export class World {
       finishAt: startAt + prng.int(500, 12_000),
       outcome: prng.chance(0.8) ? 'SUCCEEDED' : 'FAILED',
       hang,
+      deadlineAtMs: deadlineAt === null ? null : Date.parse(deadlineAt),
       startedSent: false,
     });
     this.note(`dispatched ${runId} ${taskKey} ${attemptId} to ${workerId}${hang ? ' (hangs)' : ''}`);
@@ -348,6 +360,14 @@ export class World {
       if (!a.startedSent && now >= a.startAt) {
         a.startedSent = true;
         this.send(a, { kind: 'started', runId: a.runId, taskKey: a.taskKey, attemptId: a.attemptId, workerId: a.slotId }, a.startAt);
+      }
+      if (a.hang && a.deadlineAtMs !== null && now >= a.deadlineAtMs) {
+        // The pool stops an attempt at its deadline whether or not the coordinator's timeout
+        // reached this process (it may have been appended by another daemon, or before a crash).
+        this.attempts.delete(a.attemptId);
+        const error = { code: 'TIMEOUT', message: 'attempt exceeded its timeoutMs and was stopped', errorClass: null, stack: null, retryable: true };
+        this.send(a, { kind: 'finished', runId: a.runId, taskKey: a.taskKey, attemptId: a.attemptId, outcome: 'FAILED', error, durationMs: 0, dataVersion: null, metadata: {} }, a.deadlineAtMs);
+        continue;
       }
       if (!a.hang && now >= a.finishAt) {
         this.attempts.delete(a.attemptId);
@@ -390,7 +410,9 @@ export class World {
     if (due.length === 0) return;
     this.mailbox = this.mailbox.filter((m) => m.deliverAt > now);
     for (let i = 0; i + 1 < due.length; i += 1) {
-      if (this.faultPrng.chance(this.rates.reorderReports)) [due[i], due[i + 1]] = [due[i + 1] as Mail, due[i] as Mail];
+      if (!this.faultPrng.chance(this.rates.reorderReports)) continue;
+      this.stats.reorderedReports += 1;
+      [due[i], due[i + 1]] = [due[i + 1] as Mail, due[i] as Mail];
     }
     for (const mail of due) await this.deliver(mail);
   }
