@@ -20,7 +20,7 @@ import type { Trigger } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 import { commit, type RuntimeContext } from './context.js';
 import { partitionsContextAt } from './partitions-context.js';
-import { staleSelection } from './staleness.js';
+import { staleSelection } from './stale-selection.js';
 import { runPartitionSelector } from './partition-status-selector.js';
 import { parsePartitionSelector, type PartitionSelector } from '../domain/partitions/index.js';
 

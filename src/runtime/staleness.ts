@@ -10,28 +10,25 @@
  * can change): after one root changes, that is its children. Assets found STALE through a parent's
  * data version cost one bounded history read per changed parent, to date the change (`staleSince`).
  */
-import { z } from 'zod';
 import {
   assessStaleness,
   COMPARED_PARENT_PARTITIONS_MAX,
-  rollUpStaleStatus,
   type AssetPartitionRef,
   type AssetPartitionStaleness,
   type ParentPartitions,
   type RecordedMaterialization,
-  type StaleCause,
   type StalenessAsset,
   type StalenessSource,
-  type StaleStatus,
 } from '../domain/assets/index.js';
-import { arcoError, InvariantError, isArcoError } from '../domain/errors/index.js';
-import { partitionCount, partitionKeys, sameDefinition, upstreamPartitions, type PartitionSelector, type PartitionsContext } from '../domain/partitions/index.js';
-import { runPartitionKeys, taskKeyOf } from '../domain/runs/index.js';
+import { isArcoError } from '../domain/errors/index.js';
+import { partitionCount, partitionKeys, upstreamPartitions, type PartitionsContext } from '../domain/partitions/index.js';
+import { taskKeyOf } from '../domain/runs/index.js';
 import type { AssetPartitionState, Materialization } from '../fold/index.js';
 import type { Store } from '../store/index.js';
 import type { RuntimeContext } from './context.js';
 import type { LoadedDefinitions } from './definitions-loader.js';
 import { partitionsContextAt } from './partitions-context.js';
+import { assetView, type AssetStalenessView } from './staleness-view.js';
 
 /** Up to this many assets (a selection and its parents), reading each is cheaper than reading all. */
 const PER_ASSET_READS_MAX = 50;
@@ -41,43 +38,7 @@ const CATCH_UP_PAGES_MAX = 5;
 /** Materializations of a changed parent read to date its change; older changes date from the oldest read. */
 const CHANGE_HISTORY_MAX = 1000;
 
-const statusSchema = z.enum(['MISSING', 'STALE', 'FRESH']);
-const refSchema = z.object({ assetKey: z.string(), partitionKey: z.string().nullable() });
-const causeFields = {
-  category: z.enum(['CODE', 'DATA', 'DEPENDENCIES']),
-  reason: z.string(),
-  key: refSchema,
-  dependency: refSchema.nullable(),
-};
-/** Causes nest one level: a DATA cause carries the cause on its parent, which has none below it. */
-const nestedCauseSchema = z.object({ ...causeFields, causes: z.array(z.never()) });
-export const staleCauseSchema = z.object({ ...causeFields, causes: z.array(nestedCauseSchema) });
-export type StaleCauseView = z.infer<typeof staleCauseSchema>;
-
-export const partitionStalenessSchema = z.object({
-  partitionKey: z.string().nullable(),
-  status: statusSchema,
-  causes: z.array(staleCauseSchema),
-  rootCauses: z.array(staleCauseSchema),
-  staleSince: z.string().nullable(),
-});
-
-export const assetStalenessSchema = z.object({
-  assetKey: z.string(),
-  /** The asset's status; for a partitioned asset rolled up from its partitions (STALE > MISSING > FRESH). */
-  status: statusSchema,
-  /** Unpartitioned: its causes. Partitioned: empty (each partition carries its own). */
-  causes: z.array(staleCauseSchema),
-  rootCauses: z.array(staleCauseSchema),
-  /** The earliest `staleSince` of the asset (or of its stale partitions). */
-  staleSince: z.string().nullable(),
-  /** Partitioned assets: every materialized partition with its status; never-materialized ones are counted only. */
-  partitions: z.array(partitionStalenessSchema),
-  partitionCounts: z.object({ FRESH: z.number().int(), STALE: z.number().int(), MISSING: z.number().int() }).nullable(),
-});
-export type AssetStalenessView = z.infer<typeof assetStalenessSchema>;
-
-export const stalenessResultSchema = z.object({ assets: z.array(assetStalenessSchema) });
+export { assetStalenessSchema, stalenessResultSchema, type AssetStalenessView, type StaleCauseView } from './staleness-view.js';
 
 /** What the computation touched, for the benchmark: assets compared, and assets found stale through data. */
 export interface StalenessStats {
@@ -178,18 +139,6 @@ function changedAt(history: ChangeHistory, dependency: AssetPartitionRef, record
   return since;
 }
 
-const causeView = (c: StaleCause): StaleCauseView => ({
-  category: c.category,
-  reason: c.reason,
-  key: { ...c.key },
-  dependency: c.dependency ? { ...c.dependency } : null,
-  causes: c.causes.map((n) => ({ category: n.category, reason: n.reason, key: { ...n.key }, dependency: n.dependency ? { ...n.dependency } : null, causes: [] })),
-});
-
-function partitionView(s: AssetPartitionStaleness): z.infer<typeof partitionStalenessSchema> {
-  return { partitionKey: s.partitionKey, status: s.status, causes: s.causes.map(causeView), rootCauses: s.rootCauses.map(causeView), staleSince: s.staleSince };
-}
-
 /** Staleness of every asset partition the view lists, one asset after another. */
 function assessAll(source: StalenessSource, defs: LoadedDefinitions, index: MaterializationIndex, keys: readonly string[], stats: StalenessStats): Map<string, AssetPartitionStaleness[]> {
   const out = new Map<string, AssetPartitionStaleness[]>();
@@ -202,26 +151,6 @@ function assessAll(source: StalenessSource, defs: LoadedDefinitions, index: Mate
   return out;
 }
 
-function minSince(items: readonly { staleSince: string | null }[]): string | null {
-  let min: string | null = null;
-  for (const item of items) if (item.staleSince !== null && (min === null || item.staleSince < min)) min = item.staleSince;
-  return min;
-}
-
-function assetView(defs: LoadedDefinitions, partitions: PartitionsContext, key: string, results: readonly AssetPartitionStaleness[]): AssetStalenessView {
-  const definition = defs.partitionsOf(key);
-  if (definition === null) {
-    const [own] = results.map(partitionView);
-    if (!own) throw new InvariantError(`the staleness of unpartitioned asset ${key}`, 'none');
-    return { assetKey: key, status: own.status, causes: own.causes, rootCauses: own.rootCauses, staleSince: own.staleSince, partitions: [], partitionCounts: null };
-  }
-  const views = results.map(partitionView);
-  const counts = { FRESH: 0, STALE: 0, MISSING: 0 };
-  for (const v of views) counts[v.status] += 1;
-  counts.MISSING = Math.max(0, partitionCount(definition, partitions) - views.length);
-  const statuses: StaleStatus[] = [...views.map((v) => v.status), ...(counts.MISSING > 0 ? ['MISSING' as const] : [])];
-  return { assetKey: key, status: rollUpStaleStatus(statuses), causes: [], rootCauses: [], staleSince: minSince(views), partitions: views, partitionCounts: counts };
-}
 
 /**
  * What one store's staleness was last computed from: the ledger position, the index of last
@@ -326,65 +255,4 @@ export async function computeStaleness(ctx: RuntimeContext, keys: readonly strin
   });
   touched.compareMs = performance.now() - read;
   return views;
-}
-
-/** What a stale-only run materializes: the stale and missing part of a selection. */
-export interface StaleSelection {
-  readonly assetKeys: string[];
-  readonly partition: PartitionSelector | null;
-  /** The exact task keys, when partitioned assets keep different partitions. */
-  readonly taskSubset: string[] | undefined;
-}
-
-/**
- * Narrows a run's assets (and partitions) to the STALE and MISSING ones, as Dagster's "Materialize
- * changed and missing". The partition selector becomes the explicit list of kept keys when the kept
- * partitioned assets share one definition (so the run's fingerprint names exactly what it
- * materializes); otherwise the selector stays and the task subset alone narrows the plan.
- * @throws NOTHING_STALE (details: `assets`, the assets looked at) when everything is FRESH.
- * @throws as `runPartitionKeys` for a selector that does not fit the assets.
- */
-export async function staleSelection(ctx: RuntimeContext, assetKeys: readonly string[], selector: PartitionSelector | null): Promise<StaleSelection> {
-  const defs = ctx.definitions;
-  const now = ctx.clock.now();
-  const partitions = await partitionsContextAt(ctx, now);
-  const keysByAsset = runPartitionKeys(assetKeys, selector, { ...defs, partitions });
-  const views = await computeStaleness(ctx, assetKeys);
-  const kept: string[] = [];
-  const tasks: string[] = [];
-  const keptPartitions = new Map<string, string[]>();
-  for (const view of views) {
-    const selected = keysByAsset.get(view.assetKey) ?? null;
-    if (selected === null) {
-      if (view.status !== 'FRESH') {
-        kept.push(view.assetKey);
-        tasks.push(view.assetKey);
-      }
-      continue;
-    }
-    const fresh = new Set(view.partitions.filter((p) => p.status === 'FRESH').map((p) => p.partitionKey));
-    const stale = selected.filter((k) => !fresh.has(k));
-    if (stale.length === 0) continue;
-    kept.push(view.assetKey);
-    keptPartitions.set(view.assetKey, stale);
-    for (const k of stale) tasks.push(taskKeyOf(view.assetKey, k));
-  }
-  if (kept.length === 0) {
-    throw arcoError('NOTHING_STALE', `nothing to materialize: every selected asset${selector ? ' partition' : ''} is FRESH (${assetKeys.slice(0, 5).join(', ')}${assetKeys.length > 5 ? ', …' : ''})`, {
-      assets: [...assetKeys],
-    });
-  }
-  const partitioned = [...keptPartitions.keys()];
-  const [first] = partitioned;
-  if (first === undefined) return { assetKeys: kept, partition: null, taskSubset: undefined };
-  const definition = defs.partitionsOf(first);
-  const shared = partitioned.every((k) => {
-    const other = defs.partitionsOf(k);
-    return definition !== null && other !== null && sameDefinition(other, definition);
-  });
-  if (!shared) return { assetKeys: kept, partition: selector, taskSubset: tasks };
-  const union = new Set(partitioned.flatMap((k) => keptPartitions.get(k) ?? []));
-  const ordered = (keysByAsset.get(first) ?? []).filter((k) => union.has(k));
-  const everyKept = partitioned.every((k) => (keptPartitions.get(k) ?? []).length === ordered.length);
-  return { assetKeys: kept, partition: { kind: 'explicit', keys: ordered }, taskSubset: everyKept ? undefined : tasks };
 }
