@@ -5,7 +5,8 @@
  *
  * - No duplicate effect: each idempotency key once in the ledger; each (run, task, attempt)
  *   finished once; each task materialized at most once per run; a task that succeeded is never
- *   dispatched again in its run; a backfill chunk is planned once.
+ *   dispatched again in its run; a backfill chunk is planned once; a sensor's evaluations that
+ *   moved its cursor chain (each starts where the last recorded one ended).
  * - No lost run: every run a client was answered, every RunRequested, is in the runs projection;
  *   each run key maps to one run, the one the projection finds by key.
  * - Everything ends: no active run and no active backfill after the drain.
@@ -74,6 +75,17 @@ export function ledgerViolations(events: readonly StoredEvent[]): Failure[] {
     runsByKey.set(e.payload.runKey, runs);
   }
   for (const [runKey, runs] of runsByKey) if (runs.size > 1) wrong(`run key ${runKey} requested for ${runs.size} runs: ${[...runs].join(', ')}`);
+  // A sensor's recorded evaluations chain their cursors: none lost, none applied twice.
+  const cursors = new Map<string, string | null>();
+  for (const e of of(events, 'SensorEvaluated')) {
+    // A STALE evaluation is recorded history that changed nothing (SEMANTICS §1).
+    if (e.payload.status === 'STALE' || e.payload.cursorAfter === e.payload.cursorBefore) continue;
+    const name = e.payload.sensorName;
+    if (cursors.has(name) && cursors.get(name) !== e.payload.cursorBefore) {
+      wrong(`sensor ${name} evaluated from cursor ${e.payload.cursorBefore} (sequence ${e.sequence}) after recording cursor ${cursors.get(name)}`);
+    }
+    cursors.set(name, e.payload.cursorAfter);
+  }
   const lastTick = new Map<string, number>();
   for (const e of of(events, 'ScheduleTicked')) {
     const previous = lastTick.get(e.payload.scheduleName);
