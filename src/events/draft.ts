@@ -3,8 +3,9 @@
  * stamps the envelope (eventId, time, workspace, version) right before the append, from its
  * injected clock and id factory.
  */
+import { arcoError } from '../domain/errors/index.js';
 import type { UlidFactory } from '../domain/ids/index.js';
-import { DEFAULT_WORKSPACE, EVENT_VERSION, type ArcoEvent, type EventType, type PayloadOf, type StoredEvent } from './catalog.js';
+import { DEFAULT_WORKSPACE, EVENT_SCHEMAS, EVENT_VERSION, type ArcoEvent, type EventType, type PayloadOf, type StoredEvent } from './catalog.js';
 
 export type EventDraft = {
   [T in EventType]: {
@@ -31,6 +32,23 @@ export interface StampContext {
   readonly workspace?: string;
 }
 
+/**
+ * The payload as its schema reads it back. An event that would not read back is never appended:
+ * one bad payload in the ledger makes every later read and every rebuild fail (CORRUPT_EVENT).
+ * @throws INTERNAL_ERROR naming the event type, its idempotency key and the offending field.
+ */
+function checkedPayload(d: EventDraft): PayloadOf<EventType> {
+  const parsed = EVENT_SCHEMAS[d.type].safeParse(d.payload);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') ?? '';
+  throw arcoError('INTERNAL_ERROR', `refused to append a ${d.type} event whose payload would not read back: field "${field}": ${issue?.message ?? 'invalid'}`, {
+    type: d.type,
+    idempotencyKey: d.idempotencyKey,
+    field,
+  });
+}
+
 export function stampEvents(drafts: readonly EventDraft[], ctx: StampContext): ArcoEvent[] {
   const at = new Date(ctx.nowEpochMs).toISOString();
   return drafts.map(
@@ -44,7 +62,7 @@ export function stampEvents(drafts: readonly EventDraft[], ctx: StampContext): A
         idempotencyKey: d.idempotencyKey,
         correlationId: d.correlationId,
         causationId: d.causationId ?? null,
-        payload: d.payload,
+        payload: checkedPayload(d),
       }) as ArcoEvent,
   );
 }

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseStoredEvent, type StoredEventRow } from '../../src/events/index.js';
+import { draft, parseStoredEvent, stampEvents, type ArcoEvent, type StoredEventRow } from '../../src/events/index.js';
+import { isArcoError } from '../../src/domain/errors/index.js';
 
 const row = (over: Partial<StoredEventRow>): StoredEventRow => ({
   sequence: 7,
@@ -40,4 +41,32 @@ describe('reading events back', () => {
       });
     });
   }
+});
+
+describe('stamping events for the ledger', () => {
+  const finished = (durationMs: number) =>
+    draft(
+      'TaskAttemptFinished',
+      {
+        runId: 'run_1', taskKey: 'a', assetKey: 'a', partitionKey: null, attempt: 1, attemptId: 'att_1',
+        outcome: 'CANCELED', error: null, durationMs, resolution: 'CANCELED', retryAt: null, infrastructureRetry: false, partitionWindow: null,
+      },
+      'finished:run_1:a:1',
+      'run_1',
+    );
+  const ctx = { ulid: () => '01J00000000000000000000000', nowEpochMs: Date.parse('2026-01-01T00:00:00Z') };
+
+  test('an event whose payload would not read back is refused before it reaches the ledger, naming the field', () => {
+    assert.throws(
+      () => stampEvents([finished(-3)], ctx),
+      (e: unknown) => isArcoError(e) && e.code === 'INTERNAL_ERROR' && e.details?.field === 'durationMs' && e.details?.type === 'TaskAttemptFinished',
+    );
+  });
+
+  test('a stamped event reads back as stamped: the payload passes its schema, with defaults filled', () => {
+    const [event] = stampEvents([finished(5)], ctx);
+    assert.equal(event?.type, 'TaskAttemptFinished');
+    const row: StoredEventRow = { sequence: 1, ...(event as ArcoEvent), payload: JSON.stringify(event?.payload) };
+    assert.deepEqual(parseStoredEvent(row).payload, event?.payload);
+  });
 });
