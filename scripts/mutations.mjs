@@ -122,7 +122,32 @@ export default [
     replace: 'backfillCreated: (clientRequestId: string): string => `backfill_create:${clientRequestId}:${Date.now()}`,',
     bug: "a backfill's creation event no longer carries an idempotency key derived only from the client request id",
   },
+  {
+    name: 'backfill-child-takes-root-selector',
+    row: 'BF-07',
+    file: 'src/domain/backfills/derive.ts',
+    find: "selections.set(assetKey, inherited ?? { kind: 'ranges', ranges: derivedRanges(assetKey, definition, parents, selections, ctx, budget) });",
+    replace: "selections.set(assetKey, inherited ?? { kind: 'selector', selector });",
+    bug: "a downstream asset of another partitions definition is given the roots' selector instead of the partitions its parents feed",
+  },
+  // Partition status
+  {
+    name: 'materialization-keeps-failed',
+    row: 'PST-03',
+    file: 'src/fold/partition-status.ts',
+    find: '    failed: withoutPartition(base.failed, p),',
+    replace: '    failed: base.failed,',
+    bug: 'a partition that failed stays FAILED after a later run materializes it',
+  },
   // Staleness/reconciliation
+  {
+    name: 'freshness-fails-only-after-the-window',
+    row: 'STL-09',
+    file: 'src/domain/assets/freshness.ts',
+    find: "if (lagMinutes >= policy.failAfterMinutes) return { state: 'FAIL', lagMinutes };",
+    replace: "if (lagMinutes > policy.failAfterMinutes) return { state: 'FAIL', lagMinutes };",
+    bug: 'an asset exactly failAfter old still passes (Dagster fails it at the boundary)',
+  },
   {
     name: 'data-version-ignores-code-version',
     row: 'STL-07',
@@ -149,6 +174,14 @@ export default [
     bug: 'a run with a canceled task ends FAILURE instead of CANCELED',
   },
   // Production hardening
+  {
+    name: 'succeeded-task-of-dead-worker-dispatched-again',
+    row: 'PRD-01',
+    file: 'src/controllers/run-coordinator.ts',
+    find: "const due = task.status === 'READY' || (task.status === 'RETRY_WAIT'",
+    replace: "const due = (task.status === 'SUCCEEDED' && (input.isWorkerDead?.(currentAttempt(task)?.workerId ?? '') ?? false)) || task.status === 'READY' || (task.status === 'RETRY_WAIT'",
+    bug: "a task that succeeded is dispatched again when the daemon that ran it died",
+  },
   {
     name: 'duplicate-event-folded-again',
     row: 'PRD-02',
