@@ -8,7 +8,7 @@
  * NOT_FOUND naming the encoded path.
  */
 import { z } from 'zod';
-import { describePartitionStatus, partitionStatusViewSchema, STATUS_RANGES_DEFAULT } from '../runtime/index.js';
+import { describePartitionStatus, freshnessOf, freshnessViewSchema, partitionStatusViewSchema, STATUS_RANGES_DEFAULT } from '../runtime/index.js';
 import { defineOperation } from './operation.js';
 
 /** Ranges a caller may ask for per status (each costs two key lookups). */
@@ -25,11 +25,14 @@ export const getAssetPartitionStatusOp = defineOperation({
     partition: z.string().min(1).optional().describe('A partition selector (key, START...END, a,b) or status:MISSING,FAILED'),
     rangesMax: z.coerce.number().int().min(0).max(STATUS_RANGES_MAX).default(STATUS_RANGES_DEFAULT).describe('Key ranges listed per status'),
   }),
-  output: partitionStatusViewSchema,
+  // Freshness rides along: "what is missing, what failed, what is late" is one morning question.
+  output: partitionStatusViewSchema.extend({ freshness: freshnessViewSchema.nullable().describe('The freshness policy evaluated now; null without a policy') }),
   idempotent: true,
   role: 'viewer',
   async handler(ctx, { key, partition, rangesMax }) {
     const runtime = await ctx.runtime();
-    return describePartitionStatus(runtime, key, { partition, rangesMax }, runtime.clock.now());
+    const now = runtime.clock.now();
+    const view = await describePartitionStatus(runtime, key, { partition, rangesMax }, now);
+    return { ...view, freshness: await freshnessOf(runtime.store, runtime.definitions, view.assetKey, now) };
   },
 });

@@ -1,4 +1,4 @@
-/** `arco asset list` shows each asset's freshness: PASS, WARN, FAIL or UNKNOWN, blank without a policy. */
+/** `arco asset list` and `arco asset status` show each asset's freshness: PASS, WARN, FAIL or UNKNOWN, nothing without a policy. */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { arco, arcoJson } from '../helpers/cli.js';
@@ -36,5 +36,16 @@ describe('arco asset list freshness column', () => {
       ['plain', null, null, null],
       ['report', 'PASS', 1440, 720],
     ]);
+  });
+
+  test('arco asset status shows the freshness now beside the partition status, and nothing for an asset without a policy', () => {
+    const report = arco(['asset', 'status', 'report', '--project', project.dir]);
+    assert.equal(report.status, 0, report.stderr);
+    assert.match(report.stdout, /freshness: PASS \(last materialized \d+ min ago; warn after 720 min, fail after 1,440 min\)/);
+    const later = arcoJson<{ freshness: { state: string } | null }>(['asset', 'status', 'later', '--project', project.dir]).body;
+    assert.equal(later.freshness?.state, 'UNKNOWN');
+    const plain = arco(['asset', 'status', 'plain', '--project', project.dir]);
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.doesNotMatch(plain.stdout, /freshness/);
   });
 });

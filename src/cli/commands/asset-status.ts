@@ -4,7 +4,7 @@
  * partition (or an unpartitioned asset) its last materialization and last failure.
  */
 import { Command } from 'commander';
-import type { PartitionStatusView } from '../../runtime/index.js';
+import type { FreshnessView, PartitionStatusView } from '../../runtime/index.js';
 import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { printJson, printTable, statusColor } from '../output.js';
 
@@ -46,6 +46,12 @@ function printDetail(detail: NonNullable<PartitionStatusView['partition']>, asse
   printTable(['', ''], rows);
 }
 
+function freshnessLine(f: NonNullable<FreshnessView>): string {
+  const lag = f.lagMinutes === null ? 'never materialized' : `last materialized ${number(Math.round(f.lagMinutes))} min ago`;
+  const warn = f.warnAfterMinutes === null ? '' : `warn after ${number(f.warnAfterMinutes)} min, `;
+  return `freshness: ${statusColor(f.state)} (${lag}; ${warn}fail after ${number(f.failAfterMinutes)} min)`;
+}
+
 export function assetStatusCommand(): Command {
   return withClientOptions(new Command('status'))
     .description('show how many partitions of an asset are MATERIALIZED, FAILED, IN_PROGRESS or MISSING, with their key ranges; one partition in detail')
@@ -59,6 +65,7 @@ export function assetStatusCommand(): Command {
           if (options.json) return printJson(view);
           if (view.partitioned && view.counts.total !== 1) printSummary(view);
           if (view.partition) printDetail(view.partition, view.assetKey);
+          if (view.freshness) process.stdout.write(`${freshnessLine(view.freshness)}\n`);
         }),
       ),
     );
