@@ -15,6 +15,11 @@ function partitionHealthText(h: { total: number; materialized: number; failed: n
   return parts.join(', ');
 }
 
+/** `2026-12-06T08:44:15.843Z` → `2026-12-06 08:44`. */
+function minuteOf(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
 export function assetCommand(): Command {
   const asset = new Command('asset').description('inspect assets');
   asset.addCommand(
@@ -26,14 +31,13 @@ export function assetCommand(): Command {
           withClient(options, async (client) => {
             const { assets } = await client.invoke('listAssets', { select: options.select });
             if (options.json) return printJson(assets);
+            // Deps and run ids make the table too wide for a terminal; --json and `asset status` have them.
             printTable(
-              ['asset', 'group', 'deps', 'last materialized', 'run', 'freshness', 'partitions'],
+              ['asset', 'group', 'materialized (UTC)', 'freshness', 'partitions'],
               assets.map((a) => [
                 a.key,
                 a.group,
-                a.deps.join(', '),
-                a.latestMaterialization?.materializedAt ?? 'never',
-                a.latestMaterialization?.runId ?? '',
+                a.latestMaterialization ? minuteOf(a.latestMaterialization.materializedAt) : 'never',
                 a.freshness?.state ?? '',
                 partitionHealthText(a.partitionHealth),
               ]),
