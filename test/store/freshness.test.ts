@@ -5,18 +5,14 @@
  */
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { dailyPartitions, defineAsset, defineDefinitions } from '../../src/authoring/index.js';
 import { decideFreshnessChanges } from '../../src/controllers/index.js';
 import { createUlidFactory, seededRng } from '../../src/domain/ids/index.js';
 import { draft, idempotencyKeys, stampEvents, type EventDraft } from '../../src/events/index.js';
 import { FakeClock, FreshnessRunner, createContext, indexDefinitions, recordFreshnessChanges, requestRun } from '../../src/runtime/index.js';
-import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
+import type { Store } from '../../src/store/index.js';
 import { skippable } from '../helpers/skippable.js';
+import { storeEngines } from '../helpers/store-engines.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const MINUTE = 60_000;
@@ -32,49 +28,7 @@ const defs = indexDefinitions(
   }),
 );
 
-interface Engine {
-  readonly name: string;
-  readonly skip: string | false;
-  open(): Promise<Store>;
-  /** Runs one statement against the store's database behind its back (to damage a projection). */
-  exec(sql: string): Promise<void>;
-  cleanup(): Promise<void>;
-}
-
-let dir = '';
-let schema: TestSchema | undefined;
-const engines: Engine[] = [
-  {
-    name: 'SQLite',
-    skip: false,
-    async open() {
-      dir = mkdtempSync(join(tmpdir(), 'arco-freshness-'));
-      return openSqliteStore({ path: join(dir, 'arco.db') });
-    },
-    async exec(sql) {
-      const db = new Database(join(dir, 'arco.db'));
-      db.exec(sql);
-      db.close();
-    },
-    async cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    skip: await postgresSkip(),
-    async open() {
-      schema = await freshSchema();
-      return schema.open();
-    },
-    async exec(sql) {
-      await schema?.sql(sql);
-    },
-    async cleanup() {
-      await schema?.drop();
-    },
-  },
-];
+const engines = await storeEngines('arco-freshness-');
 
 function stamp(drafts: readonly EventDraft[], nowEpochMs: number, seed: number) {
   return stampEvents(drafts, { ulid: createUlidFactory(seededRng(seed)), nowEpochMs });

@@ -8,19 +8,15 @@
  */
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { dailyPartitions, defineAsset, defineDefinitions, staticPartitions } from '../../src/authoring/index.js';
 import { createUlidFactory, seededRng } from '../../src/domain/ids/index.js';
 import { stampEvents, type EventDraft } from '../../src/events/index.js';
 import type { AssetPartitionStatusRow } from '../../src/fold/index.js';
 import { FakeClock, createContext, describePartitionStatus, indexDefinitions, requestRun } from '../../src/runtime/index.js';
-import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
+import type { Store } from '../../src/store/index.js';
 import { finishedDraft, materializedDraft } from '../helpers/partition-status.js';
 import { skippable } from '../helpers/skippable.js';
+import { storeEngines } from '../helpers/store-engines.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const compute = async () => {};
@@ -34,61 +30,7 @@ const defs = indexDefinitions(
   }),
 );
 
-interface Engine {
-  readonly name: string;
-  readonly skip: string | false;
-  open(): Promise<Store>;
-  /** Runs one statement against the store's database behind its back (to damage a projection). */
-  exec(sql: string): Promise<void>;
-  /** How many rows `asset_partition_status` holds. */
-  count(): Promise<number>;
-  cleanup(): Promise<void>;
-}
-
-let dir = '';
-let schema: TestSchema | undefined;
-const engines: Engine[] = [
-  {
-    name: 'SQLite',
-    skip: false,
-    async open() {
-      dir = mkdtempSync(join(tmpdir(), 'arco-partition-status-'));
-      return openSqliteStore({ path: join(dir, 'arco.db') });
-    },
-    async exec(sql) {
-      const db = new Database(join(dir, 'arco.db'));
-      db.exec(sql);
-      db.close();
-    },
-    async count() {
-      const db = new Database(join(dir, 'arco.db'), { readonly: true });
-      const { n } = db.prepare('SELECT COUNT(*) AS n FROM asset_partition_status').get() as { n: number };
-      db.close();
-      return n;
-    },
-    async cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    skip: await postgresSkip(),
-    async open() {
-      schema = await freshSchema();
-      return schema.open();
-    },
-    async exec(sql) {
-      await schema?.sql(sql);
-    },
-    async count() {
-      const [row] = (await schema?.sql<{ n: string }>('SELECT COUNT(*) AS n FROM asset_partition_status')) ?? [];
-      return Number(row?.n ?? -1);
-    },
-    async cleanup() {
-      await schema?.drop();
-    },
-  },
-];
+const engines = await storeEngines('arco-partition-status-');
 
 const stamp = (drafts: readonly EventDraft[], seed: number) => stampEvents(drafts, { ulid: createUlidFactory(seededRng(seed)), nowEpochMs: NOW });
 
@@ -138,14 +80,14 @@ for (const engine of engines) {
       const damaged = JSON.stringify({ ...live[1], materialized: { windows: [], keys: ['ap', 'eu', 'us'] }, failed: { windows: [], keys: [] } });
       await engine.exec(`DELETE FROM asset_partition_status WHERE id = 'days'`);
       await engine.exec(`UPDATE asset_partition_status SET doc = '${damaged}' WHERE id = 'regions'`);
-      assert.equal(await engine.count(), 1);
+      assert.equal(await engine.count('asset_partition_status'), 1);
       assert.equal(await store.assets.getAssetPartitionStatus('days'), undefined);
       assert.deepEqual((await store.assets.getAssetPartitionStatus('regions'))?.materialized.keys, ['ap', 'eu', 'us']);
       assert.notEqual(await store.admin.projectionHash(), hash);
 
       const rebuilt = await store.admin.rebuildProjections();
       assert.equal(rebuilt.hash, hash);
-      assert.equal(await engine.count(), 2);
+      assert.equal(await engine.count('asset_partition_status'), 2);
       assert.deepEqual([await store.assets.getAssetPartitionStatus('days'), await store.assets.getAssetPartitionStatus('regions')], live);
       assert.deepEqual(await describePartitionStatus(ctx, 'days', {}, NOW), view);
       assert.deepEqual(view.counts, { total: 68, materialized: 6, failed: 2, inProgress: 0, missing: 60 });

@@ -5,17 +5,14 @@
  */
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { defineAsset, defineDefinitions } from '../../src/authoring/index.js';
 import { createUlidFactory, seededRng } from '../../src/domain/ids/index.js';
 import { draft, idempotencyKeys, stampEvents, type MaterializationProvenance } from '../../src/events/index.js';
 import { FakeClock, computeStaleness, createContext, indexDefinitions, requestRun } from '../../src/runtime/index.js';
 import { forgetStaleness } from '../../src/runtime/staleness.js';
-import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
+import type { Store } from '../../src/store/index.js';
 import { skippable } from '../helpers/skippable.js';
+import { storeEngines } from '../helpers/store-engines.js';
 
 const T0 = Date.parse('2026-03-10T12:00:00Z');
 const compute = async () => {};
@@ -31,39 +28,7 @@ const defs = indexDefinitions(
   }),
 );
 
-interface Engine {
-  readonly name: string;
-  readonly skip: string | false;
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-
-let dir = '';
-let schema: TestSchema | undefined;
-const engines: Engine[] = [
-  {
-    name: 'SQLite',
-    skip: false,
-    async open() {
-      dir = mkdtempSync(join(tmpdir(), 'arco-staleness-'));
-      return openSqliteStore({ path: join(dir, 'arco.db') });
-    },
-    async cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    skip: await postgresSkip(),
-    async open() {
-      schema = await freshSchema();
-      return schema.open();
-    },
-    async cleanup() {
-      await schema?.drop();
-    },
-  },
-];
+const engines = await storeEngines('arco-staleness-');
 
 /** Requests a run of one asset and records its materialization with `provenance`, at `atMs`. */
 async function materialize(store: Store, assetKey: string, dataVersion: string, provenance: MaterializationProvenance, atMs: number): Promise<void> {
