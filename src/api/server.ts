@@ -7,6 +7,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiContext } from './context.js';
+import type { ArcoError } from '../domain/errors/index.js';
 import { installAccessControl } from './access.js';
 import { installErrorHandlers } from './errors.js';
 import { SERVER_LIMIT_OPTIONS, installLimits, onClientError, onFrameworkError } from './limits.js';
@@ -18,15 +19,29 @@ export interface ServerOptions {
   readonly logger?: boolean | { level: string };
   /** `Host` names accepted besides the bound address (e.g. a name a reverse proxy forwards), `name` or `name:port`. */
   readonly allowedHosts?: readonly string[];
+  /**
+   * Asked before each write is admitted: a STORE_UNAVAILABLE answer (e.g. the store file was
+   * deleted under the server) refuses the write with 503 instead of acknowledging what cannot last.
+   */
+  readonly storeCheck?: () => ArcoError | undefined;
 }
 
 export async function buildServer(api: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, ...SERVER_LIMIT_OPTIONS, frameworkErrors: onFrameworkError, clientErrorHandler: onClientError });
+  // forceCloseConnections: a client holding a keep-alive connection must not keep a stopping server open.
+  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true, ...SERVER_LIMIT_OPTIONS, frameworkErrors: onFrameworkError, clientErrorHandler: onClientError });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
   installLimits(app);
   installAccessControl(app, api.store, { allowedHosts: options.allowedHosts });
+  const storeCheck = options.storeCheck;
+  if (storeCheck) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.method === 'GET' || request.method === 'HEAD') return;
+      const problem = storeCheck();
+      if (problem) return reply.status(problem.httpStatus).send(problem.toJSON());
+    });
+  }
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

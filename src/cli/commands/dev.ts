@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { portNumber, positiveInt, runAction, withProjectOptions, type CommonOptions } from '../common.js';
 import { color } from '../output.js';
+import type { arcoError as ArcoErrorFactory } from '../../domain/errors/index.js';
 import type { DefinitionsChange, NamesChange } from '../../runtime/index.js';
 import type { Store } from '../../store/index.js';
 
@@ -22,6 +23,15 @@ function describeChange(change: DefinitionsChange): string {
     if (names.changed.length) lines.push(`  ${what} changed  ${names.changed.join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** How often `arco dev` checks that its SQLite file is still the one it opened. */
+const STORE_FILE_CHECK_MS = 1_000;
+
+/** A listen failure as the user should read it: EADDRINUSE names the port and what to do. */
+function listenError(error: unknown, host: string, port: number, arcoError: typeof ArcoErrorFactory): unknown {
+  if ((error as { code?: unknown })?.code !== 'EADDRINUSE') return error;
+  return arcoError('PORT_IN_USE', `cannot listen on ${host}:${port}: the port is in use (another arco dev?). Stop it, or choose another with --port`, { host, port });
 }
 
 /**
@@ -51,7 +61,7 @@ export function devCommand(): Command {
     .addHelpText('after', '\nExample:\n  arco dev --project examples/quickstart --port 3000\n')
     .action((options: DevOptions) =>
       runAction(options, async () => {
-        const [{ buildServer }, { systemClock, createContext, Daemon, loadDefinitions, watchDefinitions, isEmptyChange }, { describeStoreTarget, openStore }, { resolveProject }] = await Promise.all([
+        const [{ buildServer }, { systemClock, createContext, Daemon, loadDefinitions, watchDefinitions, isEmptyChange }, { describeStoreTarget, guardStoreFile, isPostgresUrl, openStore }, { resolveProject }] = await Promise.all([
           import('../../api/index.js'),
           import('../../runtime/index.js'),
           import('../../store/index.js'),
@@ -61,6 +71,7 @@ export function devCommand(): Command {
         let definitions = await loadDefinitions(project.definitionsFile);
         const warn = (m: string) => process.stderr.write(`${color('yellow', 'warn')} ${m}\n`);
         const store = await openStore(project.storePath, { longLived: true, onProblem: warn });
+        const storeFile = isPostgresUrl(project.storePath) ? undefined : guardStoreFile(project.storePath);
         const access = await accessAtStart(store, options.host).catch(async (error: unknown) => {
           await store.close();
           throw error;
@@ -73,9 +84,18 @@ export function devCommand(): Command {
           maxConcurrentRuns: options.maxConcurrentRuns ?? null,
           onProblem: warn,
         });
-        const app = await buildServer({ store, ctx: () => ctx, storeTarget: describeStoreTarget(project.storePath), onRunRequested: () => daemon.wake() }, { allowedHosts: options.allowedHost });
+        const app = await buildServer(
+          { store, ctx: () => ctx, storeTarget: describeStoreTarget(project.storePath), onRunRequested: () => daemon.wake() },
+          { allowedHosts: options.allowedHost, storeCheck: storeFile ? () => storeFile.check() : undefined },
+        );
+        // Listen before the daemon starts: a port that cannot be had must end the command, not leave
+        // a daemon running with no API.
+        const address = await app.listen({ port: options.port, host: options.host }).catch(async (error: unknown) => {
+          await app.close();
+          await store.close();
+          throw listenError(error, options.host, options.port, (await import('../../domain/errors/index.js')).arcoError);
+        });
         daemon.start();
-        const address = await app.listen({ port: options.port, host: options.host });
         const watcher = options.watch
           ? watchDefinitions(project.definitionsFile, {
               current: () => definitions,
@@ -103,18 +123,28 @@ export function devCommand(): Command {
           ].join('\n'),
         );
         let stopping = false;
-        const stop = async () => {
+        const stop = async (exitCode: number) => {
           if (stopping) return;
           stopping = true;
+          clearInterval(storeWatch);
           process.stdout.write('stopping...\n');
           watcher?.close();
           await app.close();
           await daemon.stop();
           await store.close();
-          process.exit(0);
+          process.exit(exitCode);
         };
-        process.on('SIGINT', () => void stop());
-        process.on('SIGTERM', () => void stop());
+        // A deleted or replaced store file: writes are refused at once (storeCheck) and the instance
+        // stops, since everything it recorded from now on would vanish with the process.
+        const storeWatch = setInterval(() => {
+          const problem = storeFile?.check();
+          if (!problem) return;
+          process.stderr.write(`${color('red', 'error')} STORE_UNAVAILABLE: ${problem.message}\n`);
+          void stop(1);
+        }, STORE_FILE_CHECK_MS);
+        storeWatch.unref();
+        process.on('SIGINT', () => void stop(0));
+        process.on('SIGTERM', () => void stop(0));
       }),
     );
 }

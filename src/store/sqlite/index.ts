@@ -20,6 +20,7 @@ import { SqliteRequestKeys } from './request-keys.js';
 import { SqliteRuns } from './runs.js';
 import { SqliteSystemSql } from './system-sql.js';
 import { SqliteTokens } from './tokens.js';
+import { guardedSqlite } from './faults.js';
 import { BackgroundCheckpointer, type CheckpointerOptions } from './checkpointer.js';
 
 /** How long a writer waits for another process's transaction before STORE_UNAVAILABLE. */
@@ -76,19 +77,20 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const ledger = new SqliteLedger(db);
   const checkpointer = background === null ? null : new BackgroundCheckpointer(options.path, background);
   const sql = new SqliteSystemSql(db, options.path);
+  const guard = <F extends object>(family: F): F => guardedSqlite(family, options.path);
   return {
     engine: 'sqlite',
-    ledger,
-    runs: new SqliteRuns(db),
-    assets: new SqliteAssets(db),
-    logs: new SqliteLogs(db),
-    admin: new SqliteAdmin(db, ledger),
-    leases: new SqliteLeases(db),
-    requestKeys: new SqliteRequestKeys(db),
-    sql,
-    automation: new SqliteAutomation(db),
-    backfills: new SqliteBackfills(db),
-    tokens: new SqliteTokens(db),
+    ledger: guard(ledger),
+    runs: guard(new SqliteRuns(db)),
+    assets: guard(new SqliteAssets(db)),
+    logs: guard(new SqliteLogs(db)),
+    admin: guard(new SqliteAdmin(db, ledger)),
+    leases: guard(new SqliteLeases(db)),
+    requestKeys: guard(new SqliteRequestKeys(db)),
+    sql: guard(sql),
+    automation: guard(new SqliteAutomation(db)),
+    backfills: guard(new SqliteBackfills(db)),
+    tokens: guard(new SqliteTokens(db)),
     close: async () => {
       // The thread's connection goes first, so closing the last connection here folds the WAL
       // into the database file and removes it.
