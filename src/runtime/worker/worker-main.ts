@@ -16,7 +16,12 @@ let loaded: LoadedDefinitions | undefined;
 const aborts = new Map<string, { controller: AbortController; reason?: 'canceled' | 'timeout' }>();
 
 function send(message: WorkerMessage): void {
-  process.send?.(message);
+  // A parent that died leaves nobody to tell: the 'disconnect' handler ends the process, and a send
+  // that raced it must not die with an ERR_IPC_CHANNEL_CLOSED stack trace on the way out.
+  if (!process.connected) return;
+  process.send?.(message, undefined, undefined, (error: Error | null) => {
+    if (error) process.exit(0);
+  });
 }
 
 /** Where printed lines go while an attempt runs (one attempt at a time per worker). */
