@@ -79,7 +79,7 @@ export function runCommand(): Command {
             if (existing) process.stdout.write(color('gray', `existing run for run key ${run.runKey ?? options.runKey ?? ''}: nothing new was requested\n`));
             printRunDetail(final);
           }
-          if (options.wait && final.status !== 'SUCCESS') process.exitCode = 1;
+          if (options.wait && final.status !== 'SUCCESS' && process.exitCode === undefined) process.exitCode = 1;
         }),
       ),
     );
@@ -121,12 +121,37 @@ function reportNothingStale(options: RunOptions, details: Readonly<Record<string
  * unless another daemon (a running `arco dev`) already leads, in which case it just waits.
  */
 async function waitForRun(client: Client, run: RunProjection, options: RunOptions): Promise<RunProjection> {
-  return withLocalDaemon(client, options.workers, () => follow(client, run, options));
+  const { LocalClient } = await import('../client.js');
+  return withLocalDaemon(client, options.workers, () => follow(client, run, options, client instanceof LocalClient));
 }
 
-async function follow(client: Client, run: RunProjection, options: RunOptions): Promise<RunProjection> {
+/** Exit status after Ctrl-C, as shells report a process ended by SIGINT. */
+const INTERRUPTED_EXIT = 130;
+
+/**
+ * Follows the run to its end. Ctrl-C while this process executes the run (no `arco dev` serves
+ * the project) cancels it and waits for the cancel to land, so the run is not left STARTED with
+ * nobody to finish it; over --url the server's daemon keeps running it and Ctrl-C only stops
+ * waiting. A second Ctrl-C stops waiting at once.
+ */
+async function follow(client: Client, run: RunProjection, options: RunOptions, executesHere: boolean): Promise<RunProjection> {
   const bar = !options.json && isTty() ? new SingleBar({ format: 'run {bar} {value}/{total} tasks  {status}' }) : undefined;
   bar?.start(run.tasks.length, 0, { status: run.status });
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts += 1;
+    bar?.stop();
+    if (!executesHere || interrupts > 1) {
+      const where = executesHere ? 'it stays as it is until a daemon recovers it' : 'the server keeps running it';
+      process.stderr.write(`\nstopped waiting for run ${run.runId}: ${where} (arco cancel ${run.runId} to stop it)\n`);
+      process.exit(INTERRUPTED_EXIT);
+    }
+    process.stderr.write(`\ncanceling run ${run.runId} (Ctrl-C again to stop waiting)\n`);
+    client.invoke('cancelRun', { runId: run.runId, reason: 'canceled by Ctrl-C in arco run --wait' }).catch((error: unknown) => {
+      process.stderr.write(`could not cancel run ${run.runId}: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+  };
+  process.on('SIGINT', onInterrupt);
   try {
     let current = run;
     while (!isTerminalRun(current.status)) {
@@ -134,8 +159,10 @@ async function follow(client: Client, run: RunProjection, options: RunOptions): 
       current = await client.invoke('getRun', { runId: run.runId });
       bar?.update(current.tasks.filter((t) => isTerminalTask(t.status)).length, { status: current.status });
     }
+    if (interrupts > 0) process.exitCode = INTERRUPTED_EXIT;
     return current;
   } finally {
+    process.off('SIGINT', onInterrupt);
     bar?.stop();
   }
 }

@@ -29,6 +29,9 @@ let onOutput: ((stream: OutputStream, line: string) => void) | undefined;
 const output = captureOutput((stream, line) => onOutput?.(stream, line));
 
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C in a terminal reaches the whole process group: the parent decides what it means (arco run
+// --wait cancels the run and aborts this attempt through its signal), so the worker does not die of it.
+process.on('SIGINT', () => {});
 
 process.on('message', (raw) => {
   const parsed = parentMessageSchema.safeParse(raw);
