@@ -12,11 +12,12 @@ import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { isArcoError } from '../../src/domain/errors/index.js';
 import { tempProject } from '../helpers/project.js';
 
-const SOURCE = `import { defineAsset, defineDefinitions, dailyPartitions } from 'arco-flow';
+const SOURCE = `import { defineAsset, defineDefinitions, dailyPartitions, hourlyPartitions } from 'arco-flow';
+const hours = defineAsset({ key: 'hours', partitions: hourlyPartitions({ start: '2022-01-01-00:00' }), compute: async () => ({}) });
 const early = defineAsset({ key: 'early', partitions: dailyPartitions({ start: '2024-01-01' }), compute: async () => ({}) });
 const late = defineAsset({ key: 'late', partitions: dailyPartitions({ start: '2024-01-05' }), compute: async () => ({}) });
 const reads = defineAsset({ key: 'reads', deps: [late], partitions: dailyPartitions({ start: '2024-01-01' }), compute: async () => ({}) });
-export default defineDefinitions({ assets: [early, late, reads] });
+export default defineDefinitions({ assets: [early, late, reads, hours] });
 `;
 
 describe('refused run requests', () => {
@@ -56,6 +57,14 @@ describe('refused run requests', () => {
 
   test('a partition that reads upstream partitions that do not exist is NONEXISTENT_UPSTREAM_PARTITION, and no run or event is recorded', async () => {
     await refusedLeavingNoTrace({ selection: ['reads'], partition: '2024-01-03', runKey: 'nightly' }, 'NONEXISTENT_UPSTREAM_PARTITION');
+  });
+
+  test('a run of more partitions than one run may have is RUN_TOO_LARGE pointing to backfills, and no run or event is recorded', async () => {
+    await refusedLeavingNoTrace({ selection: ['hours'], partition: '2022-01-01-00:00...2024-01-10-00:00', runKey: 'nightly' }, 'RUN_TOO_LARGE');
+    await assert.rejects(() => requestRun(ctx, { selection: ['hours'], partition: '2022-01-01-00:00...2024-01-10-00:00' }), {
+      code: 'RUN_TOO_LARGE',
+      message: /the run would have 17737 tasks, more than the 10000 one run may have: materialize that many partitions with a backfill/,
+    });
   });
 
   test('the runKey of a refused request is free for the corrected request', async () => {

@@ -2,6 +2,7 @@ import { defineErrors } from './spec.js';
 
 /** Codes of run requests, run control and worker reports. */
 export const RUN_ERRORS = defineErrors({
+  RUN_TOO_LARGE: { httpStatus: 400, retryable: false, summary: 'The run would have more tasks than one run may have; a backfill runs that many partitions in chunks.' },
   RUN_NOT_FOUND: { httpStatus: 404, retryable: false, summary: 'No run has this id.' },
   EMPTY_SELECTION: { httpStatus: 400, retryable: false, summary: 'A run request selects no asset.' },
   RESERVED_TAG: { httpStatus: 400, retryable: false, summary: 'A caller set a tag under the reserved arco/ prefix; details name it.' },

@@ -121,12 +121,32 @@ export function runPartitionKeys(
 }
 
 /**
+ * The most tasks one run may have. A run is one document read and rewritten as it progresses; tens
+ * of thousands of tasks make every read of it megabytes and stall the daemon. Backfills exist for
+ * that: they plan chunk by chunk.
+ */
+export const RUN_TASKS_MAX = 10_000;
+
+/** @throws RUN_TOO_LARGE when the run would have more than RUN_TASKS_MAX tasks, pointing to backfills. */
+function checkRunSize(keysByAsset: ReadonlyMap<string, readonly string[] | null>): void {
+  let tasks = 0;
+  for (const keys of keysByAsset.values()) tasks += keys === null ? 1 : keys.length;
+  if (tasks <= RUN_TASKS_MAX) return;
+  throw arcoError(
+    'RUN_TOO_LARGE',
+    `the run would have ${tasks} tasks, more than the ${RUN_TASKS_MAX} one run may have: materialize that many partitions with a backfill (arco backfill create --select ... --partition ...), which runs them in chunks`,
+    { tasks, max: RUN_TASKS_MAX },
+  );
+}
+
+/**
  * Plans one task per asset partition, in dependency order.
  * @throws as `runPartitionKeys`; NONEXISTENT_UPSTREAM_PARTITION with details `{ asset, partition,
  *   upstream, keys, count }` when a task needs upstream partitions that do not exist.
  */
 export function planRun(assetKeys: readonly string[], selector: PartitionSelector | null, ctx: PlanningContext): TaskPlan[] {
   const keysByAsset = runPartitionKeys(assetKeys, selector, ctx);
+  checkRunSize(keysByAsset);
   const tasks: TaskPlan[] = [];
   for (const assetKey of ctx.graph.inDependencyOrder(assetKeys)) {
     const spec = ctx.specOf(assetKey);
