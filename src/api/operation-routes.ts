@@ -73,12 +73,13 @@ async function stream(ctx: OperationContext, op: AnyOperation, input: Record<str
     started = true;
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    reply.raw.flushHeaders();
   };
   try {
     await op.stream?.write(ctx, input, (value) => {
       begin();
       reply.raw.write(`${JSON.stringify(value)}\n`);
-    }, () => closed);
+    }, () => closed, begin);
   } catch (error) {
     if (!started) throw error;
     request.log.error({ err: error }, 'stream failed');

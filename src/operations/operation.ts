@@ -35,8 +35,12 @@ type Empty = typeof EMPTY;
 /** A streamed HTTP answer (NDJSON), for inputs that ask for one (`follow=true`). */
 export interface OperationStream<I> {
   when(input: I): boolean;
-  /** Writes lines until done or `closed()` turns true. */
-  write(ctx: OperationContext, input: I, line: (value: unknown) => void, closed: () => boolean): Promise<void>;
+  /**
+   * Writes lines until done or `closed()` turns true. `open()` starts the answer before the first
+   * line (once the input is known good), so a client sees the stream begin; an error thrown before
+   * the stream starts is still answered as a normal JSON error.
+   */
+  write(ctx: OperationContext, input: I, line: (value: unknown) => void, closed: () => boolean, open: () => void): Promise<void>;
 }
 
 export interface OperationSpec<P extends AnyObject, Q extends AnyObject, B extends AnyObject, O extends z.ZodType> {

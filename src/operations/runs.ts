@@ -184,9 +184,10 @@ export const listRunLogsOp = defineOperation({
   },
 });
 
-async function followLogs(ctx: OperationContext, input: { runId: string; after: number }, line: (value: unknown) => void, closed: () => boolean): Promise<void> {
+async function followLogs(ctx: OperationContext, input: { runId: string; after: number }, line: (value: unknown) => void, closed: () => boolean, open: () => void): Promise<void> {
   const { store } = ctx;
   await getRunOrThrow(ctx, input.runId);
+  open();
   let cursor = input.after;
   const page = async () => {
     const logs = await store.logs.listLogs(input.runId, { afterSequence: cursor, limit: LOG_PAGE_MAX });

@@ -60,6 +60,8 @@ export class Daemon {
   private reports: Promise<void> = Promise.resolve();
   private pendingLogs: EventDraft[] = [];
   private leader = false;
+  /** The lease holder this daemon last found leading instead of it, if any. */
+  private standbyFrom: string | undefined;
   private readonly options: Required<Omit<DaemonOptions, 'onProblem'>> & Pick<DaemonOptions, 'onProblem'>;
 
   constructor(private readonly ctx: RuntimeContext, options: DaemonOptions = {}) {
@@ -183,6 +185,7 @@ export class Daemon {
     if (!grant.acquired && isOwnerDead(grant.holder)) {
       grant = await this.ctx.store.leases.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now, grant.holder);
     }
+    this.noteStandby(grant.acquired ? undefined : grant.holder);
     this.leader = grant.acquired;
     return grant.acquired;
   }
@@ -264,6 +267,22 @@ export class Daemon {
       const batch = this.pendingLogs.splice(0, LOG_BATCH_MAX);
       await this.ctx.store.ledger.append(stampEvents(batch, { ulid: this.ctx.ids.ulid, nowEpochMs: this.ctx.clock.now(), workspace: this.ctx.workspace }));
     }
+  }
+
+  /**
+   * Says once per leader that this daemon stands by: two `arco dev` on one store look alike, but only
+   * the leader executes runs, with its own definitions, so requests made here may run other code.
+   */
+  private noteStandby(leader: string | undefined): void {
+    if (leader === this.standbyFrom) return;
+    if (leader !== undefined) {
+      this.problem(
+        `another daemon (${leader}) leads this store: this one stands by and takes over if it stops. Runs requested here are executed by the leader with its definitions, which may differ from ${this.ctx.definitions.file}`,
+      );
+    } else if (this.standbyFrom !== undefined) {
+      this.problem(`the daemon that led this store (${this.standbyFrom}) is gone: this one leads now`);
+    }
+    this.standbyFrom = leader;
   }
 
   private problem(message: string): void {

@@ -125,4 +125,48 @@ describe('arco dev under faults', () => {
       await stopProcess(dev.child, 'SIGKILL');
     }
   });
+
+  test('a second arco dev on the same store warns that another daemon leads it and runs requests with its definitions', async () => {
+    const p = project();
+    const first = await startDev(['--project', p.dir, '--no-watch']);
+    try {
+      const second = await startDev(['--project', p.dir, '--no-watch']);
+      try {
+        while (!/another daemon/.test(second.output())) {
+          if (second.child.exitCode !== null) assert.fail(second.output());
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.match(second.output(), /warn another daemon \(\S+\) leads this store: this one stands by and takes over if it stops\. Runs requested here are executed by the leader with its definitions, which may differ from .*definitions\.ts/);
+        assert.doesNotMatch(first.output(), /another daemon/);
+      } finally {
+        await stopProcess(second.child);
+      }
+    } finally {
+      await stopProcess(first.child);
+    }
+  });
+
+  test('SIGTERM stops arco dev at once while a client follows a run\'s logs on an open stream', async () => {
+    const p = project();
+    const source = `import { defineAsset, defineDefinitions } from 'arco-flow';
+const slow = defineAsset({ key: 'slow', compute: async (ctx) => { await new Promise((r) => { const t = setTimeout(r, 600_000); ctx.signal.addEventListener('abort', () => { clearTimeout(t); r(undefined); }); }); } });
+export default defineDefinitions({ assets: [slow] });
+`;
+    (await import('node:fs')).writeFileSync(p.file, source);
+    const dev = await startDev(['--project', p.dir, '--no-watch']);
+    const exited = exitOf(dev.child);
+    try {
+      const requested = await fetch(`${dev.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ selection: ['slow'] }) });
+      const { run: { runId } } = (await requested.json()) as { run: { runId: string } };
+      const stream = await fetch(`${dev.url}/api/v1/runs/${runId}/logs?follow=true`);
+      assert.equal(stream.status, 200);
+      const reader = stream.body?.getReader();
+      dev.child.kill('SIGTERM');
+      // The run would hold the stream open for ten minutes; the server must close it rather than wait.
+      assert.equal(await exited, 0);
+      await reader?.cancel().catch(() => undefined);
+    } finally {
+      await stopProcess(dev.child, 'SIGKILL');
+    }
+  });
 });
