@@ -71,7 +71,7 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
   const tags = input.tags ?? {};
   checkCallerTags(tags);
   const closure = { includeUpstream: input.includeUpstream ?? false, includeDownstream: input.includeDownstream ?? false };
-  const resolved = resolveRunAssets(ctx.definitions.graph, input.selection, closure);
+  const resolved = resolveRunAssets(ctx.definitions.graph, input.selection, closure, ctx.definitions.isExternal);
   // A `status:` selector becomes the partitions in that status now, before anything else reads it.
   const given = await runPartitionSelector(ctx, resolved, input.partition, selectorOf);
   // The narrowed selection, not the flag, is what the run (and its fingerprint) is made of.
@@ -141,7 +141,7 @@ export async function requestRerun(ctx: RuntimeContext, parentRunId: string, inp
     const closure = resolveRunAssets(ctx.definitions.graph, selected, {
       includeUpstream: input.includeUpstream ?? false,
       includeDownstream: input.includeDownstream ?? false,
-    });
+    }, ctx.definitions.isExternal);
     assetKeys = [...selected, ...closure.filter((k) => inParent.has(k) && !selected.includes(k))];
   }
   const request = resolveRerun(parent, { mode: input.mode, assetKeys, includeUpstream: input.includeUpstream, includeDownstream: input.includeDownstream });
