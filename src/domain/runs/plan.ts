@@ -177,14 +177,15 @@ export function planRun(selected: readonly string[], selector: PartitionSelector
         retry: spec.retry,
         timeoutMs: spec.timeoutMs,
         codeVersion: spec.codeVersion,
-        partitionWindow: windowOf(ctx.partitionsOf(assetKey), partitionKey),
+        partitionWindow: partitionWindowOf(ctx.partitionsOf(assetKey), partitionKey),
       });
     }
   }
   return tasks;
 }
 
-function windowOf(definition: PartitionsDefinition | null, partitionKey: string | null): TaskPlan['partitionWindow'] {
+/** The window of a time-window partition (epoch ms), else null. */
+export function partitionWindowOf(definition: PartitionsDefinition | null, partitionKey: string | null): TaskPlan['partitionWindow'] {
   if (definition?.kind !== 'timeWindow' || partitionKey === null) return null;
   const window = timeWindowForKey(definition, partitionKey);
   return { startMs: window.startEpochMs, endMs: window.endEpochMs };
