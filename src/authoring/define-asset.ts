@@ -11,7 +11,12 @@ import { freshnessOptionsSchema, resolveFreshness } from './freshness.js';
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import { ASSET_BRAND, type AssetDefinition, type AssetDep, type AssetOptions, type AssetRef } from './types.js';
 
-const keySchema = z.string().refine(isAssetKey, 'must be "/"-separated segments of letters, digits and "_"');
+export const keySchema = z.string().refine(isAssetKey, 'must be "/"-separated segments of letters, digits and "_"');
+
+export const partitionsOptionSchema = z.custom<PartitionsDefinition>(
+  (v) => typeof v === 'object' && v !== null && ['static', 'timeWindow', 'multi', 'dynamic'].includes((v as { kind?: string }).kind ?? ''),
+  'must be a partitions definition (dailyPartitions(...), staticPartitions([...]), ...)',
+);
 
 const optionsSchema = z.strictObject({
   key: keySchema,
@@ -33,10 +38,7 @@ const optionsSchema = z.strictObject({
   tags: z.record(z.string(), z.string()).optional(),
   owners: z.array(z.string()).optional(),
   kinds: z.array(z.string()).optional(),
-  partitions: z.custom<PartitionsDefinition>(
-    (v) => typeof v === 'object' && v !== null && ['static', 'timeWindow', 'multi', 'dynamic'].includes((v as { kind?: string }).kind ?? ''),
-    'must be a partitions definition (dailyPartitions(...), staticPartitions([...]), ...)',
-  ).optional(),
+  partitions: partitionsOptionSchema.optional(),
   freshness: freshnessOptionsSchema.optional(),
 });
 
@@ -88,6 +90,8 @@ export function defineAsset(options: AssetOptions): AssetDefinition {
     partitionMappings,
     partitions: (o.partitions as PartitionsDefinition | undefined) ?? null,
     compute: o.compute,
+    external: false,
+    observe: null,
     codeVersion: o.codeVersion ?? null,
     retry: {
       maxRetries: o.retry?.maxRetries ?? 0,

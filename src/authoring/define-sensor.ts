@@ -39,7 +39,8 @@ export interface MaterializationRecord {
   readonly sequence: number;
   readonly assetKey: string;
   readonly partitionKey: string | null;
-  readonly runId: string;
+  /** Null for a materialization reported without a run (`arco asset report-materialization`). */
+  readonly runId: string | null;
   readonly dataVersion: string;
   readonly codeVersion: string | null;
   readonly metadata: Readonly<Record<string, Json>>;

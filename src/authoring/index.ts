@@ -3,6 +3,7 @@
  * This is the package's public entry point.
  */
 export { defineAsset } from './define-asset.js';
+export { defineExternalAsset, type ExternalAssetOptions } from './define-external-asset.js';
 export { defineDefinitions, isDefinitions, isAssetDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
 export type { FreshnessDuration, FreshnessOptions } from './freshness.js';
 export type {
@@ -16,6 +17,9 @@ export type {
   Definitions,
   LogLevel,
   MaterializeResult,
+  ObserveContext,
+  ObserveFn,
+  ObserveResult,
   RetryOptions,
 } from './types.js';
 export { ArcoError, isArcoError } from '../domain/errors/index.js';

@@ -59,6 +59,22 @@ export interface RetryOptions {
 
 export type AssetRef = AssetDefinition | string;
 
+/** What an external asset's `observe` receives: the partition observed (null when unpartitioned). */
+export interface ObserveContext {
+  readonly assetKey: string;
+  readonly partitionKey: string | null;
+  /** Aborted when the observation runs past its time limit. */
+  readonly signal: AbortSignal;
+}
+
+/** What `observe` returns: the data version the external system holds now (Dagster's `DataVersion`). */
+export interface ObserveResult {
+  readonly dataVersion: string;
+  readonly metadata?: Readonly<Record<string, Json>>;
+}
+
+export type ObserveFn = (ctx: ObserveContext) => Promise<ObserveResult> | ObserveResult;
+
 /** A dependency with an explicit partition mapping (otherwise the default of SEMANTICS §6 applies). */
 export interface AssetDep {
   readonly asset: AssetRef;
@@ -101,7 +117,15 @@ export interface AssetDefinition {
   /** Explicit partition mappings by upstream key; the rest use the default mapping. */
   readonly partitionMappings: Readonly<Record<string, PartitionMapping>>;
   readonly partitions: PartitionsDefinition | null;
-  readonly compute: ComputeFn;
+  /** Null for an external asset: another system produces it, Arco never materializes it. */
+  readonly compute: ComputeFn | null;
+  /**
+   * An external (source) asset (`defineExternalAsset`): never planned into a run, left out of
+   * selections unless named, always FRESH; its data version comes from observations and reports.
+   */
+  readonly external: boolean;
+  /** How to read an external asset's current data version; null when it has none (or is not external). */
+  readonly observe: ObserveFn | null;
   readonly codeVersion: string | null;
   readonly retry: { readonly maxRetries: number; readonly delayMs: number; readonly backoff: Backoff; readonly jitter: Jitter };
   readonly timeoutMs: number | null;

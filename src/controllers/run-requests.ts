@@ -9,6 +9,7 @@ import { newRunId, sha256Hex, type IdSource, type Json } from '../domain/ids/ind
 import { canonicalPartitionSelector, MULTI_KEY_SEPARATOR, type PartitionSelector } from '../domain/partitions/index.js';
 import {
   differingFingerprintFields,
+  materializableAssets,
   planRun,
   runFingerprint,
   type FingerprintInput,
@@ -94,7 +95,9 @@ export function decideRunRequest(
   const runId = newRunId(ids, nowEpochMs);
   const tags: Record<string, string> = { ...request.tags, ...request.systemTags };
   if (request.runKey) tags['arco/run_key'] = request.runKey;
-  const tasks = subsetOf(planRun(request.assetKeys, request.partition, planning), request.taskSubset);
+  // Every trigger comes through here: the run lists only what it can materialize.
+  const assetKeys = materializableAssets(request.assetKeys, planning.isExternal);
+  const tasks = subsetOf(planRun(assetKeys, request.partition, planning), request.taskSubset);
   Object.assign(tags, partitionTags(request.partition, tasks, planning));
   const requested = draft(
     'RunRequested',
@@ -102,7 +105,7 @@ export function decideRunRequest(
       runId,
       runKey: request.runKey,
       fingerprint,
-      assetKeys: planning.graph.inDependencyOrder(request.assetKeys),
+      assetKeys: planning.graph.inDependencyOrder(assetKeys),
       includeUpstream: request.includeUpstream,
       includeDownstream: request.includeDownstream,
       partition: request.partition === null ? null : canonicalPartitionSelector(request.partition),

@@ -1,8 +1,10 @@
 /**
- * Events about assets themselves rather than runs: freshness (SEMANTICS §8). Field names are
- * storage names, frozen once released.
+ * Events about assets themselves rather than runs: freshness (SEMANTICS §8), observations of
+ * external assets and materializations reported without a run. Field names are storage names,
+ * frozen once released.
  */
 import { z } from 'zod';
+import { jsonValue, partitionWindowSchema } from './common.js';
 
 export const freshnessStateSchema = z.enum(['PASS', 'WARN', 'FAIL', 'UNKNOWN']);
 export type FreshnessState = z.infer<typeof freshnessStateSchema>;
@@ -22,5 +24,33 @@ export const assetEventSchemas = {
     /** The last materialization the evaluation saw (its ledger sequence), if any. */
     materializationSequence: z.number().int().nullable(),
     evaluatedAt: z.string(),
+  }),
+  /**
+   * An external asset (partition) was observed: the data version its system holds now (Dagster's
+   * AssetObservation). It is no materialization: partition status is unchanged; staleness reads it.
+   */
+  AssetObserved: z.object({
+    assetKey: z.string(),
+    partitionKey: z.string().nullable(),
+    dataVersion: z.string(),
+    metadata: z.record(z.string(), jsonValue),
+    observedAt: z.string(),
+  }),
+  /**
+   * A materialization recorded without a run (Dagster's report_runless_asset_event), for an external
+   * or a normal asset: it counts as that asset partition's latest materialization. `reportId` names
+   * the report; `dataVersion` is the caller's, else `reportId`, so each report is a new version.
+   */
+  AssetMaterializationReported: z.object({
+    reportId: z.string(),
+    assetKey: z.string(),
+    partitionKey: z.string().nullable(),
+    dataVersion: z.string(),
+    /** Whether the caller gave the data version. */
+    userDataVersion: z.boolean(),
+    metadata: z.record(z.string(), jsonValue),
+    partitionWindow: partitionWindowSchema.nullable(),
+    /** Who reported it: an API token's name, `local` or `anonymous`. */
+    reportedBy: z.string().nullable(),
   }),
 } as const;

@@ -34,4 +34,8 @@ export const idempotencyKeys = {
   backfillChunkFinished: (backfillId: string, chunkIndex: number): string => `backfill_chunk_finished:${backfillId}:${chunkIndex}`,
   /** Not in SEMANTICS §1's table: shaped like `sched_state`, one key per change of an asset's freshness. */
   assetFreshnessChanged: (assetKey: string, stateVersion: number): string => `freshness:${assetKey}:${stateVersion}`,
+  /** Not in SEMANTICS §1's table: one observation per id (the daemon's ids name the tick, so two daemons record it once). */
+  assetObserved: (assetKey: string, partitionKey: string | null, observationId: string): string => `observed:${assetKey}:${partitionKey ?? ''}:${observationId}`,
+  /** Not in SEMANTICS §1's table: one runless materialization per report. */
+  assetMaterializationReported: (reportId: string): string => `reported:${reportId}`,
 } as const;

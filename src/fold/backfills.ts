@@ -221,6 +221,8 @@ export const backfillsFamily = defineFamily<BackfillProjection>({
     BackfillChunkPlanned: { ids: (e) => [e.payload.backfillId], apply: chunkPlanned },
     BackfillChunkFinished: { ids: (e) => [e.payload.backfillId], apply: chunkFinished },
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: IGNORE,
   },
 });
 
@@ -288,5 +290,7 @@ export const backfillChunksFamily = defineFamily<BackfillChunk>({
       },
     },
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: IGNORE,
   },
 });

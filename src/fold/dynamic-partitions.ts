@@ -60,5 +60,7 @@ export const dynamicPartitionsFamily = defineFamily<DynamicPartitionsSet>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: IGNORE,
   },
 });

@@ -39,6 +39,8 @@ export {
   sequenceId,
   materializationSchema,
   assetPartitionSchema,
+  observationSchema,
+  type Observation,
   type Materialization,
   type AssetPartitionState,
 } from './materializations.js';

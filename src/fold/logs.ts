@@ -77,5 +77,7 @@ export const logsFamily = defineFamily<LogIndexEntry>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: IGNORE,
   },
 });

@@ -1,7 +1,8 @@
 /**
  * Materialization projections: the full history (one row per materialization, in ledger order) and
- * the latest state of every asset partition (last materialization, last failure). Both are plain
- * folds of AssetMaterialized and TaskAttemptFinished.
+ * the latest state of every asset partition (last materialization, last failure, last
+ * observation). Both are plain folds of AssetMaterialized, AssetMaterializationReported (a
+ * materialization without a run), TaskAttemptFinished and AssetObserved.
  */
 import { z } from 'zod';
 import { jsonValue, materializationProvenanceSchema } from '../events/index.js';
@@ -19,9 +20,12 @@ export const materializationSchema = z.object({
   eventId: z.string(),
   assetKey: z.string(),
   partitionKey: z.string().nullable(),
-  runId: z.string(),
+  /** Null for a materialization reported without a run. */
+  runId: z.string().nullable(),
+  /** The asset partition as a task key (`asset` or `asset[partition]`), with or without a run. */
   taskKey: z.string(),
-  attempt: z.number().int(),
+  /** Null for a materialization reported without a run. */
+  attempt: z.number().int().nullable(),
   dataVersion: z.string(),
   codeVersion: z.string().nullable(),
   metadata: z.record(z.string(), jsonValue),
@@ -45,6 +49,24 @@ function toMaterialization(e: Extract<StoredEvent, { type: 'AssetMaterialized' }
     metadata: e.payload.metadata,
     materializedAt: e.at,
     provenance: e.payload.provenance,
+  };
+}
+
+/** A runless report has no provenance: it is FRESH until a parent changes after it (SEMANTICS §8). */
+function toReportedMaterialization(e: Extract<StoredEvent, { type: 'AssetMaterializationReported' }>): Materialization {
+  return {
+    sequence: e.sequence,
+    eventId: e.eventId,
+    assetKey: e.payload.assetKey,
+    partitionKey: e.payload.partitionKey,
+    runId: null,
+    taskKey: taskKeyOf(e.payload.assetKey, e.payload.partitionKey),
+    attempt: null,
+    dataVersion: e.payload.dataVersion,
+    codeVersion: null,
+    metadata: e.payload.metadata,
+    materializedAt: e.at,
+    provenance: null,
   };
 }
 
@@ -87,14 +109,30 @@ export const materializationsFamily = defineFamily<Materialization>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: {
+      ids: (e) => [sequenceId(e.sequence)],
+      creates: true,
+      apply: (_row, e) => toReportedMaterialization(e),
+    },
   },
 });
+
+export const observationSchema = z.object({
+  sequence: z.number().int(),
+  dataVersion: z.string(),
+  metadata: z.record(z.string(), jsonValue),
+  observedAt: z.string(),
+});
+export type Observation = z.infer<typeof observationSchema>;
 
 export const assetPartitionSchema = z.object({
   assetKey: z.string(),
   partitionKey: z.string().nullable(),
   lastMaterialization: materializationSchema.nullable(),
   lastFailure: z.object({ runId: z.string(), attempt: z.number().int(), failedAt: z.string(), code: z.string() }).nullable(),
+  /** The latest observation (external assets): the data version its system held then. */
+  lastObservation: observationSchema.nullable().default(null),
 });
 export type AssetPartitionState = z.infer<typeof assetPartitionSchema>;
 
@@ -103,6 +141,7 @@ const empty = (assetKey: string, partitionKey: string | null): AssetPartitionSta
   partitionKey,
   lastMaterialization: null,
   lastFailure: null,
+  lastObservation: null,
 });
 
 export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
@@ -152,5 +191,19 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: {
+      ids: (e) => [taskKeyOf(e.payload.assetKey, e.payload.partitionKey)],
+      apply: (row, e) => ({
+        ...(row ?? empty(e.payload.assetKey, e.payload.partitionKey)),
+        lastObservation: { sequence: e.sequence, dataVersion: e.payload.dataVersion, metadata: e.payload.metadata, observedAt: e.payload.observedAt },
+      }),
+    },
+    AssetMaterializationReported: {
+      ids: (e) => [taskKeyOf(e.payload.assetKey, e.payload.partitionKey)],
+      apply: (row, e) => ({
+        ...(row ?? empty(e.payload.assetKey, e.payload.partitionKey)),
+        lastMaterialization: toReportedMaterialization(e),
+      }),
+    },
   },
 });

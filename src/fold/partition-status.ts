@@ -4,11 +4,13 @@
  * the number of runs of consecutive partitions, not the number of partitions.
  *
  * Transitions of one asset partition, in ledger order:
- * - AssetMaterialized: it joins `materialized` and leaves `failed`;
+ * - AssetMaterialized, or AssetMaterializationReported (a materialization without a run): it joins
+ *   `materialized` and leaves `failed`;
  * - TaskAttemptFinished with resolution FAILED (a final failure, no retry left): it joins `failed`
  *   and leaves `materialized`, because a partition is FAILED when its latest final attempt failed
  *   after its latest materialization; the next materialization makes it MATERIALIZED again.
- * Attempts that will be retried, skips and cancellations change nothing: the partition keeps the
+ * Attempts that will be retried, skips, cancellations and observations change nothing (as Dagster,
+ * an observation is not a materialization): the partition keeps the
  * status it had. IN_PROGRESS and MISSING are not stored: IN_PROGRESS comes from the runs in flight
  * and MISSING is every partition of the definition in no set, both answered at read time.
  *
@@ -75,7 +77,10 @@ function withoutPartition(subset: PartitionSubset, p: Partition): PartitionSubse
   };
 }
 
-function materialized(row: AssetPartitionStatusRow | undefined, e: Extract<StoredEvent, { type: 'AssetMaterialized' }>): AssetPartitionStatusRow {
+function materialized(
+  row: AssetPartitionStatusRow | undefined,
+  e: Extract<StoredEvent, { type: 'AssetMaterialized' | 'AssetMaterializationReported' }>,
+): AssetPartitionStatusRow {
   const base = row ?? emptyRow(e.payload.assetKey);
   const p = partitionOf(e.payload);
   return {
@@ -135,5 +140,10 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: {
+      ids: (e) => [e.payload.assetKey],
+      apply: (row, e) => materialized(row, e),
+    },
   },
 });

@@ -55,5 +55,7 @@ export const runKeyConflictsFamily = defineFamily<RunKeyConflict>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: IGNORE,
   },
 });

@@ -127,6 +127,8 @@ export const scheduleStatesFamily = defineFamily<ScheduleState>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: IGNORE,
   },
 });
 
@@ -180,5 +182,7 @@ export const scheduleTicksFamily = defineFamily<ScheduleTick>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: IGNORE,
   },
 });

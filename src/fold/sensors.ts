@@ -157,6 +157,8 @@ export const sensorStatesFamily = defineFamily<SensorState>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: IGNORE,
   },
 });
 
@@ -240,5 +242,7 @@ export const sensorHistoryFamily = defineFamily<SensorHistoryEntry>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetObserved: IGNORE,
+    AssetMaterializationReported: IGNORE,
   },
 });

@@ -17,6 +17,7 @@ import {
   retryBackfillOp,
 } from './backfills.js';
 import { validateDefinitionsOp } from './definitions.js';
+import { observeAssetOp, reportMaterializationOp } from './external-assets.js';
 import { changeDynamicPartitionsOp, getDynamicPartitionsOp, listPartitionKeysOp, mapPartitionsOp } from './partitions.js';
 import { cancelRunOp, getRunOp, listRunKeyConflictsOp, listRunLogsOp, listRunTasksOp, listRunsOp, requestRunOp, rerunOp } from './runs.js';
 import { getScheduleOp, listScheduleTicksOp, listSchedulesOp, previewCronOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from './schedules.js';
@@ -46,6 +47,8 @@ export const CATALOGUE = {
   getAsset: getAssetOp,
   getAssetPartitionStatus: getAssetPartitionStatusOp,
   getStaleness: getStalenessOp,
+  reportMaterialization: reportMaterializationOp,
+  observeAsset: observeAssetOp,
   listPartitionKeys: listPartitionKeysOp,
   mapPartitions: mapPartitionsOp,
   getDynamicPartitions: getDynamicPartitionsOp,

@@ -47,7 +47,7 @@ export const requestRunOp = defineOperation({
   async handler(ctx, body) {
     const runtime = await ctx.runtime();
     const outcome = await requestRun(runtime, {
-      selection: selectAssetsToLaunch(runtime.definitions, body.selection),
+      selection: selectAssetsToLaunch(runtime.definitions, body.selection, { includeExternal: body.includeExternal }),
       includeUpstream: body.includeUpstream,
       includeDownstream: body.includeDownstream,
       partition: body.partition ?? null,

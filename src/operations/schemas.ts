@@ -61,6 +61,10 @@ export const runRequestBodySchema = z
     tags: z.record(z.string().min(1), z.string()).default({}),
     config: z.json().default({}),
     staleOnly: z.boolean().default(false).describe('Materialize only the STALE and MISSING assets (partitions) of the selection; NOTHING_STALE when none'),
+    includeExternal: z
+      .boolean()
+      .default(false)
+      .describe('Let broad selections (*, group:, tag:, traversals) select external assets too; a run still never materializes them'),
   })
   .strict();
 

@@ -28,6 +28,8 @@ export interface LoadedDefinitions {
   readonly dynamicPartitionNames: readonly string[];
   /** The index selections resolve against; built on first use. */
   readonly selectionIndex: () => AssetSelectionIndex;
+  /** Whether an asset is external (`defineExternalAsset`); false for a key that is no asset. */
+  readonly isExternal: (assetKey: string) => boolean;
 }
 
 /** @throws DEFINITIONS_LOAD_FAILED when neither a file nor a project with a definitions file is found. */
@@ -109,9 +111,10 @@ export function indexDefinitions(file: string, definitions: Definitions): Loaded
   let index: AssetSelectionIndex | undefined;
   const selectionIndex = (): AssetSelectionIndex =>
     (index ??= AssetSelectionIndex.build(
-      definitions.assets.map((a) => ({ key: a.key, deps: a.deps, group: a.group, tags: a.tags, owners: a.owners, kinds: a.kinds })),
+      definitions.assets.map((a) => ({ key: a.key, deps: a.deps, group: a.group, tags: a.tags, owners: a.owners, kinds: a.kinds, external: a.external })),
     ));
-  return { file, definitions, graph, assets, specOf, partitionsOf, mappingOf, dynamicPartitionNames, selectionIndex };
+  const isExternal = (key: string): boolean => assets.get(key)?.external ?? false;
+  return { file, definitions, graph, assets, specOf, partitionsOf, mappingOf, dynamicPartitionNames, selectionIndex, isExternal };
 }
 
 function dynamicNames(definition: PartitionsDefinition | null): string[] {

@@ -102,3 +102,13 @@ export {
 } from './backfills.js';
 export { backfillStatus, backfillStatusViewSchema, type BackfillStatusView } from './backfill-status.js';
 export { advanceBackfills, type BackfillStepReport } from './backfill-runner.js';
+export {
+  reportMaterialization,
+  observeAsset,
+  reportedMaterializationSchema,
+  observationViewSchema,
+  OBSERVE_TIMEOUT_MS,
+  type MaterializationReport,
+  type ReportedMaterialization,
+  type ObservationView,
+} from './external-assets.js';

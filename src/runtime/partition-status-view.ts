@@ -46,7 +46,7 @@ export const partitionDetailSchema = z.object({
   partitionKey: z.string().nullable(),
   status: partitionStatusSchema,
   lastMaterialization: z
-    .object({ runId: z.string(), materializedAt: z.string(), dataVersion: z.string(), codeVersion: z.string().nullable(), metadata: z.record(z.string(), jsonValue) })
+    .object({ runId: z.string().nullable().describe('null: reported without a run'), materializedAt: z.string(), dataVersion: z.string(), codeVersion: z.string().nullable(), metadata: z.record(z.string(), jsonValue) })
     .nullable(),
   lastFailure: z.object({ runId: z.string(), failedAt: z.string(), code: z.string() }).nullable(),
 });

@@ -21,6 +21,7 @@ import type { RunProjection } from '../fold/index.js';
 import { commit, type RuntimeContext } from './context.js';
 import { partitionsContextAt } from './partitions-context.js';
 import { staleSelection } from './stale-selection.js';
+import { currentVersionOf, INITIAL_DATA_VERSION } from './staleness.js';
 import { runPartitionSelector } from './partition-status-selector.js';
 import { parsePartitionSelector, type PartitionSelector } from '../domain/partitions/index.js';
 
@@ -71,7 +72,7 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
   const tags = input.tags ?? {};
   checkCallerTags(tags);
   const closure = { includeUpstream: input.includeUpstream ?? false, includeDownstream: input.includeDownstream ?? false };
-  const resolved = resolveRunAssets(ctx.definitions.graph, input.selection, closure);
+  const resolved = resolveRunAssets(ctx.definitions.graph, input.selection, closure, ctx.definitions.isExternal);
   // A `status:` selector becomes the partitions in that status now, before anything else reads it.
   const given = await runPartitionSelector(ctx, resolved, input.partition, selectorOf);
   // The narrowed selection, not the flag, is what the run (and its fingerprint) is made of.
@@ -141,7 +142,7 @@ export async function requestRerun(ctx: RuntimeContext, parentRunId: string, inp
     const closure = resolveRunAssets(ctx.definitions.graph, selected, {
       includeUpstream: input.includeUpstream ?? false,
       includeDownstream: input.includeDownstream ?? false,
-    });
+    }, ctx.definitions.isExternal);
     assetKeys = [...selected, ...closure.filter((k) => inParent.has(k) && !selected.includes(k))];
   }
   const request = resolveRerun(parent, { mode: input.mode, assetKeys, includeUpstream: input.includeUpstream, includeDownstream: input.includeDownstream });
@@ -173,13 +174,16 @@ async function inputDataVersions(ctx: RuntimeContext, inputs: readonly TaskInput
   const versions: Record<string, string | null> = {};
   for (const input of inputs) {
     let latest: { sequence: number; dataVersion: string } | undefined;
+    // An external input never observed reads as INITIAL, the version staleness compares it with.
+    const initial = ctx.definitions.isExternal(input.assetKey) ? INITIAL_DATA_VERSION : null;
+    for (const key of input.partitionKeys ?? []) versions[taskKeyOf(input.assetKey, key)] = initial;
     for (const state of await ctx.store.assets.listAssetPartitions(input.assetKey)) {
-      const m = state.lastMaterialization;
-      if (!m) continue;
-      versions[taskKeyOf(state.assetKey, state.partitionKey)] = m.dataVersion;
-      if (!latest || m.sequence > latest.sequence) latest = m;
+      const current = currentVersionOf(state);
+      if (!current) continue;
+      versions[taskKeyOf(state.assetKey, state.partitionKey)] = current.dataVersion;
+      if (!latest || current.sequence > latest.sequence) latest = current;
     }
-    versions[input.assetKey] = latest?.dataVersion ?? null;
+    versions[input.assetKey] = latest?.dataVersion ?? initial;
   }
   return versions;
 }

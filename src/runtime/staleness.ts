@@ -23,6 +23,7 @@ import {
 import { isArcoError } from '../domain/errors/index.js';
 import { partitionCount, partitionKeys, upstreamPartitions, type PartitionsContext } from '../domain/partitions/index.js';
 import { taskKeyOf } from '../domain/runs/index.js';
+import type { StoredEvent } from '../events/index.js';
 import type { AssetPartitionState, Materialization } from '../fold/index.js';
 import type { Store } from '../store/index.js';
 import type { RuntimeContext } from './context.js';
@@ -54,6 +55,24 @@ function recordedOf(m: Materialization): RecordedMaterialization {
   return { sequence: m.sequence, dataVersion: m.dataVersion, materializedAt: m.materializedAt, provenance: m.provenance };
 }
 
+/** Dagster's default data version of an external asset never observed nor reported. */
+export const INITIAL_DATA_VERSION = 'INITIAL';
+
+/** Stands for the version of an external asset partition before anything was recorded of it. */
+const INITIAL_RECORD: RecordedMaterialization = { sequence: 0, dataVersion: INITIAL_DATA_VERSION, materializedAt: new Date(0).toISOString(), provenance: null };
+
+/**
+ * The current data version of an asset partition: its latest materialization (by a run or
+ * reported) or its latest observation, whichever the ledger recorded last. An observation has no
+ * provenance: external assets are never assessed themselves, only read by their children.
+ */
+export function currentVersionOf(state: AssetPartitionState): RecordedMaterialization | null {
+  const m = state.lastMaterialization;
+  const o = state.lastObservation;
+  if (o && (!m || o.sequence > m.sequence)) return { sequence: o.sequence, dataVersion: o.dataVersion, materializedAt: o.observedAt, provenance: null };
+  return m ? recordedOf(m) : null;
+}
+
 /** The projection rows staleness reads, indexed: last materialization per asset partition and per asset. */
 export class MaterializationIndex {
   private readonly byTaskKey = new Map<string, RecordedMaterialization>();
@@ -61,7 +80,10 @@ export class MaterializationIndex {
   readonly partitionsByAsset = new Map<string, string[]>();
 
   constructor(rows: Iterable<AssetPartitionState>) {
-    for (const row of rows) if (row.lastMaterialization) this.apply(row.assetKey, row.partitionKey, recordedOf(row.lastMaterialization));
+    for (const row of rows) {
+      const current = currentVersionOf(row);
+      if (current) this.apply(row.assetKey, row.partitionKey, current);
+    }
   }
 
   /** Records a materialization unless a later one of the same asset partition is already known. */
@@ -95,11 +117,11 @@ function sourceOf(defs: LoadedDefinitions, partitions: PartitionsContext, index:
     asset: (key) => {
       if (assets.has(key)) return assets.get(key);
       const a = defs.assets.get(key);
-      const asset = a ? { key, deps: defs.graph.parents(key), codeVersion: a.codeVersion, external: false } : undefined;
+      const asset = a ? { key, deps: defs.graph.parents(key), codeVersion: a.codeVersion, external: a.external } : undefined;
       assets.set(key, asset);
       return asset;
     },
-    lastMaterialization: (assetKey, partitionKey) => index.last(assetKey, partitionKey),
+    lastMaterialization: (assetKey, partitionKey) => index.last(assetKey, partitionKey) ?? (defs.isExternal(assetKey) ? INITIAL_RECORD : null),
     parentPartitions: (child, partitionKey, parent) => parentPartitionsOf(defs, partitions, child, partitionKey, parent),
     dataChangedAt: history ? (dependency, recorded, after) => changedAt(history, dependency, recorded, after) : undefined,
   };
@@ -187,9 +209,10 @@ async function caughtUp(ctx: RuntimeContext, cache: StalenessCache): Promise<Sta
     const events = await ctx.store.ledger.readEvents({ afterSequence: cache.sequence, limit: CATCH_UP_PAGE_EVENTS });
     for (const e of events) {
       if (e.type === 'DynamicPartitionsChanged') cache.results.clear();
-      if (e.type !== 'AssetMaterialized') continue;
-      const p = e.payload;
-      cache.index.apply(p.assetKey, p.partitionKey, { sequence: e.sequence, dataVersion: p.dataVersion, materializedAt: e.at, provenance: p.provenance });
+      const recorded = versionRecordedBy(e);
+      if (recorded === null) continue;
+      const p = e.payload as { assetKey: string; partitionKey: string | null };
+      cache.index.apply(p.assetKey, p.partitionKey, recorded);
       cache.results.delete(p.assetKey);
       for (const child of ctx.definitions.graph.children(p.assetKey)) cache.results.delete(child);
     }
@@ -198,6 +221,20 @@ async function caughtUp(ctx: RuntimeContext, cache: StalenessCache): Promise<Sta
     if (events.length < CATCH_UP_PAGE_EVENTS) return cache;
   }
   return null;
+}
+
+/** The data version an event records for an asset partition, or null when it records none. */
+function versionRecordedBy(e: StoredEvent): RecordedMaterialization | null {
+  switch (e.type) {
+    case 'AssetMaterialized':
+      return { sequence: e.sequence, dataVersion: e.payload.dataVersion, materializedAt: e.at, provenance: e.payload.provenance };
+    case 'AssetMaterializationReported':
+      return { sequence: e.sequence, dataVersion: e.payload.dataVersion, materializedAt: e.at, provenance: null };
+    case 'AssetObserved':
+      return { sequence: e.sequence, dataVersion: e.payload.dataVersion, materializedAt: e.payload.observedAt, provenance: null };
+    default:
+      return null;
+  }
 }
 
 /**

@@ -71,6 +71,7 @@ export function planningOf(
   return {
     graph: graphOf(dag),
     specOf: () => ({ retry: DEFAULT_RETRY_POLICY, timeoutMs: null, codeVersion: null }),
+    isExternal: () => false,
     partitionsOf,
     mappingOf: (down, up) => defaultPartitionMapping(partitionsOf(up) ?? undefined, partitionsOf(down) ?? undefined),
     partitions: { nowEpochMs, dynamicKeys: (name) => dynamic[name] ?? [] },

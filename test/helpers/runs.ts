@@ -68,6 +68,7 @@ export function planningFor(graph: AssetGraph, specOf: PlanningContext['specOf']
   return {
     graph,
     specOf,
+    isExternal: () => false,
     partitionsOf: () => null,
     mappingOf: () => ({ kind: 'identity' }),
     partitions: { nowEpochMs: T0, dynamicKeys: () => [] },

@@ -76,6 +76,12 @@ const SAMPLES: Record<string, Sample> = {
   // A key with a slash goes percent-encoded in the path; runs in the background may change counts.
   getAssetPartitionStatus: { input: () => ({ key: 'raw/events' }), view: (o: { assetKey: string; partitioned: boolean; counts: { total: number } }) => [o.assetKey, o.partitioned, o.counts.total] },
   // Statuses may change while runs go on in the background: the assets answered must agree.
+  reportMaterialization: {
+    input: () => ({ key: 'days', partition: '2024-01-02', dataVersion: 'v1', metadata: { rows: 3 } }),
+    view: (o: { assetKey: string; partitionKey: string; dataVersion: string }) => [o.assetKey, o.partitionKey, o.dataVersion],
+  },
+  // raw/events is materialized by runs: both transports answer ASSET_NOT_OBSERVABLE.
+  observeAsset: { input: () => ({ key: 'raw/events' }) },
   getStaleness: { input: () => ({ select: 'key:*/events' }), view: (o: { assets: { assetKey: string }[] }) => o.assets.map((a) => a.assetKey) },
   listPartitionKeys: { input: () => ({ asset: 'days', select: '2024-01-02...2024-01-03', now: NOW }) },
   mapPartitions: { input: () => ({ from: 'later', to: 'days', keys: ['2024-01-02'], now: NOW }) },

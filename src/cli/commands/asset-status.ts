@@ -37,7 +37,7 @@ function printDetail(detail: NonNullable<PartitionStatusView['partition']>, asse
     ['asset', assetKey],
     ['partition', detail.partitionKey ?? '(unpartitioned)'],
     ['status', statusColor(detail.status)],
-    ['last materialized', m ? `${m.materializedAt} by ${m.runId}` : 'never'],
+    ['last materialized', m ? `${m.materializedAt} ${m.runId === null ? 'reported without a run' : `by ${m.runId}`}` : 'never'],
     ['data version', m?.dataVersion ?? ''],
     ['code version', m?.codeVersion ?? ''],
     ['metadata', m && Object.keys(m.metadata).length > 0 ? JSON.stringify(m.metadata) : ''],

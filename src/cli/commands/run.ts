@@ -22,6 +22,7 @@ interface RunOptions extends CommonOptions {
   readonly wait?: boolean;
   readonly workers: number;
   readonly staleOnly?: boolean;
+  readonly includeExternal?: boolean;
 }
 
 /** How often `--wait` looks at the run: a read of one run, cheap next to the end it waits for. */
@@ -43,6 +44,7 @@ export function runCommand(): Command {
     .option('--from-failure', 'with --rerun: only the tasks that did not succeed')
     .option('--include-upstream', 'also run every upstream asset of the selection')
     .option('--include-downstream', 'also run every downstream asset of the selection')
+    .option('--include-external', 'let *, group:, tag: and traversals select external assets too (a run still reads them as they are)')
     .option('--partition <key>', 'partition key, START...END range, a,b, or status:MISSING,FAILED (the partitions in those statuses now) to materialize')
     .option('--run-key <key>', 'idempotency identity: the same key and parameters return the same run')
     .option('--tag <key=value>', 'run tag (repeatable)', parseTag, {})
@@ -108,6 +110,7 @@ async function request(client: Client, options: RunOptions) {
     tags: options.tag,
     config: options.config ?? {},
     staleOnly: Boolean(options.staleOnly),
+    includeExternal: Boolean(options.includeExternal),
   });
 }
 

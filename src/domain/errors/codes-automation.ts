@@ -13,5 +13,7 @@ export const AUTOMATION_ERRORS = defineErrors({
   USER_CODE_TIMEOUT: { httpStatus: 500, retryable: true, summary: 'A schedule or sensor function ran longer than its time limit; the tick or evaluation failed.' },
   INVALID_EVALUATION_RESULT: { httpStatus: 500, retryable: false, summary: 'A schedule or sensor function returned something other than its documented result; details name the field.' },
   INVALID_PARTITION_KEY: { httpStatus: 400, retryable: false, summary: 'A dynamic partition key is empty or contains a forbidden part (| , [ ] ...); details name it.' },
+  ASSET_NOT_OBSERVABLE: { httpStatus: 400, retryable: false, summary: 'An observation was asked of an asset that is not external or has no observe function; details name it.' },
+  OBSERVE_FAILED: { httpStatus: 502, retryable: true, summary: "An external asset's observe function threw, timed out or returned no data version; nothing was recorded; details carry the error." },
   UNKNOWN_DYNAMIC_PARTITIONS: { httpStatus: 404, retryable: false, summary: 'No asset uses a dynamic partitions set with this name; details name it.' },
 });

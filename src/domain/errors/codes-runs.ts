@@ -5,6 +5,7 @@ export const RUN_ERRORS = defineErrors({
   RUN_TOO_LARGE: { httpStatus: 400, retryable: false, summary: 'The run would have more tasks than one run may have; a backfill runs that many partitions in chunks.' },
   RUN_NOT_FOUND: { httpStatus: 404, retryable: false, summary: 'No run has this id.' },
   EMPTY_SELECTION: { httpStatus: 400, retryable: false, summary: 'A run request selects no asset.' },
+  EXTERNAL_ASSET_NOT_MATERIALIZABLE: { httpStatus: 400, retryable: false, summary: 'A run request selects only external assets, which no run materializes; details name them.' },
   RESERVED_TAG: { httpStatus: 400, retryable: false, summary: 'A caller set a tag under the reserved arco/ prefix; details name it.' },
   RUN_KEY_CONFLICT: { httpStatus: 409, retryable: false, summary: 'The runKey already names a run requested with a different fingerprint; details name the differing fields.' },
   PARTITION_REQUIRED: { httpStatus: 400, retryable: false, summary: 'The selection holds partitioned assets but the request names no partition; details list them.' },

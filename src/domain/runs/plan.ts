@@ -2,7 +2,8 @@
  * Run planning: a run's tasks are exactly the selected assets (plus closures the caller asked for),
  * in dependency order, one task per asset partition. A task depends on the tasks of its upstream
  * asset partitions that are in the same run (through the dependency's partition mapping); upstream
- * partitions outside the run are read as they are, never pulled in silently.
+ * partitions outside the run are read as they are, never pulled in silently. External assets are
+ * never tasks: a run reads them as they are, like any upstream outside the run.
  */
 import type { AssetGraph } from '../assets/index.js';
 import { arcoError, isArcoError } from '../errors/index.js';
@@ -60,6 +61,8 @@ export interface PlanningContext {
   /** The mapping of the dependency of `downstream` on `upstream`. */
   readonly mappingOf: (downstream: string, upstream: string) => PartitionMapping;
   readonly partitions: PartitionsContext;
+  /** Whether an asset is external (another system produces it): it is never planned. */
+  readonly isExternal: (assetKey: string) => boolean;
 }
 
 /** An input listing more upstream partitions than this records null ("the whole asset") instead. */
@@ -71,17 +74,42 @@ export function taskKeyOf(assetKey: string, partitionKey: string | null): string
 }
 
 /**
- * Resolves selected keys plus closure flags to the set of assets the run materializes.
- * @throws UNKNOWN_ASSET naming the first unknown key.
+ * The one rule for external assets in runs: the assets of `keys` a run can materialize, which is
+ * every one but the external ones. A run of nothing but external assets is an error, not an
+ * empty run: nothing could ever materialize them.
+ * @throws EXTERNAL_ASSET_NOT_MATERIALIZABLE naming them, when `keys` holds only external assets.
  */
-export function resolveRunAssets(graph: AssetGraph, selected: readonly string[], closure: Closure): string[] {
+export function materializableAssets(keys: readonly string[], isExternal: (assetKey: string) => boolean): string[] {
+  const kept = keys.filter((key) => !isExternal(key));
+  if (kept.length === 0 && keys.length > 0) {
+    const assets = [...keys].sort();
+    throw arcoError(
+      'EXTERNAL_ASSET_NOT_MATERIALIZABLE',
+      `${assets.map((k) => `"${k}"`).join(', ')} ${assets.length === 1 ? 'is an external asset' : 'are external assets'}: no run materializes ${assets.length === 1 ? 'it' : 'them'}; record ${assets.length === 1 ? 'its' : 'their'} data with \`arco asset report-materialization\` or \`arco asset observe\``,
+      { assets },
+    );
+  }
+  return kept;
+}
+
+/**
+ * Resolves selected keys plus closure flags to the set of assets the run materializes (external
+ * assets left out, as `materializableAssets`).
+ * @throws UNKNOWN_ASSET naming the first unknown key; EXTERNAL_ASSET_NOT_MATERIALIZABLE.
+ */
+export function resolveRunAssets(
+  graph: AssetGraph,
+  selected: readonly string[],
+  closure: Closure,
+  isExternal: (assetKey: string) => boolean,
+): string[] {
   for (const key of selected) {
     if (!graph.has(key)) throw unknownAssetError(key, graph.keys);
   }
   const keys = new Set(selected);
   if (closure.includeUpstream) for (const k of graph.closure(selected, 'upstream')) keys.add(k);
   if (closure.includeDownstream) for (const k of graph.closure(selected, 'downstream')) keys.add(k);
-  return graph.inDependencyOrder(keys);
+  return graph.inDependencyOrder(materializableAssets([...keys], isExternal));
 }
 
 /**
@@ -140,11 +168,12 @@ function checkRunSize(keysByAsset: ReadonlyMap<string, readonly string[] | null>
 }
 
 /**
- * Plans one task per asset partition, in dependency order.
- * @throws as `runPartitionKeys`; NONEXISTENT_UPSTREAM_PARTITION with details `{ asset, partition,
+ * Plans one task per asset partition, in dependency order; external assets get none.
+ * @throws as `runPartitionKeys`; EXTERNAL_ASSET_NOT_MATERIALIZABLE; NONEXISTENT_UPSTREAM_PARTITION with details `{ asset, partition,
  *   upstream, keys, count }` when a task needs upstream partitions that do not exist.
  */
-export function planRun(assetKeys: readonly string[], selector: PartitionSelector | null, ctx: PlanningContext): TaskPlan[] {
+export function planRun(selected: readonly string[], selector: PartitionSelector | null, ctx: PlanningContext): TaskPlan[] {
+  const assetKeys = materializableAssets(selected, ctx.isExternal);
   const keysByAsset = runPartitionKeys(assetKeys, selector, ctx);
   checkRunSize(keysByAsset);
   const tasks: TaskPlan[] = [];
@@ -168,14 +197,15 @@ export function planRun(assetKeys: readonly string[], selector: PartitionSelecto
         retry: spec.retry,
         timeoutMs: spec.timeoutMs,
         codeVersion: spec.codeVersion,
-        partitionWindow: windowOf(ctx.partitionsOf(assetKey), partitionKey),
+        partitionWindow: partitionWindowOf(ctx.partitionsOf(assetKey), partitionKey),
       });
     }
   }
   return tasks;
 }
 
-function windowOf(definition: PartitionsDefinition | null, partitionKey: string | null): TaskPlan['partitionWindow'] {
+/** The window of a time-window partition (epoch ms), else null. */
+export function partitionWindowOf(definition: PartitionsDefinition | null, partitionKey: string | null): TaskPlan['partitionWindow'] {
   if (definition?.kind !== 'timeWindow' || partitionKey === null) return null;
   const window = timeWindowForKey(definition, partitionKey);
   return { startMs: window.startEpochMs, endMs: window.endEpochMs };

@@ -23,4 +23,4 @@ export {
 export { parseAssetSelection } from './parse.js';
 export { SELECTION_NESTING_MAX } from './parser.js';
 export { AssetSelectionIndex, type SelectableAsset } from './selection-index.js';
-export { resolveAssetSelection, expandAssetClosure, type ClosureFlags } from './resolve.js';
+export { resolveAssetSelection, expandAssetClosure, type ClosureFlags, type SelectionOptions } from './resolve.js';

@@ -2,6 +2,11 @@
  * Resolving a selection against an `AssetSelectionIndex`: every node of the expression becomes a
  * set of asset ids, and the result is read out in key order. Every leaf is evaluated (no
  * short-circuit), so an unknown key is reported wherever it stands, as Dagster does.
+ *
+ * External assets, as Dagster's source assets: every selection that does not name an asset
+ * exactly (`*`, key patterns with `*`, `group:`, `tag:`, `owner:`, `kind:`, `not`, and the assets a
+ * traversal adds) leaves them out; an exact key (`key:raw/orders`, a legacy bare name, a list of
+ * keys) selects one. `includeExternal` keeps them everywhere.
  */
 import { unknownAssetError } from '../suggestions/index.js';
 import { AssetSet } from './asset-set.js';
@@ -16,9 +21,21 @@ import { rootsOf, sinksOf, traverse } from './traverse.js';
  * @throws SELECTION_SYNTAX_ERROR for a text that parses in neither syntax; UNKNOWN_ASSET
  *   (details `{ key }`) for a legacy bare name or a `keysSelection` key the graph does not have.
  */
-export function resolveAssetSelection(selection: AssetSelectionExpr | string, index: AssetSelectionIndex): string[] {
+export function resolveAssetSelection(selection: AssetSelectionExpr | string, index: AssetSelectionIndex, options: SelectionOptions = {}): string[] {
   const expr = typeof selection === 'string' ? parseAssetSelection(selection) : selection;
-  return keysOf(index, evaluate(expr, index));
+  const hidden = options.includeExternal === true ? AssetSet.empty(index.size) : index.externals;
+  return keysOf(index, evaluate(expr, { index, hidden }));
+}
+
+export interface SelectionOptions {
+  /** Let broad selections and traversals select external assets too (`--include-external`). @default false */
+  readonly includeExternal?: boolean;
+}
+
+/** What evaluation reads: the index, and the assets only an exact key selects. */
+interface Scope {
+  readonly index: AssetSelectionIndex;
+  readonly hidden: AssetSet;
 }
 
 /** Closure flags of a launch (`--include-upstream`, `--include-downstream`). */
@@ -40,50 +57,54 @@ export function expandAssetClosure(keys: readonly string[], index: AssetSelectio
   return keysOf(index, result);
 }
 
-function evaluate(expr: AssetSelectionExpr, index: AssetSelectionIndex): AssetSet {
+function evaluate(expr: AssetSelectionExpr, scope: Scope): AssetSet {
+  const { index, hidden } = scope;
+  const broad = (set: AssetSet): AssetSet => set.subtract(hidden);
   switch (expr.type) {
     case 'all':
-      return AssetSet.full(index.size);
+      return broad(AssetSet.full(index.size));
     case 'key':
-      return matchKeyPattern(expr.pattern, index);
+      return expr.pattern.includes('*') ? broad(matchKeyPattern(expr.pattern, index)) : matchKeyPattern(expr.pattern, index);
     case 'keys':
       return idsOfKeys(expr.keys, index);
     case 'tag':
-      return expr.key === null
-        ? index.without((asset) => Object.keys(asset.tags).length === 0)
-        : index.withTag(expr.key, expr.value);
+      return broad(
+        expr.key === null ? index.without((asset) => Object.keys(asset.tags).length === 0) : index.withTag(expr.key, expr.value),
+      );
     case 'owner':
-      return expr.owner === null ? index.without((asset) => asset.owners.length === 0) : index.withOwner(expr.owner);
+      return broad(expr.owner === null ? index.without((asset) => asset.owners.length === 0) : index.withOwner(expr.owner));
     case 'group':
-      return expr.group === null ? index.without((asset) => asset.group === undefined) : index.withGroup(expr.group);
+      return broad(expr.group === null ? index.without((asset) => asset.group === undefined) : index.withGroup(expr.group));
     case 'kind':
-      return expr.kind === null ? index.without((asset) => asset.kinds.length === 0) : index.withKind(expr.kind);
+      return broad(expr.kind === null ? index.without((asset) => asset.kinds.length === 0) : index.withKind(expr.kind));
     case 'not':
-      return evaluate(expr.operand, index).invert();
+      return broad(evaluate(expr.operand, scope).invert());
     case 'and':
-      return combine(expr.operands, index, (into, next) => into.and(next));
+      return combine(expr.operands, scope, (into, next) => into.and(next));
     case 'or':
-      return combine(expr.operands, index, (into, next) => into.or(next));
+      return combine(expr.operands, scope, (into, next) => into.or(next));
     case 'traverse': {
-      const operand = evaluate(expr.operand, index);
+      const operand = evaluate(expr.operand, scope);
       const upstream = traverse(index, operand, 'upstream', expr.upstream);
-      return expr.downstream === 0 ? upstream : upstream.or(traverse(index, operand, 'downstream', expr.downstream));
+      const walked = expr.downstream === 0 ? upstream : upstream.or(traverse(index, operand, 'downstream', expr.downstream));
+      // What the walk added is broad; what the operand named stays.
+      return broad(walked).or(operand);
     }
     case 'roots':
-      return rootsOf(index, evaluate(expr.operand, index));
+      return rootsOf(index, evaluate(expr.operand, scope));
     case 'sinks':
-      return sinksOf(index, evaluate(expr.operand, index));
+      return sinksOf(index, evaluate(expr.operand, scope));
   }
 }
 
 function combine(
   operands: readonly AssetSelectionExpr[],
-  index: AssetSelectionIndex,
+  scope: Scope,
   merge: (into: AssetSet, next: AssetSet) => AssetSet,
 ): AssetSet {
-  const [first, ...rest] = operands.map((operand) => evaluate(operand, index));
+  const [first, ...rest] = operands.map((operand) => evaluate(operand, scope));
   // An empty operand list never comes out of the parser; for hand-built ones it selects nothing.
-  if (first === undefined) return AssetSet.empty(index.size);
+  if (first === undefined) return AssetSet.empty(scope.index.size);
   return rest.reduce(merge, first);
 }
 

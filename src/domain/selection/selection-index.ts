@@ -17,6 +17,8 @@ export interface SelectableAsset {
   readonly tags: Readonly<Record<string, string>>;
   readonly owners: readonly string[];
   readonly kinds: readonly string[];
+  /** An external (source) asset: selected only when named exactly, or when externals are included. */
+  readonly external?: boolean;
 }
 
 /** Compressed adjacency: the neighbours of id `i` are `targets[offsets[i] … offsets[i + 1])`. */
@@ -38,6 +40,8 @@ export class AssetSelectionIndex {
   private readonly ownerPostings: Postings;
   private readonly kindPostings: Postings;
   private readonly assets: readonly SelectableAsset[];
+  /** The external assets, which broad selections leave out. */
+  readonly externals: AssetSet;
 
   private constructor(sorted: readonly SelectableAsset[]) {
     this.assets = sorted;
@@ -66,6 +70,10 @@ export class AssetSelectionIndex {
     this.groupPostings = groups;
     this.ownerPostings = owners;
     this.kindPostings = kinds;
+    this.externals = AssetSet.empty(sorted.length);
+    sorted.forEach((asset, id) => {
+      if (asset.external === true) this.externals.add(id);
+    });
   }
 
   /**

@@ -4,7 +4,7 @@
  * TIMEOUT. Used by the worker process; it never lets user code take the caller down with it.
  */
 import type { AssetDefinition, LogLevel, MaterializeResult } from '../../authoring/index.js';
-import { isArcoError } from '../../domain/errors/index.js';
+import { InvariantError, isArcoError } from '../../domain/errors/index.js';
 import { timeWindowForKey } from '../../domain/partitions/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import type { ErrorInfo } from '../../events/index.js';
@@ -27,6 +27,9 @@ export interface ExecuteHooks {
 }
 
 export async function executeAttempt(asset: AssetDefinition, envelope: DispatchEnvelope, hooks: ExecuteHooks): Promise<AttemptResult> {
+  const compute = asset.compute;
+  // Planning never makes a task of an external asset, so a dispatch for one is a broken promise.
+  if (compute === null) throw new InvariantError('a task of an asset with compute', `external asset "${asset.key}"`);
   const started = hooks.nowMs();
   const elapsed = () => Math.max(0, Math.round(hooks.nowMs() - started));
   const log = {
@@ -41,7 +44,7 @@ export async function executeAttempt(asset: AssetDefinition, envelope: DispatchE
     });
     const result = (await Promise.race([
       Promise.resolve().then(() =>
-        asset.compute({
+        compute({
           assetKey: envelope.assetKey,
           runId: envelope.runId,
           attempt: envelope.attempt,

@@ -316,6 +316,13 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at IS NULL;
     `,
   },
+  {
+    // Materializations reported without a run (AssetMaterializationReported) have no run_id.
+    version: 9,
+    sql: `
+      ALTER TABLE materializations ALTER COLUMN run_id DROP NOT NULL;
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

@@ -268,6 +268,33 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at IS NULL;
     `,
   },
+  {
+    // Materializations reported without a run (AssetMaterializationReported) have no run_id. SQLite
+    // cannot drop NOT NULL in place: the table is copied, and the view over it made again.
+    version: 9,
+    sql: `
+      DROP VIEW system_materializations;
+      CREATE TABLE materializations_v9 (
+        id INTEGER PRIMARY KEY,
+        asset_key TEXT NOT NULL,
+        partition_key TEXT,
+        run_id TEXT,
+        sequence INTEGER NOT NULL,
+        materialized_at TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      INSERT INTO materializations_v9 (id, asset_key, partition_key, run_id, sequence, materialized_at, doc)
+        SELECT id, asset_key, partition_key, run_id, sequence, materialized_at, doc FROM materializations;
+      DROP TABLE materializations;
+      ALTER TABLE materializations_v9 RENAME TO materializations;
+      CREATE INDEX materializations_asset ON materializations (asset_key, sequence);
+      CREATE VIEW system_materializations AS
+        SELECT id AS sequence, asset_key, partition_key, run_id, materialized_at,
+          json_extract(doc, '$.dataVersion') AS data_version, json_extract(doc, '$.codeVersion') AS code_version,
+          json(json_extract(doc, '$.metadata')) AS metadata
+        FROM materializations;
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {

@@ -14,15 +14,16 @@ import { graphOf, planningFor } from '../../helpers/runs.js';
 const graph = graphOf({ a: [], b: ['a'], c: ['b'], x: [] });
 const none = { includeUpstream: false, includeDownstream: false };
 const spec = () => ({ retry: DEFAULT_RETRY_POLICY, timeoutMs: null, codeVersion: null });
+const noExternal = (): boolean => false;
 
 describe('run planning', () => {
   test('selecting an asset runs exactly that asset, never its downstream', () => {
-    assert.deepEqual(resolveRunAssets(graph, ['b'], none), ['b']);
+    assert.deepEqual(resolveRunAssets(graph, ['b'], none, noExternal), ['b']);
   });
 
   test('closure flags add every upstream or downstream asset', () => {
-    assert.deepEqual(resolveRunAssets(graph, ['b'], { ...none, includeUpstream: true }), ['a', 'b']);
-    assert.deepEqual(resolveRunAssets(graph, ['b'], { ...none, includeDownstream: true }), ['b', 'c']);
+    assert.deepEqual(resolveRunAssets(graph, ['b'], { ...none, includeUpstream: true }, noExternal), ['a', 'b']);
+    assert.deepEqual(resolveRunAssets(graph, ['b'], { ...none, includeDownstream: true }, noExternal), ['b', 'c']);
   });
 
   test('an upstream asset outside the run is read as it is: the task does not wait on it', () => {
@@ -32,11 +33,11 @@ describe('run planning', () => {
   });
 
   test('an unknown asset is UNKNOWN_ASSET naming it', () => {
-    assert.throws(() => resolveRunAssets(graph, ['nope'], none), { code: 'UNKNOWN_ASSET', details: { key: 'nope' } });
+    assert.throws(() => resolveRunAssets(graph, ['nope'], none, noExternal), { code: 'UNKNOWN_ASSET', details: { key: 'nope' } });
   });
 
   test('a misspelled asset is UNKNOWN_ASSET suggesting the nearest asset key', () => {
-    assert.throws(() => resolveRunAssets(graph, ['bb'], none), {
+    assert.throws(() => resolveRunAssets(graph, ['bb'], none, noExternal), {
       code: 'UNKNOWN_ASSET',
       message: 'unknown asset "bb"; did you mean "b"?',
       details: { key: 'bb', suggestions: ['b'] },
@@ -153,5 +154,28 @@ describe('retry delays', () => {
       const d = retryDelayMs(plusMinus, 1, 'run_1', t);
       assert.ok(d >= 500 && d <= 1500, `plusMinus ${d} within [500, 1500]`);
     }
+  });
+});
+
+describe('external assets in runs', () => {
+  // `ext` is external: another system produces it; `b` reads it.
+  const withExternal = graphOf({ ext: [], b: ['ext'], c: ['b'] });
+  const isExternal = (key: string): boolean => key === 'ext';
+
+  test('an external asset is never planned into a run, even when the upstream closure reaches it', () => {
+    assert.deepEqual(resolveRunAssets(withExternal, ['c'], { ...none, includeUpstream: true }, isExternal), ['b', 'c']);
+    const tasks = planRun(['ext', 'b', 'c'], null, { ...planningFor(withExternal, spec), isExternal });
+    assert.deepEqual(tasks.map((t) => t.taskKey), ['b', 'c']);
+    // It is read as it is, like any upstream outside the run.
+    assert.deepEqual(tasks[0]!.deps, []);
+    assert.deepEqual(tasks[0]!.inputs, [{ assetKey: 'ext', partitionKeys: null }]);
+  });
+
+  test('a run of only external assets is EXTERNAL_ASSET_NOT_MATERIALIZABLE naming them', () => {
+    assert.throws(() => resolveRunAssets(withExternal, ['ext'], none, isExternal), {
+      code: 'EXTERNAL_ASSET_NOT_MATERIALIZABLE',
+      details: { assets: ['ext'] },
+    });
+    assert.throws(() => planRun(['ext'], null, { ...planningFor(withExternal, spec), isExternal }), { code: 'EXTERNAL_ASSET_NOT_MATERIALIZABLE' });
   });
 });
