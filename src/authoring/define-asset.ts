@@ -92,6 +92,7 @@ export function defineAsset(options: AssetOptions): AssetDefinition {
     compute: o.compute,
     external: false,
     observe: null,
+    autoObserveIntervalMinutes: null,
     codeVersion: o.codeVersion ?? null,
     retry: {
       maxRetries: o.retry?.maxRetries ?? 0,

@@ -24,6 +24,11 @@ export interface ExternalAssetOptions {
   readonly partitions?: PartitionsDefinition;
   /** Reads the data version the external system holds now; without it, only reports record versions. */
   readonly observe?: ObserveFn;
+  /**
+   * The daemon observes the asset once per this many minutes (needs `observe`; unpartitioned assets).
+   * Dagster: `auto_observe_interval_minutes`.
+   */
+  readonly autoObserveIntervalMinutes?: number;
 }
 
 const optionsSchema = z.strictObject({
@@ -35,6 +40,7 @@ const optionsSchema = z.strictObject({
   description: z.string().optional(),
   partitions: partitionsOptionSchema.optional(),
   observe: z.custom<ObserveFn>((v) => typeof v === 'function', 'must be a function').optional(),
+  autoObserveIntervalMinutes: z.number().positive().max(525_600).optional(),
 });
 
 /**
@@ -60,6 +66,10 @@ export function defineExternalAsset(options: ExternalAssetOptions): AssetDefinit
     });
   }
   const o = parsed.data;
+  if (o.autoObserveIntervalMinutes !== undefined && (o.observe === undefined || o.partitions !== undefined)) {
+    const why = o.observe === undefined ? 'needs an observe function' : 'is for unpartitioned external assets (observe partitions with arco asset observe --partition)';
+    throw arcoError('INVALID_DEFINITION', `asset "${o.key}": autoObserveIntervalMinutes ${why}`, { asset: o.key, field: 'autoObserveIntervalMinutes' });
+  }
   return Object.freeze({
     [ASSET_BRAND]: true as const,
     key: o.key,
@@ -69,6 +79,7 @@ export function defineExternalAsset(options: ExternalAssetOptions): AssetDefinit
     compute: null,
     external: true,
     observe: o.observe ?? null,
+    autoObserveIntervalMinutes: o.autoObserveIntervalMinutes ?? null,
     codeVersion: null,
     retry: { maxRetries: 0, delayMs: 0, backoff: 'fixed' as const, jitter: 'none' as const },
     timeoutMs: null,

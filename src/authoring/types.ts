@@ -126,6 +126,11 @@ export interface AssetDefinition {
   readonly external: boolean;
   /** How to read an external asset's current data version; null when it has none (or is not external). */
   readonly observe: ObserveFn | null;
+  /**
+   * The daemon runs `observe` once per this many minutes (Dagster's `auto_observe_interval_minutes`);
+   * null: only `arco asset observe` and runless reports record versions.
+   */
+  readonly autoObserveIntervalMinutes: number | null;
   readonly codeVersion: string | null;
   readonly retry: { readonly maxRetries: number; readonly delayMs: number; readonly backoff: Backoff; readonly jitter: Jitter };
   readonly timeoutMs: number | null;

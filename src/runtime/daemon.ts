@@ -22,6 +22,7 @@ import { applyAttemptReport } from './run-commands.js';
 import { advanceBackfills } from './backfill-runner.js';
 import { Automation } from './automation/index.js';
 import { FreshnessRunner } from './freshness.js';
+import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport } from './worker/worker-pool.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
@@ -54,6 +55,7 @@ export class Daemon {
   private readonly pool: WorkerPool;
   private readonly automation: Automation;
   private readonly freshness: FreshnessRunner;
+  private readonly observations: ObservationRunner;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private ticking: Promise<void> = Promise.resolve();
@@ -83,6 +85,7 @@ export class Daemon {
     });
     this.automation = new Automation(ctx, { onProblem: (message) => this.problem(message) });
     this.freshness = new FreshnessRunner(ctx);
+    this.observations = new ObservationRunner(ctx, (message) => this.problem(message));
   }
 
   get isLeader(): boolean {
@@ -101,6 +104,7 @@ export class Daemon {
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
     await this.automation.stop();
+    await this.observations.idle();
     await this.pool.stop();
     await this.reports;
     await this.flushLogs();
@@ -145,6 +149,7 @@ export class Daemon {
     // Last, and on its own: freshness changes with the clock, and a failure to record it must
     // not hold up running work.
     await this.freshness.evaluateIfDue(now).catch((e: unknown) => this.problem(`freshness evaluation failed: ${String(e)}`));
+    this.observations.startDue(now);
   }
 
   /** Asks the run coordinator what to do with the active runs, appends it and dispatches. */
