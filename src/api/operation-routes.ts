@@ -43,10 +43,13 @@ export function registerOperation(app: FastifyInstance, api: ApiContext, op: Any
     },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const ctx = operationContext(api, request.actor);
+      // Only the parts the operation declares, and so validated: a body sent to a bodiless route
+      // (or a query to a route without one) must not slip fields into the input, least of all
+      // over a path parameter. The path is spread last so it always names the subject.
       const input = {
-        ...(request.params as Record<string, unknown>),
-        ...(request.query as Record<string, unknown>),
-        ...((request.body as Record<string, unknown> | null | undefined) ?? {}),
+        ...(op.hasBody ? ((request.body as Record<string, unknown> | null | undefined) ?? {}) : {}),
+        ...(hasFields(op.query) ? (request.query as Record<string, unknown>) : {}),
+        ...(hasFields(op.params) ? (request.params as Record<string, unknown>) : {}),
       };
       if (op.stream?.when(input)) return stream(ctx, op, input, request, reply);
       const produce = async (): Promise<Produced> => {
