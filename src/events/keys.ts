@@ -34,4 +34,6 @@ export const idempotencyKeys = {
   backfillChunkFinished: (backfillId: string, chunkIndex: number): string => `backfill_chunk_finished:${backfillId}:${chunkIndex}`,
   /** Not in SEMANTICS §1's table: shaped like `sched_state`, one key per change of an asset's freshness. */
   assetFreshnessChanged: (assetKey: string, stateVersion: number): string => `freshness:${assetKey}:${stateVersion}`,
+  /** Not in SEMANTICS §1's table: one key per evaluation of the automation conditions, so a restart never repeats one. */
+  automationConditionEvaluated: (evaluationId: number): string => `automation:${evaluationId}`,
 } as const;

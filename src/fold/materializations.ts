@@ -87,6 +87,7 @@ export const materializationsFamily = defineFamily<Materialization>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });
 
@@ -152,5 +153,6 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });

@@ -135,5 +135,6 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });

@@ -259,5 +259,6 @@ export const runsFamily = defineFamily<RunProjection>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });
