@@ -49,3 +49,4 @@ export {
   type NodeTruth,
   type AssetEvaluation,
 } from './evaluate.js';
+export { AUTOMATION_SENSOR_NAME, AUTOMATION_SENSOR_INTERVAL_SECONDS } from './sensor.js';
