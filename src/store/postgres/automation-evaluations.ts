@@ -4,8 +4,11 @@ import { AUTOMATION_CURSOR_ID, automationCursorFamily, automationEvaluationsFami
 import type { AutomationEvaluationQuery } from '../contract.js';
 import { parseDoc, selectDocs } from './docs.js';
 
+/** Above every evaluation id (an INTEGER column; one evaluation per 30 s reaches it in 2,000 years). */
+const EVALUATION_ID_MAX = 2 ** 31 - 1;
+
 export async function listAutomationEvaluations(pool: pg.Pool, query: AutomationEvaluationQuery): Promise<AutomationEvaluationRow[]> {
-  const before = query.beforeEvaluationId ?? Number.MAX_SAFE_INTEGER;
+  const before = query.beforeEvaluationId ?? EVALUATION_ID_MAX;
   const rows = await selectDocs(
     pool,
     `SELECT id, doc FROM automation_evaluations

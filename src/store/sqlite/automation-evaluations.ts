@@ -4,11 +4,14 @@ import { AUTOMATION_CURSOR_ID, automationCursorFamily, automationEvaluationsFami
 import type { AutomationEvaluationQuery } from '../contract.js';
 import { parseDoc } from '../docs.js';
 
+/** Above every evaluation id (an INTEGER column; one evaluation per 30 s reaches it in 2,000 years). */
+const EVALUATION_ID_MAX = 2 ** 31 - 1;
+
 type DocRow = { id: string; doc: string };
 
 /** The rows of the `limit` latest evaluations (that evaluated the asset, when one is named). */
 export function listAutomationEvaluations(db: Database.Database, query: AutomationEvaluationQuery): AutomationEvaluationRow[] {
-  const before = query.beforeEvaluationId ?? Number.MAX_SAFE_INTEGER;
+  const before = query.beforeEvaluationId ?? EVALUATION_ID_MAX;
   const asset = query.assetKey ?? null;
   const rows = db
     .prepare(
