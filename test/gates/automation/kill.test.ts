@@ -34,8 +34,12 @@ describe('automation conditions: a killed daemon repeats no evaluation', () => {
   after(() => project.remove());
   let n = 0;
 
-  for (const crashAt of ['automation:decided', 'automation:appended'] as const) {
-    test(`killed at ${crashAt} and restarted: the new partition is requested once, and evaluations are numbered without gaps`, () => {
+  const cases = [
+    { crashAt: 'automation:decided', title: 'killed after deciding, before the append, and restarted: the new partition is requested once, evaluations numbered without gaps' },
+    { crashAt: 'automation:appended', title: 'killed right after the append and restarted: the new partition is requested once, evaluations numbered without gaps' },
+  ] as const;
+  for (const { crashAt, title } of cases) {
+    test(title, () => {
       const db = join(project.dir, `kill-${(n += 1)}.db`);
       const step = (now: string, crash?: string) =>
         spawnSync(process.execPath, ['--import', './src/runtime/loader/register.mjs', CHILD, project.file, db, now, ...(crash ? [crash] : [])], { cwd: ROOT, encoding: 'utf8' });
