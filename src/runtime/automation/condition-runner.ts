@@ -40,8 +40,17 @@ export interface AutomationConditionReport {
 
 const NOT_EVALUATED: AutomationConditionReport = { evaluated: false, evaluationId: null, status: null, runIds: [] };
 
+/** Built once per loaded definitions: the daemon asks every iteration whether the sensor is due. */
+const graphs = new WeakMap<LoadedDefinitions, AutomationGraph>();
+
 /** The assets with a condition in dependency order, and the graph questions the evaluator asks. */
 function automationGraph(defs: LoadedDefinitions): AutomationGraph {
+  let graph = graphs.get(defs);
+  if (graph === undefined) graphs.set(defs, (graph = buildGraph(defs)));
+  return graph;
+}
+
+function buildGraph(defs: LoadedDefinitions): AutomationGraph {
   const conditioned = [...defs.assets.values()].filter((a) => a.automation !== null).map((a) => a.key);
   return {
     order: defs.graph.inDependencyOrder(conditioned),
