@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { isAssetKey } from '../domain/assets/index.js';
-import { arcoError } from '../domain/errors/index.js';
+import { parseAutomationCondition } from '../domain/automation/index.js';
+import { arcoError, isArcoError } from '../domain/errors/index.js';
 import { suggestionDetails } from '../domain/suggestions/index.js';
 import { describeOptionProblem, optionProblem } from './option-problems.js';
 import { freshnessOptionsSchema, resolveFreshness } from './freshness.js';
@@ -40,6 +41,8 @@ const optionsSchema = z.strictObject({
   kinds: z.array(z.string()).optional(),
   partitions: partitionsOptionSchema.optional(),
   freshness: freshnessOptionsSchema.optional(),
+  // Checked below by the condition parser, whose message says what a condition is.
+  automation: z.unknown().optional(),
 });
 
 function isAssetDep(value: unknown): value is AssetDep {
@@ -61,7 +64,8 @@ function refKey(ref: unknown, asset: string): string {
 }
 
 /**
- * @throws INVALID_DEFINITION naming the asset and the field; an option that does not exist (a
+ * @throws INVALID_DEFINITION naming the asset and the field (`automation` that is not a condition
+ *   too; a bad cron or timezone in it is INVALID_CRON / INVALID_TIMEZONE); an option that does not exist (a
  *   typo, `dependencies` for `deps`) is one too, with the nearest options in `details.suggestions`.
  */
 export function defineAsset(options: AssetOptions): AssetDefinition {
@@ -76,6 +80,15 @@ export function defineAsset(options: AssetOptions): AssetDefinition {
     });
   }
   const o = parsed.data;
+  let automation = null;
+  if (o.automation !== undefined) {
+    try {
+      automation = parseAutomationCondition(o.automation, 'automation');
+    } catch (error) {
+      if (!isArcoError(error)) throw error;
+      throw arcoError(error.code, `asset "${o.key}": ${error.message}`, { ...error.details, asset: o.key, field: 'automation' });
+    }
+  }
   const partitionMappings: Record<string, PartitionMapping> = {};
   const deps = (o.deps ?? []).map((dep) => {
     if (!isAssetDep(dep)) return refKey(dep, o.key);
@@ -107,5 +120,6 @@ export function defineAsset(options: AssetOptions): AssetDefinition {
     owners: o.owners ?? [],
     kinds: o.kinds ?? [],
     freshness: o.freshness === undefined ? null : resolveFreshness(o.freshness),
+    automation,
   });
 }

@@ -56,6 +56,12 @@ export function defineExternalAsset(options: ExternalAssetOptions): AssetDefinit
       ...suggestionDetails(['observe']),
     });
   }
+  if (typeof options === 'object' && options !== null && 'automation' in options) {
+    throw arcoError('INVALID_DEFINITION', `asset "${name}": external assets take no automation condition: Arco never materializes them (conditions of the assets that read them react to their observations and reports)`, {
+      asset: name,
+      field: 'automation',
+    });
+  }
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const problem = optionProblem(optionsSchema, parsed.error);
@@ -80,6 +86,7 @@ export function defineExternalAsset(options: ExternalAssetOptions): AssetDefinit
     external: true,
     observe: o.observe ?? null,
     autoObserveIntervalMinutes: o.autoObserveIntervalMinutes ?? null,
+    automation: null,
     codeVersion: null,
     retry: { maxRetries: 0, delayMs: 0, backoff: 'fixed' as const, jitter: 'none' as const },
     timeoutMs: null,

@@ -141,7 +141,8 @@ export interface RunStatusRecord {
   readonly finishedAt: string | null;
 }
 
-export type SensorKind = 'poll' | 'push' | 'asset' | 'run_status';
+/** `automation_condition`: the sensor `defineDefinitions` adds to evaluate assets' automation conditions. */
+export type SensorKind = 'poll' | 'push' | 'asset' | 'run_status' | 'automation_condition';
 export type RunTerminalStatus = RunStatusRecord['status'];
 
 interface SensorBase {
@@ -174,6 +175,7 @@ export type SensorDefinition = SensorBase &
         readonly monitoredAssetKeys: readonly string[] | null;
         readonly evaluate: (ctx: SensorContext, run: RunStatusRecord) => SensorOutcome;
       }
+    | { readonly kind: 'automation_condition' }
   );
 
 interface SensorCommonOptions {

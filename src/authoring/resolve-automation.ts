@@ -9,8 +9,9 @@ import { parseCronSchedule } from '../domain/cron/index.js';
 import { sameDefinition, type PartitionsDefinition } from '../domain/partitions/index.js';
 import { AssetSelectionIndex, resolveAssetSelection } from '../domain/selection/index.js';
 import { unknownAssetError } from '../domain/suggestions/index.js';
+import { AUTOMATION_SENSOR_INTERVAL_SECONDS, AUTOMATION_SENSOR_NAME } from '../domain/automation/index.js';
 import { isScheduleDefinition, type ResolvedSchedule, type ScheduleDefinition } from './define-schedule.js';
-import { isSensorDefinition, type SensorDefinition } from './define-sensor.js';
+import { isSensorDefinition, SENSOR_BRAND, type SensorDefinition } from './define-sensor.js';
 import type { AssetDefinition } from './types.js';
 
 /** A sensor after `defineDefinitions`: `assetKeys` is its resolved target (empty when it has none). */
@@ -82,6 +83,25 @@ function resolveSensor(sensor: SensorDefinition, assets: ReadonlyMap<string, Ass
 }
 
 /**
+ * The sensor that evaluates the assets' automation conditions (Dagster's
+ * `default_automation_condition_sensor`): running by default, every 30 s; its evaluator is the
+ * daemon's, not user code.
+ */
+function automationSensor(assetKeys: readonly string[]): ResolvedSensor {
+  return Object.freeze({
+    [SENSOR_BRAND]: true as const,
+    kind: 'automation_condition' as const,
+    name: AUTOMATION_SENSOR_NAME,
+    target: null,
+    assetKeys,
+    minimumIntervalSeconds: AUTOMATION_SENSOR_INTERVAL_SECONDS,
+    defaultStatus: 'RUNNING' as const,
+    timeoutMs: 60_000,
+    description: 'Evaluates the automation conditions of assets',
+  });
+}
+
+/**
  * @throws INVALID_DEFINITION (an item is not a schedule/sensor), DUPLICATE_AUTOMATION_NAME,
  *   INVALID_SCHEDULE, INVALID_SENSOR, UNKNOWN_ASSET, SELECTION_SYNTAX_ERROR.
  */
@@ -97,8 +117,13 @@ export function resolveAutomation(
     if (!isSensorDefinition(s)) throw arcoError('INVALID_DEFINITION', `sensors[${i}] is not a sensor: create it with defineSensor`, { field: `sensors.${i}` });
   });
   const names = new Set<string>();
+  const conditioned = assets.filter((a) => a.automation !== null).map((a) => a.key).sort();
+  if (conditioned.length > 0) names.add(AUTOMATION_SENSOR_NAME);
   for (const item of [...(schedules as ScheduleDefinition[]), ...(sensors as SensorDefinition[])]) {
-    if (names.has(item.name)) throw arcoError('DUPLICATE_AUTOMATION_NAME', `two schedules or sensors are named "${item.name}"`, { name: item.name });
+    if (names.has(item.name)) {
+      const reason = item.name === AUTOMATION_SENSOR_NAME ? ' (the sensor that evaluates automation conditions has that name)' : '';
+      throw arcoError('DUPLICATE_AUTOMATION_NAME', `two schedules or sensors are named "${item.name}"${reason}`, { name: item.name });
+    }
     names.add(item.name);
   }
   const byKey = new Map(assets.map((a) => [a.key, a]));
@@ -107,6 +132,6 @@ export function resolveAutomation(
     (index ??= AssetSelectionIndex.build(assets.map((a) => ({ key: a.key, deps: a.deps, group: a.group, tags: a.tags, owners: a.owners, kinds: a.kinds }))));
   return {
     schedules: (schedules as ScheduleDefinition[]).map((s) => resolveSchedule(s, byKey, indexOf)),
-    sensors: (sensors as SensorDefinition[]).map((s) => resolveSensor(s, byKey, indexOf)),
+    sensors: [...(sensors as SensorDefinition[]).map((s) => resolveSensor(s, byKey, indexOf)), ...(conditioned.length > 0 ? [automationSensor(conditioned)] : [])],
   };
 }

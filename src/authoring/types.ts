@@ -1,5 +1,6 @@
 /** The types a definitions file sees: what `defineAsset` takes and what compute functions receive. */
 import type { FreshnessPolicy } from '../domain/assets/index.js';
+import type { AutomationCondition } from '../domain/automation/index.js';
 import type { Json } from '../domain/ids/index.js';
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import type { Backoff, Jitter } from '../domain/runs/index.js';
@@ -104,6 +105,12 @@ export interface AssetOptions {
    * PASS, WARN, FAIL or UNKNOWN (never materialized) by the age of its last materialization.
    */
   readonly freshness?: FreshnessOptions;
+  /**
+   * When the daemon materializes the asset by itself: `eager()`, `onCron(cron, tz)`, `onMissing()`
+   * or a composition of the operands with `and`/`or`/`not`. Evaluated by the
+   * `default_automation_condition_sensor` (every 30 s while it runs).
+   */
+  readonly automation?: AutomationCondition;
 }
 
 export const ASSET_BRAND = Symbol.for('arco-flow.asset');
@@ -141,6 +148,8 @@ export interface AssetDefinition {
   readonly kinds: readonly string[];
   /** The asset's time-window freshness policy in minutes, or null when it has none. */
   readonly freshness: FreshnessPolicy | null;
+  /** The asset's automation condition, or null when it has none. */
+  readonly automation: AutomationCondition | null;
 }
 
 export interface Definitions {

@@ -15,6 +15,7 @@ import { runCommand } from './commands/run.js';
 import { cancelCommand, logsCommand, runsCommand, statusCommand } from './commands/runs.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { sensorCommand } from './commands/sensor.js';
+import { automationCommand } from './commands/automation.js';
 import { sqlCommand } from './commands/sql.js';
 import { tokenCommand } from './commands/token.js';
 
@@ -26,7 +27,7 @@ export function buildProgram(): Command {
     .description('Arco Flow: asset-first data orchestration on an event-sourced ledger')
     .version(version)
     .showHelpAfterError();
-  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), definitionsCommand(), backfillCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), sqlCommand(), tokenCommand(), apiCommand(), adminCommand(), parityCommand(), completionCommand(() => program)]) {
+  for (const command of [devCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), definitionsCommand(), backfillCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), automationCommand(), sqlCommand(), tokenCommand(), apiCommand(), adminCommand(), parityCommand(), completionCommand(() => program)]) {
     program.addCommand(command);
   }
   return program;

@@ -72,3 +72,12 @@ export {
   type BackfillCommand,
 } from './backfill-commands.js';
 export { decideFreshnessChanges, type FreshnessInput, type FreshnessSubject } from './freshness.js';
+export {
+  decideAutomationEvaluation,
+  groupAutomationRuns,
+  AUTOMATION_SENSOR_NAME,
+  AUTOMATION_SENSOR_INTERVAL_SECONDS,
+  type AutomationDecisionInput,
+  type AutomationDecision,
+  type AutomationRunRequest,
+} from './automation-conditions.js';

@@ -8,7 +8,8 @@ import { errorInfoSchema, jsonValue, tagsSchema } from './common.js';
 export const scheduleStatusSchema = z.enum(['RUNNING', 'STOPPED']);
 export const tickStatusSchema = z.enum(['SUCCESS', 'SKIPPED', 'FAILURE']);
 export const evaluationStatusSchema = z.enum(['SUCCESS', 'SKIPPED', 'FAILURE', 'STALE']);
-export const sensorKindSchema = z.enum(['poll', 'push', 'asset', 'run_status']);
+/** `automation_condition`: the one sensor that evaluates assets' automation conditions (its own evaluator, not user code). */
+export const sensorKindSchema = z.enum(['poll', 'push', 'asset', 'run_status', 'automation_condition']);
 
 /** What a schedule definition is, as synced from code (the parts that decide ticks and runs). */
 export const scheduleDefinitionSchema = z.object({
@@ -38,6 +39,29 @@ export const requestedRunSchema = z.object({
   runId: z.string(),
   existing: z.boolean(),
   partitionKey: z.string().nullable(),
+});
+
+/** One node of an asset's condition at one evaluation. */
+export const conditionNodeTruthSchema = z.object({
+  /** `0` is the root, `0.2.1` the second child of the third child. */
+  path: z.string(),
+  label: z.string(),
+  kind: z.string(),
+  candidateCount: z.number().int().min(0),
+  trueCount: z.number().int().min(0),
+  /** The first true partitions (bounded; `''` stands for an unpartitioned asset). */
+  truePartitionKeys: z.array(z.string()),
+});
+
+/** One asset's part of an automation condition evaluation. */
+export const conditionAssetResultSchema = z.object({
+  assetKey: z.string(),
+  conditionHash: z.string(),
+  /** Partitions requested (`''` for an unpartitioned asset); empty when the asset was not requested. */
+  requestedPartitionKeys: z.array(z.string()),
+  nodes: z.array(conditionNodeTruthSchema),
+  /** What stateful nodes (`since`, `newlyTrue`) remember for the next evaluation, by node path. */
+  state: z.record(z.string(), z.array(z.string())),
 });
 
 export const automationEventSchemas = {
@@ -114,6 +138,19 @@ export const automationEventSchemas = {
     logs: z.array(z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() })),
     startedAt: z.string(),
     durationMs: z.number().int().min(0),
+  }),
+  /**
+   * One evaluation of the assets' automation conditions by `default_automation_condition_sensor`.
+   * `evaluationId` counts evaluations from 1 (the idempotency key carries it, so an evaluation's
+   * requests are appended once); `ledgerSequence` is the cursor: materializations up to it were seen.
+   */
+  AutomationConditionEvaluated: z.object({
+    evaluationId: z.number().int().positive(),
+    evaluatedAt: z.string(),
+    ledgerSequence: z.number().int().min(0),
+    previousEvaluatedAt: z.string().nullable(),
+    results: z.array(conditionAssetResultSchema),
+    runRequests: z.array(z.object({ runKey: z.string(), runId: z.string(), assetKeys: z.array(z.string()), partitionKey: z.string().nullable() })),
   }),
   /** Keys were added to or removed from a dynamic partitions set (idempotent per key). */
   DynamicPartitionsChanged: z.object({

@@ -11,6 +11,8 @@ export {
   tickStatusSchema,
   evaluationStatusSchema,
   sensorKindSchema,
+  conditionNodeTruthSchema,
+  conditionAssetResultSchema,
 } from './automation-events.js';
 export {
   backfillEventSchemas,

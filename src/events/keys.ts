@@ -38,4 +38,6 @@ export const idempotencyKeys = {
   assetObserved: (assetKey: string, partitionKey: string | null, observationId: string): string => `observed:${assetKey}:${partitionKey ?? ''}:${observationId}`,
   /** Not in SEMANTICS §1's table: one runless materialization per report. */
   assetMaterializationReported: (reportId: string): string => `reported:${reportId}`,
+  /** Not in SEMANTICS §1's table: one key per evaluation of the automation conditions, so a restart never repeats one. */
+  automationConditionEvaluated: (evaluationId: number): string => `automation:${evaluationId}`,
 } as const;

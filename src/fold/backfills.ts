@@ -223,6 +223,7 @@ export const backfillsFamily = defineFamily<BackfillProjection>({
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });
 
@@ -292,5 +293,6 @@ export const backfillChunksFamily = defineFamily<BackfillChunk>({
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });

@@ -62,5 +62,6 @@ export const dynamicPartitionsFamily = defineFamily<DynamicPartitionsSet>({
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });

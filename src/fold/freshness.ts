@@ -47,6 +47,7 @@ export const assetFreshnessFamily = defineFamily<AssetFreshnessRecord>({
     SensorDefinitionSynced: IGNORE,
     SensorStateChanged: IGNORE,
     SensorEvaluated: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
     DynamicPartitionsChanged: IGNORE,
     BackfillCreated: IGNORE,
     BackfillStateChanged: IGNORE,

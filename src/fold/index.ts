@@ -13,6 +13,7 @@ import { dynamicPartitionsFamily } from './dynamic-partitions.js';
 import { backfillsFamily, backfillChunksFamily } from './backfills.js';
 import { assetFreshnessFamily } from './freshness.js';
 import { assetPartitionStatusFamily } from './partition-status.js';
+import { automationEvaluationsFamily, automationCursorFamily } from './automation-evaluations.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
@@ -29,6 +30,8 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   backfillChunksFamily as ProjectionFamily<unknown>,
   assetPartitionStatusFamily as ProjectionFamily<unknown>,
   assetFreshnessFamily as ProjectionFamily<unknown>,
+  automationEvaluationsFamily as ProjectionFamily<unknown>,
+  automationCursorFamily as ProjectionFamily<unknown>,
 ];
 
 export { defineFamily, handlerFor, IGNORE, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue } from './family.js';
@@ -99,3 +102,13 @@ export {
   type PartitionSubset,
 } from './partition-status.js';
 export { assetFreshnessFamily, assetFreshnessSchema, type AssetFreshnessRecord } from './freshness.js';
+export {
+  automationEvaluationsFamily,
+  automationCursorFamily,
+  automationEvaluationRowSchema,
+  automationCursorSchema,
+  automationEvaluationRowId,
+  AUTOMATION_CURSOR_ID,
+  type AutomationEvaluationRow,
+  type AutomationCursorRow,
+} from './automation-evaluations.js';

@@ -79,5 +79,6 @@ export const logsFamily = defineFamily<LogIndexEntry>({
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });

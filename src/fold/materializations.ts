@@ -115,6 +115,7 @@ export const materializationsFamily = defineFamily<Materialization>({
       creates: true,
       apply: (_row, e) => toReportedMaterialization(e),
     },
+    AutomationConditionEvaluated: IGNORE,
   },
 });
 
@@ -205,5 +206,6 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
         lastMaterialization: toReportedMaterialization(e),
       }),
     },
+    AutomationConditionEvaluated: IGNORE,
   },
 });

@@ -145,5 +145,6 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
       ids: (e) => [e.payload.assetKey],
       apply: (row, e) => materialized(row, e),
     },
+    AutomationConditionEvaluated: IGNORE,
   },
 });

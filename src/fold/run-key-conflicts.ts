@@ -57,5 +57,6 @@ export const runKeyConflictsFamily = defineFamily<RunKeyConflict>({
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });

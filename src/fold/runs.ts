@@ -261,5 +261,6 @@ export const runsFamily = defineFamily<RunProjection>({
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });

@@ -129,6 +129,7 @@ export const scheduleStatesFamily = defineFamily<ScheduleState>({
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });
 
@@ -184,5 +185,6 @@ export const scheduleTicksFamily = defineFamily<ScheduleTick>({
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });

@@ -159,6 +159,7 @@ export const sensorStatesFamily = defineFamily<SensorState>({
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });
 
@@ -244,5 +245,6 @@ export const sensorHistoryFamily = defineFamily<SensorHistoryEntry>({
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    AutomationConditionEvaluated: IGNORE,
   },
 });

@@ -3,6 +3,7 @@
  * the OpenAPI document lists exactly these, and the CLI reaches each in-process or over HTTP by
  * name. A new capability adds its operations here and nowhere else.
  */
+import { listAutomationEvaluationsOp } from './automation.js';
 import type { AnyOperation } from './operation.js';
 import { getAssetOp, listAssetsOp } from './assets.js';
 import { getAssetPartitionStatusOp } from './asset-partition-status.js';
@@ -68,6 +69,7 @@ export const CATALOGUE = {
   resetSensorCursor: resetSensorCursorOp,
   previewSensor: previewSensorOp,
   pushToSensor: pushToSensorOp,
+  listAutomationEvaluations: listAutomationEvaluationsOp,
   validateDefinitions: validateDefinitionsOp,
   listEvents: listEventsOp,
   querySql: querySqlOp,

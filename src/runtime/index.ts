@@ -72,6 +72,13 @@ export {
   previewSensor,
   sensorPreviewSchema,
   type SensorPreview,
+  evaluateAutomationConditionSensor,
+  AutomationConditionRunner,
+  listAutomationEvaluations,
+  automationEvaluationViewSchema,
+  type AutomationConditionReport,
+  type CheckFailedLookup,
+  type AutomationEvaluationView,
 } from './automation/index.js';
 export { changeDynamicPartitions, type DynamicPartitionsRequest, type DynamicPartitionsOutcome } from './dynamic-partitions.js';
 export {

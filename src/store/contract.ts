@@ -17,7 +17,7 @@ import type { ArcoEvent, FreshnessState, StoredEvent } from '../events/index.js'
 import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict } from '../fold/index.js';
 import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
 import type { BackfillChunk, BackfillProjection } from '../fold/index.js';
-import type { AssetFreshnessRecord } from '../fold/index.js';
+import type { AssetFreshnessRecord, AutomationCursorRow, AutomationEvaluationRow } from '../fold/index.js';
 import type { AssetPartitionStatusRow } from '../fold/index.js';
 import type { RunStatus } from '../domain/runs/index.js';
 
@@ -214,6 +214,19 @@ export interface AutomationStore {
   listRunsFinished(afterSequence: number, scanMax: number, limit: number): Promise<{ records: RunFinishedRecord[]; scannedTo: number }>;
   /** Materializations of `assetKey` after a ledger sequence, oldest first. */
   listMaterializationsAfter(assetKey: string, afterSequence: number, limit: number): Promise<Materialization[]>;
+  /**
+   * Automation condition evaluations, newest first (then by asset key): the rows of the `limit`
+   * latest evaluations before `beforeEvaluationId` that evaluated `assetKey` (every asset when omitted).
+   */
+  listAutomationEvaluations(query: AutomationEvaluationQuery): Promise<AutomationEvaluationRow[]>;
+  /** The latest automation condition evaluation's memory, if there was one. */
+  getAutomationCursor(): Promise<AutomationCursorRow | undefined>;
+}
+
+export interface AutomationEvaluationQuery {
+  readonly assetKey?: string;
+  readonly beforeEvaluationId?: number;
+  readonly limit: number;
 }
 
 export interface BackfillListQuery {

@@ -105,6 +105,7 @@ const SAMPLES: Record<string, Sample> = {
   validateDefinitions: { input: () => ({}), view: (o: { valid: boolean; summary: unknown }) => [o.valid, o.summary] },
   pushToSensor: { input: () => ({ name: 'hook', messageId: 'm1', payload: 'from-catalogue' }), view: (o: { evaluation: { runs: { runId: string }[] } }) => o.evaluation.runs.map((r) => r.runId) },
   listSensorEvaluations: { input: () => ({ name: 'hook' }), view: (o: { evaluations: { sequence: number }[] }) => o.evaluations.map((e) => e.sequence) },
+  listAutomationEvaluations: { input: () => ({ limit: 5 }) },
   listEvents: { input: () => ({ limit: 3 }) },
   querySql: { input: () => ({ q: "SELECT run_id FROM system_runs WHERE run_key = 'catalogue'" }) },
   // One token per transport; the admin token the HTTP client carries is left alone.

@@ -1,6 +1,7 @@
 /**
  * Automation in the daemon: each leader iteration syncs definitions (once), starts a schedule
- * pass and starts the sensor evaluations that are due. Both run in the background, so user code
+ * pass, starts the sensor evaluations that are due and the automation condition evaluation when
+ * its sensor is due. Both run in the background, so user code
  * (a slow `shouldExecute`, a slow sensor) never holds up run coordination: at most one schedule
  * pass at a time, at most one evaluation per sensor at a time. `settled()` waits for the work in
  * flight; `runOnce(now)` is an iteration that waits for its own work (tests, tools).
@@ -8,6 +9,7 @@
 import type { RuntimeContext } from '../context.js';
 import { ScheduleRunner, type CrashHook } from './schedule-runner.js';
 import { SensorRunner } from './sensor-runner.js';
+import { AutomationConditionRunner, type CheckFailedLookup } from './condition-runner.js';
 import { syncAutomation } from './sync.js';
 
 export interface AutomationOptions {
@@ -17,13 +19,17 @@ export interface AutomationOptions {
   readonly onProblem?: (message: string) => void;
   /** Sensor evaluations in flight at once. @default 64 */
   readonly sensorConcurrency?: number;
+  /** Whether an asset's latest check result failed (for `checkFailed()`); none failed without it. */
+  readonly checkFailed?: CheckFailedLookup;
 }
 
 export class Automation {
   private synced = false;
+  private stopped = false;
   private schedulePass: Promise<void> | undefined;
   private readonly schedules: ScheduleRunner;
   private readonly sensors: SensorRunner;
+  private readonly conditions: AutomationConditionRunner;
   private failure: unknown;
 
   constructor(
@@ -35,6 +41,11 @@ export class Automation {
       concurrency: options.sensorConcurrency ?? 64,
       ...(options.crash ? { crash: options.crash } : {}),
       onProblem: (message) => this.problem(new Error(message)),
+    });
+    this.conditions = new AutomationConditionRunner(ctx, {
+      ...(options.crash ? { crash: options.crash } : {}),
+      ...(options.checkFailed ? { checkFailed: options.checkFailed } : {}),
+      onProblem: (error) => this.problem(error),
     });
   }
 
@@ -61,6 +72,7 @@ export class Automation {
         });
       }
       await this.sensors.launchDue(nowEpochMs);
+      if (!this.stopped) this.conditions.launchDue(nowEpochMs);
     } catch (error) {
       this.problem(error);
     }
@@ -77,6 +89,7 @@ export class Automation {
   async settled(): Promise<void> {
     while (this.schedulePass !== undefined) await this.schedulePass;
     await this.sensors.settled();
+    await this.conditions.settled();
     if (this.failure !== undefined) {
       const failure = this.failure;
       this.failure = undefined;
@@ -86,9 +99,11 @@ export class Automation {
 
   /** Stops starting work and waits for the work in flight. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.sensors.stop();
     while (this.schedulePass !== undefined) await this.schedulePass;
     await this.sensors.settled();
+    await this.conditions.settled();
   }
 
   private problem(error: unknown): void {

@@ -38,3 +38,15 @@ export {
 } from './sensor-commands.js';
 export { evaluateSensor, type EvaluationReport } from './sensor-evaluation.js';
 export { previewSensor, sensorPreviewSchema, type SensorPreview } from './sensor-preview.js';
+export {
+  evaluateAutomationConditionSensor,
+  AutomationConditionRunner,
+  type AutomationConditionReport,
+  type CheckFailedLookup,
+} from './condition-runner.js';
+export {
+  listAutomationEvaluations,
+  automationEvaluationViewSchema,
+  automationAssetEvaluationSchema,
+  type AutomationEvaluationView,
+} from './condition-evaluations.js';

@@ -47,7 +47,7 @@ const APPEND_BATCH_MAX = 10_000;
 const CACHE_REFRESH_MS = 10 * 60_000;
 
 /** Named points where tests stop the process to prove exactly-once across a crash. */
-export type CrashPoint = 'schedule:decided' | 'schedule:appended' | 'sensor:decided' | 'sensor:appended';
+export type CrashPoint = 'schedule:decided' | 'schedule:appended' | 'sensor:decided' | 'sensor:appended' | 'automation:decided' | 'automation:appended';
 export type CrashHook = (point: CrashPoint) => void | Promise<void>;
 
 interface Owed {

@@ -22,7 +22,7 @@ const statusSchema = z.enum(['RUNNING', 'STOPPED']);
 export const sensorViewSchema = z
   .object({
     name: z.string(),
-    kind: z.enum(['poll', 'push', 'asset', 'run_status']),
+    kind: z.enum(['poll', 'push', 'asset', 'run_status', 'automation_condition']),
     description: z.string().nullable(),
     assetKeys: z.array(z.string()),
     minimumIntervalSeconds: z.number().int(),

@@ -142,6 +142,8 @@ export function callSensor(
       return assetSensor(ctx, request.entry, request.cursor, sensorCtx);
     case 'run_status':
       return runStatusSensor(ctx, request.entry, request.cursor, sensorCtx);
+    case 'automation_condition':
+      throw arcoError('INTERNAL_ERROR', `sensor "${s.name}" is evaluated by the automation condition runner, not as user code`, { sensor: s.name });
   }
 }
 

@@ -49,6 +49,9 @@ export type SensorPreview = z.infer<typeof sensorPreviewSchema>;
 export async function previewSensor(ctx: RuntimeContext, name: string, options: { readonly cursor?: string | null } = {}): Promise<SensorPreview> {
   const entry = sensorEntryOf(ctx.definitions, name);
   const s = entry.definition;
+  if (s.kind === 'automation_condition') {
+    throw arcoError('VALIDATION_ERROR', `sensor "${name}" evaluates automation conditions: see its evaluations with arco automation evals`, { sensor: name });
+  }
   if (s.kind === 'push') throw arcoError('VALIDATION_ERROR', `sensor "${name}" is a push sensor: it is evaluated by the messages pushed to it, not previewed`, { sensor: name });
   const state = await ctx.store.automation.getSensorState(name);
   const cursorBefore = options.cursor === undefined ? (state?.cursor ?? null) : options.cursor;

@@ -37,14 +37,17 @@ export class SensorRunner {
     private readonly options: SensorRunnerOptions,
   ) {}
 
-  /** Queues every due poll, asset and run-status sensor; returns how many were queued. */
+  /**
+   * Queues every due poll, asset and run-status sensor; returns how many were queued. The
+   * automation condition sensor has its own runner (`AutomationConditionRunner`).
+   */
   async launchDue(nowEpochMs: number): Promise<number> {
     const entries = automationEntries(this.ctx.definitions).sensors;
     if (this.stopped || entries.size === 0) return 0;
     const due: { job: Job; dueAt: number }[] = [];
     for (const state of await this.ctx.store.automation.listSensorStates()) {
       const entry = entries.get(state.sensorName);
-      if (!entry || entry.definition.kind === 'push' || this.busy.has(state.sensorName)) continue;
+      if (!entry || entry.definition.kind === 'push' || entry.definition.kind === 'automation_condition' || this.busy.has(state.sensorName)) continue;
       const dueAt = sensorDueAtMs(state);
       if (dueAt !== null && dueAt <= nowEpochMs) due.push({ job: { entry, state }, dueAt });
     }

@@ -22,8 +22,11 @@ import {
   type ScheduleStateRead,
   type SensorHistoryEntry,
   type SensorState,
+  type AutomationCursorRow,
+  type AutomationEvaluationRow,
 } from '../../fold/index.js';
-import type { AutomationStore, RunFinishedRecord, ScheduleTickQuery, ScheduleTickWithRun, SensorHistoryQuery } from '../contract.js';
+import { getAutomationCursor, listAutomationEvaluations } from './automation-evaluations.js';
+import type { AutomationEvaluationQuery, AutomationStore, RunFinishedRecord, ScheduleTickQuery, ScheduleTickWithRun, SensorHistoryQuery } from '../contract.js';
 import { parseDoc, type DocRow } from './docs.js';
 import { EVENT_COLUMNS } from './ledger.js';
 
@@ -161,5 +164,13 @@ export class PostgresAutomation implements AutomationStore {
       limit,
     ]);
     return rows.map((r) => parseDoc(materializationsFamily, String(r.id), r.doc));
+  }
+
+  async listAutomationEvaluations(query: AutomationEvaluationQuery): Promise<AutomationEvaluationRow[]> {
+    return listAutomationEvaluations(this.pool, query);
+  }
+
+  async getAutomationCursor(): Promise<AutomationCursorRow | undefined> {
+    return getAutomationCursor(this.pool);
   }
 }

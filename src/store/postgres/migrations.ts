@@ -323,6 +323,27 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       ALTER TABLE materializations ALTER COLUMN run_id DROP NOT NULL;
     `,
   },
+  {
+    // Automation condition evaluations (SEMANTICS §8): one row per evaluation and asset with a
+    // condition (why it did or did not run), and the one cursor row the next evaluation starts from.
+    version: 10,
+    sql: `
+      CREATE TABLE automation_evaluations (
+        id ${T} PRIMARY KEY,
+        evaluation_id INTEGER NOT NULL,
+        asset_key ${T} NOT NULL,
+        requested INTEGER NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX automation_evaluations_by_asset ON automation_evaluations (asset_key, evaluation_id);
+      CREATE INDEX automation_evaluations_by_evaluation ON automation_evaluations (evaluation_id);
+      CREATE TABLE automation_cursor (
+        id ${T} PRIMARY KEY,
+        evaluation_id INTEGER NOT NULL,
+        doc ${T} NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

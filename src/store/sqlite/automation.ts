@@ -18,8 +18,11 @@ import {
   type ScheduleStateRead,
   type SensorHistoryEntry,
   type SensorState,
+  type AutomationCursorRow,
+  type AutomationEvaluationRow,
 } from '../../fold/index.js';
-import type { AutomationStore, RunFinishedRecord, ScheduleTickQuery, ScheduleTickWithRun, SensorHistoryQuery } from '../contract.js';
+import { getAutomationCursor, listAutomationEvaluations } from './automation-evaluations.js';
+import type { AutomationEvaluationQuery, AutomationStore, RunFinishedRecord, ScheduleTickQuery, ScheduleTickWithRun, SensorHistoryQuery } from '../contract.js';
 import { parseDoc } from '../docs.js';
 import { EVENT_COLUMNS } from './ledger.js';
 
@@ -177,5 +180,13 @@ export class SqliteAutomation implements AutomationStore {
   async listMaterializationsAfter(assetKey: string, afterSequence: number, limit: number): Promise<Materialization[]> {
     const rows = this.statements.materializationsAfter.all(assetKey, afterSequence, limit) as DocRow[];
     return rows.map((r) => parseDoc(materializationsFamily, String(r.id), r.doc));
+  }
+
+  async listAutomationEvaluations(query: AutomationEvaluationQuery): Promise<AutomationEvaluationRow[]> {
+    return listAutomationEvaluations(this.db, query);
+  }
+
+  async getAutomationCursor(): Promise<AutomationCursorRow | undefined> {
+    return getAutomationCursor(this.db);
   }
 }

@@ -295,6 +295,27 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         FROM materializations;
     `,
   },
+  {
+    // Automation condition evaluations (SEMANTICS §8): one row per evaluation and asset with a
+    // condition (why it did or did not run), and the one cursor row the next evaluation starts from.
+    version: 10,
+    sql: `
+      CREATE TABLE automation_evaluations (
+        id TEXT PRIMARY KEY,
+        evaluation_id INTEGER NOT NULL,
+        asset_key TEXT NOT NULL,
+        requested INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX automation_evaluations_by_asset ON automation_evaluations (asset_key, evaluation_id);
+      CREATE INDEX automation_evaluations_by_evaluation ON automation_evaluations (evaluation_id);
+      CREATE TABLE automation_cursor (
+        id TEXT PRIMARY KEY,
+        evaluation_id INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {
