@@ -72,3 +72,4 @@ export {
   type BackfillCommand,
 } from './backfill-commands.js';
 export { decideFreshnessChanges, type FreshnessInput, type FreshnessSubject } from './freshness.js';
+export { decideAssetWipes, decideRunDelete, type AssetWipeTarget } from './forgetting.js';

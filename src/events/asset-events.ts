@@ -1,6 +1,6 @@
 /**
- * Events about assets themselves rather than runs: freshness (SEMANTICS §8). Field names are
- * storage names, frozen once released.
+ * Events about assets themselves rather than runs: freshness (SEMANTICS §8) and wipes. Field names
+ * are storage names, frozen once released.
  */
 import { z } from 'zod';
 
@@ -22,5 +22,20 @@ export const assetEventSchemas = {
     /** The last materialization the evaluation saw (its ledger sequence), if any. */
     materializationSequence: z.number().int().nullable(),
     evaluatedAt: z.string(),
+  }),
+  /**
+   * An operator wiped the asset's materialization history (Dagster's `asset wipe`): of every
+   * partition (`partitionKeys` null) or of the listed ones. The ledger keeps the materializations;
+   * the projections forget them, so the asset (partitions) reads as never materialized until it
+   * is materialized again. `partitionWindows` are the merged `[startMs, endMs)` windows of the
+   * listed time-window partitions, so partition status can forget them without the definition.
+   */
+  AssetWiped: z.object({
+    assetKey: z.string(),
+    partitionKeys: z.array(z.string()).nullable(),
+    partitionWindows: z.array(z.tuple([z.number().int(), z.number().int()])),
+    wipedAt: z.string(),
+    /** Who asked: an API token's name, `local` or `anonymous` (null when unknown). */
+    requestedBy: z.string().nullable(),
   }),
 } as const;

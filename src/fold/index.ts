@@ -13,6 +13,7 @@ import { dynamicPartitionsFamily } from './dynamic-partitions.js';
 import { backfillsFamily, backfillChunksFamily } from './backfills.js';
 import { assetFreshnessFamily } from './freshness.js';
 import { assetPartitionStatusFamily } from './partition-status.js';
+import { assetWipesFamily } from './asset-wipes.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
@@ -29,9 +30,10 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   backfillChunksFamily as ProjectionFamily<unknown>,
   assetPartitionStatusFamily as ProjectionFamily<unknown>,
   assetFreshnessFamily as ProjectionFamily<unknown>,
+  assetWipesFamily as ProjectionFamily<unknown>,
 ];
 
-export { defineFamily, handlerFor, IGNORE, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue } from './family.js';
+export { defineFamily, handlerFor, IGNORE, removeOnly, rowMatches, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue, type RowMatch } from './family.js';
 export { runsFamily } from './runs.js';
 export {
   materializationsFamily,
@@ -97,3 +99,4 @@ export {
   type PartitionSubset,
 } from './partition-status.js';
 export { assetFreshnessFamily, assetFreshnessSchema, type AssetFreshnessRecord } from './freshness.js';
+export { assetWipesFamily, assetWipeSchema, type AssetWipe } from './asset-wipes.js';

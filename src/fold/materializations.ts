@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { jsonValue, materializationProvenanceSchema } from '../events/index.js';
 import { taskKeyOf } from '../domain/runs/index.js';
 import type { StoredEvent } from '../events/index.js';
-import { defineFamily, IGNORE } from './family.js';
+import { defineFamily, IGNORE, removeOnly, type RowMatch } from './family.js';
 
 /** The id of a row keyed by ledger sequence (an INTEGER key in storage, so rows stay in ledger order). */
 export function sequenceId(sequence: number): string {
@@ -48,6 +48,15 @@ function toMaterialization(e: Extract<StoredEvent, { type: 'AssetMaterialized' }
   };
 }
 
+/**
+ * The rows of the wiped asset (partitions): the history and the latest state forget them alike,
+ * so the asset reads as never materialized (Dagster's `asset wipe`).
+ */
+function wipedRows(e: Extract<StoredEvent, { type: 'AssetWiped' }>): readonly RowMatch[] {
+  const { assetKey, partitionKeys } = e.payload;
+  return [partitionKeys === null ? { asset_key: [assetKey] } : { asset_key: [assetKey], partition_key: partitionKeys }];
+}
+
 export const materializationsFamily = defineFamily<Materialization>({
   table: 'materializations',
   schema: materializationSchema,
@@ -86,6 +95,8 @@ export const materializationsFamily = defineFamily<Materialization>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: removeOnly(wipedRows),
     AssetFreshnessChanged: IGNORE,
   },
 });
@@ -151,6 +162,8 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: removeOnly(wipedRows),
     AssetFreshnessChanged: IGNORE,
   },
 });

@@ -126,6 +126,8 @@ export const scheduleStatesFamily = defineFamily<ScheduleState>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: IGNORE,
   },
 });
@@ -179,6 +181,8 @@ export const scheduleTicksFamily = defineFamily<ScheduleTick>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: IGNORE,
   },
 });

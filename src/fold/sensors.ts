@@ -156,6 +156,8 @@ export const sensorStatesFamily = defineFamily<SensorState>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: IGNORE,
   },
 });
@@ -239,6 +241,8 @@ export const sensorHistoryFamily = defineFamily<SensorHistoryEntry>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: IGNORE,
   },
 });

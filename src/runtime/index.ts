@@ -102,3 +102,4 @@ export {
 } from './backfills.js';
 export { backfillStatus, backfillStatusViewSchema, type BackfillStatusView } from './backfill-status.js';
 export { advanceBackfills, type BackfillStepReport } from './backfill-runner.js';
+export { wipeAssets, deleteRun, WIPE_PARTITIONS_MAX, type AssetWipeInput, type AssetWipeOutcome } from './forgetting.js';

@@ -187,6 +187,8 @@ async function caughtUp(ctx: RuntimeContext, cache: StalenessCache): Promise<Sta
     const events = await ctx.store.ledger.readEvents({ afterSequence: cache.sequence, limit: CATCH_UP_PAGE_EVENTS });
     for (const e of events) {
       if (e.type === 'DynamicPartitionsChanged') cache.results.clear();
+      // A wipe forgets materializations the index holds; wipes are rare, so read everything again.
+      if (e.type === 'AssetWiped') return null;
       if (e.type !== 'AssetMaterialized') continue;
       const p = e.payload;
       cache.index.apply(p.assetKey, p.partitionKey, { sequence: e.sequence, dataVersion: p.dataVersion, materializedAt: e.at, provenance: p.provenance });
