@@ -4,6 +4,7 @@ import { runAction, withClient, withClientOptions, type CommonOptions } from '..
 import { printJson, printTable } from '../output.js';
 import { assetStaleCommand } from './asset-stale.js';
 import { assetStatusCommand } from './asset-status.js';
+import { assetWipeCommand } from './asset-wipe.js';
 
 /** `1,203/1,461 materialized, 3 failed` (failed and in progress only when there are some); blank when unpartitioned. */
 function partitionHealthText(h: { total: number; materialized: number; failed: number; inProgress: number } | null): string {
@@ -48,5 +49,6 @@ export function assetCommand(): Command {
   );
   asset.addCommand(assetStaleCommand());
   asset.addCommand(assetStatusCommand());
+  asset.addCommand(assetWipeCommand());
   return asset;
 }
