@@ -9,8 +9,11 @@ export function runDeleteCommand(): Command {
     .description('delete a finished run: it leaves run lists and views and its logs are no longer served; what it materialized still counts, and its run key stays taken')
     .argument('<runId>')
     .option('--yes', 'do not ask for confirmation (needed when stdin is not a terminal)')
-    .action((runId: string, options: CommonOptions & { yes?: boolean }) =>
-      runAction(options, () =>
+    // `arco run` declares the same client options and, as the parent, takes them when given after
+    // `delete`: read them merged with the parent's.
+    .action((runId: string, _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<CommonOptions & { yes?: boolean }>();
+      return runAction(options, () =>
         withClient(options, async (client) => {
           // Read first: an unknown run is refused before anyone is asked.
           const run = await client.invoke('getRun', { runId });
@@ -20,6 +23,6 @@ export function runDeleteCommand(): Command {
           if (options.json) return printJson(deleted);
           process.stdout.write(`deleted run ${deleted.runId}\n`);
         }),
-      ),
-    );
+      );
+    });
 }
