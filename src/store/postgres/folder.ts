@@ -80,6 +80,8 @@ export class PostgresFolder {
   private readonly written = new Map<string, { text: string; row: unknown }>();
   /** Per event type, the families that handle it: most events concern one or two families. */
   private readonly byType = new Map<string, readonly Dispatch[]>();
+  /** Event types some family deletes rows for (wipes, run deletions): only these split a batch. */
+  private readonly removing = new Set<string>();
 
   private constructor(private readonly tables: readonly FamilyTable[]) {
     for (const type of EVENT_TYPES) {
@@ -88,6 +90,7 @@ export class PostgresFolder {
         return handler === IGNORE ? [] : [{ index, handler }];
       });
       this.byType.set(type, handling);
+      if (handling.some(({ handler }) => handler.removes !== undefined)) this.removing.add(type);
     }
   }
 
@@ -105,8 +108,9 @@ export class PostgresFolder {
   async fold(client: pg.ClientBase, events: readonly StoredEvent[]): Promise<void> {
     let start = 0;
     for (let i = 1; i <= events.length; i += 1) {
-      if (i < events.length && this.removals(events[i] as StoredEvent).length === 0) continue;
-      await this.foldSegment(client, events.slice(start, i));
+      const next = events[i];
+      if (next !== undefined && (!this.removing.has(next.type) || this.removals(next).length === 0)) continue;
+      await this.foldSegment(client, start === 0 && i === events.length ? events : events.slice(start, i));
       start = i;
     }
   }
@@ -117,6 +121,7 @@ export class PostgresFolder {
   }
 
   private async remove(client: pg.ClientBase, event: StoredEvent): Promise<void> {
+    if (!this.removing.has(event.type)) return;
     for (const { index, match } of this.removals(event)) {
       const table = this.tables[index] as FamilyTable;
       const columns = Object.keys(match);

@@ -76,8 +76,7 @@ export class SqliteFolder {
 
   apply(event: StoredEvent): void {
     for (const { f, handler } of this.byType.get(event.type) ?? []) {
-      const removals = handler.removes?.(event) ?? [];
-      if (removals.length > 0) this.remove(f, removals);
+      if (handler.removes) this.remove(f, handler.removes(event));
       for (const id of handler.ids(event)) {
         const before = f.rows.has(id) || handler.creates ? f.rows.get(id) : this.load(f, id);
         if (before !== undefined && !f.rows.has(id)) f.existed.add(id);
@@ -123,6 +122,7 @@ export class SqliteFolder {
    * rows need no care: a kept row is used only when the stored text is still its text.
    */
   private remove(f: FamilyStatements, removals: readonly RowMatch[]): void {
+    if (removals.length === 0) return;
     this.flush();
     for (const match of removals) {
       const columns = Object.keys(match);
