@@ -81,3 +81,4 @@ export {
   type AutomationDecision,
   type AutomationRunRequest,
 } from './automation-conditions.js';
+export { decideAssetWipes, decideRunDelete, type AssetWipeTarget } from './forgetting.js';

@@ -1,7 +1,7 @@
 /**
  * Events about assets themselves rather than runs: freshness (SEMANTICS §8), observations of
- * external assets and materializations reported without a run. Field names are storage names,
- * frozen once released.
+ * external assets, materializations reported without a run, and wipes. Field names are storage
+ * names, frozen once released.
  */
 import { z } from 'zod';
 import { jsonValue, partitionWindowSchema } from './common.js';
@@ -52,5 +52,20 @@ export const assetEventSchemas = {
     partitionWindow: partitionWindowSchema.nullable(),
     /** Who reported it: an API token's name, `local` or `anonymous`. */
     reportedBy: z.string().nullable(),
+  }),
+  /**
+   * An operator wiped the asset's materialization history (Dagster's `asset wipe`): of every
+   * partition (`partitionKeys` null) or of the listed ones. The ledger keeps the materializations;
+   * the projections forget them, so the asset (partitions) reads as never materialized until it
+   * is materialized again. `partitionWindows` are the merged `[startMs, endMs)` windows of the
+   * listed time-window partitions, so partition status can forget them without the definition.
+   */
+  AssetWiped: z.object({
+    assetKey: z.string(),
+    partitionKeys: z.array(z.string()).nullable(),
+    partitionWindows: z.array(z.tuple([z.number().int(), z.number().int()])),
+    wipedAt: z.string(),
+    /** Who asked: an API token's name, `local` or `anonymous` (null when unknown). */
+    requestedBy: z.string().nullable(),
   }),
 } as const;

@@ -33,6 +33,10 @@ export const idempotencyKeys = {
   /** Not in SEMANTICS §1's table: a chunk ends once, whoever records it first. */
   backfillChunkFinished: (backfillId: string, chunkIndex: number): string => `backfill_chunk_finished:${backfillId}:${chunkIndex}`,
   /** Not in SEMANTICS §1's table: shaped like `sched_state`, one key per change of an asset's freshness. */
+  /** Not in SEMANTICS §1's table: a run is deleted once. */
+  runDeleted: (runId: string): string => `run_deleted:${runId}`,
+  /** Not in SEMANTICS §1's table: one key per asset per wipe request (`wipeId` is minted per request). */
+  assetWiped: (assetKey: string, wipeId: string): string => `asset_wipe:${assetKey}:${wipeId}`,
   assetFreshnessChanged: (assetKey: string, stateVersion: number): string => `freshness:${assetKey}:${stateVersion}`,
   /** Not in SEMANTICS §1's table: one observation per id (the daemon's ids name the tick, so two daemons record it once). */
   assetObserved: (assetKey: string, partitionKey: string | null, observationId: string): string => `observed:${assetKey}:${partitionKey ?? ''}:${observationId}`,

@@ -25,6 +25,12 @@ export const runEventSchemas = {
   /** Every task is terminal; the run's final status. */
   RunFinished: z.object({ runId: z.string(), status: z.enum(['SUCCESS', 'FAILURE', 'CANCELED']) }),
   /**
+   * An operator deleted a finished run: it leaves run lists and views and its logs are no longer
+   * served. Its events stay in the ledger, its materializations still count, and its runKey stays
+   * taken (a runKey names one run forever, SEMANTICS §2).
+   */
+  RunDeleted: z.object({ runId: z.string(), deletedAt: z.string(), requestedBy: z.string().nullable() }),
+  /**
    * A request reused a runKey with a different fingerprint and was refused (RUN_KEY_CONFLICT).
    * `conflictId` is derived from the runKey and the requested fingerprint, so a retried conflicting
    * request is recorded once.

@@ -74,6 +74,8 @@ const ignoreAllBut = {
   AssetFreshnessChanged: IGNORE,
   AssetObserved: IGNORE,
   AssetMaterializationReported: IGNORE,
+  AssetWiped: IGNORE,
+  RunDeleted: IGNORE,
 } as const satisfies Omit<FamilyHandlers<unknown>, 'AutomationConditionEvaluated'>;
 
 export const automationEvaluationsFamily = defineFamily<AutomationEvaluationRow>({

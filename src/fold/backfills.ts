@@ -220,6 +220,8 @@ export const backfillsFamily = defineFamily<BackfillProjection>({
     },
     BackfillChunkPlanned: { ids: (e) => [e.payload.backfillId], apply: chunkPlanned },
     BackfillChunkFinished: { ids: (e) => [e.payload.backfillId], apply: chunkFinished },
+    RunDeleted: IGNORE,
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
@@ -290,6 +292,8 @@ export const backfillChunksFamily = defineFamily<BackfillChunk>({
         return row;
       },
     },
+    RunDeleted: IGNORE,
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,

@@ -59,6 +59,8 @@ export const dynamicPartitionsFamily = defineFamily<DynamicPartitionsSet>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,

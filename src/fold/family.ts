@@ -7,9 +7,16 @@
  * each family either handles it or says `IGNORE`.
  */
 import type { z } from 'zod';
+import { InvariantError } from '../domain/errors/index.js';
 import type { EventType, StoredEvent } from '../events/index.js';
 
 export const IGNORE = 'ignore' as const;
+
+/**
+ * Rows an event deletes: those whose every named column holds one of the listed values (`id`
+ * names the row id). Columns are the family's own `columns` (or `id`), never caller text.
+ */
+export type RowMatch = Readonly<Record<string, readonly string[]>>;
 
 type StoredOf<T extends EventType> = Extract<StoredEvent, { type: T }>;
 
@@ -25,6 +32,12 @@ export interface Handler<Row, E> {
   readonly apply: (row: Row | undefined, event: E, id: string) => Row;
   /** The ids are new by construction (e.g. a ledger sequence): the store need not look them up. */
   readonly creates?: true;
+  /**
+   * Rows the event deletes, before any row of `ids` is applied. Only an operator's explicit
+   * forgetting (an asset wipe, a run deletion) deletes: the ledger keeps the events, so a replay
+   * deletes the same rows again and the projections still equal a replay.
+   */
+  readonly removes?: (event: E) => readonly RowMatch[];
 }
 
 export type FamilyHandlers<Row> = { readonly [T in EventType]: Handler<Row, StoredOf<T>> | typeof IGNORE };
@@ -44,6 +57,26 @@ export interface ProjectionFamily<Row> {
    * a store may keep them parsed between appends. Append-only families leave this off.
    */
   readonly hot?: true;
+}
+
+/** A handler that only deletes rows (it changes none). */
+export function removeOnly<Row, E>(removes: (event: E) => readonly RowMatch[]): Handler<Row, E> {
+  return {
+    ids: () => [],
+    apply: () => {
+      throw new InvariantError('a handler that only removes rows never to apply one', 'apply called');
+    },
+    removes,
+  };
+}
+
+/** True when the row (with its id) is one `match` deletes. */
+export function rowMatches<Row>(family: ProjectionFamily<Row>, id: string, row: Row, match: RowMatch): boolean {
+  const columns = family.columns(row);
+  return Object.entries(match).every(([column, values]) => {
+    const value = column === 'id' ? id : columns[column];
+    return typeof value === 'string' && values.includes(value);
+  });
 }
 
 export function defineFamily<Row>(family: ProjectionFamily<Row>): ProjectionFamily<Row> {

@@ -55,6 +55,8 @@ export const assetFreshnessFamily = defineFamily<AssetFreshnessRecord>({
     BackfillChunkFinished: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: {
       ids: (e) => [e.payload.assetKey],
       // The latest change wins. Versions only grow: each is proposed from the row it follows, and

@@ -14,6 +14,7 @@ import { backfillsFamily, backfillChunksFamily } from './backfills.js';
 import { assetFreshnessFamily } from './freshness.js';
 import { assetPartitionStatusFamily } from './partition-status.js';
 import { automationEvaluationsFamily, automationCursorFamily } from './automation-evaluations.js';
+import { assetWipesFamily } from './asset-wipes.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
@@ -32,9 +33,10 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   assetFreshnessFamily as ProjectionFamily<unknown>,
   automationEvaluationsFamily as ProjectionFamily<unknown>,
   automationCursorFamily as ProjectionFamily<unknown>,
+  assetWipesFamily as ProjectionFamily<unknown>,
 ];
 
-export { defineFamily, handlerFor, IGNORE, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue } from './family.js';
+export { defineFamily, handlerFor, IGNORE, removeOnly, rowMatches, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue, type RowMatch } from './family.js';
 export { runsFamily } from './runs.js';
 export {
   materializationsFamily,
@@ -112,3 +114,4 @@ export {
   type AutomationEvaluationRow,
   type AutomationCursorRow,
 } from './automation-evaluations.js';
+export { assetWipesFamily, assetWipeSchema, type AssetWipe } from './asset-wipes.js';

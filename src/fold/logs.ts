@@ -4,7 +4,7 @@
  * run), so log text is stored once. A batch of log lines of one run updates one index row.
  */
 import { z } from 'zod';
-import { defineFamily, IGNORE } from './family.js';
+import { defineFamily, IGNORE, removeOnly } from './family.js';
 
 export const logIndexSchema = z.object({
   runId: z.string(),
@@ -76,6 +76,9 @@ export const logsFamily = defineFamily<LogIndexEntry>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    // A deleted run's logs are no longer served (the lines stay in the ledger).
+    RunDeleted: removeOnly((e) => [{ id: [e.payload.runId] }]),
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { jsonValue, materializationProvenanceSchema } from '../events/index.js';
 import { taskKeyOf } from '../domain/runs/index.js';
 import type { StoredEvent } from '../events/index.js';
-import { defineFamily, IGNORE } from './family.js';
+import { defineFamily, IGNORE, removeOnly, type RowMatch } from './family.js';
 
 /** The id of a row keyed by ledger sequence (an INTEGER key in storage, so rows stay in ledger order). */
 export function sequenceId(sequence: number): string {
@@ -70,6 +70,15 @@ function toReportedMaterialization(e: Extract<StoredEvent, { type: 'AssetMateria
   };
 }
 
+/**
+ * The rows of the wiped asset (partitions): the history and the latest state forget them alike,
+ * so the asset reads as never materialized (Dagster's `asset wipe`).
+ */
+function wipedRows(e: Extract<StoredEvent, { type: 'AssetWiped' }>): readonly RowMatch[] {
+  const { assetKey, partitionKeys } = e.payload;
+  return [partitionKeys === null ? { asset_key: [assetKey] } : { asset_key: [assetKey], partition_key: partitionKeys }];
+}
+
 export const materializationsFamily = defineFamily<Materialization>({
   table: 'materializations',
   schema: materializationSchema,
@@ -108,6 +117,8 @@ export const materializationsFamily = defineFamily<Materialization>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: removeOnly(wipedRows),
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: {
@@ -191,6 +202,8 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: removeOnly(wipedRows),
     AssetFreshnessChanged: IGNORE,
     AssetObserved: {
       ids: (e) => [taskKeyOf(e.payload.assetKey, e.payload.partitionKey)],

@@ -103,6 +103,24 @@ function failed(row: AssetPartitionStatusRow | undefined, e: Extract<StoredEvent
   };
 }
 
+/**
+ * The row after a wipe: of every partition, an empty row; of some partitions, those keys and
+ * windows leave both sets. Counts and sequences are kept for a partial wipe (the fold cannot know
+ * which of the asset's materializations the wiped partitions held).
+ */
+function wiped(row: AssetPartitionStatusRow | undefined, e: Extract<StoredEvent, { type: 'AssetWiped' }>): AssetPartitionStatusRow {
+  const { assetKey, partitionKeys, partitionWindows } = e.payload;
+  const base = row ?? emptyRow(assetKey);
+  if (partitionKeys === null) return emptyRow(assetKey);
+  const gone = new Set(partitionKeys);
+  const forget = (subset: PartitionSubset): PartitionSubset => {
+    let windows = subset.windows;
+    for (const [startMs, endMs] of partitionWindows) windows = removeWindow(windows, startMs, endMs);
+    return { windows, keys: subset.keys.filter((key) => !gone.has(key)) };
+  };
+  return { ...base, materialized: forget(base.materialized), failed: forget(base.failed) };
+}
+
 export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>({
   table: 'asset_partition_status',
   schema: assetPartitionStatusSchema,
@@ -139,6 +157,11 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: {
+      ids: (e) => [e.payload.assetKey],
+      apply: (row, e) => wiped(row, e),
+    },
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: {

@@ -54,6 +54,8 @@ export const runKeyConflictsFamily = defineFamily<RunKeyConflict>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    RunDeleted: IGNORE,
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,

@@ -8,7 +8,7 @@
  */
 import { InvariantError } from '../domain/errors/index.js';
 import type { EventOf, EventType } from '../events/index.js';
-import { defineFamily, IGNORE, type Handler } from './family.js';
+import { defineFamily, IGNORE, removeOnly, type Handler } from './family.js';
 import { runProjectionSchema, type AttemptProjection, type RunProjection, type TaskProjection } from './run-projection.js';
 
 type RunHandler<T extends EventType> = Handler<RunProjection, EventOf<T>>;
@@ -258,6 +258,9 @@ export const runsFamily = defineFamily<RunProjection>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    // A deleted run leaves every run read; its events stay in the ledger.
+    RunDeleted: removeOnly((e) => [{ id: [e.payload.runId] }]),
+    AssetWiped: IGNORE,
     AssetFreshnessChanged: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,

@@ -24,6 +24,7 @@ import { cancelRunOp, getRunOp, listRunKeyConflictsOp, listRunLogsOp, listRunTas
 import { getScheduleOp, listScheduleTicksOp, listSchedulesOp, previewCronOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from './schedules.js';
 import { getSensorOp, listSensorEvaluationsOp, listSensorsOp, previewSensorOp, pushToSensorOp, resetSensorCursorOp, startSensorOp, stopSensorOp } from './sensors.js';
 import { getStalenessOp } from './staleness.js';
+import { deleteRunOp, wipeAssetsOp } from './forgetting.js';
 import { listEventsOp, querySqlOp } from './system.js';
 import { createTokenOp, listTokensOp, revokeTokenOp } from './tokens.js';
 
@@ -36,6 +37,7 @@ export const CATALOGUE = {
   cancelRun: cancelRunOp,
   listRunLogs: listRunLogsOp,
   listRunKeyConflicts: listRunKeyConflictsOp,
+  deleteRun: deleteRunOp,
   createBackfill: createBackfillOp,
   listBackfills: listBackfillsOp,
   getBackfill: getBackfillOp,
@@ -47,6 +49,7 @@ export const CATALOGUE = {
   listAssets: listAssetsOp,
   getAsset: getAssetOp,
   getAssetPartitionStatus: getAssetPartitionStatusOp,
+  wipeAssets: wipeAssetsOp,
   getStaleness: getStalenessOp,
   reportMaterialization: reportMaterializationOp,
   observeAsset: observeAssetOp,

@@ -12,7 +12,7 @@ import type { Store } from '../store/index.js';
 /** Who may call an operation over HTTP once the store holds an API token (src/api/access.ts). */
 export type Role = 'viewer' | 'operator' | 'admin';
 
-export type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /** What a handler gets: the store for reads, and the runtime (definitions, clock) loaded on demand. */
 export interface OperationContext {
@@ -93,7 +93,7 @@ export type OutputOf<Op extends AnyOperation> = Op extends Operation<AnyObject, 
 export function defineOperation<P extends AnyObject = Empty, Q extends AnyObject = Empty, B extends AnyObject = Empty, O extends z.ZodType = z.ZodType>(
   spec: OperationSpec<P, Q, B, O>,
 ): Operation<P, Q, B, O> {
-  if (spec.body && spec.method === 'GET') throw new Error(`operation ${spec.name}: a GET has no body`);
+  if (spec.body && spec.method !== 'POST') throw new Error(`operation ${spec.name}: a ${spec.method} has no body`);
   return {
     ...spec,
     params: spec.params ?? (EMPTY as unknown as P),

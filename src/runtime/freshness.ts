@@ -124,6 +124,8 @@ const RELOAD_MS = 10 * 60_000;
 
 interface FreshnessCache {
   readonly loadedAtMs: number;
+  /** The ledger's end when loaded: a wipe after it may have forgotten what `latest` holds. */
+  readonly loadedSequence: number;
   /** Materializations up to this ledger sequence are in `latest`. */
   watermark: number;
   readonly keys: ReadonlySet<string>;
@@ -187,6 +189,10 @@ export class FreshnessRunner {
     const stale =
       cache === undefined || nowEpochMs < cache.loadedAtMs || nowEpochMs - cache.loadedAtMs >= this.reloadMs || policies.some((p) => !cache.keys.has(p.assetKey));
     if (stale) return (this.cache = await this.load(policies, nowEpochMs));
+    // A wipe since the load: the latest materializations held may be forgotten; read them anew.
+    if ((await this.ctx.store.assets.listAssetWipes({ afterSequence: cache.loadedSequence, limit: 1 })).length > 0) {
+      return (this.cache = await this.load(policies, nowEpochMs));
+    }
     for (let page = 0; page < CATCH_UP_PAGES_MAX; page += 1) {
       const rows = await this.ctx.store.assets.listMaterializedAtAfter(cache.watermark, CATCH_UP_PAGE);
       for (const row of rows) {
@@ -207,6 +213,6 @@ export class FreshnessRunner {
     const watermark = await this.ctx.store.ledger.lastSequence();
     const keys = policies.map((p) => p.assetKey);
     const [latest, states] = await Promise.all([this.ctx.store.assets.latestMaterializedAt(keys), this.ctx.store.assets.listFreshnessStates()]);
-    return { loadedAtMs: nowEpochMs, watermark, keys: new Set(keys), latest, recorded: new Map(states.map((s) => [s.assetKey, s])) };
+    return { loadedAtMs: nowEpochMs, loadedSequence: watermark, watermark, keys: new Set(keys), latest, recorded: new Map(states.map((s) => [s.assetKey, s])) };
   }
 }

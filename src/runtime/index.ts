@@ -119,3 +119,4 @@ export {
   type ReportedMaterialization,
   type ObservationView,
 } from './external-assets.js';
+export { wipeAssets, deleteRun, WIPE_PARTITIONS_MAX, type AssetWipeInput, type AssetWipeOutcome } from './forgetting.js';

@@ -65,7 +65,7 @@ function selectorOf(partition: RunRequestInput['partition']): PartitionSelector 
 }
 
 /**
- * @throws UNKNOWN_ASSET, EMPTY_SELECTION, RESERVED_TAG, RUN_KEY_CONFLICT, NOTHING_STALE (with
+ * @throws UNKNOWN_ASSET, EMPTY_SELECTION, RESERVED_TAG, RUN_KEY_CONFLICT, RUN_KEY_OF_DELETED_RUN, NOTHING_STALE (with
  *   `staleOnly`), PARTITION_NOT_APPLICABLE and INVALID_PARTITION_SELECTOR (a `status:` selector).
  */
 export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): Promise<RunRequestOutcome> {
@@ -114,6 +114,13 @@ async function reserveRun(ctx: RuntimeContext, request: ResolvedRunRequest): Pro
       const run = await ctx.store.runs.getRun(decision.runId);
       if (run) return { run, existing: false };
     }
+  }
+  // The ledger holds the runKey's RunRequested, yet no run has the key: its run was deleted. A
+  // runKey names one run forever (SEMANTICS §2), so it is not given to a new one.
+  if (request.runKey !== null) {
+    throw arcoError('RUN_KEY_OF_DELETED_RUN', `run key "${request.runKey}" named a run that was deleted; a run key names one run forever: use another key`, {
+      runKey: request.runKey,
+    });
   }
   throw arcoError('INTERNAL_ERROR', 'run request could not be reserved', { runKey: request.runKey });
 }

@@ -209,6 +209,8 @@ async function caughtUp(ctx: RuntimeContext, cache: StalenessCache): Promise<Sta
     const events = await ctx.store.ledger.readEvents({ afterSequence: cache.sequence, limit: CATCH_UP_PAGE_EVENTS });
     for (const e of events) {
       if (e.type === 'DynamicPartitionsChanged') cache.results.clear();
+      // A wipe forgets materializations the index holds; wipes are rare, so read everything again.
+      if (e.type === 'AssetWiped') return null;
       const recorded = versionRecordedBy(e);
       if (recorded === null) continue;
       const p = e.payload as { assetKey: string; partitionKey: string | null };

@@ -18,7 +18,7 @@ import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunK
 import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
 import type { BackfillChunk, BackfillProjection } from '../fold/index.js';
 import type { AssetFreshnessRecord, AutomationCursorRow, AutomationEvaluationRow } from '../fold/index.js';
-import type { AssetPartitionStatusRow } from '../fold/index.js';
+import type { AssetPartitionStatusRow, AssetWipe } from '../fold/index.js';
 import type { RunStatus } from '../domain/runs/index.js';
 
 /** "The row `id` of projection `table` still has this version" (0: it does not exist yet). */
@@ -145,6 +145,11 @@ export interface AssetStore {
   getAssetPartitionStatus(assetKey: string): Promise<AssetPartitionStatusRow | undefined>;
   /** Every asset's partition status row, by asset key. */
   listAssetPartitionStatuses(): Promise<AssetPartitionStatusRow[]>;
+  /**
+   * Asset wipes, newest first: of one asset or of all, only those after a ledger sequence when
+   * `afterSequence` is given.
+   */
+  listAssetWipes(query: { readonly assetKey?: string; readonly afterSequence?: number; readonly limit: number }): Promise<AssetWipe[]>;
   /** The latest state of one asset partition (null: the unpartitioned asset), if it has one. */
   getAssetPartition(assetKey: string, partitionKey: string | null): Promise<AssetPartitionState | undefined>;
 }

@@ -39,6 +39,8 @@ interface Ids {
   readonly backfillId: string;
   /** Two running backfills, one per transport, for the commands that change a backfill's state. */
   readonly ownBackfill: readonly [string, string];
+  /** Two finished runs, one per transport, for run deletion. */
+  readonly finished: readonly [string, string];
 }
 
 interface Sample {
@@ -111,6 +113,9 @@ const SAMPLES: Record<string, Sample> = {
   // One token per transport; the admin token the HTTP client carries is left alone.
   createToken: { input: (_ids, t) => ({ role: 'viewer', name: `sample-${t}` }), view: (o: { role: string; token: string }) => [o.role, o.token.startsWith('arco_')] },
   listTokens: { input: () => ({}), view: (o: { tokens: { name: string }[] }) => o.tokens.map((t) => t.name).sort() },
+  // A partition of one asset: both transports wipe the same partition, recorded twice.
+  wipeAssets: { input: () => ({ selection: 'later', partition: '2024-01-02' }), view: (o: { assets: unknown[]; dryRun: boolean }) => [o.assets, o.dryRun] },
+  deleteRun: { input: ({ finished }, t) => ({ runId: finished[t] }), view: (o: { runId: string; deletedAt: string }) => [o.runId.startsWith('run_'), typeof o.deletedAt] },
   revokeToken: { input: (_ids, t) => ({ token: `sample-${t}` }), view: (o: { name: string; revokedAt: string | null }) => [o.name.startsWith('sample-'), o.revokedAt !== null] },
 };
 
@@ -142,11 +147,12 @@ describe('operation catalogue', () => {
     remote = new HttpClient(server.url, adminToken);
     const requested = await remote.invoke('requestRun', { selection: ['raw/events', 'clean/events'] });
     const runId = requested.run.runId;
+    const finished = await Promise.all([0, 1].map(async (i) => (await remote.invoke('requestRun', { selection: ['raw/events'], runKey: `to-delete-${i}` })).run.runId));
     const done = await remote.invoke('createBackfill', { selection: ['days'], partition: '2024-01-01...2024-01-03', policy: 'multi-run:2', requestId: 'catalogue-done' });
     const backfillId = done.backfill.backfillId;
     for (let i = 0; ; i += 1) {
-      const [run, backfill] = await Promise.all([local.invoke('getRun', { runId }), local.invoke('getBackfill', { backfillId })]);
-      if (run.status === 'SUCCESS' && backfill.status === 'COMPLETED_SUCCESS') break;
+      const [run, backfill, ...others] = await Promise.all([local.invoke('getRun', { runId }), local.invoke('getBackfill', { backfillId }), ...finished.map((id) => local.invoke('getRun', { runId: id }))]);
+      if (run.status === 'SUCCESS' && backfill.status === 'COMPLETED_SUCCESS' && others.every((r) => r.status === 'SUCCESS')) break;
       if (i === 400) throw new Error(`the first run (${run.status}) or backfill (${backfill.status}) did not succeed`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -155,7 +161,7 @@ describe('operation catalogue', () => {
       const created = await remote.invoke('createBackfill', { selection: ['days'], partition: '2024-01-01...2024-12-31', maxConcurrentRuns: 1, requestId: `own-${i}` });
       return created.backfill.backfillId;
     }));
-    ids = { runId, backfillId, ownBackfill: [own[0] as string, own[1] as string] };
+    ids = { runId, backfillId, ownBackfill: [own[0] as string, own[1] as string], finished: [finished[0] as string, finished[1] as string] };
   });
   after(async () => {
     await local.close();

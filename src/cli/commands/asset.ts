@@ -5,6 +5,7 @@ import { printJson, printTable } from '../output.js';
 import { assetObserveCommand, assetReportMaterializationCommand } from './asset-external.js';
 import { assetStaleCommand } from './asset-stale.js';
 import { assetStatusCommand } from './asset-status.js';
+import { assetWipeCommand } from './asset-wipe.js';
 
 /** `1,203/1,461 materialized, 3 failed` (failed and in progress only when there are some); blank when unpartitioned. */
 function partitionHealthText(h: { total: number; materialized: number; failed: number; inProgress: number } | null): string {
@@ -51,5 +52,6 @@ export function assetCommand(): Command {
   asset.addCommand(assetStatusCommand());
   asset.addCommand(assetReportMaterializationCommand());
   asset.addCommand(assetObserveCommand());
+  asset.addCommand(assetWipeCommand());
   return asset;
 }

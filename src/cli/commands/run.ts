@@ -8,6 +8,7 @@ import type { RunProjection } from '../../fold/index.js';
 import { parseTag, positiveInt, runAction, withLocalDaemon, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
 import { color, isTty, printJson } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
+import { runDeleteCommand } from './run-delete.js';
 
 interface RunOptions extends CommonOptions {
   readonly select?: string;
@@ -38,6 +39,7 @@ function parseConfig(value: string): Json {
 
 export function runCommand(): Command {
   return withClientOptions(new Command('run'))
+    .addCommand(runDeleteCommand())
     .description('request a run of the selected assets (exactly the selection, plus closures you ask for)')
     .option('-s, --select <selection>', 'asset selection, e.g. "clean/events", "key:raw/*", "+key:marts/orders"')
     .option('--rerun <runId>', 'rerun a finished run: with --from-failure, or --select for a subset of its assets')

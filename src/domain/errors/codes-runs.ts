@@ -15,6 +15,8 @@ export const RUN_ERRORS = defineErrors({
   NOTHING_STALE: { httpStatus: 409, retryable: false, summary: 'A stale-only run was asked, but every selected asset (partition) is FRESH; nothing was requested.' },
   RERUN_SELECTION_OUTSIDE_PARENT: { httpStatus: 400, retryable: false, summary: 'A subset rerun selected assets the parent run did not materialize; details list them.' },
   RUN_NOT_CANCELABLE: { httpStatus: 409, retryable: false, summary: 'The run already finished, so it cannot be canceled.' },
+  RUN_NOT_TERMINAL: { httpStatus: 409, retryable: true, summary: 'Only a finished run (SUCCESS, FAILURE, CANCELED) whose backfill has recorded it can be deleted; details give its status.' },
+  RUN_KEY_OF_DELETED_RUN: { httpStatus: 409, retryable: false, summary: 'The runKey named a run that was deleted; a runKey names one run forever, so no new run takes it.' },
   ATTEMPT_MISMATCH: { httpStatus: 409, retryable: false, summary: "A worker reported for an attempt that is not the task's current one; nothing changed." },
   USER_CODE_ERROR: { httpStatus: 500, retryable: true, summary: 'User code threw; the attempt failed with its message and stack.' },
   WORKER_LOST: { httpStatus: 500, retryable: true, summary: 'The worker stopped heartbeating (it died or was cut off); the attempt is lost.' },

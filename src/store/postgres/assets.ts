@@ -5,7 +5,7 @@ import type { AssetStore, FreshnessStateRead, LastMaterializedAt } from '../cont
 import { parseDoc, selectDocs, type DocRow } from './docs.js';
 import { getAssetFreshness, latestMaterializedAt, listAssetFreshness, listFreshnessStates, listMaterializedAtAfter } from './freshness.js';
 import { getAssetPartition, getAssetPartitionStatus, listAssetPartitionStatuses } from './partition-status.js';
-import type { AssetPartitionStatusRow } from '../../fold/index.js';
+import { assetWipesFamily, type AssetPartitionStatusRow, type AssetWipe } from '../../fold/index.js';
 
 export class PostgresAssets implements AssetStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -53,6 +53,15 @@ export class PostgresAssets implements AssetStore {
 
   async listAssetPartitionStatuses(): Promise<AssetPartitionStatusRow[]> {
     return listAssetPartitionStatuses(this.pool);
+  }
+
+  async listAssetWipes(query: { assetKey?: string; afterSequence?: number; limit: number }): Promise<AssetWipe[]> {
+    const rows = await this.docs('SELECT id, doc FROM asset_wipes WHERE ($1::text IS NULL OR asset_key = $1) AND id > $2 ORDER BY id DESC LIMIT $3', [
+      query.assetKey ?? null,
+      query.afterSequence ?? 0,
+      query.limit,
+    ]);
+    return rows.map((r) => parseDoc(assetWipesFamily, String(r.id), r.doc));
   }
 
   async getAssetPartition(assetKey: string, partitionKey: string | null): Promise<AssetPartitionState | undefined> {

@@ -16,7 +16,7 @@
 import type pg from 'pg';
 import { InvariantError } from '../../domain/errors/index.js';
 import { EVENT_TYPES, type StoredEvent } from '../../events/index.js';
-import { IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily } from '../../fold/index.js';
+import { IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
 import { parseDoc } from './docs.js';
 
 interface FamilyTable {
@@ -24,6 +24,8 @@ interface FamilyTable {
   readonly columnNames: readonly string[];
   readonly load: string;
   readonly save: string;
+  /** SQL type of each column (and `id`), for the arrays a deletion binds. */
+  readonly types: ReadonlyMap<string, string>;
 }
 
 interface Dispatch {
@@ -63,6 +65,7 @@ function tableOf(family: ProjectionFamily<unknown>, columns: readonly { name: st
   const updates = names.filter((n) => n !== 'id').map((n) => `${n} = excluded.${n}`);
   return {
     family,
+    types: new Map(all.map((c) => [c.name, c.type])),
     columnNames: names.slice(2),
     load: `SELECT id::text AS id, doc FROM ${family.table} WHERE id = ANY($1::${id.type}[]) FOR UPDATE`,
     // Zipped arrays, one per column: one statement writes every changed row of the family.
@@ -77,6 +80,8 @@ export class PostgresFolder {
   private readonly written = new Map<string, { text: string; row: unknown }>();
   /** Per event type, the families that handle it: most events concern one or two families. */
   private readonly byType = new Map<string, readonly Dispatch[]>();
+  /** Event types some family deletes rows for (wipes, run deletions): only these split a batch. */
+  private readonly removing = new Set<string>();
 
   private constructor(private readonly tables: readonly FamilyTable[]) {
     for (const type of EVENT_TYPES) {
@@ -85,6 +90,7 @@ export class PostgresFolder {
         return handler === IGNORE ? [] : [{ index, handler }];
       });
       this.byType.set(type, handling);
+      if (handling.some(({ handler }) => handler.removes !== undefined)) this.removing.add(type);
     }
   }
 
@@ -94,8 +100,40 @@ export class PostgresFolder {
     return new PostgresFolder(PROJECTION_FAMILIES.map((family) => tableOf(family, columns.get(family.table))));
   }
 
-  /** Folds `events`, in sequence order, into the projections. Call inside the transaction. */
+  /**
+   * Folds `events`, in sequence order, into the projections. Call inside the transaction. An event
+   * that deletes rows (an asset wipe, a run deletion) starts a segment of its own: what came
+   * before it is written first, so its DELETE sees every row the batch made so far.
+   */
   async fold(client: pg.ClientBase, events: readonly StoredEvent[]): Promise<void> {
+    let start = 0;
+    for (let i = 1; i <= events.length; i += 1) {
+      const next = events[i];
+      if (next !== undefined && (!this.removing.has(next.type) || this.removals(next).length === 0)) continue;
+      await this.foldSegment(client, start === 0 && i === events.length ? events : events.slice(start, i));
+      start = i;
+    }
+  }
+
+  /** What the event deletes, per family (by index). */
+  private removals(event: StoredEvent): { index: number; match: RowMatch }[] {
+    return (this.byType.get(event.type) ?? []).flatMap(({ index, handler }) => (handler.removes?.(event) ?? []).map((match) => ({ index, match })));
+  }
+
+  private async remove(client: pg.ClientBase, event: StoredEvent): Promise<void> {
+    if (!this.removing.has(event.type)) return;
+    for (const { index, match } of this.removals(event)) {
+      const table = this.tables[index] as FamilyTable;
+      const columns = Object.keys(match);
+      const where = columns.map((c, i) => `${c} = ANY($${i + 1}::${table.types.get(c) ?? 'text'}[])`).join(' AND ');
+      await client.query(`DELETE FROM ${table.family.table} WHERE ${where}`, columns.map((c) => match[c]));
+    }
+  }
+
+  private async foldSegment(client: pg.ClientBase, events: readonly StoredEvent[]): Promise<void> {
+    const first = events[0];
+    if (first === undefined) return;
+    await this.remove(client, first);
     const batch: Batch = this.tables.map(() => ({ rows: new Map<string, unknown>(), dirty: new Set<string>() }));
     try {
       const stored = await this.load(client, events);

@@ -344,6 +344,20 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       );
     `,
   },
+  {
+    // Asset wipes (Dagster's `asset wipe`): one row per AssetWiped, in ledger order.
+    version: 11,
+    sql: `
+      CREATE TABLE asset_wipes (
+        id BIGINT PRIMARY KEY,
+        asset_key ${T} NOT NULL,
+        sequence BIGINT NOT NULL,
+        wiped_at ${T} NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX asset_wipes_asset ON asset_wipes (asset_key, sequence);
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

@@ -5,7 +5,7 @@ import type { AssetStore, FreshnessStateRead, LastMaterializedAt } from '../cont
 import { parseDoc } from '../docs.js';
 import { getAssetFreshness, latestMaterializedAt, listAssetFreshness, listFreshnessStates, listMaterializedAtAfter } from './freshness.js';
 import { getAssetPartition, getAssetPartitionStatus, listAssetPartitionStatuses } from './partition-status.js';
-import type { AssetPartitionStatusRow } from '../../fold/index.js';
+import { assetWipesFamily, type AssetPartitionStatusRow, type AssetWipe } from '../../fold/index.js';
 
 type DocRow = { id: string; doc: string };
 
@@ -54,6 +54,13 @@ export class SqliteAssets implements AssetStore {
 
   async listAssetPartitionStatuses(): Promise<AssetPartitionStatusRow[]> {
     return listAssetPartitionStatuses(this.db);
+  }
+
+  async listAssetWipes(query: { assetKey?: string; afterSequence?: number; limit: number }): Promise<AssetWipe[]> {
+    const rows = this.db
+      .prepare('SELECT id, doc FROM asset_wipes WHERE (? IS NULL OR asset_key = ?) AND id > ? ORDER BY id DESC LIMIT ?')
+      .all(query.assetKey ?? null, query.assetKey ?? null, query.afterSequence ?? 0, query.limit) as DocRow[];
+    return rows.map((r) => parseDoc(assetWipesFamily, r.id, r.doc));
   }
 
   async getAssetPartition(assetKey: string, partitionKey: string | null): Promise<AssetPartitionState | undefined> {

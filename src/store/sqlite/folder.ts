@@ -11,7 +11,7 @@
 import type Database from 'better-sqlite3';
 import type { StoredEvent } from '../../events/index.js';
 import { EVENT_TYPES } from '../../events/index.js';
-import { IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily } from '../../fold/index.js';
+import { IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
 import { parseDoc } from '../docs.js';
 
 interface FamilyStatements {
@@ -44,7 +44,7 @@ export class SqliteFolder {
   /** Per event type, the families that handle it: most events concern one or two families. */
   private readonly byType = new Map<string, { f: FamilyStatements; handler: Handler<unknown, StoredEvent> }[]>();
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.families = PROJECTION_FAMILIES.map((family) => {
       const columnNames = columnNamesOf(db, family.table);
       const all = ['id', 'doc', ...columnNames];
@@ -76,6 +76,7 @@ export class SqliteFolder {
 
   apply(event: StoredEvent): void {
     for (const { f, handler } of this.byType.get(event.type) ?? []) {
+      if (handler.removes) this.remove(f, handler.removes(event));
       for (const id of handler.ids(event)) {
         const before = f.rows.has(id) || handler.creates ? f.rows.get(id) : this.load(f, id);
         if (before !== undefined && !f.rows.has(id)) f.existed.add(id);
@@ -111,6 +112,23 @@ export class SqliteFolder {
       f.rows.clear();
       f.dirty.clear();
       f.existed.clear();
+    }
+  }
+
+  /**
+   * Deletes the matching rows. The batch so far is written first, so the rows it created or
+   * changed are deleted by the same statement as the stored ones. Deletions are rare (an
+   * operator's wipe or run deletion), so the extra write costs nothing that matters. Kept parsed
+   * rows need no care: a kept row is used only when the stored text is still its text.
+   */
+  private remove(f: FamilyStatements, removals: readonly RowMatch[]): void {
+    if (removals.length === 0) return;
+    this.flush();
+    for (const match of removals) {
+      const columns = Object.keys(match);
+      // A JSON array per column: one parameter however many values (SQLite limits parameters).
+      const where = columns.map((c) => `${c} IN (SELECT value FROM json_each(?))`).join(' AND ');
+      this.db.prepare(`DELETE FROM ${f.family.table} WHERE ${where}`).run(...columns.map((c) => JSON.stringify(match[c])));
     }
   }
 

@@ -316,6 +316,20 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       );
     `,
   },
+  {
+    // Asset wipes (Dagster's `asset wipe`): one row per AssetWiped, in ledger order.
+    version: 11,
+    sql: `
+      CREATE TABLE asset_wipes (
+        id INTEGER PRIMARY KEY,
+        asset_key TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        wiped_at TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX asset_wipes_asset ON asset_wipes (asset_key, sequence);
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {
