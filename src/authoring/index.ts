@@ -3,6 +3,7 @@
  * This is the package's public entry point.
  */
 export { defineAsset } from './define-asset.js';
+export { defineMultiAsset, isMultiAssetDefinition } from './define-multi-asset.js';
 export { defineDefinitions, isDefinitions, isAssetDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
 export type { FreshnessDuration, FreshnessOptions } from './freshness.js';
 export type {
@@ -17,6 +18,14 @@ export type {
   LogLevel,
   MaterializeResult,
   RetryOptions,
+  AssetSpec,
+  MultiAssetContext,
+  MultiAssetDefinition,
+  MultiAssetMembership,
+  MultiAssetOptions,
+  MultiAssetResult,
+  MultiComputeFn,
+  OutputResult,
 } from './types.js';
 export { ArcoError, isArcoError } from '../domain/errors/index.js';
 export {

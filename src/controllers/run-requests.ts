@@ -11,6 +11,7 @@ import {
   differingFingerprintFields,
   planRun,
   runFingerprint,
+  taskKeyOf,
   type FingerprintInput,
   type PlanningContext,
   type TaskPlan,
@@ -119,10 +120,14 @@ export function decideRunRequest(
   return { kind: 'new', runId, drafts: [requested] };
 }
 
-/** The plan restricted to `subset` (if given): other tasks go, and so do dependencies on them. */
+/**
+ * The plan restricted to `subset` (if given): other tasks go, and so do dependencies on them. A
+ * multi-asset's task stays when the subset names it or the task key of any of its outputs.
+ */
 function subsetOf(tasks: TaskPlan[], subset: readonly string[] | undefined): TaskPlan[] {
   if (subset === undefined) return tasks;
-  const keep = new Set(subset);
+  const wanted = new Set(subset);
+  const keep = new Set(tasks.filter((t) => wanted.has(t.taskKey) || (t.outputs?.some((o) => wanted.has(taskKeyOf(o.assetKey, t.partitionKey))) ?? false)).map((t) => t.taskKey));
   return tasks.filter((t) => keep.has(t.taskKey)).map((t) => ({ ...t, deps: t.deps.filter((d) => keep.has(d)) }));
 }
 

@@ -18,6 +18,8 @@ import {
   type PartitionsDefinition,
 } from '../partitions/index.js';
 import type { RetryPolicy } from './retry-policy.js';
+import { expandMultiAssets, groupMultiAssetTasks, type MultiAssetOf, type TaskOutput } from './multi-asset-tasks.js';
+import { taskKeyOf } from './task-key.js';
 
 export interface TaskSpec {
   readonly retry: RetryPolicy;
@@ -45,6 +47,8 @@ export interface TaskPlan {
   readonly codeVersion: string | null;
   /** The window of a time-window partition (epoch ms), so status can be kept as ranges; else null. */
   readonly partitionWindow: { readonly startMs: number; readonly endMs: number } | null;
+  /** Set on a multi-asset's task: every asset it materializes (multi-asset-tasks.ts). */
+  readonly outputs?: TaskOutput[];
 }
 
 export interface Closure {
@@ -60,15 +64,14 @@ export interface PlanningContext {
   /** The mapping of the dependency of `downstream` on `upstream`. */
   readonly mappingOf: (downstream: string, upstream: string) => PartitionMapping;
   readonly partitions: PartitionsContext;
+  /** The multi-asset an asset is an output of (null for a plain asset); absent: no multi-assets. */
+  readonly multiAssetOf?: MultiAssetOf;
 }
 
 /** An input listing more upstream partitions than this records null ("the whole asset") instead. */
 export const INPUT_PARTITIONS_LISTED_MAX = 100;
 
-/** The task key of an asset partition: the asset key, with `[partition]` when partitioned. */
-export function taskKeyOf(assetKey: string, partitionKey: string | null): string {
-  return partitionKey === null ? assetKey : `${assetKey}[${partitionKey}]`;
-}
+export { taskKeyOf };
 
 /**
  * Resolves selected keys plus closure flags to the set of assets the run materializes.
@@ -121,11 +124,13 @@ export function runPartitionKeys(
 }
 
 /**
- * Plans one task per asset partition, in dependency order.
+ * Plans one task per asset partition, in dependency order, except that the outputs of one
+ * multi-asset and partition share one task; a multi-asset that cannot be subset is planned whole.
  * @throws as `runPartitionKeys`; NONEXISTENT_UPSTREAM_PARTITION with details `{ asset, partition,
  *   upstream, keys, count }` when a task needs upstream partitions that do not exist.
  */
-export function planRun(assetKeys: readonly string[], selector: PartitionSelector | null, ctx: PlanningContext): TaskPlan[] {
+export function planRun(selected: readonly string[], selector: PartitionSelector | null, ctx: PlanningContext): TaskPlan[] {
+  const assetKeys = expandMultiAssets(selected, ctx.multiAssetOf).assetKeys;
   const keysByAsset = runPartitionKeys(assetKeys, selector, ctx);
   const tasks: TaskPlan[] = [];
   for (const assetKey of ctx.graph.inDependencyOrder(assetKeys)) {
@@ -152,7 +157,7 @@ export function planRun(assetKeys: readonly string[], selector: PartitionSelecto
       });
     }
   }
-  return tasks;
+  return groupMultiAssetTasks(tasks, ctx.multiAssetOf);
 }
 
 function windowOf(definition: PartitionsDefinition | null, partitionKey: string | null): TaskPlan['partitionWindow'] {
