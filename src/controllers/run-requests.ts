@@ -9,6 +9,7 @@ import { newRunId, sha256Hex, type IdSource, type Json } from '../domain/ids/ind
 import { canonicalPartitionSelector, MULTI_KEY_SEPARATOR, type PartitionSelector } from '../domain/partitions/index.js';
 import {
   differingFingerprintFields,
+  expandMultiAssets,
   planRun,
   runFingerprint,
   taskKeyOf,
@@ -90,7 +91,8 @@ export function decideRunRequest(
   if (request.assetKeys.length === 0) throw arcoError('EMPTY_SELECTION', 'the selection matches no asset', {});
   if (holder) {
     if (holder.fingerprint === fingerprint) return { kind: 'existing', run: holder };
-    return runKeyConflict(request, holder, fingerprint);
+    // The holder records the outputs its multi-assets added; compare like with like.
+    return runKeyConflict({ ...request, assetKeys: expandMultiAssets(request.assetKeys, planning.multiAssetOf).assetKeys }, holder, fingerprint);
   }
   const runId = newRunId(ids, nowEpochMs);
   const tags: Record<string, string> = { ...request.tags, ...request.systemTags };
@@ -103,7 +105,8 @@ export function decideRunRequest(
       runId,
       runKey: request.runKey,
       fingerprint,
-      assetKeys: planning.graph.inDependencyOrder(request.assetKeys),
+      // What the run materializes: a multi-asset that cannot be subset counts whole.
+      assetKeys: planning.graph.inDependencyOrder(expandMultiAssets(request.assetKeys, planning.multiAssetOf).assetKeys),
       includeUpstream: request.includeUpstream,
       includeDownstream: request.includeDownstream,
       partition: request.partition === null ? null : canonicalPartitionSelector(request.partition),
