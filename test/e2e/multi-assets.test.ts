@@ -11,7 +11,7 @@ import { arco, arcoJson } from '../helpers/cli.js';
 import { tempProject } from '../helpers/project.js';
 
 const SOURCE = `import { appendFileSync } from 'node:fs';
-import { defineAsset, defineDefinitions, defineMultiAsset } from 'arco-flow';
+import { defineAsset, defineDefinitions, defineMultiAsset, staticPartitions } from 'arco-flow';
 const calls = new URL('./calls.log', import.meta.url);
 const raw = defineAsset({ key: 'raw', compute: () => ({}) });
 const sales = defineMultiAsset({
@@ -36,7 +36,17 @@ const sides = defineMultiAsset({
   },
 });
 const partial = defineMultiAsset({ name: 'partial', outputs: [{ key: 'one' }, { key: 'two' }], compute: () => [{ assetKey: 'one' }] });
-export default defineDefinitions({ assets: [raw, sales, report, sides, partial] });
+const regional = defineMultiAsset({
+  name: 'regional',
+  partitions: staticPartitions(['ap', 'eu', 'us']),
+  outputs: [{ key: 'r/a' }, { key: 'r/b' }],
+  compute: (ctx) => {
+    appendFileSync(calls, 'regional ' + ctx.partitionKey + '\\n');
+    if (ctx.partitionKey === 'us') throw new Error('no data');
+    return ctx.selectedAssetKeys.map((assetKey) => ({ assetKey }));
+  },
+});
+export default defineDefinitions({ assets: [raw, sales, report, sides, partial, regional] });
 `;
 
 interface RunJson {
@@ -102,5 +112,15 @@ describe('multi-assets from the command line', () => {
     assert.equal(result.body.status, 'FAILURE');
     assert.deepEqual([statusOf('one')?.lastFailure?.code, statusOf('two')?.lastFailure?.code], ['MULTI_ASSET_RESULT_INVALID', 'MULTI_ASSET_RESULT_INVALID']);
     assert.deepEqual([statusOf('one')?.status, statusOf('two')?.status], ['FAILED', 'FAILED']);
+  });
+
+  test('a backfill of one output of a multi-asset backfills every output, one compute call per partition', () => {
+    const before = calls().length;
+    const { body } = arcoJson<{ backfill: { status: string; counts: { total: number; materialized: number; failed: number } } }>(['backfill', 'create', ...at, '--select', 'r/a', '--partition', 'ap,eu,us', '--wait']);
+    assert.equal(body.backfill.status, 'COMPLETED_FAILED');
+    assert.deepEqual([body.backfill.counts.total, body.backfill.counts.materialized, body.backfill.counts.failed], [6, 4, 2]);
+    assert.deepEqual(calls().slice(before).sort(), ['regional ap', 'regional eu', 'regional us']);
+    const status = arcoJson<{ counts: Record<string, number> }>(['asset', 'status', 'r/b', ...at]).body.counts;
+    assert.deepEqual([status['materialized'], status['failed']], [2, 1]);
   });
 });
