@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { AssetGraph } from '../domain/assets/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import { defaultPartitionMapping, validatePartitionMapping, type PartitionMapping } from '../domain/partitions/index.js';
-import { ASSET_BRAND, DEFINITIONS_BRAND, type AssetDefinition, type Definitions } from './types.js';
+import { ASSET_BRAND, DEFINITIONS_BRAND, type AssetDefinition, type Definitions, type MultiAssetDefinition } from './types.js';
+import { isMultiAssetDefinition } from './define-multi-asset.js';
 import type { ScheduleDefinition } from './define-schedule.js';
 import type { SensorDefinition } from './define-sensor.js';
 import { resolveAutomation } from './resolve-automation.js';
@@ -14,7 +15,8 @@ import { suggestionDetails } from '../domain/suggestions/index.js';
 import { describeOptionProblem, optionProblem } from './option-problems.js';
 
 export interface DefinitionsOptions {
-  readonly assets?: readonly AssetDefinition[];
+  /** Made with `defineAsset` or `defineMultiAsset` (whose outputs all join the definitions). */
+  readonly assets?: readonly (AssetDefinition | MultiAssetDefinition)[];
   /** Made with `defineSchedule` or `scheduleFromPartitions`. */
   readonly schedules?: readonly ScheduleDefinition[];
   /** Made with `defineSensor`, `defineAssetSensor` or `defineRunStatusSensor`. */
@@ -50,6 +52,74 @@ function checkPartitionMappings(assets: readonly AssetDefinition[]): void {
   }
 }
 
+/** Who defines a key, in an error message: `asset "k"` or `multi-asset "m"`. */
+function definerOf(asset: AssetDefinition): string {
+  return asset.multiAsset ? `multi-asset "${asset.multiAsset.name}"` : `asset "${asset.key}"`;
+}
+
+/**
+ * The assets, with each multi-asset replaced by its outputs. A key defined twice where a
+ * multi-asset is involved names both definers; a multi-asset's name may not be another asset's key
+ * (it is the task key of its runs).
+ */
+function flattenAssets(items: readonly unknown[]): AssetDefinition[] {
+  const assets: AssetDefinition[] = [];
+  items.forEach((item, i) => {
+    if (isMultiAssetDefinition(item)) assets.push(...item.outputs);
+    else if (isAssetDefinition(item)) assets.push(item);
+    else throw arcoError('INVALID_DEFINITION', `assets[${i}] is not an asset: create it with defineAsset or defineMultiAsset`, { field: `assets.${i}` });
+  });
+  const byKey = new Map<string, AssetDefinition>();
+  for (const asset of assets) {
+    const earlier = byKey.get(asset.key);
+    if (earlier && (earlier.multiAsset || asset.multiAsset)) {
+      const definers = [definerOf(earlier), definerOf(asset)];
+      throw arcoError('DUPLICATE_ASSET_KEY', `asset "${asset.key}" is defined more than once: by ${definers.join(' and by ')}`, { asset: asset.key, definitions: definers });
+    }
+    byKey.set(asset.key, asset);
+  }
+  const names = new Map<string, AssetDefinition>();
+  for (const asset of assets) {
+    const name = asset.multiAsset?.name;
+    if (name === undefined || names.get(name)?.multiAsset === asset.multiAsset) continue;
+    const other = names.get(name) ?? byKey.get(name);
+    if (other && !asset.multiAsset?.outputKeys.includes(name)) {
+      throw arcoError('INVALID_DEFINITION', `multi-asset "${name}" has the name of ${definerOf(other)}; rename one (a multi-asset's name is its task key in runs)`, {
+        multiAsset: name,
+        field: 'name',
+        definitions: [definerOf(asset), definerOf(other)],
+      });
+    }
+    names.set(name, asset);
+  }
+  return assets;
+}
+
+/**
+ * A multi-asset runs as one task, so the graph with each multi-asset's outputs taken as one node
+ * must be acyclic too: an output that needs an asset downstream of another output of the same
+ * multi-asset could never run.
+ * @throws DEPENDENCY_CYCLE naming the multi-asset(s) in the path.
+ */
+function checkMultiAssetCycles(assets: readonly AssetDefinition[]): void {
+  if (!assets.some((a) => a.multiAsset)) return;
+  const nodeOf = new Map(assets.map((a) => [a.key, a.multiAsset?.name ?? a.key]));
+  const deps = new Map<string, Set<string>>();
+  for (const asset of assets) {
+    const node = nodeOf.get(asset.key) as string;
+    const set = deps.get(node) ?? new Set<string>();
+    for (const dep of asset.deps) if (nodeOf.get(dep) !== node) set.add(nodeOf.get(dep) as string);
+    deps.set(node, set);
+  }
+  try {
+    AssetGraph.build([...deps].map(([key, set]) => ({ key, deps: [...set] })));
+  } catch (error) {
+    if (!isArcoError(error) || error.code !== 'DEPENDENCY_CYCLE') throw error;
+    const cycle = (error.details?.['cycle'] as string[] | undefined) ?? [];
+    throw arcoError('DEPENDENCY_CYCLE', `a multi-asset runs as one computation, so its outputs form a dependency cycle: ${cycle.join(' -> ')}`, { cycle });
+  }
+}
+
 /** Only the shape: each list's items are checked below, with messages that name them. */
 const optionsSchema = z.strictObject({
   assets: z.array(z.unknown()).optional(),
@@ -59,7 +129,8 @@ const optionsSchema = z.strictObject({
 
 /**
  * @throws INVALID_DEFINITION (also for an option that does not exist, with the nearest options in
- *   `details.suggestions`), DUPLICATE_ASSET_KEY, UNKNOWN_DEPENDENCY, DEPENDENCY_CYCLE, INVALID_PARTITION_MAPPING.
+ *   `details.suggestions`), DUPLICATE_ASSET_KEY (naming both definitions when one is a
+ *   multi-asset), UNKNOWN_DEPENDENCY, DEPENDENCY_CYCLE, INVALID_PARTITION_MAPPING.
  */
 export function defineDefinitions(options: DefinitionsOptions): Definitions {
   const parsed = optionsSchema.safeParse(options ?? {});
@@ -67,13 +138,9 @@ export function defineDefinitions(options: DefinitionsOptions): Definitions {
     const problem = optionProblem(optionsSchema, parsed.error);
     throw arcoError('INVALID_DEFINITION', `definitions: ${describeOptionProblem(problem)}`, { field: problem.field, ...suggestionDetails(problem.suggestions) });
   }
-  const assets = options?.assets ?? [];
-  assets.forEach((asset, i) => {
-    if (!isAssetDefinition(asset)) {
-      throw arcoError('INVALID_DEFINITION', `assets[${i}] is not an asset: create it with defineAsset`, { field: `assets.${i}` });
-    }
-  });
+  const assets = flattenAssets(options?.assets ?? []);
   AssetGraph.build(assets.map((a) => ({ key: a.key, deps: a.deps })));
+  checkMultiAssetCycles(assets);
   checkPartitionMappings(assets);
   const { schedules, sensors } = resolveAutomation(assets, options?.schedules ?? [], options?.sensors ?? []);
   return Object.freeze({ [DEFINITIONS_BRAND]: true as const, assets: [...assets], schedules, sensors });

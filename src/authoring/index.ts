@@ -4,6 +4,7 @@
  */
 export { defineAsset } from './define-asset.js';
 export { defineExternalAsset, type ExternalAssetOptions } from './define-external-asset.js';
+export { defineMultiAsset, isMultiAssetDefinition } from './define-multi-asset.js';
 export { defineDefinitions, isDefinitions, isAssetDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
 export type { FreshnessDuration, FreshnessOptions } from './freshness.js';
 export type {
@@ -21,6 +22,14 @@ export type {
   ObserveFn,
   ObserveResult,
   RetryOptions,
+  AssetSpec,
+  MultiAssetContext,
+  MultiAssetDefinition,
+  MultiAssetMembership,
+  MultiAssetOptions,
+  MultiAssetResult,
+  MultiComputeFn,
+  OutputResult,
 } from './types.js';
 export { ArcoError, isArcoError } from '../domain/errors/index.js';
 export {

@@ -47,6 +47,25 @@ export interface MaterializeResult {
 
 export type ComputeFn = (ctx: AssetContext) => Promise<MaterializeResult | void> | MaterializeResult | void;
 
+/** What a multi-asset's compute receives: the asset context plus the outputs this attempt must materialize. */
+export interface MultiAssetContext extends AssetContext {
+  /** The output keys selected in this run, in output order (all of them unless `canSubset`). */
+  readonly selectedAssetKeys: readonly string[];
+}
+
+/** One output's result, as an item of the array a multi-asset's compute may return. */
+export interface OutputResult extends MaterializeResult {
+  readonly assetKey: string;
+}
+
+/**
+ * What a multi-asset's compute returns: one result per selected output, either as an array of
+ * `{ assetKey, metadata?, dataVersion? }` or as an object keyed by output key.
+ */
+export type MultiAssetResult = readonly OutputResult[] | Readonly<Record<string, MaterializeResult>>;
+
+export type MultiComputeFn = (ctx: MultiAssetContext) => Promise<MultiAssetResult> | MultiAssetResult;
+
 export interface RetryOptions {
   /** @default 0 */
   readonly maxRetries?: number;
@@ -113,7 +132,61 @@ export interface AssetOptions {
   readonly automation?: AutomationCondition;
 }
 
+/** One output of a multi-asset: an asset the shared compute materializes. */
+export interface AssetSpec {
+  /** `/`-separated segments of `[A-Za-z0-9_]+`. */
+  readonly key: string;
+  /** Upstream assets of this output only, besides the multi-asset's own `deps`. */
+  readonly deps?: readonly (AssetRef | AssetDep)[];
+  readonly description?: string;
+  /** @default the multi-asset's group */
+  readonly group?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly owners?: readonly string[];
+  readonly kinds?: readonly string[];
+  /** @default the multi-asset's codeVersion */
+  readonly codeVersion?: string;
+}
+
+export interface MultiAssetOptions {
+  /** The computation's name: its task key in runs. Not the key of any asset outside its outputs. */
+  readonly name: string;
+  /** The assets one call of `compute` materializes (at least one). */
+  readonly outputs: readonly AssetSpec[];
+  /** Upstream assets of every output. */
+  readonly deps?: readonly (AssetRef | AssetDep)[];
+  /** The partitions every output shares. */
+  readonly partitions?: PartitionsDefinition;
+  /**
+   * Whether a run may materialize only some outputs. When false (as Dagster), a run that selects
+   * one output materializes them all, and the run request says so.
+   * @default false
+   */
+  readonly canSubset?: boolean;
+  readonly compute: MultiComputeFn;
+  readonly codeVersion?: string;
+  readonly retry?: RetryOptions;
+  /** Fail an attempt that runs longer than this with TIMEOUT. */
+  readonly timeoutMs?: number;
+  readonly description?: string;
+  readonly group?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly owners?: readonly string[];
+  readonly kinds?: readonly string[];
+}
+
+/** What an output asset knows about the multi-asset that computes it. */
+export interface MultiAssetMembership {
+  readonly name: string;
+  readonly canSubset: boolean;
+  /** Every output key, in the order the outputs were given. */
+  readonly outputKeys: readonly string[];
+  readonly codeVersion: string | null;
+  readonly compute: MultiComputeFn;
+}
+
 export const ASSET_BRAND = Symbol.for('arco-flow.asset');
+export const MULTI_ASSET_BRAND = Symbol.for('arco-flow.multi-asset');
 export const DEFINITIONS_BRAND = Symbol.for('arco-flow.definitions');
 
 /** A validated asset definition (what `defineAsset` returns). */
@@ -150,6 +223,16 @@ export interface AssetDefinition {
   readonly freshness: FreshnessPolicy | null;
   /** The asset's automation condition, or null when it has none. */
   readonly automation: AutomationCondition | null;
+  /** Set on the outputs of a multi-asset: the one compute that materializes them together. */
+  readonly multiAsset?: MultiAssetMembership;
+}
+
+/** A validated multi-asset (what `defineMultiAsset` returns); its outputs are assets others may depend on. */
+export interface MultiAssetDefinition {
+  readonly [MULTI_ASSET_BRAND]: true;
+  readonly name: string;
+  readonly canSubset: boolean;
+  readonly outputs: readonly AssetDefinition[];
 }
 
 export interface Definitions {

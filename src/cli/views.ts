@@ -22,6 +22,8 @@ export interface TaskView {
   readonly retry: { readonly attempt: number; readonly of: number; readonly nextRetryAt: string | null };
   readonly skippedBecause: { taskKey: string; status: string } | null;
   readonly materialization: { dataVersion: string; metadata: unknown } | null;
+  /** A multi-asset's task: every asset it materializes. */
+  readonly outputs?: readonly string[];
 }
 
 export function taskView(task: TaskProjection): TaskView {
@@ -43,6 +45,7 @@ export function taskView(task: TaskProjection): TaskView {
     retry: { attempt: task.attempt, of: task.retry.maxRetries + 1 + task.infrastructureRetries, nextRetryAt: task.status === 'RETRY_WAIT' ? task.retryAt : null },
     skippedBecause: task.skipCause && { taskKey: task.skipCause.taskKey, status: task.skipCause.status },
     materialization: task.materialization && { dataVersion: task.materialization.dataVersion, metadata: task.materialization.metadata },
+    ...(task.outputs ? { outputs: task.outputs.map((o) => o.assetKey) } : {}),
   };
 }
 

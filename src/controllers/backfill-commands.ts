@@ -17,7 +17,7 @@ import {
 import { arcoError } from '../domain/errors/index.js';
 import { canonicalJson, sha256Hex, type IdSource, type Json } from '../domain/ids/index.js';
 import { partitionIndex, partitionKeyAt, type CanonicalPartitionSelector } from '../domain/partitions/index.js';
-import type { PlanningContext } from '../domain/runs/index.js';
+import { expandMultiAssets, type PlanningContext } from '../domain/runs/index.js';
 import { draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 import { TERMINAL_BACKFILL_STATUSES, type BackfillChunk, type BackfillProjection } from '../fold/index.js';
 import { checkCallerTags } from './run-requests.js';
@@ -94,7 +94,8 @@ export function decideBackfillCreate(
       differingFields: differingFields.length > 0 ? differingFields : ['selections'],
     });
   }
-  const assetKeys = planning.graph.inDependencyOrder(request.assetKeys);
+  // A multi-asset that cannot be subset is backfilled whole, as its chunk runs will materialize it.
+  const assetKeys = planning.graph.inDependencyOrder(expandMultiAssets(request.assetKeys, planning.multiAssetOf).assetKeys);
   // One selector names the roots' partitions; the rest follow through the mappings (BF-07).
   const selections = request.selections ?? (request.partition === null ? undefined : derivedSelections(assetKeys, request.partition, planning));
   const selectionOf = (assetKey: string): UnitSelection =>

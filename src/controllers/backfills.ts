@@ -35,7 +35,7 @@ import {
 import { isArcoError, type ArcoError } from '../domain/errors/index.js';
 import type { IdSource } from '../domain/ids/index.js';
 import { partitionIndex, type PartitionSelector } from '../domain/partitions/index.js';
-import { isTerminalRun, type PlanningContext } from '../domain/runs/index.js';
+import { isTerminalRun, outputKeysOf, type PlanningContext } from '../domain/runs/index.js';
 import { DEFAULT_WORKSPACE, draft, EVENT_VERSION, idempotencyKeys, type ErrorInfo, type EventDraft, type StoredEvent } from '../events/index.js';
 import { backfillsFamily, foldInMemory, type BackfillProjection, type RunProjection } from '../fold/index.js';
 import { decideRunRequest, type ResolvedRunRequest } from './run-requests.js';
@@ -116,12 +116,14 @@ function finishedDraft(w: Working, chunk: BackfillProjection['inFlight'][number]
   const unmaterialized: { assetKey: string; partitionKey: string | null; state: 'FAILED' | 'SKIPPED' | 'CANCELED' }[] = [];
   const failed = new Set<number>();
   for (const task of run.tasks) {
+    // A multi-asset's task materializes (or fails) each of its outputs.
+    const outputs = outputKeysOf(task);
     if (task.status === 'SUCCEEDED') {
-      materialized += 1;
+      materialized += outputs.length;
       continue;
     }
     const state = task.status === 'FAILED' ? 'FAILED' : task.status === 'SKIPPED' ? 'SKIPPED' : 'CANCELED';
-    unmaterialized.push({ assetKey: task.assetKey, partitionKey: task.partitionKey, state });
+    for (const assetKey of outputs) unmaterialized.push({ assetKey, partitionKey: task.partitionKey, state });
     const position = definition === null || task.partitionKey === null ? 0 : partitionIndex(definition, task.partitionKey, planning.partitions);
     if (position >= 0) failed.add(position);
   }

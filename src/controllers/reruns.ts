@@ -11,7 +11,7 @@
 import { arcoError } from '../domain/errors/index.js';
 import { canonicalJson, sha256Hex, type Json } from '../domain/ids/index.js';
 import type { PartitionSelector } from '../domain/partitions/index.js';
-import { isTerminalRun } from '../domain/runs/index.js';
+import { isTerminalRun, outputKeysOf } from '../domain/runs/index.js';
 import type { RunProjection } from '../fold/index.js';
 import type { ResolvedRunRequest } from './run-requests.js';
 
@@ -39,7 +39,7 @@ export function resolveRerun(parent: RunProjection, request: RerunRequest): Reso
   const userTags = Object.fromEntries(Object.entries(parent.tags).filter(([k]) => !k.startsWith('arco/') || k === 'arco/priority'));
   const rootRunId = parent.rootRunId ?? parent.runId;
   return {
-    assetKeys: [...new Set(keep.map((t) => t.assetKey))],
+    assetKeys: [...new Set(keep.flatMap((t) => outputKeysOf(t)))],
     includeUpstream: request.includeUpstream ?? false,
     includeDownstream: request.includeDownstream ?? false,
     partition: parent.partition as PartitionSelector | null,
@@ -72,7 +72,7 @@ function subsetTasks(parent: RunProjection, assetKeys: readonly string[]) {
     });
   }
   const wanted = new Set(assetKeys);
-  const keep = parent.tasks.filter((t) => wanted.has(t.assetKey));
+  const keep = parent.tasks.filter((t) => outputKeysOf(t).some((k) => wanted.has(k)));
   if (keep.length === 0) throw arcoError('EMPTY_SELECTION', 'the rerun selection matches none of the parent run\'s assets', { runId: parent.runId });
   return keep;
 }

@@ -41,7 +41,15 @@ export type AttemptReport =
       /** User-supplied data version and metadata of a successful attempt. */
       readonly dataVersion: string | null;
       readonly metadata: Record<string, Json>;
+      /** A multi-asset task's successful attempt: the result of each output, by asset key. */
+      readonly outputs?: Readonly<Record<string, OutputReport>>;
     };
+
+/** What a multi-asset's compute returned for one output. */
+export interface OutputReport {
+  readonly dataVersion: string | null;
+  readonly metadata: Record<string, Json>;
+}
 
 export interface ReportContext {
   readonly nowEpochMs: number;
@@ -80,7 +88,7 @@ export function decideAttemptReport(run: RunProjection, report: AttemptReport, c
     return decision.drafts;
   }
   decision.push(...finishAttempt(run, task, report.outcome, report.error, report.durationMs, ctx.nowEpochMs));
-  if (report.outcome === 'SUCCEEDED') decision.push(materialized(run, task, attempt.attempt, report, ctx));
+  if (report.outcome === 'SUCCEEDED') decision.push(...materialized(run, task, attempt.attempt, report, ctx));
   settleRun(decision);
   return decision.drafts;
 }
@@ -91,7 +99,7 @@ export function decideAttemptReport(run: RunProjection, report: AttemptReport, c
  * (as Dagster does). `upstream` maps `taskKeyOf(asset, partition)` (or the asset key alone for an
  * unpartitioned input, or one read as a whole) to its current data version.
  */
-export function derivedDataVersion(task: TaskProjection, runId: string, upstream: Readonly<Record<string, string | null>>): string {
+export function derivedDataVersion(task: Pick<TaskProjection, 'inputs' | 'codeVersion'>, runId: string, upstream: Readonly<Record<string, string | null>>): string {
   const inputs = task.inputs.map((input) =>
     input.partitionKeys === null
       ? [input.assetKey, upstream[input.assetKey] ?? null]
@@ -100,11 +108,43 @@ export function derivedDataVersion(task: TaskProjection, runId: string, upstream
   return sha256Hex(canonicalJson({ codeVersion: task.codeVersion ?? runId, inputs })).slice(0, 24);
 }
 
+/**
+ * The AssetMaterialized of a successful attempt: one for a plain task; one per output for a
+ * multi-asset's task, each with the output's own code version, inputs and result (an output the
+ * worker did not report gets a derived data version and no metadata).
+ */
 function materialized(
   run: RunProjection,
   task: TaskProjection,
   attempt: number,
   report: Extract<AttemptReport, { kind: 'finished' }>,
+  ctx: ReportContext,
+): EventDraft[] {
+  if (!task.outputs) {
+    return [materializationDraft(run, task, task.assetKey, task, attempt, report, idempotencyKeys.assetMaterialized(run.runId, task.taskKey, attempt), ctx)];
+  }
+  return task.outputs.map((output) =>
+    materializationDraft(
+      run,
+      task,
+      output.assetKey,
+      output,
+      attempt,
+      report.outputs?.[output.assetKey] ?? { dataVersion: null, metadata: {} },
+      idempotencyKeys.outputMaterialized(run.runId, task.taskKey, attempt, output.assetKey),
+      ctx,
+    ),
+  );
+}
+
+function materializationDraft(
+  run: RunProjection,
+  task: TaskProjection,
+  assetKey: string,
+  source: Pick<TaskProjection, 'inputs' | 'codeVersion'>,
+  attempt: number,
+  result: OutputReport,
+  idempotencyKey: string,
   ctx: ReportContext,
 ): EventDraft {
   return draft(
@@ -113,21 +153,21 @@ function materialized(
       runId: run.runId,
       taskKey: task.taskKey,
       attempt,
-      assetKey: task.assetKey,
+      assetKey,
       partitionKey: task.partitionKey,
-      dataVersion: report.dataVersion ?? derivedDataVersion(task, run.runId, ctx.upstreamDataVersions),
-      codeVersion: task.codeVersion,
-      metadata: report.metadata,
+      dataVersion: result.dataVersion ?? derivedDataVersion(source, run.runId, ctx.upstreamDataVersions),
+      codeVersion: source.codeVersion,
+      metadata: result.metadata,
       partitionWindow: task.partitionWindow,
-      provenance: provenanceOf(task, report.dataVersion !== null, ctx.upstreamDataVersions),
+      provenance: provenanceOf(source, result.dataVersion !== null, ctx.upstreamDataVersions),
     },
-    idempotencyKeys.assetMaterialized(run.runId, task.taskKey, attempt),
+    idempotencyKey,
     run.runId,
   );
 }
 
 /** The inputs a materialization was computed from, keyed as `derivedDataVersion` reads them. */
-function provenanceOf(task: TaskProjection, userDataVersion: boolean, upstream: Readonly<Record<string, string | null>>): MaterializationProvenance {
+function provenanceOf(task: Pick<TaskProjection, 'inputs' | 'codeVersion'>, userDataVersion: boolean, upstream: Readonly<Record<string, string | null>>): MaterializationProvenance {
   const inputs = task.inputs.flatMap((input): MaterializationProvenance['inputs'] =>
     input.partitionKeys === null
       ? [{ assetKey: input.assetKey, partitionKey: null, dataVersion: upstream[input.assetKey] ?? null }]

@@ -131,6 +131,7 @@ export function finishAttempt(
         retryAt: r.retryAt,
         infrastructureRetry: r.infrastructureRetry,
         partitionWindow: task.partitionWindow,
+        ...(task.outputs ? { outputAssetKeys: task.outputs.map((o) => o.assetKey) } : {}),
       },
       idempotencyKeys.taskAttemptFinished(run.runId, task.taskKey, attempt.attempt),
       run.runId,

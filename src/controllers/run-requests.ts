@@ -10,8 +10,10 @@ import { canonicalPartitionSelector, MULTI_KEY_SEPARATOR, type PartitionSelector
 import {
   differingFingerprintFields,
   materializableAssets,
+  expandMultiAssets,
   planRun,
   runFingerprint,
+  taskKeyOf,
   type FingerprintInput,
   type PlanningContext,
   type TaskPlan,
@@ -90,7 +92,8 @@ export function decideRunRequest(
   if (request.assetKeys.length === 0) throw arcoError('EMPTY_SELECTION', 'the selection matches no asset', {});
   if (holder) {
     if (holder.fingerprint === fingerprint) return { kind: 'existing', run: holder };
-    return runKeyConflict(request, holder, fingerprint);
+    // The holder records the outputs its multi-assets added; compare like with like.
+    return runKeyConflict({ ...request, assetKeys: expandMultiAssets(request.assetKeys, planning.multiAssetOf).assetKeys }, holder, fingerprint);
   }
   const runId = newRunId(ids, nowEpochMs);
   const tags: Record<string, string> = { ...request.tags, ...request.systemTags };
@@ -105,7 +108,8 @@ export function decideRunRequest(
       runId,
       runKey: request.runKey,
       fingerprint,
-      assetKeys: planning.graph.inDependencyOrder(assetKeys),
+      // What the run materializes: a multi-asset that cannot be subset counts whole.
+      assetKeys: planning.graph.inDependencyOrder(expandMultiAssets(assetKeys, planning.multiAssetOf).assetKeys),
       includeUpstream: request.includeUpstream,
       includeDownstream: request.includeDownstream,
       partition: request.partition === null ? null : canonicalPartitionSelector(request.partition),
@@ -122,10 +126,14 @@ export function decideRunRequest(
   return { kind: 'new', runId, drafts: [requested] };
 }
 
-/** The plan restricted to `subset` (if given): other tasks go, and so do dependencies on them. */
+/**
+ * The plan restricted to `subset` (if given): other tasks go, and so do dependencies on them. A
+ * multi-asset's task stays when the subset names it or the task key of any of its outputs.
+ */
 function subsetOf(tasks: TaskPlan[], subset: readonly string[] | undefined): TaskPlan[] {
   if (subset === undefined) return tasks;
-  const keep = new Set(subset);
+  const wanted = new Set(subset);
+  const keep = new Set(tasks.filter((t) => wanted.has(t.taskKey) || (t.outputs?.some((o) => wanted.has(taskKeyOf(o.assetKey, t.partitionKey))) ?? false)).map((t) => t.taskKey));
   return tasks.filter((t) => keep.has(t.taskKey)).map((t) => ({ ...t, deps: t.deps.filter((d) => keep.has(d)) }));
 }
 

@@ -18,16 +18,23 @@ export const retryPolicySchema = z.object({
 export const partitionWindowSchema = z.object({ startMs: z.number().int(), endMs: z.number().int() });
 export type PartitionWindow = z.infer<typeof partitionWindowSchema>;
 
+const taskInputSchema = z.object({ assetKey: z.string(), partitionKeys: z.array(z.string()).nullable() });
+
 export const taskPlanSchema = z.object({
   taskKey: z.string(),
   assetKey: z.string(),
   partitionKey: z.string().nullable(),
   deps: z.array(z.string()),
-  inputs: z.array(z.object({ assetKey: z.string(), partitionKeys: z.array(z.string()).nullable() })),
+  inputs: z.array(taskInputSchema),
   retry: retryPolicySchema,
   timeoutMs: z.number().int().positive().nullable(),
   codeVersion: z.string().nullable(),
   partitionWindow: partitionWindowSchema.nullable().default(null),
+  /**
+   * Only on a multi-asset's task (absent otherwise): each asset the one compute call materializes,
+   * with the code version and inputs its materialization records.
+   */
+  outputs: z.array(z.object({ assetKey: z.string(), codeVersion: z.string().nullable(), inputs: z.array(taskInputSchema) })).optional(),
 });
 
 /** An error as recorded on a failed attempt: a code callers branch on, plus what a human reads. */

@@ -14,6 +14,8 @@ export const idempotencyKeys = {
   taskCanceled: (runId: string, taskKey: string): string => `task_canceled:${runId}:${taskKey}`,
   taskLogged: (runId: string, taskKey: string, attempt: number, seq: number): string => `log:${runId}:${taskKey}:${attempt}:${seq}`,
   assetMaterialized: (runId: string, taskKey: string, attempt: number): string => `materialized:${runId}:${taskKey}:${attempt}`,
+  /** Not in SEMANTICS §1's table: one per output of a multi-asset task's successful attempt. */
+  outputMaterialized: (runId: string, taskKey: string, attempt: number, assetKey: string): string => `materialized:${runId}:${taskKey}:${attempt}:${assetKey}`,
   scheduleTicked: (scheduleName: string, epochSeconds: number): string => `sched_tick:${scheduleName}:${epochSeconds}`,
   scheduleStateChanged: (scheduleName: string, stateVersion: number): string => `sched_state:${scheduleName}:${stateVersion}`,
   /** Not in SEMANTICS §1's table: a definition version is taken once, whoever syncs it first. */

@@ -49,6 +49,8 @@ export const taskEventSchemas = {
     retryAt: z.string().nullable(),
     infrastructureRetry: z.boolean(),
     partitionWindow: partitionWindowSchema.nullable().default(null),
+    /** Only on a multi-asset's task: every asset it materializes, so a final failure marks each FAILED. */
+    outputAssetKeys: z.array(z.string()).optional(),
   }),
   /** An upstream task failed, so this one never runs; `cause` names the attributed upstream failure. */
   TaskSkipped: z.object({

@@ -35,6 +35,11 @@ export const materializationSchema = z.object({
 });
 export type Materialization = z.infer<typeof materializationSchema>;
 
+/** Which output of a (multi-asset) task a row id names: the one whose `taskKeyOf` it is. */
+function outputOf(p: { assetKey: string; partitionKey: string | null; outputAssetKeys?: string[] | undefined }, id: string): string {
+  return (p.outputAssetKeys ?? []).find((k) => taskKeyOf(k, p.partitionKey) === id) ?? p.assetKey;
+}
+
 function toMaterialization(e: Extract<StoredEvent, { type: 'AssetMaterialized' }>): Materialization {
   return {
     sequence: e.sequence,
@@ -175,9 +180,9 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     TaskAttemptStarted: IGNORE,
     TaskAttemptFinished: {
       // Only a final failure changes what an operator sees for the partition; a retry is still in flight.
-      ids: (e) => (e.payload.resolution === 'FAILED' ? [taskKeyOf(e.payload.assetKey, e.payload.partitionKey)] : []),
-      apply: (row, e) => ({
-        ...(row ?? empty(e.payload.assetKey, e.payload.partitionKey)),
+      ids: (e) => (e.payload.resolution === 'FAILED' ? (e.payload.outputAssetKeys ?? [e.payload.assetKey]).map((k) => taskKeyOf(k, e.payload.partitionKey)) : []),
+      apply: (row, e, id) => ({
+        ...(row ?? empty(outputOf(e.payload, id), e.payload.partitionKey)),
         lastFailure: { runId: e.payload.runId, attempt: e.payload.attempt, failedAt: e.at, code: e.payload.error?.code ?? 'UNKNOWN' },
       }),
     },

@@ -6,7 +6,8 @@
  * Transitions of one asset partition, in ledger order:
  * - AssetMaterialized, or AssetMaterializationReported (a materialization without a run): it joins
  *   `materialized` and leaves `failed`;
- * - TaskAttemptFinished with resolution FAILED (a final failure, no retry left): it joins `failed`
+ * - TaskAttemptFinished with resolution FAILED (a final failure, no retry left): it (each output of a
+ *   multi-asset's task) joins `failed`
  *   and leaves `materialized`, because a partition is FAILED when its latest final attempt failed
  *   after its latest materialization; the next materialization makes it MATERIALIZED again.
  * Attempts that will be retried, skips, cancellations and observations change nothing (as Dagster,
@@ -92,8 +93,8 @@ function materialized(
   };
 }
 
-function failed(row: AssetPartitionStatusRow | undefined, e: Extract<StoredEvent, { type: 'TaskAttemptFinished' }>): AssetPartitionStatusRow {
-  const base = row ?? emptyRow(e.payload.assetKey);
+function failed(row: AssetPartitionStatusRow | undefined, e: Extract<StoredEvent, { type: 'TaskAttemptFinished' }>, assetKey: string): AssetPartitionStatusRow {
+  const base = row ?? emptyRow(assetKey);
   const p = partitionOf(e.payload);
   return {
     ...base,
@@ -136,8 +137,9 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
     TaskAttemptStarted: IGNORE,
     TaskAttemptFinished: {
       // Only a final failure changes the status; an attempt that will be retried is still in flight.
-      ids: (e) => (e.payload.resolution === 'FAILED' ? [e.payload.assetKey] : []),
-      apply: (row, e) => failed(row, e),
+      // A multi-asset's task fails every output it was to materialize.
+      ids: (e) => (e.payload.resolution === 'FAILED' ? (e.payload.outputAssetKeys ?? [e.payload.assetKey]) : []),
+      apply: (row, e, id) => failed(row, e, id),
     },
     TaskSkipped: IGNORE,
     TaskCanceled: IGNORE,

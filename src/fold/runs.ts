@@ -67,7 +67,7 @@ const runRequested: RunHandler<'RunRequested'> = {
     version: 1,
     // Fields are listed one by one: spreading the plan and adding a dozen fields makes V8 fall back
     // to slow dictionary objects, which made every later event of the run several times slower.
-    tasks: p.tasks.map((plan) => ({
+    tasks: p.tasks.map((plan): TaskProjection => ({
       taskKey: plan.taskKey,
       assetKey: plan.assetKey,
       partitionKey: plan.partitionKey,
@@ -86,9 +86,15 @@ const runRequested: RunHandler<'RunRequested'> = {
       cancelReason: null,
       finishedAt: null,
       materialization: null,
-    })),
+    })).map((task, i) => withOutputs(task, p.tasks[i]?.outputs)),
   }),
 };
+
+/** A multi-asset's task gains its outputs; a plain task keeps its shape (no `outputs` key at all). */
+function withOutputs(task: TaskProjection, outputs: TaskProjection['outputs']): TaskProjection {
+  if (outputs) task.outputs = outputs.map((o) => ({ assetKey: o.assetKey, codeVersion: o.codeVersion, inputs: o.inputs.map((i) => ({ assetKey: i.assetKey, partitionKeys: i.partitionKeys && [...i.partitionKeys] })) }));
+  return task;
+}
 
 const runStarted: RunHandler<'RunStarted'> = {
   ids: byRunId,

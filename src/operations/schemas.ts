@@ -68,7 +68,12 @@ export const runRequestBodySchema = z
   })
   .strict();
 
-export const runRequestResponseSchema = z.object({ run: runSchema, existing: z.boolean() });
+export const runRequestResponseSchema = z.object({
+  run: runSchema,
+  existing: z.boolean(),
+  /** Outputs added to the selection because their multi-asset cannot be subset (absent: none). */
+  selectionExpanded: z.array(z.object({ multiAsset: z.string(), selected: z.array(z.string()), added: z.array(z.string()) })).optional(),
+});
 
 export const runListQuerySchema = z.object({
   status: commaList(RUN_STATUSES, 'statuses'),

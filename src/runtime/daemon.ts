@@ -213,6 +213,7 @@ export class Daemon {
           attemptId: event.payload.attemptId,
           config: run.config,
           codeVersion: task.codeVersion,
+          ...(task.outputs ? { assetKeys: task.outputs.map((o) => o.assetKey) } : {}),
           deadlineAt: event.payload.deadlineAt,
         });
       } else if (event.type === 'TaskAttemptFinished') {
@@ -250,6 +251,7 @@ export class Daemon {
             durationMs: report.message.durationMs,
             dataVersion: report.message.dataVersion,
             metadata: report.message.metadata,
+            ...(report.message.outputs ? { outputs: report.message.outputs } : {}),
           };
     this.enqueue(async () => {
       await this.flushLogs();

@@ -11,7 +11,7 @@ import { isDefinitions, partitionMappingOf, type AssetDefinition, type Definitio
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import { AssetGraph } from '../domain/assets/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
-import type { TaskSpec } from '../domain/runs/index.js';
+import type { MultiAssetPlan, TaskSpec } from '../domain/runs/index.js';
 import { AssetSelectionIndex } from '../domain/selection/index.js';
 
 export const DEFINITIONS_FILE_NAMES = ['definitions.ts', 'definitions.mts', 'definitions.js', 'definitions.mjs'] as const;
@@ -24,6 +24,8 @@ export interface LoadedDefinitions {
   readonly specOf: (assetKey: string) => TaskSpec;
   readonly partitionsOf: (assetKey: string) => PartitionsDefinition | null;
   readonly mappingOf: (downstream: string, upstream: string) => PartitionMapping;
+  /** The multi-asset an asset is an output of, or null (planning puts its outputs in one task). */
+  readonly multiAssetOf: (assetKey: string) => MultiAssetPlan | null;
   /** Names of the dynamic partition sets the assets use (their keys live in the store). */
   readonly dynamicPartitionNames: readonly string[];
   /** The index selections resolve against; built on first use. */
@@ -107,6 +109,10 @@ export function indexDefinitions(file: string, definitions: Definitions): Loaded
   };
   const partitionsOf = (key: string) => assetOf(key).partitions;
   const mappingOf = (downstream: string, upstream: string) => partitionMappingOf(assetOf(downstream), assetOf(upstream));
+  const multiAssetOf = (key: string): MultiAssetPlan | null => {
+    const multi = assetOf(key).multiAsset;
+    return multi ? { name: multi.name, outputKeys: multi.outputKeys, canSubset: multi.canSubset, codeVersion: multi.codeVersion } : null;
+  };
   const dynamicPartitionNames = [...new Set(definitions.assets.flatMap((a) => dynamicNames(a.partitions)))].sort();
   let index: AssetSelectionIndex | undefined;
   const selectionIndex = (): AssetSelectionIndex =>
@@ -114,7 +120,7 @@ export function indexDefinitions(file: string, definitions: Definitions): Loaded
       definitions.assets.map((a) => ({ key: a.key, deps: a.deps, group: a.group, tags: a.tags, owners: a.owners, kinds: a.kinds, external: a.external })),
     ));
   const isExternal = (key: string): boolean => assets.get(key)?.external ?? false;
-  return { file, definitions, graph, assets, specOf, partitionsOf, mappingOf, dynamicPartitionNames, selectionIndex, isExternal };
+  return { file, definitions, graph, assets, specOf, partitionsOf, mappingOf, multiAssetOf, dynamicPartitionNames, selectionIndex, isExternal };
 }
 
 function dynamicNames(definition: PartitionsDefinition | null): string[] {

@@ -75,7 +75,8 @@ function inProgressPositions(
   const windows: [number, number][] = [];
   for (const run of activeRuns) {
     for (const task of run.tasks) {
-      if (task.assetKey !== assetKey || isTerminalTask(task.status)) continue;
+      // A multi-asset's task keeps every one of its outputs in progress.
+      if (isTerminalTask(task.status) || (task.assetKey !== assetKey && !task.outputs?.some((o) => o.assetKey === assetKey))) continue;
       if (definition === null) positions.push(0);
       else if (task.partitionWindow && definition.kind === 'timeWindow') windows.push([task.partitionWindow.startMs, task.partitionWindow.endMs]);
       else if (task.partitionKey !== null) positions.push(partitionIndex(definition, task.partitionKey, ctx));

@@ -5,7 +5,7 @@
  */
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import type { Json } from '../domain/ids/index.js';
-import { resolveRunAssets, taskKeyOf, type TaskInput } from '../domain/runs/index.js';
+import { expandMultiAssets, resolveRunAssets, taskKeyOf, type SelectionExpansion, type TaskInput } from '../domain/runs/index.js';
 import {
   checkCallerTags,
   decideAttemptReport,
@@ -46,6 +46,8 @@ export interface RunRequestInput {
 export interface RunRequestOutcome {
   readonly run: RunProjection;
   readonly existing: boolean;
+  /** Outputs the run also materializes because their multi-asset cannot be subset (absent: none). */
+  readonly selectionExpanded?: SelectionExpansion[];
 }
 
 async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
@@ -72,7 +74,8 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
   const tags = input.tags ?? {};
   checkCallerTags(tags);
   const closure = { includeUpstream: input.includeUpstream ?? false, includeDownstream: input.includeDownstream ?? false };
-  const resolved = resolveRunAssets(ctx.definitions.graph, input.selection, closure, ctx.definitions.isExternal);
+  // A multi-asset that cannot be subset joins whole; the answer says which outputs that added.
+  const { assetKeys: resolved, expansions } = expandMultiAssets(resolveRunAssets(ctx.definitions.graph, input.selection, closure, ctx.definitions.isExternal), ctx.definitions.multiAssetOf);
   // A `status:` selector becomes the partitions in that status now, before anything else reads it.
   const given = await runPartitionSelector(ctx, resolved, input.partition, selectorOf);
   // The narrowed selection, not the flag, is what the run (and its fingerprint) is made of.
@@ -90,7 +93,8 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
     parentRunId: null,
     rootRunId: null,
   };
-  return reserveRun(ctx, request);
+  const outcome = await reserveRun(ctx, request);
+  return expansions.length === 0 ? outcome : { ...outcome, selectionExpanded: expansions };
 }
 
 /**

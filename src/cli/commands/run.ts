@@ -76,9 +76,12 @@ export function runCommand(): Command {
             throw error;
           }
           const { run, existing } = requested;
+          const expanded = requested.selectionExpanded ?? [];
           const final = options.wait ? await waitForRun(client, run, options) : run;
-          if (options.json) printJson(runView(final, existing));
+          if (options.json) printJson({ ...runView(final, existing), ...(expanded.length > 0 ? { selectionExpanded: expanded } : {}) });
           else {
+            // As Dagster: one output of a multi-asset that cannot be subset brings the others along.
+            for (const e of expanded) process.stdout.write(`multi-asset ${e.multiAsset} cannot be subset: also materializing ${e.added.join(', ')}\n`);
             // A run key names one run for good: say so, or a repeat looks like a fresh run.
             if (existing) process.stdout.write(color('gray', `existing run for run key ${run.runKey ?? options.runKey ?? ''}: nothing new was requested\n`));
             printRunDetail(final);

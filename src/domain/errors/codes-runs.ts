@@ -19,6 +19,7 @@ export const RUN_ERRORS = defineErrors({
   RUN_KEY_OF_DELETED_RUN: { httpStatus: 409, retryable: false, summary: 'The runKey named a run that was deleted; a runKey names one run forever, so no new run takes it.' },
   ATTEMPT_MISMATCH: { httpStatus: 409, retryable: false, summary: "A worker reported for an attempt that is not the task's current one; nothing changed." },
   USER_CODE_ERROR: { httpStatus: 500, retryable: true, summary: 'User code threw; the attempt failed with its message and stack.' },
+  MULTI_ASSET_RESULT_INVALID: { httpStatus: 500, retryable: false, summary: "A multi-asset's compute did not return exactly its selected outputs; details list the missing and unexpected ones." },
   WORKER_LOST: { httpStatus: 500, retryable: true, summary: 'The worker stopped heartbeating (it died or was cut off); the attempt is lost.' },
   WORKER_EXITED: { httpStatus: 500, retryable: true, summary: 'The worker process exited while running the attempt (e.g. process.exit in user code).' },
   WORKER_KILLED: { httpStatus: 500, retryable: true, summary: 'The worker process was killed by a signal while running the attempt (out of memory, an operator); retried without spending maxRetries.' },

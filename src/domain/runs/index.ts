@@ -2,3 +2,4 @@ export * from './status.js';
 export * from './retry-policy.js';
 export * from './plan.js';
 export * from './fingerprint.js';
+export * from './multi-asset-tasks.js';

@@ -19,6 +19,8 @@ import {
   type PartitionsDefinition,
 } from '../partitions/index.js';
 import type { RetryPolicy } from './retry-policy.js';
+import { expandMultiAssets, groupMultiAssetTasks, type MultiAssetOf, type TaskOutput } from './multi-asset-tasks.js';
+import { taskKeyOf } from './task-key.js';
 
 export interface TaskSpec {
   readonly retry: RetryPolicy;
@@ -46,6 +48,8 @@ export interface TaskPlan {
   readonly codeVersion: string | null;
   /** The window of a time-window partition (epoch ms), so status can be kept as ranges; else null. */
   readonly partitionWindow: { readonly startMs: number; readonly endMs: number } | null;
+  /** Set on a multi-asset's task: every asset it materializes (multi-asset-tasks.ts). */
+  readonly outputs?: TaskOutput[];
 }
 
 export interface Closure {
@@ -63,15 +67,14 @@ export interface PlanningContext {
   readonly partitions: PartitionsContext;
   /** Whether an asset is external (another system produces it): it is never planned. */
   readonly isExternal: (assetKey: string) => boolean;
+  /** The multi-asset an asset is an output of (null for a plain asset); absent: no multi-assets. */
+  readonly multiAssetOf?: MultiAssetOf;
 }
 
 /** An input listing more upstream partitions than this records null ("the whole asset") instead. */
 export const INPUT_PARTITIONS_LISTED_MAX = 100;
 
-/** The task key of an asset partition: the asset key, with `[partition]` when partitioned. */
-export function taskKeyOf(assetKey: string, partitionKey: string | null): string {
-  return partitionKey === null ? assetKey : `${assetKey}[${partitionKey}]`;
-}
+export { taskKeyOf };
 
 /**
  * The one rule for external assets in runs: the assets of `keys` a run can materialize, which is
@@ -168,12 +171,14 @@ function checkRunSize(keysByAsset: ReadonlyMap<string, readonly string[] | null>
 }
 
 /**
- * Plans one task per asset partition, in dependency order; external assets get none.
+ * Plans one task per asset partition, in dependency order, except that the outputs of one
+ * multi-asset and partition share one task; a multi-asset that cannot be subset is planned whole.
+ * External assets get none.
  * @throws as `runPartitionKeys`; EXTERNAL_ASSET_NOT_MATERIALIZABLE; NONEXISTENT_UPSTREAM_PARTITION with details `{ asset, partition,
  *   upstream, keys, count }` when a task needs upstream partitions that do not exist.
  */
 export function planRun(selected: readonly string[], selector: PartitionSelector | null, ctx: PlanningContext): TaskPlan[] {
-  const assetKeys = materializableAssets(selected, ctx.isExternal);
+  const assetKeys = expandMultiAssets(materializableAssets(selected, ctx.isExternal), ctx.multiAssetOf).assetKeys;
   const keysByAsset = runPartitionKeys(assetKeys, selector, ctx);
   checkRunSize(keysByAsset);
   const tasks: TaskPlan[] = [];
@@ -201,7 +206,7 @@ export function planRun(selected: readonly string[], selector: PartitionSelector
       });
     }
   }
-  return tasks;
+  return groupMultiAssetTasks(tasks, ctx.multiAssetOf);
 }
 
 /** The window of a time-window partition (epoch ms), else null. */

@@ -3,11 +3,12 @@
  * USER_CODE_ERROR with its message and stack; an abort (cancel, timeout) becomes CANCELED or
  * TIMEOUT. Used by the worker process; it never lets user code take the caller down with it.
  */
-import type { AssetDefinition, LogLevel, MaterializeResult } from '../../authoring/index.js';
+import type { AssetContext, AssetDefinition, LogLevel, MaterializeResult } from '../../authoring/index.js';
 import { InvariantError, isArcoError } from '../../domain/errors/index.js';
 import { timeWindowForKey } from '../../domain/partitions/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import type { ErrorInfo } from '../../events/index.js';
+import { outputResultsOf } from './multi-asset-result.js';
 import type { DispatchEnvelope } from './protocol.js';
 
 export interface AttemptResult {
@@ -16,6 +17,8 @@ export interface AttemptResult {
   readonly durationMs: number;
   readonly dataVersion: string | null;
   readonly metadata: Record<string, Json>;
+  /** A multi-asset's successful attempt: each selected output's result. */
+  readonly outputs?: Record<string, { readonly dataVersion: string | null; readonly metadata: Record<string, Json> }>;
 }
 
 export interface ExecuteHooks {
@@ -42,24 +45,30 @@ export async function executeAttempt(asset: AssetDefinition, envelope: DispatchE
     const aborted = new Promise<never>((_, reject) => {
       hooks.signal.addEventListener('abort', () => reject(new AbortedError()), { once: true });
     });
-    const result = (await Promise.race([
-      Promise.resolve().then(() =>
-        compute({
-          assetKey: envelope.assetKey,
-          runId: envelope.runId,
-          attempt: envelope.attempt,
-          partitionKey: envelope.partitionKey,
-          partitionKeys: envelope.partitionKeys,
-          partitionKeyRange: envelope.partitionKeyRange,
-          timeWindow: timeWindowOf(asset, envelope.partitionKey),
-          config: envelope.config,
-          codeVersion: envelope.codeVersion,
-          log,
-          signal: hooks.signal,
-        }),
-      ),
-      aborted,
-    ])) as MaterializeResult | void;
+    const context: AssetContext = {
+      assetKey: envelope.assetKey,
+      runId: envelope.runId,
+      attempt: envelope.attempt,
+      partitionKey: envelope.partitionKey,
+      partitionKeys: envelope.partitionKeys,
+      partitionKeyRange: envelope.partitionKeyRange,
+      timeWindow: timeWindowOf(asset, envelope.partitionKey),
+      config: envelope.config,
+      codeVersion: envelope.codeVersion,
+      log,
+      signal: hooks.signal,
+    };
+    const multi = asset.multiAsset;
+    if (multi) {
+      // The multi-asset's one compute call, told which outputs this run materializes.
+      const selectedAssetKeys = envelope.assetKeys ?? [...multi.outputKeys];
+      const returned = await Promise.race([Promise.resolve().then(() => multi.compute({ ...context, selectedAssetKeys })), aborted]);
+      if (hooks.signal.aborted) throw new AbortedError();
+      const outputs = outputResultsOf(returned, multi, selectedAssetKeys);
+      const sanitized = Object.fromEntries(Object.entries(outputs).map(([key, r]) => [key, { dataVersion: r.dataVersion, metadata: sanitizeMetadata(r.metadata) }]));
+      return { outcome: 'SUCCEEDED', error: null, durationMs: elapsed(), dataVersion: null, metadata: {}, outputs: sanitized };
+    }
+    const result = (await Promise.race([Promise.resolve().then(() => compute(context)), aborted])) as MaterializeResult | void;
     if (hooks.signal.aborted) throw new AbortedError();
     return {
       outcome: 'SUCCEEDED',

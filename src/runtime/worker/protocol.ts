@@ -19,6 +19,8 @@ export const dispatchEnvelopeSchema = z.object({
   attemptId: z.string(),
   config: jsonValue,
   codeVersion: z.string().nullable(),
+  /** A multi-asset's task: the outputs to materialize (absent for a plain asset). */
+  assetKeys: z.array(z.string()).optional(),
   /** ISO-8601; the worker aborts user code at this time. */
   deadlineAt: z.string().nullable(),
 });
@@ -64,6 +66,8 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
     durationMs: z.number().int().min(0),
     dataVersion: z.string().nullable(),
     metadata: z.record(z.string(), jsonValue),
+    /** A multi-asset's successful attempt: each output's result, by asset key. */
+    outputs: z.record(z.string(), z.object({ dataVersion: z.string().nullable(), metadata: z.record(z.string(), jsonValue) })).optional(),
   }),
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
