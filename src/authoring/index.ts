@@ -3,9 +3,16 @@
  * This is the package's public entry point.
  */
 export { defineAsset } from './define-asset.js';
-export { defineDefinitions, isDefinitions, isAssetDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
+export { defineAssetCheck } from './define-asset-check.js';
+export { defineDefinitions, isDefinitions, isAssetDefinition, isAssetCheckDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
 export type { FreshnessDuration, FreshnessOptions } from './freshness.js';
 export type {
+  AssetCheckContext,
+  AssetCheckDefinition,
+  AssetCheckFn,
+  AssetCheckOptions,
+  AssetCheckResult,
+  AssetCheckSeverity,
   AssetContext,
   AssetDefinition,
   AssetDep,

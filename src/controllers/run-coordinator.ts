@@ -131,6 +131,7 @@ export function finishAttempt(
         retryAt: r.retryAt,
         infrastructureRetry: r.infrastructureRetry,
         partitionWindow: task.partitionWindow,
+        checkName: task.checkName,
       },
       idempotencyKeys.taskAttemptFinished(run.runId, task.taskKey, attempt.attempt),
       run.runId,

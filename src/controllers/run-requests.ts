@@ -9,7 +9,8 @@ import { newRunId, sha256Hex, type IdSource, type Json } from '../domain/ids/ind
 import { canonicalPartitionSelector, MULTI_KEY_SEPARATOR, type PartitionSelector } from '../domain/partitions/index.js';
 import {
   differingFingerprintFields,
-  planRun,
+  planRunWithChecks,
+  checkKeyOf,
   runFingerprint,
   type FingerprintInput,
   type PlanningContext,
@@ -39,6 +40,11 @@ export interface ResolvedRunRequest {
   readonly rootRunId: string | null;
   /** When set, only these task keys of the plan run (reruns); dependencies outside the subset are dropped. */
   readonly taskSubset?: readonly string[];
+  /**
+   * Asset checks (`ASSET#NAME`, validated) to evaluate without materializing their asset. The checks
+   * of `assetKeys` are planned anyway.
+   */
+  readonly checkKeys?: readonly string[];
 }
 
 export type RunRequestDecision =
@@ -64,6 +70,7 @@ function fingerprintInputOf(request: ResolvedRunRequest): FingerprintInput {
     partition: request.partition === null ? null : canonicalPartitionSelector(request.partition),
     config: request.config,
     tags: request.tags,
+    checkKeys: request.checkKeys ?? [],
   };
 }
 
@@ -86,7 +93,7 @@ export function decideRunRequest(
   nowEpochMs: number,
   fingerprint: string = fingerprintOf(request),
 ): RunRequestDecision {
-  if (request.assetKeys.length === 0) throw arcoError('EMPTY_SELECTION', 'the selection matches no asset', {});
+  if (request.assetKeys.length === 0 && (request.checkKeys ?? []).length === 0) throw arcoError('EMPTY_SELECTION', 'the selection matches no asset', {});
   if (holder) {
     if (holder.fingerprint === fingerprint) return { kind: 'existing', run: holder };
     return runKeyConflict(request, holder, fingerprint);
@@ -94,7 +101,7 @@ export function decideRunRequest(
   const runId = newRunId(ids, nowEpochMs);
   const tags: Record<string, string> = { ...request.tags, ...request.systemTags };
   if (request.runKey) tags['arco/run_key'] = request.runKey;
-  const tasks = subsetOf(planRun(request.assetKeys, request.partition, planning), request.taskSubset);
+  const tasks = subsetOf(planRunWithChecks(request.assetKeys, request.checkKeys ?? [], request.partition, planning), request.taskSubset);
   Object.assign(tags, partitionTags(request.partition, tasks, planning));
   const requested = draft(
     'RunRequested',
@@ -148,6 +155,12 @@ function partitionTags(selector: PartitionSelector | null, tasks: readonly TaskP
   return {};
 }
 
+/** The checks a run evaluates without materializing their asset, as `ASSET#NAME`. */
+function checksAloneOf(run: RunProjection): string[] {
+  const assets = new Set(run.assetKeys);
+  return [...new Set(run.tasks.filter((t) => t.checkName !== null && !assets.has(t.assetKey)).map((t) => checkKeyOf(t.assetKey, t.checkName as string)))];
+}
+
 function runKeyConflict(request: ResolvedRunRequest, holder: RunProjection, requestedFingerprint: string): RunRequestDecision {
   const differing = differingFingerprintFields(
     { ...fingerprintInputOf(request) },
@@ -158,6 +171,7 @@ function runKeyConflict(request: ResolvedRunRequest, holder: RunProjection, requ
       partition: holder.partition,
       config: holder.config,
       tags: holder.tags,
+      checkKeys: checksAloneOf(holder),
     },
   );
   const runKey = request.runKey ?? '';

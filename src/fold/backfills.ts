@@ -221,6 +221,7 @@ export const backfillsFamily = defineFamily<BackfillProjection>({
     BackfillChunkPlanned: { ids: (e) => [e.payload.backfillId], apply: chunkPlanned },
     BackfillChunkFinished: { ids: (e) => [e.payload.backfillId], apply: chunkFinished },
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });
 
@@ -288,5 +289,6 @@ export const backfillChunksFamily = defineFamily<BackfillChunk>({
       },
     },
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

@@ -60,5 +60,6 @@ export const dynamicPartitionsFamily = defineFamily<DynamicPartitionsSet>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

@@ -52,6 +52,7 @@ export const assetFreshnessFamily = defineFamily<AssetFreshnessRecord>({
     BackfillStateChanged: IGNORE,
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
+    AssetCheckEvaluated: IGNORE,
     AssetFreshnessChanged: {
       ids: (e) => [e.payload.assetKey],
       // The latest change wins. Versions only grow: each is proposed from the row it follows, and

@@ -13,6 +13,7 @@ import { dynamicPartitionsFamily } from './dynamic-partitions.js';
 import { backfillsFamily, backfillChunksFamily } from './backfills.js';
 import { assetFreshnessFamily } from './freshness.js';
 import { assetPartitionStatusFamily } from './partition-status.js';
+import { assetCheckResultsFamily } from './asset-checks.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
@@ -29,6 +30,7 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   backfillChunksFamily as ProjectionFamily<unknown>,
   assetPartitionStatusFamily as ProjectionFamily<unknown>,
   assetFreshnessFamily as ProjectionFamily<unknown>,
+  assetCheckResultsFamily as ProjectionFamily<unknown>,
 ];
 
 export { defineFamily, handlerFor, IGNORE, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue } from './family.js';
@@ -97,3 +99,11 @@ export {
   type PartitionSubset,
 } from './partition-status.js';
 export { assetFreshnessFamily, assetFreshnessSchema, type AssetFreshnessRecord } from './freshness.js';
+export {
+  assetCheckResultsFamily,
+  assetCheckResultSchema,
+  assetCheckResultId,
+  CHECK_EXECUTION_STATUSES,
+  type AssetCheckResult,
+} from './asset-checks.js';
+export { blocksDownstream } from './runs.js';

@@ -77,5 +77,6 @@ export const logsFamily = defineFamily<LogIndexEntry>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

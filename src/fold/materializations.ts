@@ -87,6 +87,7 @@ export const materializationsFamily = defineFamily<Materialization>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });
 
@@ -123,8 +124,9 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     TaskDispatched: IGNORE,
     TaskAttemptStarted: IGNORE,
     TaskAttemptFinished: {
-      // Only a final failure changes what an operator sees for the partition; a retry is still in flight.
-      ids: (e) => (e.payload.resolution === 'FAILED' ? [taskKeyOf(e.payload.assetKey, e.payload.partitionKey)] : []),
+      // Only a final failure changes what an operator sees for the partition; a retry is still in
+      // flight. A check's task that failed says nothing about the asset's own data.
+      ids: (e) => (e.payload.resolution === 'FAILED' && !e.payload.checkName ? [taskKeyOf(e.payload.assetKey, e.payload.partitionKey)] : []),
       apply: (row, e) => ({
         ...(row ?? empty(e.payload.assetKey, e.payload.partitionKey)),
         lastFailure: { runId: e.payload.runId, attempt: e.payload.attempt, failedAt: e.at, code: e.payload.error?.code ?? 'UNKNOWN' },
@@ -152,5 +154,6 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

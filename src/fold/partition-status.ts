@@ -113,7 +113,8 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
     TaskAttemptStarted: IGNORE,
     TaskAttemptFinished: {
       // Only a final failure changes the status; an attempt that will be retried is still in flight.
-      ids: (e) => (e.payload.resolution === 'FAILED' ? [e.payload.assetKey] : []),
+      // A check's task that failed leaves its asset's partitions as they were.
+      ids: (e) => (e.payload.resolution === 'FAILED' && !e.payload.checkName ? [e.payload.assetKey] : []),
       apply: (row, e) => failed(row, e),
     },
     TaskSkipped: IGNORE,
@@ -135,5 +136,6 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

@@ -55,5 +55,6 @@ export const runKeyConflictsFamily = defineFamily<RunKeyConflict>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

@@ -127,6 +127,7 @@ export const scheduleStatesFamily = defineFamily<ScheduleState>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });
 
@@ -180,5 +181,6 @@ export const scheduleTicksFamily = defineFamily<ScheduleTick>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

@@ -157,6 +157,7 @@ export const sensorStatesFamily = defineFamily<SensorState>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });
 
@@ -240,5 +241,6 @@ export const sensorHistoryFamily = defineFamily<SensorHistoryEntry>({
     BackfillChunkPlanned: IGNORE,
     BackfillChunkFinished: IGNORE,
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

@@ -6,6 +6,7 @@
 import type { AnyOperation } from './operation.js';
 import { getAssetOp, listAssetsOp } from './assets.js';
 import { getAssetPartitionStatusOp } from './asset-partition-status.js';
+import { listAssetChecksOp } from './asset-checks.js';
 import {
   cancelBackfillOp,
   createBackfillOp,
@@ -45,6 +46,7 @@ export const CATALOGUE = {
   listAssets: listAssetsOp,
   getAsset: getAssetOp,
   getAssetPartitionStatus: getAssetPartitionStatusOp,
+  listAssetChecks: listAssetChecksOp,
   getStaleness: getStalenessOp,
   listPartitionKeys: listPartitionKeysOp,
   mapPartitions: mapPartitionsOp,

@@ -199,13 +199,14 @@ export class Daemon {
           taskKey: task.taskKey,
           assetKey: task.assetKey,
           partitionKey: task.partitionKey,
-          partitionKeys: run.tasks.filter((t) => t.assetKey === task.assetKey && t.partitionKey !== null).map((t) => t.partitionKey as string),
+          partitionKeys: run.tasks.filter((t) => t.assetKey === task.assetKey && t.checkName === null && t.partitionKey !== null).map((t) => t.partitionKey as string),
           partitionKeyRange: rangeOf(run),
           attempt: event.payload.attempt,
           attemptId: event.payload.attemptId,
           config: run.config,
           codeVersion: task.codeVersion,
           deadlineAt: event.payload.deadlineAt,
+          checkName: task.checkName,
         });
       } else if (event.type === 'TaskAttemptFinished') {
         // The coordinator resolved an attempt (timeout, lost worker) that may still be running here.
@@ -242,6 +243,7 @@ export class Daemon {
             durationMs: report.message.durationMs,
             dataVersion: report.message.dataVersion,
             metadata: report.message.metadata,
+            check: report.message.check ?? null,
           };
     this.enqueue(async () => {
       await this.flushLogs();

@@ -7,11 +7,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isDefinitions, partitionMappingOf, type AssetDefinition, type Definitions } from '../authoring/index.js';
+import { isDefinitions, partitionMappingOf, type AssetCheckDefinition, type AssetDefinition, type Definitions } from '../authoring/index.js';
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import { AssetGraph } from '../domain/assets/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
-import type { TaskSpec } from '../domain/runs/index.js';
+import { checkKeyOf, type CheckSpec, type TaskSpec } from '../domain/runs/index.js';
 import { AssetSelectionIndex } from '../domain/selection/index.js';
 
 export const DEFINITIONS_FILE_NAMES = ['definitions.ts', 'definitions.mts', 'definitions.js', 'definitions.mjs'] as const;
@@ -22,6 +22,10 @@ export interface LoadedDefinitions {
   readonly graph: AssetGraph;
   readonly assets: ReadonlyMap<string, AssetDefinition>;
   readonly specOf: (assetKey: string) => TaskSpec;
+  /** Asset checks by `ASSET#NAME`. */
+  readonly checks: ReadonlyMap<string, AssetCheckDefinition>;
+  /** The checks of an asset, in definition order. */
+  readonly checksOf: (assetKey: string) => readonly CheckSpec[];
   readonly partitionsOf: (assetKey: string) => PartitionsDefinition | null;
   readonly mappingOf: (downstream: string, upstream: string) => PartitionMapping;
   /** Names of the dynamic partition sets the assets use (their keys live in the store). */
@@ -103,6 +107,10 @@ export function indexDefinitions(file: string, definitions: Definitions): Loaded
     const asset = assetOf(key);
     return { retry: asset.retry, timeoutMs: asset.timeoutMs, codeVersion: asset.codeVersion };
   };
+  const checks = new Map((definitions.assetChecks ?? []).map((c) => [checkKeyOf(c.assetKey, c.name), c]));
+  const checksByAsset = new Map<string, CheckSpec[]>();
+  for (const c of checks.values()) checksByAsset.set(c.assetKey, [...(checksByAsset.get(c.assetKey) ?? []), { name: c.name, blocking: c.blocking }]);
+  const checksOf = (key: string): readonly CheckSpec[] => checksByAsset.get(key) ?? [];
   const partitionsOf = (key: string) => assetOf(key).partitions;
   const mappingOf = (downstream: string, upstream: string) => partitionMappingOf(assetOf(downstream), assetOf(upstream));
   const dynamicPartitionNames = [...new Set(definitions.assets.flatMap((a) => dynamicNames(a.partitions)))].sort();
@@ -111,7 +119,7 @@ export function indexDefinitions(file: string, definitions: Definitions): Loaded
     (index ??= AssetSelectionIndex.build(
       definitions.assets.map((a) => ({ key: a.key, deps: a.deps, group: a.group, tags: a.tags, owners: a.owners, kinds: a.kinds })),
     ));
-  return { file, definitions, graph, assets, specOf, partitionsOf, mappingOf, dynamicPartitionNames, selectionIndex };
+  return { file, definitions, graph, assets, specOf, checks, checksOf, partitionsOf, mappingOf, dynamicPartitionNames, selectionIndex };
 }
 
 function dynamicNames(definition: PartitionsDefinition | null): string[] {

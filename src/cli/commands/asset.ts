@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { printJson, printTable } from '../output.js';
+import { assetChecksCommand } from './asset-checks.js';
 import { assetStaleCommand } from './asset-stale.js';
 import { assetStatusCommand } from './asset-status.js';
 
@@ -48,5 +49,6 @@ export function assetCommand(): Command {
   );
   asset.addCommand(assetStaleCommand());
   asset.addCommand(assetStatusCommand());
+  asset.addCommand(assetChecksCommand());
   return asset;
 }

@@ -12,6 +12,8 @@ export const RUN_ERRORS = defineErrors({
   RERUN_NOTHING_FAILED: { httpStatus: 409, retryable: false, summary: 'A rerun from failure was asked of a run in which every task succeeded.' },
   NOTHING_STALE: { httpStatus: 409, retryable: false, summary: 'A stale-only run was asked, but every selected asset (partition) is FRESH; nothing was requested.' },
   RERUN_SELECTION_OUTSIDE_PARENT: { httpStatus: 400, retryable: false, summary: 'A subset rerun selected assets the parent run did not materialize; details list them.' },
+  UNKNOWN_ASSET_CHECK: { httpStatus: 400, retryable: false, summary: 'A run request names an asset check (ASSET#NAME) that is not defined; details name it and the nearest checks.' },
+  INVALID_CHECK_RESULT: { httpStatus: 500, retryable: false, summary: 'An asset check returned something other than { passed, severity?, metadata? }; its task failed.' },
   RUN_NOT_CANCELABLE: { httpStatus: 409, retryable: false, summary: 'The run already finished, so it cannot be canceled.' },
   ATTEMPT_MISMATCH: { httpStatus: 409, retryable: false, summary: "A worker reported for an attempt that is not the task's current one; nothing changed." },
   USER_CODE_ERROR: { httpStatus: 500, retryable: true, summary: 'User code threw; the attempt failed with its message and stack.' },

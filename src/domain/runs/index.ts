@@ -2,3 +2,5 @@ export * from './status.js';
 export * from './retry-policy.js';
 export * from './plan.js';
 export * from './fingerprint.js';
+export * from './check-keys.js';
+export * from './check-plan.js';

@@ -36,6 +36,10 @@ export interface TaskPlan {
   readonly taskKey: string;
   readonly assetKey: string;
   readonly partitionKey: string | null;
+  /** The asset check this task evaluates (check-plan.ts), or null for a task that materializes its asset. */
+  readonly checkName: string | null;
+  /** Whether that check is blocking (check tasks only). */
+  readonly checkBlocking?: boolean;
   /** Task keys in this run that must succeed first. */
   readonly deps: string[];
   /** Every upstream asset (partition) the task reads, in or out of the run (for data versions). */
@@ -60,6 +64,15 @@ export interface PlanningContext {
   /** The mapping of the dependency of `downstream` on `upstream`. */
   readonly mappingOf: (downstream: string, upstream: string) => PartitionMapping;
   readonly partitions: PartitionsContext;
+  /** The checks defined on an asset, in definition order (none when absent). */
+  readonly checksOf?: (assetKey: string) => readonly CheckSpec[];
+}
+
+/** What planning needs to know about an asset check. */
+export interface CheckSpec {
+  readonly name: string;
+  /** A failed ERROR result skips the asset's downstream tasks in the run. */
+  readonly blocking: boolean;
 }
 
 /** An input listing more upstream partitions than this records null ("the whole asset") instead. */
@@ -143,6 +156,7 @@ export function planRun(assetKeys: readonly string[], selector: PartitionSelecto
         taskKey: taskKeyOf(assetKey, partitionKey),
         assetKey,
         partitionKey,
+        checkName: null,
         deps,
         inputs,
         retry: spec.retry,

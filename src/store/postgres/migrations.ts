@@ -316,6 +316,21 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       CREATE UNIQUE INDEX api_tokens_valid_name ON api_tokens (name) WHERE revoked_at IS NULL;
     `,
   },
+  {
+    // Asset check results: the latest execution of each check per asset partition (fold/asset-checks.ts).
+    version: 9,
+    sql: `
+      CREATE TABLE asset_check_results (
+        id ${T} PRIMARY KEY,
+        asset_key ${T} NOT NULL,
+        check_name ${T} NOT NULL,
+        partition_key ${T},
+        status ${T} NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX asset_check_results_by_asset ON asset_check_results (asset_key, check_name);
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

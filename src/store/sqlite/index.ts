@@ -12,6 +12,7 @@ import { SqliteAdmin } from './admin.js';
 import { SqliteAssets } from './assets.js';
 import { SqliteAutomation } from './automation.js';
 import { SqliteBackfills } from './backfills.js';
+import { SqliteChecks } from './checks.js';
 import { SqliteLedger } from './ledger.js';
 import { SqliteLeases } from './leases.js';
 import { SqliteLogs } from './logs.js';
@@ -82,6 +83,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     runs: new SqliteRuns(db),
     assets: new SqliteAssets(db),
     logs: new SqliteLogs(db),
+    checks: new SqliteChecks(db),
     admin: new SqliteAdmin(db, ledger),
     leases: new SqliteLeases(db),
     requestKeys: new SqliteRequestKeys(db),
