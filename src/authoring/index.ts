@@ -54,6 +54,7 @@ export {
   type MaterializationRecord,
   type PartitionStatusRecord,
   type FreshnessRecord,
+  type CheckResultRecord,
   type RunStatusRecord,
   type PollSensorOptions,
   type PushSensorOptions,
