@@ -12,6 +12,7 @@ import { decideRunProgress, type CheckOutcome } from '../../src/controllers/inde
 import { isTerminalRun } from '../../src/domain/runs/index.js';
 import { FakeClock, applyAttemptReport, commit, createContext, indexDefinitions, latestAssetCheckResults, requestRun, type RuntimeContext } from '../../src/runtime/index.js';
 import type { Store } from '../../src/store/index.js';
+import { sensorInstance } from '../../src/runtime/automation/sensor-instance.js';
 import { makeIds } from '../helpers/runs.js';
 import { skippable } from '../helpers/skippable.js';
 import { storeEngines } from '../helpers/store-engines.js';
@@ -96,6 +97,15 @@ for (const engine of engines) {
       await drive(ctx, second.run.runId, {});
       const [latest] = await latestAssetCheckResults(store, 'orders', { checkName: 'rows', partitionKey: 'us' });
       assert.deepEqual([latest?.status, latest?.runId], ['SUCCEEDED', second.run.runId]);
+    });
+
+    test("a sensor reads an asset's latest check results through ctx.instance.checkResults", async () => {
+      const rows = await sensorInstance(store).checkResults('orders', 'rows');
+      assert.deepEqual(rows.map((r) => [r.checkName, r.partitionKey, r.status, r.severity]), [
+        ['rows', 'eu', 'SUCCEEDED', 'ERROR'],
+        ['rows', 'us', 'SUCCEEDED', 'ERROR'],
+      ]);
+      assert.equal((await sensorInstance(store).checkResults('orders')).length, 4, 'every check when no name is given');
     });
 
     test("a check whose task failed is EXECUTION_FAILED and leaves its asset partition's status as it was", async () => {
