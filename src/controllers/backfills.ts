@@ -117,7 +117,7 @@ function finishedDraft(w: Working, chunk: BackfillProjection['inFlight'][number]
   const failed = new Set<number>();
   for (const task of run.tasks) {
     // A check's task says whether the partition's data passed, not whether it was materialized.
-    if (task.checkName !== null) continue;
+    if (task.checkName) continue;
     if (task.status === 'SUCCEEDED') {
       materialized += 1;
       continue;

@@ -88,7 +88,7 @@ export function decideAttemptReport(run: RunProjection, report: AttemptReport, c
     );
     return decision.drafts;
   }
-  if (task.checkName !== null) {
+  if (task.checkName) {
     finishCheck(decision, task, attempt.attempt, report, ctx.nowEpochMs);
     settleRun(decision);
     return decision.drafts;

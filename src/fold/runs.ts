@@ -36,7 +36,9 @@ function attemptOf(task: TaskProjection, attempt: number): AttemptProjection | u
 /** A failed blocking ERROR check: its task succeeded, yet the tasks waiting for it must not run. */
 export function blocksDownstream(task: TaskProjection): boolean {
   const r = task.checkResult;
-  return r !== null && r.blocking && !r.passed && r.severity === 'ERROR';
+  // A task not read through its schema (built in memory) may lack the field: no result.
+  if (!r) return false;
+  return r.blocking && !r.passed && r.severity === 'ERROR';
 }
 
 /** BLOCKED tasks whose in-run upstream tasks have all succeeded (and let them through) become READY. */

@@ -199,7 +199,7 @@ export class Daemon {
           taskKey: task.taskKey,
           assetKey: task.assetKey,
           partitionKey: task.partitionKey,
-          partitionKeys: run.tasks.filter((t) => t.assetKey === task.assetKey && t.checkName === null && t.partitionKey !== null).map((t) => t.partitionKey as string),
+          partitionKeys: run.tasks.filter((t) => t.assetKey === task.assetKey && !t.checkName && t.partitionKey !== null).map((t) => t.partitionKey as string),
           partitionKeyRange: rangeOf(run),
           attempt: event.payload.attempt,
           attemptId: event.payload.attemptId,

@@ -76,7 +76,7 @@ function inProgressPositions(
   for (const run of activeRuns) {
     for (const task of run.tasks) {
       // A check's task in flight leaves the asset partition's status as it is.
-      if (task.assetKey !== assetKey || task.checkName !== null || isTerminalTask(task.status)) continue;
+      if (task.assetKey !== assetKey || task.checkName || isTerminalTask(task.status)) continue;
       if (definition === null) positions.push(0);
       else if (task.partitionWindow && definition.kind === 'timeWindow') windows.push([task.partitionWindow.startMs, task.partitionWindow.endMs]);
       else if (task.partitionKey !== null) positions.push(partitionIndex(definition, task.partitionKey, ctx));
