@@ -80,7 +80,7 @@ const runRequested: RunHandler<'RunRequested'> = {
       assetKey: plan.assetKey,
       partitionKey: plan.partitionKey,
       checkName: plan.checkName,
-      checkBlocking: plan.checkBlocking,
+      checkBlocking: plan.checkBlocking ?? false,
       deps: [...plan.deps],
       inputs: plan.inputs.map((i) => ({ assetKey: i.assetKey, partitionKeys: i.partitionKeys && [...i.partitionKeys] })),
       retry: { maxRetries: plan.retry.maxRetries, delayMs: plan.retry.delayMs, backoff: plan.retry.backoff, jitter: plan.retry.jitter },
