@@ -6,12 +6,12 @@ import { z } from 'zod';
 import { AssetGraph } from '../domain/assets/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import { defaultPartitionMapping, validatePartitionMapping, type PartitionMapping } from '../domain/partitions/index.js';
-import { ASSET_BRAND, DEFINITIONS_BRAND, type AssetDefinition, type Definitions, type MultiAssetDefinition } from './types.js';
+import { ASSET_BRAND, ASSET_CHECK_BRAND, DEFINITIONS_BRAND, type AssetCheckDefinition, type AssetDefinition, type Definitions, type MultiAssetDefinition } from './types.js';
 import { isMultiAssetDefinition } from './define-multi-asset.js';
 import type { ScheduleDefinition } from './define-schedule.js';
 import type { SensorDefinition } from './define-sensor.js';
 import { resolveAutomation } from './resolve-automation.js';
-import { suggestionDetails } from '../domain/suggestions/index.js';
+import { suggestionDetails, unknownAssetError } from '../domain/suggestions/index.js';
 import { describeOptionProblem, optionProblem } from './option-problems.js';
 
 export interface DefinitionsOptions {
@@ -21,6 +21,8 @@ export interface DefinitionsOptions {
   readonly schedules?: readonly ScheduleDefinition[];
   /** Made with `defineSensor`, `defineAssetSensor` or `defineRunStatusSensor`. */
   readonly sensors?: readonly SensorDefinition[];
+  /** Made with `defineAssetCheck`; each checks an asset of `assets`. */
+  readonly assetChecks?: readonly AssetCheckDefinition[];
 }
 
 export function isAssetDefinition(value: unknown): value is AssetDefinition {
@@ -120,17 +122,44 @@ function checkMultiAssetCycles(assets: readonly AssetDefinition[]): void {
   }
 }
 
+export function isAssetCheckDefinition(value: unknown): value is AssetCheckDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ASSET_CHECK_BRAND] === true;
+}
+
+/**
+ * Every check is on a defined asset and no asset has two checks of one name.
+ * @throws INVALID_DEFINITION, UNKNOWN_ASSET (naming the check, with the nearest asset keys), DUPLICATE_ASSET_CHECK.
+ */
+function checkAssetChecks(checks: readonly unknown[], assets: readonly AssetDefinition[]): AssetCheckDefinition[] {
+  const keys = new Set(assets.map((a) => a.key));
+  const seen = new Set<string>();
+  return checks.map((check, i) => {
+    if (!isAssetCheckDefinition(check)) {
+      throw arcoError('INVALID_DEFINITION', `assetChecks[${i}] is not an asset check: create it with defineAssetCheck`, { field: `assetChecks.${i}` });
+    }
+    if (!keys.has(check.assetKey)) throw unknownAssetError(check.assetKey, keys, `checked by asset check "${check.name}"`, { check: check.name });
+    const id = `${check.assetKey}#${check.name}`;
+    if (seen.has(id)) {
+      throw arcoError('DUPLICATE_ASSET_CHECK', `asset "${check.assetKey}" has two checks named "${check.name}"`, { asset: check.assetKey, check: check.name });
+    }
+    seen.add(id);
+    return check;
+  });
+}
+
 /** Only the shape: each list's items are checked below, with messages that name them. */
 const optionsSchema = z.strictObject({
   assets: z.array(z.unknown()).optional(),
   schedules: z.array(z.unknown()).optional(),
   sensors: z.array(z.unknown()).optional(),
+  assetChecks: z.array(z.unknown()).optional(),
 });
 
 /**
  * @throws INVALID_DEFINITION (also for an option that does not exist, with the nearest options in
  *   `details.suggestions`), DUPLICATE_ASSET_KEY (naming both definitions when one is a
- *   multi-asset), UNKNOWN_DEPENDENCY, DEPENDENCY_CYCLE, INVALID_PARTITION_MAPPING.
+ *   multi-asset), UNKNOWN_DEPENDENCY, DEPENDENCY_CYCLE, INVALID_PARTITION_MAPPING,
+ *   UNKNOWN_ASSET (a check on an asset that is not defined), DUPLICATE_ASSET_CHECK.
  */
 export function defineDefinitions(options: DefinitionsOptions): Definitions {
   const parsed = optionsSchema.safeParse(options ?? {});
@@ -142,6 +171,7 @@ export function defineDefinitions(options: DefinitionsOptions): Definitions {
   AssetGraph.build(assets.map((a) => ({ key: a.key, deps: a.deps })));
   checkMultiAssetCycles(assets);
   checkPartitionMappings(assets);
+  const assetChecks = checkAssetChecks(options?.assetChecks ?? [], assets);
   const { schedules, sensors } = resolveAutomation(assets, options?.schedules ?? [], options?.sensors ?? []);
-  return Object.freeze({ [DEFINITIONS_BRAND]: true as const, assets: [...assets], schedules, sensors });
+  return Object.freeze({ [DEFINITIONS_BRAND]: true as const, assets: [...assets], assetChecks, schedules, sensors });
 }

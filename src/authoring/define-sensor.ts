@@ -69,6 +69,23 @@ export interface FreshnessRecord {
   readonly changedAt: string;
 }
 
+/** The latest execution of an asset check on one partition (or the unpartitioned asset). */
+export interface CheckResultRecord {
+  readonly assetKey: string;
+  readonly checkName: string;
+  readonly partitionKey: string | null;
+  /** SUCCEEDED (passed), FAILED (did not pass) or EXECUTION_FAILED (its compute threw). */
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'EXECUTION_FAILED';
+  /** null for EXECUTION_FAILED. */
+  readonly severity: 'WARN' | 'ERROR' | null;
+  readonly metadata: Readonly<Record<string, Json>>;
+  readonly runId: string;
+  /** When the result was recorded (ISO-8601). */
+  readonly recordedAt: string;
+  /** Ledger sequence of the result: a cursor that moves once per execution. */
+  readonly sequence: number;
+}
+
 export interface SensorInstance {
   /** Materializations of an asset after a ledger sequence, oldest first. @default limit 100 */
   materializations(assetKey: string, options?: { readonly afterSequence?: number; readonly limit?: number }): Promise<MaterializationRecord[]>;
@@ -83,6 +100,8 @@ export interface SensorInstance {
    * has none). Keep `stateVersion` as the cursor to react once to each change.
    */
   freshness(assetKey: string): Promise<FreshnessRecord | null>;
+  /** The latest result of each check of an asset, per partition (only `checkName`'s when given). */
+  checkResults(assetKey: string, checkName?: string): Promise<CheckResultRecord[]>;
 }
 
 export interface SensorContext {

@@ -5,9 +5,16 @@
 export { defineAsset } from './define-asset.js';
 export { defineExternalAsset, type ExternalAssetOptions } from './define-external-asset.js';
 export { defineMultiAsset, isMultiAssetDefinition } from './define-multi-asset.js';
-export { defineDefinitions, isDefinitions, isAssetDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
+export { defineAssetCheck } from './define-asset-check.js';
+export { defineDefinitions, isDefinitions, isAssetDefinition, isAssetCheckDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
 export type { FreshnessDuration, FreshnessOptions } from './freshness.js';
 export type {
+  AssetCheckContext,
+  AssetCheckDefinition,
+  AssetCheckFn,
+  AssetCheckOptions,
+  AssetCheckResult,
+  AssetCheckSeverity,
   AssetContext,
   AssetDefinition,
   AssetDep,
@@ -90,6 +97,7 @@ export {
   type MaterializationRecord,
   type PartitionStatusRecord,
   type FreshnessRecord,
+  type CheckResultRecord,
   type RunStatusRecord,
   type PollSensorOptions,
   type PushSensorOptions,

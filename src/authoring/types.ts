@@ -187,6 +187,7 @@ export interface MultiAssetMembership {
 
 export const ASSET_BRAND = Symbol.for('arco-flow.asset');
 export const MULTI_ASSET_BRAND = Symbol.for('arco-flow.multi-asset');
+export const ASSET_CHECK_BRAND = Symbol.for('arco-flow.asset-check');
 export const DEFINITIONS_BRAND = Symbol.for('arco-flow.definitions');
 
 /** A validated asset definition (what `defineAsset` returns). */
@@ -235,9 +236,63 @@ export interface MultiAssetDefinition {
   readonly outputs: readonly AssetDefinition[];
 }
 
+/** How bad a failed check is: a failed blocking ERROR check stops its asset's downstream in the run. */
+export type AssetCheckSeverity = 'WARN' | 'ERROR';
+
+/** What a check's compute receives: the asset (partition) it checks, in the run that runs it. */
+export interface AssetCheckContext {
+  readonly assetKey: string;
+  readonly checkName: string;
+  readonly runId: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** The partition the check evaluates (null for an unpartitioned asset). */
+  readonly partitionKey: string | null;
+  readonly config: Json;
+  readonly log: AssetLogger;
+  /** Aborted when the run is canceled; pass it to fetch and friends. */
+  readonly signal: AbortSignal;
+}
+
+/** What a check's compute returns. A failed check is a result, not an error: its task succeeds. */
+export interface AssetCheckResult {
+  readonly passed: boolean;
+  /** @default 'ERROR' */
+  readonly severity?: AssetCheckSeverity;
+  readonly metadata?: Readonly<Record<string, Json>>;
+}
+
+export type AssetCheckFn = (ctx: AssetCheckContext) => Promise<AssetCheckResult> | AssetCheckResult;
+
+export interface AssetCheckOptions {
+  /** The asset checked, as a definition or a key. */
+  readonly asset: AssetRef;
+  /** `[A-Za-z0-9_]+`, unique among the asset's checks. */
+  readonly name: string;
+  /**
+   * When it fails with severity ERROR, the asset's downstream tasks in the same run are SKIPPED.
+   * @default false
+   */
+  readonly blocking?: boolean;
+  readonly description?: string;
+  readonly compute: AssetCheckFn;
+}
+
+/** A validated asset check (what `defineAssetCheck` returns). */
+export interface AssetCheckDefinition {
+  readonly [ASSET_CHECK_BRAND]: true;
+  readonly assetKey: string;
+  readonly name: string;
+  readonly blocking: boolean;
+  readonly description: string | null;
+  readonly compute: AssetCheckFn;
+}
+
 export interface Definitions {
   readonly [DEFINITIONS_BRAND]: true;
   readonly assets: readonly AssetDefinition[];
+  /** Asset checks, each on an asset of `assets`. */
+  readonly assetChecks: readonly AssetCheckDefinition[];
   readonly schedules: readonly ResolvedSchedule[];
   readonly sensors: readonly ResolvedSensor[];
 }

@@ -21,6 +21,9 @@ export interface TaskView {
   /** "attempt n of m", and when the next attempt is due while the task waits to retry. */
   readonly retry: { readonly attempt: number; readonly of: number; readonly nextRetryAt: string | null };
   readonly skippedBecause: { taskKey: string; status: string } | null;
+  /** The asset check the task evaluates (null: it materializes its asset), and what it returned. */
+  readonly checkName: string | null;
+  readonly checkResult: { passed: boolean; severity: string; blocking: boolean } | null;
   readonly materialization: { dataVersion: string; metadata: unknown } | null;
   /** A multi-asset's task: every asset it materializes. */
   readonly outputs?: readonly string[];
@@ -44,6 +47,8 @@ export function taskView(task: TaskProjection): TaskView {
     retryAt: task.retryAt,
     retry: { attempt: task.attempt, of: task.retry.maxRetries + 1 + task.infrastructureRetries, nextRetryAt: task.status === 'RETRY_WAIT' ? task.retryAt : null },
     skippedBecause: task.skipCause && { taskKey: task.skipCause.taskKey, status: task.skipCause.status },
+    checkName: task.checkName,
+    checkResult: task.checkResult,
     materialization: task.materialization && { dataVersion: task.materialization.dataVersion, metadata: task.materialization.metadata },
     ...(task.outputs ? { outputs: task.outputs.map((o) => o.assetKey) } : {}),
   };
@@ -114,6 +119,7 @@ export function printRunDetail(run: RunProjection): void {
 
 function taskDetail(task: TaskProjection): string {
   const last = task.attempts[task.attempts.length - 1];
+  if (task.status === 'SKIPPED' && task.skipCause?.status === 'CHECK_FAILED') return `skipped: blocking check ${task.skipCause.taskKey} failed`;
   if (task.status === 'SKIPPED' && task.skipCause) return `skipped: upstream ${task.skipCause.taskKey} ${task.skipCause.status.toLowerCase()}`;
   if (task.status === 'RETRY_WAIT' && last?.error) {
     return `attempt ${last.attempt} of ${task.retry.maxRetries + 1 + task.infrastructureRetries} failed (${last.error.code}); retry at ${task.retryAt}`;
@@ -121,5 +127,6 @@ function taskDetail(task: TaskProjection): string {
   if (last?.error) return `${last.error.code}: ${last.error.message}`.slice(0, 120);
   if (task.cancelReason) return task.cancelReason;
   if (task.materialization) return `data version ${task.materialization.dataVersion.slice(0, 12)}`;
+  if (task.checkResult) return `check ${task.checkResult.passed ? 'PASS' : `FAIL (${task.checkResult.severity})`}`;
   return '';
 }

@@ -116,6 +116,8 @@ function finishedDraft(w: Working, chunk: BackfillProjection['inFlight'][number]
   const unmaterialized: { assetKey: string; partitionKey: string | null; state: 'FAILED' | 'SKIPPED' | 'CANCELED' }[] = [];
   const failed = new Set<number>();
   for (const task of run.tasks) {
+    // A check's task says whether the partition's data passed, not whether it was materialized.
+    if (task.checkName) continue;
     // A multi-asset's task materializes (or fails) each of its outputs.
     const outputs = outputKeysOf(task);
     if (task.status === 'SUCCEEDED') {

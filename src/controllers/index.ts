@@ -1,5 +1,5 @@
 export { decideRunProgress, systemError, type CoordinatorInput, type RunStep } from './run-coordinator.js';
-export { decideCancel, decideAttemptReport, derivedDataVersion, type AttemptReport, type OutputReport, type ReportContext } from './run-control.js';
+export { decideCancel, decideAttemptReport, derivedDataVersion, type AttemptReport, type CheckOutcome, type OutputReport, type ReportContext } from './run-control.js';
 export {
   decideRunRequest,
   checkCallerTags,

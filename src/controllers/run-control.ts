@@ -43,11 +43,20 @@ export type AttemptReport =
       readonly metadata: Record<string, Json>;
       /** A multi-asset task's successful attempt: the result of each output, by asset key. */
       readonly outputs?: Readonly<Record<string, OutputReport>>;
+      /** What a check's compute returned, for a successful attempt of a check's task. */
+      readonly check?: CheckOutcome | null;
     };
 
 /** What a multi-asset's compute returned for one output. */
 export interface OutputReport {
   readonly dataVersion: string | null;
+  readonly metadata: Record<string, Json>;
+}
+
+/** A check's result as its worker reports it (severity defaulted, metadata made JSON). */
+export interface CheckOutcome {
+  readonly passed: boolean;
+  readonly severity: 'WARN' | 'ERROR';
   readonly metadata: Record<string, Json>;
 }
 
@@ -87,10 +96,54 @@ export function decideAttemptReport(run: RunProjection, report: AttemptReport, c
     );
     return decision.drafts;
   }
+  if (task.checkName) {
+    finishCheck(decision, task, attempt.attempt, report, ctx.nowEpochMs);
+    settleRun(decision);
+    return decision.drafts;
+  }
   decision.push(...finishAttempt(run, task, report.outcome, report.error, report.durationMs, ctx.nowEpochMs));
   if (report.outcome === 'SUCCEEDED') decision.push(...materialized(run, task, attempt.attempt, report, ctx));
   settleRun(decision);
   return decision.drafts;
+}
+
+/**
+ * A check's task finished. A successful attempt records its evaluation first, so that the fold of
+ * the finish already knows whether a failed blocking check holds back the tasks waiting for it. A
+ * success without a result (a worker that does not know checks) fails the task.
+ */
+function finishCheck(decision: RunDecision, task: TaskProjection, attempt: number, report: Extract<AttemptReport, { kind: 'finished' }>, nowEpochMs: number): void {
+  const run = decision.run;
+  const check = report.check ?? null;
+  if (report.outcome !== 'SUCCEEDED' || check === null) {
+    const error: ErrorInfo | null =
+      report.outcome === 'SUCCEEDED'
+        ? { code: 'INVALID_CHECK_RESULT', message: `check ${task.taskKey} finished without a result`, errorClass: null, stack: null, retryable: false }
+        : report.error;
+    decision.push(...finishAttempt(run, task, report.outcome === 'SUCCEEDED' ? 'FAILED' : report.outcome, error, report.durationMs, nowEpochMs));
+    return;
+  }
+  decision.push(
+    draft(
+      'AssetCheckEvaluated',
+      {
+        runId: run.runId,
+        taskKey: task.taskKey,
+        attempt,
+        assetKey: task.assetKey,
+        partitionKey: task.partitionKey,
+        checkName: task.checkName as string,
+        passed: check.passed,
+        severity: check.severity,
+        metadata: check.metadata,
+        blocking: task.checkBlocking ?? false,
+        evaluatedAt: new Date(nowEpochMs).toISOString(),
+      },
+      idempotencyKeys.assetCheckEvaluated(run.runId, task.taskKey, attempt),
+      run.runId,
+    ),
+  );
+  decision.push(...finishAttempt(decision.run, task, 'SUCCEEDED', null, report.durationMs, nowEpochMs));
 }
 
 /**

@@ -132,6 +132,7 @@ export function finishAttempt(
         infrastructureRetry: r.infrastructureRetry,
         partitionWindow: task.partitionWindow,
         ...(task.outputs ? { outputAssetKeys: task.outputs.map((o) => o.assetKey) } : {}),
+        checkName: task.checkName,
       },
       idempotencyKeys.taskAttemptFinished(run.runId, task.taskKey, attempt.attempt),
       run.runId,

@@ -11,7 +11,8 @@ import {
   differingFingerprintFields,
   materializableAssets,
   expandMultiAssets,
-  planRun,
+  planRunWithChecks,
+  checkKeyOf,
   runFingerprint,
   taskKeyOf,
   type FingerprintInput,
@@ -42,6 +43,11 @@ export interface ResolvedRunRequest {
   readonly rootRunId: string | null;
   /** When set, only these task keys of the plan run (reruns); dependencies outside the subset are dropped. */
   readonly taskSubset?: readonly string[];
+  /**
+   * Asset checks (`ASSET#NAME`, validated) to evaluate without materializing their asset. The checks
+   * of `assetKeys` are planned anyway.
+   */
+  readonly checkKeys?: readonly string[];
 }
 
 export type RunRequestDecision =
@@ -67,6 +73,7 @@ function fingerprintInputOf(request: ResolvedRunRequest): FingerprintInput {
     partition: request.partition === null ? null : canonicalPartitionSelector(request.partition),
     config: request.config,
     tags: request.tags,
+    checkKeys: request.checkKeys ?? [],
   };
 }
 
@@ -89,7 +96,7 @@ export function decideRunRequest(
   nowEpochMs: number,
   fingerprint: string = fingerprintOf(request),
 ): RunRequestDecision {
-  if (request.assetKeys.length === 0) throw arcoError('EMPTY_SELECTION', 'the selection matches no asset', {});
+  if (request.assetKeys.length === 0 && (request.checkKeys ?? []).length === 0) throw arcoError('EMPTY_SELECTION', 'the selection matches no asset', {});
   if (holder) {
     if (holder.fingerprint === fingerprint) return { kind: 'existing', run: holder };
     // The holder records the outputs its multi-assets added; compare like with like.
@@ -100,7 +107,7 @@ export function decideRunRequest(
   if (request.runKey) tags['arco/run_key'] = request.runKey;
   // Every trigger comes through here: the run lists only what it can materialize.
   const assetKeys = materializableAssets(request.assetKeys, planning.isExternal);
-  const tasks = subsetOf(planRun(assetKeys, request.partition, planning), request.taskSubset);
+  const tasks = subsetOf(planRunWithChecks(assetKeys, request.checkKeys ?? [], request.partition, planning), request.taskSubset);
   Object.assign(tags, partitionTags(request.partition, tasks, planning));
   const requested = draft(
     'RunRequested',
@@ -159,6 +166,12 @@ function partitionTags(selector: PartitionSelector | null, tasks: readonly TaskP
   return {};
 }
 
+/** The checks a run evaluates without materializing their asset, as `ASSET#NAME`. */
+function checksAloneOf(run: RunProjection): string[] {
+  const assets = new Set(run.assetKeys);
+  return [...new Set(run.tasks.filter((t) => t.checkName !== null && !assets.has(t.assetKey)).map((t) => checkKeyOf(t.assetKey, t.checkName as string)))];
+}
+
 function runKeyConflict(request: ResolvedRunRequest, holder: RunProjection, requestedFingerprint: string): RunRequestDecision {
   const differing = differingFingerprintFields(
     { ...fingerprintInputOf(request) },
@@ -169,6 +182,7 @@ function runKeyConflict(request: ResolvedRunRequest, holder: RunProjection, requ
       partition: holder.partition,
       config: holder.config,
       tags: holder.tags,
+      checkKeys: checksAloneOf(holder),
     },
   );
   const runKey = request.runKey ?? '';

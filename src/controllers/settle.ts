@@ -5,7 +5,9 @@
  * Attribution (SEMANTICS §3): a task downstream of a FAILED task is SKIPPED and names the failed
  * upstream task; when several failed upstream tasks reach it, the earliest by (finish time, task
  * key) — so the answer never depends on the order edges were declared in. A task downstream of a
- * CANCELED task is CANCELED.
+ * CANCELED task is CANCELED. A task waiting for a blocking asset check whose result failed with
+ * severity ERROR is SKIPPED too, attributed to the check's task (cause status CHECK_FAILED), though
+ * that task itself SUCCEEDED: a failed check is a result, not a failure of its task.
  *
  * A blocked task is settled only once every one of its in-run dependencies is terminal (as
  * Dagster resolves a step only when all its upstream steps are done). Its cause is then computed
@@ -14,10 +16,11 @@
  */
 import { finalRunStatus, isTerminalTask } from '../domain/runs/index.js';
 import { draft, idempotencyKeys } from '../events/index.js';
-import type { TaskProjection } from '../fold/index.js';
+import { blocksDownstream, type TaskProjection } from '../fold/index.js';
 import type { RunDecision } from './run-state.js';
 
-type Cause = { taskKey: string; status: 'FAILED'; finishedAt: string | null };
+/** A FAILED task, or a blocking check's task whose result failed with severity ERROR (CHECK_FAILED). */
+type Cause = { taskKey: string; status: 'FAILED' | 'CHECK_FAILED'; finishedAt: string | null };
 
 function earlier(a: Cause, b: Cause): Cause {
   const ta = a.finishedAt ?? '';
@@ -33,7 +36,8 @@ function causeOf(task: TaskProjection, byKey: ReadonlyMap<string, TaskProjection
     const dep = byKey.get(depKey);
     let candidate: Cause | undefined;
     if (dep?.status === 'FAILED') candidate = { taskKey: dep.taskKey, status: 'FAILED', finishedAt: dep.finishedAt };
-    else if (dep?.status === 'SKIPPED' && dep.skipCause) candidate = { ...dep.skipCause, status: 'FAILED' };
+    else if (dep?.status === 'SUCCEEDED' && blocksDownstream(dep)) candidate = { taskKey: dep.taskKey, status: 'CHECK_FAILED', finishedAt: dep.finishedAt };
+    else if (dep?.status === 'SKIPPED' && dep.skipCause) candidate = { ...dep.skipCause, status: dep.skipCause.status === 'CHECK_FAILED' ? 'CHECK_FAILED' : 'FAILED' };
     if (candidate) best = best ? earlier(best, candidate) : candidate;
   }
   return best;

@@ -24,6 +24,10 @@ export const taskPlanSchema = z.object({
   taskKey: z.string(),
   assetKey: z.string(),
   partitionKey: z.string().nullable(),
+  /** The asset check the task evaluates; null for a task that materializes its asset (and before checks existed). */
+  checkName: z.string().nullable().default(null),
+  /** Whether that check is blocking (absent for tasks that materialize their asset). */
+  checkBlocking: z.boolean().optional(),
   deps: z.array(z.string()),
   inputs: z.array(taskInputSchema),
   retry: retryPolicySchema,
@@ -55,3 +59,15 @@ export const triggerSchema = z.object({
   detail: z.record(z.string(), z.string()),
 });
 export type Trigger = z.infer<typeof triggerSchema>;
+
+/**
+ * Why a task was skipped: the upstream task it is attributed to and how that one ended. FAILED and
+ * SKIPPED are task statuses; CHECK_FAILED names a blocking check's task whose result failed with
+ * severity ERROR (the task itself succeeded).
+ */
+export const skipCauseSchema = z.object({
+  taskKey: z.string(),
+  status: z.enum(['FAILED', 'SKIPPED', 'CHECK_FAILED']),
+  finishedAt: z.string().nullable(),
+});
+export type SkipCause = z.infer<typeof skipCauseSchema>;

@@ -23,7 +23,7 @@ export {
   unitSelectionSchema,
   unmaterializedSchema,
 } from './backfill-events.js';
-export { assetEventSchemas, freshnessStateSchema, type FreshnessState } from './asset-events.js';
+export { assetEventSchemas, freshnessStateSchema, checkSeveritySchema, type FreshnessState } from './asset-events.js';
 export {
   provenanceInputSchema,
   materializationProvenanceSchema,
@@ -38,6 +38,8 @@ export {
   taskPlanSchema,
   triggerSchema,
   retryPolicySchema,
+  skipCauseSchema,
+  type SkipCause,
   type ErrorInfo,
   type Trigger,
 } from './common.js';

@@ -16,6 +16,8 @@ export const idempotencyKeys = {
   assetMaterialized: (runId: string, taskKey: string, attempt: number): string => `materialized:${runId}:${taskKey}:${attempt}`,
   /** Not in SEMANTICS §1's table: one per output of a multi-asset task's successful attempt. */
   outputMaterialized: (runId: string, taskKey: string, attempt: number, assetKey: string): string => `materialized:${runId}:${taskKey}:${attempt}:${assetKey}`,
+  /** Not in SEMANTICS §1's table: shaped like `materialized`, one evaluation per attempt of a check's task. */
+  assetCheckEvaluated: (runId: string, taskKey: string, attempt: number): string => `check_evaluated:${runId}:${taskKey}:${attempt}`,
   scheduleTicked: (scheduleName: string, epochSeconds: number): string => `sched_tick:${scheduleName}:${epochSeconds}`,
   scheduleStateChanged: (scheduleName: string, stateVersion: number): string => `sched_state:${scheduleName}:${stateVersion}`,
   /** Not in SEMANTICS §1's table: a definition version is taken once, whoever syncs it first. */

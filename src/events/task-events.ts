@@ -1,6 +1,6 @@
 /** Events of tasks and their attempts (SEMANTICS §3), and what a successful attempt produced. */
 import { z } from 'zod';
-import { errorInfoSchema, jsonValue, partitionWindowSchema } from './common.js';
+import { errorInfoSchema, jsonValue, partitionWindowSchema, skipCauseSchema } from './common.js';
 
 const attemptRef = {
   runId: z.string(),
@@ -51,12 +51,20 @@ export const taskEventSchemas = {
     partitionWindow: partitionWindowSchema.nullable().default(null),
     /** Only on a multi-asset's task: every asset it materializes, so a final failure marks each FAILED. */
     outputAssetKeys: z.array(z.string()).optional(),
+    /**
+     * The asset check the task evaluates, so asset folds can tell it from a materialization; absent
+     * or null for a task that materializes its asset (and in events recorded before checks existed).
+     */
+    checkName: z.string().nullable().optional(),
   }),
-  /** An upstream task failed, so this one never runs; `cause` names the attributed upstream failure. */
+  /**
+   * An upstream task failed, so this one never runs; `cause` names the attributed upstream failure:
+   * a FAILED task, or (CHECK_FAILED) the task of a blocking check whose result failed with severity ERROR.
+   */
   TaskSkipped: z.object({
     runId: z.string(),
     taskKey: z.string(),
-    cause: z.object({ taskKey: z.string(), status: z.enum(['FAILED', 'SKIPPED']), finishedAt: z.string().nullable() }),
+    cause: skipCauseSchema,
   }),
   TaskCanceled: z.object({ runId: z.string(), taskKey: z.string(), reason: z.string() }),
   /** One line a task's user code logged. */

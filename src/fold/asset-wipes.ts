@@ -58,6 +58,7 @@ export const assetWipesFamily = defineFamily<AssetWipe>({
       }),
     },
     AssetFreshnessChanged: IGNORE,
+    AssetCheckEvaluated: IGNORE,
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,

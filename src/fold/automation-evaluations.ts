@@ -72,6 +72,7 @@ const ignoreAllBut = {
   BackfillChunkPlanned: IGNORE,
   BackfillChunkFinished: IGNORE,
   AssetFreshnessChanged: IGNORE,
+  AssetCheckEvaluated: IGNORE,
   AssetObserved: IGNORE,
   AssetMaterializationReported: IGNORE,
   AssetWiped: IGNORE,

@@ -226,6 +226,7 @@ export const backfillsFamily = defineFamily<BackfillProjection>({
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });
 
@@ -298,5 +299,6 @@ export const backfillChunksFamily = defineFamily<BackfillChunk>({
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

@@ -65,5 +65,6 @@ export const dynamicPartitionsFamily = defineFamily<DynamicPartitionsSet>({
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

@@ -57,6 +57,7 @@ export const assetFreshnessFamily = defineFamily<AssetFreshnessRecord>({
     AssetMaterializationReported: IGNORE,
     RunDeleted: IGNORE,
     AssetWiped: IGNORE,
+    AssetCheckEvaluated: IGNORE,
     AssetFreshnessChanged: {
       ids: (e) => [e.payload.assetKey],
       // The latest change wins. Versions only grow: each is proposed from the row it follows, and

@@ -15,6 +15,7 @@ import { assetFreshnessFamily } from './freshness.js';
 import { assetPartitionStatusFamily } from './partition-status.js';
 import { automationEvaluationsFamily, automationCursorFamily } from './automation-evaluations.js';
 import { assetWipesFamily } from './asset-wipes.js';
+import { assetCheckResultsFamily } from './asset-checks.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
@@ -34,6 +35,7 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   automationEvaluationsFamily as ProjectionFamily<unknown>,
   automationCursorFamily as ProjectionFamily<unknown>,
   assetWipesFamily as ProjectionFamily<unknown>,
+  assetCheckResultsFamily as ProjectionFamily<unknown>,
 ];
 
 export { defineFamily, handlerFor, IGNORE, removeOnly, rowMatches, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue, type RowMatch } from './family.js';
@@ -115,3 +117,11 @@ export {
   type AutomationCursorRow,
 } from './automation-evaluations.js';
 export { assetWipesFamily, assetWipeSchema, type AssetWipe } from './asset-wipes.js';
+export {
+  assetCheckResultsFamily,
+  assetCheckResultSchema,
+  assetCheckResultId,
+  CHECK_EXECUTION_STATUSES,
+  type AssetCheckResult,
+} from './asset-checks.js';
+export { blocksDownstream } from './runs.js';

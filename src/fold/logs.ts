@@ -83,5 +83,6 @@ export const logsFamily = defineFamily<LogIndexEntry>({
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

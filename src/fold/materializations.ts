@@ -132,6 +132,7 @@ export const materializationsFamily = defineFamily<Materialization>({
       apply: (_row, e) => toReportedMaterialization(e),
     },
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });
 
@@ -179,8 +180,11 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
     TaskDispatched: IGNORE,
     TaskAttemptStarted: IGNORE,
     TaskAttemptFinished: {
-      // Only a final failure changes what an operator sees for the partition; a retry is still in flight.
-      ids: (e) => (e.payload.resolution === 'FAILED' ? (e.payload.outputAssetKeys ?? [e.payload.assetKey]).map((k) => taskKeyOf(k, e.payload.partitionKey)) : []),
+      // Only a final failure changes what an operator sees for the partition; a retry is still in
+      // flight. A check's task that failed says nothing about the asset's own data; a multi-asset's
+      // task fails every output it was to materialize.
+      ids: (e) =>
+        e.payload.resolution === 'FAILED' && !e.payload.checkName ? (e.payload.outputAssetKeys ?? [e.payload.assetKey]).map((k) => taskKeyOf(k, e.payload.partitionKey)) : [],
       apply: (row, e, id) => ({
         ...(row ?? empty(outputOf(e.payload, id), e.payload.partitionKey)),
         lastFailure: { runId: e.payload.runId, attempt: e.payload.attempt, failedAt: e.at, code: e.payload.error?.code ?? 'UNKNOWN' },
@@ -225,5 +229,6 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
       }),
     },
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

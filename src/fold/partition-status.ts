@@ -137,8 +137,9 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
     TaskAttemptStarted: IGNORE,
     TaskAttemptFinished: {
       // Only a final failure changes the status; an attempt that will be retried is still in flight.
-      // A multi-asset's task fails every output it was to materialize.
-      ids: (e) => (e.payload.resolution === 'FAILED' ? (e.payload.outputAssetKeys ?? [e.payload.assetKey]) : []),
+      // A multi-asset's task fails every output it was to materialize; a check's task that failed
+      // leaves its asset's partitions as they were.
+      ids: (e) => (e.payload.resolution === 'FAILED' && !e.payload.checkName ? (e.payload.outputAssetKeys ?? [e.payload.assetKey]) : []),
       apply: (row, e, id) => failed(row, e, id),
     },
     TaskSkipped: IGNORE,
@@ -171,5 +172,6 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
       apply: (row, e) => materialized(row, e),
     },
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

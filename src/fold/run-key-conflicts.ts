@@ -60,5 +60,6 @@ export const runKeyConflictsFamily = defineFamily<RunKeyConflict>({
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

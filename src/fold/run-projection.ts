@@ -1,6 +1,6 @@
 /** The shape of the `runs` projection: a run with its tasks and their attempts, as one document. */
 import { z } from 'zod';
-import { errorInfoSchema, jsonValue, tagsSchema, taskPlanSchema, triggerSchema } from '../events/index.js';
+import { errorInfoSchema, jsonValue, skipCauseSchema, tagsSchema, taskPlanSchema, triggerSchema } from '../events/index.js';
 import { RUN_STATUSES, TASK_STATUSES } from '../domain/runs/index.js';
 
 export const attemptProjectionSchema = z.object({
@@ -26,14 +26,17 @@ export const taskProjectionSchema = taskPlanSchema.extend({
   infrastructureRetries: z.number().int().min(0),
   attempts: z.array(attemptProjectionSchema),
   retryAt: z.string().nullable(),
-  skipCause: z
-    .object({ taskKey: z.string(), status: z.enum(['FAILED', 'SKIPPED']), finishedAt: z.string().nullable() })
-    .nullable(),
+  skipCause: skipCauseSchema.nullable(),
   cancelReason: z.string().nullable(),
   finishedAt: z.string().nullable(),
   materialization: z
     .object({ dataVersion: z.string(), codeVersion: z.string().nullable(), metadata: z.record(z.string(), jsonValue) })
     .nullable(),
+  /**
+   * What a check's task evaluated (null: not a check's task, or not evaluated yet). A blocking
+   * check whose result failed with severity ERROR holds back the tasks that wait for it.
+   */
+  checkResult: z.object({ passed: z.boolean(), severity: z.enum(['WARN', 'ERROR']), blocking: z.boolean() }).nullable().default(null),
 });
 export type TaskProjection = z.infer<typeof taskProjectionSchema>;
 

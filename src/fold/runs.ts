@@ -33,9 +33,17 @@ function attemptOf(task: TaskProjection, attempt: number): AttemptProjection | u
   return task.attempts.find((a) => a.attempt === attempt);
 }
 
-/** BLOCKED tasks whose in-run upstream tasks have all succeeded become READY. */
+/** A failed blocking ERROR check: its task succeeded, yet the tasks waiting for it must not run. */
+export function blocksDownstream(task: TaskProjection): boolean {
+  const r = task.checkResult;
+  // A task not read through its schema (built in memory) may lack the field: no result.
+  if (!r) return false;
+  return r.blocking && !r.passed && r.severity === 'ERROR';
+}
+
+/** BLOCKED tasks whose in-run upstream tasks have all succeeded (and let them through) become READY. */
 function unblock(run: RunProjection): void {
-  const succeeded = new Set(run.tasks.filter((t) => t.status === 'SUCCEEDED').map((t) => t.taskKey));
+  const succeeded = new Set(run.tasks.filter((t) => t.status === 'SUCCEEDED' && !blocksDownstream(t)).map((t) => t.taskKey));
   for (const task of run.tasks) {
     if (task.status === 'BLOCKED' && task.deps.every((d) => succeeded.has(d))) task.status = 'READY';
   }
@@ -71,6 +79,8 @@ const runRequested: RunHandler<'RunRequested'> = {
       taskKey: plan.taskKey,
       assetKey: plan.assetKey,
       partitionKey: plan.partitionKey,
+      checkName: plan.checkName,
+      checkBlocking: plan.checkBlocking ?? false,
       deps: [...plan.deps],
       inputs: plan.inputs.map((i) => ({ assetKey: i.assetKey, partitionKeys: i.partitionKeys && [...i.partitionKeys] })),
       retry: { maxRetries: plan.retry.maxRetries, delayMs: plan.retry.delayMs, backoff: plan.retry.backoff, jitter: plan.retry.jitter },
@@ -86,6 +96,7 @@ const runRequested: RunHandler<'RunRequested'> = {
       cancelReason: null,
       finishedAt: null,
       materialization: null,
+      checkResult: null,
     })).map((task, i) => withOutputs(task, p.tasks[i]?.outputs)),
   }),
 };
@@ -229,6 +240,18 @@ const assetMaterialized: RunHandler<'AssetMaterialized'> = {
   },
 };
 
+// Recorded before its task's TaskAttemptFinished (run-control.ts), so the finish already knows
+// whether the check lets its waiting tasks run.
+const assetCheckEvaluated: RunHandler<'AssetCheckEvaluated'> = {
+  ids: byRunId,
+  apply: (row, e) => {
+    const run = touch(row, e);
+    const p = e.payload;
+    taskOf(run, p.taskKey).checkResult = { passed: p.passed, severity: p.severity, blocking: p.blocking };
+    return run;
+  },
+};
+
 export const runsFamily = defineFamily<RunProjection>({
   table: 'runs',
   schema: runProjectionSchema,
@@ -271,5 +294,6 @@ export const runsFamily = defineFamily<RunProjection>({
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: assetCheckEvaluated,
   },
 });

@@ -132,6 +132,7 @@ export const scheduleStatesFamily = defineFamily<ScheduleState>({
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });
 
@@ -190,5 +191,6 @@ export const scheduleTicksFamily = defineFamily<ScheduleTick>({
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

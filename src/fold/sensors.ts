@@ -162,6 +162,7 @@ export const sensorStatesFamily = defineFamily<SensorState>({
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });
 
@@ -250,5 +251,6 @@ export const sensorHistoryFamily = defineFamily<SensorHistoryEntry>({
     AssetObserved: IGNORE,
     AssetMaterializationReported: IGNORE,
     AutomationConditionEvaluated: IGNORE,
+    AssetCheckEvaluated: IGNORE,
   },
 });

@@ -7,6 +7,7 @@ import { listAutomationEvaluationsOp } from './automation.js';
 import type { AnyOperation } from './operation.js';
 import { getAssetOp, listAssetsOp } from './assets.js';
 import { getAssetPartitionStatusOp } from './asset-partition-status.js';
+import { listAssetChecksOp } from './asset-checks.js';
 import {
   cancelBackfillOp,
   createBackfillOp,
@@ -50,6 +51,7 @@ export const CATALOGUE = {
   getAsset: getAssetOp,
   getAssetPartitionStatus: getAssetPartitionStatusOp,
   wipeAssets: wipeAssetsOp,
+  listAssetChecks: listAssetChecksOp,
   getStaleness: getStalenessOp,
   reportMaterialization: reportMaterializationOp,
   observeAsset: observeAssetOp,

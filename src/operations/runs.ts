@@ -47,7 +47,9 @@ export const requestRunOp = defineOperation({
   async handler(ctx, body) {
     const runtime = await ctx.runtime();
     const outcome = await requestRun(runtime, {
-      selection: selectAssetsToLaunch(runtime.definitions, body.selection, { includeExternal: body.includeExternal }),
+      // Checks alone need no asset: an empty selection is EMPTY_SELECTION only without them.
+      selection: body.selection === undefined ? [] : selectAssetsToLaunch(runtime.definitions, body.selection, { includeExternal: body.includeExternal }),
+      checks: body.checks,
       includeUpstream: body.includeUpstream,
       includeDownstream: body.includeDownstream,
       partition: body.partition ?? null,

@@ -53,7 +53,13 @@ export const runRequestBodySchema = z
   .object({
     selection: z
       .union([z.array(z.string().min(1)).min(1), z.string().min(1)])
-      .describe('Asset keys, or a selection string'),
+      .optional()
+      .describe('Asset keys, or a selection string (each selected asset runs with its checks); required unless checks are given'),
+    checks: z
+      .array(z.string().min(3))
+      .min(1)
+      .optional()
+      .describe('Asset checks to evaluate without materializing their asset, each ASSET#NAME (e.g. orders#row_count)'),
     includeUpstream: z.boolean().default(false),
     includeDownstream: z.boolean().default(false),
     partition: partitionSelectorInputSchema.nullable().optional(),
@@ -66,7 +72,8 @@ export const runRequestBodySchema = z
       .default(false)
       .describe('Let broad selections (*, group:, tag:, traversals) select external assets too; a run still never materializes them'),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.selection !== undefined || b.checks !== undefined, { message: 'selection is required unless checks are given', path: ['selection'] });
 
 export const runRequestResponseSchema = z.object({
   run: runSchema,

@@ -207,7 +207,7 @@ export class Daemon {
           taskKey: task.taskKey,
           assetKey: task.assetKey,
           partitionKey: task.partitionKey,
-          partitionKeys: run.tasks.filter((t) => t.assetKey === task.assetKey && t.partitionKey !== null).map((t) => t.partitionKey as string),
+          partitionKeys: run.tasks.filter((t) => t.assetKey === task.assetKey && !t.checkName && t.partitionKey !== null).map((t) => t.partitionKey as string),
           partitionKeyRange: rangeOf(run),
           attempt: event.payload.attempt,
           attemptId: event.payload.attemptId,
@@ -215,6 +215,7 @@ export class Daemon {
           codeVersion: task.codeVersion,
           ...(task.outputs ? { assetKeys: task.outputs.map((o) => o.assetKey) } : {}),
           deadlineAt: event.payload.deadlineAt,
+          checkName: task.checkName,
         });
       } else if (event.type === 'TaskAttemptFinished') {
         // The coordinator resolved an attempt (timeout, lost worker) that may still be running here.
@@ -252,6 +253,7 @@ export class Daemon {
             dataVersion: report.message.dataVersion,
             metadata: report.message.metadata,
             ...(report.message.outputs ? { outputs: report.message.outputs } : {}),
+            check: report.message.check ?? null,
           };
     this.enqueue(async () => {
       await this.flushLogs();

@@ -7,11 +7,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isDefinitions, partitionMappingOf, type AssetDefinition, type Definitions } from '../authoring/index.js';
+import { isDefinitions, partitionMappingOf, type AssetCheckDefinition, type AssetDefinition, type Definitions } from '../authoring/index.js';
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import { AssetGraph } from '../domain/assets/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
-import type { MultiAssetPlan, TaskSpec } from '../domain/runs/index.js';
+import { checkKeyOf, type CheckSpec, type MultiAssetPlan, type TaskSpec } from '../domain/runs/index.js';
 import { AssetSelectionIndex } from '../domain/selection/index.js';
 
 export const DEFINITIONS_FILE_NAMES = ['definitions.ts', 'definitions.mts', 'definitions.js', 'definitions.mjs'] as const;
@@ -22,6 +22,10 @@ export interface LoadedDefinitions {
   readonly graph: AssetGraph;
   readonly assets: ReadonlyMap<string, AssetDefinition>;
   readonly specOf: (assetKey: string) => TaskSpec;
+  /** Asset checks by `ASSET#NAME`. */
+  readonly checks: ReadonlyMap<string, AssetCheckDefinition>;
+  /** The checks of an asset, in definition order. */
+  readonly checksOf: (assetKey: string) => readonly CheckSpec[];
   readonly partitionsOf: (assetKey: string) => PartitionsDefinition | null;
   readonly mappingOf: (downstream: string, upstream: string) => PartitionMapping;
   /** The multi-asset an asset is an output of, or null (planning puts its outputs in one task). */
@@ -107,6 +111,10 @@ export function indexDefinitions(file: string, definitions: Definitions): Loaded
     const asset = assetOf(key);
     return { retry: asset.retry, timeoutMs: asset.timeoutMs, codeVersion: asset.codeVersion };
   };
+  const checks = new Map((definitions.assetChecks ?? []).map((c) => [checkKeyOf(c.assetKey, c.name), c]));
+  const checksByAsset = new Map<string, CheckSpec[]>();
+  for (const c of checks.values()) checksByAsset.set(c.assetKey, [...(checksByAsset.get(c.assetKey) ?? []), { name: c.name, blocking: c.blocking }]);
+  const checksOf = (key: string): readonly CheckSpec[] => checksByAsset.get(key) ?? [];
   const partitionsOf = (key: string) => assetOf(key).partitions;
   const mappingOf = (downstream: string, upstream: string) => partitionMappingOf(assetOf(downstream), assetOf(upstream));
   const multiAssetOf = (key: string): MultiAssetPlan | null => {
@@ -120,7 +128,7 @@ export function indexDefinitions(file: string, definitions: Definitions): Loaded
       definitions.assets.map((a) => ({ key: a.key, deps: a.deps, group: a.group, tags: a.tags, owners: a.owners, kinds: a.kinds, external: a.external })),
     ));
   const isExternal = (key: string): boolean => assets.get(key)?.external ?? false;
-  return { file, definitions, graph, assets, specOf, partitionsOf, mappingOf, multiAssetOf, dynamicPartitionNames, selectionIndex, isExternal };
+  return { file, definitions, graph, assets, specOf, checks, checksOf, partitionsOf, mappingOf, multiAssetOf, dynamicPartitionNames, selectionIndex, isExternal };
 }
 
 function dynamicNames(definition: PartitionsDefinition | null): string[] {

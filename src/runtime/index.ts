@@ -8,6 +8,7 @@ export { loadDefinitions, locateDefinitions, indexDefinitions, DEFINITIONS_FILE_
 export { requestRun, requestRerun, cancelRun, getRunOrThrow, applyAttemptReport, type RunRequestInput, type RunRequestOutcome, type RerunInput } from './run-commands.js';
 export { selectAssets, selectAssetsToLaunch } from './selection.js';
 export { describeAssets, assetViewSchema, type AssetView } from './asset-views.js';
+export { describeAssetChecks, latestAssetCheckResults, assetCheckViewSchema, type AssetCheckView } from './asset-checks.js';
 export {
   describePartitionStatus,
   partitionHealth,

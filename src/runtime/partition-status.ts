@@ -75,8 +75,9 @@ function inProgressPositions(
   const windows: [number, number][] = [];
   for (const run of activeRuns) {
     for (const task of run.tasks) {
-      // A multi-asset's task keeps every one of its outputs in progress.
-      if (isTerminalTask(task.status) || (task.assetKey !== assetKey && !task.outputs?.some((o) => o.assetKey === assetKey))) continue;
+      // A multi-asset's task keeps every one of its outputs in progress; a check's task in flight
+      // leaves the asset partition's status as it is.
+      if (isTerminalTask(task.status) || task.checkName || (task.assetKey !== assetKey && !task.outputs?.some((o) => o.assetKey === assetKey))) continue;
       if (definition === null) positions.push(0);
       else if (task.partitionWindow && definition.kind === 'timeWindow') windows.push([task.partitionWindow.startMs, task.partitionWindow.endMs]);
       else if (task.partitionKey !== null) positions.push(partitionIndex(definition, task.partitionKey, ctx));

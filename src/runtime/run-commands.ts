@@ -5,7 +5,7 @@
  */
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import type { Json } from '../domain/ids/index.js';
-import { expandMultiAssets, resolveRunAssets, taskKeyOf, type SelectionExpansion, type TaskInput } from '../domain/runs/index.js';
+import { expandMultiAssets, resolveCheckKeys, resolveRunAssets, taskKeyOf, type SelectionExpansion, type TaskInput } from '../domain/runs/index.js';
 import {
   checkCallerTags,
   decideAttemptReport,
@@ -41,6 +41,11 @@ export interface RunRequestInput {
   readonly systemTags?: Readonly<Record<string, string>>;
   /** Materialize only the STALE and MISSING assets (partitions) of the selection (NOTHING_STALE when none). */
   readonly staleOnly?: boolean;
+  /**
+   * Asset checks (`ASSET#NAME`) to evaluate without materializing their asset. The selection's own
+   * assets run with all their checks anyway; with checks, the selection may be empty.
+   */
+  readonly checks?: readonly string[];
 }
 
 export interface RunRequestOutcome {
@@ -67,7 +72,7 @@ function selectorOf(partition: RunRequestInput['partition']): PartitionSelector 
 }
 
 /**
- * @throws UNKNOWN_ASSET, EMPTY_SELECTION, RESERVED_TAG, RUN_KEY_CONFLICT, RUN_KEY_OF_DELETED_RUN, NOTHING_STALE (with
+ * @throws UNKNOWN_ASSET, UNKNOWN_ASSET_CHECK, EMPTY_SELECTION, RESERVED_TAG, RUN_KEY_CONFLICT, RUN_KEY_OF_DELETED_RUN, NOTHING_STALE (with
  *   `staleOnly`), PARTITION_NOT_APPLICABLE and INVALID_PARTITION_SELECTOR (a `status:` selector).
  */
 export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): Promise<RunRequestOutcome> {
@@ -76,6 +81,7 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
   const closure = { includeUpstream: input.includeUpstream ?? false, includeDownstream: input.includeDownstream ?? false };
   // A multi-asset that cannot be subset joins whole; the answer says which outputs that added.
   const { assetKeys: resolved, expansions } = expandMultiAssets(resolveRunAssets(ctx.definitions.graph, input.selection, closure, ctx.definitions.isExternal), ctx.definitions.multiAssetOf);
+  const checkKeys = resolveCheckKeys(input.checks ?? [], ctx.definitions);
   // A `status:` selector becomes the partitions in that status now, before anything else reads it.
   const given = await runPartitionSelector(ctx, resolved, input.partition, selectorOf);
   // The narrowed selection, not the flag, is what the run (and its fingerprint) is made of.
@@ -85,6 +91,7 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
     ...closure,
     partition: narrowed ? narrowed.partition : given,
     ...(narrowed?.taskSubset ? { taskSubset: narrowed.taskSubset } : {}),
+    ...(checkKeys.length > 0 ? { checkKeys } : {}),
     runKey: input.runKey ?? null,
     tags,
     systemTags: input.systemTags ?? {},

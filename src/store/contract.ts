@@ -17,7 +17,7 @@ import type { ArcoEvent, FreshnessState, StoredEvent } from '../events/index.js'
 import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict } from '../fold/index.js';
 import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
 import type { BackfillChunk, BackfillProjection } from '../fold/index.js';
-import type { AssetFreshnessRecord, AutomationCursorRow, AutomationEvaluationRow } from '../fold/index.js';
+import type { AssetCheckResult, AssetFreshnessRecord, AutomationCursorRow, AutomationEvaluationRow } from '../fold/index.js';
 import type { AssetPartitionStatusRow, AssetWipe } from '../fold/index.js';
 import type { RunStatus } from '../domain/runs/index.js';
 
@@ -152,6 +152,12 @@ export interface AssetStore {
   listAssetWipes(query: { readonly assetKey?: string; readonly afterSequence?: number; readonly limit: number }): Promise<AssetWipe[]>;
   /** The latest state of one asset partition (null: the unpartitioned asset), if it has one. */
   getAssetPartition(assetKey: string, partitionKey: string | null): Promise<AssetPartitionState | undefined>;
+}
+
+/** Asset check results (fold/asset-checks.ts). */
+export interface AssetCheckStore {
+  /** The latest execution of each check of `assetKey`, per partition, by check name then partition key. */
+  listAssetCheckResults(assetKey: string): Promise<AssetCheckResult[]>;
 }
 
 export interface LogStore {
@@ -318,6 +324,8 @@ export interface Store {
   readonly assets: AssetStore;
   /** Log lines of runs. */
   readonly logs: LogStore;
+  /** Latest asset check results. */
+  readonly checks: AssetCheckStore;
   /** The projection hash and rebuilding projections from the ledger. */
   readonly admin: AdminStore;
   /** The leader lease and attempt heartbeats. */

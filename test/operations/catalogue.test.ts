@@ -77,6 +77,7 @@ const SAMPLES: Record<string, Sample> = {
   getAsset: { input: () => ({ '*': 'clean/events' }), view: (o: { key: string; deps: string[] }) => [o.key, o.deps] },
   // A key with a slash goes percent-encoded in the path; runs in the background may change counts.
   getAssetPartitionStatus: { input: () => ({ key: 'raw/events' }), view: (o: { assetKey: string; partitioned: boolean; counts: { total: number } }) => [o.assetKey, o.partitioned, o.counts.total] },
+  listAssetChecks: { input: () => ({ key: 'raw/events' }) },
   // Statuses may change while runs go on in the background: the assets answered must agree.
   reportMaterialization: {
     input: () => ({ key: 'days', partition: '2024-01-02', dataVersion: 'v1', metadata: { rows: 3 } }),

@@ -4,7 +4,8 @@
  * partition (or an unpartitioned asset) its last materialization and last failure.
  */
 import { Command } from 'commander';
-import type { FreshnessView, PartitionStatusView } from '../../runtime/index.js';
+import type { AssetCheckView, FreshnessView, PartitionStatusView } from '../../runtime/index.js';
+import { checkResultLabel, latestResult } from './asset-checks.js';
 import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { printJson, printTable, statusColor } from '../output.js';
 
@@ -52,6 +53,20 @@ function freshnessLine(f: NonNullable<FreshnessView>): string {
   return `freshness: ${statusColor(f.state)} (${lag}; ${warn}fail after ${number(f.failAfterMinutes)} min)`;
 }
 
+/**
+ * `checks: row_count PASS, not_null FAIL (ERROR), fresh never run`: each check's latest result (for
+ * the one partition shown, when one is), in definition order.
+ */
+function checksLine(checks: readonly AssetCheckView[], partitionKey: string | null | undefined): string {
+  const parts = checks.map((c) => {
+    const r = partitionKey === undefined ? latestResult(c) : c.results.find((x) => x.partitionKey === partitionKey);
+    if (!r) return `${c.name} never run`;
+    const label = checkResultLabel(r);
+    return r.status === 'FAILED' ? `${c.name} ${label} (${r.severity}${c.blocking ? ', blocking' : ''})` : `${c.name} ${label}`;
+  });
+  return `checks: ${parts.join(', ')}`;
+}
+
 export function assetStatusCommand(): Command {
   return withClientOptions(new Command('status'))
     .description('show how many partitions of an asset are MATERIALIZED, FAILED, IN_PROGRESS or MISSING, with their key ranges; one partition in detail')
@@ -62,10 +77,12 @@ export function assetStatusCommand(): Command {
       runAction(options, () =>
         withClient(options, async (client) => {
           const view = await client.invoke('getAssetPartitionStatus', { key, partition: options.partition });
-          if (options.json) return printJson(view);
+          const { checks } = await client.invoke('listAssetChecks', { key: view.assetKey });
+          if (options.json) return printJson({ ...view, checks });
           if (view.partitioned && view.counts.total !== 1) printSummary(view);
           if (view.partition) printDetail(view.partition, view.assetKey);
           if (view.freshness) process.stdout.write(`${freshnessLine(view.freshness)}\n`);
+          if (checks.length > 0) process.stdout.write(`${checksLine(checks, view.partition ? view.partition.partitionKey : undefined)}\n`);
         }),
       ),
     );

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { printJson, printTable } from '../output.js';
 import { assetObserveCommand, assetReportMaterializationCommand } from './asset-external.js';
+import { assetChecksCommand } from './asset-checks.js';
 import { assetStaleCommand } from './asset-stale.js';
 import { assetStatusCommand } from './asset-status.js';
 import { assetWipeCommand } from './asset-wipe.js';
@@ -53,5 +54,6 @@ export function assetCommand(): Command {
   asset.addCommand(assetReportMaterializationCommand());
   asset.addCommand(assetObserveCommand());
   asset.addCommand(assetWipeCommand());
+  asset.addCommand(assetChecksCommand());
   return asset;
 }

@@ -24,10 +24,15 @@ interface RunOptions extends CommonOptions {
   readonly workers: number;
   readonly staleOnly?: boolean;
   readonly includeExternal?: boolean;
+  readonly check: string[];
 }
 
 /** How often `--wait` looks at the run: a read of one run, cheap next to the end it waits for. */
 const WAIT_POLL_MS = 50;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 function parseConfig(value: string): Json {
   try {
@@ -51,6 +56,7 @@ export function runCommand(): Command {
     .option('--run-key <key>', 'idempotency identity: the same key and parameters return the same run')
     .option('--tag <key=value>', 'run tag (repeatable)', parseTag, {})
     .option('--config <json>', 'run config as JSON', parseConfig)
+    .option('--check <asset#name>', 'also evaluate this asset check without materializing its asset (repeatable); the selected assets run with their checks anyway', collect, [])
     .option('--stale-only', 'materialize only the STALE and MISSING assets (and partitions) of the selection; nothing stale requests no run')
     .option('--wait', 'wait until the run ends; exit 0 on SUCCESS, 1 otherwise')
     .option('--workers <n>', 'worker processes when running the work itself (no --url)', positiveInt('--workers'), 2)
@@ -105,9 +111,10 @@ async function request(client: Client, options: RunOptions) {
       includeDownstream: Boolean(options.includeDownstream),
     });
   }
-  if (options.select === undefined) throw new InvalidArgumentError('--select is required (or --rerun RUN_ID)');
+  if (options.select === undefined && options.check.length === 0) throw new InvalidArgumentError('--select or --check is required (or --rerun RUN_ID)');
   return client.invoke('requestRun', {
     selection: options.select,
+    ...(options.check.length > 0 ? { checks: options.check } : {}),
     includeUpstream: Boolean(options.includeUpstream),
     includeDownstream: Boolean(options.includeDownstream),
     partition: options.partition ?? null,

@@ -14,6 +14,8 @@ export const RUN_ERRORS = defineErrors({
   RERUN_NOTHING_FAILED: { httpStatus: 409, retryable: false, summary: 'A rerun from failure was asked of a run in which every task succeeded.' },
   NOTHING_STALE: { httpStatus: 409, retryable: false, summary: 'A stale-only run was asked, but every selected asset (partition) is FRESH; nothing was requested.' },
   RERUN_SELECTION_OUTSIDE_PARENT: { httpStatus: 400, retryable: false, summary: 'A subset rerun selected assets the parent run did not materialize; details list them.' },
+  UNKNOWN_ASSET_CHECK: { httpStatus: 400, retryable: false, summary: 'A run request names an asset check (ASSET#NAME) that is not defined; details name it and the nearest checks.' },
+  INVALID_CHECK_RESULT: { httpStatus: 500, retryable: false, summary: 'An asset check returned something other than { passed, severity?, metadata? }; its task failed.' },
   RUN_NOT_CANCELABLE: { httpStatus: 409, retryable: false, summary: 'The run already finished, so it cannot be canceled.' },
   RUN_NOT_TERMINAL: { httpStatus: 409, retryable: true, summary: 'Only a finished run (SUCCESS, FAILURE, CANCELED) whose backfill has recorded it can be deleted; details give its status.' },
   RUN_KEY_OF_DELETED_RUN: { httpStatus: 409, retryable: false, summary: 'The runKey named a run that was deleted; a runKey names one run forever, so no new run takes it.' },

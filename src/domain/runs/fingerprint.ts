@@ -13,6 +13,8 @@ export interface FingerprintInput {
   readonly partition: Json;
   readonly config: Json;
   readonly tags: Readonly<Record<string, string>>;
+  /** Asset checks selected alone (`ASSET#NAME`); absent or empty for a run of assets only. */
+  readonly checkKeys?: readonly string[];
 }
 
 export function fingerprintParts(input: FingerprintInput): Record<string, Json> {
@@ -24,6 +26,8 @@ export function fingerprintParts(input: FingerprintInput): Record<string, Json> 
     partition: input.partition,
     config: input.config,
     tags: userTags,
+    // Only when there are any, so the fingerprints of runs without checks stay what they were.
+    ...(input.checkKeys && input.checkKeys.length > 0 ? { checks: [...new Set(input.checkKeys)].sort() } : {}),
   };
 }
 

@@ -39,6 +39,10 @@ export interface TaskPlan {
   readonly taskKey: string;
   readonly assetKey: string;
   readonly partitionKey: string | null;
+  /** The asset check this task evaluates (check-plan.ts), or null for a task that materializes its asset. */
+  readonly checkName: string | null;
+  /** Whether that check is blocking (check tasks only). */
+  readonly checkBlocking?: boolean;
   /** Task keys in this run that must succeed first. */
   readonly deps: string[];
   /** Every upstream asset (partition) the task reads, in or out of the run (for data versions). */
@@ -69,6 +73,15 @@ export interface PlanningContext {
   readonly isExternal: (assetKey: string) => boolean;
   /** The multi-asset an asset is an output of (null for a plain asset); absent: no multi-assets. */
   readonly multiAssetOf?: MultiAssetOf;
+  /** The checks defined on an asset, in definition order (none when absent). */
+  readonly checksOf?: (assetKey: string) => readonly CheckSpec[];
+}
+
+/** What planning needs to know about an asset check. */
+export interface CheckSpec {
+  readonly name: string;
+  /** A failed ERROR result skips the asset's downstream tasks in the run. */
+  readonly blocking: boolean;
 }
 
 /** An input listing more upstream partitions than this records null ("the whole asset") instead. */
@@ -197,6 +210,7 @@ export function planRun(selected: readonly string[], selector: PartitionSelector
         taskKey: taskKeyOf(assetKey, partitionKey),
         assetKey,
         partitionKey,
+        checkName: null,
         deps,
         inputs,
         retry: spec.retry,

@@ -11,6 +11,16 @@ import { ScheduleRunner, type CrashHook } from './schedule-runner.js';
 import { SensorRunner } from './sensor-runner.js';
 import { AutomationConditionRunner, type CheckFailedLookup } from './condition-runner.js';
 import { syncAutomation } from './sync.js';
+import { latestAssetCheckResults } from '../asset-checks.js';
+
+/**
+ * Dagster's `check_failed`: the latest result of one of the asset's checks (of any partition) failed.
+ * Assets without checks are answered without reading the store.
+ */
+async function latestCheckFailed(ctx: RuntimeContext, assetKey: string): Promise<boolean> {
+  if (ctx.definitions.checksOf(assetKey).length === 0) return false;
+  return (await latestAssetCheckResults(ctx.store, assetKey)).some((r) => r.status === 'FAILED');
+}
 
 export interface AutomationOptions {
   /** Test hook: called at named points, where a kill test stops the process. */
@@ -19,7 +29,7 @@ export interface AutomationOptions {
   readonly onProblem?: (message: string) => void;
   /** Sensor evaluations in flight at once. @default 64 */
   readonly sensorConcurrency?: number;
-  /** Whether an asset's latest check result failed (for `checkFailed()`); none failed without it. */
+  /** Whether an asset's latest check result failed (for `checkFailed()`); by default read from the store's check results. */
   readonly checkFailed?: CheckFailedLookup;
 }
 
@@ -44,7 +54,7 @@ export class Automation {
     });
     this.conditions = new AutomationConditionRunner(ctx, {
       ...(options.crash ? { crash: options.crash } : {}),
-      ...(options.checkFailed ? { checkFailed: options.checkFailed } : {}),
+      checkFailed: options.checkFailed ?? ((assetKey) => latestCheckFailed(ctx, assetKey)),
       onProblem: (error) => this.problem(error),
     });
   }

@@ -2,6 +2,7 @@
 import type { MaterializationRecord, PartitionStatusRecord, SensorInstance } from '../../authoring/index.js';
 import type { Materialization } from '../../fold/index.js';
 import type { Store } from '../../store/index.js';
+import { latestAssetCheckResults } from '../asset-checks.js';
 
 /** A read may return at most this many materializations. */
 export const INSTANCE_READ_MAX = 1_000;
@@ -44,6 +45,19 @@ export function sensorInstance(store: Store): SensorInstance {
       }));
     },
     dynamicPartitionKeys: (name) => store.automation.getDynamicPartitionKeys(name),
+    async checkResults(assetKey, checkName) {
+      return (await latestAssetCheckResults(store, assetKey, checkName === undefined ? {} : { checkName })).map((r) => ({
+        assetKey: r.assetKey,
+        checkName: r.checkName,
+        partitionKey: r.partitionKey,
+        status: r.status,
+        severity: r.severity,
+        metadata: r.metadata,
+        runId: r.runId,
+        recordedAt: r.recordedAt,
+        sequence: r.sequence,
+      }));
+    },
     async freshness(assetKey) {
       const r = await store.assets.getAssetFreshness(assetKey);
       return r ? { assetKey: r.assetKey, state: r.state, stateVersion: r.stateVersion, previousState: r.previousState, changedAt: r.changedAt } : null;

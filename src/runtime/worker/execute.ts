@@ -42,9 +42,6 @@ export async function executeAttempt(asset: AssetDefinition, envelope: DispatchE
     error: (m: string) => hooks.log('error', String(m)),
   };
   try {
-    const aborted = new Promise<never>((_, reject) => {
-      hooks.signal.addEventListener('abort', () => reject(new AbortedError()), { once: true });
-    });
     const context: AssetContext = {
       assetKey: envelope.assetKey,
       runId: envelope.runId,
@@ -62,14 +59,12 @@ export async function executeAttempt(asset: AssetDefinition, envelope: DispatchE
     if (multi) {
       // The multi-asset's one compute call, told which outputs this run materializes.
       const selectedAssetKeys = envelope.assetKeys ?? [...multi.outputKeys];
-      const returned = await Promise.race([Promise.resolve().then(() => multi.compute({ ...context, selectedAssetKeys })), aborted]);
-      if (hooks.signal.aborted) throw new AbortedError();
+      const returned = await raceAbort(hooks.signal, () => multi.compute({ ...context, selectedAssetKeys }));
       const outputs = outputResultsOf(returned, multi, selectedAssetKeys);
       const sanitized = Object.fromEntries(Object.entries(outputs).map(([key, r]) => [key, { dataVersion: r.dataVersion, metadata: sanitizeMetadata(r.metadata) }]));
       return { outcome: 'SUCCEEDED', error: null, durationMs: elapsed(), dataVersion: null, metadata: {}, outputs: sanitized };
     }
-    const result = (await Promise.race([Promise.resolve().then(() => compute(context)), aborted])) as MaterializeResult | void;
-    if (hooks.signal.aborted) throw new AbortedError();
+    const result = (await raceAbort(hooks.signal, () => compute(context))) as MaterializeResult | void;
     return {
       outcome: 'SUCCEEDED',
       error: null,
@@ -78,27 +73,39 @@ export async function executeAttempt(asset: AssetDefinition, envelope: DispatchE
       metadata: sanitizeMetadata(result?.metadata),
     };
   } catch (error) {
-    if (hooks.signal.aborted) {
-      const timeout = hooks.abortReason() === 'timeout';
-      return {
-        outcome: timeout ? 'FAILED' : 'CANCELED',
-        error: {
-          code: timeout ? 'TIMEOUT' : 'CANCELED',
-          message: timeout ? 'attempt exceeded its timeoutMs' : 'attempt aborted because the run was canceled',
-          errorClass: null,
-          stack: null,
-          retryable: timeout,
-        },
-        durationMs: elapsed(),
-        dataVersion: null,
-        metadata: {},
-      };
-    }
-    return { outcome: 'FAILED', error: userCodeError(error), durationMs: elapsed(), dataVersion: null, metadata: {} };
+    return { ...failedOutcome(error, hooks), durationMs: elapsed(), dataVersion: null, metadata: {} };
   }
 }
 
 class AbortedError extends Error {}
+
+/** Runs user code until it settles or the attempt's signal aborts, whichever comes first. */
+export async function raceAbort<T>(signal: AbortSignal, run: () => T | Promise<T>): Promise<T> {
+  const aborted = new Promise<never>((_, reject) => {
+    signal.addEventListener('abort', () => reject(new AbortedError()), { once: true });
+  });
+  const result = await Promise.race([Promise.resolve().then(run), aborted]);
+  if (signal.aborted) throw new AbortedError();
+  return result;
+}
+
+/** How an attempt whose user code threw (or was aborted) ends: TIMEOUT, CANCELED, or the wrapped throw. */
+export function failedOutcome(error: unknown, hooks: Pick<ExecuteHooks, 'signal' | 'abortReason'>): { outcome: 'FAILED' | 'CANCELED'; error: ErrorInfo } {
+  if (hooks.signal.aborted) {
+    const timeout = hooks.abortReason() === 'timeout';
+    return {
+      outcome: timeout ? 'FAILED' : 'CANCELED',
+      error: {
+        code: timeout ? 'TIMEOUT' : 'CANCELED',
+        message: timeout ? 'attempt exceeded its timeoutMs' : 'attempt aborted because the run was canceled',
+        errorClass: null,
+        stack: null,
+        retryable: timeout,
+      },
+    };
+  }
+  return { outcome: 'FAILED', error: userCodeError(error) };
+}
 
 /** The partition's time window, for assets with a time dimension; null otherwise. */
 function timeWindowOf(asset: AssetDefinition, partitionKey: string | null): { start: string; end: string } | null {
@@ -124,7 +131,7 @@ export function userCodeError(error: unknown): ErrorInfo {
 }
 
 /** Metadata must be JSON; anything else (functions, undefined, bigint) is dropped or stringified. */
-function sanitizeMetadata(metadata: Readonly<Record<string, Json>> | undefined): Record<string, Json> {
+export function sanitizeMetadata(metadata: Readonly<Record<string, Json>> | undefined): Record<string, Json> {
   if (!metadata) return {};
   try {
     return JSON.parse(JSON.stringify(metadata, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, Json>;

@@ -5,7 +5,10 @@
  * and a report is recorded only with the token of the attempt it is about (attempt-token.ts).
  */
 import { z } from 'zod';
-import { errorInfoSchema, jsonValue } from '../../events/index.js';
+import { checkSeveritySchema, errorInfoSchema, jsonValue } from '../../events/index.js';
+
+/** A check's result as the worker reports it: validated, severity defaulted, metadata made JSON. */
+export const checkOutcomeSchema = z.object({ passed: z.boolean(), severity: checkSeveritySchema, metadata: z.record(z.string(), jsonValue) });
 
 export const dispatchEnvelopeSchema = z.object({
   runId: z.string(),
@@ -23,6 +26,8 @@ export const dispatchEnvelopeSchema = z.object({
   assetKeys: z.array(z.string()).optional(),
   /** ISO-8601; the worker aborts user code at this time. */
   deadlineAt: z.string().nullable(),
+  /** The asset check to evaluate instead of materializing the asset (null: materialize it). */
+  checkName: z.string().nullable().optional(),
 });
 export type DispatchEnvelope = z.infer<typeof dispatchEnvelopeSchema>;
 
@@ -68,6 +73,8 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
     metadata: z.record(z.string(), jsonValue),
     /** A multi-asset's successful attempt: each output's result, by asset key. */
     outputs: z.record(z.string(), z.object({ dataVersion: z.string().nullable(), metadata: z.record(z.string(), jsonValue) })).optional(),
+    /** What a check's compute returned (check tasks that succeeded only). */
+    check: checkOutcomeSchema.nullable().optional(),
   }),
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;

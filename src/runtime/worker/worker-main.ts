@@ -4,7 +4,9 @@
  * exits at once: only its parent can record what it does, so carrying on would be wasted work.
  */
 import { loadDefinitions, type LoadedDefinitions } from '../definitions-loader.js';
+import { checkKeyOf } from '../../domain/runs/index.js';
 import { executeAttempt, userCodeError } from './execute.js';
+import { executeCheck } from './execute-check.js';
 import { captureOutput, type OutputStream } from './output-capture.js';
 import { parentMessageSchema, type WorkerMessage } from './protocol.js';
 
@@ -53,7 +55,21 @@ async function run(envelope: import('./protocol.js').DispatchEnvelope, attemptTo
   const receivedAtMs = performance.now();
   const loggedAt = () => new Date(sentAtEpochMs + (performance.now() - receivedAtMs)).toISOString();
   const asset = loaded?.assets.get(envelope.assetKey);
+  const check = envelope.checkName ? loaded?.checks.get(checkKeyOf(envelope.assetKey, envelope.checkName)) : undefined;
   send({ type: 'started', attemptId: envelope.attemptId, attemptToken });
+  if (envelope.checkName && !check) {
+    send({
+      type: 'finished',
+      attemptId: envelope.attemptId,
+      attemptToken,
+      outcome: 'FAILED',
+      error: { code: 'UNKNOWN_ASSET_CHECK', message: `asset check "${envelope.assetKey}#${envelope.checkName}" is not in the worker's definitions`, errorClass: null, stack: null, retryable: false },
+      durationMs: 0,
+      dataVersion: null,
+      metadata: {},
+    });
+    return;
+  }
   if (!asset) {
     send({
       type: 'finished',
@@ -77,12 +93,8 @@ async function run(envelope: import('./protocol.js').DispatchEnvelope, attemptTo
     if (printed <= OUTPUT_LINES_MAX) log(stream === 'stdout' ? 'info' : 'warn', `[${stream}] ${line}`);
     else if (printed === OUTPUT_LINES_MAX + 1) log('warn', `[${stream}] more than ${OUTPUT_LINES_MAX} printed lines; the rest is not kept`);
   };
-  const result = await executeAttempt(asset, envelope, {
-    log,
-    signal: entry.controller.signal,
-    abortReason: () => entry.reason,
-    nowMs: () => performance.now(),
-  });
+  const hooks = { log, signal: entry.controller.signal, abortReason: () => entry.reason, nowMs: () => performance.now() };
+  const result = check ? await executeCheck(check, envelope, hooks) : await executeAttempt(asset, envelope, hooks);
   output.flush();
   onOutput = undefined;
   aborts.delete(envelope.attemptId);

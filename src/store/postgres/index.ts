@@ -14,6 +14,7 @@ import { arcoError } from '../../domain/errors/index.js';
 import type { Store } from '../contract.js';
 import { PostgresAdmin } from './admin.js';
 import { PostgresAssets } from './assets.js';
+import { PostgresChecks } from './checks.js';
 import { PostgresAutomation } from './automation.js';
 import { PostgresBackfills } from './backfills.js';
 import { POOL_CONNECTIONS_DEFAULT, createPool, guarded, redactUrl, sqlStateOf } from './connection.js';
@@ -66,6 +67,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     runs: guarded(new PostgresRuns(pool), target),
     assets: guarded(new PostgresAssets(pool), target),
     logs: guarded(new PostgresLogs(pool), target),
+    checks: guarded(new PostgresChecks(pool), target),
     admin: guarded(new PostgresAdmin(pool, ledger), target),
     leases: guarded(new PostgresLeases(pool), target),
     requestKeys: guarded(new PostgresRequestKeys(pool), target),

@@ -358,6 +358,21 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       CREATE INDEX asset_wipes_asset ON asset_wipes (asset_key, sequence);
     `,
   },
+  {
+    // Asset check results: the latest execution of each check per asset partition (fold/asset-checks.ts).
+    version: 12,
+    sql: `
+      CREATE TABLE asset_check_results (
+        id ${T} PRIMARY KEY,
+        asset_key ${T} NOT NULL,
+        check_name ${T} NOT NULL,
+        partition_key ${T},
+        status ${T} NOT NULL,
+        doc ${T} NOT NULL
+      );
+      CREATE INDEX asset_check_results_by_asset ON asset_check_results (asset_key, check_name);
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

@@ -12,6 +12,7 @@ import { SqliteAdmin } from './admin.js';
 import { SqliteAssets } from './assets.js';
 import { SqliteAutomation } from './automation.js';
 import { SqliteBackfills } from './backfills.js';
+import { SqliteChecks } from './checks.js';
 import { SqliteLedger } from './ledger.js';
 import { SqliteLeases } from './leases.js';
 import { SqliteLogs } from './logs.js';
@@ -84,6 +85,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     runs: guard(new SqliteRuns(db)),
     assets: guard(new SqliteAssets(db)),
     logs: guard(new SqliteLogs(db)),
+    checks: guard(new SqliteChecks(db)),
     admin: guard(new SqliteAdmin(db, ledger)),
     leases: guard(new SqliteLeases(db)),
     requestKeys: guard(new SqliteRequestKeys(db)),

@@ -330,6 +330,21 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE INDEX asset_wipes_asset ON asset_wipes (asset_key, sequence);
     `,
   },
+  {
+    // Asset check results: the latest execution of each check per asset partition (fold/asset-checks.ts).
+    version: 12,
+    sql: `
+      CREATE TABLE asset_check_results (
+        id TEXT PRIMARY KEY,
+        asset_key TEXT NOT NULL,
+        check_name TEXT NOT NULL,
+        partition_key TEXT,
+        status TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX asset_check_results_by_asset ON asset_check_results (asset_key, check_name);
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {
