@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineAsset, defineDefinitions, defineExternalAsset, staticPartitions } from '../../src/authoring/index.js';
+import { defineAsset, defineDefinitions, defineExternalAsset, eager, staticPartitions } from '../../src/authoring/index.js';
 
 describe('defineExternalAsset', () => {
   test('an external asset is marked external, has no compute, and normal assets may depend on it', () => {
@@ -26,6 +26,14 @@ describe('defineExternalAsset', () => {
     assert.throws(() => defineExternalAsset({ key: 'ext/orders', grup: 'sales' } as never), {
       code: 'INVALID_DEFINITION',
       details: { asset: 'ext/orders', field: 'grup', suggestions: ['group'] },
+    });
+  });
+
+  test('an automation condition on an external asset is a load error naming the asset', () => {
+    assert.throws(() => defineExternalAsset({ key: 'ext/orders', automation: eager() } as never), {
+      code: 'INVALID_DEFINITION',
+      message: /asset "ext\/orders": external assets take no automation condition: Arco never materializes them/,
+      details: { asset: 'ext/orders', field: 'automation' },
     });
   });
 });
