@@ -206,4 +206,29 @@ export default [
     replace: 'const userFailures = task.attempt;',
     bug: "attempts lost to dead workers count against the task's maxRetries",
   },
+  {
+    name: 'deleted-store-file-unnoticed',
+    row: 'PRD-42',
+    file: 'src/store/sqlite/file-identity.ts',
+    find: '      if (now === opened) return undefined;',
+    replace: '      if (now === opened || now === undefined) return undefined;',
+    bug: 'arco dev goes on acknowledging writes after its store file was deleted',
+  },
+  // Staleness, automation and assets (#14)
+  {
+    name: 'external-asset-planned',
+    row: 'STL-33',
+    file: 'src/domain/runs/plan.ts',
+    find: '  const kept = keys.filter((key) => !isExternal(key));',
+    replace: '  const kept = [...keys];',
+    bug: 'an external asset reached by a selection or closure is planned into the run',
+  },
+  {
+    name: 'blocking-check-not-waited-for',
+    row: 'STL-20',
+    file: 'src/domain/runs/check-plan.ts',
+    find: 'const deps = task.deps.flatMap((d) => [d, ...(blockingOf.get(d) ?? [])]);',
+    replace: 'const deps = [...task.deps];',
+    bug: "a downstream task no longer waits for its upstream's blocking checks",
+  },
 ];

@@ -78,7 +78,7 @@ describe('multi-asset run planning', () => {
 
   test('plain assets plan as before: no outputs on their tasks', () => {
     assert.deepEqual(planRun(['raw'], null, planning), [
-      { taskKey: 'raw', assetKey: 'raw', partitionKey: null, deps: [], inputs: [], retry: loaded.specOf('raw').retry, timeoutMs: null, codeVersion: null, partitionWindow: null },
+      { taskKey: 'raw', assetKey: 'raw', partitionKey: null, checkName: null, deps: [], inputs: [], retry: loaded.specOf('raw').retry, timeoutMs: null, codeVersion: null, partitionWindow: null },
     ]);
   });
 });
