@@ -89,7 +89,9 @@ describe('daemon with worker processes', () => {
 
   test('canceling a run aborts its running attempt through the AbortSignal and ends CANCELED', async () => {
     const { run } = await requestRun(running.ctx, { selection: ['waits'] });
-    await waitForRun(running.store, run.runId, 10_000, (r) => task(r, 'waits').status === 'RUNNING');
+    // No deadline of its own: earlier tests end worker processes (process.exit), and on a loaded
+    // machine a replacement's start-up (loading the definitions) took longer than a 10 s wait.
+    await waitForRun(running.store, run.runId, undefined, (r) => task(r, 'waits').status === 'RUNNING');
     await cancelRun(running.ctx, run.runId);
     const done = await waitForRun(running.store, run.runId);
     assert.equal(done.status, 'CANCELED');
