@@ -159,7 +159,7 @@ describe('API fuzz over every OpenAPI route', () => {
     project.remove();
   });
 
-  test(`${CASES_PER_ROUTE} malformed requests per route: no 5xx, refusals in the error shape, and a refusal changes nothing`, async () => {
+  test('40 malformed requests per route: no 5xx, refusals in the error shape, and a refusal changes nothing', async () => {
     assert.ok(routes.length >= 30, `the document lists the catalogue's routes (${routes.length})`);
     const rng = seededRng(SEED);
     const failures: string[] = [];
