@@ -13,6 +13,7 @@ import type { SensorDefinition } from './define-sensor.js';
 import { resolveAutomation } from './resolve-automation.js';
 import { suggestionDetails, unknownAssetError } from '../domain/suggestions/index.js';
 import { describeOptionProblem, optionProblem } from './option-problems.js';
+import { resolveInstanceSettings, type InstanceSettingsOptions } from './instance-settings.js';
 
 export interface DefinitionsOptions {
   /** Made with `defineAsset` or `defineMultiAsset` (whose outputs all join the definitions). */
@@ -23,6 +24,8 @@ export interface DefinitionsOptions {
   readonly sensors?: readonly SensorDefinition[];
   /** Made with `defineAssetCheck`; each checks an asset of `assets`. */
   readonly assetChecks?: readonly AssetCheckDefinition[];
+  /** Run queue, run retries, run monitoring and retention: what Dagster keeps in `dagster.yaml`. */
+  readonly instance?: InstanceSettingsOptions;
 }
 
 export function isAssetDefinition(value: unknown): value is AssetDefinition {
@@ -153,6 +156,7 @@ const optionsSchema = z.strictObject({
   schedules: z.array(z.unknown()).optional(),
   sensors: z.array(z.unknown()).optional(),
   assetChecks: z.array(z.unknown()).optional(),
+  instance: z.unknown().optional(),
 });
 
 /**
@@ -173,5 +177,6 @@ export function defineDefinitions(options: DefinitionsOptions): Definitions {
   checkPartitionMappings(assets);
   const assetChecks = checkAssetChecks(options?.assetChecks ?? [], assets);
   const { schedules, sensors } = resolveAutomation(assets, options?.schedules ?? [], options?.sensors ?? []);
-  return Object.freeze({ [DEFINITIONS_BRAND]: true as const, assets: [...assets], assetChecks, schedules, sensors });
+  const instance = resolveInstanceSettings(options?.instance);
+  return Object.freeze({ [DEFINITIONS_BRAND]: true as const, assets: [...assets], assetChecks, schedules, sensors, instance });
 }

@@ -6,6 +6,7 @@ export { defineAsset } from './define-asset.js';
 export { defineExternalAsset, type ExternalAssetOptions } from './define-external-asset.js';
 export { defineMultiAsset, isMultiAssetDefinition } from './define-multi-asset.js';
 export { defineAssetCheck } from './define-asset-check.js';
+export { type InstanceSettings, type InstanceSettingsOptions, type TagConcurrencyLimit, DEFAULT_INSTANCE_SETTINGS } from './instance-settings.js';
 export { defineDefinitions, isDefinitions, isAssetDefinition, isAssetCheckDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
 export type { FreshnessDuration, FreshnessOptions } from './freshness.js';
 export type {

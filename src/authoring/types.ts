@@ -7,6 +7,7 @@ import type { Backoff, Jitter } from '../domain/runs/index.js';
 import type { ResolvedSchedule } from './define-schedule.js';
 import type { FreshnessOptions } from './freshness.js';
 import type { ResolvedSensor } from './resolve-automation.js';
+import type { InstanceSettings } from './instance-settings.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -295,4 +296,5 @@ export interface Definitions {
   readonly assetChecks: readonly AssetCheckDefinition[];
   readonly schedules: readonly ResolvedSchedule[];
   readonly sensors: readonly ResolvedSensor[];
+  readonly instance: InstanceSettings;
 }
