@@ -10,9 +10,10 @@ import { bodyIsOptional, successStatus, type AnyOperation, type OperationContext
 import type { ApiContext } from './context.js';
 import { errorSchema } from './errors.js';
 import { idempotent, type Produced } from './idempotency.js';
+import { actingAs } from '../runtime/index.js';
 
 function operationContext(api: ApiContext, actor: string): OperationContext {
-  return { store: api.store, runtime: async () => api.ctx(), onRunRequested: api.onRunRequested, actor };
+  return { store: api.store, runtime: async () => actingAs(await api.ctx(), actor), onRunRequested: api.onRunRequested, actor };
 }
 
 function hasFields(schema: z.ZodObject<z.ZodRawShape>): boolean {

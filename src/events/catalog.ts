@@ -40,6 +40,11 @@ export interface EnvelopeFields {
   /** The runId when the event belongs to a run. */
   readonly correlationId: string | null;
   readonly causationId: string | null;
+  /**
+   * Who asked for the write: an API token's name, `local` for the CLI on the store itself,
+   * `anonymous` over HTTP while access control is off. Absent for the daemon's own decisions.
+   */
+  readonly actor?: string;
 }
 
 export type EventOf<T extends EventType> = EnvelopeFields & { readonly type: T; readonly payload: PayloadOf<T> };

@@ -30,6 +30,8 @@ export interface StampContext {
   readonly ulid: UlidFactory;
   readonly nowEpochMs: number;
   readonly workspace?: string;
+  /** Recorded on every event of the append (see EnvelopeFields.actor). */
+  readonly actor?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export function stampEvents(drafts: readonly EventDraft[], ctx: StampContext): A
         idempotencyKey: d.idempotencyKey,
         correlationId: d.correlationId,
         causationId: d.causationId ?? null,
+        ...(ctx.actor === undefined ? {} : { actor: ctx.actor }),
         payload: checkedPayload(d),
       }) as ArcoEvent,
   );
@@ -82,6 +85,7 @@ export function withSequence(event: ArcoEvent, sequence: number): StoredEvent {
     idempotencyKey: event.idempotencyKey,
     correlationId: event.correlationId,
     causationId: event.causationId,
+    ...(event.actor === undefined ? {} : { actor: event.actor }),
     payload: event.payload,
   } as StoredEvent;
 }

@@ -16,6 +16,7 @@ export interface StoredEventRow {
   readonly idempotencyKey: string;
   readonly correlationId: string | null;
   readonly causationId: string | null;
+  readonly actor?: string | null;
   readonly payload: string;
 }
 
@@ -51,6 +52,7 @@ export function parseStoredEvent(row: StoredEventRow): StoredEvent {
     idempotencyKey: row.idempotencyKey,
     correlationId: row.correlationId,
     causationId: row.causationId,
+    ...(typeof row.actor === 'string' ? { actor: row.actor } : {}),
     payload: parsed.data,
   } as StoredEvent;
 }

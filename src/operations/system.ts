@@ -21,6 +21,7 @@ const eventSchema = z
     idempotencyKey: z.string(),
     correlationId: z.string().nullable(),
     causationId: z.string().nullable(),
+    actor: z.string().optional().describe('Who asked for the write: token name, `local` (CLI on the store) or `anonymous`; absent for the daemon'),
     payload: z.unknown(),
   })
   .describe('LedgerEvent');

@@ -21,6 +21,8 @@ const tokenSchema = z
     role: z.enum(ROLES),
     createdAt: z.string(),
     revokedAt: z.string().nullable(),
+    createdBy: z.string().nullable().describe('the token name that created it, or `local` for the CLI on the store'),
+    revokedBy: z.string().nullable(),
   })
   .describe('ApiToken');
 
@@ -45,7 +47,7 @@ export const createTokenOp = defineOperation({
   async handler(ctx, body) {
     const id = randomBytes(ID_BYTES).toString('hex');
     const secret = randomBytes(SECRET_BYTES).toString('hex');
-    const record = { id, name: body.name ?? `${body.role}-${id.slice(0, 6)}`, role: body.role, createdAt: new Date(systemClock.now()).toISOString(), revokedAt: null };
+    const record = { id, name: body.name ?? `${body.role}-${id.slice(0, 6)}`, role: body.role, createdAt: new Date(systemClock.now()).toISOString(), revokedAt: null, createdBy: ctx.actor ?? null, revokedBy: null };
     await ctx.store.tokens.createToken({ ...record, secretSha256: secretSha256(secret) });
     return { ...record, token: formatApiToken(id, secret) };
   },
@@ -77,7 +79,7 @@ export const revokeTokenOp = defineOperation({
   idempotent: true,
   role: 'admin',
   async handler(ctx, { token }) {
-    const revoked = await ctx.store.tokens.revokeToken(token, new Date(systemClock.now()).toISOString());
+    const revoked = await ctx.store.tokens.revokeToken(token, new Date(systemClock.now()).toISOString(), ctx.actor ?? null);
     if (!revoked) throw arcoError('UNKNOWN_TOKEN', `no API token has the id or name "${token}"; see arco token list`, { token });
     return revoked;
   },

@@ -17,6 +17,8 @@ export interface RuntimeContext {
   readonly ids: IdSource;
   readonly definitions: LoadedDefinitions;
   readonly workspace: string;
+  /** Who the writes made through this context are for (an operation's caller); absent for the daemon. */
+  readonly actor?: string;
 }
 
 export function createContext(store: Store, clock: Clock, definitions: LoadedDefinitions, seed?: number): RuntimeContext {
@@ -31,8 +33,13 @@ export async function commit(
   expect?: readonly VersionExpectation[],
 ): Promise<AppendResult> {
   if (drafts.length === 0) return { appended: [], duplicates: [] };
-  const events = stampEvents(drafts, { ulid: ctx.ids.ulid, nowEpochMs, workspace: ctx.workspace });
+  const events = stampEvents(drafts, { ulid: ctx.ids.ulid, nowEpochMs, workspace: ctx.workspace, ...(ctx.actor === undefined ? {} : { actor: ctx.actor }) });
   return ctx.store.ledger.append(events, expect ? { expect } : {});
+}
+
+/** The same context, with the writes made through it recorded as `actor`'s. */
+export function actingAs(ctx: RuntimeContext, actor: string | undefined): RuntimeContext {
+  return actor === undefined ? ctx : { ...ctx, actor };
 }
 
 /** Identifies this process among daemons sharing a store: `host:pid:random`. */

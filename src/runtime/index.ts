@@ -1,6 +1,6 @@
 /** The shell: daemon, worker pool, definitions loading and the commands the API and CLI issue. */
 export { systemClock, FakeClock, type Clock } from './clock.js';
-export { createContext, commit, newOwnerId, isOwnerDead, type RuntimeContext } from './context.js';
+export { createContext, commit, actingAs, newOwnerId, isOwnerDead, type RuntimeContext } from './context.js';
 export { Daemon, type DaemonOptions } from './daemon.js';
 export { startWorkersEarly, stopEarlyWorkers } from './worker/worker-pool.js';
 export { watchDefinitions, diffDefinitions, isEmptyChange, type DefinitionsChange, type NamesChange, type DefinitionsWatcher } from './definitions-watcher.js';

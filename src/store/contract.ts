@@ -290,6 +290,9 @@ export interface ApiTokenRecord {
   readonly createdAt: string;
   /** ISO-8601, or null while the token is valid. */
   readonly revokedAt: string | null;
+  /** Who created it and who revoked it (a token name, or `local`); null when not recorded (before migration 13). */
+  readonly createdBy: string | null;
+  readonly revokedBy: string | null;
 }
 
 /**
@@ -308,7 +311,7 @@ export interface TokenStore {
    * Revokes the token with this id, or the valid token with this name; revoking a revoked token
    * changes nothing and returns it. Undefined when none matches.
    */
-  revokeToken(idOrName: string, revokedAt: string): Promise<ApiTokenRecord | undefined>;
+  revokeToken(idOrName: string, revokedAt: string, revokedBy: string | null): Promise<ApiTokenRecord | undefined>;
   /** True when any token is valid: access control is then on for every request. */
   hasValidTokens(): Promise<boolean>;
 }

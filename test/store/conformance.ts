@@ -65,6 +65,16 @@ export function storeConformance(engine: EngineHarness): void {
       assert.deepEqual(await store.runs.getRun(run.runId), run);
     });
 
+    test('an event keeps who asked for it (its actor) and reads back without one when none was given', async () => {
+      const { run, drafts } = requestedRun({ dag: { a: [] } });
+      const asked = stampEvents(drafts, { ulid, nowEpochMs: T0, actor: 'ops-alice' });
+      const started = stamp([draft('RunStarted', { runId: run.runId }, idempotencyKeys.runStarted(run.runId), run.runId)]);
+      const { appended } = await store.ledger.append([...asked, ...started]);
+      assert.deepEqual(appended.map((e) => e.actor), ['ops-alice', undefined]);
+      const read = await store.ledger.readEvents({ afterSequence: 0, limit: 10 });
+      assert.deepEqual(read.map((e) => [e.type, e.actor]), [['RunRequested', 'ops-alice'], ['RunStarted', undefined]]);
+    });
+
     test('a duplicate idempotency key is dropped, reported, and has no effect', async () => {
       const { run, drafts } = requestedRun({ dag: { a: [] }, runKey: 'k' });
       await store.ledger.append(stamp(drafts));

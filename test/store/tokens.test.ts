@@ -39,7 +39,7 @@ const postgres: Harness = {
   },
 };
 
-const token = (id: string, name: string, role: 'viewer' | 'operator' | 'admin' = 'viewer') => ({ id, name, role, secretSha256: `hash-of-${id}`, createdAt: `2026-01-01T00:00:0${id.length % 10}Z`, revokedAt: null });
+const token = (id: string, name: string, role: 'viewer' | 'operator' | 'admin' = 'viewer') => ({ id, name, role, secretSha256: `hash-of-${id}`, createdAt: `2026-01-01T00:00:0${id.length % 10}Z`, revokedAt: null, createdBy: 'local', revokedBy: null });
 
 for (const engine of [sqlite, postgres]) {
   const { test } = skippable(engine.skip);
@@ -66,7 +66,7 @@ for (const engine of [sqlite, postgres]) {
       others.push(other);
       await store.tokens.createToken(token('a1', 'ci', 'operator'));
       assert.equal(await other.tokens.hasValidTokens(), true);
-      assert.deepEqual(await other.tokens.findToken('a1'), { id: 'a1', name: 'ci', role: 'operator', createdAt: '2026-01-01T00:00:02Z', revokedAt: null, secretSha256: 'hash-of-a1' });
+      assert.deepEqual(await other.tokens.findToken('a1'), { id: 'a1', name: 'ci', role: 'operator', createdAt: '2026-01-01T00:00:02Z', revokedAt: null, createdBy: 'local', revokedBy: null, secretSha256: 'hash-of-a1' });
       assert.equal(await other.tokens.findToken('nope'), undefined);
     });
 
@@ -74,7 +74,7 @@ for (const engine of [sqlite, postgres]) {
       await store.tokens.createToken(token('a1', 'ci'));
       await assert.rejects(store.tokens.createToken(token('b22', 'ci')), (e) => isArcoError(e) && e.code === 'TOKEN_NAME_TAKEN');
       assert.deepEqual((await store.tokens.listTokens()).map((t) => t.id), ['a1']);
-      await store.tokens.revokeToken('ci', '2026-01-02T00:00:00Z');
+      await store.tokens.revokeToken('ci', '2026-01-02T00:00:00Z', 'local');
       await store.tokens.createToken(token('b22', 'ci'));
       assert.deepEqual((await store.tokens.listTokens()).map((t) => [t.id, t.name, t.revokedAt]), [['a1', 'ci', '2026-01-02T00:00:00Z'], ['b22', 'ci', null]]);
     });
@@ -84,10 +84,14 @@ for (const engine of [sqlite, postgres]) {
       await store.tokens.createToken(token('b22', 'reader'));
       const other = await another();
       others.push(other);
-      assert.equal((await other.tokens.revokeToken('a1', '2026-01-02T00:00:00Z'))?.revokedAt, '2026-01-02T00:00:00Z');
-      assert.equal((await store.tokens.revokeToken('reader', '2026-01-03T00:00:00Z'))?.id, 'b22');
-      assert.equal((await store.tokens.revokeToken('a1', '2026-01-09T00:00:00Z'))?.revokedAt, '2026-01-02T00:00:00Z');
-      assert.equal(await store.tokens.revokeToken('nobody', '2026-01-09T00:00:00Z'), undefined);
+      assert.equal((await other.tokens.revokeToken('a1', '2026-01-02T00:00:00Z', 'admin-1'))?.revokedAt, '2026-01-02T00:00:00Z');
+      assert.equal((await store.tokens.revokeToken('reader', '2026-01-03T00:00:00Z', 'local'))?.id, 'b22');
+      assert.deepEqual(
+        await store.tokens.revokeToken('a1', '2026-01-09T00:00:00Z', 'admin-2').then((t) => [t?.revokedAt, t?.revokedBy]),
+        ['2026-01-02T00:00:00Z', 'admin-1'],
+        'the first revocation and who made it are kept',
+      );
+      assert.equal(await store.tokens.revokeToken('nobody', '2026-01-09T00:00:00Z', 'local'), undefined);
       assert.equal(await other.tokens.hasValidTokens(), false);
       assert.equal((await store.tokens.findToken('a1'))?.revokedAt, '2026-01-02T00:00:00Z');
     });

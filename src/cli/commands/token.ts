@@ -59,7 +59,7 @@ function listCommand(): Command {
             process.stdout.write('no API tokens: the API accepts requests on loopback without one (arco token create --role admin)\n');
             return;
           }
-          printTable(['id', 'name', 'role', 'created', 'revoked'], tokens.map((t) => [t.id, t.name, t.role, t.createdAt, t.revokedAt ?? '']));
+          printTable(['id', 'name', 'role', 'created', 'by', 'revoked', 'by'], tokens.map((t) => [t.id, t.name, t.role, t.createdAt, t.createdBy ?? '', t.revokedAt ?? '', t.revokedBy ?? '']));
         }),
       ),
     );

@@ -30,7 +30,7 @@ import type { PostgresFolder } from './folder.js';
 import { hashProjections } from './docs.js';
 
 export const EVENT_COLUMNS = `sequence, event_id AS "eventId", type, version, at, workspace, idempotency_key AS "idempotencyKey",
-  correlation_id AS "correlationId", causation_id AS "causationId", payload`;
+  correlation_id AS "correlationId", causation_id AS "causationId", actor, payload`;
 
 /** Advisory lock class of the ledger (the object id is the schema's hash). */
 export const LEDGER_LOCK_CLASS = 0x4152_4331; // "ARC1"
@@ -42,10 +42,10 @@ const RETRY_STEP_MS = 20;
 const REBUILD_PAGE_SIZE = 2000;
 
 const INSERT = `
-  INSERT INTO ledger (event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload)
-  SELECT e.event_id, e.type, e.version, e.at, e.workspace, e.idempotency_key, e.correlation_id, e.causation_id, e.payload
-  FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-    WITH ORDINALITY AS e(event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload, n)
+  INSERT INTO ledger (event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, actor, payload)
+  SELECT e.event_id, e.type, e.version, e.at, e.workspace, e.idempotency_key, e.correlation_id, e.causation_id, e.actor, e.payload
+  FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+    WITH ORDINALITY AS e(event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, actor, payload, n)
   WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE l.workspace = e.workspace AND l.idempotency_key = e.idempotency_key)
   ORDER BY e.n
   ON CONFLICT (workspace, idempotency_key) DO NOTHING
@@ -103,12 +103,12 @@ export class PostgresLedger implements LedgerStore {
   /** Inserts the first batch member of each new idempotency key; returns their sequences by key. */
   private async insert(client: pg.PoolClient, events: readonly ArcoEvent[]): Promise<Map<string, number>> {
     const seen = new Set<string>();
-    const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
+    const columns: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
     for (const e of events) {
       const key = gateKey(e.workspace, e.idempotencyKey);
       if (seen.has(key)) continue;
       seen.add(key);
-      const values = [e.eventId, e.type, e.version, e.at, e.workspace, e.idempotencyKey, e.correlationId, e.causationId, JSON.stringify(e.payload)];
+      const values = [e.eventId, e.type, e.version, e.at, e.workspace, e.idempotencyKey, e.correlationId, e.causationId, e.actor ?? null, JSON.stringify(e.payload)];
       values.forEach((value, i) => columns[i]?.push(value));
     }
     if (seen.size === 0) return new Map();

@@ -374,6 +374,19 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       CREATE INDEX asset_check_results_by_asset ON asset_check_results (asset_key, check_name);
     `,
   },
+  {
+    // Who made each write: the envelope's `actor` (shown by `arco events` and system_events), and who
+    // created and revoked each API token.
+    // CREATE OR REPLACE may only add columns at the end, and keeps the reader role's grant.
+    version: 13,
+    sql: `
+      ALTER TABLE ledger ADD COLUMN actor ${T};
+      ALTER TABLE api_tokens ADD COLUMN created_by ${T};
+      ALTER TABLE api_tokens ADD COLUMN revoked_by ${T};
+      CREATE OR REPLACE VIEW system_events AS
+        SELECT sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload, actor FROM ledger;
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

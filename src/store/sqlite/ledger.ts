@@ -11,7 +11,7 @@ import { PROJECTION_FAMILIES } from '../../fold/index.js';
 import { SqliteFolder } from './folder.js';
 
 export const EVENT_COLUMNS = `sequence, event_id AS eventId, type, version, at, workspace, idempotency_key AS idempotencyKey,
-  correlation_id AS correlationId, causation_id AS causationId, payload`;
+  correlation_id AS correlationId, causation_id AS causationId, actor, payload`;
 
 export class SqliteLedger implements LedgerStore {
   private readonly insert: Database.Statement;
@@ -25,8 +25,8 @@ export class SqliteLedger implements LedgerStore {
     // The sequence is given, not drawn: an AUTOINCREMENT rowid drawn for a row that ON CONFLICT
     // then drops is used up, and the ledger had a gap for every duplicate (PostgreSQL has none).
     this.insert = db.prepare(
-      `INSERT INTO ledger (sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, idempotency_key) DO NOTHING`,
+      `INSERT INTO ledger (sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, actor, payload)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace, idempotency_key) DO NOTHING`,
     );
     // The ledger is append-only, so the highest stored sequence is the last one used. (Not
     // sqlite_sequence: SQLite bumps it for a row that ON CONFLICT then drops.)
@@ -68,6 +68,7 @@ export class SqliteLedger implements LedgerStore {
         event.idempotencyKey,
         event.correlationId,
         event.causationId,
+        event.actor ?? null,
         JSON.stringify(event.payload),
       );
       if (info.changes === 0) {

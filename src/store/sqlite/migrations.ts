@@ -345,6 +345,19 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE INDEX asset_check_results_by_asset ON asset_check_results (asset_key, check_name);
     `,
   },
+  {
+    // Who made each write: the envelope's `actor` (shown by `arco events` and system_events), and who
+    // created and revoked each API token.
+    version: 13,
+    sql: `
+      ALTER TABLE ledger ADD COLUMN actor TEXT;
+      ALTER TABLE api_tokens ADD COLUMN created_by TEXT;
+      ALTER TABLE api_tokens ADD COLUMN revoked_by TEXT;
+      DROP VIEW system_events;
+      CREATE VIEW system_events AS
+        SELECT sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload, actor FROM ledger;
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {
