@@ -214,6 +214,14 @@ export default [
     replace: '      if (now === opened || now === undefined) return undefined;',
     bug: 'arco dev goes on acknowledging writes after its store file was deleted',
   },
+  {
+    name: 'writer-not-recorded',
+    row: 'PRD-36',
+    file: 'src/operations/invoke.ts',
+    find: '  const acting: OperationContext = { ...ctx, runtime: async () => actingAs(await ctx.runtime(), ctx.actor) };',
+    replace: '  const acting: OperationContext = ctx;',
+    bug: 'a write made through an operation records no caller on its events',
+  },
   // Staleness, automation and assets (#14)
   {
     name: 'external-asset-planned',
