@@ -24,6 +24,7 @@ import { Automation } from './automation/index.js';
 import { FreshnessRunner } from './freshness.js';
 import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport } from './worker/worker-pool.js';
+import type { WorkerCounts } from './observability/index.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
 export interface DaemonOptions {
@@ -90,6 +91,12 @@ export class Daemon {
 
   get isLeader(): boolean {
     return this.leader;
+  }
+
+  /** This process's worker slots and how many hold an attempt (for `/metrics`). */
+  workerCounts(): WorkerCounts {
+    const total = this.options.workers;
+    return { total, busy: total - this.pool.freeSlots().length };
   }
 
   start(): void {
