@@ -59,7 +59,7 @@ export class InstanceMetrics {
     this.eventsAppended = new Counter({ name: 'arco_ledger_events_appended_total', help: 'Events appended to the ledger by this process (duplicates dropped by the idempotency gate are not counted).', registers });
     this.runs = new Gauge({ name: 'arco_runs', help: 'Runs in the store by status.', labelNames: ['status'], registers });
     this.queueDepth = new Gauge({ name: 'arco_run_queue_depth', help: 'Runs QUEUED: requested and waiting to start.', registers });
-    this.activeTasks = new Gauge({ name: 'arco_active_tasks', help: 'Tasks of runs in progress, by task status (DISPATCHED and RUNNING hold a worker).', labelNames: ['status'], registers });
+    this.activeTasks = new Gauge({ name: 'arco_active_tasks', help: 'Tasks of runs not finished yet (queued, started or canceling), by task status; DISPATCHED and RUNNING hold a worker.', labelNames: ['status'], registers });
     this.ledgerSequence = new Gauge({ name: 'arco_ledger_sequence', help: 'Sequence number of the last event in the ledger.', registers });
     this.workers = new Gauge({ name: 'arco_workers', help: 'Worker slots of the daemon in this process, busy (running or about to run an attempt) or idle.', labelNames: ['state'], registers });
     this.scheduleLag = new Gauge({ name: 'arco_schedule_tick_lag_seconds', help: 'Seconds since the scheduled time of the last tick of each RUNNING schedule.', labelNames: ['schedule'], registers });
