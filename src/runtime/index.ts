@@ -123,7 +123,6 @@ export {
 export { wipeAssets, deleteRun, WIPE_PARTITIONS_MAX, type AssetWipeInput, type AssetWipeOutcome } from './forgetting.js';
 export {
   createLogger,
-  silentLogger,
   LedgerLog,
   InstanceMetrics,
   LOG_LEVELS,

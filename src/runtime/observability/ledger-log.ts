@@ -82,7 +82,8 @@ export class LedgerLog {
   }
 
   private async log(event: StoredEvent): Promise<void> {
-    const run = EVENT_TYPES_NEEDING_RUN.has(event.type) && this.logger.isLevelEnabled('info') ? await this.runOf(event) : undefined;
+    // Two reads per run (its start and its end), whatever the level: a FAILURE line is an error line.
+    const run = EVENT_TYPES_NEEDING_RUN.has(event.type) ? await this.runOf(event) : undefined;
     const line = describeEvent(event, run);
     if (!line || !this.logger.isLevelEnabled(line.level)) return;
     this.logger[line.level]({ ...line.fields, event: event.type, sequence: event.sequence, eventAt: event.at }, line.msg);

@@ -74,8 +74,3 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     stream,
   );
 }
-
-/** A logger that writes nothing (tests, and commands that print their own output). */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
-}

@@ -52,6 +52,7 @@ export class InstanceMetrics {
   private readonly scheduleLag: Gauge<'schedule'>;
   private readonly sensorLag: Gauge<'sensor'>;
   private readonly automationLag: Gauge;
+  private scraping: Promise<unknown> = Promise.resolve();
 
   constructor(options: InstanceMetricsOptions = {}) {
     const registers = [this.registry];
@@ -89,7 +90,14 @@ export class InstanceMetrics {
   }
 
   /** Reads the gauges from the store and returns the text exposition format. */
-  async scrape(sources: ScrapeSources): Promise<string> {
+  scrape(sources: ScrapeSources): Promise<string> {
+    // One at a time: a scrape resets gauges before setting them, and two interleaved would mix.
+    const next = this.scraping.then(() => this.read(sources));
+    this.scraping = next.catch(() => undefined);
+    return next;
+  }
+
+  private async read(sources: ScrapeSources): Promise<string> {
     const { store, nowEpochMs } = sources;
     const [counts, activeRuns, lastSequence, schedules, sensors, cursor] = await Promise.all([
       store.runs.countRunsByStatus(),
