@@ -102,6 +102,12 @@ export function devCommand(): Command {
           workers: options.workers,
           maxConcurrentRuns: options.maxConcurrentRuns ?? null,
           onProblem: warn,
+          // Through the logger, so `--log-format json` stays JSON whatever user code prints.
+          onWorkerOutput: ({ slotId, stream, line }) => {
+            const msg = `worker ${slotId.slice(slotId.lastIndexOf('/') + 1)}: ${line}`;
+            if (stream === 'stderr') logger.warn({ workerId: slotId, stream }, msg);
+            else logger.info({ workerId: slotId, stream }, msg);
+          },
         });
         const app = await buildServer(
           { store, ctx: () => ctx, storeTarget: describeStoreTarget(project.storePath), onRunRequested: () => daemon.wake(), metrics, workers: () => daemon.workerCounts() },
