@@ -36,7 +36,9 @@ export function toArcoError(error: unknown): ArcoError {
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const arco = toArcoError(error);
-    if (arco.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'unhandled error');
+    // Answers the server could not give are the operator's concern; refusals of a bad request are the caller's.
+    if (arco.code === 'INTERNAL_ERROR') request.log.error({ err: error, method: request.method, url: request.url }, `${request.method} ${request.url} failed: unhandled error`);
+    else if (arco.httpStatus >= 500) request.log.warn({ code: arco.code, method: request.method, url: request.url }, `${request.method} ${request.url} answered ${arco.httpStatus} ${arco.code}: ${arco.message}`);
     void reply.status(arco.httpStatus).send(arco.toJSON());
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {

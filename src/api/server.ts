@@ -4,7 +4,7 @@
  * limits (limits.ts) and access control (access.ts) before a route reads its body.
  */
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiContext } from './context.js';
 import type { ArcoError } from '../domain/errors/index.js';
@@ -13,10 +13,16 @@ import { installErrorHandlers } from './errors.js';
 import { SERVER_LIMIT_OPTIONS, installLimits, onClientError, onFrameworkError } from './limits.js';
 import { OPERATIONS } from '../operations/index.js';
 import { registerOperation } from './operation-routes.js';
+import { InstanceMetrics } from '../runtime/index.js';
 
 export interface ServerOptions {
   /** pino logger options, or false for silence (tests). @default false */
   readonly logger?: boolean | { level: string };
+  /**
+   * The instance's logger, for API errors (5xx) and, at info level, each request; wins over `logger`.
+   * `arco dev` passes one at warn level or above, since the ledger follower logs what requests changed.
+   */
+  readonly loggerInstance?: FastifyBaseLogger;
   /** `Host` names accepted besides the bound address (e.g. a name a reverse proxy forwards), `name` or `name:port`. */
   readonly allowedHosts?: readonly string[];
   /**
@@ -28,7 +34,8 @@ export interface ServerOptions {
 
 export async function buildServer(api: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   // forceCloseConnections: a client holding a keep-alive connection must not keep a stopping server open.
-  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true, ...SERVER_LIMIT_OPTIONS, frameworkErrors: onFrameworkError, clientErrorHandler: onClientError });
+  const logging = options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false };
+  const app = Fastify({ ...logging, forceCloseConnections: true, ...SERVER_LIMIT_OPTIONS, frameworkErrors: onFrameworkError, clientErrorHandler: onClientError });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
@@ -60,6 +67,12 @@ export async function buildServer(api: ApiContext, options: ServerOptions = {}):
     definitionsFile: api.ctx().definitions.file,
     store: api.storeTarget ?? null,
   }));
+  const metrics = api.metrics ?? new InstanceMetrics();
+  // Prometheus text, not JSON, so not a catalogue operation; it needs the viewer role like any read.
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const text = await metrics.scrape({ store: api.store, nowEpochMs: api.ctx().clock.now(), workers: api.workers });
+    return reply.type(metrics.registry.contentType).send(text);
+  });
   await app.ready();
   return app;
 }

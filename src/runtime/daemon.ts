@@ -23,7 +23,8 @@ import { advanceBackfills } from './backfill-runner.js';
 import { Automation } from './automation/index.js';
 import { FreshnessRunner } from './freshness.js';
 import { ObservationRunner } from './observation-runner.js';
-import { WorkerPool, type PoolReport } from './worker/worker-pool.js';
+import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
+import type { WorkerCounts } from './observability/index.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
 export interface DaemonOptions {
@@ -38,6 +39,8 @@ export interface DaemonOptions {
   /** null: unlimited. @default null */
   readonly maxConcurrentRuns?: number | null;
   readonly onProblem?: (message: string) => void;
+  /** Lines the worker processes print; absent, they print to this process's stdout and stderr. */
+  readonly onWorkerOutput?: (output: WorkerOutputLine) => void;
 }
 
 const LEADER_LEASE = 'daemon';
@@ -64,7 +67,7 @@ export class Daemon {
   private leader = false;
   /** The lease holder this daemon last found leading instead of it, if any. */
   private standbyFrom: string | undefined;
-  private readonly options: Required<Omit<DaemonOptions, 'onProblem'>> & Pick<DaemonOptions, 'onProblem'>;
+  private readonly options: Required<Omit<DaemonOptions, 'onProblem' | 'onWorkerOutput'>> & Pick<DaemonOptions, 'onProblem'>;
 
   constructor(private readonly ctx: RuntimeContext, options: DaemonOptions = {}) {
     this.options = {
@@ -81,6 +84,7 @@ export class Daemon {
       ownerId: this.ownerId,
       onReport: (report) => this.onPoolReport(report),
       onProblem: (message) => this.problem(message),
+      ...(options.onWorkerOutput ? { onOutput: options.onWorkerOutput } : {}),
       clock: ctx.clock,
     });
     this.automation = new Automation(ctx, { onProblem: (message) => this.problem(message) });
@@ -90,6 +94,12 @@ export class Daemon {
 
   get isLeader(): boolean {
     return this.leader;
+  }
+
+  /** This process's worker slots and how many hold an attempt (for `/metrics`). */
+  workerCounts(): WorkerCounts {
+    const total = this.options.workers;
+    return { total, busy: total - this.pool.freeSlots().length };
   }
 
   start(): void {

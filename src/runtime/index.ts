@@ -121,3 +121,14 @@ export {
   type ObservationView,
 } from './external-assets.js';
 export { wipeAssets, deleteRun, WIPE_PARTITIONS_MAX, type AssetWipeInput, type AssetWipeOutcome } from './forgetting.js';
+export {
+  createLogger,
+  LedgerLog,
+  InstanceMetrics,
+  LOG_LEVELS,
+  LOG_FORMATS,
+  type Logger,
+  type LogLevel,
+  type LogFormat,
+  type WorkerCounts,
+} from './observability/index.js';

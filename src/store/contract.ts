@@ -67,6 +67,8 @@ export interface RunStore {
   listRuns(query: RunListQuery): Promise<RunProjection[]>;
   /** Runs not yet in a terminal status, oldest first. */
   listActiveRuns(): Promise<RunProjection[]>;
+  /** How many runs have each status (statuses no run has are left out): one grouped count, for `/metrics`. */
+  countRunsByStatus(): Promise<Map<RunStatus, number>>;
   /** Run-key conflicts (of one run key, or all), newest first. */
   listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]>;
 }

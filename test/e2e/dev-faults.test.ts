@@ -136,7 +136,7 @@ describe('arco dev under faults', () => {
           if (second.child.exitCode !== null) assert.fail(second.output());
           await new Promise((r) => setTimeout(r, 50));
         }
-        assert.match(second.output(), /warn another daemon \(\S+\) leads this store: this one stands by and takes over if it stops\. Runs requested here are executed by the leader with its definitions, which may differ from .*definitions\.ts/);
+        assert.match(second.output(), /WARN +another daemon \(\S+\) leads this store: this one stands by and takes over if it stops\. Runs requested here are executed by the leader with its definitions, which may differ from .*definitions\.ts/);
         assert.doesNotMatch(first.output(), /another daemon/);
       } finally {
         await stopProcess(second.child);

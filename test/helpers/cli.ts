@@ -48,17 +48,20 @@ export function arcoJson<T = unknown>(args: readonly string[], options: { cwd?: 
 }
 
 /** Starts `arco dev` and resolves with its API base URL once it listens. */
-export function startDev(args: readonly string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+/** `output` is stdout and stderr interleaved as they came; `stdout` is stdout alone. */
+export function startDev(args: readonly string[]): Promise<{ child: ChildProcess; url: string; output: () => string; stdout: () => string }> {
   const child = spawn(process.execPath, [ARCO_BIN, 'dev', '--port', '0', ...args], { env: { ...process.env, NO_COLOR: '1' } });
   let output = '';
+  let stdout = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`arco dev did not start:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      stdout += chunk.toString();
       const match = /API\s+(http:\/\/[^/\s]+)\/api\/v1/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => output });
+        resolve({ child, url: match[1], output: () => output, stdout: () => stdout });
       }
     };
     child.stdout?.on('data', onData);

@@ -187,6 +187,17 @@ export function storeConformance(engine: EngineHarness): void {
       assert.equal((await store.runs.listActiveRuns()).length, 5);
     });
 
+    test('runs are counted by status in one query, leaving out statuses no run has', async () => {
+      assert.deepEqual(await store.runs.countRunsByStatus(), new Map());
+      for (let i = 0; i < 3; i += 1) {
+        const { run, drafts } = requestedRun({ dag: { a: [] }, at: T0 + i * 1000 });
+        await store.ledger.append(stamp(drafts));
+        // The first run starts; the others stay queued.
+        if (i === 0) await store.ledger.append(stamp(step(run, T0 + 5000).drafts, T0 + 5000));
+      }
+      assert.deepEqual(await store.runs.countRunsByStatus(), new Map([['STARTED', 1], ['QUEUED', 2]]));
+    });
+
     test('a lease is held by one holder until it expires or is released', async () => {
       assert.equal((await store.leases.acquireLease('daemon', 'A', 1000, T0)).acquired, true);
       assert.deepEqual(await store.leases.acquireLease('daemon', 'B', 1000, T0 + 500), { acquired: false, holder: 'A', expiresAtEpochMs: T0 + 1000 });

@@ -8,6 +8,7 @@
  * after a grace period: the child is killed and the pool reports the outcome itself.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ErrorInfo } from '../../events/index.js';
 import type { Clock } from '../clock.js';
@@ -29,10 +30,15 @@ const WORKER_MAIN = fileURLToPath(new URL(FROM_SOURCES ? './worker-main.ts' : '.
  */
 const EXEC_ARGV = FROM_SOURCES ? ['--import', new URL('../loader/register.mjs', import.meta.url).href] : [];
 
-function forkWorker(definitionsFile: string): ChildProcess {
+/** A printed line of a worker longer than this is cut, as the worker cuts its captured lines. */
+const OUTPUT_LINE_CHARS_MAX = 8_192;
+
+/** `piped`: the pool reads what the worker prints (`onOutput`); else it shares this process's terminal. */
+function forkWorker(definitionsFile: string, piped = false): ChildProcess {
+  const output = piped ? 'pipe' : 'inherit';
   return fork(WORKER_MAIN, [definitionsFile], {
     execArgv: EXEC_ARGV,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', output, output, 'ipc'],
     serialization: 'json',
   });
 }
@@ -99,6 +105,12 @@ export type PoolReport =
 /** A worker's report as the pool hands it on: its token was checked and stays here. */
 type Report<T extends WorkerMessage['type']> = Omit<Extract<WorkerMessage, { type: T }>, 'attemptToken'>;
 
+export interface WorkerOutputLine {
+  readonly slotId: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly line: string;
+}
+
 export interface WorkerPoolOptions {
   readonly size: number;
   readonly definitionsFile: string;
@@ -106,6 +118,12 @@ export interface WorkerPoolOptions {
   readonly ownerId: string;
   readonly onReport: (report: PoolReport) => void;
   readonly onProblem?: (message: string) => void;
+  /**
+   * Each line a worker process prints (user code's prints, which attempts also record as task
+   * logs, and anything printed outside an attempt, such as a crash). Absent, workers print to this
+   * process's own stdout and stderr.
+   */
+  readonly onOutput?: (output: WorkerOutputLine) => void;
   /**
    * The control plane's clock: attempt deadlines (`deadlineAt`) are stamped with it, so the wait
    * until one is measured on it too, and workers date their log lines from it.
@@ -242,9 +260,20 @@ export class WorkerPool {
 
   private spawn(slot: Slot): void {
     if (this.stopped) return;
-    const early = takeEarlyWorker(this.options.definitionsFile);
-    const child = early?.child ?? forkWorker(this.options.definitionsFile);
+    const onOutput = this.options.onOutput;
+    // Early workers print to the terminal: a pool that reads its workers' output starts its own.
+    const early = onOutput ? undefined : takeEarlyWorker(this.options.definitionsFile);
+    const child = early?.child ?? forkWorker(this.options.definitionsFile, onOutput !== undefined);
     slot.child = child;
+    if (onOutput) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const input = child[stream];
+        if (!input) continue;
+        createInterface({ input, crlfDelay: Infinity }).on('line', (line) =>
+          onOutput({ slotId: slot.id, stream, line: line.length > OUTPUT_LINE_CHARS_MAX ? `${line.slice(0, OUTPUT_LINE_CHARS_MAX)}…` : line }),
+        );
+      }
+    }
     slot.ready = false;
     child.on('message', (raw) => this.onMessage(slot, child, raw));
     child.on('exit', (code, signal) => this.onExit(slot, child, code, signal));

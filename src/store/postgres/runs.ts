@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import { runKeyConflictsFamily, runsFamily, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
+import type { RunStatus } from '../../domain/runs/index.js';
 import type { RunListQuery, RunStore } from '../contract.js';
 import { parseDoc, selectDocs, type DocRow } from './docs.js';
 
@@ -46,6 +47,12 @@ export class PostgresRuns implements RunStore {
   async listActiveRuns(): Promise<RunProjection[]> {
     const rows = await this.docs(`SELECT id, doc FROM runs WHERE status IN ${ACTIVE_STATUSES} ORDER BY id`, []);
     return rows.map((r) => parseDoc(runsFamily, String(r.id), r.doc));
+  }
+
+  async countRunsByStatus(): Promise<Map<RunStatus, number>> {
+    const { rows } = await this.pool.query<{ status: RunStatus; count: string }>('SELECT status, COUNT(*) AS count FROM runs GROUP BY status');
+    // COUNT is a bigint, which pg returns as a string.
+    return new Map(rows.map((r) => [r.status, Number(r.count)]));
   }
 
   async listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]> {

@@ -1,6 +1,7 @@
 /** Runs and run-key conflicts on SQLite: by id, by run key, by status and tag, newest first. */
 import type Database from 'better-sqlite3';
 import { runsFamily, runKeyConflictsFamily, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
+import type { RunStatus } from '../../domain/runs/index.js';
 import type { RunListQuery, RunStore } from '../contract.js';
 import { parseDoc } from '../docs.js';
 
@@ -44,6 +45,11 @@ export class SqliteRuns implements RunStore {
       .prepare("SELECT id, doc FROM runs WHERE status IN ('QUEUED', 'STARTED', 'CANCELING') ORDER BY id")
       .all() as DocRow[];
     return rows.map((r) => parseDoc(runsFamily, r.id, r.doc));
+  }
+
+  async countRunsByStatus(): Promise<Map<RunStatus, number>> {
+    const rows = this.db.prepare('SELECT status, COUNT(*) AS count FROM runs GROUP BY status').all() as { status: RunStatus; count: number }[];
+    return new Map(rows.map((r) => [r.status, r.count]));
   }
 
   async listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]> {

@@ -1,0 +1,132 @@
+/**
+ * The instance's Prometheus metrics (`GET /metrics`). Each instance has its own registry, never
+ * prom-client's global one, so several servers in one process (tests) keep their numbers apart.
+ *
+ * Two kinds:
+ * - measured where it happens: `arco_ledger_append_seconds` (every append through `instrument`ed
+ *   stores, with the fold in its transaction) and `arco_ledger_events_appended_total`;
+ * - read from the store at scrape time, each with one bounded query: runs by status, the run
+ *   queue, tasks of active runs by status, the ledger's last sequence, and how long ago each running
+ *   schedule ticked, each running sensor and the automation evaluated; workers come from the
+ *   daemon in this process, when there is one.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
+import type { LedgerStore, Store } from '../../store/index.js';
+
+/** The worker slots of the daemon in this process. */
+export interface WorkerCounts {
+  readonly total: number;
+  readonly busy: number;
+}
+
+/** What a scrape reads besides the store. */
+export interface ScrapeSources {
+  readonly store: Store;
+  readonly nowEpochMs: number;
+  /** Absent when no daemon runs in this process (its workers are then another process's to report). */
+  readonly workers?: () => WorkerCounts;
+}
+
+export interface InstanceMetricsOptions {
+  /** Also export Node's process metrics (CPU, memory, event loop lag, GC). @default false */
+  readonly processMetrics?: boolean;
+}
+
+/**
+ * Buckets of the append histogram, in seconds: a batched SQLite append takes well under a
+ * millisecond, a PostgreSQL one a few; the upper buckets catch lock waits and a busy disk.
+ */
+const APPEND_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const ACTIVE_TASK_STATUSES = TASK_STATUSES.filter((s) => !TERMINAL_TASK_STATUSES.has(s));
+
+export class InstanceMetrics {
+  readonly registry = new Registry();
+  private readonly appendSeconds: Histogram;
+  private readonly eventsAppended: Counter;
+  private readonly runs: Gauge<'status'>;
+  private readonly queueDepth: Gauge;
+  private readonly activeTasks: Gauge<'status'>;
+  private readonly ledgerSequence: Gauge;
+  private readonly workers: Gauge<'state'>;
+  private readonly scheduleLag: Gauge<'schedule'>;
+  private readonly sensorLag: Gauge<'sensor'>;
+  private readonly automationLag: Gauge;
+  private scraping: Promise<unknown> = Promise.resolve();
+
+  constructor(options: InstanceMetricsOptions = {}) {
+    const registers = [this.registry];
+    this.appendSeconds = new Histogram({ name: 'arco_ledger_append_seconds', help: 'Time of one ledger append (a batch of events with its fold), in seconds.', buckets: APPEND_BUCKETS_SECONDS, registers });
+    this.eventsAppended = new Counter({ name: 'arco_ledger_events_appended_total', help: 'Events appended to the ledger by this process (duplicates dropped by the idempotency gate are not counted).', registers });
+    this.runs = new Gauge({ name: 'arco_runs', help: 'Runs in the store by status.', labelNames: ['status'], registers });
+    this.queueDepth = new Gauge({ name: 'arco_run_queue_depth', help: 'Runs QUEUED: requested and waiting to start.', registers });
+    this.activeTasks = new Gauge({ name: 'arco_active_tasks', help: 'Tasks of runs not finished yet (queued, started or canceling), by task status; DISPATCHED and RUNNING hold a worker.', labelNames: ['status'], registers });
+    this.ledgerSequence = new Gauge({ name: 'arco_ledger_sequence', help: 'Sequence number of the last event in the ledger.', registers });
+    this.workers = new Gauge({ name: 'arco_workers', help: 'Worker slots of the daemon in this process, busy (running or about to run an attempt) or idle.', labelNames: ['state'], registers });
+    this.scheduleLag = new Gauge({ name: 'arco_schedule_tick_lag_seconds', help: 'Seconds since the scheduled time of the last tick of each RUNNING schedule.', labelNames: ['schedule'], registers });
+    this.sensorLag = new Gauge({ name: 'arco_sensor_evaluation_lag_seconds', help: 'Seconds since the last evaluation of each RUNNING sensor started.', labelNames: ['sensor'], registers });
+    this.automationLag = new Gauge({ name: 'arco_automation_evaluation_lag_seconds', help: 'Seconds since the last automation condition evaluation (0 until the first: no assets with automation conditions, nothing late).', registers });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The store with each ledger append timed; everything else is the store itself. */
+  instrument(store: Store): Store {
+    const ledger = store.ledger;
+    const timed: LedgerStore = {
+      append: async (events, appendOptions) => {
+        const end = this.appendSeconds.startTimer();
+        try {
+          const result = await ledger.append(events, appendOptions);
+          this.eventsAppended.inc(result.appended.length);
+          return result;
+        } finally {
+          end();
+        }
+      },
+      readEvents: (query) => ledger.readEvents(query),
+      lastSequence: () => ledger.lastSequence(),
+    };
+    return { ...store, ledger: timed };
+  }
+
+  /** Reads the gauges from the store and returns the text exposition format. */
+  scrape(sources: ScrapeSources): Promise<string> {
+    // One at a time: a scrape resets gauges before setting them, and two interleaved would mix.
+    const next = this.scraping.then(() => this.read(sources));
+    this.scraping = next.catch(() => undefined);
+    return next;
+  }
+
+  private async read(sources: ScrapeSources): Promise<string> {
+    const { store, nowEpochMs } = sources;
+    const [counts, activeRuns, lastSequence, schedules, sensors, cursor] = await Promise.all([
+      store.runs.countRunsByStatus(),
+      store.runs.listActiveRuns(),
+      store.ledger.lastSequence(),
+      store.automation.listScheduleStates(),
+      store.automation.listSensorStates(),
+      store.automation.getAutomationCursor(),
+    ]);
+    for (const status of RUN_STATUSES) this.runs.set({ status }, counts.get(status) ?? 0);
+    this.queueDepth.set(counts.get('QUEUED') ?? 0);
+    const tasks = new Map<string, number>(ACTIVE_TASK_STATUSES.map((s) => [s, 0]));
+    for (const run of activeRuns) for (const task of run.tasks) if (tasks.has(task.status)) tasks.set(task.status, (tasks.get(task.status) ?? 0) + 1);
+    for (const [status, count] of tasks) this.activeTasks.set({ status }, count);
+    this.ledgerSequence.set(lastSequence);
+    this.workers.reset();
+    const workers = sources.workers?.();
+    if (workers) {
+      this.workers.set({ state: 'busy' }, workers.busy);
+      this.workers.set({ state: 'idle' }, workers.total - workers.busy);
+    }
+    const secondsSince = (epochMs: number) => Math.max(0, (nowEpochMs - epochMs) / 1000);
+    // Reset, so a schedule or sensor stopped or removed since the last scrape leaves the output.
+    this.scheduleLag.reset();
+    for (const s of schedules) if (s.status === 'RUNNING' && s.lastTick) this.scheduleLag.set({ schedule: s.scheduleName }, secondsSince(s.lastTick.epochSeconds * 1000));
+    this.sensorLag.reset();
+    for (const s of sensors) if (s.status === 'RUNNING' && s.lastEvaluationAt) this.sensorLag.set({ sensor: s.sensorName }, secondsSince(Date.parse(s.lastEvaluationAt)));
+    this.automationLag.reset();
+    if (cursor) this.automationLag.set(secondsSince(Date.parse(cursor.evaluatedAt)));
+    return this.registry.metrics();
+  }
+}
