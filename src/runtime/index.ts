@@ -121,3 +121,5 @@ export {
   type ObservationView,
 } from './external-assets.js';
 export { wipeAssets, deleteRun, WIPE_PARTITIONS_MAX, type AssetWipeInput, type AssetWipeOutcome } from './forgetting.js';
+export { retryFailedRuns, RUN_RETRIES_CURSOR, type RunRetryReport } from './run-retries.js';
+export { monitorRuns, RunMonitor, MONITOR_INTERVAL_MS } from './run-monitor.js';

@@ -374,6 +374,13 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       CREATE INDEX asset_check_results_by_asset ON asset_check_results (asset_key, check_name);
     `,
   },
+  {
+    // Ledger positions of daemon steps that follow the ledger (run retries): operational, like leases.
+    version: 13,
+    sql: `
+      CREATE TABLE daemon_cursors (name ${T} PRIMARY KEY, sequence BIGINT NOT NULL);
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

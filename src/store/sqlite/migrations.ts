@@ -345,6 +345,13 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE INDEX asset_check_results_by_asset ON asset_check_results (asset_key, check_name);
     `,
   },
+  {
+    // Ledger positions of daemon steps that follow the ledger (run retries): operational, like leases.
+    version: 13,
+    sql: `
+      CREATE TABLE daemon_cursors (name TEXT PRIMARY KEY, sequence INTEGER NOT NULL);
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {
