@@ -59,7 +59,7 @@ export const runProjectionSchema = z.object({
   finishedAt: z.string().nullable(),
   updatedAt: z.string(),
   cancelReason: z.string().nullable(),
-  /** When the run was asked to cancel (absent: never); run monitoring times CANCELING from it. */
+  /** While the run is CANCELING: when it was asked to cancel (run monitoring times CANCELING from it). */
   cancelRequestedAt: z.string().optional(),
   /** Why run monitoring failed the run (absent: it ended by its tasks' outcomes). */
   failureReason: z.string().optional(),

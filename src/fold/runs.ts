@@ -135,6 +135,8 @@ const runFinished: RunHandler<'RunFinished'> = {
     run.status = e.payload.status;
     run.finishedAt = e.at;
     if (e.payload.reason !== undefined) run.failureReason = e.payload.reason;
+    // Only run monitoring reads it, and only while the run is CANCELING.
+    delete run.cancelRequestedAt;
     return run;
   },
 };
