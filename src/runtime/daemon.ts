@@ -151,9 +151,17 @@ export class Daemon {
     // chunks now, and the runs they request start in this same iteration.
     const backfills = await advanceBackfills(this.ctx, now);
     // Run monitoring sees the slots this iteration left free; the attempts it ends lose their workers.
-    this.afterAppend(await this.monitor.monitorIfDue(now, this.pool.freeSlots().length), []);
-    // Failed runs (reported, timed out or failed by monitoring) are retried in this same iteration.
-    const retries = await retryFailedRuns(this.ctx, (message) => this.problem(message));
+    const monitored = await this.monitor.monitorIfDue(now, this.pool.freeSlots().length).catch((e: unknown) => {
+      this.problem(`run monitoring failed: ${String(e)}`);
+      return [];
+    });
+    this.afterAppend(monitored, []);
+    // Failed runs (reported, timed out or failed by monitoring) are retried in this same iteration;
+    // a step that fails leaves its cursor, so the next iteration decides those runs again.
+    const retries = await retryFailedRuns(this.ctx, (message) => this.problem(message)).catch((e: unknown) => {
+      this.problem(`run retries failed: ${String(e)}`);
+      return { requested: [] };
+    });
     if (backfills.requestedRuns > 0 || retries.requested.length > 0) await this.coordinate(now);
     // Last, and on its own: freshness changes with the clock, and a failure to record it must
     // not hold up running work.
