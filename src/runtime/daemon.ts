@@ -11,8 +11,8 @@
  * (a chunk run that just ended plans the next chunk, whose run is coordinated in the same
  * iteration); then run monitoring (timeouts, max runtime) and run retries of runs that just
  * failed, whose retries are coordinated in the same iteration; last, at most every half minute,
- * record the assets whose freshness changed (src/runtime/freshness.ts). Worker reports are applied one at a time, in arrival order, through the same
- * conditional append.
+ * record the assets whose freshness changed (src/runtime/freshness.ts). Worker reports are applied
+ * one at a time, in arrival order, through the same conditional append.
  */
 import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
 import { isArcoError } from '../domain/errors/index.js';
