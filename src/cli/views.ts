@@ -59,6 +59,7 @@ export function whyRun(run: RunProjection): string {
   const d = run.trigger.detail;
   switch (run.trigger.kind) {
     case 'rerun':
+      if (d.retryNumber) return `automatic retry ${d.retryNumber} of ${d.parentRunId ?? run.parentRunId ?? '?'}`;
       return `rerun (${d.mode ?? '?'}) of ${d.parentRunId ?? run.parentRunId ?? '?'}`;
     case 'schedule':
       return `schedule ${d.scheduleName ?? run.tags['arco/schedule_name'] ?? '?'} tick ${d.tickTime ?? run.tags['arco/scheduled_execution_time'] ?? ''}`.trim();
@@ -94,6 +95,9 @@ export function runView(run: RunProjection, existing?: boolean) {
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
+    /** Why the run was canceled (an operator, a backfill, its max runtime) or failed by run monitoring. */
+    cancelReason: run.cancelReason,
+    failureReason: run.failureReason ?? null,
     tasks: run.tasks.map(taskView),
   };
 }
@@ -103,6 +107,8 @@ export function printRunDetail(run: RunProjection): void {
   process.stdout.write(`  why: ${whyRun(run)}${run.runKey ? `   runKey: ${run.runKey}` : ''}\n`);
   if (run.parentRunId) process.stdout.write(`  lineage: ${lineageOf(run).join(' -> ')}\n`);
   process.stdout.write(`  created: ${run.createdAt}${run.finishedAt ? `   finished: ${run.finishedAt}` : ''}\n`);
+  const reason = run.failureReason ?? run.cancelReason;
+  if (reason) process.stdout.write(`  reason: ${reason}\n`);
   const tags = Object.entries(run.tags).map(([k, v]) => `${k}=${v}`);
   if (tags.length) process.stdout.write(`  tags: ${tags.join(' ')}\n`);
   printTable(

@@ -82,3 +82,5 @@ export {
   type AutomationRunRequest,
 } from './automation-conditions.js';
 export { decideAssetWipes, decideRunDelete, type AssetWipeTarget } from './forgetting.js';
+export { decideRunRetry, failedInUserCode, retryRunKey, type RunRetryDecision } from './run-retries.js';
+export { decideRunMonitoring, type RunMonitoringInput } from './run-monitoring.js';

@@ -11,7 +11,7 @@
 import { arcoError } from '../domain/errors/index.js';
 import { canonicalJson, sha256Hex, type Json } from '../domain/ids/index.js';
 import type { PartitionSelector } from '../domain/partitions/index.js';
-import { isTerminalRun, outputKeysOf } from '../domain/runs/index.js';
+import { isTerminalRun, outputKeysOf, RUN_POLICY_TAGS } from '../domain/runs/index.js';
 import type { RunProjection } from '../fold/index.js';
 import type { ResolvedRunRequest } from './run-requests.js';
 
@@ -36,7 +36,8 @@ export function resolveRerun(parent: RunProjection, request: RerunRequest): Reso
   const keep = request.mode === 'fromFailure' ? failedTasks(parent) : subsetTasks(parent, request.assetKeys ?? []);
   const taskKeys = keep.map((t) => t.taskKey).sort();
   const selectionHash = sha256Hex(canonicalJson({ taskKeys, partition: parent.partition })).slice(0, 16);
-  const userTags = Object.fromEntries(Object.entries(parent.tags).filter(([k]) => !k.startsWith('arco/') || k === 'arco/priority'));
+  // Caller-settable tags carry over, so a rerun keeps the priority and retry policy it was given.
+  const userTags = Object.fromEntries(Object.entries(parent.tags).filter(([k]) => !k.startsWith('arco/') || k === 'arco/priority' || RUN_POLICY_TAGS.includes(k)));
   const rootRunId = parent.rootRunId ?? parent.runId;
   return {
     assetKeys: [...new Set(keep.flatMap((t) => outputKeysOf(t)))],

@@ -15,6 +15,8 @@ import {
   checkKeyOf,
   runFingerprint,
   taskKeyOf,
+  checkRunPolicyTags,
+  RUN_POLICY_TAGS,
   type FingerprintInput,
   type PlanningContext,
   type TaskPlan,
@@ -22,8 +24,8 @@ import {
 import { draft, idempotencyKeys, type EventDraft, type Trigger } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 
-/** Tags callers may set under the reserved prefix. */
-const CALLER_SETTABLE_RESERVED_TAGS = new Set(['arco/priority']);
+/** Tags callers may set under the reserved prefix: priority, and the run's retry and runtime policy. */
+const CALLER_SETTABLE_RESERVED_TAGS = new Set(['arco/priority', ...RUN_POLICY_TAGS]);
 
 export interface ResolvedRunRequest {
   /** Final asset keys of the run (selection plus closures), validated to exist. */
@@ -56,13 +58,17 @@ export type RunRequestDecision =
   /** Refused: append `drafts` (the conflict record), then answer `error` (RUN_KEY_CONFLICT). */
   | { readonly kind: 'conflict'; readonly drafts: readonly EventDraft[]; readonly error: ArcoError };
 
-/** @throws RESERVED_TAG naming the first caller tag under `arco/` that only the system may set. */
+/**
+ * @throws RESERVED_TAG naming the first caller tag under `arco/` that only the system may set, and
+ *   INVALID_RUN_TAG naming a retry or runtime tag with a value it cannot take.
+ */
 export function checkCallerTags(tags: Readonly<Record<string, string>>): void {
   for (const key of Object.keys(tags).sort()) {
     if (key.startsWith('arco/') && !CALLER_SETTABLE_RESERVED_TAGS.has(key)) {
       throw arcoError('RESERVED_TAG', `tag "${key}" is reserved for the system; remove it from the request`, { tag: key });
     }
   }
+  checkRunPolicyTags(tags);
 }
 
 function fingerprintInputOf(request: ResolvedRunRequest): FingerprintInput {

@@ -22,8 +22,11 @@ export const runEventSchemas = {
   /** The coordinator admitted the run from the queue. */
   RunStarted: z.object({ runId: z.string() }),
   RunCancelRequested: z.object({ runId: z.string(), reason: z.string() }),
-  /** Every task is terminal; the run's final status. */
-  RunFinished: z.object({ runId: z.string(), status: z.enum(['SUCCESS', 'FAILURE', 'CANCELED']) }),
+  /**
+   * Every task is terminal; the run's final status. `reason` says why a run ended that no task's
+   * outcome explains (run monitoring failed a run stuck starting); absent otherwise.
+   */
+  RunFinished: z.object({ runId: z.string(), status: z.enum(['SUCCESS', 'FAILURE', 'CANCELED']), reason: z.string().optional() }),
   /**
    * An operator deleted a finished run: it leaves run lists and views and its logs are no longer
    * served. Its events stay in the ledger, its materializations still count, and its runKey stays

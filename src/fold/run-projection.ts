@@ -59,6 +59,10 @@ export const runProjectionSchema = z.object({
   finishedAt: z.string().nullable(),
   updatedAt: z.string(),
   cancelReason: z.string().nullable(),
+  /** While the run is CANCELING: when it was asked to cancel (run monitoring times CANCELING from it). */
+  cancelRequestedAt: z.string().optional(),
+  /** Why run monitoring failed the run (absent: it ended by its tasks' outcomes). */
+  failureReason: z.string().optional(),
   /** Number of events folded into this run; the version optimistic appends are checked against. */
   version: z.number().int().positive(),
   tasks: z.array(taskProjectionSchema),

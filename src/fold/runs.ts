@@ -123,6 +123,7 @@ const runCancelRequested: RunHandler<'RunCancelRequested'> = {
     const run = touch(row, e);
     run.status = 'CANCELING';
     run.cancelReason = e.payload.reason;
+    run.cancelRequestedAt = e.at;
     return run;
   },
 };
@@ -133,6 +134,9 @@ const runFinished: RunHandler<'RunFinished'> = {
     const run = touch(row, e);
     run.status = e.payload.status;
     run.finishedAt = e.at;
+    if (e.payload.reason !== undefined) run.failureReason = e.payload.reason;
+    // Only run monitoring reads it, and only while the run is CANCELING.
+    delete run.cancelRequestedAt;
     return run;
   },
 };

@@ -9,9 +9,10 @@
  * workers, ask the run coordinator what to do, append each run's decision conditioned on the run
  * version it read, and hand the dispatched attempts to the worker pool; then advance the backfills
  * (a chunk run that just ended plans the next chunk, whose run is coordinated in the same
- * iteration); last, at most every half minute, record the assets whose freshness changed
- * (src/runtime/freshness.ts). Worker reports are applied one at a time, in arrival order, through the same
- * conditional append.
+ * iteration); then run monitoring (timeouts, max runtime) and run retries of runs that just
+ * failed, whose retries are coordinated in the same iteration; last, at most every half minute,
+ * record the assets whose freshness changed (src/runtime/freshness.ts). Worker reports are applied
+ * one at a time, in arrival order, through the same conditional append.
  */
 import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
 import { isArcoError } from '../domain/errors/index.js';
@@ -22,6 +23,8 @@ import { applyAttemptReport } from './run-commands.js';
 import { advanceBackfills } from './backfill-runner.js';
 import { Automation } from './automation/index.js';
 import { FreshnessRunner } from './freshness.js';
+import { RunMonitor } from './run-monitor.js';
+import { retryFailedRuns } from './run-retries.js';
 import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
 import type { WorkerCounts } from './observability/index.js';
@@ -59,6 +62,7 @@ export class Daemon {
   private readonly automation: Automation;
   private readonly freshness: FreshnessRunner;
   private readonly observations: ObservationRunner;
+  private readonly monitor: RunMonitor;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private ticking: Promise<void> = Promise.resolve();
@@ -90,6 +94,7 @@ export class Daemon {
     this.automation = new Automation(ctx, { onProblem: (message) => this.problem(message) });
     this.freshness = new FreshnessRunner(ctx);
     this.observations = new ObservationRunner(ctx, (message) => this.problem(message));
+    this.monitor = new RunMonitor(ctx);
   }
 
   get isLeader(): boolean {
@@ -155,7 +160,19 @@ export class Daemon {
     // Right after the coordinator recorded the runs that ended: their backfills plan the next
     // chunks now, and the runs they request start in this same iteration.
     const backfills = await advanceBackfills(this.ctx, now);
-    if (backfills.requestedRuns > 0) await this.coordinate(now);
+    // Run monitoring sees the slots this iteration left free; the attempts it ends lose their workers.
+    const monitored = await this.monitor.monitorIfDue(now, this.pool.freeSlots().length).catch((e: unknown) => {
+      this.problem(`run monitoring failed: ${String(e)}`);
+      return [];
+    });
+    this.afterAppend(monitored, []);
+    // Failed runs (reported, timed out or failed by monitoring) are retried in this same iteration;
+    // a step that fails leaves its cursor, so the next iteration decides those runs again.
+    const retries = await retryFailedRuns(this.ctx, (message) => this.problem(message)).catch((e: unknown) => {
+      this.problem(`run retries failed: ${String(e)}`);
+      return { requested: [] };
+    });
+    if (backfills.requestedRuns > 0 || retries.requested.length > 0) await this.coordinate(now);
     // Last, and on its own: freshness changes with the clock, and a failure to record it must
     // not hold up running work.
     await this.freshness.evaluateIfDue(now).catch((e: unknown) => this.problem(`freshness evaluation failed: ${String(e)}`));

@@ -132,3 +132,5 @@ export {
   type LogFormat,
   type WorkerCounts,
 } from './observability/index.js';
+export { retryFailedRuns, RUN_RETRIES_CURSOR, type RunRetryReport } from './run-retries.js';
+export { monitorRuns, RunMonitor, MONITOR_INTERVAL_MS } from './run-monitor.js';

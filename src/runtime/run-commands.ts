@@ -109,7 +109,7 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
  * passes at most: if another request reserved the runKey between our read and our append, the
  * RunRequested is dropped as a duplicate and the second pass sees the holder.
  */
-async function reserveRun(ctx: RuntimeContext, request: ResolvedRunRequest): Promise<RunRequestOutcome> {
+export async function reserveRun(ctx: RuntimeContext, request: ResolvedRunRequest): Promise<RunRequestOutcome> {
   for (let pass = 0; pass < 2; pass += 1) {
     const now = ctx.clock.now();
     const holder = request.runKey ? await ctx.store.runs.getRunByKey(request.runKey) : undefined;

@@ -269,8 +269,8 @@ export interface LeaseGrant {
 }
 
 /**
- * Operational coordination that is not domain state: the daemon's leader lease and attempt
- * heartbeats. Decisions taken because of them (an attempt declared lost) are events.
+ * Operational coordination that is not domain state: the daemon's leader lease, attempt
+ * heartbeats and the ledger positions of daemon steps that follow the ledger. Decisions taken because of them (an attempt declared lost) are events.
  */
 export interface LeaseStore {
   /** Takes or renews `name` for `holder` unless another holder's lease is unexpired (or is `takeoverFrom`). */
@@ -278,6 +278,13 @@ export interface LeaseStore {
   releaseLease(name: string, holder: string): Promise<void>;
   recordHeartbeats(attemptIds: readonly string[], nowEpochMs: number): Promise<void>;
   readHeartbeats(attemptIds: readonly string[]): Promise<Map<string, number>>;
+  /** The ledger sequence a daemon step (e.g. `run_retries`) has handled events up to, if it recorded one. */
+  readCursor(name: string): Promise<number | undefined>;
+  /**
+   * Records a daemon step's position. It never moves back, so a former leader writing late cannot
+   * make the step handle events twice (it would be harmless, its decisions being idempotent, but wasted).
+   */
+  writeCursor(name: string, sequence: number): Promise<void>;
 }
 
 /** Who may do what through the API, least to most: each role may do everything the one before may. */

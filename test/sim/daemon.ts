@@ -1,6 +1,6 @@
 /**
  * A simulated daemon process: the iteration of src/runtime/daemon.ts (leader lease, automation,
- * heartbeats, run coordination, backfills) built from the same runtime functions and the real
+ * heartbeats, run coordination, backfills, run retries) built from the same runtime functions and the real
  * pure controllers, but with simulated worker slots instead of subprocesses and no timers: the
  * world calls `iterate` when the seed says so.
  *
@@ -11,7 +11,7 @@ import { decideRunProgress, type RunStep } from '../../src/controllers/index.js'
 import { isArcoError } from '../../src/domain/errors/index.js';
 import type { StoredEvent } from '../../src/events/index.js';
 import type { RunProjection } from '../../src/fold/index.js';
-import { advanceBackfills, Automation, commit, createContext, type Clock, type LoadedDefinitions, type RuntimeContext } from '../../src/runtime/index.js';
+import { advanceBackfills, Automation, commit, retryFailedRuns, createContext, type Clock, type LoadedDefinitions, type RuntimeContext } from '../../src/runtime/index.js';
 import type { Store } from '../../src/store/index.js';
 
 /** As the daemon's defaults. */
@@ -104,7 +104,8 @@ export class SimDaemon {
     if (pause) await pause();
     await this.append(decided, now);
     const backfills = await advanceBackfills(this.ctx, now);
-    if (backfills.requestedRuns > 0) await this.append(await this.decide(now), now);
+    const retries = await retryFailedRuns(this.ctx, (message) => this.host.problem(this.ownerId, message));
+    if (backfills.requestedRuns > 0 || retries.requested.length > 0) await this.append(await this.decide(now), now);
     return true;
   }
 

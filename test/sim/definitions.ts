@@ -31,6 +31,9 @@ export function simDefinitions(): LoadedDefinitions {
   const report = defineAsset({ key: 'report', deps: [daily], partitions: days, compute: noop });
   const definitions = defineDefinitions({
     assets: [raw, clean, daily, report],
+    // A failed run is retried once, whatever failed it: each retry must be requested exactly once
+    // whatever crash repeats the decision (the run-key invariant catches a second one).
+    instance: { runRetries: { max: 1, retryOn: 'all' } },
     schedules: [
       defineSchedule({ name: 'every_five', cron: '*/5 * * * *', target: [raw, clean], defaultStatus: 'running' }),
       defineSchedule({ name: 'nightly', cron: '0 0 * * *', target: [daily], partition: 'previous window', defaultStatus: 'running' }),

@@ -7,6 +7,8 @@
  *   finished once; each task materialized at most once per run; a task that succeeded is never
  *   dispatched again in its run; a backfill chunk is planned once; a sensor's evaluations that
  *   moved its cursor chain (each starts where the last recorded one ended).
+ * - Run retries: a retry follows a run that ended FAILURE, within the maximum; its run key (one
+ *   run per key, below) makes it exactly once.
  * - No lost run: every run a client was answered, every RunRequested, is in the runs projection;
  *   each run key maps to one run, the one the projection finds by key.
  * - Everything ends: no active run and no active backfill after the drain.
@@ -75,6 +77,20 @@ export function ledgerViolations(events: readonly StoredEvent[]): Failure[] {
     runsByKey.set(e.payload.runKey, runs);
   }
   for (const [runKey, runs] of runsByKey) if (runs.size > 1) wrong(`run key ${runKey} requested for ${runs.size} runs: ${[...runs].join(', ')}`);
+  // Run retries: only a run that ended FAILURE is retried, and a retry is not retried (max 1).
+  const retried = new Map<string, number>();
+  const failedRuns = new Set(of(events, 'RunFinished').filter((e) => e.payload.status === 'FAILURE').map((e) => e.payload.runId));
+  for (const e of of(events, 'RunRequested')) {
+    // Rows built by hand for the checks' own tests may carry no tags.
+    const tags: Readonly<Record<string, string>> = e.payload.tags ?? {};
+    const parent = tags['arco/parent_run_id'];
+    if (tags['arco/retry_number'] === undefined || parent === undefined) continue;
+    if (!failedRuns.has(parent)) wrong(`run ${e.payload.runId} retries ${parent}, which had not ended FAILURE (sequence ${e.sequence})`);
+    if (tags['arco/retry_number'] !== '1') wrong(`run ${e.payload.runId} is retry ${tags['arco/retry_number']}, beyond max 1`);
+    retried.set(parent, (retried.get(parent) ?? 0) + 1);
+  }
+  const twice = [...retried].filter(([, n]) => n > 1).map(([runId, n]) => `${runId} x${n}`);
+  if (twice.length > 0) wrong(`runs retried more than once: ${twice.join(', ')}`);
   // A sensor's recorded evaluations chain their cursors: none lost, none applied twice.
   const cursors = new Map<string, string | null>();
   for (const e of of(events, 'SensorEvaluated')) {

@@ -13,6 +13,8 @@ export interface SeedResult {
   /** sha256 of the ledger's events (the one wall-clock measurement, a sensor's duration, left out). */
   readonly fingerprint: string;
   readonly events: number;
+  /** Automatic run retries requested (RunRequested with `arco/retry_number`). */
+  readonly retries: number;
   readonly stats: World['stats'];
   readonly trace: readonly string[];
 }
@@ -40,7 +42,8 @@ export async function runSeed(seed: number, options: WorldOptions = SMALL): Prom
     hash.update(JSON.stringify([e.sequence, e.type, e.idempotencyKey, e.eventId, e.at, payload]));
   }
   await world.close();
-  return { seed, failures, fingerprint: hash.digest('hex'), events: events.length, stats: world.stats, trace: world.trace };
+  const retries = events.filter((e) => e.type === 'RunRequested' && e.payload.tags['arco/retry_number'] !== undefined).length;
+  return { seed, failures, fingerprint: hash.digest('hex'), events: events.length, retries, stats: world.stats, trace: world.trace };
 }
 
 export function replayCommand(seed: number, large: boolean): string {

@@ -38,8 +38,10 @@ describe('deterministic simulation of crashes and faulty deliveries', () => {
       concurrentRequests: 0,
       clockJumps: 0,
     };
+    let retries = 0;
     for (let seed = 1; seed <= SEEDS; seed += 1) {
       const result = await runSeed(seed, SMALL);
+      retries += result.retries;
       if (result.failures.length > 0) {
         failed.push(result);
         // The first failures are enough to act on; the rest would only repeat them.
@@ -50,6 +52,7 @@ describe('deterministic simulation of crashes and faulty deliveries', () => {
     assert.deepEqual(failed.map((r) => describeFailure(r, false)), [], 'seeds failed');
     // The faults did happen: a simulation that injected none would prove nothing.
     for (const [fault, count] of Object.entries(totals)) assert.ok(count > SEEDS / 10, `${fault}: only ${count} over ${SEEDS} seeds`);
+    assert.ok(retries > SEEDS / 10, `failed runs were retried only ${retries} times over ${SEEDS} seeds`);
   });
 
   test('a seed replays exactly: running it again appends the same ledger, and another seed does not', async () => {

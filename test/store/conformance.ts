@@ -252,6 +252,16 @@ export function storeConformance(engine: EngineHarness): void {
       assert.deepEqual(await store.leases.readHeartbeats([]), new Map());
     });
 
+    test('a daemon cursor reads back what was written and never moves back', async () => {
+      assert.equal(await store.leases.readCursor('run_retries'), undefined);
+      await store.leases.writeCursor('run_retries', 40);
+      await store.leases.writeCursor('run_retries', 25);
+      assert.equal(await store.leases.readCursor('run_retries'), 40);
+      await store.leases.writeCursor('run_retries', 41);
+      assert.equal(await store.leases.readCursor('run_retries'), 41);
+      assert.equal(await store.leases.readCursor('other'), undefined);
+    });
+
     test("a run's events read back by correlation id in sequence order, after a given sequence", async () => {
       const { run, drafts } = requestedRun({ dag: { a: [] } });
       await store.ledger.append(stamp(drafts));

@@ -1,4 +1,4 @@
-/** Leader lease and attempt heartbeats on PostgreSQL (operational state, see LeaseStore). */
+/** Leader lease, attempt heartbeats and daemon cursors on PostgreSQL (operational state, see LeaseStore). */
 import type pg from 'pg';
 import { InvariantError } from '../../domain/errors/index.js';
 import type { LeaseGrant, LeaseStore } from '../contract.js';
@@ -60,5 +60,17 @@ export class PostgresLeases implements LeaseStore {
       if (at !== undefined) out.set(id, at);
     }
     return out;
+  }
+
+  async readCursor(name: string): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ sequence: string }>('SELECT sequence FROM daemon_cursors WHERE name = $1', [name]);
+    return rows[0] === undefined ? undefined : Number(rows[0].sequence);
+  }
+
+  async writeCursor(name: string, sequence: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO daemon_cursors (name, sequence) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET sequence = GREATEST(daemon_cursors.sequence, excluded.sequence)',
+      [name, sequence],
+    );
   }
 }

@@ -387,6 +387,13 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
         SELECT sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload, actor FROM ledger;
     `,
   },
+  {
+    // Ledger positions of daemon steps that follow the ledger (run retries): operational, like leases.
+    version: 14,
+    sql: `
+      CREATE TABLE daemon_cursors (name ${T} PRIMARY KEY, sequence BIGINT NOT NULL);
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

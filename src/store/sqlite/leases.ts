@@ -1,4 +1,4 @@
-/** Leader lease and attempt heartbeats on SQLite (operational state, see LeaseStore). */
+/** Leader lease, attempt heartbeats and daemon cursors on SQLite (operational state, see LeaseStore). */
 import type Database from 'better-sqlite3';
 import type { LeaseGrant, LeaseStore } from '../contract.js';
 
@@ -47,5 +47,16 @@ export class SqliteLeases implements LeaseStore {
       if (row) out.set(id, row.seenAt);
     }
     return out;
+  }
+
+  async readCursor(name: string): Promise<number | undefined> {
+    const row = this.db.prepare('SELECT sequence FROM daemon_cursors WHERE name = ?').get(name) as { sequence: number } | undefined;
+    return row?.sequence;
+  }
+
+  async writeCursor(name: string, sequence: number): Promise<void> {
+    this.db
+      .prepare('INSERT INTO daemon_cursors (name, sequence) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET sequence = MAX(sequence, excluded.sequence)')
+      .run(name, sequence);
   }
 }

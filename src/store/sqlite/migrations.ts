@@ -358,6 +358,13 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         SELECT sequence, event_id, type, version, at, workspace, idempotency_key, correlation_id, causation_id, payload, actor FROM ledger;
     `,
   },
+  {
+    // Ledger positions of daemon steps that follow the ledger (run retries): operational, like leases.
+    version: 14,
+    sql: `
+      CREATE TABLE daemon_cursors (name TEXT PRIMARY KEY, sequence INTEGER NOT NULL);
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {
