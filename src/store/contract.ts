@@ -60,6 +60,14 @@ export interface RunListQuery {
   readonly limit: number;
 }
 
+/** A run's status, version and tags: the part of a run document queue admission reads. */
+export interface RunHead {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly version: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 export interface RunStore {
   getRun(runId: string): Promise<RunProjection | undefined>;
   getRunByKey(runKey: string): Promise<RunProjection | undefined>;
@@ -67,6 +75,15 @@ export interface RunStore {
   listRuns(query: RunListQuery): Promise<RunProjection[]>;
   /** Runs not yet in a terminal status, oldest first. */
   listActiveRuns(): Promise<RunProjection[]>;
+  /** The runs among `runIds` that exist, in id order (any status). */
+  getRuns(runIds: readonly string[]): Promise<RunProjection[]>;
+  /**
+   * The heads of the runs not yet in a terminal status, oldest first: what queue admission needs,
+   * read without parsing whole run documents (a queue of many thousand runs stays cheap to load).
+   */
+  listActiveRunHeads(): Promise<RunHead[]>;
+  /** The heads of the runs among `runIds` that exist, in id order (any status). */
+  getRunHeads(runIds: readonly string[]): Promise<RunHead[]>;
   /** Run-key conflicts (of one run key, or all), newest first. */
   listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]>;
 }
