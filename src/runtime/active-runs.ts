@@ -21,7 +21,7 @@
  * leader did meanwhile is then read from scratch, not trusted.
  */
 import { admitQueuedRuns, compareDispatchOrder, runPriority, type AdmissionLimits, type QueuedRun } from '../controllers/index.js';
-import { isTerminalRun } from '../domain/runs/index.js';
+import { isTerminalRun, type RunStatus } from '../domain/runs/index.js';
 import type { StoredEvent } from '../events/index.js';
 import { handlerFor, runsFamily, type RunProjection } from '../fold/index.js';
 import type { RunHead, Store } from '../store/index.js';
@@ -79,11 +79,6 @@ export class ActiveRuns {
     this.queued.clear();
     this.queue = [];
     this.doubted.clear();
-  }
-
-  /** How many runs are queued, as last read. */
-  get queuedCount(): number {
-    return this.queue.length;
   }
 
   private async refresh(): Promise<void> {
@@ -169,12 +164,14 @@ function positionOf(queue: readonly QueueEntry[], entry: QueueEntry): number {
 
 /**
  * Adds the runs `event` changed to `changed`, as the runs family folds it. False when it deletes
- * runs by anything but their ids: which runs those were is not known, so everything is read again.
+ * runs that may be active by anything but their ids: which runs those were is not known, so
+ * everything is read again. A deletion of terminal runs only (by status) concerns no active run.
  */
 function collectChangedRuns(event: StoredEvent, changed: Set<string>): boolean {
   const handler = handlerFor(runsFamily, event);
   if (!handler) return true;
   for (const match of handler.removes?.(event) ?? []) {
+    if (match.status?.every((status) => isTerminalRun(status as RunStatus))) continue;
     const columns = Object.keys(match);
     if (columns.length !== 1 || columns[0] !== 'id') return false;
     for (const id of match.id ?? []) changed.add(id);

@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRng } from '../../src/domain/ids/index.js';
 import { decideAttemptReport, decideCancel, decideRunProgress, type RunStep } from '../../src/controllers/index.js';
-import { stampEvents, type EventDraft } from '../../src/events/index.js';
+import { draft, idempotencyKeys, stampEvents, type EventDraft } from '../../src/events/index.js';
 import type { RunProjection } from '../../src/fold/index.js';
 import { ActiveRuns } from '../../src/runtime/active-runs.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { T0, coordinatorInput, makeIds, requestedRun } from '../helpers/runs.js';
+import { T0, coordinatorInput, iso, makeIds, requestedRun } from '../helpers/runs.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
 import { skippable } from '../helpers/skippable.js';
 
@@ -108,6 +108,11 @@ for (const engine of [sqlite(), await postgres()]) {
       const read = await view.read({ maxConcurrentRuns: 0 });
       assert.deepEqual(read, [await other.runs.getRun(second.run.runId)], 'the canceled run left, the started run is read at its new version');
       assert.equal(read[0]?.status, 'STARTED');
+      assert.equal(counted.fullLoads(), 1);
+
+      const deleted = draft('RunDeleted', { runId: first.run.runId, deletedAt: iso(T0 + 4000), requestedBy: null }, idempotencyKeys.runDeleted(first.run.runId), first.run.runId);
+      await append(other, [deleted], T0 + 4000);
+      assert.deepEqual((await view.read({ maxConcurrentRuns: 0 })).map((r) => r.runId), [second.run.runId], 'a run deleted by id is followed without reading everything');
       assert.equal(counted.fullLoads(), 1);
 
       view.drop();
