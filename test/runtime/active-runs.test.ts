@@ -7,10 +7,13 @@
  * step the run coordinator decides twice, once over every active run read in full (the simple
  * path) and once over what the kept view returns (the optimized path), with the same ids and
  * clock; the two decisions must be equal. The seed is printed on failure.
+ *
+ * Last, a real daemon with worker processes (SQLite) admits runs queued through another
+ * connection, as an API server in another process queues them.
  */
-import { describe, afterEach } from 'node:test';
+import { describe, afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRng } from '../../src/domain/ids/index.js';
@@ -18,10 +21,12 @@ import { decideAttemptReport, decideCancel, decideRunProgress, type RunStep } fr
 import { draft, idempotencyKeys, stampEvents, type EventDraft } from '../../src/events/index.js';
 import type { RunProjection } from '../../src/fold/index.js';
 import { ActiveRuns } from '../../src/runtime/active-runs.js';
+import { createContext, requestRun, systemClock } from '../../src/runtime/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { T0, coordinatorInput, iso, makeIds, requestedRun } from '../helpers/runs.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
 import { skippable } from '../helpers/skippable.js';
+import { startDaemon, tempProject, waitForRun } from '../helpers/project.js';
 
 interface Engine {
   readonly name: string;
@@ -79,7 +84,7 @@ function countingFullLoads(store: Store): { store: Store; fullLoads: () => numbe
 }
 
 for (const engine of [sqlite(), await postgres()]) {
-  const { test } = skippable(engine.skip);
+  const { test: engineTest } = skippable(engine.skip);
   describe(`active runs kept by the daemon (${engine.name})`, () => {
     let stores: { daemon: Store; other: Store } | undefined;
     afterEach(async () => {
@@ -88,7 +93,7 @@ for (const engine of [sqlite(), await postgres()]) {
       await engine.cleanup();
     });
 
-    test('picks up runs another process requests, cancels and starts, reading every active run only once', async () => {
+    engineTest('picks up runs another process requests, cancels and starts, reading every active run only once', async () => {
       stores = await engine.open();
       const { daemon, other } = stores;
       const counted = countingFullLoads(daemon);
@@ -120,7 +125,7 @@ for (const engine of [sqlite(), await postgres()]) {
       assert.equal(counted.fullLoads(), 2, 'a dropped view reads everything again');
     });
 
-    test('decides exactly what the coordinator decides over every active run, on seeded random histories', async () => {
+    engineTest('decides exactly what the coordinator decides over every active run, on seeded random histories', async () => {
       stores = await engine.open();
       const { daemon, other } = stores;
       for (const seed of [1, 2, 3]) {
@@ -192,3 +197,43 @@ async function changeRuns(rng: () => number, pick: <T>(values: readonly T[]) => 
     await append(other, drafts, now);
   }
 }
+
+describe('a leading daemon keeping its active runs', () => {
+  test('starts runs another process queues one at a time under maxConcurrentRuns, higher arco/priority first, as each run ends', async () => {
+    const project = tempProject(`
+import { existsSync } from 'node:fs';
+import { defineAsset, defineDefinitions } from 'arco-flow';
+const released = ${JSON.stringify(join(tmpdir(), `arco-active-runs-release-${process.pid}`))};
+const gate = defineAsset({ key: 'gate', compute: async () => { while (!existsSync(released)) await new Promise((r) => setTimeout(r, 20)); } });
+const quick = defineAsset({ key: 'quick', compute: async () => {} });
+export default defineDefinitions({ assets: [gate, quick] });
+`);
+    const release = join(tmpdir(), `arco-active-runs-release-${process.pid}`);
+    const storePath = join(project.dir, 'arco.db');
+    const running = await startDaemon(project.file, storePath, { maxConcurrentRuns: 1 });
+    // The API of another process: its own connection to the same file.
+    const api = openSqliteStore({ path: storePath });
+    try {
+      const apiCtx = createContext(api, systemClock, running.ctx.definitions);
+      const { run: blocker } = await requestRun(apiCtx, { selection: ['gate'] });
+      await waitForRun(running.store, blocker.runId, 30_000, (r) => r.status === 'STARTED');
+      const older = (await requestRun(apiCtx, { selection: ['quick'] })).run;
+      const newer = (await requestRun(apiCtx, { selection: ['quick'] })).run;
+      const urgent = (await requestRun(apiCtx, { selection: ['quick'], tags: { 'arco/priority': '5' } })).run;
+      writeFileSync(release, '');
+      const done = [];
+      for (const run of [blocker, older, newer, urgent]) done.push(await waitForRun(running.store, run.runId));
+      assert.deepEqual(done.map((r) => r.status), ['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
+      const byStart = [...done].sort((a, b) => (a.startedAt as string).localeCompare(b.startedAt as string) || (a.runId < b.runId ? -1 : 1));
+      assert.deepEqual(byStart.map((r) => r.runId), [blocker.runId, urgent.runId, older.runId, newer.runId]);
+      for (let i = 1; i < byStart.length; i += 1) {
+        assert.ok((byStart[i]?.startedAt as string) >= (byStart[i - 1]?.finishedAt as string), 'a run starts only after the one before it ended');
+      }
+    } finally {
+      await api.close();
+      await running.stop();
+      rmSync(release, { force: true });
+      project.remove();
+    }
+  });
+});
