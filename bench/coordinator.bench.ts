@@ -9,6 +9,9 @@
  * - full read: what an idle iteration cost before the daemon kept the active runs (every active
  *   run document read and parsed, then decided), for the curve's comparison;
  * - first: the first iteration of a new leader, which reads every active run head once.
+ * Also measured, at 1k, 5k and 20k (not part of the target): with `maxConcurrentRuns` unlimited, the
+ * default, requested runs do not stay QUEUED but start at once and wait STARTED for a worker slot;
+ * an idle iteration then decides over all of them (kept whole in memory, not read again).
  * Figures are medians of ROUNDS iterations each, wall time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +26,8 @@ import { Daemon, FakeClock, createContext, indexDefinitions, requestRun, type Ru
 import { openPostgresStore, openSqliteStore, type Store } from '../src/store/index.js';
 
 const QUEUE_SIZES = [1_000, 5_000, 20_000, 100_000] as const;
+/** Started runs waiting for a worker slot (unlimited runs in progress); starting them is slow to seed. */
+const WAITING_SIZES = [1_000, 5_000, 20_000] as const;
 const TARGET_QUEUED = 20_000;
 const TARGET_MS = 20;
 const IN_PROGRESS = 4;
@@ -69,6 +74,25 @@ async function measure(store: Store, queued: number, dir: string): Promise<Curve
   return { idleMs: median(idle), admissionMs: median(admission), fullReadMs: median(fullRead), firstMs };
 }
 
+/** Idle iterations over `count` started runs that wait for a worker slot (no limit on runs). */
+async function measureWaitingForSlots(store: Store, count: number, dir: string): Promise<number> {
+  const asset = defineAsset({ key: 'a', compute: async () => {} });
+  const definitions = indexDefinitions(join(dir, 'definitions.ts'), defineDefinitions({ assets: [asset] }));
+  const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+  const ctx = createContext(store, clock, definitions, 5);
+  await seedQueue(ctx, count);
+  const coordinating = new Daemon(ctx, { workers: 0, maxConcurrentRuns: null, attemptLeaseMs: 3_600_000 }) as unknown as Coordinating;
+  await coordinating.coordinate(clock.now());
+  const idle: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    clock.advance(1_000);
+    idle.push(await timeMs(() => coordinating.coordinate(clock.now())));
+  }
+  const started = (await store.runs.listRuns({ statuses: ['STARTED'], limit: count })).length;
+  if (started !== count) throw new Error(`expected ${count} started runs, found ${started}`);
+  return median(idle);
+}
+
 /** The iteration as it was: every active run read whole, then decided (nothing is appended). */
 async function decideOverEveryActiveRun(ctx: RuntimeContext): Promise<void> {
   const runs = await ctx.store.runs.listActiveRuns();
@@ -98,11 +122,11 @@ async function seedQueue(ctx: RuntimeContext, count: number): Promise<void> {
   }
 }
 
-async function onSqlite(queued: number): Promise<Curve> {
+async function onSqlite<T>(body: (store: Store, dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'arco-bench-coordinator-'));
   const store = openSqliteStore({ path: join(dir, 'arco.db'), backgroundCheckpoint: {} });
   try {
-    return await measure(store, queued, dir);
+    return await body(store, dir);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -157,9 +181,12 @@ export default defineBenchmark({
     const metrics: Record<string, number | string> = {};
     const curve = new Map<number, Curve>();
     for (const queued of QUEUE_SIZES) {
-      const c = await onSqlite(queued);
+      const c = await onSqlite((store, dir) => measure(store, queued, dir));
       curve.set(queued, c);
       metrics[`sqlite ${queued} queued: idle / one admission / full read / first (ms)`] = [c.idleMs, c.admissionMs, c.fullReadMs, c.firstMs].map((v) => v.toFixed(2)).join(' / ');
+    }
+    for (const waiting of WAITING_SIZES) {
+      metrics[`sqlite ${waiting} started runs waiting for a worker slot: idle (ms)`] = (await onSqlite((store, dir) => measureWaitingForSlots(store, waiting, dir))).toFixed(2);
     }
     const pg = await onPostgres(TARGET_QUEUED);
     metrics[`postgres ${TARGET_QUEUED} queued: idle / one admission / full read / first (ms)`] =
