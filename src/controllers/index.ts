@@ -1,4 +1,14 @@
-export { decideRunProgress, systemError, type CoordinatorInput, type RunStep } from './run-coordinator.js';
+export {
+  decideRunProgress,
+  admitQueuedRuns,
+  compareDispatchOrder,
+  runPriority,
+  systemError,
+  type AdmissionLimits,
+  type CoordinatorInput,
+  type QueuedRun,
+  type RunStep,
+} from './run-coordinator.js';
 export { decideCancel, decideAttemptReport, derivedDataVersion, type AttemptReport, type CheckOutcome, type OutputReport, type ReportContext } from './run-control.js';
 export {
   decideRunRequest,

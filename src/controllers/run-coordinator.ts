@@ -58,21 +58,59 @@ export function decideRunProgress(input: CoordinatorInput): RunStep[] {
   return steps;
 }
 
-function priorityOf(run: RunProjection): number {
-  const value = Number.parseInt(run.tags['arco/priority'] ?? '0', 10);
+/** A queued run as admission sees it: its id (ULIDs sort by age) and its tags. */
+export interface QueuedRun {
+  readonly runId: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** What admission holds queued runs to. */
+export interface AdmissionLimits {
+  /** null: no limit. */
+  readonly maxConcurrentRuns: number | null;
+}
+
+/** A run's `arco/priority` tag as a number (0 when absent or not a number). */
+export function runPriority(tags: Readonly<Record<string, string>>): number {
+  const value = Number.parseInt(tags['arco/priority'] ?? '0', 10);
   return Number.isFinite(value) ? value : 0;
+}
+
+/** The order runs get admitted and get worker slots: higher priority first, then oldest first. */
+export function compareDispatchOrder(a: { readonly runId: string; readonly priority: number }, b: { readonly runId: string; readonly priority: number }): number {
+  return b.priority - a.priority || (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0);
 }
 
 /** Runs in the order they get worker slots: higher priority first, then oldest first. */
 function orderForDispatch(runs: readonly RunProjection[]): RunProjection[] {
-  return [...runs].sort((a, b) => priorityOf(b) - priorityOf(a) || (a.runId < b.runId ? -1 : 1));
+  return runs
+    .map((run) => ({ run, runId: run.runId, priority: runPriority(run.tags) }))
+    .sort(compareDispatchOrder)
+    .map((entry) => entry.run);
+}
+
+/**
+ * The queued runs that start now. `queued` must be in dispatch order (compareDispatchOrder);
+ * `inProgress` holds at least every STARTED and CANCELING run. The walk stops as soon as the room
+ * is taken, so a long queue costs only what is admitted. Admitting never depends on a run that is
+ * not admitted, so given only the runs it admits it admits them all again: the daemon relies on
+ * this to load whole documents of admitted runs alone (src/runtime/active-runs.ts).
+ */
+export function admitQueuedRuns(queued: Iterable<QueuedRun>, inProgress: readonly RunProjection[], limits: AdmissionLimits): string[] {
+  const running = inProgress.filter((r) => r.status === 'STARTED' || r.status === 'CANCELING').length;
+  let room = limits.maxConcurrentRuns === null ? Number.POSITIVE_INFINITY : Math.max(0, limits.maxConcurrentRuns - running);
+  const admitted: string[] = [];
+  for (const run of queued) {
+    if (room <= 0) break;
+    admitted.push(run.runId);
+    room -= 1;
+  }
+  return admitted;
 }
 
 function admit(input: CoordinatorInput): Set<string> {
-  const running = input.runs.filter((r) => r.status === 'STARTED' || r.status === 'CANCELING').length;
   const queued = orderForDispatch(input.runs.filter((r) => r.status === 'QUEUED'));
-  const room = input.maxConcurrentRuns === null ? queued.length : Math.max(0, input.maxConcurrentRuns - running);
-  return new Set(queued.slice(0, room).map((r) => r.runId));
+  return new Set(admitQueuedRuns(queued, input.runs, { maxConcurrentRuns: input.maxConcurrentRuns }));
 }
 
 function currentAttempt(task: TaskProjection) {

@@ -40,23 +40,34 @@ export function advanceRun(run: RunProjection | undefined, drafts: readonly Even
 }
 
 /**
- * Accumulates drafts while keeping the run they lead to current. It works on its own copy of the
- * run, made once, so a decision with many drafts does not copy the run per draft.
+ * Accumulates drafts while keeping the run they lead to current. It copies the run once, at its
+ * first draft, and folds into that copy: a decision with many drafts does not copy the run per
+ * draft, and the many runs that get no draft in a coordinator pass (runs waiting for a worker
+ * slot) are not copied at all. Until then `run` is the caller's run, which is only read.
  */
 export class RunDecision {
   readonly drafts: EventDraft[] = [];
-  run: RunProjection;
+  private owned = false;
+  private current: RunProjection;
 
   constructor(
     run: RunProjection,
     readonly nowIso: string,
   ) {
-    this.run = structuredClone(run);
+    this.current = run;
+  }
+
+  get run(): RunProjection {
+    return this.current;
   }
 
   push(...drafts: EventDraft[]): void {
     if (drafts.length === 0) return;
     this.drafts.push(...drafts);
-    this.run = foldOwned(this.run, drafts, this.nowIso);
+    if (!this.owned) {
+      this.current = structuredClone(this.current);
+      this.owned = true;
+    }
+    this.current = foldOwned(this.current, drafts, this.nowIso);
   }
 }

@@ -5,7 +5,8 @@
  * `leaderLeaseMs`. Another daemon takes over when it expires, or at once when the holder is a
  * process on this host that no longer exists (a daemon killed with -9).
  *
- * Each iteration: load the active runs, record heartbeats for attempts running in this process's
+ * Each iteration: read the active runs (the runs in progress and the queued runs admitted now, kept
+ * between iterations by src/runtime/active-runs.ts), record heartbeats for attempts running in this process's
  * workers, ask the run coordinator what to do, append each run's decision conditioned on the run
  * version it read, and hand the dispatched attempts to the worker pool; then advance the backfills
  * (a chunk run that just ended plans the next chunk, whose run is coordinated in the same
@@ -18,6 +19,7 @@ import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
 import { isArcoError } from '../domain/errors/index.js';
 import type { StoredEvent } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
+import { ActiveRuns } from './active-runs.js';
 import { commit, isOwnerDead, newOwnerId, type RuntimeContext } from './context.js';
 import { applyAttemptReport } from './run-commands.js';
 import { advanceBackfills } from './backfill-runner.js';
@@ -63,6 +65,7 @@ export class Daemon {
   private readonly freshness: FreshnessRunner;
   private readonly observations: ObservationRunner;
   private readonly monitor: RunMonitor;
+  private readonly activeRuns: ActiveRuns;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private ticking: Promise<void> = Promise.resolve();
@@ -95,6 +98,7 @@ export class Daemon {
     this.freshness = new FreshnessRunner(ctx);
     this.observations = new ObservationRunner(ctx, (message) => this.problem(message));
     this.monitor = new RunMonitor(ctx);
+    this.activeRuns = new ActiveRuns(ctx.store);
   }
 
   get isLeader(): boolean {
@@ -181,7 +185,7 @@ export class Daemon {
 
   /** Asks the run coordinator what to do with the active runs, appends it and dispatches. */
   private async coordinate(now: number): Promise<void> {
-    const runs = await this.ctx.store.runs.listActiveRuns();
+    const runs = await this.activeRuns.read({ maxConcurrentRuns: this.options.maxConcurrentRuns });
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
     const heartbeats = await this.ctx.store.leases.readHeartbeats(attemptIds);
     const steps = decideRunProgress({
@@ -201,6 +205,7 @@ export class Daemon {
       } catch (error) {
         // A report or a command changed the run since we read it; the next iteration decides again.
         if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
+        this.activeRuns.doubt(step.runId);
       }
     }
     for (const run of runs) {
@@ -218,6 +223,8 @@ export class Daemon {
       grant = await this.ctx.store.leases.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now, grant.holder);
     }
     this.noteStandby(grant.acquired ? undefined : grant.holder);
+    // What another leader did meanwhile is read from scratch when this daemon leads again.
+    if (!grant.acquired) this.activeRuns.drop();
     this.leader = grant.acquired;
     return grant.acquired;
   }

@@ -32,7 +32,9 @@ export class RunMonitor {
 
 /** One pass of run monitoring over the active runs at `nowEpochMs`. */
 export async function monitorRuns(ctx: RuntimeContext, nowEpochMs: number, freeWorkerSlots: number): Promise<StoredEvent[]> {
-  const runs = await ctx.store.runs.listActiveRuns();
+  // Only started and canceling runs are monitored: a long queue is read as heads, never whole.
+  const heads = await ctx.store.runs.listActiveRunHeads();
+  const runs = await ctx.store.runs.getRuns(heads.filter((h) => h.status === 'STARTED' || h.status === 'CANCELING').map((h) => h.runId));
   const steps = decideRunMonitoring({ runs, nowEpochMs, settings: ctx.definitions.definitions.instance.runMonitoring, freeWorkerSlots });
   const appended: StoredEvent[] = [];
   for (const step of steps) {

@@ -60,6 +60,14 @@ export interface RunListQuery {
   readonly limit: number;
 }
 
+/** A run's status, version and tags: the part of a run document queue admission reads. */
+export interface RunHead {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly version: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 export interface RunStore {
   getRun(runId: string): Promise<RunProjection | undefined>;
   getRunByKey(runKey: string): Promise<RunProjection | undefined>;
@@ -69,6 +77,15 @@ export interface RunStore {
   listActiveRuns(): Promise<RunProjection[]>;
   /** How many runs have each status (statuses no run has are left out): one grouped count, for `/metrics`. */
   countRunsByStatus(): Promise<Map<RunStatus, number>>;
+  /** The runs among `runIds` that exist, in id order (any status). */
+  getRuns(runIds: readonly string[]): Promise<RunProjection[]>;
+  /**
+   * The heads of the runs not yet in a terminal status, oldest first: what queue admission needs,
+   * read without parsing whole run documents (a queue of many thousand runs stays cheap to load).
+   */
+  listActiveRunHeads(): Promise<RunHead[]>;
+  /** The heads of the runs among `runIds` that exist, in id order (any status). */
+  getRunHeads(runIds: readonly string[]): Promise<RunHead[]>;
   /** Run-key conflicts (of one run key, or all), newest first. */
   listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]>;
 }

@@ -6,7 +6,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { arcoError } from '../domain/errors/index.js';
 import { canonicalJson } from '../domain/ids/index.js';
+import { z } from 'zod';
+import { RUN_STATUSES } from '../domain/runs/index.js';
+import { tagsSchema } from '../events/index.js';
 import type { ProjectionFamily } from '../fold/index.js';
+import type { RunHead } from './contract.js';
 
 /** @throws CORRUPT_PROJECTION naming the table and row. */
 export function parseDoc<Row>(family: ProjectionFamily<Row>, id: string, doc: string): Row {
@@ -44,4 +48,24 @@ export class ProjectionHasher {
   digest(): string {
     return this.hash.digest('hex');
   }
+}
+
+const runHeadSchema = z.object({ status: z.enum(RUN_STATUSES), version: z.number().int().positive(), tags: tagsSchema });
+
+/**
+ * A run head as both engines select it: the status and version columns and the document's tags as
+ * JSON text. @throws CORRUPT_PROJECTION naming the run.
+ */
+export function parseRunHead(id: string, status: string, version: number, tagsJson: string | null): RunHead {
+  let tags: unknown;
+  try {
+    tags = tagsJson === null ? undefined : JSON.parse(tagsJson);
+  } catch {
+    tags = undefined;
+  }
+  const parsed = runHeadSchema.safeParse({ status, version, tags });
+  if (!parsed.success) {
+    throw arcoError('CORRUPT_PROJECTION', `projection runs row "${id}" cannot be read; run "arco admin rebuild"`, { table: 'runs', id });
+  }
+  return { runId: id, ...parsed.data };
 }

@@ -13,6 +13,7 @@ import type { StoredEvent } from '../../src/events/index.js';
 import type { RunProjection } from '../../src/fold/index.js';
 import { advanceBackfills, Automation, commit, retryFailedRuns, createContext, type Clock, type LoadedDefinitions, type RuntimeContext } from '../../src/runtime/index.js';
 import type { Store } from '../../src/store/index.js';
+import { ActiveRuns } from '../../src/runtime/active-runs.js';
 
 /** As the daemon's defaults. */
 export const ATTEMPT_LEASE_MS = 15_000;
@@ -46,6 +47,8 @@ export class SimDaemon {
   readonly ownerId: string;
   readonly ctx: RuntimeContext;
   private readonly automation: Automation;
+  /** The active runs kept between iterations, as the daemon keeps them. */
+  private readonly activeRuns: ActiveRuns;
   /** Automation failures during the current iteration; a simulated crash among them crashes the daemon. */
   private problems: string[] = [];
 
@@ -60,6 +63,7 @@ export class SimDaemon {
     this.ownerId = name;
     this.ctx = createContext(store, clock, definitions, idSeed);
     this.automation = new Automation(this.ctx, { onProblem: (message) => this.problems.push(message) });
+    this.activeRuns = new ActiveRuns(this.ctx.store);
   }
 
   slotIds(): string[] {
@@ -75,6 +79,7 @@ export class SimDaemon {
     if (!grant.acquired && this.host.isOwnerDead(grant.holder)) {
       grant = await this.ctx.store.leases.acquireLease(LEADER_LEASE, this.ownerId, LEADER_LEASE_MS, now, grant.holder);
     }
+    if (!grant.acquired) this.activeRuns.drop();
     return grant.acquired;
   }
 
@@ -110,7 +115,7 @@ export class SimDaemon {
   }
 
   async decide(now: number): Promise<Decided> {
-    const runs = await this.ctx.store.runs.listActiveRuns();
+    const runs = await this.activeRuns.read({ maxConcurrentRuns: null });
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
     const heartbeats = await this.ctx.store.leases.readHeartbeats(attemptIds);
     const busy = new Set(this.host.attemptsOn(this.ownerId).keys());
@@ -138,6 +143,7 @@ export class SimDaemon {
         }
       } catch (error) {
         if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
+        this.activeRuns.doubt(step.runId);
       }
     }
     for (const run of decided.runs) if (run.status === 'CANCELING') this.host.abort(this.ownerId, run.runId, now);

@@ -198,6 +198,23 @@ export function storeConformance(engine: EngineHarness): void {
       assert.deepEqual(await store.runs.countRunsByStatus(), new Map([['STARTED', 1], ['QUEUED', 2]]));
     });
 
+    test('run heads carry status, version and tags of active runs, and runs read by id skip unknown ids', async () => {
+      const urgent = requestedRun({ dag: { a: [] }, at: T0, tags: { 'arco/priority': '5' } });
+      const plain = requestedRun({ dag: { a: [] }, at: T0 + 1000 });
+      await store.ledger.append(stamp(urgent.drafts));
+      await store.ledger.append(stamp(plain.drafts, T0 + 1000));
+      const started = step(plain.run, T0 + 2000);
+      await store.ledger.append(stamp(started.drafts, T0 + 2000));
+      const heads = await store.runs.listActiveRunHeads();
+      assert.deepEqual(heads, [
+        { runId: urgent.run.runId, status: 'QUEUED', version: 1, tags: { 'arco/priority': '5' } },
+        { runId: plain.run.runId, status: 'STARTED', version: started.run.version, tags: {} },
+      ]);
+      assert.deepEqual(await store.runs.getRunHeads([plain.run.runId, 'run_unknown']), [heads[1]]);
+      assert.deepEqual(await store.runs.getRuns(['run_unknown', plain.run.runId, urgent.run.runId]), [urgent.run, started.run].sort((a, b) => (a.runId < b.runId ? -1 : 1)));
+      assert.deepEqual(await store.runs.getRuns([]), []);
+    });
+
     test('a lease is held by one holder until it expires or is released', async () => {
       assert.equal((await store.leases.acquireLease('daemon', 'A', 1000, T0)).acquired, true);
       assert.deepEqual(await store.leases.acquireLease('daemon', 'B', 1000, T0 + 500), { acquired: false, holder: 'A', expiresAtEpochMs: T0 + 1000 });

@@ -5,10 +5,13 @@
 import type pg from 'pg';
 import { runKeyConflictsFamily, runsFamily, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
 import type { RunStatus } from '../../domain/runs/index.js';
-import type { RunListQuery, RunStore } from '../contract.js';
+import type { RunHead, RunListQuery, RunStore } from '../contract.js';
+import { parseRunHead } from '../docs.js';
 import { parseDoc, selectDocs, type DocRow } from './docs.js';
 
 const ACTIVE_STATUSES = "('QUEUED', 'STARTED', 'CANCELING')";
+const HEAD_COLUMNS = "id, status, version, (doc::json -> 'tags')::text AS tags";
+type HeadRow = { id: string; status: string; version: number; tags: string | null };
 
 export class PostgresRuns implements RunStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -53,6 +56,23 @@ export class PostgresRuns implements RunStore {
     const { rows } = await this.pool.query<{ status: RunStatus; count: string }>('SELECT status, COUNT(*) AS count FROM runs GROUP BY status');
     // COUNT is a bigint, which pg returns as a string.
     return new Map(rows.map((r) => [r.status, Number(r.count)]));
+  }
+
+  async getRuns(runIds: readonly string[]): Promise<RunProjection[]> {
+    if (runIds.length === 0) return [];
+    const rows = await this.docs('SELECT id, doc FROM runs WHERE id = ANY($1::text[]) ORDER BY id', [[...runIds]]);
+    return rows.map((r) => parseDoc(runsFamily, String(r.id), r.doc));
+  }
+
+  async listActiveRunHeads(): Promise<RunHead[]> {
+    const { rows } = await this.pool.query<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM runs WHERE status IN ${ACTIVE_STATUSES} ORDER BY id`);
+    return rows.map((r) => parseRunHead(r.id, r.status, r.version, r.tags));
+  }
+
+  async getRunHeads(runIds: readonly string[]): Promise<RunHead[]> {
+    if (runIds.length === 0) return [];
+    const { rows } = await this.pool.query<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM runs WHERE id = ANY($1::text[]) ORDER BY id`, [[...runIds]]);
+    return rows.map((r) => parseRunHead(r.id, r.status, r.version, r.tags));
   }
 
   async listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]> {

@@ -2,10 +2,14 @@
 import type Database from 'better-sqlite3';
 import { runsFamily, runKeyConflictsFamily, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
 import type { RunStatus } from '../../domain/runs/index.js';
-import type { RunListQuery, RunStore } from '../contract.js';
-import { parseDoc } from '../docs.js';
+import type { RunHead, RunListQuery, RunStore } from '../contract.js';
+import { parseDoc, parseRunHead } from '../docs.js';
 
 type DocRow = { id: string; doc: string };
+type HeadRow = { id: string; status: string; version: number; tags: string | null };
+
+const ACTIVE = "status IN ('QUEUED', 'STARTED', 'CANCELING')";
+const HEAD_COLUMNS = "id, status, version, json_extract(doc, '$.tags') AS tags";
 
 export class SqliteRuns implements RunStore {
   constructor(private readonly db: Database.Database) {}
@@ -42,7 +46,7 @@ export class SqliteRuns implements RunStore {
 
   async listActiveRuns(): Promise<RunProjection[]> {
     const rows = this.db
-      .prepare("SELECT id, doc FROM runs WHERE status IN ('QUEUED', 'STARTED', 'CANCELING') ORDER BY id")
+      .prepare(`SELECT id, doc FROM runs WHERE ${ACTIVE} ORDER BY id`)
       .all() as DocRow[];
     return rows.map((r) => parseDoc(runsFamily, r.id, r.doc));
   }
@@ -50,6 +54,26 @@ export class SqliteRuns implements RunStore {
   async countRunsByStatus(): Promise<Map<RunStatus, number>> {
     const rows = this.db.prepare('SELECT status, COUNT(*) AS count FROM runs GROUP BY status').all() as { status: RunStatus; count: number }[];
     return new Map(rows.map((r) => [r.status, r.count]));
+  }
+
+  async getRuns(runIds: readonly string[]): Promise<RunProjection[]> {
+    if (runIds.length === 0) return [];
+    // One JSON array parameter however many ids: SQLite limits the number of parameters.
+    const rows = this.db.prepare('SELECT id, doc FROM runs WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').all(JSON.stringify(runIds)) as DocRow[];
+    return rows.map((r) => parseDoc(runsFamily, r.id, r.doc));
+  }
+
+  async listActiveRunHeads(): Promise<RunHead[]> {
+    const rows = this.db.prepare(`SELECT ${HEAD_COLUMNS} FROM runs WHERE ${ACTIVE} ORDER BY id`).all() as HeadRow[];
+    return rows.map((r) => parseRunHead(r.id, r.status, r.version, r.tags));
+  }
+
+  async getRunHeads(runIds: readonly string[]): Promise<RunHead[]> {
+    if (runIds.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT ${HEAD_COLUMNS} FROM runs WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+      .all(JSON.stringify(runIds)) as HeadRow[];
+    return rows.map((r) => parseRunHead(r.id, r.status, r.version, r.tags));
   }
 
   async listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]> {
