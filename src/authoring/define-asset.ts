@@ -34,6 +34,7 @@ const optionsSchema = z.strictObject({
     .strict()
     .optional(),
   timeoutMs: z.number().int().positive().optional(),
+  pool: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, _ . or -').optional(),
   description: z.string().optional(),
   group: z.string().regex(/^[A-Za-z0-9_]+$/).optional(),
   tags: z.record(z.string(), z.string()).optional(),
@@ -114,6 +115,7 @@ export function defineAsset(options: AssetOptions): AssetDefinition {
       jitter: o.retry?.jitter ?? 'none',
     },
     timeoutMs: o.timeoutMs ?? null,
+    pool: o.pool ?? null,
     description: o.description ?? null,
     group: o.group ?? 'default',
     tags: o.tags ?? {},

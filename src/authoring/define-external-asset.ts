@@ -90,6 +90,7 @@ export function defineExternalAsset(options: ExternalAssetOptions): AssetDefinit
     codeVersion: null,
     retry: { maxRetries: 0, delayMs: 0, backoff: 'fixed' as const, jitter: 'none' as const },
     timeoutMs: null,
+    pool: null,
     description: o.description ?? null,
     group: o.group ?? 'default',
     tags: o.tags ?? {},

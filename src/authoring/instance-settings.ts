@@ -6,18 +6,11 @@
  */
 import { z } from 'zod';
 import { arcoError } from '../domain/errors/index.js';
+import type { TagConcurrencyLimit } from '../domain/runs/index.js';
 import { suggestionDetails } from '../domain/suggestions/index.js';
 import { describeOptionProblem, optionProblem } from './option-problems.js';
 
-/** Caps the runs in progress carrying a tag: per value, for one value, or per unique value. */
-export interface TagConcurrencyLimit {
-  readonly key: string;
-  /** Only runs whose tag has this value count; absent: every run with the key counts together. */
-  readonly value?: string;
-  readonly limit: number;
-  /** Each distinct value of the key gets its own `limit`. */
-  readonly perUniqueValue?: boolean;
-}
+export type { TagConcurrencyLimit };
 
 export interface InstanceSettingsOptions {
   readonly runQueue?: {

@@ -114,6 +114,8 @@ export interface AssetOptions {
   readonly retry?: RetryOptions;
   /** Fail an attempt that runs longer than this with TIMEOUT. */
   readonly timeoutMs?: number;
+  /** The pool whose slots this asset's tasks take while they run (`arco pool set NAME LIMIT`); absent: no pool. */
+  readonly pool?: string;
   readonly description?: string;
   readonly group?: string;
   readonly tags?: Readonly<Record<string, string>>;
@@ -169,6 +171,8 @@ export interface MultiAssetOptions {
   readonly retry?: RetryOptions;
   /** Fail an attempt that runs longer than this with TIMEOUT. */
   readonly timeoutMs?: number;
+  /** The pool whose slots this asset's tasks take while they run (`arco pool set NAME LIMIT`); absent: no pool. */
+  readonly pool?: string;
   readonly description?: string;
   readonly group?: string;
   readonly tags?: Readonly<Record<string, string>>;
@@ -216,6 +220,8 @@ export interface AssetDefinition {
   readonly codeVersion: string | null;
   readonly retry: { readonly maxRetries: number; readonly delayMs: number; readonly backoff: Backoff; readonly jitter: Jitter };
   readonly timeoutMs: number | null;
+  /** null: the asset's tasks take no pool slot. */
+  readonly pool: string | null;
   readonly description: string | null;
   readonly group: string;
   readonly tags: Readonly<Record<string, string>>;

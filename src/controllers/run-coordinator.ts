@@ -6,6 +6,7 @@
  * It returns one decision per run, each to be appended with the run version it was based on.
  */
 import type { IdSource } from '../domain/ids/index.js';
+import { TagLimitCounter, type TagConcurrencyLimit } from '../domain/runs/index.js';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
 import type { RunProjection, TaskProjection } from '../fold/index.js';
@@ -25,6 +26,10 @@ export interface CoordinatorInput {
   readonly attemptLeaseMs: number;
   /** null: no limit. */
   readonly maxConcurrentRuns: number | null;
+  /** Caps on the runs in progress per tag (instance setting runQueue.tagConcurrencyLimits). */
+  readonly tagConcurrencyLimits?: readonly TagConcurrencyLimit[];
+  /** Slots per pool; a pool not listed is unlimited. */
+  readonly poolLimits?: ReadonlyMap<string, number>;
   /** True for a worker known to be gone (its owning process no longer exists): its attempts are lost now. */
   readonly isWorkerDead?: (workerId: string) => boolean;
   readonly ids: IdSource;
@@ -68,6 +73,7 @@ export interface QueuedRun {
 export interface AdmissionLimits {
   /** null: no limit. */
   readonly maxConcurrentRuns: number | null;
+  readonly tagConcurrencyLimits?: readonly TagConcurrencyLimit[];
 }
 
 /** A run's `arco/priority` tag as a number (0 when absent or not a number). */
@@ -97,11 +103,15 @@ function orderForDispatch(runs: readonly RunProjection[]): RunProjection[] {
  * this to load whole documents of admitted runs alone (src/runtime/active-runs.ts).
  */
 export function admitQueuedRuns(queued: Iterable<QueuedRun>, inProgress: readonly RunProjection[], limits: AdmissionLimits): string[] {
-  const running = inProgress.filter((r) => r.status === 'STARTED' || r.status === 'CANCELING').length;
-  let room = limits.maxConcurrentRuns === null ? Number.POSITIVE_INFINITY : Math.max(0, limits.maxConcurrentRuns - running);
+  const running = inProgress.filter((r) => r.status === 'STARTED' || r.status === 'CANCELING');
+  let room = limits.maxConcurrentRuns === null ? Number.POSITIVE_INFINITY : Math.max(0, limits.maxConcurrentRuns - running.length);
+  const tags = new TagLimitCounter(limits.tagConcurrencyLimits ?? [], running.map((r) => r.tags));
   const admitted: string[] = [];
   for (const run of queued) {
     if (room <= 0) break;
+    // A run held back by a tag limit does not hold back the runs behind it.
+    if (tags.blockingLimit(run.tags) !== undefined) continue;
+    tags.add(run.tags);
     admitted.push(run.runId);
     room -= 1;
   }
@@ -110,7 +120,7 @@ export function admitQueuedRuns(queued: Iterable<QueuedRun>, inProgress: readonl
 
 function admit(input: CoordinatorInput): Set<string> {
   const queued = orderForDispatch(input.runs.filter((r) => r.status === 'QUEUED'));
-  return new Set(admitQueuedRuns(queued, input.runs, { maxConcurrentRuns: input.maxConcurrentRuns }));
+  return new Set(admitQueuedRuns(queued, input.runs, { maxConcurrentRuns: input.maxConcurrentRuns, tagConcurrencyLimits: input.tagConcurrencyLimits ?? [] }));
 }
 
 function currentAttempt(task: TaskProjection) {

@@ -34,6 +34,8 @@ export const taskPlanSchema = z.object({
   timeoutMs: z.number().int().positive().nullable(),
   codeVersion: z.string().nullable(),
   partitionWindow: partitionWindowSchema.nullable().default(null),
+  /** The pool whose slots the task takes while it runs; absent: none (and before pools existed). */
+  pool: z.string().optional(),
   /**
    * Only on a multi-asset's task (absent otherwise): each asset the one compute call materializes,
    * with the code version and inputs its materialization records.

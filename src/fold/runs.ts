@@ -87,6 +87,7 @@ const runRequested: RunHandler<'RunRequested'> = {
       timeoutMs: plan.timeoutMs,
       codeVersion: plan.codeVersion,
       partitionWindow: plan.partitionWindow && { startMs: plan.partitionWindow.startMs, endMs: plan.partitionWindow.endMs },
+      ...(plan.pool === undefined ? {} : { pool: plan.pool }),
       status: plan.deps.length === 0 ? 'READY' : 'BLOCKED',
       attempt: 0,
       infrastructureRetries: 0,

@@ -19,6 +19,7 @@ import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
 import { isArcoError } from '../domain/errors/index.js';
 import type { StoredEvent } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
+import type { TagConcurrencyLimit } from '../domain/runs/index.js';
 import { ActiveRuns } from './active-runs.js';
 import { commit, isOwnerDead, newOwnerId, type RuntimeContext } from './context.js';
 import { applyAttemptReport } from './run-commands.js';
@@ -41,7 +42,7 @@ export interface DaemonOptions {
   readonly attemptLeaseMs?: number;
   /** @default 15000 */
   readonly leaderLeaseMs?: number;
-  /** null: unlimited. @default null */
+  /** Overrides the instance setting `runQueue.maxConcurrentRuns`; null: unlimited. */
   readonly maxConcurrentRuns?: number | null;
   readonly onProblem?: (message: string) => void;
   /** Lines the worker processes print; absent, they print to this process's stdout and stderr. */
@@ -74,7 +75,7 @@ export class Daemon {
   private leader = false;
   /** The lease holder this daemon last found leading instead of it, if any. */
   private standbyFrom: string | undefined;
-  private readonly options: Required<Omit<DaemonOptions, 'onProblem' | 'onWorkerOutput'>> & Pick<DaemonOptions, 'onProblem'>;
+  private readonly options: Required<Omit<DaemonOptions, 'onProblem' | 'onWorkerOutput' | 'maxConcurrentRuns'>> & Pick<DaemonOptions, 'onProblem' | 'maxConcurrentRuns'>;
 
   constructor(private readonly ctx: RuntimeContext, options: DaemonOptions = {}) {
     this.options = {
@@ -82,7 +83,7 @@ export class Daemon {
       tickMs: options.tickMs ?? 250,
       attemptLeaseMs: options.attemptLeaseMs ?? 15_000,
       leaderLeaseMs: options.leaderLeaseMs ?? 15_000,
-      maxConcurrentRuns: options.maxConcurrentRuns ?? null,
+      maxConcurrentRuns: options.maxConcurrentRuns,
       onProblem: options.onProblem,
     };
     this.pool = new WorkerPool({
@@ -185,7 +186,8 @@ export class Daemon {
 
   /** Asks the run coordinator what to do with the active runs, appends it and dispatches. */
   private async coordinate(now: number): Promise<void> {
-    const runs = await this.activeRuns.read({ maxConcurrentRuns: this.options.maxConcurrentRuns });
+    const limits = this.queueLimits();
+    const runs = await this.activeRuns.read(limits);
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
     const heartbeats = await this.ctx.store.leases.readHeartbeats(attemptIds);
     const steps = decideRunProgress({
@@ -194,7 +196,8 @@ export class Daemon {
       freeWorkerSlots: this.pool.freeSlots(),
       heartbeats,
       attemptLeaseMs: this.options.attemptLeaseMs,
-      maxConcurrentRuns: this.options.maxConcurrentRuns,
+      maxConcurrentRuns: limits.maxConcurrentRuns,
+      tagConcurrencyLimits: limits.tagConcurrencyLimits,
       isWorkerDead: (workerId) => !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? ''),
       ids: this.ctx.ids,
     });
@@ -215,6 +218,13 @@ export class Daemon {
         if (attempt) this.pool.abort(attempt.attemptId, 'canceled');
       }
     }
+  }
+
+  /** The run queue's limits now: read each iteration, since hot reload may change the settings. */
+  private queueLimits(): { maxConcurrentRuns: number | null; tagConcurrencyLimits: readonly TagConcurrencyLimit[] } {
+    const settings = this.ctx.definitions.definitions.instance.runQueue;
+    const override = this.options.maxConcurrentRuns;
+    return { maxConcurrentRuns: override === undefined ? settings.maxConcurrentRuns : override, tagConcurrencyLimits: settings.tagConcurrencyLimits };
   }
 
   private async holdLeadership(now: number): Promise<boolean> {

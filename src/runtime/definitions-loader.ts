@@ -109,7 +109,7 @@ export function indexDefinitions(file: string, definitions: Definitions): Loaded
   };
   const specOf = (key: string): TaskSpec => {
     const asset = assetOf(key);
-    return { retry: asset.retry, timeoutMs: asset.timeoutMs, codeVersion: asset.codeVersion };
+    return { retry: asset.retry, timeoutMs: asset.timeoutMs, codeVersion: asset.codeVersion, pool: asset.pool };
   };
   const checks = new Map((definitions.assetChecks ?? []).map((c) => [checkKeyOf(c.assetKey, c.name), c]));
   const checksByAsset = new Map<string, CheckSpec[]>();

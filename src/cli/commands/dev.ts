@@ -100,7 +100,7 @@ export function devCommand(): Command {
         const ctx = Object.defineProperty({ ...createContext(store, systemClock, definitions) }, 'definitions', { get: () => definitions, enumerable: true });
         const daemon = new Daemon(ctx, {
           workers: options.workers,
-          maxConcurrentRuns: options.maxConcurrentRuns ?? null,
+          maxConcurrentRuns: options.maxConcurrentRuns,
           onProblem: warn,
           // Through the logger, so `--log-format json` stays JSON whatever user code prints.
           onWorkerOutput: ({ slotId, stream, line }) => {

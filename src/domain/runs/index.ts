@@ -6,3 +6,4 @@ export * from './multi-asset-tasks.js';
 export * from './check-keys.js';
 export * from './check-plan.js';
 export * from './run-policy-tags.js';
+export * from './run-queue.js';

@@ -116,6 +116,7 @@ function mergedTask(taskKey: string, multi: MultiAssetPlan, members: TaskPlan[],
     codeVersion: multi.codeVersion,
     partitionWindow: first.partitionWindow,
     outputs: ordered.map((t) => ({ assetKey: t.assetKey, codeVersion: t.codeVersion, inputs: t.inputs })),
+    ...(first.pool ? { pool: first.pool } : {}),
   };
 }
 

@@ -27,6 +27,8 @@ export interface TaskSpec {
   /** Wall time an attempt may take before it fails with TIMEOUT; null means no limit. */
   readonly timeoutMs: number | null;
   readonly codeVersion: string | null;
+  /** The pool whose slots the task takes while it runs; null: none. */
+  readonly pool?: string | null;
 }
 
 /** An upstream asset a task reads: the partitions it reads, or null (unpartitioned, or too many to list). */
@@ -50,6 +52,8 @@ export interface TaskPlan {
   readonly retry: RetryPolicy;
   readonly timeoutMs: number | null;
   readonly codeVersion: string | null;
+  /** Set when the task takes a pool slot while it runs (absent otherwise, so older plans read the same). */
+  readonly pool?: string;
   /** The window of a time-window partition (epoch ms), so status can be kept as ranges; else null. */
   readonly partitionWindow: { readonly startMs: number; readonly endMs: number } | null;
   /** Set on a multi-asset's task: every asset it materializes (multi-asset-tasks.ts). */
@@ -217,6 +221,7 @@ export function planRun(selected: readonly string[], selector: PartitionSelector
         timeoutMs: spec.timeoutMs,
         codeVersion: spec.codeVersion,
         partitionWindow: partitionWindowOf(ctx.partitionsOf(assetKey), partitionKey),
+        ...(spec.pool ? { pool: spec.pool } : {}),
       });
     }
   }
