@@ -374,6 +374,24 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       CREATE INDEX asset_check_results_by_asset ON asset_check_results (asset_key, check_name);
     `,
   },
+  {
+    // Leader fencing and daemon liveness (src/runtime/leadership.ts): every change of the leader
+    // lease's holder draws the next fencing token, and a release only expires the row, so tokens
+    // never repeat. Daemons record who they are and when they were last alive.
+    version: 13,
+    sql: `
+      ALTER TABLE leases ADD COLUMN fencing_token BIGINT NOT NULL DEFAULT 0;
+      CREATE TABLE daemon_heartbeats (
+        daemon_id ${T} PRIMARY KEY,
+        host ${T} NOT NULL,
+        pid INTEGER NOT NULL,
+        role ${T} NOT NULL,
+        started_at BIGINT NOT NULL,
+        seen_at BIGINT NOT NULL,
+        fencing_token BIGINT
+      );
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */
