@@ -5,6 +5,15 @@
  * `leaderLeaseMs`. Another daemon takes over when it expires, or at once when the holder is a
  * process on this host that no longer exists (a daemon killed with -9).
  *
+ * Leadership states: a daemon starts STANDING BY; it LEADS from the iteration whose lease grant it
+ * wins, with that grant's fencing token; it stands by again when a grant is refused (another
+ * daemon holds the lease) or when an append is refused with LEADER_FENCED (another daemon took
+ * the lease while this one was paused or partitioned). Everything it decides as leader is
+ * committed through a context carrying its fencing token (`fencedContext`), so a deposed leader
+ * that wakes up mid-iteration cannot append a decision; workers' reports and log lines are facts
+ * about attempts and are not fenced. Every daemon, leading or not, records its liveness heartbeat
+ * (`arco instance info`) and the heartbeats of attempts its own workers still run.
+ *
  * Each iteration: load the active runs, record heartbeats for attempts running in this process's
  * workers, ask the run coordinator what to do, append each run's decision conditioned on the run
  * version it read, and hand the dispatched attempts to the worker pool; then advance the backfills
@@ -17,7 +26,8 @@ import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
 import { isArcoError } from '../domain/errors/index.js';
 import type { StoredEvent } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
-import { commit, isOwnerDead, newOwnerId, type RuntimeContext } from './context.js';
+import { hostname } from 'node:os';
+import { commit, fencedContext, isOwnerDead, newOwnerId, type RuntimeContext } from './context.js';
 import { applyAttemptReport } from './run-commands.js';
 import { advanceBackfills } from './backfill-runner.js';
 import { Automation } from './automation/index.js';
@@ -38,9 +48,14 @@ export interface DaemonOptions {
   /** null: unlimited. @default null */
   readonly maxConcurrentRuns?: number | null;
   readonly onProblem?: (message: string) => void;
+  /** Leadership changes (leading, fenced), for the log; a fenced step-down goes to onProblem without it. */
+  readonly onNotice?: (message: string) => void;
 }
 
-const LEADER_LEASE = 'daemon';
+/** The name of the leader lease in the store. */
+export const LEADER_LEASE = 'daemon';
+/** A daemon's liveness heartbeat is written at most this often (and whenever its role changes). */
+export const DAEMON_HEARTBEAT_MS = 1_000;
 
 /** The range a run was requested for, from its canonical partition selection. */
 function rangeOf(run: RunProjection): { start: string; end: string } | null {
@@ -64,7 +79,13 @@ export class Daemon {
   private leader = false;
   /** The lease holder this daemon last found leading instead of it, if any. */
   private standbyFrom: string | undefined;
-  private readonly options: Required<Omit<DaemonOptions, 'onProblem'>> & Pick<DaemonOptions, 'onProblem'>;
+  /** The fencing token of the grant this daemon leads with; null while it stands by. */
+  private fencingToken: number | null = null;
+  /** What the daemon decides as leader is committed through this context (see the header). */
+  private readonly leaderCtx: RuntimeContext;
+  private readonly startedAtEpochMs: number;
+  private lastHeartbeat: { atEpochMs: number; role: 'leader' | 'standby' } | undefined;
+  private readonly options: Required<Omit<DaemonOptions, 'onProblem' | 'onNotice'>> & Pick<DaemonOptions, 'onProblem' | 'onNotice'>;
 
   constructor(private readonly ctx: RuntimeContext, options: DaemonOptions = {}) {
     this.options = {
@@ -74,7 +95,11 @@ export class Daemon {
       leaderLeaseMs: options.leaderLeaseMs ?? 15_000,
       maxConcurrentRuns: options.maxConcurrentRuns ?? null,
       onProblem: options.onProblem,
+      onNotice: options.onNotice,
     };
+    this.startedAtEpochMs = ctx.clock.now();
+    // No token (standing by) fences with one no lease ever carries, so nothing is appended.
+    this.leaderCtx = fencedContext(ctx, () => ({ lease: LEADER_LEASE, token: this.fencingToken ?? -1 }));
     this.pool = new WorkerPool({
       size: this.options.workers,
       definitionsFile: ctx.definitions.file,
@@ -83,9 +108,9 @@ export class Daemon {
       onProblem: (message) => this.problem(message),
       clock: ctx.clock,
     });
-    this.automation = new Automation(ctx, { onProblem: (message) => this.problem(message) });
-    this.freshness = new FreshnessRunner(ctx);
-    this.observations = new ObservationRunner(ctx, (message) => this.problem(message));
+    this.automation = new Automation(this.leaderCtx, { onProblem: (message) => this.problem(message) });
+    this.freshness = new FreshnessRunner(this.leaderCtx);
+    this.observations = new ObservationRunner(this.leaderCtx, (message) => this.problem(message));
   }
 
   get isLeader(): boolean {
@@ -110,6 +135,13 @@ export class Daemon {
     await this.flushLogs();
     if (this.leader) await this.ctx.store.leases.releaseLease(LEADER_LEASE, this.ownerId);
     this.leader = false;
+    this.fencingToken = null;
+    await this.ctx.store.daemons.removeDaemonHeartbeat(this.ownerId).catch((e: unknown) => this.problem(`forgetting this daemon's heartbeat failed: ${String(e)}`));
+  }
+
+  /** The fencing token this daemon leads with (null: it stands by). */
+  get leaderFencingToken(): number | null {
+    return this.fencingToken;
   }
 
   /**
@@ -138,13 +170,27 @@ export class Daemon {
   private async iterate(): Promise<void> {
     if (!this.running) return;
     const now = this.ctx.clock.now();
-    if (!(await this.holdLeadership(now))) return;
-    await this.automation.iterate(now);
+    const leads = await this.holdLeadership(now);
+    // Also while standing by: attempts this process's workers still run (it led before) are alive,
+    // and the leader must not declare them lost.
     await this.ctx.store.leases.recordHeartbeats(this.pool.activeAttemptIds(), now);
+    await this.recordLiveness(now);
+    if (!leads) return;
+    try {
+      await this.lead(now);
+    } catch (error) {
+      if (!isArcoError(error) || error.code !== 'LEADER_FENCED') throw error;
+      this.stepDown(`another daemon took the leader lease while this one was not looking (${error.message}): this one stands by`);
+    }
+  }
+
+  /** One iteration's work as leader; every append is fenced by this daemon's token. */
+  private async lead(now: number): Promise<void> {
+    await this.automation.iterate(now);
     await this.coordinate(now);
     // Right after the coordinator recorded the runs that ended: their backfills plan the next
     // chunks now, and the runs they request start in this same iteration.
-    const backfills = await advanceBackfills(this.ctx, now);
+    const backfills = await advanceBackfills(this.leaderCtx, now);
     if (backfills.requestedRuns > 0) await this.coordinate(now);
     // Last, and on its own: freshness changes with the clock, and a failure to record it must
     // not hold up running work.
@@ -169,7 +215,7 @@ export class Daemon {
     });
     for (const step of steps) {
       try {
-        const result = await commit(this.ctx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
+        const result = await commit(this.leaderCtx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
         this.afterAppend(result.appended, runs);
       } catch (error) {
         // A report or a command changed the run since we read it; the next iteration decides again.
@@ -191,8 +237,33 @@ export class Daemon {
       grant = await this.ctx.store.leases.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now, grant.holder);
     }
     this.noteStandby(grant.acquired ? undefined : grant.holder);
+    if (grant.acquired && this.fencingToken !== grant.fencingToken) this.notice(`this daemon (${this.ownerId}) leads the store now, fencing token ${grant.fencingToken}`);
     this.leader = grant.acquired;
+    this.fencingToken = grant.acquired ? grant.fencingToken : null;
     return grant.acquired;
+  }
+
+  private stepDown(message: string): void {
+    this.leader = false;
+    this.fencingToken = null;
+    this.notice(message, true);
+  }
+
+  /** Writes this daemon's liveness heartbeat when it is due or its role changed. */
+  private async recordLiveness(now: number): Promise<void> {
+    const role = this.leader ? 'leader' : 'standby';
+    const last = this.lastHeartbeat;
+    if (last && last.role === role && now - last.atEpochMs < DAEMON_HEARTBEAT_MS) return;
+    this.lastHeartbeat = { atEpochMs: now, role };
+    await this.ctx.store.daemons.recordDaemonHeartbeat({
+      daemonId: this.ownerId,
+      host: hostname(),
+      pid: process.pid,
+      role,
+      startedAtEpochMs: this.startedAtEpochMs,
+      seenAtEpochMs: now,
+      fencingToken: this.fencingToken,
+    });
   }
 
   private afterAppend(appended: readonly StoredEvent[], runs: readonly RunProjection[]): void {
@@ -296,5 +367,11 @@ export class Daemon {
 
   private problem(message: string): void {
     this.options.onProblem?.(message);
+  }
+
+  /** `warn`: a message the user should see even when nobody listens for notices. */
+  private notice(message: string, warn = false): void {
+    if (this.options.onNotice) this.options.onNotice(message);
+    else if (warn) this.problem(message);
   }
 }
