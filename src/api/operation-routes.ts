@@ -12,7 +12,7 @@ import { errorSchema } from './errors.js';
 import { idempotent, type Produced } from './idempotency.js';
 
 function operationContext(api: ApiContext, actor: string): OperationContext {
-  return { store: api.store, runtime: async () => api.ctx(), onRunRequested: api.onRunRequested, actor };
+  return { store: api.store, runtime: async () => api.ctx(), onRunRequested: api.onRunRequested, actor, storeTarget: api.storeTarget };
 }
 
 function hasFields(schema: z.ZodObject<z.ZodRawShape>): boolean {

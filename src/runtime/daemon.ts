@@ -48,6 +48,11 @@ export interface DaemonOptions {
   /** null: unlimited. @default null */
   readonly maxConcurrentRuns?: number | null;
   readonly onProblem?: (message: string) => void;
+  /**
+   * A test's pause point: awaited after each won lease grant, before the daemon acts on it, so a
+   * test can hold a leader there while another daemon takes the lease (a paused process).
+   */
+  readonly afterLeaseWon?: () => Promise<void>;
   /** Leadership changes (leading, fenced), for the log; a fenced step-down goes to onProblem without it. */
   readonly onNotice?: (message: string) => void;
 }
@@ -85,7 +90,7 @@ export class Daemon {
   private readonly leaderCtx: RuntimeContext;
   private readonly startedAtEpochMs: number;
   private lastHeartbeat: { atEpochMs: number; role: 'leader' | 'standby' } | undefined;
-  private readonly options: Required<Omit<DaemonOptions, 'onProblem' | 'onNotice'>> & Pick<DaemonOptions, 'onProblem' | 'onNotice'>;
+  private readonly options: Required<Omit<DaemonOptions, 'onProblem' | 'onNotice' | 'afterLeaseWon'>> & Pick<DaemonOptions, 'onProblem' | 'onNotice' | 'afterLeaseWon'>;
 
   constructor(private readonly ctx: RuntimeContext, options: DaemonOptions = {}) {
     this.options = {
@@ -96,6 +101,7 @@ export class Daemon {
       maxConcurrentRuns: options.maxConcurrentRuns ?? null,
       onProblem: options.onProblem,
       onNotice: options.onNotice,
+      afterLeaseWon: options.afterLeaseWon,
     };
     this.startedAtEpochMs = ctx.clock.now();
     // No token (standing by) fences with one no lease ever carries, so nothing is appended.
@@ -176,11 +182,12 @@ export class Daemon {
     await this.ctx.store.leases.recordHeartbeats(this.pool.activeAttemptIds(), now);
     await this.recordLiveness(now);
     if (!leads) return;
+    await this.options.afterLeaseWon?.();
     try {
       await this.lead(now);
     } catch (error) {
       if (!isArcoError(error) || error.code !== 'LEADER_FENCED') throw error;
-      this.stepDown(`another daemon took the leader lease while this one was not looking (${error.message}): this one stands by`);
+      this.stepDown(`LEADER_FENCED: ${error.message}. Another daemon leads now; this one stands by`);
     }
   }
 
