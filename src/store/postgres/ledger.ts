@@ -119,11 +119,14 @@ export class PostgresLedger implements LedgerStore {
   }
 
   /**
-   * FOR SHARE holds the lease row until this append commits: a daemon taking the lease meanwhile
-   * waits for it, and an append that starts after the take sees the new token and is refused.
+   * Read under the ledger lock, which every append holds: an append that checks after another
+   * daemon took the lease is refused, and one that checked before commits before any append of
+   * the new leader can start, so no deposed leader's event follows one of its successor's in the
+   * ledger. The row is deliberately not locked: a leader frozen (SIGSTOP) in the middle of an
+   * append would otherwise hold the lease row and keep every standby from taking it.
    */
   private async checkFence(client: pg.PoolClient, fence: LeaderFence): Promise<void> {
-    const { rows } = await client.query<{ token: string }>('SELECT fencing_token AS token FROM leases WHERE name = $1 FOR SHARE', [fence.lease]);
+    const { rows } = await client.query<{ token: string }>('SELECT fencing_token AS token FROM leases WHERE name = $1', [fence.lease]);
     const current = rows[0] === undefined ? undefined : Number(rows[0].token);
     if (current !== fence.token) throw fenced(fence, current);
   }
