@@ -1,4 +1,7 @@
 /**
+ * Longer than 400 lines because the contract is read as one page: every family's interface and the
+ * `Store` composing them, documented, side by side.
+ *
  * The Store contract. Engine-neutral and asynchronous, so SQLite (embedded, one file) and
  * PostgreSQL (many daemons and workers) fit behind it without changing a caller.
  *

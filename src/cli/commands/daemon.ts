@@ -12,7 +12,7 @@ import { color } from '../output.js';
 import { accessAtStart, describeChange, listenError, STORE_FILE_CHECK_MS } from './dev.js';
 
 interface DaemonCommandOptions extends CommonOptions {
-  readonly db: string;
+  readonly db?: string;
   readonly port: number;
   readonly host: string;
   readonly allowedHost: string[];
@@ -37,7 +37,7 @@ export function daemonCommand(): Command {
     .description('run a daemon for production: leader lease with fencing on a shared store, local workers and the HTTP API; start one per machine, the others stand by')
     .option('--project <dir>', 'project folder holding definitions.ts (default: this folder, else the bundled example)')
     .option('-f, --file <file>', 'definitions file to load')
-    .addOption(new Option('--db <url>', 'postgres:// URL (or SQLite file) of the store; required').env('ARCO_DB').makeOptionMandatory())
+    .addOption(new Option('--db <url>', 'postgres:// URL (or SQLite file) of the store; required').env('ARCO_DB'))
     .option('--port <port>', 'HTTP port (0: any free port)', portNumber, 3000)
     .option('--host <host>', 'HTTP host; an address other than loopback needs an API token in the store first (arco token create)', '127.0.0.1')
     .option('--allowed-host <name>', 'a Host header accepted besides the bound address (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
@@ -47,8 +47,10 @@ export function daemonCommand(): Command {
     .option('--attempt-lease-ms <ms>', 'an attempt with no heartbeat for this long is lost (its worker or daemon stopped)', positiveInt('--attempt-lease-ms'), 15_000)
     .option('--watch', 'reload the definitions when files of the project change (off by default)', false)
     .addHelpText('after', '\nExamples:\n  arco daemon --db postgres://arco@db.internal/arco --host 0.0.0.0 --workers 4\n  ARCO_DB=postgres://arco@db.internal/arco arco daemon --workers 0\n  arco instance info --db postgres://arco@db.internal/arco\n')
-    .action((options: DaemonCommandOptions) =>
+    .action((options: DaemonCommandOptions, command: Command) =>
       runAction(options, async () => {
+        // Never a default: a production daemon on a store nobody named would lead a store of its own.
+        if (!options.db) command.error('error: arco daemon needs its store: --db postgres://user@host/db (or a SQLite file), or set $ARCO_DB');
         const [{ buildServer }, { systemClock, createContext, Daemon, loadDefinitions, watchDefinitions, isEmptyChange }, { describeStoreTarget, guardStoreFile, isPostgresUrl, openStore }, { resolveProject }] = await Promise.all([
           import('../../api/index.js'),
           import('../../runtime/index.js'),

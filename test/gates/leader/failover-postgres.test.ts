@@ -15,7 +15,7 @@ import { seededRng } from '../../../src/domain/ids/index.js';
 import { isTerminalRun } from '../../../src/domain/runs/index.js';
 import { TERMINAL_BACKFILL_STATUSES } from '../../../src/fold/index.js';
 import type { Store } from '../../../src/store/index.js';
-import { ARCO_BIN, stopProcess } from '../../helpers/cli.js';
+import { ARCO_BIN, arcoAsync, stopProcess } from '../../helpers/cli.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../../helpers/postgres.js';
 import { skippable } from '../../helpers/skippable.js';
 import { tempProject } from '../../helpers/project.js';
@@ -184,7 +184,15 @@ describe('leader failover on PostgreSQL', () => {
         LEASE_MS + 5_000,
       );
       assert.equal(await leaderIs(standby.id), true, `seed ${SEED}: the new leader keeps the lease after the old one resumed`);
-      if (process.env.ARCO_TEST_SHOW) console.log(leader.output());
+      const info = await arcoAsync(['instance', 'info', '--db', db.url, '--json']);
+      assert.equal(info.status, 0, info.stderr);
+      const shown = JSON.parse(info.stdout) as { leader: { daemonId: string } | null; daemons: { daemonId: string; role: string; heartbeatAgeMs: number }[] };
+      assert.equal(shown.leader?.daemonId, standby.id, 'arco instance info names the new leader');
+      assert.deepEqual(
+        [leader.id, standby.id].map((id) => shown.daemons.find((d) => d.daemonId === id)?.role),
+        ['standby', 'leader'],
+        'arco instance info shows the resumed old leader standing by and the new one leading',
+      );
       await assertExactlyOnce(runIds);
     } finally {
       await stopAll();
