@@ -4,6 +4,7 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { arco, arcoJson } from '../helpers/cli.js';
 import { tempProject } from '../helpers/project.js';
@@ -13,7 +14,10 @@ const raw = defineAsset({ key: 'raw', compute: async () => {} });
 export default defineDefinitions({ assets: [raw], instance: { runRetries: { max: 2 } } });
 `;
 
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 interface InstanceInfo {
+  readonly version: string;
   readonly store: { engine: string; location: string | null };
   readonly settings: { runRetries: { max: number } };
   readonly leader: unknown;
@@ -34,10 +38,11 @@ describe('arco daemon and arco instance info', () => {
     assert.match(result.stderr, /ARCO_DB/);
   });
 
-  test('arco instance info shows the store, the instance settings of the definitions, and no leader before any daemon ran', () => {
+  test('arco instance info shows the version, the store engine and location, the instance settings of the definitions, and no leader before any daemon ran', () => {
     const db = join(project.dir, 'instance.db');
     const { status, body, stderr } = arcoJson<InstanceInfo>(['instance', 'info', '--project', project.dir, '--db', db]);
     assert.equal(status, 0, stderr);
+    assert.equal(body.version, VERSION);
     assert.deepEqual(body.store, { engine: 'sqlite', location: db });
     assert.equal(body.settings.runRetries.max, 2);
     assert.equal(body.leader, null);
