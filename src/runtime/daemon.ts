@@ -357,17 +357,19 @@ export class Daemon {
   }
 
   /**
-   * Says once per leader that this daemon stands by: two `arco dev` on one store look alike, but only
+   * Says once per leader that this daemon stands by (a notice for `arco daemon`, where that is
+   * expected; a warning elsewhere): two `arco dev` on one store look alike, but only
    * the leader executes runs, with its own definitions, so requests made here may run other code.
    */
   private noteStandby(leader: string | undefined): void {
     if (leader === this.standbyFrom) return;
     if (leader !== undefined) {
-      this.problem(
+      this.notice(
         `another daemon (${leader}) leads this store: this one stands by and takes over if it stops. Runs requested here are executed by the leader with its definitions, which may differ from ${this.ctx.definitions.file}`,
+        true,
       );
     } else if (this.standbyFrom !== undefined) {
-      this.problem(`the daemon that led this store (${this.standbyFrom}) is gone: this one leads now`);
+      this.notice(`the daemon that led this store (${this.standbyFrom}) is gone: this one leads now`, true);
     }
     this.standbyFrom = leader;
   }

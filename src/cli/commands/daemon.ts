@@ -74,7 +74,7 @@ export function daemonCommand(): Command {
           leaderLeaseMs: options.leaderLeaseMs,
           attemptLeaseMs: options.attemptLeaseMs,
           onProblem: warn,
-          onNotice: (m) => process.stdout.write(line(`${color('green', 'leader')} ${m}`)),
+          onNotice: (m) => process.stdout.write(line(`${color('green', 'lease')} ${m}`)),
         });
         const target = describeStoreTarget(project.storePath);
         const app = await buildServer(
