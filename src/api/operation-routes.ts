@@ -13,7 +13,7 @@ import { idempotent, type Produced } from './idempotency.js';
 import { actingAs } from '../runtime/index.js';
 
 function operationContext(api: ApiContext, actor: string): OperationContext {
-  return { store: api.store, runtime: async () => actingAs(await api.ctx(), actor), onRunRequested: api.onRunRequested, actor };
+  return { store: api.store, runtime: async () => actingAs(await api.ctx(), actor), onRunRequested: api.onRunRequested, actor, storeTarget: api.storeTarget };
 }
 
 function hasFields(schema: z.ZodObject<z.ZodRawShape>): boolean {

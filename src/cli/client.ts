@@ -37,7 +37,7 @@ export class LocalClient implements Client {
 
   async invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>> {
     // In-process calls work on the store itself, under the file permissions of whoever runs them.
-    const ctx: OperationContext = { store: await this.store(), runtime: async () => actingAs(await this.runtime(), LOCAL_ACTOR), actor: LOCAL_ACTOR };
+    const ctx: OperationContext = { store: await this.store(), runtime: async () => actingAs(await this.runtime(), LOCAL_ACTOR), actor: LOCAL_ACTOR, storeTarget: describeStoreTarget(this.project.storePath) };
     return invokeOperation(ctx, CATALOGUE[name], input);
   }
 

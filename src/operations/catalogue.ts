@@ -27,6 +27,7 @@ import { getSensorOp, listSensorEvaluationsOp, listSensorsOp, previewSensorOp, p
 import { getStalenessOp } from './staleness.js';
 import { deleteRunOp, wipeAssetsOp } from './forgetting.js';
 import { listEventsOp, querySqlOp } from './system.js';
+import { getInstanceOp } from './instance.js';
 import { createTokenOp, listTokensOp, revokeTokenOp } from './tokens.js';
 
 export const CATALOGUE = {
@@ -78,6 +79,7 @@ export const CATALOGUE = {
   validateDefinitions: validateDefinitionsOp,
   listEvents: listEventsOp,
   querySql: querySqlOp,
+  getInstance: getInstanceOp,
   createToken: createTokenOp,
   listTokens: listTokensOp,
   revokeToken: revokeTokenOp,

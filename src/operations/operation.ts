@@ -26,6 +26,8 @@ export interface OperationContext {
    * while access control is off. Writes that can carry it record it (docs/security.md).
    */
   readonly actor?: string;
+  /** The store as it may be shown: a file path, or a PostgreSQL URL without its password. */
+  readonly storeTarget?: string;
 }
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createUlidFactory, seededRng, type IdSource } from '../domain/ids/index.js';
 import { stampEvents, type EventDraft } from '../events/index.js';
-import type { AppendResult, Store, VersionExpectation } from '../store/index.js';
+import type { AppendResult, LeaderFence, Store, VersionExpectation } from '../store/index.js';
 import type { Clock } from './clock.js';
 import type { LoadedDefinitions } from './definitions-loader.js';
 
@@ -19,6 +19,12 @@ export interface RuntimeContext {
   readonly workspace: string;
   /** Who the writes made through this context are for (an operation's caller); absent for the daemon. */
   readonly actor?: string;
+  /**
+   * Present in the context a daemon acts through while it leads: every `commit` carries it, so
+   * the store refuses the daemon's decisions (LEADER_FENCED) once another daemon took the lease.
+   * Absent for users' requests and workers' reports, which are never fenced.
+   */
+  readonly fence?: LeaderFence;
 }
 
 export function createContext(store: Store, clock: Clock, definitions: LoadedDefinitions, seed?: number): RuntimeContext {
@@ -34,12 +40,21 @@ export async function commit(
 ): Promise<AppendResult> {
   if (drafts.length === 0) return { appended: [], duplicates: [] };
   const events = stampEvents(drafts, { ulid: ctx.ids.ulid, nowEpochMs, workspace: ctx.workspace, ...(ctx.actor === undefined ? {} : { actor: ctx.actor }) });
-  return ctx.store.ledger.append(events, expect ? { expect } : {});
+  return ctx.store.ledger.append(events, { ...(expect ? { expect } : {}), ...(ctx.fence ? { fence: ctx.fence } : {}) });
+}
+
+/**
+ * `ctx` seen through `fence()`: reads (definitions included, which a hot reload replaces) go to
+ * `ctx`, and commits carry the fence the daemon holds at that moment.
+ */
+export function fencedContext(ctx: RuntimeContext, fence: () => LeaderFence): RuntimeContext {
+  return Object.create(ctx, { fence: { get: fence, enumerable: true } }) as RuntimeContext;
 }
 
 /** The same context, with the writes made through it recorded as `actor`'s. */
 export function actingAs(ctx: RuntimeContext, actor: string | undefined): RuntimeContext {
-  return actor === undefined ? ctx : { ...ctx, actor };
+  // A view, not a copy: the definitions a hot reload replaces are read through to `ctx`.
+  return actor === undefined ? ctx : (Object.create(ctx, { actor: { value: actor, enumerable: true } }) as RuntimeContext);
 }
 
 /** Identifies this process among daemons sharing a store: `host:pid:random`. */

@@ -5,6 +5,15 @@
  * `leaderLeaseMs`. Another daemon takes over when it expires, or at once when the holder is a
  * process on this host that no longer exists (a daemon killed with -9).
  *
+ * Leadership states: a daemon starts STANDING BY; it LEADS from the iteration whose lease grant it
+ * wins, with that grant's fencing token; it stands by again when a grant is refused (another
+ * daemon holds the lease) or when an append is refused with LEADER_FENCED (another daemon took
+ * the lease while this one was paused or partitioned). Everything it decides as leader is
+ * committed through a context carrying its fencing token (`fencedContext`), so a deposed leader
+ * that wakes up mid-iteration cannot append a decision; workers' reports and log lines are facts
+ * about attempts and are not fenced. Every daemon, leading or not, records its liveness heartbeat
+ * (`arco instance info`) and the heartbeats of attempts its own workers still run.
+ *
  * Each iteration: read the active runs (the runs in progress and the queued runs admitted now, kept
  * between iterations by src/runtime/active-runs.ts), record heartbeats for attempts running in this process's
  * workers, ask the run coordinator what to do, append each run's decision conditioned on the run
@@ -19,9 +28,10 @@ import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
 import { isArcoError } from '../domain/errors/index.js';
 import type { StoredEvent } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
+import { hostname } from 'node:os';
 import type { TagConcurrencyLimit } from '../domain/runs/index.js';
 import { ActiveRuns } from './active-runs.js';
-import { commit, isOwnerDead, newOwnerId, type RuntimeContext } from './context.js';
+import { commit, fencedContext, isOwnerDead, newOwnerId, type RuntimeContext } from './context.js';
 import { applyAttemptReport } from './run-commands.js';
 import { advanceBackfills } from './backfill-runner.js';
 import { Automation } from './automation/index.js';
@@ -47,9 +57,19 @@ export interface DaemonOptions {
   readonly onProblem?: (message: string) => void;
   /** Lines the worker processes print; absent, they print to this process's stdout and stderr. */
   readonly onWorkerOutput?: (output: WorkerOutputLine) => void;
+  /**
+   * A test's pause point: awaited after each won lease grant, before the daemon acts on it, so a
+   * test can hold a leader there while another daemon takes the lease (a paused process).
+   */
+  readonly afterLeaseWon?: () => Promise<void>;
+  /** Leadership changes (leading, fenced), for the log; a fenced step-down goes to onProblem without it. */
+  readonly onNotice?: (message: string) => void;
 }
 
-const LEADER_LEASE = 'daemon';
+/** The name of the leader lease in the store. */
+export const LEADER_LEASE = 'daemon';
+/** A daemon's liveness heartbeat is written at most this often (and whenever its role changes). */
+export const DAEMON_HEARTBEAT_MS = 1_000;
 
 /** The range a run was requested for, from its canonical partition selection. */
 function rangeOf(run: RunProjection): { start: string; end: string } | null {
@@ -75,7 +95,14 @@ export class Daemon {
   private leader = false;
   /** The lease holder this daemon last found leading instead of it, if any. */
   private standbyFrom: string | undefined;
-  private readonly options: Required<Omit<DaemonOptions, 'onProblem' | 'onWorkerOutput' | 'maxConcurrentRuns'>> & Pick<DaemonOptions, 'onProblem' | 'maxConcurrentRuns'>;
+  /** The fencing token of the grant this daemon leads with; null while it stands by. */
+  private fencingToken: number | null = null;
+  /** What the daemon decides as leader is committed through this context (see the header). */
+  private readonly leaderCtx: RuntimeContext;
+  private readonly startedAtEpochMs: number;
+  private lastHeartbeat: { atEpochMs: number; role: 'leader' | 'standby' } | undefined;
+  private readonly options: Required<Omit<DaemonOptions, 'onProblem' | 'onNotice' | 'afterLeaseWon' | 'onWorkerOutput' | 'maxConcurrentRuns'>> &
+    Pick<DaemonOptions, 'onProblem' | 'onNotice' | 'afterLeaseWon' | 'maxConcurrentRuns'>;
 
   constructor(private readonly ctx: RuntimeContext, options: DaemonOptions = {}) {
     this.options = {
@@ -85,7 +112,12 @@ export class Daemon {
       leaderLeaseMs: options.leaderLeaseMs ?? 15_000,
       maxConcurrentRuns: options.maxConcurrentRuns,
       onProblem: options.onProblem,
+      onNotice: options.onNotice,
+      afterLeaseWon: options.afterLeaseWon,
     };
+    this.startedAtEpochMs = ctx.clock.now();
+    // No token (standing by) fences with one no lease ever carries, so nothing is appended.
+    this.leaderCtx = fencedContext(ctx, () => ({ lease: LEADER_LEASE, token: this.fencingToken ?? -1 }));
     this.pool = new WorkerPool({
       size: this.options.workers,
       definitionsFile: ctx.definitions.file,
@@ -95,10 +127,10 @@ export class Daemon {
       ...(options.onWorkerOutput ? { onOutput: options.onWorkerOutput } : {}),
       clock: ctx.clock,
     });
-    this.automation = new Automation(ctx, { onProblem: (message) => this.problem(message) });
-    this.freshness = new FreshnessRunner(ctx);
-    this.observations = new ObservationRunner(ctx, (message) => this.problem(message));
-    this.monitor = new RunMonitor(ctx);
+    this.automation = new Automation(this.leaderCtx, { onProblem: (message) => this.problem(message) });
+    this.freshness = new FreshnessRunner(this.leaderCtx);
+    this.observations = new ObservationRunner(this.leaderCtx, (message) => this.problem(message));
+    this.monitor = new RunMonitor(this.leaderCtx);
     this.activeRuns = new ActiveRuns(ctx.store);
   }
 
@@ -130,6 +162,13 @@ export class Daemon {
     await this.flushLogs();
     if (this.leader) await this.ctx.store.leases.releaseLease(LEADER_LEASE, this.ownerId);
     this.leader = false;
+    this.fencingToken = null;
+    await this.ctx.store.daemons.removeDaemonHeartbeat(this.ownerId).catch((e: unknown) => this.problem(`forgetting this daemon's heartbeat failed: ${String(e)}`));
+  }
+
+  /** The fencing token this daemon leads with (null: it stands by). */
+  get leaderFencingToken(): number | null {
+    return this.fencingToken;
   }
 
   /**
@@ -158,13 +197,28 @@ export class Daemon {
   private async iterate(): Promise<void> {
     if (!this.running) return;
     const now = this.ctx.clock.now();
-    if (!(await this.holdLeadership(now))) return;
-    await this.automation.iterate(now);
+    const leads = await this.holdLeadership(now);
+    // Also while standing by: attempts this process's workers still run (it led before) are alive,
+    // and the leader must not declare them lost.
     await this.ctx.store.leases.recordHeartbeats(this.pool.activeAttemptIds(), now);
+    await this.recordLiveness(now);
+    if (!leads) return;
+    await this.options.afterLeaseWon?.();
+    try {
+      await this.lead(now);
+    } catch (error) {
+      if (!isArcoError(error) || error.code !== 'LEADER_FENCED') throw error;
+      this.stepDown(`LEADER_FENCED: ${error.message}. Another daemon leads now; this one stands by`);
+    }
+  }
+
+  /** One iteration's work as leader; every append is fenced by this daemon's token. */
+  private async lead(now: number): Promise<void> {
+    await this.automation.iterate(now);
     await this.coordinate(now);
     // Right after the coordinator recorded the runs that ended: their backfills plan the next
     // chunks now, and the runs they request start in this same iteration.
-    const backfills = await advanceBackfills(this.ctx, now);
+    const backfills = await advanceBackfills(this.leaderCtx, now);
     // Run monitoring sees the slots this iteration left free; the attempts it ends lose their workers.
     const monitored = await this.monitor.monitorIfDue(now, this.pool.freeSlots().length).catch((e: unknown) => {
       this.problem(`run monitoring failed: ${String(e)}`);
@@ -173,7 +227,7 @@ export class Daemon {
     this.afterAppend(monitored, []);
     // Failed runs (reported, timed out or failed by monitoring) are retried in this same iteration;
     // a step that fails leaves its cursor, so the next iteration decides those runs again.
-    const retries = await retryFailedRuns(this.ctx, (message) => this.problem(message)).catch((e: unknown) => {
+    const retries = await retryFailedRuns(this.leaderCtx, (message) => this.problem(message)).catch((e: unknown) => {
       this.problem(`run retries failed: ${String(e)}`);
       return { requested: [] };
     });
@@ -203,7 +257,7 @@ export class Daemon {
     });
     for (const step of steps) {
       try {
-        const result = await commit(this.ctx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
+        const result = await commit(this.leaderCtx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
         this.afterAppend(result.appended, runs);
       } catch (error) {
         // A report or a command changed the run since we read it; the next iteration decides again.
@@ -235,8 +289,33 @@ export class Daemon {
     this.noteStandby(grant.acquired ? undefined : grant.holder);
     // What another leader did meanwhile is read from scratch when this daemon leads again.
     if (!grant.acquired) this.activeRuns.drop();
+    if (grant.acquired && this.fencingToken !== grant.fencingToken) this.notice(`this daemon (${this.ownerId}) leads the store now, fencing token ${grant.fencingToken}`);
     this.leader = grant.acquired;
+    this.fencingToken = grant.acquired ? grant.fencingToken : null;
     return grant.acquired;
+  }
+
+  private stepDown(message: string): void {
+    this.leader = false;
+    this.fencingToken = null;
+    this.notice(message, true);
+  }
+
+  /** Writes this daemon's liveness heartbeat when it is due or its role changed. */
+  private async recordLiveness(now: number): Promise<void> {
+    const role = this.leader ? 'leader' : 'standby';
+    const last = this.lastHeartbeat;
+    if (last && last.role === role && now - last.atEpochMs < DAEMON_HEARTBEAT_MS) return;
+    this.lastHeartbeat = { atEpochMs: now, role };
+    await this.ctx.store.daemons.recordDaemonHeartbeat({
+      daemonId: this.ownerId,
+      host: hostname(),
+      pid: process.pid,
+      role,
+      startedAtEpochMs: this.startedAtEpochMs,
+      seenAtEpochMs: now,
+      fencingToken: this.fencingToken,
+    });
   }
 
   private afterAppend(appended: readonly StoredEvent[], runs: readonly RunProjection[]): void {
@@ -323,22 +402,30 @@ export class Daemon {
   }
 
   /**
-   * Says once per leader that this daemon stands by: two `arco dev` on one store look alike, but only
+   * Says once per leader that this daemon stands by (a notice for `arco daemon`, where that is
+   * expected; a warning elsewhere): two `arco dev` on one store look alike, but only
    * the leader executes runs, with its own definitions, so requests made here may run other code.
    */
   private noteStandby(leader: string | undefined): void {
     if (leader === this.standbyFrom) return;
     if (leader !== undefined) {
-      this.problem(
+      this.notice(
         `another daemon (${leader}) leads this store: this one stands by and takes over if it stops. Runs requested here are executed by the leader with its definitions, which may differ from ${this.ctx.definitions.file}`,
+        true,
       );
     } else if (this.standbyFrom !== undefined) {
-      this.problem(`the daemon that led this store (${this.standbyFrom}) is gone: this one leads now`);
+      this.notice(`the daemon that led this store (${this.standbyFrom}) is gone: this one leads now`, true);
     }
     this.standbyFrom = leader;
   }
 
   private problem(message: string): void {
     this.options.onProblem?.(message);
+  }
+
+  /** `warn`: a message the user should see even when nobody listens for notices. */
+  private notice(message: string, warn = false): void {
+    if (this.options.onNotice) this.options.onNotice(message);
+    else if (warn) this.problem(message);
   }
 }

@@ -1,7 +1,8 @@
 /** The shell: daemon, worker pool, definitions loading and the commands the API and CLI issue. */
 export { systemClock, FakeClock, type Clock } from './clock.js';
-export { createContext, commit, actingAs, newOwnerId, isOwnerDead, type RuntimeContext } from './context.js';
-export { Daemon, type DaemonOptions } from './daemon.js';
+export { createContext, commit, actingAs, fencedContext, newOwnerId, isOwnerDead, type RuntimeContext } from './context.js';
+export { Daemon, LEADER_LEASE, type DaemonOptions } from './daemon.js';
+export { arcoVersion } from './version.js';
 export { startWorkersEarly, stopEarlyWorkers } from './worker/worker-pool.js';
 export { watchDefinitions, diffDefinitions, isEmptyChange, type DefinitionsChange, type NamesChange, type DefinitionsWatcher } from './definitions-watcher.js';
 export { loadDefinitions, locateDefinitions, indexDefinitions, DEFINITIONS_FILE_NAMES, type LoadedDefinitions } from './definitions-loader.js';

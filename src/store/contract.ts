@@ -1,4 +1,7 @@
 /**
+ * Longer than 400 lines because the contract is read as one page: every family's interface and the
+ * `Store` composing them, documented, side by side.
+ *
  * The Store contract. Engine-neutral and asynchronous, so SQLite (embedded, one file) and
  * PostgreSQL (many daemons and workers) fit behind it without changing a caller.
  *
@@ -32,8 +35,20 @@ export interface VersionExpectation {
   readonly version: number;
 }
 
+/** "The lease `lease` still carries fencing token `token`": what a leader's appends are fenced by. */
+export interface LeaderFence {
+  readonly lease: string;
+  readonly token: number;
+}
+
 export interface AppendOptions {
   readonly expect?: readonly VersionExpectation[];
+  /**
+   * Appends made because this process leads (controller decisions, automation, backfills) carry
+   * the token of its lease grant; the append is refused when another holder took the lease since.
+   * Appends requested by users and workers carry none and are never fenced.
+   */
+  readonly fence?: LeaderFence;
 }
 
 export interface AppendResult {
@@ -44,7 +59,10 @@ export interface AppendResult {
 }
 
 export interface LedgerStore {
-  /** @throws CONCURRENT_MODIFICATION when an expectation does not hold (nothing is appended). */
+  /**
+   * @throws CONCURRENT_MODIFICATION when an expectation does not hold, LEADER_FENCED when the
+   * fence's lease carries another token (in both cases nothing is appended).
+   */
   append(events: readonly ArcoEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Events after `afterSequence` in sequence order. @throws CORRUPT_EVENT naming the sequence. */
   readEvents(query: { afterSequence?: number; limit: number; correlationId?: string }): Promise<StoredEvent[]>;
@@ -283,6 +301,19 @@ export interface LeaseGrant {
   readonly acquired: boolean;
   readonly holder: string;
   readonly expiresAtEpochMs: number;
+  /**
+   * The lease's fencing token: it increases whenever the lease passes to another holder (never on
+   * a renewal), so a holder's appends fenced with it are refused once anyone else took the lease.
+   */
+  readonly fencingToken: number;
+}
+
+/** A lease as stored: its holder, expiry and fencing token. */
+export interface LeaseRecord {
+  readonly name: string;
+  readonly holder: string;
+  readonly expiresAtEpochMs: number;
+  readonly fencingToken: number;
 }
 
 /**
@@ -290,9 +321,15 @@ export interface LeaseGrant {
  * heartbeats and the ledger positions of daemon steps that follow the ledger. Decisions taken because of them (an attempt declared lost) are events.
  */
 export interface LeaseStore {
-  /** Takes or renews `name` for `holder` unless another holder's lease is unexpired (or is `takeoverFrom`). */
+  /**
+   * Takes or renews `name` for `holder` unless another holder's lease is unexpired (or is
+   * `takeoverFrom`). Taking it from another holder draws the next fencing token.
+   */
   acquireLease(name: string, holder: string, ttlMs: number, nowEpochMs: number, takeoverFrom?: string): Promise<LeaseGrant>;
+  /** Expires `holder`'s lease at once; its fencing token is kept, so tokens never repeat. */
   releaseLease(name: string, holder: string): Promise<void>;
+  /** The lease's current holder, expiry and token, if it was ever taken. */
+  readLease(name: string): Promise<LeaseRecord | undefined>;
   recordHeartbeats(attemptIds: readonly string[], nowEpochMs: number): Promise<void>;
   readHeartbeats(attemptIds: readonly string[]): Promise<Map<string, number>>;
   /** The ledger sequence a daemon step (e.g. `run_retries`) has handled events up to, if it recorded one. */
@@ -302,6 +339,29 @@ export interface LeaseStore {
    * make the step handle events twice (it would be harmless, its decisions being idempotent, but wasted).
    */
   writeCursor(name: string, sequence: number): Promise<void>;
+}
+
+/** What a daemon says about itself every iteration (Dagster's daemon heartbeats). */
+export interface DaemonHeartbeat {
+  /** The daemon's owner id (`host:pid:random`). */
+  readonly daemonId: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly role: 'leader' | 'standby';
+  readonly startedAtEpochMs: number;
+  readonly seenAtEpochMs: number;
+  /** The fencing token it leads with; null while it stands by. */
+  readonly fencingToken: number | null;
+}
+
+/** Daemon liveness: operational state, like leases. */
+export interface DaemonStore {
+  /** Records (or replaces) the daemon's heartbeat. */
+  recordDaemonHeartbeat(heartbeat: DaemonHeartbeat): Promise<void>;
+  /** Every daemon heard from since `sinceEpochMs`, most recently seen first. */
+  listDaemonHeartbeats(sinceEpochMs: number): Promise<DaemonHeartbeat[]>;
+  /** Forgets a daemon that stopped cleanly. */
+  removeDaemonHeartbeat(daemonId: string): Promise<void>;
 }
 
 /** Who may do what through the API, least to most: each role may do everything the one before may. */
@@ -359,6 +419,8 @@ export interface Store {
   readonly admin: AdminStore;
   /** The leader lease and attempt heartbeats. */
   readonly leases: LeaseStore;
+  /** Daemon liveness heartbeats. */
+  readonly daemons: DaemonStore;
   /** Idempotency-Key records of API requests. */
   readonly requestKeys: RequestKeyStore;
   /** Read-only SQL over the `system_*` views. */

@@ -217,11 +217,53 @@ export function storeConformance(engine: EngineHarness): void {
 
     test('a lease is held by one holder until it expires or is released', async () => {
       assert.equal((await store.leases.acquireLease('daemon', 'A', 1000, T0)).acquired, true);
-      assert.deepEqual(await store.leases.acquireLease('daemon', 'B', 1000, T0 + 500), { acquired: false, holder: 'A', expiresAtEpochMs: T0 + 1000 });
+      assert.deepEqual(await store.leases.acquireLease('daemon', 'B', 1000, T0 + 500), { acquired: false, holder: 'A', expiresAtEpochMs: T0 + 1000, fencingToken: 1 });
       assert.equal((await store.leases.acquireLease('daemon', 'B', 1000, T0 + 1000)).acquired, true);
       assert.equal((await store.leases.acquireLease('daemon', 'C', 1000, T0 + 1001, 'B')).acquired, true, 'takeover from a named dead holder');
       await store.leases.releaseLease('daemon', 'C');
       assert.equal((await store.leases.acquireLease('daemon', 'D', 1000, T0 + 1002)).acquired, true);
+    });
+
+    test('each change of the lease holder draws a higher fencing token, a renewal keeps it, and a release does not reset it', async () => {
+      const tokens = [
+        await store.leases.acquireLease('daemon', 'A', 1000, T0),
+        await store.leases.acquireLease('daemon', 'A', 1000, T0 + 500),
+        await store.leases.acquireLease('daemon', 'B', 1000, T0 + 2000),
+      ].map((g) => g.fencingToken);
+      await store.leases.releaseLease('daemon', 'B');
+      tokens.push((await store.leases.acquireLease('daemon', 'A', 1000, T0 + 2001)).fencingToken);
+      assert.deepEqual(tokens, [1, 1, 2, 3]);
+      assert.deepEqual(await store.leases.readLease('daemon'), { name: 'daemon', holder: 'A', expiresAtEpochMs: T0 + 3001, fencingToken: 3 });
+    });
+
+    test('an append fenced by a token the lease no longer carries is refused with LEADER_FENCED and writes nothing', async () => {
+      const old = await store.leases.acquireLease('daemon', 'A', 1000, T0);
+      const fence = { lease: 'daemon', token: old.fencingToken };
+      assert.equal((await store.ledger.append(stamp([addKeys(['a'], 'a')]), { fence })).appended.length, 1, 'the holder appends with its token');
+      await withOthers(1, async ([, other]) => {
+        assert.equal((await other!.leases.acquireLease('daemon', 'B', 1000, T0 + 1000)).acquired, true);
+      });
+      await assert.rejects(store.ledger.append(stamp([addKeys(['b'], 'b')]), { fence }), (e: { code?: string; details?: unknown }) => {
+        assert.equal(e.code, 'LEADER_FENCED');
+        assert.deepEqual(e.details, { lease: 'daemon', token: 1, currentToken: 2 });
+        return true;
+      });
+      assert.equal(await store.ledger.lastSequence(), 1, 'nothing of the refused append was written');
+      assert.deepEqual(await store.automation.getDynamicPartitionKeys('files'), ['a']);
+      assert.equal((await store.ledger.append(stamp([addKeys(['c'], 'c')]))).appended.length, 1, 'appends without a fence (users, workers) are not fenced');
+    });
+
+    test('daemon heartbeats are recorded, replaced by the next one, listed most recently seen first and forgotten on a clean stop', async () => {
+      const beat = { host: 'h', pid: 1, startedAtEpochMs: T0 } as const;
+      await store.daemons.recordDaemonHeartbeat({ ...beat, daemonId: 'h:1:a', role: 'standby', seenAtEpochMs: T0, fencingToken: null });
+      await store.daemons.recordDaemonHeartbeat({ ...beat, daemonId: 'h:2:b', role: 'standby', seenAtEpochMs: T0 + 100, fencingToken: null });
+      await store.daemons.recordDaemonHeartbeat({ ...beat, daemonId: 'h:1:a', role: 'leader', seenAtEpochMs: T0 + 200, fencingToken: 4 });
+      const listed = await store.daemons.listDaemonHeartbeats(T0);
+      assert.deepEqual(listed.map((d) => [d.daemonId, d.role, d.seenAtEpochMs, d.fencingToken]), [['h:1:a', 'leader', T0 + 200, 4], ['h:2:b', 'standby', T0 + 100, null]]);
+      assert.deepEqual(listed[0], { ...beat, daemonId: 'h:1:a', role: 'leader', seenAtEpochMs: T0 + 200, fencingToken: 4 });
+      assert.deepEqual((await store.daemons.listDaemonHeartbeats(T0 + 150)).map((d) => d.daemonId), ['h:1:a'], 'only daemons heard from since the given time');
+      await store.daemons.removeDaemonHeartbeat('h:1:a');
+      assert.deepEqual((await store.daemons.listDaemonHeartbeats(T0)).map((d) => d.daemonId), ['h:2:b']);
     });
 
     test('concurrent appends from several processes fold in ledger sequence order and keep each idempotency key once', async () => {

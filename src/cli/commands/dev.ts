@@ -21,7 +21,7 @@ interface DevOptions extends CommonOptions {
 const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'error'] as const satisfies readonly LogLevel[];
 const LOG_FORMAT_NAMES = ['pretty', 'json'] as const satisfies readonly LogFormat[];
 
-function describeChange(change: DefinitionsChange): string {
+export function describeChange(change: DefinitionsChange): string {
   const lines = ['definitions reloaded:'];
   for (const [what, names] of Object.entries(change) as [string, NamesChange][]) {
     if (names.added.length) lines.push(`  ${what} added    ${names.added.join(', ')}`);
@@ -40,10 +40,10 @@ function apiLogLevel(level: LogLevel): LogLevel {
 }
 
 /** How often `arco dev` checks that its SQLite file is still the one it opened. */
-const STORE_FILE_CHECK_MS = 1_000;
+export const STORE_FILE_CHECK_MS = 1_000;
 
 /** A listen failure as the user should read it: EADDRINUSE names the port and what to do. */
-function listenError(error: unknown, host: string, port: number, arcoError: typeof ArcoErrorFactory): unknown {
+export function listenError(error: unknown, host: string, port: number, arcoError: typeof ArcoErrorFactory): unknown {
   if ((error as { code?: unknown })?.code !== 'EADDRINUSE') return error;
   return arcoError('PORT_IN_USE', `cannot listen on ${host}:${port}: the port is in use (another arco dev?). Stop it, or choose another with --port`, { host, port });
 }
@@ -53,7 +53,7 @@ function listenError(error: unknown, host: string, port: number, arcoError: type
  * loopback only: anyone who can reach another address could otherwise do anything.
  * @throws INSECURE_BIND for a non-loopback host while the store holds no valid token.
  */
-async function accessAtStart(store: Store, host: string): Promise<string> {
+export async function accessAtStart(store: Store, host: string): Promise<string> {
   const [{ isLoopbackAddress }, { arcoError }] = await Promise.all([import('../../api/index.js'), import('../../domain/errors/index.js')]);
   const tokens = await store.tokens.hasValidTokens();
   if (tokens) return 'API tokens required (Authorization: Bearer; arco token list)';

@@ -63,10 +63,19 @@ export function redactUrl(connectionString: string): string {
   }
 }
 
+/**
+ * The server ends a session that sits in an open transaction this long without sending anything:
+ * a process frozen mid-transaction (SIGSTOP, a VM paused) would otherwise hold the ledger lock and
+ * stall every append of every daemon, including the standby that takes over its lease. Healthy
+ * transactions here wait on the client for milliseconds between statements.
+ */
+export const IDLE_IN_TRANSACTION_MS = 10_000;
+
 export function createPool(connectionString: string, connectionsMax: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: withDefaultUser(connectionString),
     max: connectionsMax,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     types: { getTypeParser: typeParser as pg.CustomTypesConfig['getTypeParser'] },
   });

@@ -21,6 +21,7 @@ import { POOL_CONNECTIONS_DEFAULT, createPool, guarded, redactUrl, sqlStateOf } 
 import { PostgresFolder } from './folder.js';
 import { PostgresLedger } from './ledger.js';
 import { PostgresLeases } from './leases.js';
+import { PostgresDaemons } from './daemons.js';
 import { PostgresLogs } from './logs.js';
 import { migratePostgres } from './migrations.js';
 import { PostgresRequestKeys } from './request-keys.js';
@@ -70,6 +71,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     checks: guarded(new PostgresChecks(pool), target),
     admin: guarded(new PostgresAdmin(pool, ledger), target),
     leases: guarded(new PostgresLeases(pool), target),
+    daemons: guarded(new PostgresDaemons(pool), target),
     requestKeys: guarded(new PostgresRequestKeys(pool), target),
     sql: guarded(sql, target),
     automation: guarded(new PostgresAutomation(pool), target),

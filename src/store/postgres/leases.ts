@@ -1,19 +1,23 @@
 /** Leader lease, attempt heartbeats and daemon cursors on PostgreSQL (operational state, see LeaseStore). */
 import type pg from 'pg';
 import { InvariantError } from '../../domain/errors/index.js';
-import type { LeaseGrant, LeaseStore } from '../contract.js';
+import type { LeaseGrant, LeaseRecord, LeaseStore } from '../contract.js';
 import { inTransaction } from './connection.js';
 
 /**
  * Takes the row only when it is free: absent, already ours, expired, or held by the named dead
  * holder. ON CONFLICT locks the existing row before the WHERE is checked, so of several daemons
- * asking at once exactly one takes an expired lease.
+ * asking at once exactly one takes an expired lease. A new holder draws the next fencing token,
+ * which appends compare under the ledger lock (PostgresLedger.checkFence).
  */
 const TAKE = `
-  INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
-  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+  INSERT INTO leases (name, holder, expires_at, fencing_token) VALUES ($1, $2, $3, 1)
+  ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,
+    fencing_token = CASE WHEN leases.holder = excluded.holder THEN leases.fencing_token ELSE leases.fencing_token + 1 END
   WHERE leases.holder = $2 OR leases.expires_at <= $4 OR leases.holder = $5
-  RETURNING holder`;
+  RETURNING fencing_token AS "fencingToken"`;
+
+const LEASE_COLUMNS = 'name, holder, expires_at AS "expiresAtEpochMs", fencing_token AS "fencingToken"';
 
 export class PostgresLeases implements LeaseStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -21,18 +25,22 @@ export class PostgresLeases implements LeaseStore {
   acquireLease(name: string, holder: string, ttlMs: number, nowEpochMs: number, takeoverFrom?: string): Promise<LeaseGrant> {
     return inTransaction(this.pool, {}, async (client): Promise<LeaseGrant> => {
       const expiresAt = nowEpochMs + ttlMs;
-      const taken = await client.query(TAKE, [name, holder, expiresAt, nowEpochMs, takeoverFrom ?? null]);
-      if (taken.rowCount === 1) return { acquired: true, holder, expiresAtEpochMs: expiresAt };
+      const taken = await client.query<{ fencingToken: string }>(TAKE, [name, holder, expiresAt, nowEpochMs, takeoverFrom ?? null]);
+      const grant = taken.rows[0];
+      if (grant !== undefined) return { acquired: true, holder, expiresAtEpochMs: expiresAt, fencingToken: Number(grant.fencingToken) };
       // The row is locked by our INSERT attempt, so it is still the holder we lost to.
-      const { rows } = await client.query<{ holder: string; expiresAt: number }>('SELECT holder, expires_at AS "expiresAt" FROM leases WHERE name = $1', [name]);
-      const current = rows[0];
+      const current = await readLease(client, name);
       if (current === undefined) throw new InvariantError(`lease ${name} held by someone after a refused take`, 'no row');
-      return { acquired: false, holder: current.holder, expiresAtEpochMs: current.expiresAt };
+      return { acquired: false, holder: current.holder, expiresAtEpochMs: current.expiresAtEpochMs, fencingToken: current.fencingToken };
     });
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    await this.pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+    await this.pool.query('UPDATE leases SET expires_at = 0 WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  readLease(name: string): Promise<LeaseRecord | undefined> {
+    return readLease(this.pool, name);
   }
 
   /** One statement for every attempt; ids sorted so concurrent recorders lock rows in one order. */
@@ -73,4 +81,10 @@ export class PostgresLeases implements LeaseStore {
       [name, sequence],
     );
   }
+}
+
+async function readLease(db: pg.Pool | pg.PoolClient, name: string): Promise<LeaseRecord | undefined> {
+  const { rows } = await db.query<{ name: string; holder: string; expiresAtEpochMs: string; fencingToken: string }>(`SELECT ${LEASE_COLUMNS} FROM leases WHERE name = $1`, [name]);
+  const row = rows[0];
+  return row && { name: row.name, holder: row.holder, expiresAtEpochMs: Number(row.expiresAtEpochMs), fencingToken: Number(row.fencingToken) };
 }

@@ -24,7 +24,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { arcoError, InvariantError } from '../../domain/errors/index.js';
 import { withSequence, parseStoredEvent, type ArcoEvent, type StoredEvent, type StoredEventRow } from '../../events/index.js';
 import { PROJECTION_FAMILIES } from '../../fold/index.js';
-import type { AppendOptions, AppendResult, LedgerStore, VersionExpectation } from '../contract.js';
+import type { AppendOptions, AppendResult, LeaderFence, LedgerStore, VersionExpectation } from '../contract.js';
+import { fenced } from '../fence.js';
 import { inTransaction, isRetryable, sqlStateOf, type AdvisoryLock } from './connection.js';
 import type { PostgresFolder } from './folder.js';
 import { hashProjections } from './docs.js';
@@ -72,13 +73,14 @@ export class PostgresLedger implements LedgerStore {
     this.lock = { classId: LEDGER_LOCK_CLASS, objectId: schemaHash };
   }
 
-  /** @throws CONCURRENT_MODIFICATION when an expectation does not hold (nothing is appended). */
+  /** @throws CONCURRENT_MODIFICATION or LEADER_FENCED (see LedgerStore; nothing is appended). */
   append(events: readonly ArcoEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    if (events.length === 0 && (options.expect?.length ?? 0) === 0) return Promise.resolve({ appended: [], duplicates: [] });
+    if (events.length === 0 && (options.expect?.length ?? 0) === 0 && !options.fence) return Promise.resolve({ appended: [], duplicates: [] });
     return this.serialised(() => this.retried(() => inTransaction(this.pool, { lock: this.lock }, (client) => this.appendInTx(client, events, options))));
   }
 
   private async appendInTx(client: pg.PoolClient, events: readonly ArcoEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (options.fence) await this.checkFence(client, options.fence);
     for (const expectation of options.expect ?? []) await this.check(client, expectation);
     const sequenceOf = await this.insert(client, events);
     const appended: StoredEvent[] = [];
@@ -114,6 +116,19 @@ export class PostgresLedger implements LedgerStore {
     if (seen.size === 0) return new Map();
     const { rows } = await client.query<{ sequence: number; workspace: string; idempotencyKey: string }>(INSERT, columns);
     return new Map(rows.map((r) => [gateKey(r.workspace, r.idempotencyKey), r.sequence]));
+  }
+
+  /**
+   * Read under the ledger lock, which every append holds: an append that checks after another
+   * daemon took the lease is refused, and one that checked before commits before any append of
+   * the new leader can start, so no deposed leader's event follows one of its successor's in the
+   * ledger. The row is deliberately not locked: a leader frozen (SIGSTOP) in the middle of an
+   * append would otherwise hold the lease row and keep every standby from taking it.
+   */
+  private async checkFence(client: pg.PoolClient, fence: LeaderFence): Promise<void> {
+    const { rows } = await client.query<{ token: string }>('SELECT fencing_token AS token FROM leases WHERE name = $1', [fence.lease]);
+    const current = rows[0] === undefined ? undefined : Number(rows[0].token);
+    if (current !== fence.token) throw fenced(fence, current);
   }
 
   private async check(client: pg.PoolClient, expectation: VersionExpectation): Promise<void> {

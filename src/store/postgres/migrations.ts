@@ -394,6 +394,24 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       CREATE TABLE daemon_cursors (name ${T} PRIMARY KEY, sequence BIGINT NOT NULL);
     `,
   },
+  {
+    // Leader fencing and daemon liveness (src/runtime/leadership.ts): every change of the leader
+    // lease's holder draws the next fencing token, and a release only expires the row, so tokens
+    // never repeat. Daemons record who they are and when they were last alive.
+    version: 15,
+    sql: `
+      ALTER TABLE leases ADD COLUMN fencing_token BIGINT NOT NULL DEFAULT 0;
+      CREATE TABLE daemon_heartbeats (
+        daemon_id ${T} PRIMARY KEY,
+        host ${T} NOT NULL,
+        pid INTEGER NOT NULL,
+        role ${T} NOT NULL,
+        started_at BIGINT NOT NULL,
+        seen_at BIGINT NOT NULL,
+        fencing_token BIGINT
+      );
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

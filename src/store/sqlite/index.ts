@@ -15,6 +15,7 @@ import { SqliteBackfills } from './backfills.js';
 import { SqliteChecks } from './checks.js';
 import { SqliteLedger } from './ledger.js';
 import { SqliteLeases } from './leases.js';
+import { SqliteDaemons } from './daemons.js';
 import { SqliteLogs } from './logs.js';
 import { migrateSqlite } from './migrations.js';
 import { SqliteRequestKeys } from './request-keys.js';
@@ -88,6 +89,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     checks: guard(new SqliteChecks(db)),
     admin: guard(new SqliteAdmin(db, ledger)),
     leases: guard(new SqliteLeases(db)),
+    daemons: guard(new SqliteDaemons(db)),
     requestKeys: guard(new SqliteRequestKeys(db)),
     sql: guard(sql),
     automation: guard(new SqliteAutomation(db)),

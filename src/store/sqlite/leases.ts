@@ -1,6 +1,8 @@
 /** Leader lease, attempt heartbeats and daemon cursors on SQLite (operational state, see LeaseStore). */
 import type Database from 'better-sqlite3';
-import type { LeaseGrant, LeaseStore } from '../contract.js';
+import type { LeaseGrant, LeaseRecord, LeaseStore } from '../contract.js';
+
+const LEASE_COLUMNS = 'name, holder, expires_at AS expiresAtEpochMs, fencing_token AS fencingToken';
 
 export class SqliteLeases implements LeaseStore {
   constructor(private readonly db: Database.Database) {}
@@ -8,26 +10,35 @@ export class SqliteLeases implements LeaseStore {
   async acquireLease(name: string, holder: string, ttlMs: number, nowEpochMs: number, takeoverFrom?: string): Promise<LeaseGrant> {
     return this.db
       .transaction((): LeaseGrant => {
-        const current = this.db.prepare('SELECT holder, expires_at AS expiresAt FROM leases WHERE name = ?').get(name) as
-          | { holder: string; expiresAt: number }
-          | undefined;
+        const current = this.read(name);
         const free =
           current === undefined ||
           current.holder === holder ||
-          current.expiresAt <= nowEpochMs ||
+          current.expiresAtEpochMs <= nowEpochMs ||
           (takeoverFrom !== undefined && current.holder === takeoverFrom);
-        if (!free) return { acquired: false, holder: current.holder, expiresAtEpochMs: current.expiresAt };
+        if (!free) return { acquired: false, holder: current.holder, expiresAtEpochMs: current.expiresAtEpochMs, fencingToken: current.fencingToken };
         const expiresAt = nowEpochMs + ttlMs;
+        const token = current === undefined ? 1 : current.holder === holder ? current.fencingToken : current.fencingToken + 1;
         this.db
-          .prepare('INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at')
-          .run(name, holder, expiresAt);
-        return { acquired: true, holder, expiresAtEpochMs: expiresAt };
+          .prepare(
+            'INSERT INTO leases (name, holder, expires_at, fencing_token) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, fencing_token = excluded.fencing_token',
+          )
+          .run(name, holder, expiresAt, token);
+        return { acquired: true, holder, expiresAtEpochMs: expiresAt, fencingToken: token };
       })
       .immediate();
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+    this.db.prepare('UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ?').run(name, holder);
+  }
+
+  async readLease(name: string): Promise<LeaseRecord | undefined> {
+    return this.read(name);
+  }
+
+  private read(name: string): LeaseRecord | undefined {
+    return this.db.prepare(`SELECT ${LEASE_COLUMNS} FROM leases WHERE name = ?`).get(name) as LeaseRecord | undefined;
   }
 
   async recordHeartbeats(attemptIds: readonly string[], nowEpochMs: number): Promise<void> {

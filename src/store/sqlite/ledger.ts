@@ -6,9 +6,10 @@
 import type Database from 'better-sqlite3';
 import { arcoError } from '../../domain/errors/index.js';
 import { parseStoredEvent, withSequence, type ArcoEvent, type StoredEvent, type StoredEventRow } from '../../events/index.js';
-import type { AppendOptions, AppendResult, LedgerStore, VersionExpectation } from '../contract.js';
+import type { AppendOptions, AppendResult, LeaderFence, LedgerStore, VersionExpectation } from '../contract.js';
 import { PROJECTION_FAMILIES } from '../../fold/index.js';
 import { SqliteFolder } from './folder.js';
+import { fenced } from '../fence.js';
 
 export const EVENT_COLUMNS = `sequence, event_id AS eventId, type, version, at, workspace, idempotency_key AS idempotencyKey,
   correlation_id AS correlationId, causation_id AS causationId, actor, payload`;
@@ -16,6 +17,7 @@ export const EVENT_COLUMNS = `sequence, event_id AS eventId, type, version, at, 
 export class SqliteLedger implements LedgerStore {
   private readonly insert: Database.Statement;
   private readonly lastUsedSequence: Database.Statement;
+  private readonly fenceToken: Database.Statement;
   private readonly versionOf: Readonly<Record<VersionExpectation['table'], Database.Statement>>;
   private readonly folder: SqliteFolder;
   private readonly appendTx: (events: readonly ArcoEvent[], options: AppendOptions) => AppendResult;
@@ -31,6 +33,7 @@ export class SqliteLedger implements LedgerStore {
     // The ledger is append-only, so the highest stored sequence is the last one used. (Not
     // sqlite_sequence: SQLite bumps it for a row that ON CONFLICT then drops.)
     this.lastUsedSequence = db.prepare('SELECT COALESCE(MAX(sequence), 0) FROM ledger').pluck();
+    this.fenceToken = db.prepare('SELECT fencing_token FROM leases WHERE name = ?').pluck();
     this.versionOf = {
       runs: db.prepare('SELECT version FROM runs WHERE id = ?'),
       sensor_states: db.prepare('SELECT version FROM sensor_states WHERE id = ?'),
@@ -52,6 +55,8 @@ export class SqliteLedger implements LedgerStore {
   }
 
   private appendInTx(events: readonly ArcoEvent[], options: AppendOptions): AppendResult {
+    // Inside BEGIN IMMEDIATE, so no other daemon can take the lease between this check and the commit.
+    if (options.fence) this.checkFence(options.fence);
     for (const expectation of options.expect ?? []) this.check(expectation);
     const appended: StoredEvent[] = [];
     const duplicates: string[] = [];
@@ -82,6 +87,11 @@ export class SqliteLedger implements LedgerStore {
     }
     this.folder.flush();
     return { appended, duplicates };
+  }
+
+  private checkFence(fence: LeaderFence): void {
+    const current = this.fenceToken.get(fence.lease) as number | undefined;
+    if (current !== fence.token) throw fenced(fence, current);
   }
 
   private check(expectation: VersionExpectation): void {

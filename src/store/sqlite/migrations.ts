@@ -365,6 +365,24 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE TABLE daemon_cursors (name TEXT PRIMARY KEY, sequence INTEGER NOT NULL);
     `,
   },
+  {
+    // Leader fencing and daemon liveness (src/runtime/leadership.ts): every change of the leader
+    // lease's holder draws the next fencing token, and a release only expires the row, so tokens
+    // never repeat. Daemons record who they are and when they were last alive.
+    version: 15,
+    sql: `
+      ALTER TABLE leases ADD COLUMN fencing_token INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE daemon_heartbeats (
+        daemon_id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        seen_at INTEGER NOT NULL,
+        fencing_token INTEGER
+      );
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {

@@ -1,0 +1,94 @@
+/**
+ * `GET /api/v1/instance` (`arco instance info`): what an operator checks first on a deployment —
+ * the store, the version, the instance settings in force, which daemon leads (and with which
+ * fencing token), which stand by, and how long ago each was last heard from (Dagster's daemon
+ * liveness). Remote workers are listed once the worker protocol records them (see `listWorkers`).
+ */
+import { z } from 'zod';
+import { LEADER_LEASE, arcoVersion } from '../runtime/index.js';
+import type { DaemonHeartbeat } from '../store/index.js';
+import { defineOperation, type OperationContext } from './operation.js';
+
+/** Daemons not heard from for this long are left out: they stopped long ago and would only clutter. */
+const DAEMONS_LISTED_WITHIN_MS = 24 * 3_600_000;
+
+const daemonSchema = z
+  .object({
+    daemonId: z.string(),
+    host: z.string(),
+    pid: z.number(),
+    role: z.enum(['leader', 'standby']).describe('as the daemon last recorded it'),
+    startedAt: z.string(),
+    lastHeartbeatAt: z.string(),
+    heartbeatAgeMs: z.number(),
+    fencingToken: z.number().nullable(),
+  })
+  .describe('DaemonStatus');
+
+const workerSchema = z
+  .object({ workerId: z.string(), lastHeartbeatAt: z.string(), heartbeatAgeMs: z.number() })
+  .describe('WorkerStatus');
+
+const iso = (epochMs: number): string => new Date(epochMs).toISOString();
+
+function daemonStatus(h: DaemonHeartbeat, nowEpochMs: number): z.output<typeof daemonSchema> {
+  return {
+    daemonId: h.daemonId,
+    host: h.host,
+    pid: h.pid,
+    role: h.role,
+    startedAt: iso(h.startedAtEpochMs),
+    lastHeartbeatAt: iso(h.seenAtEpochMs),
+    heartbeatAgeMs: Math.max(0, nowEpochMs - h.seenAtEpochMs),
+    fencingToken: h.fencingToken,
+  };
+}
+
+/**
+ * The seam for remote workers: the worker protocol (#16, `arco worker`) records their heartbeats in
+ * the store; list them here. Until then only daemons' own worker processes exist, and they are
+ * part of their daemon.
+ */
+async function listWorkers(_ctx: OperationContext, _nowEpochMs: number): Promise<z.output<typeof workerSchema>[]> {
+  return [];
+}
+
+export const getInstanceOp = defineOperation({
+  name: 'getInstance',
+  summary: 'Show the store, version, instance settings, the leading and standby daemons with their heartbeats, and workers',
+  group: 'system',
+  method: 'GET',
+  path: '/api/v1/instance',
+  output: z.object({
+    version: z.string(),
+    store: z.object({ engine: z.enum(['sqlite', 'postgres']), location: z.string().nullable().describe('file path, or URL without its password') }),
+    settings: z.unknown().describe('the instance settings in force (defineDefinitions({ instance }), defaults applied)'),
+    leader: z
+      .object({ daemonId: z.string(), fencingToken: z.number(), leaseExpiresAt: z.string(), leaseExpired: z.boolean() })
+      .nullable()
+      .describe('the holder of the leader lease; null when no daemon ever led this store'),
+    daemons: z.array(daemonSchema).describe('most recently heard from first'),
+    workers: z.array(workerSchema),
+  }),
+  idempotent: true,
+  role: 'viewer',
+  async handler(ctx) {
+    const runtime = await ctx.runtime();
+    const now = runtime.clock.now();
+    const [lease, heartbeats, workers] = await Promise.all([
+      ctx.store.leases.readLease(LEADER_LEASE),
+      ctx.store.daemons.listDaemonHeartbeats(now - DAEMONS_LISTED_WITHIN_MS),
+      listWorkers(ctx, now),
+    ]);
+    return {
+      version: arcoVersion(),
+      store: { engine: ctx.store.engine, location: ctx.storeTarget ?? null },
+      settings: runtime.definitions.definitions.instance,
+      leader: lease
+        ? { daemonId: lease.holder, fencingToken: lease.fencingToken, leaseExpiresAt: iso(lease.expiresAtEpochMs), leaseExpired: lease.expiresAtEpochMs <= now }
+        : null,
+      daemons: heartbeats.map((h) => daemonStatus(h, now)),
+      workers,
+    };
+  },
+});
