@@ -222,6 +222,22 @@ export default [
     replace: '  const acting: OperationContext = ctx;',
     bug: 'a write made through an operation records no caller on its events',
   },
+  {
+    name: 'tag-limit-ignored',
+    row: 'PRD-13',
+    file: 'src/controllers/run-coordinator.ts',
+    find: '    if (tags.blockingLimit(run.tags) !== undefined) continue;',
+    replace: '    if (tags.blockingLimit(run.tags) === "never") continue;',
+    bug: 'a tag concurrency limit does not hold back the runs it covers',
+  },
+  {
+    name: 'pool-limit-ignored',
+    row: 'PRD-14',
+    file: 'src/controllers/run-coordinator.ts',
+    find: '    if (pools.wait(task.pool) !== undefined) continue;',
+    replace: '    if (pools.wait(task.pool) === "never") continue;',
+    bug: 'a full pool does not hold back its tasks',
+  },
   // Staleness, automation and assets (#14)
   {
     name: 'external-asset-planned',

@@ -20,6 +20,7 @@ import { sensorCommand } from './commands/sensor.js';
 import { automationCommand } from './commands/automation.js';
 import { sqlCommand } from './commands/sql.js';
 import { tokenCommand } from './commands/token.js';
+import { poolCommand } from './commands/pool.js';
 
 // Read here rather than through project.ts, which loads the runtime: `arco --help` needs none of it.
 const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
     .description('Arco Flow: asset-first data orchestration on an event-sourced ledger')
     .version(version)
     .showHelpAfterError();
-  for (const command of [devCommand(), daemonCommand(), instanceCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), definitionsCommand(), backfillCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), automationCommand(), sqlCommand(), tokenCommand(), apiCommand(), adminCommand(), parityCommand(), completionCommand(() => program)]) {
+  for (const command of [devCommand(), daemonCommand(), instanceCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), definitionsCommand(), backfillCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), automationCommand(), sqlCommand(), tokenCommand(), poolCommand(), apiCommand(), adminCommand(), parityCommand(), completionCommand(() => program)]) {
     program.addCommand(command);
   }
   return program;

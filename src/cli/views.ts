@@ -1,5 +1,8 @@
 /** What the CLI prints about runs: a stable JSON view and human-readable tables. */
 import type { RunProjection, TaskProjection } from '../fold/index.js';
+
+/** A run as getRun/listRuns answer it: with what it waits for, when something holds it. */
+type RunRead = RunProjection & { readonly waiting?: readonly { readonly taskKey: string | null; readonly reason: string }[] };
 import { color, printTable, statusColor } from './output.js';
 
 export interface TaskView {
@@ -78,7 +81,7 @@ export function lineageOf(run: RunProjection): string[] {
   return chain.filter((id, i) => chain.indexOf(id) === i);
 }
 
-export function runView(run: RunProjection, existing?: boolean) {
+export function runView(run: RunRead, existing?: boolean) {
   return {
     runId: run.runId,
     status: run.status,
@@ -98,17 +101,20 @@ export function runView(run: RunProjection, existing?: boolean) {
     /** Why the run was canceled (an operator, a backfill, its max runtime) or failed by run monitoring. */
     cancelReason: run.cancelReason,
     failureReason: run.failureReason ?? null,
+    /** What the queued run (taskKey null) or its ready tasks wait for: a run limit, a tag limit, a full pool. */
+    waiting: run.waiting ?? [],
     tasks: run.tasks.map(taskView),
   };
 }
 
-export function printRunDetail(run: RunProjection): void {
+export function printRunDetail(run: RunRead): void {
   process.stdout.write(`${color('bold', run.runId)}  ${statusColor(run.status)}\n`);
   process.stdout.write(`  why: ${whyRun(run)}${run.runKey ? `   runKey: ${run.runKey}` : ''}\n`);
   if (run.parentRunId) process.stdout.write(`  lineage: ${lineageOf(run).join(' -> ')}\n`);
   process.stdout.write(`  created: ${run.createdAt}${run.finishedAt ? `   finished: ${run.finishedAt}` : ''}\n`);
   const reason = run.failureReason ?? run.cancelReason;
   if (reason) process.stdout.write(`  reason: ${reason}\n`);
+  for (const wait of run.waiting ?? []) process.stdout.write(color('yellow', `  waiting${wait.taskKey === null ? '' : ` (${wait.taskKey})`}: ${wait.reason}\n`));
   const tags = Object.entries(run.tags).map(([k, v]) => `${k}=${v}`);
   if (tags.length) process.stdout.write(`  tags: ${tags.join(' ')}\n`);
   printTable(

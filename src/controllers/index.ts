@@ -3,6 +3,7 @@ export {
   admitQueuedRuns,
   compareDispatchOrder,
   runPriority,
+  PoolSlots,
   systemError,
   type AdmissionLimits,
   type CoordinatorInput,

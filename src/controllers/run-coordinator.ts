@@ -6,7 +6,7 @@
  * It returns one decision per run, each to be appended with the run version it was based on.
  */
 import type { IdSource } from '../domain/ids/index.js';
-import { TagLimitCounter, type TagConcurrencyLimit } from '../domain/runs/index.js';
+import { describePoolWait, holdsPoolSlot, TagLimitCounter, type TagConcurrencyLimit } from '../domain/runs/index.js';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
 import type { RunProjection, TaskProjection } from '../fold/index.js';
@@ -47,6 +47,7 @@ export function decideRunProgress(input: CoordinatorInput): RunStep[] {
   const slots = [...input.freeWorkerSlots];
   const steps: RunStep[] = [];
   const admitted = admit(input);
+  const pools = new PoolSlots(input.poolLimits ?? new Map(), input.runs);
   for (const run of orderForDispatch(input.runs)) {
     if (isTerminalRun(run.status)) continue;
     const decision = new RunDecision(run, nowIso);
@@ -56,7 +57,7 @@ export function decideRunProgress(input: CoordinatorInput): RunStep[] {
     }
     expireAttempts(decision, input);
     if (decision.run.status === 'CANCELING') cancelPending(decision, 'run canceled');
-    else dispatchReady(decision, input, slots);
+    else dispatchReady(decision, input, slots, pools);
     settleRun(decision);
     if (decision.drafts.length > 0) steps.push({ runId: run.runId, expectVersion: run.version, drafts: decision.drafts });
   }
@@ -188,12 +189,43 @@ export function finishAttempt(
   ];
 }
 
-function dispatchReady(decision: RunDecision, input: CoordinatorInput, slots: string[]): void {
+/** Slots in use per pool, counted from the tasks that hold one; taking one counts it at once. */
+export class PoolSlots {
+  private readonly inUse = new Map<string, number>();
+
+  constructor(
+    private readonly limits: ReadonlyMap<string, number>,
+    runs: readonly RunProjection[],
+  ) {
+    for (const run of runs) for (const task of run.tasks) if (task.pool !== undefined && holdsPoolSlot(task.status)) this.take(task.pool);
+  }
+
+  /** Why a task of `pool` may not start now (`pool db: 2/2 in use`); undefined when a slot is free. */
+  wait(pool: string | undefined): string | undefined {
+    if (pool === undefined) return undefined;
+    const limit = this.limits.get(pool);
+    const used = this.inUse.get(pool) ?? 0;
+    return limit !== undefined && used >= limit ? describePoolWait(pool, used, limit) : undefined;
+  }
+
+  take(pool: string): void {
+    this.inUse.set(pool, (this.inUse.get(pool) ?? 0) + 1);
+  }
+
+  used(pool: string): number {
+    return this.inUse.get(pool) ?? 0;
+  }
+}
+
+function dispatchReady(decision: RunDecision, input: CoordinatorInput, slots: string[], pools: PoolSlots): void {
   if (decision.run.status !== 'STARTED') return;
   for (const task of decision.run.tasks) {
     if (slots.length === 0) return;
     const due = task.status === 'READY' || (task.status === 'RETRY_WAIT' && task.retryAt !== null && Date.parse(task.retryAt) <= input.nowEpochMs);
     if (!due) continue;
+    // A task whose pool is full waits; the tasks after it may still take the worker slot.
+    if (pools.wait(task.pool) !== undefined) continue;
+    if (task.pool !== undefined) pools.take(task.pool);
     const workerId = slots.shift() as string;
     const attempt = task.attempt + 1;
     const runId = decision.run.runId;

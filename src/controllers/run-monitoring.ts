@@ -5,7 +5,8 @@
  *   canceled like an operator's cancel, with the reason "max runtime N s exceeded" recorded.
  * - STARTED longer than `startTimeoutSeconds` with no task ever dispatched while worker slots were
  *   free → FAILURE: its waiting tasks are canceled and the run finishes with the reason recorded. A
- *   run waiting only because every worker slot is busy is not stuck, so it is left alone.
+ *   run waiting only because every worker slot is busy, or for a full pool, is not stuck, so it is
+ *   left alone.
  * - CANCELING longer than `cancelTimeoutSeconds` (timed from the cancel request) → CANCELED: its open
  *   attempts are finished CANCELED (their workers' late reports are then refused), and the run settles.
  *
@@ -16,7 +17,7 @@ import type { ErrorInfo } from '../events/index.js';
 import { draft, idempotencyKeys } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 import { decideCancel } from './run-control.js';
-import { cancelPending, finishAttempt, type RunStep } from './run-coordinator.js';
+import { cancelPending, finishAttempt, PoolSlots, type RunStep } from './run-coordinator.js';
 import { RunDecision } from './run-state.js';
 import { settleRun } from './settle.js';
 
@@ -27,12 +28,15 @@ export interface RunMonitoringInput {
   readonly settings: { readonly startTimeoutSeconds: number; readonly cancelTimeoutSeconds: number; readonly maxRuntimeSeconds: number | null };
   /** Worker slots still free after this iteration's dispatch. */
   readonly freeWorkerSlots: number;
+  /** Slots per pool (`arco pool set`); a pool not listed is unlimited. */
+  readonly poolLimits?: ReadonlyMap<string, number>;
 }
 
 export function decideRunMonitoring(input: RunMonitoringInput): RunStep[] {
   const steps: RunStep[] = [];
+  const pools = new PoolSlots(input.poolLimits ?? new Map(), input.runs);
   for (const run of input.runs) {
-    const drafts = run.status === 'STARTED' ? monitorStarted(run, input) : run.status === 'CANCELING' ? monitorCanceling(run, input) : [];
+    const drafts = run.status === 'STARTED' ? monitorStarted(run, input, pools) : run.status === 'CANCELING' ? monitorCanceling(run, input) : [];
     if (drafts.length > 0) steps.push({ runId: run.runId, expectVersion: run.version, drafts });
   }
   return steps;
@@ -42,7 +46,7 @@ function elapsedMs(sinceIso: string | null | undefined, nowEpochMs: number): num
   return sinceIso ? nowEpochMs - Date.parse(sinceIso) : 0;
 }
 
-function monitorStarted(run: RunProjection, input: RunMonitoringInput) {
+function monitorStarted(run: RunProjection, input: RunMonitoringInput, pools: PoolSlots) {
   const maxRuntimeSeconds = runMaxRuntimeSeconds(run.tags, input.settings.maxRuntimeSeconds);
   const inProgressMs = elapsedMs(run.startedAt, input.nowEpochMs);
   if (maxRuntimeSeconds !== null && inProgressMs >= maxRuntimeSeconds * 1000) {
@@ -50,6 +54,7 @@ function monitorStarted(run: RunProjection, input: RunMonitoringInput) {
   }
   const neverDispatched = run.tasks.every((t) => t.attempts.length === 0);
   if (!neverDispatched || input.freeWorkerSlots === 0 || inProgressMs < input.settings.startTimeoutSeconds * 1000) return [];
+  if (run.tasks.some((t) => t.status === 'READY' && pools.wait(t.pool) !== undefined)) return [];
   const reason = `run monitoring: no task was dispatched within startTimeoutSeconds ${input.settings.startTimeoutSeconds}`;
   const decision = new RunDecision(run, new Date(input.nowEpochMs).toISOString());
   cancelPending(decision, reason);

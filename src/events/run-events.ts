@@ -47,4 +47,9 @@ export const runEventSchemas = {
     requestedFingerprint: z.string(),
     differingFields: z.array(z.string()),
   }),
+  /**
+   * An operator set a pool's slot limit (`arco pool set`), or removed it (`limit` null: the pool
+   * is unlimited again). Tasks of assets in the pool wait while its slots are all taken.
+   */
+  PoolLimitSet: z.object({ pool: z.string(), limit: z.number().int().nonnegative().nullable(), requestId: z.string() }),
 } as const;

@@ -43,6 +43,7 @@ export const assetCheckResultsFamily = defineFamily<AssetCheckResult>({
   schema: assetCheckResultSchema,
   columns: (r) => ({ asset_key: r.assetKey, check_name: r.checkName, partition_key: r.partitionKey, status: r.status }),
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -22,6 +22,7 @@ export const assetWipesFamily = defineFamily<AssetWipe>({
   schema: assetWipeSchema,
   columns: (w) => ({ asset_key: w.assetKey, sequence: w.sequence, wiped_at: w.wipedAt }),
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -77,6 +77,7 @@ const ignoreAllBut = {
   AssetMaterializationReported: IGNORE,
   AssetWiped: IGNORE,
   RunDeleted: IGNORE,
+  PoolLimitSet: IGNORE,
 } as const satisfies Omit<FamilyHandlers<unknown>, 'AutomationConditionEvaluated'>;
 
 export const automationEvaluationsFamily = defineFamily<AutomationEvaluationRow>({

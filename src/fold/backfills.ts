@@ -185,6 +185,7 @@ export const backfillsFamily = defineFamily<BackfillProjection>({
   columns: (b) => ({ status: b.status, version: b.stateVersion, client_request_id: b.clientRequestId, created_at: b.createdAt, updated_at: b.updatedAt }),
   hot: true,
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,
@@ -235,6 +236,7 @@ export const backfillChunksFamily = defineFamily<BackfillChunk>({
   schema: backfillChunkSchema,
   columns: (c) => ({ backfill_id: c.backfillId, chunk_index: c.chunkIndex, run_id: c.runId, status: c.status }),
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -18,6 +18,7 @@ export const dynamicPartitionsFamily = defineFamily<DynamicPartitionsSet>({
   schema: dynamicPartitionsSchema,
   columns: (d) => ({ key_count: d.keys.length, updated_at: d.updatedAt }),
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

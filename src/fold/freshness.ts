@@ -29,6 +29,7 @@ export const assetFreshnessFamily = defineFamily<AssetFreshnessRecord>({
   schema: assetFreshnessSchema,
   columns: (r) => ({ state: r.state, state_version: r.stateVersion }),
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -16,6 +16,7 @@ import { assetPartitionStatusFamily } from './partition-status.js';
 import { automationEvaluationsFamily, automationCursorFamily } from './automation-evaluations.js';
 import { assetWipesFamily } from './asset-wipes.js';
 import { assetCheckResultsFamily } from './asset-checks.js';
+import { poolLimitsFamily } from './pool-limits.js';
 
 export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   runsFamily as ProjectionFamily<unknown>,
@@ -36,6 +37,7 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   automationCursorFamily as ProjectionFamily<unknown>,
   assetWipesFamily as ProjectionFamily<unknown>,
   assetCheckResultsFamily as ProjectionFamily<unknown>,
+  poolLimitsFamily as ProjectionFamily<unknown>,
 ];
 
 export { defineFamily, handlerFor, IGNORE, removeOnly, rowMatches, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue, type RowMatch } from './family.js';
@@ -125,3 +127,4 @@ export {
   type AssetCheckResult,
 } from './asset-checks.js';
 export { blocksDownstream } from './runs.js';
+export { poolLimitsFamily, poolLimitSchema, type PoolLimit } from './pool-limits.js';

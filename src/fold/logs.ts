@@ -35,6 +35,7 @@ export const logsFamily = defineFamily<LogIndexEntry>({
   columns: (l) => ({ lines: l.lines, last_sequence: l.lastSequence }),
   hot: true,
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -95,6 +95,7 @@ export const materializationsFamily = defineFamily<Materialization>({
     materialized_at: m.materializedAt,
   }),
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,
@@ -172,6 +173,7 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
   }),
   hot: true,
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

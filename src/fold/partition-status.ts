@@ -128,6 +128,7 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
   columns: () => ({}),
   hot: true,
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

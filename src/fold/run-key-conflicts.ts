@@ -19,6 +19,7 @@ export const runKeyConflictsFamily = defineFamily<RunKeyConflict>({
   schema: runKeyConflictSchema,
   columns: (c) => ({ run_key: c.runKey, existing_run_id: c.existingRunId, recorded_at: c.recordedAt }),
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -269,6 +269,7 @@ export const runsFamily = defineFamily<RunProjection>({
   }),
   hot: true,
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: runRequested,
     RunStarted: runStarted,
     RunCancelRequested: runCancelRequested,

@@ -94,6 +94,7 @@ export const scheduleStatesFamily = defineFamily<ScheduleState>({
   schema: scheduleStateSchema,
   columns: (s) => ({ status: s.status, state_version: s.stateVersion, definition_version: s.definitionVersion }),
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,
@@ -141,6 +142,7 @@ export const scheduleTicksFamily = defineFamily<ScheduleTick>({
   schema: scheduleTickSchema,
   columns: (t) => ({ schedule_name: t.scheduleName, tick_epoch_seconds: t.epochSeconds, status: t.status, run_id: t.runId, sequence: t.sequence }),
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -109,6 +109,7 @@ export const sensorStatesFamily = defineFamily<SensorState>({
   // Rewritten by every evaluation of its sensor, every few seconds.
   hot: true,
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,
@@ -171,6 +172,7 @@ export const sensorHistoryFamily = defineFamily<SensorHistoryEntry>({
   schema: sensorHistoryEntrySchema,
   columns: (h) => ({ sensor_name: h.sensorName, kind: h.kind, status: h.status, message_id: h.messageId, sequence: h.sequence }),
   handlers: {
+    PoolLimitSet: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

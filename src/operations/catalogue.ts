@@ -29,6 +29,7 @@ import { deleteRunOp, wipeAssetsOp } from './forgetting.js';
 import { listEventsOp, querySqlOp } from './system.js';
 import { getInstanceOp } from './instance.js';
 import { createTokenOp, listTokensOp, revokeTokenOp } from './tokens.js';
+import { listPoolsOp, setPoolLimitOp } from './pools.js';
 
 export const CATALOGUE = {
   requestRun: requestRunOp,
@@ -83,6 +84,8 @@ export const CATALOGUE = {
   createToken: createTokenOp,
   listTokens: listTokensOp,
   revokeToken: revokeTokenOp,
+  listPools: listPoolsOp,
+  setPoolLimit: setPoolLimitOp,
 } as const;
 
 /** The catalogue's types by name: callers that import only these types load none of its code. */

@@ -22,4 +22,5 @@ export * from './schedules.js';
 export * from './sensors.js';
 export * from './system.js';
 export * from './tokens.js';
+export * from './pools.js';
 export { partitionSelectorInputSchema, runRequestBodySchema } from './schemas.js';

@@ -1,8 +1,8 @@
 /** Runs: request, rerun, list, get, cancel, tasks, logs and run-key conflicts. */
 import { z } from 'zod';
 import { isTerminalRun } from '../domain/runs/index.js';
-import { logLineSchema, runKeyConflictSchema, taskProjectionSchema } from '../fold/index.js';
-import { cancelRun, getRunOrThrow, requestRerun, requestRun, selectAssetsToLaunch } from '../runtime/index.js';
+import { logLineSchema, runKeyConflictSchema, taskProjectionSchema, type RunProjection } from '../fold/index.js';
+import { cancelRun, explainWaits, getRunOrThrow, requestRerun, requestRun, selectAssetsToLaunch, type RunWait } from '../runtime/index.js';
 import { defineOperation, type OperationContext } from './operation.js';
 
 /** The run tag naming who requested it: an API token's name, `local` or `anonymous`. */
@@ -82,7 +82,7 @@ export const listRunsOp = defineOperation({
       before: q.cursor,
       limit: q.limit + 1,
     });
-    const page = runs.slice(0, q.limit);
+    const page = await withWaits(ctx, runs.slice(0, q.limit));
     return { runs: page, nextCursor: runs.length > q.limit ? (page[page.length - 1]?.runId ?? null) : null };
   },
 });
@@ -98,8 +98,18 @@ export const getRunOp = defineOperation({
   errors: [404],
   idempotent: true,
   role: 'viewer',
-  handler: (ctx, { runId }) => getRunOrThrow(ctx, runId),
+  handler: async (ctx, { runId }) => (await withWaits(ctx, [await getRunOrThrow(ctx, runId)]))[0] as RunProjection,
 });
+
+/** Runs with what the waiting ones wait for (OPX-14); definitions load only when a run waits. */
+async function withWaits(ctx: OperationContext, runs: RunProjection[]): Promise<(RunProjection & { waiting?: RunWait[] })[]> {
+  if (!runs.some((r) => r.status === 'QUEUED' || (r.status === 'STARTED' && r.tasks.some((t) => t.status === 'READY' && t.pool !== undefined)))) return runs;
+  const waits = await explainWaits(await ctx.runtime(), runs);
+  return runs.map((run) => {
+    const waiting = waits.get(run.runId);
+    return waiting ? { ...run, waiting } : run;
+  });
+}
 
 export const rerunOp = defineOperation({
   name: 'rerun',

@@ -29,7 +29,14 @@ export const rerunBodySchema = z
   .strict()
   .refine((b) => b.mode !== 'subset' || b.selection !== undefined, { message: 'selection is required for mode subset', path: ['selection'] });
 
-export const runSchema = runProjectionSchema.describe('Run');
+export const runSchema = runProjectionSchema
+  .extend({
+    waiting: z
+      .array(z.object({ taskKey: z.string().nullable(), reason: z.string() }))
+      .optional()
+      .describe('What the queued run (taskKey null) or its ready tasks wait for, e.g. "pool warehouse: 2/2 in use"; absent when nothing holds it'),
+  })
+  .describe('Run');
 
 /** A partition selection: a key, `START...END`, `a,b,c`, a list of keys, or a selector object. */
 export const partitionSelectorInputSchema = z

@@ -36,7 +36,7 @@ import { applyAttemptReport } from './run-commands.js';
 import { advanceBackfills } from './backfill-runner.js';
 import { Automation } from './automation/index.js';
 import { FreshnessRunner } from './freshness.js';
-import { RunMonitor } from './run-monitor.js';
+import { readPoolLimits, RunMonitor } from './run-monitor.js';
 import { retryFailedRuns } from './run-retries.js';
 import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
@@ -252,6 +252,8 @@ export class Daemon {
       attemptLeaseMs: this.options.attemptLeaseMs,
       maxConcurrentRuns: limits.maxConcurrentRuns,
       tagConcurrencyLimits: limits.tagConcurrencyLimits,
+      // Read each iteration: `arco pool set` takes effect at the next one.
+      poolLimits: await readPoolLimits(this.ctx),
       isWorkerDead: (workerId) => !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? ''),
       ids: this.ctx.ids,
     });

@@ -135,3 +135,4 @@ export {
 } from './observability/index.js';
 export { retryFailedRuns, RUN_RETRIES_CURSOR, type RunRetryReport } from './run-retries.js';
 export { monitorRuns, RunMonitor, MONITOR_INTERVAL_MS } from './run-monitor.js';
+export { explainWaits, type RunWait } from './run-waits.js';

@@ -30,12 +30,24 @@ export class RunMonitor {
   }
 }
 
+/** Pools with a limit set, by name (a removed limit is no limit). */
+export async function readPoolLimits(ctx: RuntimeContext): Promise<Map<string, number>> {
+  const limits = await ctx.store.runs.listPoolLimits();
+  return new Map(limits.flatMap((p) => (p.limit === null ? [] : [[p.pool, p.limit] as const])));
+}
+
 /** One pass of run monitoring over the active runs at `nowEpochMs`. */
 export async function monitorRuns(ctx: RuntimeContext, nowEpochMs: number, freeWorkerSlots: number): Promise<StoredEvent[]> {
   // Only started and canceling runs are monitored: a long queue is read as heads, never whole.
   const heads = await ctx.store.runs.listActiveRunHeads();
   const runs = await ctx.store.runs.getRuns(heads.filter((h) => h.status === 'STARTED' || h.status === 'CANCELING').map((h) => h.runId));
-  const steps = decideRunMonitoring({ runs, nowEpochMs, settings: ctx.definitions.definitions.instance.runMonitoring, freeWorkerSlots });
+  const steps = decideRunMonitoring({
+    runs,
+    nowEpochMs,
+    settings: ctx.definitions.definitions.instance.runMonitoring,
+    freeWorkerSlots,
+    poolLimits: await readPoolLimits(ctx),
+  });
   const appended: StoredEvent[] = [];
   for (const step of steps) {
     try {

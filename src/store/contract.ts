@@ -17,7 +17,7 @@
  * directly, so adding a family adds a part rather than growing one interface every engine delegates.
  */
 import type { ArcoEvent, FreshnessState, StoredEvent } from '../events/index.js';
-import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict } from '../fold/index.js';
+import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict, PoolLimit } from '../fold/index.js';
 import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
 import type { BackfillChunk, BackfillProjection } from '../fold/index.js';
 import type { AssetCheckResult, AssetFreshnessRecord, AutomationCursorRow, AutomationEvaluationRow } from '../fold/index.js';
@@ -95,6 +95,8 @@ export interface RunStore {
   listActiveRuns(): Promise<RunProjection[]>;
   /** How many runs have each status (statuses no run has are left out): one grouped count, for `/metrics`. */
   countRunsByStatus(): Promise<Map<RunStatus, number>>;
+  /** Every pool with a limit set (`arco pool set`), by name; a removed limit reads as null. */
+  listPoolLimits(): Promise<PoolLimit[]>;
   /** The runs among `runIds` that exist, in id order (any status). */
   getRuns(runIds: readonly string[]): Promise<RunProjection[]>;
   /**

@@ -22,6 +22,8 @@ export interface RunSpec {
   readonly select?: readonly string[];
   readonly retry?: Readonly<Record<string, Partial<RetryPolicy>>>;
   readonly timeoutMs?: Readonly<Record<string, number>>;
+  /** asset key -> the pool its tasks take a slot of */
+  readonly pools?: Readonly<Record<string, string>>;
   readonly tags?: Readonly<Record<string, string>>;
   readonly runKey?: string;
   readonly at?: number;
@@ -55,6 +57,7 @@ export function requestedRun(spec: RunSpec): { run: RunProjection; drafts: reado
       retry: { ...DEFAULT_RETRY_POLICY, ...(spec.retry?.[key] ?? {}) },
       timeoutMs: spec.timeoutMs?.[key] ?? null,
       codeVersion: '1',
+      pool: spec.pools?.[key] ?? null,
     })),
     spec.ids ?? makeIds(),
     at,

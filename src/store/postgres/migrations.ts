@@ -412,6 +412,17 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       );
     `,
   },
+  {
+    // Pool slot limits (fold/pool-limits.ts), set by `arco pool set`.
+    version: 16,
+    sql: `
+      CREATE TABLE pool_limits (
+        id ${T} PRIMARY KEY,
+        updated_at ${T} NOT NULL,
+        doc ${T} NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

@@ -3,7 +3,7 @@
  * engine; each is one statement on a pooled connection, so reads never wait for appends.
  */
 import type pg from 'pg';
-import { runKeyConflictsFamily, runsFamily, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
+import { poolLimitsFamily, runKeyConflictsFamily, runsFamily, type PoolLimit, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
 import type { RunStatus } from '../../domain/runs/index.js';
 import type { RunHead, RunListQuery, RunStore } from '../contract.js';
 import { parseRunHead } from '../docs.js';
@@ -50,6 +50,11 @@ export class PostgresRuns implements RunStore {
   async listActiveRuns(): Promise<RunProjection[]> {
     const rows = await this.docs(`SELECT id, doc FROM runs WHERE status IN ${ACTIVE_STATUSES} ORDER BY id`, []);
     return rows.map((r) => parseDoc(runsFamily, String(r.id), r.doc));
+  }
+
+  async listPoolLimits(): Promise<PoolLimit[]> {
+    const rows = await this.docs('SELECT id, doc FROM pool_limits ORDER BY id', []);
+    return rows.map((r) => parseDoc(poolLimitsFamily, String(r.id), r.doc));
   }
 
   async countRunsByStatus(): Promise<Map<RunStatus, number>> {

@@ -383,6 +383,17 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       );
     `,
   },
+  {
+    // Pool slot limits (fold/pool-limits.ts), set by `arco pool set`.
+    version: 16,
+    sql: `
+      CREATE TABLE pool_limits (
+        id TEXT PRIMARY KEY,
+        updated_at TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {

@@ -1,6 +1,6 @@
 /** Runs and run-key conflicts on SQLite: by id, by run key, by status and tag, newest first. */
 import type Database from 'better-sqlite3';
-import { runsFamily, runKeyConflictsFamily, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
+import { poolLimitsFamily, runsFamily, runKeyConflictsFamily, type PoolLimit, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
 import type { RunStatus } from '../../domain/runs/index.js';
 import type { RunHead, RunListQuery, RunStore } from '../contract.js';
 import { parseDoc, parseRunHead } from '../docs.js';
@@ -49,6 +49,10 @@ export class SqliteRuns implements RunStore {
       .prepare(`SELECT id, doc FROM runs WHERE ${ACTIVE} ORDER BY id`)
       .all() as DocRow[];
     return rows.map((r) => parseDoc(runsFamily, r.id, r.doc));
+  }
+
+  async listPoolLimits(): Promise<PoolLimit[]> {
+    return (this.db.prepare('SELECT id, doc FROM pool_limits ORDER BY id').all() as DocRow[]).map((r) => parseDoc(poolLimitsFamily, r.id, r.doc));
   }
 
   async countRunsByStatus(): Promise<Map<RunStatus, number>> {

@@ -1,0 +1,49 @@
+/**
+ * What a queued run or a waiting task waits for, worked out when a run is read (OPX-14): the run
+ * limit (`maxConcurrentRuns: 6/6 runs in progress`), a tag limit (`tag team=data: 2/2 runs`) or a
+ * full pool (`pool warehouse: 2/2 in use`). Counted from the runs in progress now, as the daemon
+ * counts them, with the limits of the loaded instance settings (a daemon started with
+ * `--max-concurrent-runs` may hold a different run limit).
+ */
+import { describeRunLimitWait, holdsPoolSlot, TagLimitCounter } from '../domain/runs/index.js';
+import { PoolSlots } from '../controllers/index.js';
+import type { RunProjection } from '../fold/index.js';
+import type { RuntimeContext } from './context.js';
+import { readPoolLimits } from './run-monitor.js';
+
+export interface RunWait {
+  /** The task that waits; null: the run waits in the queue. */
+  readonly taskKey: string | null;
+  readonly reason: string;
+}
+
+/** The waits of each run of `runs` that waits for something (runs that do not are left out). */
+export async function explainWaits(ctx: RuntimeContext, runs: readonly RunProjection[]): Promise<Map<string, RunWait[]>> {
+  const waits = new Map<string, RunWait[]>();
+  const queued = runs.filter((r) => r.status === 'QUEUED');
+  const started = runs.filter((r) => r.status === 'STARTED' && r.tasks.some((t) => t.status === 'READY' && t.pool !== undefined));
+  if (queued.length === 0 && started.length === 0) return waits;
+  const heads = await ctx.store.runs.listActiveRunHeads();
+  const inProgress = heads.filter((h) => h.status === 'STARTED' || h.status === 'CANCELING');
+  if (queued.length > 0) {
+    const { maxConcurrentRuns, tagConcurrencyLimits } = ctx.definitions.definitions.instance.runQueue;
+    const tags = new TagLimitCounter(tagConcurrencyLimits, inProgress.map((h) => h.tags));
+    for (const run of queued) {
+      const reason =
+        maxConcurrentRuns !== null && inProgress.length >= maxConcurrentRuns ? describeRunLimitWait(inProgress.length, maxConcurrentRuns) : tags.blockingLimit(run.tags);
+      if (reason !== undefined) waits.set(run.runId, [{ taskKey: null, reason }]);
+    }
+  }
+  if (started.length > 0) {
+    const holders = await ctx.store.runs.getRuns(inProgress.map((h) => h.runId));
+    const pools = new PoolSlots(await readPoolLimits(ctx), holders.filter((r) => r.tasks.some((t) => t.pool !== undefined && holdsPoolSlot(t.status))));
+    for (const run of started) {
+      const taskWaits = run.tasks.flatMap((t) => {
+        const reason = t.status === 'READY' ? pools.wait(t.pool) : undefined;
+        return reason === undefined ? [] : [{ taskKey: t.taskKey, reason }];
+      });
+      if (taskWaits.length > 0) waits.set(run.runId, taskWaits);
+    }
+  }
+  return waits;
+}
