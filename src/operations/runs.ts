@@ -1,8 +1,9 @@
 /** Runs: request, rerun, list, get, cancel, tasks, logs and run-key conflicts. */
 import { z } from 'zod';
+import { arcoError } from '../domain/errors/index.js';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { logLineSchema, runKeyConflictSchema, taskProjectionSchema, type RunProjection } from '../fold/index.js';
-import { cancelRun, explainWaits, getRunOrThrow, requestRerun, requestRun, selectAssetsToLaunch, type RunWait } from '../runtime/index.js';
+import { cancelRun, explainWaits, getRunOrThrow, systemClock, requestRerun, requestRun, selectAssetsToLaunch, type RunWait } from '../runtime/index.js';
 import { defineOperation, type OperationContext } from './operation.js';
 
 /** The run tag naming who requested it: an API token's name, `local` or `anonymous`. */
@@ -75,12 +76,20 @@ export const listRunsOp = defineOperation({
   idempotent: true,
   role: 'viewer',
   async handler(ctx, q) {
-    const [tagKey, ...rest] = q.tag?.split('=') ?? [];
+    const tags = (q.tag === undefined ? [] : Array.isArray(q.tag) ? q.tag : [q.tag]).map((t): [string, string] => {
+      const at = t.indexOf('=');
+      return [t.slice(0, at), t.slice(at + 1)];
+    });
+    const now = systemClock.now();
     const runs = await ctx.store.runs.listRuns({
       statuses: q.status,
-      tag: tagKey ? [tagKey, rest.join('=')] : undefined,
+      tags,
       before: q.cursor,
       limit: q.limit + 1,
+      ...(q.asset === undefined ? {} : { assetKey: q.asset }),
+      ...(q.since === undefined ? {} : { createdFrom: instantOf(q.since, 'since', now) }),
+      ...(q.until === undefined ? {} : { createdBefore: instantOf(q.until, 'until', now) }),
+      ...(q.trigger === undefined ? {} : { triggerKind: q.trigger }),
     });
     const page = await withWaits(ctx, runs.slice(0, q.limit));
     return { runs: page, nextCursor: runs.length > q.limit ? (page[page.length - 1]?.runId ?? null) : null };
@@ -100,6 +109,19 @@ export const getRunOp = defineOperation({
   role: 'viewer',
   handler: async (ctx, { runId }) => (await withWaits(ctx, [await getRunOrThrow(ctx, runId)]))[0] as RunProjection,
 });
+
+const AGO_UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * A `since`/`until` filter as an ISO-8601 UTC instant: a time given as is, or `12h` before now.
+ * @throws VALIDATION_ERROR naming the field for a time that does not parse.
+ */
+function instantOf(text: string, field: string, nowEpochMs: number): string {
+  const ago = /^(\d+)([mhd])$/.exec(text);
+  const ms = ago ? nowEpochMs - Number(ago[1]) * AGO_UNIT_MS[ago[2] as keyof typeof AGO_UNIT_MS] : Date.parse(text);
+  if (!Number.isFinite(ms)) throw arcoError('VALIDATION_ERROR', `${field}: "${text}" is not a time`, { field });
+  return new Date(ms).toISOString();
+}
 
 /** Runs with what the waiting ones wait for (OPX-14); definitions load only when a run waits. */
 async function withWaits(ctx: OperationContext, runs: RunProjection[]): Promise<(RunProjection & { waiting?: RunWait[] })[]> {

@@ -89,13 +89,22 @@ export const runRequestResponseSchema = z.object({
   selectionExpanded: z.array(z.object({ multiAsset: z.string(), selected: z.array(z.string()), added: z.array(z.string()) })).optional(),
 });
 
+const tagFilter = z.string().max(1000).regex(/^[^=]+=.*$/, 'must be KEY=VALUE');
+/** An instant: ISO-8601, or a time before now such as `90m`, `12h`, `7d`. */
+const instantFilter = z
+  .string()
+  .regex(/^(\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?|[1-9]\d{0,5}[mhd])$/, 'must be an ISO-8601 time or a duration before now such as 90m, 12h, 7d');
+
 export const runListQuerySchema = z.object({
   status: commaList(RUN_STATUSES, 'statuses'),
   tag: z
-    .string()
-    .regex(/^[^=]+=.*$/, 'must be KEY=VALUE')
+    .union([tagFilter, z.array(tagFilter).max(20)])
     .optional()
-    .describe('KEY=VALUE'),
+    .describe('KEY=VALUE; repeat for several (a run must carry all)'),
+  asset: z.string().min(1).max(500).optional().describe('only runs that materialize this asset'),
+  since: instantFilter.optional().describe('only runs created at or after this time (ISO-8601, or 90m / 12h / 7d ago)'),
+  until: instantFilter.optional().describe('only runs created before this time'),
+  trigger: z.enum(['manual', 'schedule', 'sensor', 'backfill', 'rerun', 'automation']).optional().describe('only runs started this way'),
   cursor: z.string().optional().describe('nextCursor of the previous page'),
   limit: pageLimit,
 });

@@ -71,8 +71,15 @@ export interface LedgerStore {
 
 export interface RunListQuery {
   readonly statuses?: readonly RunStatus[];
-  /** Exact tag match, e.g. `["arco/schedule_name", "daily"]`. */
-  readonly tag?: readonly [string, string];
+  /** Exact tag matches, all required, e.g. `[["arco/schedule_name", "daily"]]`. */
+  readonly tags?: readonly (readonly [string, string])[];
+  /** Runs whose selection holds this asset. */
+  readonly assetKey?: string;
+  /** Created at or after (ISO-8601 UTC). */
+  readonly createdFrom?: string;
+  /** Created before (ISO-8601 UTC). */
+  readonly createdBefore?: string;
+  readonly triggerKind?: string;
   /** Cursor: return runs created before this run id (newest first). */
   readonly before?: string;
   readonly limit: number;

@@ -120,8 +120,8 @@ describe('asset and run-status sensors in the daemon', () => {
     const failure = await nextEvaluation('on_failure');
     const asset = await nextEvaluation('on_raw');
     assert.deepEqual([failure.status, failure.runs, asset.status, asset.runs], ['SKIPPED', [], 'SKIPPED', []]);
-    const alerts = await store.runs.listRuns({ tag: ['arco/sensor_name', 'on_failure'], limit: 10 });
-    const cleans = await store.runs.listRuns({ tag: ['arco/sensor_name', 'on_raw'], limit: 10 });
+    const alerts = await store.runs.listRuns({ tags: [['arco/sensor_name', 'on_failure']], limit: 10 });
+    const cleans = await store.runs.listRuns({ tags: [['arco/sensor_name', 'on_raw']], limit: 10 });
     assert.deepEqual([alerts.length, cleans.length], [1, 1]);
   });
 });
@@ -195,7 +195,7 @@ describe('run-status sensors: monitored target and several runs per evaluation',
     const [latest] = await evaluations('boom_failure');
     assert.deepEqual([latest?.status, latest?.runs.map((r) => r.runKey)], ['SUCCESS', [`sensor:boom_failure:${first}`, `sensor:boom_failure:${second}`]]);
     assert.equal((await fired('boom_failure')).length, before + 2);
-    const alerts = await store.runs.listRuns({ tag: ['arco/sensor_name', 'boom_failure'], limit: 10 });
+    const alerts = await store.runs.listRuns({ tags: [['arco/sensor_name', 'boom_failure']], limit: 10 });
     assert.equal(alerts.length, 2, 'one alert run per failed run');
   });
 });

@@ -145,7 +145,7 @@ describe('poll sensors in the automation step', () => {
         assert.deepEqual([e.status, e.error?.code, e.runs, e.cursorAfter], ['FAILURE', 'INVALID_EVALUATION_RESULT', [], null]);
         assert.ok(e.error?.message.startsWith(`the sensor returned an invalid result: ${field} `), e.error?.message);
       }
-      assert.deepEqual(await store.runs.listRuns({ tag: ['arco/sensor_name', sensor], limit: 10 }), [], 'no run was recorded');
+      assert.deepEqual(await store.runs.listRuns({ tags: [['arco/sensor_name', sensor]], limit: 10 }), [], 'no run was recorded');
       assert.equal((await store.automation.getSensorState(sensor))?.cursor, null);
     });
   }

@@ -149,7 +149,7 @@ describe('backfill step racing operator commands', () => {
     assert.equal(done.chunksPlanned, 0);
     assert.deepEqual(done.counts, { total: 6, planned: 0, materialized: 0, failed: 0, skipped: 0, canceled: 0, inProgress: 0, notStarted: 6 });
     assert.deepEqual((await ledgerOf(backfill.backfillId)).map((e) => e.type), ['BackfillCreated', 'BackfillStateChanged', 'BackfillStateChanged']);
-    assert.deepEqual(await raw.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 10 }), []);
+    assert.deepEqual(await raw.runs.listRuns({ tags: [['arco/backfill', backfill.backfillId]], limit: 10 }), []);
   });
 
   test('two resumes at once: one resumes, the other is BACKFILL_STATE_CONFLICT naming REQUESTED, and the backfill continues once', async () => {
@@ -164,6 +164,6 @@ describe('backfill step racing operator commands', () => {
     assert.equal(done.status, 'COMPLETED_SUCCESS');
     const changes = (await ledgerOf(backfill.backfillId)).filter((e) => e.type === 'BackfillStateChanged').map((e) => [e.payload.stateVersion, e.payload.status]);
     assert.deepEqual(changes, [[2, 'PAUSED'], [3, 'REQUESTED'], [4, 'COMPLETED_SUCCESS']], 'one resume recorded, state versions one apart');
-    assert.equal((await raw.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 10 })).length, 3, 'one run per chunk');
+    assert.equal((await raw.runs.listRuns({ tags: [['arco/backfill', backfill.backfillId]], limit: 10 })).length, 3, 'one run per chunk');
   });
 });

@@ -77,7 +77,7 @@ describe('backfills under the daemon', () => {
     assert.equal(done.status, 'COMPLETED_SUCCESS');
     assert.equal(done.chunksPlanned, 3);
     assert.deepEqual(done.counts, { total: 10, planned: 10, materialized: 10, failed: 0, skipped: 0, canceled: 0, inProgress: 0, notStarted: 0 });
-    const runs = await running.store.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 100 });
+    const runs = await running.store.runs.listRuns({ tags: [['arco/backfill', backfill.backfillId]], limit: 100 });
     assert.deepEqual(runs.map((r) => r.runKey).sort(), [0, 1, 2].map((n) => `backfill:${backfill.backfillId}:chunk:${n}`));
     assert.ok(runs.every((r) => r.status === 'SUCCESS'));
     const status = await backfillStatus(running.ctx, { backfillId: backfill.backfillId });
@@ -111,7 +111,7 @@ describe('backfills under the daemon', () => {
     assert.equal(retry.backfill.rootBackfillId, backfill.backfillId);
     assert.equal(retry.backfill.counts.total, 1);
     const retried = await waitFor(running.store, retry.backfill.backfillId, terminal);
-    const [run] = await running.store.runs.listRuns({ tag: ['arco/backfill', retry.backfill.backfillId], limit: 10 });
+    const [run] = await running.store.runs.listRuns({ tags: [['arco/backfill', retry.backfill.backfillId]], limit: 10 });
     assert.deepEqual(run?.tasks.map((t) => t.taskKey), ['flaky[2026-01-03]']);
     assert.equal(run?.tags['arco/parent_backfill_id'], backfill.backfillId);
     assert.equal(run?.tags['arco/root_backfill_id'], backfill.backfillId);
@@ -137,7 +137,7 @@ describe('backfills under the daemon', () => {
         { range: '2026-01-18...2026-01-25', state: 'materialized' },
       ]],
     ]);
-    const runs = await running.store.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 100 });
+    const runs = await running.store.runs.listRuns({ tags: [['arco/backfill', backfill.backfillId]], limit: 100 });
     const weekRuns = runs.filter((r) => r.assetKeys.includes('week')).map((r) => r.tasks.map((t) => t.taskKey).sort()).sort();
     assert.deepEqual(weekRuns, [['week[2026-01-04]'], ['week[2026-01-18]', 'week[2026-01-25]']], 'the week of the failed day is left out of its chunk run; its neighbour runs');
     const events = await running.store.ledger.readEvents({ limit: 100_000 });
@@ -181,7 +181,7 @@ describe('backfills under the daemon', () => {
     assert.equal(canceling.status, 'CANCELING');
     const done = await waitFor(running.store, backfill.backfillId, terminal);
     assert.equal(done.status, 'CANCELED');
-    const runs = await running.store.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 10 });
+    const runs = await running.store.runs.listRuns({ tags: [['arco/backfill', backfill.backfillId]], limit: 10 });
     assert.equal(runs.length, 2);
     assert.ok(runs.every((r) => r.status === 'CANCELED'));
     assert.equal(done.counts.notStarted, 4);
@@ -215,7 +215,7 @@ describe('backfills under the daemon', () => {
     const { backfill } = await createBackfill(running.ctx, { selection: ['a'], partition: '2026-01-01...2026-01-07', policy: 'single-run' });
     const done = await waitFor(running.store, backfill.backfillId, terminal);
     assert.equal(done.status, 'COMPLETED_SUCCESS');
-    const runs = await running.store.runs.listRuns({ tag: ['arco/backfill', backfill.backfillId], limit: 10 });
+    const runs = await running.store.runs.listRuns({ tags: [['arco/backfill', backfill.backfillId]], limit: 10 });
     assert.equal(runs.length, 1);
     assert.equal(runs[0]?.tasks.length, 7);
     assert.deepEqual([runs[0]?.tags['arco/asset_partition_range_start'], runs[0]?.tags['arco/asset_partition_range_end']], ['2026-01-01', '2026-01-07']);

@@ -94,7 +94,7 @@ describe('freshness in the daemon over time', () => {
   });
 
   test('a sensor reading ctx.instance.freshness reacts once to the change to FAIL', async () => {
-    const sensorRuns = () => store.runs.listRuns({ tag: ['arco/sensor_name', 'on_report_fail'], limit: 10 });
+    const sensorRuns = () => store.runs.listRuns({ tags: [['arco/sensor_name', 'on_report_fail']], limit: 10 });
     const [run] = await until(async () => {
       clock.advance(30_000);
       const runs = await sensorRuns();

@@ -48,13 +48,13 @@ export default defineDefinitions({ assets: [fails, once, after, slow, stubborn],
 
 /** Retries of `root` (every run whose root is it), oldest first. */
 async function retriesOf(store: Store, rootRunId: string): Promise<RunProjection[]> {
-  const runs = await store.runs.listRuns({ tag: ['arco/root_run_id', rootRunId], limit: 50 });
+  const runs = await store.runs.listRuns({ tags: [['arco/root_run_id', rootRunId]], limit: 50 });
   return runs.reverse();
 }
 
 async function waitForRetry(store: Store, parentRunId: string): Promise<RunProjection> {
   for (let i = 0; i < 600; i += 1) {
-    const [retry] = await store.runs.listRuns({ tag: ['arco/parent_run_id', parentRunId], limit: 1 });
+    const [retry] = await store.runs.listRuns({ tags: [['arco/parent_run_id', parentRunId]], limit: 1 });
     if (retry) return waitForRun(store, retry.runId);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -105,7 +105,7 @@ describe('run retries and max runtime with a daemon', () => {
     assert.equal(done.status, 'CANCELED');
     assert.equal(runView(done).cancelReason, 'max runtime 1 s exceeded');
     await retryFailedRuns(running.ctx);
-    assert.deepEqual(await running.store.runs.listRuns({ tag: ['arco/parent_run_id', run.runId], limit: 1 }), []);
+    assert.deepEqual(await running.store.runs.listRuns({ tags: [['arco/parent_run_id', run.runId]], limit: 1 }), []);
   });
 
   test('canceling a started run whose task ignores the abort goes CANCELING, then CANCELED once the grace period kills the task', async () => {
@@ -149,7 +149,7 @@ describe('run retries after a daemon restart', () => {
       const secondLife = await retryFailedRuns(killed);
       assert.equal(firstLife.requested.length, 1);
       assert.deepEqual(secondLife.requested, []);
-      const retries = await store.runs.listRuns({ tag: ['arco/parent_run_id', run.runId], limit: 10 });
+      const retries = await store.runs.listRuns({ tags: [['arco/parent_run_id', run.runId]], limit: 10 });
       assert.deepEqual(retries.map((r) => r.runId), firstLife.requested);
     } finally {
       await store.close();

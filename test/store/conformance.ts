@@ -9,8 +9,8 @@ import { describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createUlidFactory, seededRng } from '../../src/domain/ids/index.js';
 import { draft, idempotencyKeys, stampEvents, type EventDraft } from '../../src/events/index.js';
-import type { Store } from '../../src/store/index.js';
-import { T0, requestedRun, step } from '../helpers/runs.js';
+import type { RunListQuery, Store } from '../../src/store/index.js';
+import { T0, iso, makeIds, requestedRun, step } from '../helpers/runs.js';
 import { dailyPartitions } from '../../src/authoring/index.js';
 import { decideBackfillCommand } from '../../src/controllers/index.js';
 import { skippable } from '../helpers/skippable.js';
@@ -73,6 +73,21 @@ export function storeConformance(engine: EngineHarness): void {
       assert.deepEqual(appended.map((e) => e.actor), ['ops-alice', undefined]);
       const read = await store.ledger.readEvents({ afterSequence: 0, limit: 10 });
       assert.deepEqual(read.map((e) => [e.type, e.actor]), [['RunRequested', 'ops-alice'], ['RunStarted', undefined]]);
+    });
+
+    test('runs filter by several tags, an asset, a creation window and a trigger, newest first', async () => {
+      const hour = 3_600_000;
+      const a = requestedRun({ dag: { a: [] }, tags: { team: 'data' }, at: T0, ids: makeIds(41) });
+      const b = requestedRun({ dag: { b: [] }, tags: { team: 'data', env: 'prod' }, at: T0 + hour, ids: makeIds(42) });
+      const c = requestedRun({ dag: { a: [], b: ['a'] }, at: T0 + 2 * hour, ids: makeIds(43) });
+      for (const [i, r] of [a, b, c].entries()) await store.ledger.append(stamp(r.drafts, T0 + i * hour));
+      const ids = async (query: Omit<RunListQuery, 'limit'>) => (await store.runs.listRuns({ ...query, limit: 10 })).map((r) => r.runId);
+      assert.deepEqual(await ids({ tags: [['team', 'data'], ['env', 'prod']] }), [b.run.runId]);
+      assert.deepEqual(await ids({ tags: [['team', 'data']] }), [b.run.runId, a.run.runId]);
+      assert.deepEqual(await ids({ assetKey: 'a' }), [c.run.runId, a.run.runId]);
+      assert.deepEqual(await ids({ createdFrom: iso(T0 + hour), createdBefore: iso(T0 + 2 * hour) }), [b.run.runId]);
+      assert.deepEqual(await ids({ triggerKind: 'manual', assetKey: 'b' }), [c.run.runId, b.run.runId]);
+      assert.deepEqual(await ids({ triggerKind: 'schedule' }), []);
     });
 
     test('a duplicate idempotency key is dropped, reported, and has no effect', async () => {

@@ -118,7 +118,7 @@ async function answers(store: Store): Promise<Record<string, unknown>> {
     runs,
     activeRuns: await store.runs.listActiveRuns(),
     failedRuns: await store.runs.listRuns({ statuses: ['FAILURE', 'CANCELED'], limit: 100 }),
-    taggedRuns: await store.runs.listRuns({ tag: ['team', 'data'], limit: 100 }),
+    taggedRuns: await store.runs.listRuns({ tags: [['team', 'data']], limit: 100 }),
     runsByKeys: (await store.automation.listRunsByKeys(runs.flatMap((r) => (r.runKey ? [r.runKey] : [])))).sort((x, y) => x.runId.localeCompare(y.runId)),
     runKeyConflicts: await store.runs.listRunKeyConflicts({ limit: 100 }),
     assetPartitions: await store.assets.listAssetPartitions(),

@@ -1,10 +1,12 @@
 /** `arco runs`, `arco status`, `arco logs`, `arco cancel`: look at and control runs. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { RUN_STATUSES, isTerminalRun, type RunStatus } from '../../domain/runs/index.js';
 import type { LogLine } from '../../fold/index.js';
 import { positiveInt, runAction, statusList, withClient, withClientOptions, type CommonOptions } from '../common.js';
 import { color, printJson, printTable, statusColor } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
+
+type TriggerKind = 'manual' | 'schedule' | 'sensor' | 'backfill' | 'rerun' | 'automation';
 
 /** How often `arco logs --follow` asks for new lines. */
 const FOLLOW_POLL_MS = 300;
@@ -14,12 +16,26 @@ export function runsCommand(): Command {
     .description('list runs, newest first')
     .option('--status <list>', 'only these statuses, comma-separated', statusList(RUN_STATUSES, 'status'))
     .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
-    .option('--tag <key=value>', 'only runs with this tag, e.g. arco/schedule_name=daily')
+    .option('--tag <key=value>', 'only runs with this tag, e.g. arco/schedule_name=daily (repeat: all must match)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--asset <key>', 'only runs that materialize this asset')
+    .option('--since <time>', 'only runs created at or after: ISO-8601, or 90m / 12h / 7d ago')
+    .option('--until <time>', 'only runs created before: ISO-8601, or 90m / 12h / 7d ago')
+    .addOption(new Option('--trigger <kind>', 'only runs started this way').choices(['manual', 'schedule', 'sensor', 'backfill', 'rerun', 'automation']))
     .option('--cursor <runId>', 'continue after this run (the previous page\'s nextCursor)')
-    .action((options: CommonOptions & { status?: RunStatus[]; tag?: string; limit: number; cursor?: string }) =>
+    .addHelpText('after', '\nExamples:\n  arco runs --status FAILURE --since 24h\n  arco runs --asset orders --trigger schedule --tag team=data\n')
+    .action((options: CommonOptions & { status?: RunStatus[]; tag?: string[]; asset?: string; since?: string; until?: string; trigger?: TriggerKind; limit: number; cursor?: string }) =>
       runAction(options, () =>
         withClient(options, async (client) => {
-          const page = await client.invoke('listRuns', { status: options.status?.join(','), tag: options.tag, limit: options.limit, cursor: options.cursor });
+          const page = await client.invoke('listRuns', {
+            status: options.status?.join(','),
+            tag: options.tag,
+            asset: options.asset,
+            since: options.since,
+            until: options.until,
+            trigger: options.trigger,
+            limit: options.limit,
+            cursor: options.cursor,
+          });
           if (options.json) return printJson({ runs: page.runs.map((r) => runView(r)), nextCursor: page.nextCursor });
           printTable(
             ['run', 'status', 'created', 'trigger', 'assets'],

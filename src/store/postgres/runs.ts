@@ -39,10 +39,14 @@ export class PostgresRuns implements RunStore {
     };
     if (query.statuses?.length) where.push(`status = ANY(${param(query.statuses)}::text[])`);
     if (query.before) where.push(`id < ${param(query.before)}`);
-    if (query.tag) {
+    for (const [key, value] of query.tags ?? []) {
       // Quotes are dropped from the tag name as the SQLite engine does when building its JSON path.
-      where.push(`(doc::json -> 'tags' ->> ${param(query.tag[0].replace(/"/g, ''))}::text) = ${param(query.tag[1])}`);
+      where.push(`(doc::json -> 'tags' ->> ${param(key.replace(/"/g, ''))}::text) = ${param(value)}`);
     }
+    if (query.assetKey !== undefined) where.push(`(doc::jsonb -> 'assetKeys') ? ${param(query.assetKey)}::text`);
+    if (query.createdFrom !== undefined) where.push(`created_at >= ${param(query.createdFrom)}`);
+    if (query.createdBefore !== undefined) where.push(`created_at < ${param(query.createdBefore)}`);
+    if (query.triggerKind !== undefined) where.push(`(doc::json -> 'trigger' ->> 'kind') = ${param(query.triggerKind)}`);
     const sql = `SELECT id, doc FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${param(query.limit)}`;
     return (await this.docs(sql, params)).map((r) => parseDoc(runsFamily, String(r.id), r.doc));
   }

@@ -35,9 +35,25 @@ export class SqliteRuns implements RunStore {
       where.push('id < ?');
       params.push(query.before);
     }
-    if (query.tag) {
+    for (const [key, value] of query.tags ?? []) {
       where.push('json_extract(doc, ?) = ?');
-      params.push(`$.tags."${query.tag[0].replace(/"/g, '')}"`, query.tag[1]);
+      params.push(`$.tags."${key.replace(/"/g, '')}"`, value);
+    }
+    if (query.assetKey !== undefined) {
+      where.push("EXISTS (SELECT 1 FROM json_each(doc, '$.assetKeys') WHERE value = ?)");
+      params.push(query.assetKey);
+    }
+    if (query.createdFrom !== undefined) {
+      where.push('created_at >= ?');
+      params.push(query.createdFrom);
+    }
+    if (query.createdBefore !== undefined) {
+      where.push('created_at < ?');
+      params.push(query.createdBefore);
+    }
+    if (query.triggerKind !== undefined) {
+      where.push("json_extract(doc, '$.trigger.kind') = ?");
+      params.push(query.triggerKind);
     }
     const sql = `SELECT id, doc FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, query.limit) as DocRow[];

@@ -153,7 +153,7 @@ describe('backfills under daemon crashes', () => {
       assert.equal(backfill?.status, 'COMPLETED_SUCCESS', label('correctness', `the backfill ended ${backfill?.status}: ${backfill?.reason}`));
       assert.deepEqual(backfill?.counts, { total: 1000, planned: 1000, materialized: 1000, failed: 0, skipped: 0, canceled: 0 }, label('correctness', 'counts'));
       assert.equal(backfill?.chunksPlanned, CHUNKS);
-      const runs = await store.runs.listRuns({ tag: ['arco/backfill', backfillId], limit: 1000 });
+      const runs = await store.runs.listRuns({ tags: [['arco/backfill', backfillId]], limit: 1000 });
       assert.equal(runs.length, CHUNKS, label('correctness', 'one run per chunk'));
       assert.ok(runs.every((r) => r.status === 'SUCCESS'), label('correctness', 'every chunk run succeeded'));
       const before = await store.admin.projectionHash();

@@ -46,7 +46,7 @@ describe('run identity on PostgreSQL shared by several servers', () => {
     assert.equal(runIds.size, 1);
     assert.equal(outcomes.filter((o) => !o.existing).length, 1, 'one request created it');
     const [store] = stores as [Store];
-    assert.equal((await store.runs.listRuns({ tag: ['arco/run_key', 'concurrent-pg'], limit: 10 })).length, 1);
+    assert.equal((await store.runs.listRuns({ tags: [['arco/run_key', 'concurrent-pg']], limit: 10 })).length, 1);
     const requested = (await store.ledger.readEvents({ limit: 1000 })).filter((e) => e.type === 'RunRequested');
     assert.equal(requested.length, 1, 'one RunRequested in the ledger');
     assert.equal((await store.runs.getRunByKey('concurrent-pg'))?.runId, [...runIds][0]);

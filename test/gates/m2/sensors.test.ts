@@ -61,7 +61,7 @@ describe('sensors have no duplicate effects', () => {
     await automation.runOnce(T);
     await automation.runOnce(T + 30_000);
     await new Automation(ctx).runOnce(T + 60_000);
-    const runs = await store.runs.listRuns({ tag: ['arco/run_key', 'sensor:fixed_key:only-once'], limit: 10 });
+    const runs = await store.runs.listRuns({ tags: [['arco/run_key', 'sensor:fixed_key:only-once']], limit: 10 });
     assert.equal(runs.length, 1);
     const history = await store.automation.listSensorHistory({ sensorName: 'fixed_key', limit: 10 });
     assert.deepEqual(history.map((e) => [e.status, e.runs.map((r) => r.existing)]), [
@@ -95,7 +95,7 @@ describe('sensors have no duplicate effects', () => {
     assert.deepEqual([loser?.runs, loser?.expectedStateVersion], [[], winner?.expectedStateVersion]);
     const state = await one.store.automation.getSensorState('per_call');
     assert.equal(state?.cursor, winner?.cursorAfter, "the winner's cursor");
-    const runs = await one.store.runs.listRuns({ tag: ['arco/sensor_name', 'per_call'], limit: 10 });
+    const runs = await one.store.runs.listRuns({ tags: [['arco/sensor_name', 'per_call']], limit: 10 });
     assert.deepEqual(runs.map((r) => r.runId), winner?.runs.map((r) => r.runId), "only the winner's run exists");
   });
 
@@ -121,7 +121,7 @@ describe('sensors have no duplicate effects', () => {
     assert.deepEqual([first.duplicate, first.evaluation.status, again.duplicate, again.evaluation.sequence], [false, 'SUCCESS', true, first.evaluation.sequence]);
     const concurrent = await Promise.all(Array.from({ length: 8 }, () => pushToSensor(open(db, T).ctx, 'inbox', { messageId: 'm-2', payload: { file: 'b.csv' } })));
     assert.equal(new Set(concurrent.map((c) => c.evaluation.sequence)).size, 1, 'one evaluation of m-2');
-    const runs = await store.runs.listRuns({ tag: ['arco/sensor_name', 'inbox'], limit: 20 });
+    const runs = await store.runs.listRuns({ tags: [['arco/sensor_name', 'inbox']], limit: 20 });
     assert.deepEqual(runs.map((r) => r.tags.file).sort(), ['a.csv', 'b.csv'], 'one run per message');
   });
 
