@@ -238,6 +238,14 @@ export default [
     replace: '    if (pools.wait(task.pool) === "never") continue;',
     bug: 'a full pool does not hold back its tasks',
   },
+  {
+    name: 'retention-keeps-ticks',
+    row: 'PRD-23',
+    file: 'src/fold/schedules.ts',
+    find: "RecordsPurged: removeOnly((e) => (e.payload.kind === 'scheduleTicks' ? [{ id: e.payload.ids }] : [])),",
+    replace: 'RecordsPurged: IGNORE,',
+    bug: 'a retention purge leaves the expired schedule ticks in place',
+  },
   // Staleness, automation and assets (#14)
   {
     name: 'external-asset-planned',

@@ -159,4 +159,14 @@ export const automationEventSchemas = {
     keys: z.array(z.string()),
     requestId: z.string(),
   }),
+  /**
+   * Retention (instance setting `retention`): these rows of a history projection are older than it
+   * keeps and are forgotten. The ledger keeps their events, and the fold removes the same rows again
+   * on a replay, so projections still equal a replay.
+   */
+  RecordsPurged: z.object({
+    kind: z.enum(['scheduleTicks', 'sensorHistory', 'automationEvaluations']),
+    ids: z.array(z.string()).max(1000),
+    before: z.string(),
+  }),
 } as const;

@@ -39,6 +39,8 @@ export const idempotencyKeys = {
   /** Not in SEMANTICS §1's table: shaped like `sched_state`, one key per change of an asset's freshness. */
   /** Not in SEMANTICS §1's table: a run is deleted once. */
   runDeleted: (runId: string): string => `run_deleted:${runId}`,
+  /** Not in SEMANTICS §1's table: one key per purged set of rows, so a repeated retention step appends nothing. */
+  recordsPurged: (kind: string, ids: readonly string[]): string => `purge:${kind}:${sha256Hex(JSON.stringify([...ids].sort()))}`,
   /** One key per request (`requestId` is minted per `arco pool set`): setting 4, 5 then 4 again appends three events. */
   poolLimitSet: (pool: string, requestId: string): string => `pool_limit:${pool}:${requestId}`,
   /** Not in SEMANTICS §1's table: one key per asset per wipe request (`wipeId` is minted per request). */

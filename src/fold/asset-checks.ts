@@ -44,6 +44,7 @@ export const assetCheckResultsFamily = defineFamily<AssetCheckResult>({
   columns: (r) => ({ asset_key: r.assetKey, check_name: r.checkName, partition_key: r.partitionKey, status: r.status }),
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -23,6 +23,7 @@ export const assetWipesFamily = defineFamily<AssetWipe>({
   columns: (w) => ({ asset_key: w.assetKey, sequence: w.sequence, wiped_at: w.wipedAt }),
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

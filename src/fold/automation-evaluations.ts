@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { conditionNodeTruthSchema } from '../events/index.js';
 import { InvariantError } from '../domain/errors/index.js';
-import { defineFamily, IGNORE, type FamilyHandlers } from './family.js';
+import { defineFamily, IGNORE, type FamilyHandlers, removeOnly } from './family.js';
 
 export const automationEvaluationRowSchema = z.object({
   evaluationId: z.number().int().positive(),
@@ -78,6 +78,7 @@ const ignoreAllBut = {
   AssetWiped: IGNORE,
   RunDeleted: IGNORE,
   PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
 } as const satisfies Omit<FamilyHandlers<unknown>, 'AutomationConditionEvaluated'>;
 
 export const automationEvaluationsFamily = defineFamily<AutomationEvaluationRow>({
@@ -86,6 +87,7 @@ export const automationEvaluationsFamily = defineFamily<AutomationEvaluationRow>
   columns: (r) => ({ evaluation_id: r.evaluationId, asset_key: r.assetKey, requested: r.requested ? 1 : 0 }),
   handlers: {
     ...ignoreAllBut,
+    RecordsPurged: removeOnly((e) => (e.payload.kind === 'automationEvaluations' ? [{ id: e.payload.ids }] : [])),
     AutomationConditionEvaluated: {
       ids: (e) => e.payload.results.map((r) => automationEvaluationRowId(e.payload.evaluationId, r.assetKey)),
       // Evaluation numbers are taken once (the idempotency key carries them).

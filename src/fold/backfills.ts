@@ -186,6 +186,7 @@ export const backfillsFamily = defineFamily<BackfillProjection>({
   hot: true,
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,
@@ -237,6 +238,7 @@ export const backfillChunksFamily = defineFamily<BackfillChunk>({
   columns: (c) => ({ backfill_id: c.backfillId, chunk_index: c.chunkIndex, run_id: c.runId, status: c.status }),
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

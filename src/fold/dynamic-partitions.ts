@@ -19,6 +19,7 @@ export const dynamicPartitionsFamily = defineFamily<DynamicPartitionsSet>({
   columns: (d) => ({ key_count: d.keys.length, updated_at: d.updatedAt }),
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -30,6 +30,7 @@ export const assetFreshnessFamily = defineFamily<AssetFreshnessRecord>({
   columns: (r) => ({ state: r.state, state_version: r.stateVersion }),
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

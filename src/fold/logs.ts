@@ -36,6 +36,7 @@ export const logsFamily = defineFamily<LogIndexEntry>({
   hot: true,
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

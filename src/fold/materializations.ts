@@ -96,6 +96,7 @@ export const materializationsFamily = defineFamily<Materialization>({
   }),
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,
@@ -174,6 +175,7 @@ export const assetPartitionsFamily = defineFamily<AssetPartitionState>({
   hot: true,
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -129,6 +129,7 @@ export const assetPartitionStatusFamily = defineFamily<AssetPartitionStatusRow>(
   hot: true,
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

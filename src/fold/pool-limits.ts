@@ -22,6 +22,7 @@ export const poolLimitsFamily = defineFamily<PoolLimit>({
       ids: (e) => [e.payload.pool],
       apply: (_row, e) => ({ pool: e.payload.pool, limit: e.payload.limit, updatedAt: e.at }),
     },
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -20,6 +20,7 @@ export const runKeyConflictsFamily = defineFamily<RunKeyConflict>({
   columns: (c) => ({ run_key: c.runKey, existing_run_id: c.existingRunId, recorded_at: c.recordedAt }),
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

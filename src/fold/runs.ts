@@ -270,6 +270,7 @@ export const runsFamily = defineFamily<RunProjection>({
   hot: true,
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: runRequested,
     RunStarted: runStarted,
     RunCancelRequested: runCancelRequested,

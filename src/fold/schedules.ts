@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { errorInfoSchema, scheduleStatusSchema, tickStatusSchema, type EventOf } from '../events/index.js';
-import { defineFamily, IGNORE } from './family.js';
+import { defineFamily, IGNORE, removeOnly } from './family.js';
 
 export const scheduleStateSchema = z.object({
   scheduleName: z.string(),
@@ -95,6 +95,7 @@ export const scheduleStatesFamily = defineFamily<ScheduleState>({
   columns: (s) => ({ status: s.status, state_version: s.stateVersion, definition_version: s.definitionVersion }),
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,
@@ -143,6 +144,7 @@ export const scheduleTicksFamily = defineFamily<ScheduleTick>({
   columns: (t) => ({ schedule_name: t.scheduleName, tick_epoch_seconds: t.epochSeconds, status: t.status, run_id: t.runId, sequence: t.sequence }),
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: removeOnly((e) => (e.payload.kind === 'scheduleTicks' ? [{ id: e.payload.ids }] : [])),
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -20,7 +20,7 @@ import {
   sensorDefinitionSchema,
   type StoredEvent,
 } from '../events/index.js';
-import { defineFamily, IGNORE } from './family.js';
+import { defineFamily, IGNORE, removeOnly } from './family.js';
 import { sequenceId } from './materializations.js';
 
 export const sensorStateSchema = z.object({
@@ -110,6 +110,7 @@ export const sensorStatesFamily = defineFamily<SensorState>({
   hot: true,
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: IGNORE,
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,
@@ -173,6 +174,7 @@ export const sensorHistoryFamily = defineFamily<SensorHistoryEntry>({
   columns: (h) => ({ sensor_name: h.sensorName, kind: h.kind, status: h.status, message_id: h.messageId, sequence: h.sequence }),
   handlers: {
     PoolLimitSet: IGNORE,
+    RecordsPurged: removeOnly((e) => (e.payload.kind === 'sensorHistory' ? [{ id: e.payload.ids }] : [])),
     RunRequested: IGNORE,
     RunStarted: IGNORE,
     RunCancelRequested: IGNORE,

@@ -21,7 +21,8 @@
  * (a chunk run that just ended plans the next chunk, whose run is coordinated in the same
  * iteration); then run monitoring (timeouts, max runtime) and run retries of runs that just
  * failed, whose retries are coordinated in the same iteration; last, at most every half minute,
- * record the assets whose freshness changed (src/runtime/freshness.ts). Worker reports are applied
+ * record the assets whose freshness changed (src/runtime/freshness.ts), and once a minute forget what
+ * is older than the retention settings (src/runtime/retention.ts). Worker reports are applied
  * one at a time, in arrival order, through the same conditional append.
  */
 import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
@@ -38,6 +39,7 @@ import { Automation } from './automation/index.js';
 import { FreshnessRunner } from './freshness.js';
 import { readPoolLimits, RunMonitor } from './run-monitor.js';
 import { retryFailedRuns } from './run-retries.js';
+import { Retention } from './retention.js';
 import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
 import type { WorkerCounts } from './observability/index.js';
@@ -86,6 +88,7 @@ export class Daemon {
   private readonly freshness: FreshnessRunner;
   private readonly observations: ObservationRunner;
   private readonly monitor: RunMonitor;
+  private readonly retention: Retention;
   private readonly activeRuns: ActiveRuns;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -131,6 +134,7 @@ export class Daemon {
     this.freshness = new FreshnessRunner(this.leaderCtx);
     this.observations = new ObservationRunner(this.leaderCtx, (message) => this.problem(message));
     this.monitor = new RunMonitor(this.leaderCtx);
+    this.retention = new Retention(this.leaderCtx);
     this.activeRuns = new ActiveRuns(ctx.store);
   }
 
@@ -236,6 +240,8 @@ export class Daemon {
     // not hold up running work.
     await this.freshness.evaluateIfDue(now).catch((e: unknown) => this.problem(`freshness evaluation failed: ${String(e)}`));
     this.observations.startDue(now);
+    // History older than the retention settings is forgotten in bounded batches, once a minute.
+    await this.retention.purgeIfDue(now).catch((e: unknown) => this.problem(`retention failed: ${String(e)}`));
   }
 
   /** Asks the run coordinator what to do with the active runs, appends it and dispatches. */

@@ -215,7 +215,16 @@ export interface AdminStore {
   projectionHash(): Promise<string>;
   /** Drops every projection and replays the ledger in sequence order. */
   rebuildProjections(onProgress?: (done: number, total: number) => void): Promise<{ events: number; hash: string }>;
+  /**
+   * Ids of history rows recorded before `beforeIso`, oldest first, at most `limit` (retention). The
+   * latest tick of each schedule is never listed: a schedule reads its last tick from there.
+   */
+  listExpiredRecords(kind: ExpiredRecordKind, beforeIso: string, limit: number): Promise<string[]>;
+  /** Ids of runs that ended before `beforeIso`, oldest first, at most `limit` (retention). */
+  listExpiredRuns(beforeIso: string, limit: number): Promise<string[]>;
 }
+
+export type ExpiredRecordKind = 'scheduleTicks' | 'sensorHistory' | 'automationEvaluations';
 
 /** A schedule tick with the current status of the run it requested (null: no run, or not found). */
 export type ScheduleTickWithRun = ScheduleTick & { readonly runStatus: RunStatus | null };

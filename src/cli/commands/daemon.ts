@@ -1,6 +1,6 @@
 /**
  * `arco daemon`: the production form of `arco dev` — the daemon, its local worker processes and the
- * HTTP API (remote workers and CLIs talk to it) on a store named explicitly. Start one on each of
+ * HTTP API (CLIs talk to it) on a store named explicitly. Start one on each of
  * several machines sharing a PostgreSQL store: one leads (it holds the leader lease, and every
  * append it makes as leader carries its fencing token), the others stand by and take over within
  * the lease time when it stops. Definitions are not reloaded unless --watch is given: a deployment
@@ -25,7 +25,9 @@ interface DaemonCommandOptions extends CommonOptions {
 
 function workerCount(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('--workers must be 0 (remote workers only) or a positive integer');
+  // At least one: remote workers (the HTTP worker protocol) are not built yet, so a daemon without
+  // local workers would lead and never run an attempt.
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--workers must be a positive integer');
   return n;
 }
 
@@ -41,12 +43,12 @@ export function daemonCommand(): Command {
     .option('--port <port>', 'HTTP port (0: any free port)', portNumber, 3000)
     .option('--host <host>', 'HTTP host; an address other than loopback needs an API token in the store first (arco token create)', '127.0.0.1')
     .option('--allowed-host <name>', 'a Host header accepted besides the bound address (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
-    .option('--workers <n>', 'local worker processes (0: only remote workers run attempts)', workerCount, 2)
+    .option('--workers <n>', 'local worker processes', workerCount, 2)
     .option('--max-concurrent-runs <n>', 'runs in progress at once (default: unlimited)', positiveInt('--max-concurrent-runs'))
     .option('--leader-lease-ms <ms>', 'how long the leader lease lasts without renewal: a standby takes over this long after the leader stops', positiveInt('--leader-lease-ms'), 15_000)
     .option('--attempt-lease-ms <ms>', 'an attempt with no heartbeat for this long is lost (its worker or daemon stopped)', positiveInt('--attempt-lease-ms'), 15_000)
     .option('--watch', 'reload the definitions when files of the project change (off by default)', false)
-    .addHelpText('after', '\nExamples:\n  arco daemon --db postgres://arco@db.internal/arco --host 0.0.0.0 --workers 4\n  ARCO_DB=postgres://arco@db.internal/arco arco daemon --workers 0\n  arco instance info --db postgres://arco@db.internal/arco\n')
+    .addHelpText('after', '\nExamples:\n  arco daemon --db postgres://arco@db.internal/arco --host 0.0.0.0 --workers 4\n  ARCO_DB=postgres://arco@db.internal/arco arco daemon\n  arco instance info --db postgres://arco@db.internal/arco\n')
     .action((options: DaemonCommandOptions, command: Command) =>
       runAction(options, async () => {
         // Never a default: a production daemon on a store nobody named would lead a store of its own.
@@ -93,7 +95,7 @@ export function daemonCommand(): Command {
             `  store        ${target}`,
             `  API          ${address}/api/v1`,
             `  access       ${access}`,
-            `  workers      ${options.workers}${options.workers === 0 ? ' (remote workers only)' : ''}`,
+            `  workers      ${options.workers}`,
             `  leader lease ${options.leaderLeaseMs} ms`,
             `  reload       ${options.watch ? 'on (--watch)' : 'off'}`,
             '',
