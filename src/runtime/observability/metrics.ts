@@ -11,7 +11,7 @@
  *   daemon in this process, when there is one.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
+import { holdsPoolSlot, RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
 import type { LedgerStore, Store } from '../../store/index.js';
 
 /** The worker slots of the daemon in this process. */
@@ -49,6 +49,8 @@ export class InstanceMetrics {
   private readonly activeTasks: Gauge<'status'>;
   private readonly ledgerSequence: Gauge;
   private readonly workers: Gauge<'state'>;
+  private readonly poolInUse: Gauge<'pool'>;
+  private readonly poolLimit: Gauge<'pool'>;
   private readonly scheduleLag: Gauge<'schedule'>;
   private readonly sensorLag: Gauge<'sensor'>;
   private readonly automationLag: Gauge;
@@ -60,8 +62,10 @@ export class InstanceMetrics {
     this.eventsAppended = new Counter({ name: 'arco_ledger_events_appended_total', help: 'Events appended to the ledger by this process (duplicates dropped by the idempotency gate are not counted).', registers });
     this.runs = new Gauge({ name: 'arco_runs', help: 'Runs in the store by status.', labelNames: ['status'], registers });
     this.queueDepth = new Gauge({ name: 'arco_run_queue_depth', help: 'Runs QUEUED: requested and waiting to start.', registers });
-    this.activeTasks = new Gauge({ name: 'arco_active_tasks', help: 'Tasks of runs not finished yet (queued, started or canceling), by task status; DISPATCHED and RUNNING hold a worker.', labelNames: ['status'], registers });
+    this.activeTasks = new Gauge({ name: 'arco_active_tasks', help: 'Tasks of runs in progress (started or canceling), by task status; DISPATCHED and RUNNING hold a worker. Queued runs are counted by arco_run_queue_depth.', labelNames: ['status'], registers });
     this.ledgerSequence = new Gauge({ name: 'arco_ledger_sequence', help: 'Sequence number of the last event in the ledger.', registers });
+    this.poolInUse = new Gauge({ name: 'arco_pool_slots_in_use', help: 'Tasks holding a slot of each pool (DISPATCHED or RUNNING).', labelNames: ['pool'], registers });
+    this.poolLimit = new Gauge({ name: 'arco_pool_slot_limit', help: 'Slot limit of each pool with one (arco pool set).', labelNames: ['pool'], registers });
     this.workers = new Gauge({ name: 'arco_workers', help: 'Worker slots of the daemon in this process, busy (running or about to run an attempt) or idle.', labelNames: ['state'], registers });
     this.scheduleLag = new Gauge({ name: 'arco_schedule_tick_lag_seconds', help: 'Seconds since the scheduled time of the last tick of each RUNNING schedule.', labelNames: ['schedule'], registers });
     this.sensorLag = new Gauge({ name: 'arco_sensor_evaluation_lag_seconds', help: 'Seconds since the last evaluation of each RUNNING sensor started.', labelNames: ['sensor'], registers });
@@ -99,19 +103,28 @@ export class InstanceMetrics {
 
   private async read(sources: ScrapeSources): Promise<string> {
     const { store, nowEpochMs } = sources;
-    const [counts, activeRuns, lastSequence, schedules, sensors, cursor] = await Promise.all([
+    const [counts, heads, lastSequence, schedules, sensors, cursor, poolLimits] = await Promise.all([
       store.runs.countRunsByStatus(),
-      store.runs.listActiveRuns(),
+      store.runs.listActiveRunHeads(),
       store.ledger.lastSequence(),
       store.automation.listScheduleStates(),
       store.automation.listSensorStates(),
       store.automation.getAutomationCursor(),
+      store.runs.listPoolLimits(),
     ]);
+    // Queued runs have no task past READY: read whole only the runs in progress (a long queue stays cheap).
+    const activeRuns = await store.runs.getRuns(heads.filter((h) => h.status !== 'QUEUED').map((h) => h.runId));
     for (const status of RUN_STATUSES) this.runs.set({ status }, counts.get(status) ?? 0);
     this.queueDepth.set(counts.get('QUEUED') ?? 0);
     const tasks = new Map<string, number>(ACTIVE_TASK_STATUSES.map((s) => [s, 0]));
     for (const run of activeRuns) for (const task of run.tasks) if (tasks.has(task.status)) tasks.set(task.status, (tasks.get(task.status) ?? 0) + 1);
     for (const [status, count] of tasks) this.activeTasks.set({ status }, count);
+    this.poolInUse.reset();
+    this.poolLimit.reset();
+    const inUse = new Map<string, number>(poolLimits.map((p) => [p.pool, 0]));
+    for (const run of activeRuns) for (const task of run.tasks) if (task.pool !== undefined && holdsPoolSlot(task.status)) inUse.set(task.pool, (inUse.get(task.pool) ?? 0) + 1);
+    for (const [pool, count] of inUse) this.poolInUse.set({ pool }, count);
+    for (const p of poolLimits) if (p.limit !== null) this.poolLimit.set({ pool: p.pool }, p.limit);
     this.ledgerSequence.set(lastSequence);
     this.workers.reset();
     const workers = sources.workers?.();
