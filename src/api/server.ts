@@ -11,7 +11,7 @@ import type { ArcoError } from '../domain/errors/index.js';
 import { installAccessControl } from './access.js';
 import { installErrorHandlers } from './errors.js';
 import { SERVER_LIMIT_OPTIONS, installLimits, onClientError, onFrameworkError } from './limits.js';
-import { OPERATIONS } from '../operations/index.js';
+import { OPERATIONS, instanceHealth } from '../operations/index.js';
 import { registerOperation } from './operation-routes.js';
 import { InstanceMetrics } from '../runtime/index.js';
 
@@ -67,6 +67,12 @@ export async function buildServer(api: ApiContext, options: ServerOptions = {}):
     definitionsFile: api.ctx().definitions.file,
     store: api.storeTarget ?? null,
   }));
+  // Liveness for load balancers and alerts: 200 while a daemon leads and its coordinator runs, else
+  // 503 with the problems. Not JSON of the catalogue (no OpenAPI body): a probe reads the status.
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    const health = await instanceHealth({ store: api.store, runtime: async () => api.ctx() }, api.ctx().clock.now());
+    return reply.code(health.healthy ? 200 : 503).send(health);
+  });
   const metrics = api.metrics ?? new InstanceMetrics();
   // Prometheus text, not JSON, so not a catalogue operation; it needs the viewer role like any read.
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

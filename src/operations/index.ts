@@ -23,4 +23,5 @@ export * from './sensors.js';
 export * from './system.js';
 export * from './tokens.js';
 export * from './pools.js';
+export { getInstanceOp, instanceHealth, LEADER_SILENT_AFTER_MS } from './instance.js';
 export { partitionSelectorInputSchema, runRequestBodySchema } from './schemas.js';

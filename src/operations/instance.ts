@@ -22,6 +22,9 @@ const daemonSchema = z
     lastHeartbeatAt: z.string(),
     heartbeatAgeMs: z.number(),
     fencingToken: z.number().nullable(),
+    loops: z
+      .array(z.object({ loop: z.string(), lastRanAt: z.string(), ageMs: z.number() }))
+      .describe('when each loop last completed (iteration, automation, coordinator, backfills, monitoring, retries, freshness, retention); a leader only runs the others'),
   })
   .describe('DaemonStatus');
 
@@ -41,7 +44,30 @@ function daemonStatus(h: DaemonHeartbeat, nowEpochMs: number): z.output<typeof d
     lastHeartbeatAt: iso(h.seenAtEpochMs),
     heartbeatAgeMs: Math.max(0, nowEpochMs - h.seenAtEpochMs),
     fencingToken: h.fencingToken,
+    loops: Object.entries(h.loops)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([loop, at]) => ({ loop, lastRanAt: iso(at), ageMs: Math.max(0, nowEpochMs - at) })),
   };
+}
+
+/** A leader heard from within this long counts as alive (`/healthz`). */
+export const LEADER_SILENT_AFTER_MS = 30_000;
+
+/**
+ * What `/healthz` answers: healthy when a daemon leads the store and was heard from lately, and its
+ * coordinator loop ran lately; otherwise the problems, for a load balancer or an alert to act on.
+ */
+export async function instanceHealth(ctx: OperationContext, nowEpochMs: number): Promise<{ healthy: boolean; problems: string[]; leader: string | null }> {
+  const [lease, heartbeats] = await Promise.all([ctx.store.leases.readLease(LEADER_LEASE), ctx.store.daemons.listDaemonHeartbeats(nowEpochMs - DAEMONS_LISTED_WITHIN_MS)]);
+  const problems: string[] = [];
+  const leader = lease && lease.expiresAtEpochMs > nowEpochMs ? heartbeats.find((h) => h.daemonId === lease.holder) : undefined;
+  if (!lease || lease.expiresAtEpochMs <= nowEpochMs) problems.push('no daemon holds the leader lease: nothing runs schedules, sensors or the run queue');
+  else if (!leader || nowEpochMs - leader.seenAtEpochMs > LEADER_SILENT_AFTER_MS) problems.push(`the leader ${lease.holder} has not recorded a heartbeat for over ${LEADER_SILENT_AFTER_MS / 1000} s`);
+  else {
+    const coordinator = leader.loops['coordinator'];
+    if (coordinator === undefined || nowEpochMs - coordinator > LEADER_SILENT_AFTER_MS) problems.push(`the leader's run coordinator has not completed a pass for over ${LEADER_SILENT_AFTER_MS / 1000} s`);
+  }
+  return { healthy: problems.length === 0, problems, leader: lease?.holder ?? null };
 }
 
 /**

@@ -1,5 +1,8 @@
 /**
- * The daemon: one loop per process, acting only while it holds the leader lease.
+ * The daemon: one loop per process, acting only while it holds the leader lease. The file is
+ * longer than 400 lines because it is the one place that orders every step of an iteration (leadership,
+ * coordination, backfills, monitoring, retries, freshness, retention) and routes worker reports;
+ * each step's logic lives in its own module.
  *
  * Leader lease: a named lease in the store, renewed every iteration and valid for
  * `leaderLeaseMs`. Another daemon takes over when it expires, or at once when the holder is a
@@ -89,6 +92,8 @@ export class Daemon {
   private readonly observations: ObservationRunner;
   private readonly monitor: RunMonitor;
   private readonly retention: Retention;
+  /** When each loop last completed (epoch ms by name), recorded with the liveness heartbeat. */
+  private readonly loops = new Map<string, number>();
   private readonly activeRuns: ActiveRuns;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -206,6 +211,7 @@ export class Daemon {
     // and the leader must not declare them lost.
     await this.ctx.store.leases.recordHeartbeats(this.pool.activeAttemptIds(), now);
     await this.recordLiveness(now);
+    this.ran('iteration');
     if (!leads) return;
     await this.options.afterLeaseWon?.();
     try {
@@ -219,29 +225,41 @@ export class Daemon {
   /** One iteration's work as leader; every append is fenced by this daemon's token. */
   private async lead(now: number): Promise<void> {
     await this.automation.iterate(now);
+    this.ran('automation');
     await this.coordinate(now);
+    this.ran('coordinator');
     // Right after the coordinator recorded the runs that ended: their backfills plan the next
     // chunks now, and the runs they request start in this same iteration.
     const backfills = await advanceBackfills(this.leaderCtx, now);
+    this.ran('backfills');
     // Run monitoring sees the slots this iteration left free; the attempts it ends lose their workers.
     const monitored = await this.monitor.monitorIfDue(now, this.pool.freeSlots().length).catch((e: unknown) => {
       this.problem(`run monitoring failed: ${String(e)}`);
       return [];
     });
     this.afterAppend(monitored, []);
+    this.ran('monitoring');
     // Failed runs (reported, timed out or failed by monitoring) are retried in this same iteration;
     // a step that fails leaves its cursor, so the next iteration decides those runs again.
     const retries = await retryFailedRuns(this.leaderCtx, (message) => this.problem(message)).catch((e: unknown) => {
       this.problem(`run retries failed: ${String(e)}`);
       return { requested: [] };
     });
+    this.ran('retries');
     if (backfills.requestedRuns > 0 || retries.requested.length > 0) await this.coordinate(now);
     // Last, and on its own: freshness changes with the clock, and a failure to record it must
     // not hold up running work.
     await this.freshness.evaluateIfDue(now).catch((e: unknown) => this.problem(`freshness evaluation failed: ${String(e)}`));
+    this.ran('freshness');
     this.observations.startDue(now);
     // History older than the retention settings is forgotten in bounded batches, once a minute.
     await this.retention.purgeIfDue(now).catch((e: unknown) => this.problem(`retention failed: ${String(e)}`));
+    this.ran('retention');
+  }
+
+  /** Notes that a loop completed now (a loop that failed is caught and reported, and still ran). */
+  private ran(loop: string): void {
+    this.loops.set(loop, this.ctx.clock.now());
   }
 
   /** Asks the run coordinator what to do with the active runs, appends it and dispatches. */
@@ -323,6 +341,7 @@ export class Daemon {
       startedAtEpochMs: this.startedAtEpochMs,
       seenAtEpochMs: now,
       fencingToken: this.fencingToken,
+      loops: Object.fromEntries(this.loops),
     });
   }
 

@@ -370,6 +370,8 @@ export interface DaemonHeartbeat {
   readonly seenAtEpochMs: number;
   /** The fencing token it leads with; null while it stands by. */
   readonly fencingToken: number | null;
+  /** When each of its loops (coordinator, automation, backfills, …) last completed, epoch ms by loop name. */
+  readonly loops: Readonly<Record<string, number>>;
 }
 
 /** Daemon liveness: operational state, like leases. */

@@ -69,3 +69,14 @@ export function parseRunHead(id: string, status: string, version: number, tagsJs
   }
   return { runId: id, ...parsed.data };
 }
+
+/** Loop times as stored (JSON text); a value that is not a map of numbers reads as no loops. */
+export function parseLoops(text: string | null): Record<string, number> {
+  try {
+    const value: unknown = JSON.parse(text ?? '{}');
+    if (typeof value !== 'object' || value === null) return {};
+    return Object.fromEntries(Object.entries(value).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  } catch {
+    return {};
+  }
+}

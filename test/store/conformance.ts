@@ -269,7 +269,7 @@ export function storeConformance(engine: EngineHarness): void {
     });
 
     test('daemon heartbeats are recorded, replaced by the next one, listed most recently seen first and forgotten on a clean stop', async () => {
-      const beat = { host: 'h', pid: 1, startedAtEpochMs: T0 } as const;
+      const beat = { host: 'h', pid: 1, startedAtEpochMs: T0, loops: { coordinator: T0 + 50 } } as const;
       await store.daemons.recordDaemonHeartbeat({ ...beat, daemonId: 'h:1:a', role: 'standby', seenAtEpochMs: T0, fencingToken: null });
       await store.daemons.recordDaemonHeartbeat({ ...beat, daemonId: 'h:2:b', role: 'standby', seenAtEpochMs: T0 + 100, fencingToken: null });
       await store.daemons.recordDaemonHeartbeat({ ...beat, daemonId: 'h:1:a', role: 'leader', seenAtEpochMs: T0 + 200, fencingToken: 4 });

@@ -31,6 +31,9 @@ function infoCommand(): Command {
           );
           if (info.daemons.length === 0) process.stdout.write('no daemon heard from in the last day\n');
           else printTable(['daemon', 'role', 'host', 'pid', 'started', 'last heartbeat', 'fencing token'], info.daemons.map((d) => [d.daemonId, d.role, d.host, d.pid, d.startedAt, `${age(d.heartbeatAgeMs)} ago`, d.fencingToken]));
+          for (const d of info.daemons) {
+            if (d.loops.length > 0) process.stdout.write(`${d.daemonId} loops: ${d.loops.map((l) => `${l.loop} ${age(l.ageMs)} ago`).join(', ')}\n`);
+          }
           if (info.workers.length > 0) printTable(['worker', 'last heartbeat'], info.workers.map((w) => [w.workerId, `${age(w.heartbeatAgeMs)} ago`]));
         }),
       ),

@@ -1,9 +1,10 @@
 /** Daemon liveness heartbeats on PostgreSQL (operational state, see DaemonStore). */
 import type pg from 'pg';
 import type { DaemonHeartbeat, DaemonStore } from '../contract.js';
+import { parseLoops } from '../docs.js';
 
 const COLUMNS = `daemon_id AS "daemonId", host, pid, role, started_at AS "startedAtEpochMs", seen_at AS "seenAtEpochMs",
-  fencing_token AS "fencingToken"`;
+  fencing_token AS "fencingToken", loops`;
 
 type Row = { [K in keyof DaemonHeartbeat]: DaemonHeartbeat[K] extends number | null ? string | number | null : DaemonHeartbeat[K] };
 
@@ -12,9 +13,9 @@ export class PostgresDaemons implements DaemonStore {
 
   async recordDaemonHeartbeat(h: DaemonHeartbeat): Promise<void> {
     await this.pool.query(
-      `INSERT INTO daemon_heartbeats (daemon_id, host, pid, role, started_at, seen_at, fencing_token) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (daemon_id) DO UPDATE SET role = excluded.role, seen_at = excluded.seen_at, fencing_token = excluded.fencing_token`,
-      [h.daemonId, h.host, h.pid, h.role, h.startedAtEpochMs, h.seenAtEpochMs, h.fencingToken],
+      `INSERT INTO daemon_heartbeats (daemon_id, host, pid, role, started_at, seen_at, fencing_token, loops) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (daemon_id) DO UPDATE SET role = excluded.role, seen_at = excluded.seen_at, fencing_token = excluded.fencing_token, loops = excluded.loops`,
+      [h.daemonId, h.host, h.pid, h.role, h.startedAtEpochMs, h.seenAtEpochMs, h.fencingToken, JSON.stringify(h.loops)],
     );
   }
 
@@ -28,6 +29,7 @@ export class PostgresDaemons implements DaemonStore {
       startedAtEpochMs: Number(r.startedAtEpochMs),
       seenAtEpochMs: Number(r.seenAtEpochMs),
       fencingToken: r.fencingToken === null ? null : Number(r.fencingToken),
+      loops: parseLoops(r.loops as unknown as string | null),
     }));
   }
 

@@ -423,6 +423,13 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       );
     `,
   },
+  {
+    // When each loop of a daemon last completed (`arco instance info`, `/healthz`).
+    version: 17,
+    sql: `
+      ALTER TABLE daemon_heartbeats ADD COLUMN loops ${T} NOT NULL DEFAULT '{}';
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

@@ -2,6 +2,7 @@
  * SQLite schema, as numbered forward-only migrations. A migration is never edited once released;
  * a change is a new migration. Projection tables hold a JSON `doc` (the folded row) plus the
  * columns queries filter on; `leases` and `attempt_heartbeats` are operational, not projections.
+ * The file is longer than 400 lines because the list is the schema's history, read in order.
  */
 import type Database from 'better-sqlite3';
 
@@ -392,6 +393,13 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
         updated_at TEXT NOT NULL,
         doc TEXT NOT NULL
       );
+    `,
+  },
+  {
+    // When each loop of a daemon last completed (`arco instance info`, `/healthz`).
+    version: 17,
+    sql: `
+      ALTER TABLE daemon_heartbeats ADD COLUMN loops TEXT NOT NULL DEFAULT '{}';
     `,
   },
 ];
