@@ -120,6 +120,9 @@ const SAMPLES: Record<string, Sample> = {
   wipeAssets: { input: () => ({ selection: 'later', partition: '2024-01-02' }), view: (o: { assets: unknown[]; dryRun: boolean }) => [o.assets, o.dryRun] },
   deleteRun: { input: ({ finished }, t) => ({ runId: finished[t] }), view: (o: { runId: string; deletedAt: string }) => [o.runId.startsWith('run_'), typeof o.deletedAt] },
   revokeToken: { input: (_ids, t) => ({ token: `sample-${t}` }), view: (o: { name: string; revokedAt: string | null }) => [o.name.startsWith('sample-'), o.revokedAt !== null] },
+  // Both transports set the same limit; the list then shows it with nothing in use.
+  setPoolLimit: { input: () => ({ pool: 'warehouse', limit: 2 }) },
+  listPools: { input: () => ({}), view: (o: { pools: { pool: string; limit: number | null }[] }) => o.pools.map((p) => [p.pool, p.limit]) },
 };
 
 /** The answer, or the error code: both transports must give the same one. */
