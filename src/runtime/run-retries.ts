@@ -28,6 +28,9 @@ export interface RunRetryReport {
   readonly requested: readonly string[];
 }
 
+/** Events scanned past the cursor before it is written even when no run ended among them. */
+const CURSOR_WRITE_AFTER_EVENTS = 500;
+
 /** @param onProblem hears about a failed run whose retry could not be planned (e.g. its assets were removed). */
 export async function retryFailedRuns(ctx: RuntimeContext, onProblem: (message: string) => void = () => undefined): Promise<RunRetryReport> {
   const after = await ctx.store.leases.readCursor(RUN_RETRIES_CURSOR);
@@ -54,6 +57,8 @@ export async function retryFailedRuns(ctx: RuntimeContext, onProblem: (message: 
       onProblem(`run ${run.runId} failed and could not be retried: ${error.code}: ${error.message}`);
     }
   }
-  if (scannedTo > after) await ctx.store.leases.writeCursor(RUN_RETRIES_CURSOR, scannedTo);
+  // A write per iteration would cost a transaction for every few events; rescanning is cheap and
+  // decides nothing twice (retry run keys), so the cursor moves when runs ended or the scan grew long.
+  if (scannedTo > after && (records.length > 0 || scannedTo - after >= CURSOR_WRITE_AFTER_EVENTS)) await ctx.store.leases.writeCursor(RUN_RETRIES_CURSOR, scannedTo);
   return { requested };
 }
