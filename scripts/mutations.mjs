@@ -246,6 +246,14 @@ export default [
     replace: 'RecordsPurged: IGNORE,',
     bug: 'a retention purge leaves the expired schedule ticks in place',
   },
+  {
+    name: 'spooled-result-ignored',
+    row: 'PRD-51',
+    file: 'src/runtime/daemon.ts',
+    find: '    await this.collectSpooledResults();',
+    replace: '    await Promise.resolve();',
+    bug: 'a daemon that leads after a crash re-runs a compute whose spooled result it could record',
+  },
   // Staleness, automation and assets (#14)
   {
     name: 'external-asset-planned',

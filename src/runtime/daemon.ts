@@ -45,6 +45,7 @@ import { retryFailedRuns } from './run-retries.js';
 import { Retention } from './retention.js';
 import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
+import { forgetResult, readSpool, spoolDirOf } from './worker/result-spool.js';
 import type { WorkerCounts } from './observability/index.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
@@ -92,6 +93,8 @@ export class Daemon {
   private readonly observations: ObservationRunner;
   private readonly monitor: RunMonitor;
   private readonly retention: Retention;
+  /** Where this project's workers spool finished reports until this daemon records them. */
+  private readonly spoolDir: string;
   /** When each loop last completed (epoch ms by name), recorded with the liveness heartbeat. */
   private readonly loops = new Map<string, number>();
   private readonly activeRuns: ActiveRuns;
@@ -140,6 +143,7 @@ export class Daemon {
     this.observations = new ObservationRunner(this.leaderCtx, (message) => this.problem(message));
     this.monitor = new RunMonitor(this.leaderCtx);
     this.retention = new Retention(this.leaderCtx);
+    this.spoolDir = spoolDirOf(ctx.definitions.file);
     this.activeRuns = new ActiveRuns(ctx.store);
   }
 
@@ -224,6 +228,7 @@ export class Daemon {
 
   /** One iteration's work as leader; every append is fenced by this daemon's token. */
   private async lead(now: number): Promise<void> {
+    await this.collectSpooledResults();
     await this.automation.iterate(now);
     this.ran('automation');
     await this.coordinate(now);
@@ -410,11 +415,45 @@ export class Daemon {
       try {
         await applyAttemptReport(this.ctx, attemptReport);
       } catch (error) {
-        if (isArcoError(error) && error.code === 'ATTEMPT_MISMATCH') return;
-        throw error;
+        if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
       }
+      // Recorded (or refused for good): the spooled copy is no longer needed.
+      if (attemptReport.kind === 'finished') forgetResult(this.spoolDir, attemptReport.attemptId);
       this.wake();
     });
+  }
+
+  /**
+   * Records the results workers spooled but no daemon recorded (the daemon that led before died
+   * between the two), so a compute that finished is not run again (result-spool.ts).
+   */
+  private async collectSpooledResults(): Promise<void> {
+    const { results, corrupt } = readSpool(this.spoolDir);
+    for (const name of corrupt) this.problem(`the spooled result ${name} in ${this.spoolDir} cannot be read; it is left for inspection and its attempt may run again`);
+    const running = new Set(this.pool.activeAttemptIds());
+    for (const { runId, taskKey, message } of results) {
+      if (running.has(message.attemptId)) continue;
+      try {
+        await applyAttemptReport(this.ctx, {
+          kind: 'finished',
+          runId,
+          taskKey,
+          attemptId: message.attemptId,
+          outcome: message.outcome,
+          error: message.error,
+          durationMs: message.durationMs,
+          dataVersion: message.dataVersion,
+          metadata: message.metadata,
+          ...(message.outputs ? { outputs: message.outputs } : {}),
+          check: message.check ?? null,
+        });
+      } catch (error) {
+        // Another store's run (a project used with several stores) stays for the daemon of that store.
+        if (isArcoError(error) && error.code === 'RUN_NOT_FOUND') continue;
+        if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
+      }
+      forgetResult(this.spoolDir, message.attemptId);
+    }
   }
 
   private enqueue(work: () => Promise<void>): void {

@@ -49,6 +49,22 @@ export const parentMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ParentMessage = z.infer<typeof parentMessageSchema>;
 
+/** An attempt's end as its worker reports it (also what the result spool keeps). */
+export const finishedMessageSchema = z.object({
+  type: z.literal('finished'),
+  attemptId: z.string(),
+  attemptToken,
+  outcome: z.enum(['SUCCEEDED', 'FAILED', 'CANCELED']),
+  error: errorInfoSchema.nullable(),
+  durationMs: z.number().int().min(0),
+  dataVersion: z.string().nullable(),
+  metadata: z.record(z.string(), jsonValue),
+  /** A multi-asset's successful attempt: each output's result, by asset key. */
+  outputs: z.record(z.string(), z.object({ dataVersion: z.string().nullable(), metadata: z.record(z.string(), jsonValue) })).optional(),
+  /** What a check's compute returned (check tasks that succeeded only). */
+  check: checkOutcomeSchema.nullable().optional(),
+  });
+
 export const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('load_failed'), error: errorInfoSchema }),
@@ -62,19 +78,6 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
     message: z.string(),
     loggedAt: z.string(),
   }),
-  z.object({
-    type: z.literal('finished'),
-    attemptId: z.string(),
-    attemptToken,
-    outcome: z.enum(['SUCCEEDED', 'FAILED', 'CANCELED']),
-    error: errorInfoSchema.nullable(),
-    durationMs: z.number().int().min(0),
-    dataVersion: z.string().nullable(),
-    metadata: z.record(z.string(), jsonValue),
-    /** A multi-asset's successful attempt: each output's result, by asset key. */
-    outputs: z.record(z.string(), z.object({ dataVersion: z.string().nullable(), metadata: z.record(z.string(), jsonValue) })).optional(),
-    /** What a check's compute returned (check tasks that succeeded only). */
-    check: checkOutcomeSchema.nullable().optional(),
-  }),
+  finishedMessageSchema,
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;

@@ -9,11 +9,14 @@ import { executeAttempt, userCodeError } from './execute.js';
 import { executeCheck } from './execute-check.js';
 import { captureOutput, type OutputStream } from './output-capture.js';
 import { parentMessageSchema, type WorkerMessage } from './protocol.js';
+import { spoolDirOf, spoolResult } from './result-spool.js';
 
 /** Printed lines captured for one attempt at most; past it one line says the rest was left out. */
 const OUTPUT_LINES_MAX = 10_000;
 
 const definitionsFile = process.argv[2];
+/** Fault tests only: holds a finished report this long after spooling it, so a test can kill the daemon in between. */
+const REPORT_DELAY_MS = Number(process.env['ARCO_TEST_REPORT_DELAY_MS'] ?? 0) || 0;
 let loaded: LoadedDefinitions | undefined;
 const aborts = new Map<string, { controller: AbortController; reason?: 'canceled' | 'timeout' }>();
 
@@ -98,7 +101,16 @@ async function run(envelope: import('./protocol.js').DispatchEnvelope, attemptTo
   output.flush();
   onOutput = undefined;
   aborts.delete(envelope.attemptId);
-  send({ type: 'finished', attemptId: envelope.attemptId, attemptToken, ...result });
+  const finished = { type: 'finished' as const, attemptId: envelope.attemptId, attemptToken, ...result };
+  // Spooled first: if the daemon dies before it records the report, the next leader records it
+  // from the spool instead of running the compute again (result-spool.ts).
+  try {
+    spoolResult(spoolDirOf(definitionsFile as string), { runId: envelope.runId, taskKey: envelope.taskKey, message: finished });
+  } catch (error) {
+    log('warn', `the result could not be spooled (${String(error)}): if the daemon stops before it records it, the attempt runs again`);
+  }
+  if (REPORT_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, REPORT_DELAY_MS));
+  send(finished);
 }
 
 try {
