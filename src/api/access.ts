@@ -27,6 +27,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The role a route needs; routes that declare none need `viewer`. */
     role?: AccessRole;
+    /** The web UI's static files: they hold no instance data, so a browser loads them before it has a token. */
+    publicFile?: boolean;
   }
   interface FastifyRequest {
     /** Who made the request: a token's name, or `anonymous` while access control is off. */
@@ -110,6 +112,8 @@ export function installAccessControl(app: FastifyInstance, store: Store, options
         });
       }
     }
+    const isApiPath = request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
+    if (request.routeOptions.config?.publicFile === true && !isApiPath) return;
     const tokensRequired = boundInfo !== undefined && !isLoopbackAddress(boundInfo.address);
     if (!tokensRequired && !(await store.tokens.hasValidTokens())) return;
     const token = await authenticate(store, header(request, 'authorization'));

@@ -1,7 +1,8 @@
 /**
  * The HTTP API: fastify with one route per catalogue operation under /api/v1, and an OpenAPI 3.1
  * document at /api/openapi.json generated from the operations' schemas. Every request passes the
- * limits (limits.ts) and access control (access.ts) before a route reads its body.
+ * limits (limits.ts) and access control (access.ts) before a route reads its body. The web UI's
+ * built files are served on the same port (ui-files.ts).
  */
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -14,6 +15,7 @@ import { SERVER_LIMIT_OPTIONS, installLimits, onClientError, onFrameworkError } 
 import { OPERATIONS, instanceHealth } from '../operations/index.js';
 import { registerOperation } from './operation-routes.js';
 import { InstanceMetrics } from '../runtime/index.js';
+import { registerUiFiles } from './ui-files.js';
 
 export interface ServerOptions {
   /** pino logger options, or false for silence (tests). @default false */
@@ -30,6 +32,8 @@ export interface ServerOptions {
    * deleted under the server) refuses the write with 503 instead of acknowledging what cannot last.
    */
   readonly storeCheck?: () => ArcoError | undefined;
+  /** The built web UI served at `/`. @default dist/ui of this package */
+  readonly uiDir?: string;
 }
 
 export async function buildServer(api: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -79,6 +83,7 @@ export async function buildServer(api: ApiContext, options: ServerOptions = {}):
     const text = await metrics.scrape({ store: api.store, nowEpochMs: api.ctx().clock.now(), workers: api.workers });
     return reply.type(metrics.registry.contentType).send(text);
   });
+  registerUiFiles(app, options.uiDir);
   await app.ready();
   return app;
 }

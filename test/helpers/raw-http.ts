@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 export interface RawResponse {
   readonly status: number;
   readonly json: any;
+  readonly text: string;
 }
 
 /** A request with exactly the headers given (fetch would set Host and Origin its own way). */
@@ -21,7 +22,7 @@ export function raw(url: string, method: string, path: string, headers: Record<s
         } catch {
           json = undefined;
         }
-        resolve({ status: res.statusCode ?? 0, json });
+        resolve({ status: res.statusCode ?? 0, json, text });
       });
     });
     req.on('error', reject);

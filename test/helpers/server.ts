@@ -16,12 +16,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(definitionsSource: string, options: { daemon?: boolean } = {}): Promise<TestServer> {
+export async function startServer(definitionsSource: string, options: { daemon?: boolean; uiDir?: string } = {}): Promise<TestServer> {
   const project = tempProject(definitionsSource);
   const store = openSqliteStore({ path: join(project.dir, 'arco.db') });
   const ctx = createContext(store, systemClock, await loadDefinitions(project.file));
   const daemon = options.daemon ? new Daemon(ctx, { tickMs: 50 }) : undefined;
-  const app = await buildServer({ store, ctx: () => ctx, onRunRequested: () => daemon?.wake() });
+  const app = await buildServer({ store, ctx: () => ctx, onRunRequested: () => daemon?.wake() }, { uiDir: options.uiDir });
   daemon?.start();
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
