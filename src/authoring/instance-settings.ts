@@ -5,6 +5,7 @@
  * change at run time (`arco pool set`) and live in the store.
  */
 import { z } from 'zod';
+import { shortDurationMs } from '../domain/cron/index.js';
 import { arcoError } from '../domain/errors/index.js';
 import type { TagConcurrencyLimit } from '../domain/runs/index.js';
 import { suggestionDetails } from '../domain/suggestions/index.js';
@@ -67,12 +68,9 @@ const schema = z.strictObject({
   retention: z.strictObject({ ticks: duration.optional(), evaluations: duration.optional(), runs: duration.optional() }).optional(),
 });
 
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `30d` → milliseconds. */
-export function durationMs(text: string | undefined): number | null {
-  if (text === undefined) return null;
-  return Number.parseInt(text.slice(0, -1), 10) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS];
+/** `30d` → milliseconds (the schema has checked the form); absent → null (keep forever). */
+function durationMs(text: string | undefined): number | null {
+  return text === undefined ? null : (shortDurationMs(text) ?? null);
 }
 
 export const DEFAULT_INSTANCE_SETTINGS: InstanceSettings = resolveInstanceSettings(undefined);

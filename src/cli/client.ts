@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { LOCAL_ACTOR } from '../domain/access/index.js';
 import { arcoError, isErrorCode, ArcoError } from '../domain/errors/index.js';
 import { CATALOGUE, invokeOperation, splitInput, type AnyOperation, type Catalogue, type InputOf, type OperationContext, type OperationName, type OutputOf } from '../operations/index.js';
-import { actingAs, createContext, loadDefinitions, systemClock, type RuntimeContext } from '../runtime/index.js';
+import { createContext, loadDefinitions, systemClock, type RuntimeContext } from '../runtime/index.js';
 import { describeStoreTarget, openStore, type Store } from '../store/index.js';
 import type { Client, CommonOptions } from './common.js';
 import { resolveProject, type Project } from './project.js';
@@ -37,7 +37,7 @@ export class LocalClient implements Client {
 
   async invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>> {
     // In-process calls work on the store itself, under the file permissions of whoever runs them.
-    const ctx: OperationContext = { store: await this.store(), runtime: async () => actingAs(await this.runtime(), LOCAL_ACTOR), actor: LOCAL_ACTOR, storeTarget: describeStoreTarget(this.project.storePath) };
+    const ctx: OperationContext = { store: await this.store(), runtime: () => this.runtime(), actor: LOCAL_ACTOR, storeTarget: describeStoreTarget(this.project.storePath) };
     return invokeOperation(ctx, CATALOGUE[name], input);
   }
 

@@ -6,7 +6,7 @@
  * It returns one decision per run, each to be appended with the run version it was based on.
  */
 import type { IdSource } from '../domain/ids/index.js';
-import { describePoolWait, holdsPoolSlot, TagLimitCounter, type TagConcurrencyLimit } from '../domain/runs/index.js';
+import { describePoolWait, poolSlotsInUse, TagLimitCounter, type TagConcurrencyLimit } from '../domain/runs/index.js';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
 import type { RunProjection, TaskProjection } from '../fold/index.js';
@@ -191,13 +191,13 @@ export function finishAttempt(
 
 /** Slots in use per pool, counted from the tasks that hold one; taking one counts it at once. */
 export class PoolSlots {
-  private readonly inUse = new Map<string, number>();
+  private readonly inUse: Map<string, number>;
 
   constructor(
     private readonly limits: ReadonlyMap<string, number>,
     runs: readonly RunProjection[],
   ) {
-    for (const run of runs) for (const task of run.tasks) if (task.pool !== undefined && holdsPoolSlot(task.status)) this.take(task.pool);
+    this.inUse = poolSlotsInUse(runs);
   }
 
   /** Why a task of `pool` may not start now (`pool db: 2/2 in use`); undefined when a slot is free. */
@@ -210,10 +210,6 @@ export class PoolSlots {
 
   take(pool: string): void {
     this.inUse.set(pool, (this.inUse.get(pool) ?? 0) + 1);
-  }
-
-  used(pool: string): number {
-    return this.inUse.get(pool) ?? 0;
   }
 }
 

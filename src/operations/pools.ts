@@ -5,7 +5,7 @@
  * iteration; in-use counts are read from the tasks holding a slot now.
  */
 import { z } from 'zod';
-import { holdsPoolSlot } from '../domain/runs/index.js';
+import { poolSlotsInUse } from '../domain/runs/index.js';
 import { draft, idempotencyKeys } from '../events/index.js';
 import { commit } from '../runtime/index.js';
 import { defineOperation, type OperationContext } from './operation.js';
@@ -24,10 +24,7 @@ const poolSchema = z
 /** Tasks holding a slot per pool, from the runs in progress (queued runs hold none). */
 async function slotsInUse(ctx: OperationContext): Promise<Map<string, number>> {
   const heads = await ctx.store.runs.listActiveRunHeads();
-  const runs = await ctx.store.runs.getRuns(heads.filter((h) => h.status !== 'QUEUED').map((h) => h.runId));
-  const inUse = new Map<string, number>();
-  for (const run of runs) for (const task of run.tasks) if (task.pool !== undefined && holdsPoolSlot(task.status)) inUse.set(task.pool, (inUse.get(task.pool) ?? 0) + 1);
-  return inUse;
+  return poolSlotsInUse(await ctx.store.runs.getRuns(heads.filter((h) => h.status !== 'QUEUED').map((h) => h.runId)));
 }
 
 export const listPoolsOp = defineOperation({

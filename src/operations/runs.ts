@@ -1,5 +1,6 @@
 /** Runs: request, rerun, list, get, cancel, tasks, logs and run-key conflicts. */
 import { z } from 'zod';
+import { shortDurationMs } from '../domain/cron/index.js';
 import { arcoError } from '../domain/errors/index.js';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { logLineSchema, runKeyConflictSchema, taskProjectionSchema, type RunProjection } from '../fold/index.js';
@@ -110,15 +111,13 @@ export const getRunOp = defineOperation({
   handler: async (ctx, { runId }) => (await withWaits(ctx, [await getRunOrThrow(ctx, runId)]))[0] as RunProjection,
 });
 
-const AGO_UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
 /**
  * A `since`/`until` filter as an ISO-8601 UTC instant: a time given as is, or `12h` before now.
  * @throws VALIDATION_ERROR naming the field for a time that does not parse.
  */
 function instantOf(text: string, field: string, nowEpochMs: number): string {
-  const ago = /^(\d+)([mhd])$/.exec(text);
-  const ms = ago ? nowEpochMs - Number(ago[1]) * AGO_UNIT_MS[ago[2] as keyof typeof AGO_UNIT_MS] : Date.parse(text);
+  const ago = shortDurationMs(text);
+  const ms = ago === undefined ? Date.parse(text) : nowEpochMs - ago;
   if (!Number.isFinite(ms)) throw arcoError('VALIDATION_ERROR', `${field}: "${text}" is not a time`, { field });
   return new Date(ms).toISOString();
 }

@@ -5,7 +5,7 @@
  * counts them, with the limits of the loaded instance settings (a daemon started with
  * `--max-concurrent-runs` may hold a different run limit).
  */
-import { describeRunLimitWait, holdsPoolSlot, TagLimitCounter } from '../domain/runs/index.js';
+import { describeRunLimitWait, TagLimitCounter } from '../domain/runs/index.js';
 import { PoolSlots } from '../controllers/index.js';
 import type { RunProjection } from '../fold/index.js';
 import type { RuntimeContext } from './context.js';
@@ -36,7 +36,7 @@ export async function explainWaits(ctx: RuntimeContext, runs: readonly RunProjec
   }
   if (started.length > 0) {
     const holders = await ctx.store.runs.getRuns(inProgress.map((h) => h.runId));
-    const pools = new PoolSlots(await readPoolLimits(ctx), holders.filter((r) => r.tasks.some((t) => t.pool !== undefined && holdsPoolSlot(t.status))));
+    const pools = new PoolSlots(await readPoolLimits(ctx), holders);
     for (const run of started) {
       const taskWaits = run.tasks.flatMap((t) => {
         const reason = t.status === 'READY' ? pools.wait(t.pool) : undefined;

@@ -10,6 +10,14 @@ export const MS_PER_HOUR = 3_600_000;
 export const MS_PER_DAY = 86_400_000;
 export const MINUTES_PER_DAY = 1_440;
 
+const SHORT_UNIT_MS = { m: MS_PER_MINUTE, h: MS_PER_HOUR, d: MS_PER_DAY } as const;
+
+/** `90m`, `12h`, `30d` in milliseconds; undefined for anything else. */
+export function shortDurationMs(text: string): number | undefined {
+  const match = /^(\d+)([mhd])$/.exec(text);
+  return match ? Number(match[1]) * SHORT_UNIT_MS[match[2] as keyof typeof SHORT_UNIT_MS] : undefined;
+}
+
 /** A calendar date; `month` 1..12, `day` 1..31. */
 export interface CivilDate {
   readonly year: number;

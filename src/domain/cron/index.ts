@@ -34,3 +34,4 @@ export {
   type LocalFields,
   type CivilDate,
 } from './civil.js';
+export { shortDurationMs } from './civil.js';

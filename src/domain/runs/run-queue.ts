@@ -69,6 +69,13 @@ export function holdsPoolSlot(status: string): boolean {
   return status === 'DISPATCHED' || status === 'RUNNING';
 }
 
+/** Tasks holding a slot, per pool, among the tasks of `runs`. */
+export function poolSlotsInUse(runs: Iterable<{ readonly tasks: readonly { readonly pool?: string; readonly status: string }[] }>): Map<string, number> {
+  const inUse = new Map<string, number>();
+  for (const run of runs) for (const task of run.tasks) if (task.pool !== undefined && holdsPoolSlot(task.status)) inUse.set(task.pool, (inUse.get(task.pool) ?? 0) + 1);
+  return inUse;
+}
+
 /** How a full pool reads to a user: `pool warehouse: 4/4 in use`. */
 export function describePoolWait(pool: string, inUse: number, limit: number): string {
   return `pool ${pool}: ${inUse}/${limit} in use`;

@@ -11,7 +11,7 @@
  *   daemon in this process, when there is one.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { holdsPoolSlot, RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
+import { poolSlotsInUse, RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
 import type { LedgerStore, Store } from '../../store/index.js';
 
 /** The worker slots of the daemon in this process. */
@@ -121,9 +121,8 @@ export class InstanceMetrics {
     for (const [status, count] of tasks) this.activeTasks.set({ status }, count);
     this.poolInUse.reset();
     this.poolLimit.reset();
-    const inUse = new Map<string, number>(poolLimits.map((p) => [p.pool, 0]));
-    for (const run of activeRuns) for (const task of run.tasks) if (task.pool !== undefined && holdsPoolSlot(task.status)) inUse.set(task.pool, (inUse.get(task.pool) ?? 0) + 1);
-    for (const [pool, count] of inUse) this.poolInUse.set({ pool }, count);
+    const inUse = poolSlotsInUse(activeRuns);
+    for (const pool of new Set([...poolLimits.map((p) => p.pool), ...inUse.keys()])) this.poolInUse.set({ pool }, inUse.get(pool) ?? 0);
     for (const p of poolLimits) if (p.limit !== null) this.poolLimit.set({ pool: p.pool }, p.limit);
     this.ledgerSequence.set(lastSequence);
     this.workers.reset();
