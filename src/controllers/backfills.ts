@@ -52,7 +52,10 @@ export const CHUNKS_PER_STEP_MAX = 1000;
 
 export interface BackfillProgressInput {
   readonly backfill: BackfillProjection;
-  /** Runs of the chunks in flight, by run id (a run not found is taken as still in flight). */
+  /**
+   * The run deciding each chunk in flight, by the chunk's run id: the chunk's run, or its last
+   * automatic retry (a run not found is taken as still in flight).
+   */
   readonly runs: ReadonlyMap<string, RunProjection>;
   /** Runs already holding the run key of a chunk to plan (rare), by run key. */
   readonly holders: ReadonlyMap<string, RunProjection>;
@@ -305,7 +308,11 @@ export function decideBackfillProgress(input: BackfillProgressInput): BackfillPr
   }
   const status = w.backfill.status;
   if (status === 'CANCELING') {
-    const cancelRunIds = w.backfill.inFlight.map((c) => c.runId).filter((runId) => input.runs.get(runId)?.status !== 'CANCELING');
+    // A chunk's run may have been retried: the retry in flight is the one to cancel.
+    const cancelRunIds = w.backfill.inFlight
+      .map((c) => input.runs.get(c.runId) ?? { runId: c.runId, status: 'STARTED' })
+      .filter((run) => run.status !== 'CANCELING')
+      .map((run) => run.runId);
     if (w.backfill.inFlight.length === 0) {
       // A backfill whose planning failed cancels its runs first (Dagster's FAILING), then is FAILED.
       const failed = w.backfill.error;

@@ -7,13 +7,18 @@
  * The daemon runs this step every iteration, right after the run coordinator has recorded the runs
  * that ended, so a chunk run ending plans the next chunk in the same iteration: a backfill advances
  * as fast as its runs end, not on a timer.
+ *
+ * A chunk whose run failed and is due an automatic run retry (run-retries.ts) is not finished by
+ * that run: this step reserves the retry itself (the same `retry:{runId}` key as the retry step, so
+ * whichever comes first requests it and the other finds it) and the chunk ends with its last retry,
+ * as a Dagster backfill counts a partition that a retry materialized.
  */
-import { backfillRunKey, CHUNKS_PER_STEP_MAX, decideBackfillProgress } from '../controllers/index.js';
+import { backfillRunKey, CHUNKS_PER_STEP_MAX, decideBackfillProgress, decideRunRetry, retryRunKey } from '../controllers/index.js';
 import { isArcoError } from '../domain/errors/index.js';
 import type { RunProjection } from '../fold/index.js';
 import { commit, type RuntimeContext } from './context.js';
 import { partitionsContextAt } from './partitions-context.js';
-import { cancelRun } from './run-commands.js';
+import { cancelRun, reserveRun } from './run-commands.js';
 
 export interface BackfillStepReport {
   /** Chunk runs requested. */
@@ -33,7 +38,10 @@ export async function advanceBackfills(ctx: RuntimeContext, nowEpochMs: number):
     const runs = new Map<string, RunProjection>();
     for (const chunk of backfill.inFlight) {
       const run = await ctx.store.runs.getRun(chunk.runId);
-      if (run) runs.set(run.runId, run);
+      if (!run) continue;
+      const last = await lastRetryOf(ctx, run, backfill.status !== 'CANCELING');
+      if (last.reserved) requestedRuns += 1;
+      runs.set(chunk.runId, last.run);
     }
     // A run already holding a next chunk's key is rare (a crash between decide and append is
     // covered by the idempotency gate); one query covers every chunk this step may plan.
@@ -60,4 +68,31 @@ export async function advanceBackfills(ctx: RuntimeContext, nowEpochMs: number):
     }
   }
   return { requestedRuns, appended };
+}
+
+/**
+ * The run whose end decides a chunk: its own run, or the last automatic retry of it. With
+ * `reserve`, a retry that is due but not yet requested is reserved here; a retry refused for good
+ * (its assets are gone, …) leaves the failed run as the chunk's end.
+ */
+async function lastRetryOf(ctx: RuntimeContext, run: RunProjection, reserve: boolean): Promise<{ run: RunProjection; reserved: boolean }> {
+  let current = run;
+  let reserved = false;
+  // Each retry raises the retry number, and decideRunRetry stops at the policy's maximum.
+  for (;;) {
+    const decision = decideRunRetry(current, ctx.definitions.definitions.instance.runRetries);
+    if (decision.kind === 'none') return { run: current, reserved };
+    let next = await ctx.store.runs.getRunByKey(retryRunKey(current.runId));
+    if (!next && reserve) {
+      try {
+        const outcome = await reserveRun(ctx, decision.request);
+        next = outcome.run;
+        reserved ||= !outcome.existing;
+      } catch (error) {
+        if (!isArcoError(error) || error.retryable) throw error;
+      }
+    }
+    if (!next) return { run: current, reserved };
+    current = next;
+  }
 }

@@ -13,6 +13,7 @@ import type { RunProjection } from '../../src/fold/index.js';
 import { createContext, type RuntimeContext } from '../../src/runtime/context.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { loadDefinitions } from '../../src/runtime/definitions-loader.js';
+import { backfillChunks, createBackfill, getBackfill } from '../../src/runtime/backfills.js';
 import { cancelRun, requestRun } from '../../src/runtime/run-commands.js';
 import { retryFailedRuns } from '../../src/runtime/run-retries.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
@@ -22,7 +23,14 @@ function source(instance: string): string {
   return `
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineAsset, defineDefinitions } from 'arco-flow';
+import { defineAsset, defineDefinitions, dailyPartitions } from 'arco-flow';
+// Partition 2026-01-02 fails the first time it runs, the others never.
+const daily = defineAsset({ key: 'daily', partitions: dailyPartitions({ start: '2026-01-01' }), compute: async (ctx) => {
+  const file = join(import.meta.dirname, 'daily-' + ctx.partitionKey);
+  const runs = existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0;
+  writeFileSync(file, String(runs + 1));
+  if (runs === 0 && ctx.partitionKey === '2026-01-02') throw new Error('first run of 2026-01-02 fails');
+} });
 const fails = defineAsset({ key: 'fails', compute: async () => { throw new Error('always fails'); } });
 // Fails the first time it runs (a counter file beside the definitions), then succeeds.
 const once = defineAsset({ key: 'once', compute: async () => {
@@ -42,7 +50,7 @@ const stubborn = defineAsset({ key: 'stubborn', compute: async (ctx) => {
   const end = Date.now() + 600_000;
   while (Date.now() < end) { /* busy */ }
 } });
-export default defineDefinitions({ assets: [fails, once, after, slow, stubborn], instance: ${instance} });
+export default defineDefinitions({ assets: [daily, fails, once, after, slow, stubborn], instance: ${instance} });
 `;
 }
 
@@ -97,6 +105,27 @@ describe('run retries and max runtime with a daemon', () => {
     assert.equal(retry.status, 'SUCCESS');
     assert.deepEqual(retry.tasks.map((t) => [t.taskKey, t.status]), [['once', 'SUCCEEDED'], ['after', 'SUCCEEDED']]);
     assert.equal(retry.tags['arco/rerun_mode'], 'fromFailure');
+  });
+
+  test('a backfill whose chunk run fails once and is retried successfully ends COMPLETED_SUCCESS, the chunk ended by the retry', async () => {
+    const { backfill } = await createBackfill(running.ctx, { selection: ['daily'], partition: '2026-01-01...2026-01-03', policy: 'multi-run:1', maxConcurrentRuns: 1 });
+    let view = await getBackfill(running.ctx, { backfillId: backfill.backfillId });
+    for (let i = 0; i < 600 && !['COMPLETED_SUCCESS', 'COMPLETED_FAILED', 'FAILED', 'CANCELED'].includes(view.status); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      view = await getBackfill(running.ctx, { backfillId: backfill.backfillId });
+    }
+    assert.equal(view.status, 'COMPLETED_SUCCESS', JSON.stringify(view));
+    assert.equal(view.counts.materialized, 3);
+    assert.equal(view.counts.failed, 0);
+    const chunks = [];
+    for await (const chunk of backfillChunks(running.ctx, backfill.backfillId)) chunks.push(chunk);
+    const second = chunks.find((c) => c.firstKey === '2026-01-02');
+    assert.ok(second?.runId, 'the chunk of 2026-01-02 ran');
+    const retry = await waitForRetry(running.store, second.runId);
+    assert.equal(retry.status, 'SUCCESS');
+    // The step that reserved the retry and the retry step agree on one retry run.
+    await retryFailedRuns(running.ctx);
+    assert.equal((await running.store.runs.listRuns({ tags: [['arco/parent_run_id', second.runId]], limit: 5 })).length, 1);
   });
 
   test('a run past its arco/max_runtime is canceled with "max runtime 1 s exceeded" in its output, and is not retried', async () => {
