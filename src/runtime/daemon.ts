@@ -4,9 +4,11 @@
  * coordination, backfills, monitoring, retries, freshness, retention) and routes worker reports;
  * each step's logic lives in its own module.
  *
- * Leader lease: a named lease in the store, renewed every iteration and valid for
- * `leaderLeaseMs`. Another daemon takes over when it expires, or at once when the holder is a
- * process on this host that no longer exists (a daemon killed with -9).
+ * Leader lease: a named lease in the store, renewed every iteration, and every third of
+ * `leaderLeaseMs` while a leader's iteration runs (an iteration held up, say behind the ledger lock
+ * of a frozen old leader, must not let the lease lapse), valid for `leaderLeaseMs`. Another daemon
+ * takes over when it expires, or at once when the holder is a process on this host that no longer
+ * exists (a daemon killed with -9).
  *
  * Leadership states: a daemon starts STANDING BY; it LEADS from the iteration whose lease grant it
  * wins, with that grant's fencing token; it stands by again when a grant is refused (another
@@ -218,12 +220,36 @@ export class Daemon {
     this.ran('iteration');
     if (!leads) return;
     await this.options.afterLeaseWon?.();
+    const renewal = this.renewWhileLeading();
     try {
       await this.lead(now);
     } catch (error) {
       if (!isArcoError(error) || error.code !== 'LEADER_FENCED') throw error;
       this.stepDown(`LEADER_FENCED: ${error.message}. Another daemon leads now; this one stands by`);
+    } finally {
+      renewal.stop();
     }
+  }
+
+  /**
+   * Extends the lease while an iteration runs. A renewal that finds another holder changes nothing
+   * here: this daemon's next append is refused with LEADER_FENCED and it stands by then.
+   */
+  private renewWhileLeading(): { stop: () => void } {
+    let renewing: Promise<unknown> = Promise.resolve();
+    let stopped = false;
+    const timer = setInterval(() => {
+      renewing = renewing
+        .then(() => (stopped ? undefined : this.ctx.store.leases.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, this.ctx.clock.now())))
+        .catch(() => undefined);
+    }, Math.max(50, Math.floor(this.options.leaderLeaseMs / 3)));
+    timer.unref();
+    return {
+      stop: () => {
+        stopped = true;
+        clearInterval(timer);
+      },
+    };
   }
 
   /** One iteration's work as leader; every append is fenced by this daemon's token. */

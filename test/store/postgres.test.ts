@@ -12,6 +12,7 @@ import pg from 'pg';
 import { createUlidFactory, seededRng } from '../../src/domain/ids/index.js';
 import { parseStoredEvent, stampEvents, type ArcoEvent, type EventDraft, type StoredEventRow } from '../../src/events/index.js';
 import { openPostgresStore, type Store } from '../../src/store/index.js';
+import { createPool, inTransaction } from '../../src/store/postgres/connection.js';
 import { LEDGER_LOCK_CLASS } from '../../src/store/postgres/ledger.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
@@ -145,6 +146,29 @@ describe('PostgreSQL store', () => {
       assert.doesNotMatch(error.message, /s3cret/);
       return true;
     });
+  });
+
+  test('a connection the server ends between two statements of a transaction fails that transaction, not the process, and the next runs on a fresh connection', async () => {
+    // What a daemon frozen mid-transaction meets when resumed: the server ended its session
+    // (idle_in_transaction_session_timeout) and the news arrives while no statement is running.
+    const pool = createPool(db.url, 2);
+    const killer = new pg.Client({ connectionString: db.url });
+    await killer.connect();
+    try {
+      await assert.rejects(
+        inTransaction(pool, {}, async (client) => {
+          const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+          await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+          await delay(300);
+          await client.query('SELECT 1');
+        }),
+      );
+      const answer = await inTransaction(pool, {}, async (client) => (await client.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one);
+      assert.equal(answer, 1);
+    } finally {
+      await killer.end();
+      await pool.end();
+    }
   });
 
   test('system SQL refuses server functions that act outside the read-only query', async () => {

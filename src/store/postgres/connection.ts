@@ -157,9 +157,29 @@ function beginSql(mode: TransactionMode): string {
   return parts.join('; ');
 }
 
+/**
+ * Listens for the server ending a checked-out connection; the returned function stops listening and
+ * says what ended it, if anything. The pool listens only to idle connections: a connection the server
+ * ends between two statements of ours (a process frozen past IDLE_IN_TRANSACTION_MS, a restart)
+ * would otherwise emit an 'error' nobody hears and end the process. Heard here, the next statement
+ * fails instead, and the connection is discarded on release.
+ */
+export function listenForLoss(client: pg.PoolClient): () => Error | undefined {
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onError);
+  return () => {
+    client.off('error', onError);
+    return lost;
+  };
+}
+
 /** Runs `body` in one transaction on one pooled connection; rolls back on any error. */
 export async function inTransaction<T>(pool: pg.Pool, mode: TransactionMode, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  const stopListening = listenForLoss(client);
   let broken: Error | undefined;
   try {
     await client.query(beginSql(mode));
@@ -173,7 +193,8 @@ export async function inTransaction<T>(pool: pg.Pool, mode: TransactionMode, bod
     });
     throw error;
   } finally {
-    client.release(broken);
+    const lost = stopListening();
+    client.release(broken ?? lost);
   }
 }
 

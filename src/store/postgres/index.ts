@@ -17,7 +17,7 @@ import { PostgresAssets } from './assets.js';
 import { PostgresChecks } from './checks.js';
 import { PostgresAutomation } from './automation.js';
 import { PostgresBackfills } from './backfills.js';
-import { POOL_CONNECTIONS_DEFAULT, createPool, guarded, redactUrl, sqlStateOf } from './connection.js';
+import { POOL_CONNECTIONS_DEFAULT, createPool, guarded, listenForLoss, redactUrl, sqlStateOf } from './connection.js';
 import { PostgresFolder } from './folder.js';
 import { PostgresLedger } from './ledger.js';
 import { PostgresLeases } from './leases.js';
@@ -44,13 +44,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   let schemaHash: number;
   try {
     const client = await pool.connect();
+    const stopListening = listenForLoss(client);
     try {
       await migratePostgres(client);
       const { rows } = await client.query<{ hash: number }>('SELECT hashtext(current_schema()) AS hash');
       schemaHash = rows[0]?.hash ?? 0;
       folder = await PostgresFolder.create(client);
     } finally {
-      client.release();
+      client.release(stopListening());
     }
   } catch (error) {
     await pool.end().catch(() => undefined);

@@ -19,7 +19,7 @@ import pg from 'pg';
 import { arcoError, isArcoError } from '../../domain/errors/index.js';
 import type { SqlLimits, SqlResult, SystemSqlStore } from '../contract.js';
 import { asSubqueryBody, refuseNonQuery, sqlLimits, sqlResultTooLarge, sqlTimeout } from '../system-sql.js';
-import { createPool, isUnavailable, sqlStateOf, withDefaultUser } from './connection.js';
+import { createPool, isUnavailable, listenForLoss, sqlStateOf, withDefaultUser } from './connection.js';
 
 /** Queries of one store running at once; more wait for a connection (the role allows 8 in all). */
 const READER_CONNECTIONS = 2;
@@ -39,6 +39,7 @@ export class PostgresSystemSql implements SystemSqlStore {
     const { timeoutMs, maxBytes } = sqlLimits(limits);
     const rows = Math.max(0, Math.floor(maxRows));
     const client = await (await this.readerPool()).connect();
+    const stopListening = listenForLoss(client);
     try {
       await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = ${int(timeoutMs)}`);
       // queryMode (pg >= 8.12, not yet in @types/pg) forces the extended protocol even without
@@ -61,6 +62,7 @@ export class PostgresSystemSql implements SystemSqlStore {
     } finally {
       await client.query('ROLLBACK; SELECT pg_advisory_unlock_all()').catch(() => undefined);
       // Closed, never reused: a setting or lock the query left on its session goes with it.
+      stopListening();
       client.release(true);
     }
   }

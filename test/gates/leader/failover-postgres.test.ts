@@ -1,9 +1,10 @@
 /**
  * Gate — leader failover on PostgreSQL: two `arco daemon` processes share one store.
  *
- * Goal: when the leading daemon is killed (SIGKILL) or frozen (SIGSTOP) while runs and a backfill
- * are in progress, the standby takes over within the lease time, every run still ends, no task is
- * materialized twice, and the frozen leader, resumed after the takeover, leads no more.
+ * Goal: when the leading daemon is killed (SIGKILL) or frozen (SIGSTOP) while runs, a backfill and a
+ * sensor are in progress, the standby takes over within the lease time, the sensor goes on ticking
+ * under the new leader, every run still ends, no task is materialized twice, and the frozen leader,
+ * resumed after the takeover, leads no more.
  * Method: real processes on a fresh schema with a short leader and attempt lease; a seeded random
  * point in the workload (printed on failure; ARCO_TEST_SEED replays one) picks when the leader is
  * stopped; the ledger is then read back and counted per run and task.
@@ -11,22 +12,34 @@
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { seededRng } from '../../../src/domain/ids/index.js';
 import { isTerminalRun } from '../../../src/domain/runs/index.js';
 import { TERMINAL_BACKFILL_STATUSES } from '../../../src/fold/index.js';
 import type { Store } from '../../../src/store/index.js';
+import { IDLE_IN_TRANSACTION_MS } from '../../../src/store/postgres/connection.js';
 import { ARCO_BIN, arcoAsync, stopProcess } from '../../helpers/cli.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../../helpers/postgres.js';
 import { skippable } from '../../helpers/skippable.js';
 import { tempProject } from '../../helpers/project.js';
 
 const SOURCE = `
-import { defineAsset, defineDefinitions, dailyPartitions } from 'arco-flow';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineAsset, defineDefinitions, defineSensor, dailyPartitions } from 'arco-flow';
 const work = () => new Promise((resolve) => setTimeout(resolve, 150));
 const a = defineAsset({ key: 'a', retry: { maxRetries: 3 }, compute: work });
 const b = defineAsset({ key: 'b', deps: [a], retry: { maxRetries: 3 }, compute: work });
 const days = defineAsset({ key: 'days', partitions: dailyPartitions({ start: '2026-01-01' }), retry: { maxRetries: 3 }, compute: work });
-export default defineDefinitions({ assets: [a, b, days] });
+// Requests a run of a every second until the time the test writes to poll-until (epoch ms).
+const poll = defineSensor({ name: 'poll', target: [a], minimumIntervalSeconds: 1, defaultStatus: 'running', evaluate: (ctx) => {
+  const file = join(import.meta.dirname, 'poll-until');
+  if (!existsSync(file) || Date.now() > Number(readFileSync(file, 'utf8'))) return { skipReason: 'not polling now' };
+  const n = Number(ctx.cursor ?? 0) + 1;
+  return { cursor: String(n), runRequests: [{ runKey: 'poll-' + n }] };
+} });
+export default defineDefinitions({ assets: [a, b, days], sensors: [poll] });
 `;
 const LEASE_MS = 2_500;
 const RUNS = 6;
@@ -127,12 +140,22 @@ describe('leader failover on PostgreSQL', () => {
     await until('the second daemon records that it stands by', async () => (await store.daemons.listDaemonHeartbeats(0)).some((d) => d.daemonId === standby.id && d.role === 'standby'), 20_000);
     const oldToken = (await store.leases.readLease('daemon'))?.fencingToken ?? -1;
 
+    // The sensor polls from now until well after the takeover: a leader frozen inside an append
+    // holds the ledger lock until the server ends its session (IDLE_IN_TRANSACTION_MS), and the
+    // new leader appends nothing before that.
+    writeFileSync(join(project.dir, 'poll-until'), String(Date.now() + IDLE_IN_TRANSACTION_MS + 3 * LEASE_MS + 6_000));
     const runIds = await requestWork(leader.url);
     await new Promise((r) => setTimeout(r, 100 + (rng.nextUint32() % 1_500)));
     leader.child.kill(signal);
     // Within the lease time (plus start-up of the standby's next iteration); SIGKILL on this host
     // is noticed at once because the holder's process is gone.
     await until(`the standby leads after ${signal}`, () => leaderIs(standby.id), LEASE_MS + 5_000);
+    const tookOverAt = new Date().toISOString();
+    await until(
+      'the sensor requests a run under the new leader',
+      async () => (await store.runs.listRuns({ limit: 1000 })).some((r) => r.trigger.kind === 'sensor' && r.createdAt > tookOverAt),
+      IDLE_IN_TRANSACTION_MS + LEASE_MS + 5_000,
+    );
     return { leader, standby, runIds, oldToken };
   }
 
@@ -164,7 +187,7 @@ describe('leader failover on PostgreSQL', () => {
     assert.deepEqual([...materialized].filter(([, n]) => n > 1), [], `seed ${SEED}: no task materialized twice`);
   }
 
-  test('the standby takes over after the leader is SIGKILLed mid-workload; every run ends and no task is materialized twice', async () => {
+  test('the standby takes over after the leader is SIGKILLed mid-workload; the sensor ticks on, every run ends and no task is materialized twice', async () => {
     try {
       const { runIds, oldToken } = await failOver('SIGKILL');
       assert.ok(((await store.leases.readLease('daemon'))?.fencingToken ?? 0) > oldToken, 'the new leader drew a higher fencing token');
@@ -174,7 +197,7 @@ describe('leader failover on PostgreSQL', () => {
     }
   });
 
-  test('the standby takes over after the leader is SIGSTOPped; resumed, the old leader stands by, and no task is materialized twice', async () => {
+  test('the standby takes over after the leader is SIGSTOPped; the sensor ticks on, resumed, the old leader stands by, and no task is materialized twice', async () => {
     try {
       const { leader, standby, runIds } = await failOver('SIGSTOP');
       leader.child.kill('SIGCONT');
@@ -182,7 +205,9 @@ describe('leader failover on PostgreSQL', () => {
         'the resumed old leader records that it stands by',
         async () => (await store.daemons.listDaemonHeartbeats(Date.now() - 1_000)).some((d) => d.daemonId === leader.id && d.role === 'standby'),
         LEASE_MS + 5_000,
-      );
+      ).catch((e: unknown) => {
+        throw new Error(`${String(e)}\nthe old leader printed:\n${leader.output()}`);
+      });
       assert.equal(await leaderIs(standby.id), true, `seed ${SEED}: the new leader keeps the lease after the old one resumed`);
       const info = await arcoAsync(['instance', 'info', '--db', db.url, '--json']);
       assert.equal(info.status, 0, info.stderr);
