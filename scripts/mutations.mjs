@@ -302,6 +302,14 @@ export default [
     replace: "      level: 'debug',",
     bug: '--log-level is ignored and debug lines are always written',
   },
+  {
+    name: 'postgres-connection-loss-unheard',
+    row: 'PRD-52',
+    file: 'src/store/postgres/connection.ts',
+    find: "  client.on('error', onError);",
+    replace: '  void onError;',
+    bug: 'a checked-out connection the server ends emits an error nobody hears, and the daemon crashes',
+  },
   // Staleness, automation and assets (#14)
   {
     name: 'external-asset-planned',
