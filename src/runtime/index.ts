@@ -149,3 +149,4 @@ export {
 } from './worker/remote-reports.js';
 export { REMOTE_WORKER_PREFIX, isRemoteWorkerId, isWorkerAlive } from './worker/remote-dispatch.js';
 export { dispatchEnvelopeSchema, remoteResultSchema } from './worker/protocol.js';
+export { RemoteWorkerAgent, type RemoteAgentOptions, type WorkerProtocolClient } from './worker/remote-agent.js';

@@ -32,11 +32,10 @@ export function workerCommand(): Command {
         const url = options.url ?? process.env['ARCO_URL'];
         if (!url) command.error('error: arco worker needs a daemon to talk to: --url http://daemon:3000 (or set $ARCO_URL)');
         if (options.heartbeatTimeoutMs < 500) command.error('error: --heartbeat-timeout-ms must be at least 500');
-        const [{ HttpClient, tokenOf }, { resolveProject }, { loadDefinitions }, { RemoteWorkerAgent }] = await Promise.all([
+        const [{ HttpClient, tokenOf }, { resolveProject }, { loadDefinitions, RemoteWorkerAgent }] = await Promise.all([
           import('../client.js'),
           import('../project.js'),
           import('../../runtime/index.js'),
-          import('../../runtime/worker/remote-agent.js'),
         ]);
         const project = resolveProject(options);
         // Loaded here first so a broken definitions file stops the worker before it registers.

@@ -222,6 +222,20 @@ for (const engine of ENGINES) {
       await stopWorkers();
     });
 
+    test('a worker served by a standby daemon’s API: the leader records its results (through the store) and the run succeeds', async () => {
+      const standby = await startArcoDaemon(project.dir, setup.db, ['--workers', '0']);
+      try {
+        await until('the second daemon stands by', async () => (await store.daemons.listDaemonHeartbeats(0)).some((d) => d.daemonId === standby.id && d.role === 'standby'));
+        await startArcoWorker(project.dir, standby.url, worker, ['--slots', '2', '--heartbeat-timeout-ms', String(HEARTBEAT_TIMEOUT_MS)], { ARCO_TEST_MARKS: marks }).then((w) => workers.push(w));
+        const runId = await requestRun(['first', 'second']);
+        assert.equal((await finished(runId)).status, 'SUCCESS');
+        assert.equal((await store.leases.readLease('daemon'))?.holder, daemon.id, 'the first daemon led throughout');
+        await stopWorkers();
+      } finally {
+        await stopProcess(standby.child, 'SIGTERM');
+      }
+    });
+
     test('over real HTTP: a forged attempt token is 403, a report about another attempt is 409, a worker token reads nothing; none changes the ledger', async () => {
       const workerId = `rw_${randomBytes(8).toString('hex')}`;
       const base = `/workers/${workerId}`;
