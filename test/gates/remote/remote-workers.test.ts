@@ -310,18 +310,22 @@ for (const engine of ENGINES) {
       const answers = await Promise.all(Array.from({ length: 12 }, () => call(daemon.url, worker, 'POST', `${base}/claim`, { max: 2 })));
       const claimedIds = answers.flatMap((a) => (a.body['attempts'] as { envelope: { attemptId: string } }[]).map((x) => x.envelope.attemptId));
       assert.deepEqual([...claimedIds].sort(), dispatched, 'every attempt claimed once, none twice');
-      // The store's claim itself, raced from two connections (two API servers).
-      const other = await setup.open();
+      // The store's claim itself, raced from two connections (two API servers), on a store of its
+      // own: the daemon's leader would forget dispatch rows of attempts no run holds.
+      const own = await engine.setup();
+      const [one, two] = [await own.open(), await own.open()];
       try {
         const hashes = (n: number) => Array.from({ length: n }, () => randomBytes(32).toString('hex'));
         const rows = Array.from({ length: 20 }, (_, i) => ({ attemptId: `att_race_${i}`, workerId, runId, taskKey: 'm0', envelope: {}, dispatchedAtEpochMs: i }));
-        await store.workers.addDispatches(rows);
-        const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store : other).workers.claimDispatches(workerId, hashes(3))));
-        const ids = claims.flatMap((c) => c.map((d) => d.attemptId)).filter((id) => id.startsWith('att_race_'));
+        await one.workers.addDispatches(rows);
+        const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? one : two).workers.claimDispatches(workerId, hashes(3))));
+        const ids = claims.flatMap((c) => c.map((d) => d.attemptId));
         assert.equal(ids.length, 20, 'all twenty claimed');
         assert.equal(new Set(ids).size, 20, 'none claimed twice');
       } finally {
-        await other.close();
+        await one.close();
+        await two.close();
+        await own.drop();
       }
       // The worker leaves: what it held ends WORKER_LOST; cancel the run, which no worker will finish.
       assert.equal((await call(daemon.url, worker, 'DELETE', base)).status, 200);
