@@ -107,10 +107,10 @@ async function allEvents(store: Store) {
   }
 }
 
-for (const engine of ENGINES) {
+/** The gate, once per engine (the suites below name their engine literally, for the parity matrix). */
+function remoteWorkerTests(engine: Engine): void {
   const { test, before, after } = skippable(engine.skip);
-
-  describe(`remote workers on ${engine.name}`, () => {
+  {
     const project = tempProject(SOURCE);
     const marks = join(project.dir, 'marks.txt');
     let setup: Awaited<ReturnType<Engine['setup']>>;
@@ -163,7 +163,7 @@ for (const engine of ENGINES) {
       }
     };
 
-    test('a remote worker process runs a run’s tasks to success; its log lines reach the run; arco instance info lists it', async () => {
+    test("a remote worker process runs a run's tasks to success; its log lines reach the run; arco instance info lists it", async () => {
       const w = await startWorker(2);
       const runId = await requestRun(['first', 'second']);
       const run: RunProjection = await finished(runId);
@@ -222,7 +222,7 @@ for (const engine of ENGINES) {
       await stopWorkers();
     });
 
-    test('a worker served by a standby daemon’s API: the leader records its results (through the store) and the run succeeds', async () => {
+    test("a worker served by a standby daemon's API: the leader records its results (through the store) and the run succeeds", async () => {
       const standby = await startArcoDaemon(project.dir, setup.db, ['--workers', '0']);
       try {
         await until('the second daemon stands by', async () => (await store.daemons.listDaemonHeartbeats(0)).some((d) => d.daemonId === standby.id && d.role === 'standby'));
@@ -332,5 +332,8 @@ for (const engine of ENGINES) {
       assert.equal((await call(daemon.url, admin, 'POST', `/runs/${runId}/cancel`, {})).status < 300, true);
       await finished(runId);
     });
-  });
+  }
 }
+
+describe('remote workers on SQLite', () => remoteWorkerTests(ENGINES[0] as Engine));
+describe('remote workers on PostgreSQL', () => remoteWorkerTests(ENGINES[1] as Engine));
