@@ -13,7 +13,7 @@ function startArco(args: readonly string[], ready: RegExp, env: Record<string, s
   const child = spawn(process.execPath, [ARCO_BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`arco ${args[0]} did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`arco ${args[0]} did not start:\n${output}`)), 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = ready.exec(output);

@@ -40,7 +40,8 @@ export function workerCommand(): Command {
         const project = resolveProject(options);
         // Loaded here first so a broken definitions file stops the worker before it registers.
         const definitions = await loadDefinitions(project.definitionsFile);
-        const http = new HttpClient(url, tokenOf(options));
+        // A call unanswered for this long (a cut link) fails and is retried, instead of hanging the worker.
+        const http = new HttpClient(url, tokenOf(options), Math.max(1_000, Math.min(10_000, options.heartbeatTimeoutMs)));
         const agent = new RemoteWorkerAgent({
           definitionsFile: project.definitionsFile,
           slots: options.slots,

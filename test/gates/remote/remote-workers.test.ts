@@ -38,7 +38,7 @@ const many = Array.from({ length: 12 }, (_, i) => defineAsset({ key: 'm' + i, co
 export default defineDefinitions({ assets: [first, second, slow, ...many] });
 `;
 /** Workers in these tests are lost after this long without a heartbeat. */
-const HEARTBEAT_TIMEOUT_MS = 2_000;
+const HEARTBEAT_TIMEOUT_MS = 5_000;
 
 interface Engine {
   readonly name: string;
@@ -127,7 +127,7 @@ function remoteWorkerTests(engine: Engine): void {
       admin = await createToken(store, 'admin');
       worker = await createToken(store, 'worker');
       viewer = await createToken(store, 'viewer');
-      daemon = await startArcoDaemon(project.dir, setup.db, ['--workers', '0', '--attempt-lease-ms', '4000']);
+      daemon = await startArcoDaemon(project.dir, setup.db, ['--workers', '0', '--attempt-lease-ms', '10000']);
     });
     after(async () => {
       for (const w of workers.splice(0)) await stopProcess(w.child, 'SIGKILL');
