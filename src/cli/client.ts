@@ -62,10 +62,15 @@ function pathOf(op: AnyOperation, params: Record<string, unknown>): string {
 }
 
 export class HttpClient implements Client {
-  /** @param token an API token, sent as `Authorization: Bearer` (needed once the store holds tokens). */
+  /**
+   * @param token an API token, sent as `Authorization: Bearer` (needed once the store holds tokens).
+   * @param timeoutMs a call not answered within this long fails as API_UNREACHABLE (none when absent):
+   *   a remote worker must not wait forever on a connection whose network path is gone.
+   */
   constructor(
     private readonly baseUrl: string,
     private readonly token?: string,
+    private readonly timeoutMs?: number,
   ) {}
 
   async invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>> {
@@ -82,6 +87,7 @@ export class HttpClient implements Client {
         method: op.method,
         headers: { ...(op.hasBody ? { 'content-type': 'application/json' } : {}), ...authorization(this.token) },
         body: op.hasBody ? JSON.stringify(parts.body) : undefined,
+        ...(this.timeoutMs !== undefined ? { signal: AbortSignal.timeout(this.timeoutMs) } : {}),
       });
     } catch (error) {
       throw arcoError('API_UNREACHABLE', `cannot reach ${this.baseUrl}: ${(error as Error).message}; is "arco dev" running?`, { url: this.baseUrl });

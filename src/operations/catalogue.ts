@@ -30,6 +30,7 @@ import { listEventsOp, querySqlOp } from './system.js';
 import { getInstanceOp } from './instance.js';
 import { createTokenOp, listTokensOp, revokeTokenOp } from './tokens.js';
 import { listPoolsOp, setPoolLimitOp } from './pools.js';
+import { claimAttemptsOp, registerWorkerOp, reportAttemptFinishedOp, reportAttemptLogsOp, reportAttemptStartedOp, unregisterWorkerOp, workerHeartbeatOp } from './workers.js';
 
 export const CATALOGUE = {
   requestRun: requestRunOp,
@@ -86,6 +87,13 @@ export const CATALOGUE = {
   revokeToken: revokeTokenOp,
   listPools: listPoolsOp,
   setPoolLimit: setPoolLimitOp,
+  registerWorker: registerWorkerOp,
+  workerHeartbeat: workerHeartbeatOp,
+  claimAttempts: claimAttemptsOp,
+  reportAttemptStarted: reportAttemptStartedOp,
+  reportAttemptLogs: reportAttemptLogsOp,
+  reportAttemptFinished: reportAttemptFinishedOp,
+  unregisterWorker: unregisterWorkerOp,
 } as const;
 
 /** The catalogue's types by name: callers that import only these types load none of its code. */

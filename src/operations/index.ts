@@ -23,5 +23,6 @@ export * from './sensors.js';
 export * from './system.js';
 export * from './tokens.js';
 export * from './pools.js';
+export * from './workers.js';
 export { getInstanceOp, instanceHealth, LEADER_SILENT_AFTER_MS } from './instance.js';
 export { partitionSelectorInputSchema, runRequestBodySchema } from './schemas.js';

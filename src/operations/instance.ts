@@ -2,10 +2,10 @@
  * `GET /api/v1/instance` (`arco instance info`): what an operator checks first on a deployment —
  * the store, the version, the instance settings in force, which daemon leads (and with which
  * fencing token), which stand by, and how long ago each was last heard from (Dagster's daemon
- * liveness). Remote workers are listed once the worker protocol records them (see `listWorkers`).
+ * liveness), and the remote workers (`arco worker`) with their heartbeats and slots.
  */
 import { z } from 'zod';
-import { LEADER_LEASE, arcoVersion } from '../runtime/index.js';
+import { LEADER_LEASE, arcoVersion, isWorkerAlive } from '../runtime/index.js';
 import type { DaemonHeartbeat } from '../store/index.js';
 import { defineOperation, type OperationContext } from './operation.js';
 
@@ -29,7 +29,18 @@ const daemonSchema = z
   .describe('DaemonStatus');
 
 const workerSchema = z
-  .object({ workerId: z.string(), lastHeartbeatAt: z.string(), heartbeatAgeMs: z.number() })
+  .object({
+    workerId: z.string(),
+    host: z.string(),
+    pid: z.number(),
+    slots: z.number(),
+    busySlots: z.number().describe('attempts dispatched to it and not yet recorded as finished'),
+    registeredAt: z.string(),
+    lastHeartbeatAt: z.string(),
+    heartbeatAgeMs: z.number(),
+    heartbeatTimeoutMs: z.number(),
+    alive: z.boolean().describe('heard from within its heartbeat timeout; a lost worker is forgotten by the leader once its attempts end WORKER_LOST'),
+  })
   .describe('WorkerStatus');
 
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
@@ -70,13 +81,21 @@ export async function instanceHealth(ctx: OperationContext, nowEpochMs: number):
   return { healthy: problems.length === 0, problems, leader: lease?.holder ?? null };
 }
 
-/**
- * The seam for remote workers: the worker protocol (#16, `arco worker`) records their heartbeats in
- * the store; list them here. Until then only daemons' own worker processes exist, and they are
- * part of their daemon.
- */
-async function listWorkers(_ctx: OperationContext, _nowEpochMs: number): Promise<z.output<typeof workerSchema>[]> {
-  return [];
+/** Remote workers as the worker protocol records them; a daemon's own worker processes are part of it. */
+async function listWorkers(ctx: OperationContext, nowEpochMs: number): Promise<z.output<typeof workerSchema>[]> {
+  const [workers, dispatches] = await Promise.all([ctx.store.workers.listWorkers(), ctx.store.workers.listDispatches()]);
+  return workers.map((w) => ({
+    workerId: w.workerId,
+    host: w.host,
+    pid: w.pid,
+    slots: w.slots,
+    busySlots: dispatches.filter((d) => d.workerId === w.workerId).length,
+    registeredAt: iso(w.registeredAtEpochMs),
+    lastHeartbeatAt: iso(w.seenAtEpochMs),
+    heartbeatAgeMs: Math.max(0, nowEpochMs - w.seenAtEpochMs),
+    heartbeatTimeoutMs: w.heartbeatTimeoutMs,
+    alive: isWorkerAlive(w, nowEpochMs),
+  }));
 }
 
 export const getInstanceOp = defineOperation({
@@ -94,7 +113,7 @@ export const getInstanceOp = defineOperation({
       .nullable()
       .describe('the holder of the leader lease; null when no daemon ever led this store'),
     daemons: z.array(daemonSchema).describe('most recently heard from first'),
-    workers: z.array(workerSchema),
+    workers: z.array(workerSchema).describe('remote workers (arco worker), most recently heard from first'),
   }),
   idempotent: true,
   role: 'viewer',

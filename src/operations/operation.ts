@@ -10,7 +10,7 @@ import type { RuntimeContext } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 
 /** Who may call an operation over HTTP once the store holds an API token (src/api/access.ts). */
-export type Role = 'viewer' | 'operator' | 'admin';
+export type Role = 'viewer' | 'operator' | 'admin' | 'worker';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 

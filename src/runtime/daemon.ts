@@ -48,6 +48,7 @@ import { Retention } from './retention.js';
 import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
 import { forgetResult, readSpool, spoolDirOf } from './worker/result-spool.js';
+import { collectRemoteResults, envelopeFor, isRemoteWorkerId, reconcileDispatches, recordRemoteDispatches, remoteSnapshot } from './worker/remote-dispatch.js';
 import type { WorkerCounts } from './observability/index.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
@@ -79,11 +80,6 @@ export const LEADER_LEASE = 'daemon';
 /** A daemon's liveness heartbeat is written at most this often (and whenever its role changes). */
 export const DAEMON_HEARTBEAT_MS = 1_000;
 
-/** The range a run was requested for, from its canonical partition selection. */
-function rangeOf(run: RunProjection): { start: string; end: string } | null {
-  const p = run.partition as { kind?: string; start?: string; end?: string } | null;
-  return p?.kind === 'range' && typeof p.start === 'string' && typeof p.end === 'string' ? { start: p.start, end: p.end } : null;
-}
 /** Log lines are appended in batches of at most this many events. */
 const LOG_BATCH_MAX = 500;
 
@@ -106,6 +102,8 @@ export class Daemon {
   private reports: Promise<void> = Promise.resolve();
   private pendingLogs: EventDraft[] = [];
   private leader = false;
+  /** Free slots of live remote workers at the last coordination (run monitoring counts them too). */
+  private remoteFreeSlots = 0;
   /** The lease holder this daemon last found leading instead of it, if any. */
   private standbyFrom: string | undefined;
   /** The fencing token of the grant this daemon leads with; null while it stands by. */
@@ -255,6 +253,8 @@ export class Daemon {
   /** One iteration's work as leader; every append is fenced by this daemon's token. */
   private async lead(now: number): Promise<void> {
     await this.collectSpooledResults();
+    // Remote workers' finished reports, stored through any daemon's API: recorded before coordinating too.
+    await collectRemoteResults(this.ctx, (message) => this.problem(message));
     await this.automation.iterate(now);
     this.ran('automation');
     await this.coordinate(now);
@@ -264,7 +264,7 @@ export class Daemon {
     const backfills = await advanceBackfills(this.leaderCtx, now);
     this.ran('backfills');
     // Run monitoring sees the slots this iteration left free; the attempts it ends lose their workers.
-    const monitored = await this.monitor.monitorIfDue(now, this.pool.freeSlots().length).catch((e: unknown) => {
+    const monitored = await this.monitor.monitorIfDue(now, this.pool.freeSlots().length + this.remoteFreeSlots).catch((e: unknown) => {
       this.problem(`run monitoring failed: ${String(e)}`);
       return [];
     });
@@ -296,32 +296,40 @@ export class Daemon {
   /** Asks the run coordinator what to do with the active runs, appends it and dispatches. */
   private async coordinate(now: number): Promise<void> {
     const limits = this.queueLimits();
+    const remote = await remoteSnapshot(this.ctx.store, now);
     const runs = await this.activeRuns.read(limits);
+    await reconcileDispatches(this.ctx.store, runs, remote);
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
     const heartbeats = await this.ctx.store.leases.readHeartbeats(attemptIds);
     const steps = decideRunProgress({
       runs,
       nowEpochMs: now,
-      freeWorkerSlots: this.pool.freeSlots(),
+      freeWorkerSlots: [...this.pool.freeSlots(), ...remote.freeSlots],
       heartbeats,
       attemptLeaseMs: this.options.attemptLeaseMs,
       maxConcurrentRuns: limits.maxConcurrentRuns,
       tagConcurrencyLimits: limits.tagConcurrencyLimits,
       // Read each iteration: `arco pool set` takes effect at the next one.
       poolLimits: await readPoolLimits(this.ctx),
-      isWorkerDead: (workerId) => !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? ''),
+      // A remote worker is dead once it is not heard from within its heartbeat timeout (or was forgotten).
+      isWorkerDead: (workerId) => (isRemoteWorkerId(workerId) ? !remote.live.has(workerId) : !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? '')),
       ids: this.ctx.ids,
     });
     for (const step of steps) {
       try {
         const result = await commit(this.leaderCtx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
         this.afterAppend(result.appended, runs);
+        await recordRemoteDispatches(this.ctx.store, result.appended, runs);
       } catch (error) {
         // A report or a command changed the run since we read it; the next iteration decides again.
         if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
         this.activeRuns.doubt(step.runId);
       }
     }
+    // Lost workers are forgotten once their attempts were decided (a forgotten worker counts as dead,
+    // so an attempt whose decision failed above is declared lost at the next iteration).
+    if (remote.lost.length > 0) await this.ctx.store.workers.removeWorkers(remote.lost);
+    this.remoteFreeSlots = remote.freeSlots.length;
     for (const run of runs) {
       if (run.status !== 'CANCELING') continue;
       for (const task of run.tasks) {
@@ -383,21 +391,7 @@ export class Daemon {
         const task = run?.tasks.find((t) => t.taskKey === event.payload.taskKey);
         if (!run || !task) continue;
         // Synchronously, so the slot is taken before anything else asks for free slots.
-        this.pool.execute(event.payload.workerId, {
-          runId: run.runId,
-          taskKey: task.taskKey,
-          assetKey: task.assetKey,
-          partitionKey: task.partitionKey,
-          partitionKeys: run.tasks.filter((t) => t.assetKey === task.assetKey && !t.checkName && t.partitionKey !== null).map((t) => t.partitionKey as string),
-          partitionKeyRange: rangeOf(run),
-          attempt: event.payload.attempt,
-          attemptId: event.payload.attemptId,
-          config: run.config,
-          codeVersion: task.codeVersion,
-          ...(task.outputs ? { assetKeys: task.outputs.map((o) => o.assetKey) } : {}),
-          deadlineAt: event.payload.deadlineAt,
-          checkName: task.checkName,
-        });
+        this.pool.execute(event.payload.workerId, envelopeFor(run, task, event.payload));
       } else if (event.type === 'TaskAttemptFinished') {
         // The coordinator resolved an attempt (timeout, lost worker) that may still be running here.
         this.pool.discard(event.payload.attemptId);

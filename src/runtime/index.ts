@@ -137,3 +137,16 @@ export { retryFailedRuns, RUN_RETRIES_CURSOR, type RunRetryReport } from './run-
 export { monitorRuns, RunMonitor, MONITOR_INTERVAL_MS } from './run-monitor.js';
 export { explainWaits, type RunWait } from './run-waits.js';
 export { purgeExpired, Retention, PURGE_BATCH_MAX, type PurgeReport } from './retention.js';
+export {
+  registerRemoteWorker,
+  heartbeatRemoteWorker,
+  claimRemoteAttempts,
+  reportRemoteStarted,
+  reportRemoteLogs,
+  reportRemoteFinished,
+  unregisterRemoteWorker,
+  HEARTBEATS_PER_TIMEOUT,
+} from './worker/remote-reports.js';
+export { REMOTE_WORKER_PREFIX, isRemoteWorkerId, isWorkerAlive } from './worker/remote-dispatch.js';
+export { dispatchEnvelopeSchema, remoteResultSchema } from './worker/protocol.js';
+export { RemoteWorkerAgent, type RemoteAgentOptions, type WorkerProtocolClient } from './worker/remote-agent.js';

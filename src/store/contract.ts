@@ -384,8 +384,73 @@ export interface DaemonStore {
   removeDaemonHeartbeat(daemonId: string): Promise<void>;
 }
 
+
+/** A remote worker as it registered (`arco worker`), with its last heartbeat. */
+export interface RemoteWorkerRecord {
+  /** `rw_…`, chosen by the worker when it starts. */
+  readonly workerId: string;
+  readonly host: string;
+  readonly pid: number;
+  /** Attempts it runs at once. */
+  readonly slots: number;
+  /** Silent for longer than this, it is lost: its attempts end WORKER_LOST. */
+  readonly heartbeatTimeoutMs: number;
+  readonly registeredAtEpochMs: number;
+  readonly seenAtEpochMs: number;
+}
+
+/**
+ * An attempt the leader dispatched to a remote worker: `dispatched` until the worker claims it,
+ * `claimed` while it runs (the hash of the attempt token minted at the claim is kept, never the
+ * token), `finished` once a report is stored for the leader to record.
+ */
+export interface WorkerDispatch {
+  readonly attemptId: string;
+  readonly workerId: string;
+  readonly runId: string;
+  readonly taskKey: string;
+  /** The dispatch envelope as stored (parsed by the runtime). */
+  readonly envelope: unknown;
+  readonly state: 'dispatched' | 'claimed' | 'finished';
+  readonly tokenSha256: string | null;
+  /** The finished report as stored (parsed by the runtime); null until the worker reports. */
+  readonly result: unknown;
+  readonly dispatchedAtEpochMs: number;
+}
+
+/**
+ * Remote workers and the attempts dispatched to them (docs/worker-protocol.md). Operational state
+ * kept in the store, not in a process, because any daemon's API may serve a worker while only the
+ * leader dispatches and records results.
+ */
+export interface WorkerStore {
+  /** Records (or replaces) a worker's registration. */
+  registerWorker(worker: RemoteWorkerRecord): Promise<void>;
+  /** Records a heartbeat; false when the worker is not registered (never was, or was declared lost). */
+  touchWorker(workerId: string, nowEpochMs: number): Promise<boolean>;
+  getWorker(workerId: string): Promise<RemoteWorkerRecord | undefined>;
+  /** Every registered worker, most recently seen first. */
+  listWorkers(): Promise<RemoteWorkerRecord[]>;
+  /** Forgets workers and every attempt dispatched to them. */
+  removeWorkers(workerIds: readonly string[]): Promise<void>;
+  /** Records dispatches; one already recorded for the attempt is kept as it is. */
+  addDispatches(rows: readonly { attemptId: string; workerId: string; runId: string; taskKey: string; envelope: unknown; dispatchedAtEpochMs: number }[]): Promise<void>;
+  /**
+   * Claims up to `tokenSha256s.length` attempts dispatched to `workerId` and not yet claimed,
+   * oldest first, storing the i-th hash on the i-th claimed attempt. Exactly once: of concurrent
+   * claims (through any API server) each attempt goes to one.
+   */
+  claimDispatches(workerId: string, tokenSha256s: readonly string[]): Promise<WorkerDispatch[]>;
+  getDispatch(attemptId: string): Promise<WorkerDispatch | undefined>;
+  /** Every dispatch (a few per worker slot), oldest first. */
+  listDispatches(): Promise<WorkerDispatch[]>;
+  /** Stores a claimed attempt's finished report; false (nothing stored) unless it is claimed with this token hash. */
+  finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean>;
+  removeDispatches(attemptIds: readonly string[]): Promise<void>;
+}
+
 /** Who may do what through the API, least to most: each role may do everything the one before may. */
-export type TokenRole = 'viewer' | 'operator' | 'admin';
+export type TokenRole = 'viewer' | 'operator' | 'admin' | 'worker';
 
 /** An API token as it is stored and listed: never its secret, only the secret's hash elsewhere. */
 export interface ApiTokenRecord {
@@ -441,6 +506,8 @@ export interface Store {
   readonly leases: LeaseStore;
   /** Daemon liveness heartbeats. */
   readonly daemons: DaemonStore;
+  /** Remote workers and the attempts dispatched to them. */
+  readonly workers: WorkerStore;
   /** Idempotency-Key records of API requests. */
   readonly requestKeys: RequestKeyStore;
   /** Read-only SQL over the `system_*` views. */

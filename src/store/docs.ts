@@ -80,3 +80,15 @@ export function parseLoops(text: string | null): Record<string, number> {
     return {};
   }
 }
+
+/**
+ * JSON text of an operational row (a worker dispatch's envelope or result). What it holds is
+ * checked by the runtime's schemas; text that is not JSON reads as null, which no schema accepts.
+ */
+export function parseStoredJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}

@@ -123,6 +123,18 @@ const SAMPLES: Record<string, Sample> = {
   // Both transports set the same limit; the list then shows it with nothing in use.
   setPoolLimit: { input: () => ({ pool: 'warehouse', limit: 2 }) },
   listPools: { input: () => ({}), view: (o: { pools: { pool: string; limit: number | null }[] }) => o.pools.map((p) => [p.pool, p.limit]) },
+  // The worker protocol, one remote worker per transport: it registers, heartbeats, claims (what it
+  // gets depends on timing, so only the shape is compared), reports about an attempt it does not
+  // hold (refused alike) and unregisters.
+  registerWorker: { input: (_ids, t) => ({ workerId: `rw_catalogue-${t}`, host: 'sample', pid: 1, slots: 1, heartbeatTimeoutMs: 60_000 }), view: (o: { heartbeatIntervalMs: number }) => o.heartbeatIntervalMs },
+  workerHeartbeat: { input: (_ids, t) => ({ workerId: `rw_catalogue-${t}`, attemptIds: ['att_none'] }) },
+  claimAttempts: { input: (_ids, t) => ({ workerId: `rw_catalogue-${t}`, max: 1 }), view: (o: { attempts: unknown[] }) => Array.isArray(o.attempts) },
+  reportAttemptStarted: { input: (_ids, t) => ({ workerId: `rw_catalogue-${t}`, attemptId: 'att_none', attemptToken: 'a'.repeat(64) }) },
+  reportAttemptLogs: { input: (_ids, t) => ({ workerId: `rw_catalogue-${t}`, attemptId: 'att_none', attemptToken: 'a'.repeat(64), lines: [] }) },
+  reportAttemptFinished: {
+    input: (_ids, t) => ({ workerId: `rw_catalogue-${t}`, attemptId: 'att_none', attemptToken: 'a'.repeat(64), outcome: 'SUCCEEDED', error: null, durationMs: 0, dataVersion: null, metadata: {} }),
+  },
+  unregisterWorker: { input: (_ids, t) => ({ workerId: `rw_catalogue-${t}` }), view: (o: { workerId: string }) => o.workerId.startsWith('rw_catalogue-') },
 };
 
 /** The answer, or the error code: both transports must give the same one. */

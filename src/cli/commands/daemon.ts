@@ -25,9 +25,8 @@ interface DaemonCommandOptions extends CommonOptions {
 
 function workerCount(value: string): number {
   const n = Number(value);
-  // At least one: remote workers (the HTTP worker protocol) are not built yet, so a daemon without
-  // local workers would lead and never run an attempt.
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--workers must be a positive integer');
+  // 0: this daemon runs no user code itself; remote workers (arco worker) run every attempt.
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('--workers must be 0 or a positive integer');
   return n;
 }
 
@@ -43,7 +42,7 @@ export function daemonCommand(): Command {
     .option('--port <port>', 'HTTP port (0: any free port)', portNumber, 3000)
     .option('--host <host>', 'HTTP host; an address other than loopback needs an API token in the store first (arco token create)', '127.0.0.1')
     .option('--allowed-host <name>', 'a Host header accepted besides the bound address (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
-    .option('--workers <n>', 'local worker processes', workerCount, 2)
+    .option('--workers <n>', 'local worker processes (0: only remote workers, arco worker, run attempts)', workerCount, 2)
     .option('--max-concurrent-runs <n>', 'runs in progress at once (default: unlimited)', positiveInt('--max-concurrent-runs'))
     .option('--leader-lease-ms <ms>', 'how long the leader lease lasts without renewal: a standby takes over this long after the leader stops', positiveInt('--leader-lease-ms'), 15_000)
     .option('--attempt-lease-ms <ms>', 'an attempt with no heartbeat for this long is lost (its worker or daemon stopped)', positiveInt('--attempt-lease-ms'), 15_000)

@@ -34,7 +34,12 @@ function infoCommand(): Command {
           for (const d of info.daemons) {
             if (d.loops.length > 0) process.stdout.write(`${d.daemonId} loops: ${d.loops.map((l) => `${l.loop} ${age(l.ageMs)} ago`).join(', ')}\n`);
           }
-          if (info.workers.length > 0) printTable(['worker', 'last heartbeat'], info.workers.map((w) => [w.workerId, `${age(w.heartbeatAgeMs)} ago`]));
+          if (info.workers.length === 0) process.stdout.write('no remote worker registered (arco worker); daemons run their own worker processes\n');
+          else
+            printTable(
+              ['worker', 'host', 'pid', 'slots', 'busy', 'last heartbeat', 'status'],
+              info.workers.map((w) => [w.workerId, w.host, w.pid, w.slots, w.busySlots, `${age(w.heartbeatAgeMs)} ago`, w.alive ? 'alive' : color('yellow', `lost (silent > ${age(w.heartbeatTimeoutMs)})`)]),
+            );
         }),
       ),
     );

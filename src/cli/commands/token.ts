@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runAction, withClientOptions, type Client, type CommonOptions } from '../common.js';
 import { color, printJson, printTable } from '../output.js';
 
-const ROLE_NAMES = ['viewer', 'operator', 'admin'] as const;
+const ROLE_NAMES = ['viewer', 'operator', 'admin', 'worker'] as const;
 
 /** The store itself unless --url names an instance; never the default-URL probe of other commands. */
 async function withTokenClient<T>(options: CommonOptions, body: (client: Client) => Promise<T>): Promise<T> {
@@ -23,7 +23,7 @@ async function withTokenClient<T>(options: CommonOptions, body: (client: Client)
 function createCommand(): Command {
   return withClientOptions(new Command('create'))
     .description('create an API token; it is printed once and only its hash is stored')
-    .addOption(new Option('--role <role>', 'viewer (reads, sql), operator (runs, backfills, schedules, sensors) or admin (tokens)').choices(ROLE_NAMES).makeOptionMandatory())
+    .addOption(new Option('--role <role>', 'viewer (reads, sql), operator (runs, backfills, schedules, sensors), admin (tokens) or worker (arco worker: the worker protocol only)').choices(ROLE_NAMES).makeOptionMandatory())
     .option('--name <name>', 'a name to list, revoke and recognise it by in run tags (default: <role>-<id>)')
     .addHelpText('after', '\nExample:\n  arco token create --role admin --name alice\n  export ARCO_TOKEN=<the printed token>\n')
     .action((options: CommonOptions & { role: (typeof ROLE_NAMES)[number]; name?: string }) =>

@@ -21,6 +21,7 @@ export const RUN_ERRORS = defineErrors({
   RUN_NOT_TERMINAL: { httpStatus: 409, retryable: true, summary: 'Only a finished run (SUCCESS, FAILURE, CANCELED) whose backfill has recorded it can be deleted; details give its status.' },
   RUN_KEY_OF_DELETED_RUN: { httpStatus: 409, retryable: false, summary: 'The runKey named a run that was deleted; a runKey names one run forever, so no new run takes it.' },
   ATTEMPT_MISMATCH: { httpStatus: 409, retryable: false, summary: "A worker reported for an attempt that is not the task's current one; nothing changed." },
+  WORKER_NOT_REGISTERED: { httpStatus: 404, retryable: false, summary: 'A remote worker called the worker protocol under an id that is not registered (never, or it was declared lost); it registers again under a new id.' },
   USER_CODE_ERROR: { httpStatus: 500, retryable: true, summary: 'User code threw; the attempt failed with its message and stack.' },
   MULTI_ASSET_RESULT_INVALID: { httpStatus: 500, retryable: false, summary: "A multi-asset's compute did not return exactly its selected outputs; details list the missing and unexpected ones." },
   WORKER_LOST: { httpStatus: 500, retryable: true, summary: 'The worker stopped heartbeating (it died or was cut off); the attempt is lost.' },

@@ -1,5 +1,5 @@
 /**
- * The worker contract, the same for in-process, subprocess and (later) remote workers: the
+ * The worker contract, the same for in-process, subprocess and remote (HTTP) workers: the
  * control plane sends a dispatch envelope for one attempt; the worker reports started, log lines
  * and finished. Every message that comes back is parsed with these schemas before it is trusted,
  * and a report is recorded only with the token of the attempt it is about (attempt-token.ts).
@@ -81,3 +81,7 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   finishedMessageSchema,
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
+
+/** A remote worker's finished report as the API stores it for the leader (no token: it was checked). */
+export const remoteResultSchema = finishedMessageSchema.omit({ type: true, attemptId: true, attemptToken: true });
+export type RemoteResult = z.infer<typeof remoteResultSchema>;

@@ -17,6 +17,8 @@ const OUTPUT_LINES_MAX = 10_000;
 const definitionsFile = process.argv[2];
 /** Fault tests only: holds a finished report this long after spooling it, so a test can kill the daemon in between. */
 const REPORT_DELAY_MS = Number(process.env['ARCO_TEST_REPORT_DELAY_MS'] ?? 0) || 0;
+/** A remote worker (`arco worker`) spools its processes' results apart from a daemon's in the same folder. */
+const SPOOL_DIR = process.env['ARCO_RESULT_SPOOL_DIR'] || undefined;
 let loaded: LoadedDefinitions | undefined;
 const aborts = new Map<string, { controller: AbortController; reason?: 'canceled' | 'timeout' }>();
 
@@ -105,7 +107,7 @@ async function run(envelope: import('./protocol.js').DispatchEnvelope, attemptTo
   // Spooled first: if the daemon dies before it records the report, the next leader records it
   // from the spool instead of running the compute again (result-spool.ts).
   try {
-    spoolResult(spoolDirOf(definitionsFile as string), { runId: envelope.runId, taskKey: envelope.taskKey, message: finished });
+    spoolResult(SPOOL_DIR ?? spoolDirOf(definitionsFile as string), { runId: envelope.runId, taskKey: envelope.taskKey, message: finished });
   } catch (error) {
     log('warn', `the result could not be spooled (${String(error)}): if the daemon stops before it records it, the attempt runs again`);
   }

@@ -22,6 +22,7 @@ import { PostgresFolder } from './folder.js';
 import { PostgresLedger } from './ledger.js';
 import { PostgresLeases } from './leases.js';
 import { PostgresDaemons } from './daemons.js';
+import { PostgresWorkers } from './workers.js';
 import { PostgresLogs } from './logs.js';
 import { migratePostgres } from './migrations.js';
 import { PostgresRequestKeys } from './request-keys.js';
@@ -73,6 +74,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     admin: guarded(new PostgresAdmin(pool, ledger), target),
     leases: guarded(new PostgresLeases(pool), target),
     daemons: guarded(new PostgresDaemons(pool), target),
+    workers: guarded(new PostgresWorkers(pool), target),
     requestKeys: guarded(new PostgresRequestKeys(pool), target),
     sql: guarded(sql, target),
     automation: guarded(new PostgresAutomation(pool), target),

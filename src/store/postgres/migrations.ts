@@ -430,6 +430,36 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       ALTER TABLE daemon_heartbeats ADD COLUMN loops ${T} NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    // Remote workers (`arco worker`, docs/worker-protocol.md): who registered, with its slots and
+    // last heartbeat, and the attempts the leader dispatched to each, claimed once (FOR UPDATE SKIP
+    // LOCKED), with the hash of the attempt token minted at the claim and the finished report
+    // until the leader records it.
+    version: 18,
+    sql: `
+      CREATE TABLE remote_workers (
+        worker_id ${T} PRIMARY KEY,
+        host ${T} NOT NULL,
+        pid INTEGER NOT NULL,
+        slots INTEGER NOT NULL,
+        heartbeat_timeout_ms BIGINT NOT NULL,
+        registered_at BIGINT NOT NULL,
+        seen_at BIGINT NOT NULL
+      );
+      CREATE TABLE worker_dispatches (
+        attempt_id ${T} PRIMARY KEY,
+        worker_id ${T} NOT NULL,
+        run_id ${T} NOT NULL,
+        task_key ${T} NOT NULL,
+        envelope ${T} NOT NULL,
+        state ${T} NOT NULL,
+        token_sha256 ${T},
+        result ${T},
+        dispatched_at BIGINT NOT NULL
+      );
+      CREATE INDEX worker_dispatches_worker ON worker_dispatches (worker_id, state, dispatched_at);
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

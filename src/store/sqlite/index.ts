@@ -16,6 +16,7 @@ import { SqliteChecks } from './checks.js';
 import { SqliteLedger } from './ledger.js';
 import { SqliteLeases } from './leases.js';
 import { SqliteDaemons } from './daemons.js';
+import { SqliteWorkers } from './workers.js';
 import { SqliteLogs } from './logs.js';
 import { migrateSqlite } from './migrations.js';
 import { SqliteRequestKeys } from './request-keys.js';
@@ -90,6 +91,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     admin: guard(new SqliteAdmin(db, ledger)),
     leases: guard(new SqliteLeases(db)),
     daemons: guard(new SqliteDaemons(db)),
+    workers: guard(new SqliteWorkers(db)),
     requestKeys: guard(new SqliteRequestKeys(db)),
     sql: guard(sql),
     automation: guard(new SqliteAutomation(db)),

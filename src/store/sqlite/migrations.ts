@@ -402,6 +402,35 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       ALTER TABLE daemon_heartbeats ADD COLUMN loops TEXT NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    // Remote workers (`arco worker`, docs/worker-protocol.md): who registered, with its slots and
+    // last heartbeat, and the attempts the leader dispatched to each, claimed once, with the hash
+    // of the attempt token minted at the claim and the finished report until the leader records it.
+    version: 18,
+    sql: `
+      CREATE TABLE remote_workers (
+        worker_id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        slots INTEGER NOT NULL,
+        heartbeat_timeout_ms INTEGER NOT NULL,
+        registered_at INTEGER NOT NULL,
+        seen_at INTEGER NOT NULL
+      );
+      CREATE TABLE worker_dispatches (
+        attempt_id TEXT PRIMARY KEY,
+        worker_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        task_key TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        state TEXT NOT NULL,
+        token_sha256 TEXT,
+        result TEXT,
+        dispatched_at INTEGER NOT NULL
+      );
+      CREATE INDEX worker_dispatches_worker ON worker_dispatches (worker_id, state, dispatched_at);
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {

@@ -1,0 +1,250 @@
+/**
+ * `arco worker`: a remote worker (docs/worker-protocol.md). It runs attempts with the same worker
+ * processes a daemon uses (worker-pool.ts, worker-main.ts: user code in a child process, a crash
+ * there fails the attempt and never this process), and speaks to the control plane only over the
+ * HTTP worker protocol: it registers, heartbeats, claims the attempts the leader dispatched to it,
+ * and reports started, log lines and finished with each attempt's token.
+ *
+ * Reports of one attempt are sent in order (started, logs, finished). A call that could not reach
+ * the API or got a 5xx is retried until it is answered; a refusal (409 ATTEMPT_MISMATCH: the
+ * attempt stopped being current, 403, 404) ends the attempt here: nothing more is sent for it.
+ * A heartbeat answered 404 means the worker was declared lost: it drops what it runs and registers
+ * again under a new id.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { isArcoError } from '../../domain/errors/index.js';
+import type { Clock } from '../clock.js';
+import type { DispatchEnvelope, RemoteResult } from './protocol.js';
+import { REMOTE_WORKER_PREFIX } from './remote-dispatch.js';
+import { forgetResult } from './result-spool.js';
+import { WorkerPool, type PoolReport } from './worker-pool.js';
+
+/** The worker protocol's calls, as HttpClient.invoke makes them (one signature per operation). */
+export interface WorkerProtocolClient {
+  registerWorker(input: { workerId: string; host: string; pid: number; slots: number; heartbeatTimeoutMs: number }): Promise<{ heartbeatIntervalMs: number }>;
+  workerHeartbeat(input: { workerId: string; attemptIds: string[] }): Promise<{ abort: { attemptId: string; reason: 'canceled' | 'gone' }[] }>;
+  claimAttempts(input: { workerId: string; max: number }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number }>;
+  reportAttemptStarted(input: { workerId: string; attemptId: string; attemptToken: string }): Promise<unknown>;
+  reportAttemptLogs(input: { workerId: string; attemptId: string; attemptToken: string; lines: { seq: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string; loggedAt: string }[] }): Promise<unknown>;
+  reportAttemptFinished(input: { workerId: string; attemptId: string; attemptToken: string } & RemoteResult): Promise<unknown>;
+  unregisterWorker(input: { workerId: string }): Promise<unknown>;
+}
+
+export interface RemoteAgentOptions {
+  readonly definitionsFile: string;
+  readonly slots: number;
+  readonly heartbeatTimeoutMs: number;
+  readonly client: WorkerProtocolClient;
+  /** Where this worker's processes spool finished reports until the API accepted them. */
+  readonly spoolDir: string;
+  /** How often a worker with a free slot asks for attempts. @default 200 */
+  readonly pollMs?: number;
+  readonly onProblem: (message: string) => void;
+  readonly onNotice: (message: string) => void;
+}
+
+interface Running {
+  readonly envelope: DispatchEnvelope;
+  readonly token: string;
+  /** The attempt's calls, in order. */
+  chain: Promise<void>;
+  /** Refused or gone: nothing more is sent. */
+  dropped: boolean;
+}
+
+/** A call that failed to reach the API is retried after this, doubling, at most RETRY_MAX_MS. */
+const RETRY_BASE_MS = 200;
+const RETRY_MAX_MS = 5_000;
+
+function newWorkerId(): string {
+  return `${REMOTE_WORKER_PREFIX}${randomBytes(8).toString('hex')}`;
+}
+
+/** True for answers that will not change by asking again (a refusal), as opposed to an outage. */
+function isRefusal(error: unknown): boolean {
+  return isArcoError(error) && error.code !== 'API_UNREACHABLE' && error.code !== 'STORE_UNAVAILABLE' && error.code !== 'INTERNAL_ERROR' && error.httpStatus < 500;
+}
+
+export class RemoteWorkerAgent {
+  private id = newWorkerId();
+  private readonly pool: WorkerPool;
+  private readonly running = new Map<string, Running>();
+  /** The control plane's clock minus this host's, from the last claim: deadlines are on its clock. */
+  private offsetMs = 0;
+  private registered = false;
+  private stopped = false;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private claimTimer: NodeJS.Timeout | undefined;
+  private heartbeatMs = 1_000;
+  private lastProblemAt = 0;
+
+  constructor(private readonly options: RemoteAgentOptions) {
+    const clock: Clock = { now: () => Date.now() + this.offsetMs };
+    process.env['ARCO_RESULT_SPOOL_DIR'] = options.spoolDir;
+    this.pool = new WorkerPool({
+      size: options.slots,
+      definitionsFile: options.definitionsFile,
+      ownerId: 'remote',
+      onReport: (report) => this.onReport(report),
+      onProblem: options.onProblem,
+      clock,
+    });
+  }
+
+  get workerId(): string {
+    return this.id;
+  }
+
+  async start(): Promise<void> {
+    this.pool.start();
+    await this.register();
+    this.scheduleHeartbeat();
+    this.scheduleClaim(0);
+  }
+
+  /** Stops claiming, lets running attempts finish and report (at most `graceMs`), then unregisters. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    if (this.claimTimer) clearTimeout(this.claimTimer);
+    const deadline = Date.now() + graceMs;
+    while (this.running.size > 0 && Date.now() < deadline) {
+      await this.heartbeat().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await Promise.all([...this.running.values()].map((r) => r.chain));
+    await this.options.client.unregisterWorker({ workerId: this.id }).catch((e: unknown) => this.problem(`unregistering failed: ${String(e)}`));
+    await this.pool.stop();
+  }
+
+  private async register(): Promise<void> {
+    for (let delay = RETRY_BASE_MS; !this.stopped; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      try {
+        const answer = await this.options.client.registerWorker({ workerId: this.id, host: hostname(), pid: process.pid, slots: this.options.slots, heartbeatTimeoutMs: this.options.heartbeatTimeoutMs });
+        this.heartbeatMs = answer.heartbeatIntervalMs;
+        this.registered = true;
+        this.options.onNotice(`worker ${this.id} registered: ${this.options.slots} slot(s), lost after ${this.options.heartbeatTimeoutMs} ms without a heartbeat`);
+        return;
+      } catch (error) {
+        if (isRefusal(error)) throw error;
+        this.problem(`cannot register: ${String(error)}; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private scheduleHeartbeat(): void {
+    if (this.stopped) return;
+    this.heartbeatTimer = setTimeout(() => {
+      void this.heartbeat()
+        .catch((e: unknown) => this.problem(`heartbeat failed: ${String(e)}`))
+        .finally(() => this.scheduleHeartbeat());
+    }, this.heartbeatMs);
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (!this.registered) return;
+    try {
+      const answer = await this.options.client.workerHeartbeat({ workerId: this.id, attemptIds: [...this.running.keys()] });
+      for (const { attemptId, reason } of answer.abort) {
+        if (reason === 'canceled') this.pool.abort(attemptId, 'canceled');
+        else this.drop(attemptId, 'it is no longer current (timed out, lost or its run ended)');
+      }
+    } catch (error) {
+      if (!isArcoError(error) || error.code !== 'WORKER_NOT_REGISTERED' || this.stopped) throw error;
+      // Declared lost (its heartbeats did not arrive in time): its attempts were ended and will be
+      // retried, so what it runs now can no longer be recorded.
+      for (const attemptId of [...this.running.keys()]) this.drop(attemptId, `worker ${this.id} was declared lost`);
+      const old = this.id;
+      this.registered = false;
+      this.id = newWorkerId();
+      this.options.onNotice(`worker ${old} was declared lost by the control plane; registering again as ${this.id}`);
+      await this.register();
+    }
+  }
+
+  private drop(attemptId: string, why: string): void {
+    const entry = this.running.get(attemptId);
+    if (!entry) return;
+    entry.dropped = true;
+    this.running.delete(attemptId);
+    this.pool.discard(attemptId);
+    forgetResult(this.options.spoolDir, attemptId);
+    this.options.onNotice(`attempt ${attemptId} stopped: ${why}`);
+  }
+
+  private scheduleClaim(delayMs: number): void {
+    if (this.stopped) return;
+    this.claimTimer = setTimeout(() => {
+      void this.claim()
+        .catch((e: unknown) => this.problem(`claiming attempts failed: ${String(e)}`))
+        .then((claimed) => this.scheduleClaim(claimed ? 0 : (this.options.pollMs ?? 200)));
+    }, delayMs);
+  }
+
+  /** True when it claimed something (ask again at once). */
+  private async claim(): Promise<boolean> {
+    const free = this.pool.freeSlots();
+    if (!this.registered || free.length === 0) return false;
+    const requestedAt = Date.now();
+    const answer = await this.options.client.claimAttempts({ workerId: this.id, max: free.length });
+    this.offsetMs = answer.sentAtEpochMs - Math.round((requestedAt + Date.now()) / 2);
+    for (const [i, { envelope, attemptToken }] of answer.attempts.entries()) {
+      const slot = free[i];
+      if (slot === undefined) break;
+      this.running.set(envelope.attemptId, { envelope, token: attemptToken, chain: Promise.resolve(), dropped: false });
+      this.pool.execute(slot, envelope);
+    }
+    return answer.attempts.length > 0;
+  }
+
+  private onReport(report: PoolReport): void {
+    const attemptId = report.envelope.attemptId;
+    const entry = this.running.get(attemptId);
+    if (!entry) return;
+    const base = { workerId: this.id, attemptId, attemptToken: entry.token };
+    if (report.kind === 'started') this.send(entry, 'started', () => this.options.client.reportAttemptStarted(base));
+    else if (report.kind === 'log') {
+      const { seq, level, message, loggedAt } = report.message;
+      this.send(entry, 'a log line', () => this.options.client.reportAttemptLogs({ ...base, lines: [{ seq, level, message, loggedAt }] }));
+    } else {
+      const { outcome, error, durationMs, dataVersion, metadata, outputs, check } = report.message;
+      const result: RemoteResult = { outcome, error, durationMs, dataVersion, metadata, ...(outputs ? { outputs } : {}), ...(check !== undefined ? { check } : {}) };
+      this.send(entry, 'finished', () => this.options.client.reportAttemptFinished({ ...base, ...result }));
+      entry.chain = entry.chain.then(() => {
+        if (this.running.get(attemptId) === entry) this.running.delete(attemptId);
+        // Stored in the control plane's store (or refused for good): the spooled copy is not needed.
+        forgetResult(this.options.spoolDir, attemptId);
+      });
+    }
+  }
+
+  /** Sends one report after the attempt's earlier ones; retried while the API cannot be reached. */
+  private send(entry: Running, what: string, call: () => Promise<unknown>): void {
+    entry.chain = entry.chain.then(async () => {
+      for (let delay = RETRY_BASE_MS; !entry.dropped; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+        try {
+          await call();
+          return;
+        } catch (error) {
+          if (isRefusal(error)) {
+            entry.dropped = true;
+            this.options.onNotice(`report (${what}) of attempt ${entry.envelope.attemptId} refused: ${isArcoError(error) ? `${error.code}: ${error.message}` : String(error)}`);
+            return;
+          }
+          this.problem(`report (${what}) of attempt ${entry.envelope.attemptId} not delivered: ${String(error)}; retrying`);
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
+    });
+  }
+
+  /** Problems of an unreachable API repeat every call: said at most once a second. */
+  private problem(message: string): void {
+    const now = Date.now();
+    if (now - this.lastProblemAt < 1_000) return;
+    this.lastProblemAt = now;
+    this.options.onProblem(message);
+  }
+}

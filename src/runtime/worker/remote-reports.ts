@@ -1,0 +1,162 @@
+/**
+ * The API's side of the HTTP worker protocol (docs/worker-protocol.md), for any daemon that serves
+ * the API, leading or not: everything it reads and writes is in the store.
+ *
+ * A report about an attempt is checked before anything is written: the attempt must be dispatched
+ * to this worker and still be its task's current, unfinished attempt (else 409 ATTEMPT_MISMATCH),
+ * and it must carry the token minted when the worker claimed it (else 403 ATTEMPT_TOKEN_REFUSED).
+ * Only the sha256 of that token is stored. A refused report changes nothing.
+ *
+ * `started` and log lines are facts appended at once; a finished report is stored on the dispatch
+ * row for the leader to record before it next coordinates, so whichever daemon received it, the
+ * one that leads decides what it means for the run.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../../domain/ids/index.js';
+import { arcoError } from '../../domain/errors/index.js';
+import { draft, idempotencyKeys, stampEvents } from '../../events/index.js';
+import type { RunProjection } from '../../fold/index.js';
+import type { Store, WorkerDispatch } from '../../store/index.js';
+import type { RuntimeContext } from '../context.js';
+import { applyAttemptReport } from '../run-commands.js';
+import { dispatchEnvelopeSchema, type DispatchEnvelope, type RemoteResult } from './protocol.js';
+import { isWorkerAlive } from './remote-dispatch.js';
+
+/** A worker heartbeats this many times per heartbeat timeout, so one or two lost calls do not lose it. */
+export const HEARTBEATS_PER_TIMEOUT = 5;
+
+export interface WorkerRegistration {
+  readonly workerId: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly slots: number;
+  readonly heartbeatTimeoutMs: number;
+}
+
+export async function registerRemoteWorker(store: Store, worker: WorkerRegistration, nowEpochMs: number): Promise<{ heartbeatIntervalMs: number }> {
+  await store.workers.registerWorker({ ...worker, registeredAtEpochMs: nowEpochMs, seenAtEpochMs: nowEpochMs });
+  return { heartbeatIntervalMs: Math.max(100, Math.floor(worker.heartbeatTimeoutMs / HEARTBEATS_PER_TIMEOUT)) };
+}
+
+function notRegistered(workerId: string) {
+  return arcoError('WORKER_NOT_REGISTERED', `worker ${workerId} is not registered (it was never, or it was declared lost after its heartbeats stopped); register again under a new id`, { workerId });
+}
+
+/** The worker's attempt in `run`, if it is still the task's current unfinished attempt. */
+function isCurrent(run: RunProjection | undefined, dispatch: Pick<WorkerDispatch, 'taskKey' | 'attemptId'>): boolean {
+  const task = run?.tasks.find((t) => t.taskKey === dispatch.taskKey);
+  if (!task || (task.status !== 'DISPATCHED' && task.status !== 'RUNNING')) return false;
+  return task.attempts.some((a) => a.attempt === task.attempt && a.attemptId === dispatch.attemptId && a.outcome === null);
+}
+
+export type AbortReason = 'canceled' | 'gone';
+
+/**
+ * Records the worker's heartbeat and its attempts' heartbeats; answers which of the attempts it
+ * runs it should stop: `canceled` (its run is being canceled) or `gone` (no longer current: it
+ * timed out, was lost, or its run ended; a report about it would be refused).
+ */
+export async function heartbeatRemoteWorker(store: Store, workerId: string, running: readonly string[], nowEpochMs: number): Promise<{ abort: { attemptId: string; reason: AbortReason }[] }> {
+  if (!(await store.workers.touchWorker(workerId, nowEpochMs))) throw notRegistered(workerId);
+  const held = (await store.workers.listDispatches()).filter((d) => d.workerId === workerId);
+  await store.leases.recordHeartbeats(
+    held.map((d) => d.attemptId),
+    nowEpochMs,
+  );
+  const byId = new Map(held.map((d) => [d.attemptId, d]));
+  const runs = new Map((await store.runs.getRuns([...new Set(held.map((d) => d.runId))])).map((r) => [r.runId, r]));
+  const abort: { attemptId: string; reason: AbortReason }[] = [];
+  for (const attemptId of new Set(running)) {
+    const d = byId.get(attemptId);
+    const run = d ? runs.get(d.runId) : undefined;
+    if (!d || !isCurrent(run, d)) abort.push({ attemptId, reason: 'gone' });
+    else if (run?.status === 'CANCELING') abort.push({ attemptId, reason: 'canceled' });
+  }
+  return { abort };
+}
+
+export interface ClaimedAttempt {
+  readonly envelope: DispatchEnvelope;
+  readonly attemptToken: string;
+}
+
+/**
+ * Claims up to `max` attempts dispatched to the worker, minting each one's token (returned once,
+ * stored as its hash). Exactly once: the store's claim hands an attempt to one call only.
+ */
+export async function claimRemoteAttempts(store: Store, workerId: string, max: number, nowEpochMs: number): Promise<ClaimedAttempt[]> {
+  const worker = await store.workers.getWorker(workerId);
+  if (!worker || !isWorkerAlive(worker, nowEpochMs)) throw notRegistered(workerId);
+  const tokens = Array.from({ length: max }, () => randomBytes(32).toString('hex'));
+  const claimed = await store.workers.claimDispatches(workerId, tokens.map(sha256Hex));
+  const tokenOf = new Map(tokens.map((t) => [sha256Hex(t), t]));
+  return claimed.flatMap((d) => {
+    const envelope = dispatchEnvelopeSchema.safeParse(d.envelope);
+    // A row the leader wrote is always well formed; one that is not is left to expire (WORKER_LOST).
+    if (!envelope.success || d.tokenSha256 === null) return [];
+    return [{ envelope: envelope.data, attemptToken: tokenOf.get(d.tokenSha256) as string }];
+  });
+}
+
+function sameHash(presentedToken: string, storedSha256: string | null): boolean {
+  if (storedSha256 === null) return false;
+  const a = Buffer.from(sha256Hex(presentedToken), 'hex');
+  const b = Buffer.from(storedSha256, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The dispatch a report is about, once it passed every check (see the header); reads only.
+ * @throws ATTEMPT_MISMATCH (409), ATTEMPT_TOKEN_REFUSED (403).
+ */
+export async function checkRemoteReport(store: Store, workerId: string, attemptId: string, attemptToken: string): Promise<WorkerDispatch> {
+  const dispatch = await store.workers.getDispatch(attemptId);
+  if (!dispatch || dispatch.workerId !== workerId) {
+    throw arcoError('ATTEMPT_MISMATCH', `attempt ${attemptId} is not dispatched to worker ${workerId} (it ended, was lost or was never its); not recorded`, { attemptId, workerId });
+  }
+  if (!sameHash(attemptToken, dispatch.tokenSha256)) {
+    throw arcoError('ATTEMPT_TOKEN_REFUSED', `a report for attempt ${attemptId} carried another token than the one minted when it was claimed; not recorded`, { attemptId });
+  }
+  if (!isCurrent(await store.runs.getRun(dispatch.runId), dispatch)) {
+    throw arcoError('ATTEMPT_MISMATCH', `attempt ${attemptId} is no longer its task's current attempt (it timed out, was lost, or its run was canceled); not recorded`, { attemptId, workerId });
+  }
+  return dispatch;
+}
+
+export async function reportRemoteStarted(ctx: RuntimeContext, workerId: string, attemptId: string, attemptToken: string): Promise<void> {
+  const d = await checkRemoteReport(ctx.store, workerId, attemptId, attemptToken);
+  if (d.state !== 'claimed') return;
+  await applyAttemptReport(ctx, { kind: 'started', runId: d.runId, taskKey: d.taskKey, attemptId, workerId });
+}
+
+export interface RemoteLogLine {
+  readonly seq: number;
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly loggedAt: string;
+}
+
+/** Appends log lines; a line sent twice (a retried call) is kept once (its seq is its identity). */
+export async function reportRemoteLogs(ctx: RuntimeContext, workerId: string, attemptId: string, attemptToken: string, lines: readonly RemoteLogLine[]): Promise<void> {
+  const d = await checkRemoteReport(ctx.store, workerId, attemptId, attemptToken);
+  const attempt = (dispatchEnvelopeSchema.safeParse(d.envelope).data as DispatchEnvelope | undefined)?.attempt;
+  if (attempt === undefined || lines.length === 0) return;
+  const drafts = lines.map((l) =>
+    draft('TaskLogged', { runId: d.runId, taskKey: d.taskKey, attempt, seq: l.seq, level: l.level, message: l.message, loggedAt: l.loggedAt }, idempotencyKeys.taskLogged(d.runId, d.taskKey, attempt, l.seq), d.runId),
+  );
+  await ctx.store.ledger.append(stampEvents(drafts, { ulid: ctx.ids.ulid, nowEpochMs: ctx.clock.now(), workspace: ctx.workspace }));
+}
+
+/** Stores the finished report for the leader; reporting it again (a retried call) changes nothing. */
+export async function reportRemoteFinished(store: Store, workerId: string, attemptId: string, attemptToken: string, result: RemoteResult): Promise<void> {
+  const d = await checkRemoteReport(store, workerId, attemptId, attemptToken);
+  if (d.state === 'finished') return;
+  if (!(await store.workers.finishDispatch(attemptId, sha256Hex(attemptToken), result))) {
+    throw arcoError('ATTEMPT_MISMATCH', `attempt ${attemptId} changed while its report was stored (it ended or was lost); not recorded`, { attemptId, workerId });
+  }
+}
+
+/** A worker stopping cleanly: forgotten at once, so the leader declares what it still held lost now. */
+export async function unregisterRemoteWorker(store: Store, workerId: string): Promise<void> {
+  await store.workers.removeWorkers([workerId]);
+}

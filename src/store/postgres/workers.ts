@@ -1,0 +1,133 @@
+/** Remote workers and their dispatched attempts on PostgreSQL (operational state, see WorkerStore). */
+import type pg from 'pg';
+import type { RemoteWorkerRecord, WorkerDispatch, WorkerStore } from '../contract.js';
+import { parseStoredJson } from '../docs.js';
+import { inTransaction } from './connection.js';
+
+const WORKER_COLUMNS = `worker_id AS "workerId", host, pid, slots, heartbeat_timeout_ms AS "heartbeatTimeoutMs",
+  registered_at AS "registeredAtEpochMs", seen_at AS "seenAtEpochMs"`;
+const DISPATCH_COLUMNS = `attempt_id AS "attemptId", worker_id AS "workerId", run_id AS "runId", task_key AS "taskKey", envelope, state,
+  token_sha256 AS "tokenSha256", result, dispatched_at AS "dispatchedAtEpochMs"`;
+
+type WorkerRow = { [K in keyof RemoteWorkerRecord]: RemoteWorkerRecord[K] extends number ? string | number : RemoteWorkerRecord[K] };
+type DispatchRow = Omit<WorkerDispatch, 'envelope' | 'result' | 'dispatchedAtEpochMs'> & { envelope: string; result: string | null; dispatchedAtEpochMs: string | number };
+
+function workerOf(r: WorkerRow): RemoteWorkerRecord {
+  return {
+    workerId: r.workerId,
+    host: r.host,
+    pid: Number(r.pid),
+    slots: Number(r.slots),
+    heartbeatTimeoutMs: Number(r.heartbeatTimeoutMs),
+    registeredAtEpochMs: Number(r.registeredAtEpochMs),
+    seenAtEpochMs: Number(r.seenAtEpochMs),
+  };
+}
+
+function dispatchOf(r: DispatchRow): WorkerDispatch {
+  return {
+    ...r,
+    envelope: parseStoredJson(r.envelope),
+    result: r.result === null ? null : parseStoredJson(r.result),
+    dispatchedAtEpochMs: Number(r.dispatchedAtEpochMs),
+  };
+}
+
+export class PostgresWorkers implements WorkerStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async registerWorker(w: RemoteWorkerRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO remote_workers (worker_id, host, pid, slots, heartbeat_timeout_ms, registered_at, seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (worker_id) DO UPDATE SET host = excluded.host, pid = excluded.pid, slots = excluded.slots,
+         heartbeat_timeout_ms = excluded.heartbeat_timeout_ms, seen_at = excluded.seen_at`,
+      [w.workerId, w.host, w.pid, w.slots, w.heartbeatTimeoutMs, w.registeredAtEpochMs, w.seenAtEpochMs],
+    );
+  }
+
+  async touchWorker(workerId: string, nowEpochMs: number): Promise<boolean> {
+    const result = await this.pool.query('UPDATE remote_workers SET seen_at = GREATEST(seen_at, $1) WHERE worker_id = $2', [nowEpochMs, workerId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async getWorker(workerId: string): Promise<RemoteWorkerRecord | undefined> {
+    const { rows } = await this.pool.query<WorkerRow>(`SELECT ${WORKER_COLUMNS} FROM remote_workers WHERE worker_id = $1`, [workerId]);
+    return rows[0] ? workerOf(rows[0]) : undefined;
+  }
+
+  async listWorkers(): Promise<RemoteWorkerRecord[]> {
+    const { rows } = await this.pool.query<WorkerRow>(`SELECT ${WORKER_COLUMNS} FROM remote_workers ORDER BY seen_at DESC, worker_id`);
+    return rows.map(workerOf);
+  }
+
+  async removeWorkers(workerIds: readonly string[]): Promise<void> {
+    if (workerIds.length === 0) return;
+    await inTransaction(this.pool, {}, async (client) => {
+      await client.query('DELETE FROM worker_dispatches WHERE worker_id = ANY($1::text[])', [workerIds]);
+      await client.query('DELETE FROM remote_workers WHERE worker_id = ANY($1::text[])', [workerIds]);
+    });
+  }
+
+  async addDispatches(rows: Parameters<WorkerStore['addDispatches']>[0]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO worker_dispatches (attempt_id, worker_id, run_id, task_key, envelope, state, token_sha256, result, dispatched_at)
+       SELECT a, w, r, t, e, 'dispatched', NULL, NULL, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(a, w, r, t, e, d)
+       ON CONFLICT (attempt_id) DO NOTHING`,
+      [
+        rows.map((r) => r.attemptId),
+        rows.map((r) => r.workerId),
+        rows.map((r) => r.runId),
+        rows.map((r) => r.taskKey),
+        rows.map((r) => JSON.stringify(r.envelope)),
+        rows.map((r) => r.dispatchedAtEpochMs),
+      ],
+    );
+  }
+
+  /**
+   * SELECT … FOR UPDATE SKIP LOCKED: concurrent claims (the same worker through two daemons' APIs)
+   * never wait on each other and never take the same row; the state check in the UPDATE keeps it
+   * exactly once even for a row read before another claim committed.
+   */
+  async claimDispatches(workerId: string, tokenSha256s: readonly string[]): Promise<WorkerDispatch[]> {
+    if (tokenSha256s.length === 0) return [];
+    return inTransaction(this.pool, {}, async (client) => {
+      const { rows } = await client.query<DispatchRow>(
+        `SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = $1 AND state = 'dispatched'
+         ORDER BY dispatched_at, attempt_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [workerId, tokenSha256s.length],
+      );
+      const claimed: WorkerDispatch[] = [];
+      for (const [i, row] of rows.entries()) {
+        const hash = tokenSha256s[i] as string;
+        const updated = await client.query("UPDATE worker_dispatches SET state = 'claimed', token_sha256 = $1 WHERE attempt_id = $2 AND state = 'dispatched'", [hash, row.attemptId]);
+        if ((updated.rowCount ?? 0) > 0) claimed.push(dispatchOf({ ...row, state: 'claimed', tokenSha256: hash }));
+      }
+      return claimed;
+    });
+  }
+
+  async getDispatch(attemptId: string): Promise<WorkerDispatch | undefined> {
+    const { rows } = await this.pool.query<DispatchRow>(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE attempt_id = $1`, [attemptId]);
+    return rows[0] ? dispatchOf(rows[0]) : undefined;
+  }
+
+  async listDispatches(): Promise<WorkerDispatch[]> {
+    const { rows } = await this.pool.query<DispatchRow>(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`);
+    return rows.map(dispatchOf);
+  }
+
+  async finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean> {
+    const updated = await this.pool.query(
+      "UPDATE worker_dispatches SET state = 'finished', result = $1 WHERE attempt_id = $2 AND state = 'claimed' AND token_sha256 = $3",
+      [JSON.stringify(result), attemptId, tokenSha256],
+    );
+    return (updated.rowCount ?? 0) > 0;
+  }
+
+  async removeDispatches(attemptIds: readonly string[]): Promise<void> {
+    if (attemptIds.length === 0) return;
+    await this.pool.query('DELETE FROM worker_dispatches WHERE attempt_id = ANY($1::text[])', [attemptIds]);
+  }
+}

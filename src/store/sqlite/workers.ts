@@ -1,0 +1,104 @@
+/** Remote workers and their dispatched attempts on SQLite (operational state, see WorkerStore). */
+import type Database from 'better-sqlite3';
+import type { RemoteWorkerRecord, WorkerDispatch, WorkerStore } from '../contract.js';
+import { parseStoredJson } from '../docs.js';
+
+const WORKER_COLUMNS = `worker_id AS workerId, host, pid, slots, heartbeat_timeout_ms AS heartbeatTimeoutMs,
+  registered_at AS registeredAtEpochMs, seen_at AS seenAtEpochMs`;
+const DISPATCH_COLUMNS = `attempt_id AS attemptId, worker_id AS workerId, run_id AS runId, task_key AS taskKey, envelope, state,
+  token_sha256 AS tokenSha256, result, dispatched_at AS dispatchedAtEpochMs`;
+
+type DispatchRow = Omit<WorkerDispatch, 'envelope' | 'result'> & { envelope: string; result: string | null };
+
+function dispatchOf(row: DispatchRow): WorkerDispatch {
+  return { ...row, envelope: parseStoredJson(row.envelope), result: row.result === null ? null : parseStoredJson(row.result) };
+}
+
+export class SqliteWorkers implements WorkerStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async registerWorker(w: RemoteWorkerRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO remote_workers (worker_id, host, pid, slots, heartbeat_timeout_ms, registered_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (worker_id) DO UPDATE SET host = excluded.host, pid = excluded.pid, slots = excluded.slots,
+           heartbeat_timeout_ms = excluded.heartbeat_timeout_ms, seen_at = excluded.seen_at`,
+      )
+      .run(w.workerId, w.host, w.pid, w.slots, w.heartbeatTimeoutMs, w.registeredAtEpochMs, w.seenAtEpochMs);
+  }
+
+  async touchWorker(workerId: string, nowEpochMs: number): Promise<boolean> {
+    return this.db.prepare('UPDATE remote_workers SET seen_at = MAX(seen_at, ?) WHERE worker_id = ?').run(nowEpochMs, workerId).changes > 0;
+  }
+
+  async getWorker(workerId: string): Promise<RemoteWorkerRecord | undefined> {
+    return this.db.prepare(`SELECT ${WORKER_COLUMNS} FROM remote_workers WHERE worker_id = ?`).get(workerId) as RemoteWorkerRecord | undefined;
+  }
+
+  async listWorkers(): Promise<RemoteWorkerRecord[]> {
+    return this.db.prepare(`SELECT ${WORKER_COLUMNS} FROM remote_workers ORDER BY seen_at DESC, worker_id`).all() as RemoteWorkerRecord[];
+  }
+
+  async removeWorkers(workerIds: readonly string[]): Promise<void> {
+    const dispatches = this.db.prepare('DELETE FROM worker_dispatches WHERE worker_id = ?');
+    const workers = this.db.prepare('DELETE FROM remote_workers WHERE worker_id = ?');
+    this.db.transaction(() => {
+      for (const id of workerIds) {
+        dispatches.run(id);
+        workers.run(id);
+      }
+    })();
+  }
+
+  async addDispatches(rows: Parameters<WorkerStore['addDispatches']>[0]): Promise<void> {
+    const insert = this.db.prepare(
+      `INSERT INTO worker_dispatches (attempt_id, worker_id, run_id, task_key, envelope, state, token_sha256, result, dispatched_at)
+       VALUES (?, ?, ?, ?, ?, 'dispatched', NULL, NULL, ?) ON CONFLICT (attempt_id) DO NOTHING`,
+    );
+    this.db.transaction(() => {
+      for (const r of rows) insert.run(r.attemptId, r.workerId, r.runId, r.taskKey, JSON.stringify(r.envelope), r.dispatchedAtEpochMs);
+    })();
+  }
+
+  /** One IMMEDIATE transaction: SQLite has one writer, so no other claim reads the rows in between. */
+  async claimDispatches(workerId: string, tokenSha256s: readonly string[]): Promise<WorkerDispatch[]> {
+    if (tokenSha256s.length === 0) return [];
+    return this.db
+      .transaction((): WorkerDispatch[] => {
+        const rows = this.db
+          .prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = ? AND state = 'dispatched' ORDER BY dispatched_at, attempt_id LIMIT ?`)
+          .all(workerId, tokenSha256s.length) as DispatchRow[];
+        const claim = this.db.prepare("UPDATE worker_dispatches SET state = 'claimed', token_sha256 = ? WHERE attempt_id = ? AND state = 'dispatched'");
+        return rows.map((row, i) => {
+          const hash = tokenSha256s[i] as string;
+          claim.run(hash, row.attemptId);
+          return dispatchOf({ ...row, state: 'claimed', tokenSha256: hash });
+        });
+      })
+      .immediate();
+  }
+
+  async getDispatch(attemptId: string): Promise<WorkerDispatch | undefined> {
+    const row = this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE attempt_id = ?`).get(attemptId) as DispatchRow | undefined;
+    return row ? dispatchOf(row) : undefined;
+  }
+
+  async listDispatches(): Promise<WorkerDispatch[]> {
+    return (this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`).all() as DispatchRow[]).map(dispatchOf);
+  }
+
+  async finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean> {
+    return (
+      this.db
+        .prepare("UPDATE worker_dispatches SET state = 'finished', result = ? WHERE attempt_id = ? AND state = 'claimed' AND token_sha256 = ?")
+        .run(JSON.stringify(result), attemptId, tokenSha256).changes > 0
+    );
+  }
+
+  async removeDispatches(attemptIds: readonly string[]): Promise<void> {
+    const remove = this.db.prepare('DELETE FROM worker_dispatches WHERE attempt_id = ?');
+    this.db.transaction(() => {
+      for (const id of attemptIds) remove.run(id);
+    })();
+  }
+}
