@@ -315,11 +315,13 @@ export class Daemon {
       isWorkerDead: (workerId) => (isRemoteWorkerId(workerId) ? !remote.live.has(workerId) : !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? '')),
       ids: this.ctx.ids,
     });
+    let remoteDispatched = 0;
     for (const step of steps) {
       try {
         const result = await commit(this.leaderCtx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
         this.afterAppend(result.appended, runs);
         await recordRemoteDispatches(this.ctx.store, result.appended, runs);
+        remoteDispatched += result.appended.filter((e) => e.type === 'TaskDispatched' && isRemoteWorkerId(e.payload.workerId)).length;
       } catch (error) {
         // A report or a command changed the run since we read it; the next iteration decides again.
         if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
@@ -329,7 +331,8 @@ export class Daemon {
     // Lost workers are forgotten once their attempts were decided (a forgotten worker counts as dead,
     // so an attempt whose decision failed above is declared lost at the next iteration).
     if (remote.lost.length > 0) await this.ctx.store.workers.removeWorkers(remote.lost);
-    this.remoteFreeSlots = remote.freeSlots.length;
+    // What is left after this pass: run monitoring must not take a slot just given away for a free one.
+    this.remoteFreeSlots = Math.max(0, remote.freeSlots.length - remoteDispatched);
     for (const run of runs) {
       if (run.status !== 'CANCELING') continue;
       for (const task of run.tasks) {
