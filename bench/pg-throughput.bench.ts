@@ -1,0 +1,178 @@
+/**
+ * Several machines' worth of processes on one PostgreSQL store (issue 16): two `arco daemon`
+ * processes (a leader and a standby, one local worker each) and eight `arco worker` processes
+ * over HTTP, running runs of no-op assets. Reports task completions per second from the first
+ * request to the last run's end, the leader's ledger append latency (p50/p99 from its /metrics
+ * histogram) and where the CPU went (leader, standby, workers and their children, PostgreSQL).
+ * Needs PostgreSQL on 127.0.0.1:5432 (as the tests do); on a machine with few cores the processes
+ * compete for them, so the machine is part of the figure.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freshSchema } from '../test/helpers/postgres.js';
+import { defineBenchmark } from './harness.js';
+
+const TARGET_TASKS_PER_SECOND = 200;
+const ASSETS = 100;
+const RUNS = 10;
+const REMOTE_WORKERS = 8;
+const ARCO = fileURLToPath(new URL('../bin/arco.mjs', import.meta.url));
+const TICKS_PER_SECOND = 100;
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly match: RegExpExecArray;
+}
+
+function start(args: readonly string[], ready: RegExp): Promise<Started> {
+  const child = spawn(process.execPath, [ARCO, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`arco ${args[0]} did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = ready.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, match });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`arco ${args[0]} exited with ${code}:\n${output}`)));
+  });
+}
+
+/** CPU (user + system, with reaped children) of a process and its live descendants, in ms. */
+function treeCpuMs(pid: number): number {
+  const stat = (p: number) => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) };
+    } catch {
+      return null;
+    }
+  };
+  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  const children = new Map<number, number[]>();
+  for (const p of all) {
+    const s = stat(p);
+    if (s) children.set(s.ppid, [...(children.get(s.ppid) ?? []), p]);
+  }
+  let ticks = 0;
+  const visit = (p: number) => {
+    ticks += stat(p)?.ticks ?? 0;
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/** CPU of every PostgreSQL server process, in ms. */
+function postgresCpuMs(): number {
+  const pids = spawnSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  return pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
+}
+
+/** A quantile of a prom-client histogram in the text format, by linear interpolation in its bucket. */
+function histogramQuantile(metrics: string, name: string, q: number): number | null {
+  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map((m) => ({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) }));
+  const total = buckets[buckets.length - 1]?.count ?? 0;
+  if (total === 0) return null;
+  let previous = { le: 0, count: 0 };
+  for (const bucket of buckets) {
+    if (bucket.count >= q * total) {
+      if (bucket.le === Infinity) return previous.le;
+      return previous.le + ((bucket.le - previous.le) * (q * total - previous.count)) / Math.max(1, bucket.count - previous.count);
+    }
+    previous = bucket;
+  }
+  return null;
+}
+
+export default defineBenchmark({
+  name: 'postgres-throughput',
+  target: `2 daemons + ${REMOTE_WORKERS} remote workers on one PostgreSQL store complete >= ${TARGET_TASKS_PER_SECOND} no-op tasks per second`,
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'arco-bench-pg-'));
+    writeFileSync(
+      join(dir, 'definitions.ts'),
+      `import { defineAsset, defineDefinitions } from 'arco-flow';\nconst assets = [];\nfor (let i = 0; i < ${ASSETS}; i++) assets.push(defineAsset({ key: 'a' + i, compute: async () => {} }));\nexport default defineDefinitions({ assets });\n`,
+    );
+    const schema = await freshSchema();
+    const processes: ChildProcess[] = [];
+    try {
+      const token = (role: string) => {
+        const made = spawnSync(process.execPath, [ARCO, 'token', 'create', '--role', role, '--db', schema.url, '--project', dir, '--json'], { encoding: 'utf8' });
+        if (made.status !== 0) throw new Error(made.stderr);
+        return (JSON.parse(made.stdout) as { token: string }).token;
+      };
+      const operator = token('operator');
+      const worker = token('worker');
+      const daemonArgs = ['daemon', '--project', dir, '--db', schema.url, '--port', '0', '--workers', '1'];
+      const daemonReady = /daemon (\S+) is running[\s\S]*API\s+(http:\/\/\S+)\/api\/v1/;
+      const leader = await start(daemonArgs, daemonReady);
+      processes.push(leader.child);
+      const standby = await start(daemonArgs, daemonReady);
+      processes.push(standby.child);
+      const url = leader.match[2] as string;
+      const headers = { authorization: `Bearer ${operator}`, 'content-type': 'application/json' };
+      for (let i = 0; i < REMOTE_WORKERS; i += 1) {
+        const w = await start(['worker', '--project', dir, '--url', url, '--token', worker], /worker (rw_\S+) is running/);
+        processes.push(w.child);
+      }
+      const cpuBefore = { leader: treeCpuMs(leader.child.pid as number), standby: treeCpuMs(standby.child.pid as number), workers: processes.slice(2).reduce((s, c) => s + treeCpuMs(c.pid as number), 0), postgres: postgresCpuMs() };
+      const started = process.hrtime.bigint();
+      const runIds: string[] = [];
+      for (let i = 0; i < RUNS; i += 1) {
+        const response = await fetch(`${url}/api/v1/runs`, { method: 'POST', headers, body: JSON.stringify({ selection: ['*'] }) });
+        if (!response.ok) throw new Error(`request a run: ${response.status} ${await response.text()}`);
+        runIds.push(((await response.json()) as { run: { runId: string } }).run.runId);
+      }
+      let ended = 0;
+      for (;;) {
+        const response = await fetch(`${url}/api/v1/runs?limit=${RUNS}`, { headers });
+        const runs = ((await response.json()) as { runs: { status: string }[] }).runs;
+        ended = runs.filter((r) => ['SUCCESS', 'FAILURE', 'CANCELED'].includes(r.status)).length;
+        if (ended === RUNS) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+      const cpu = {
+        leader: treeCpuMs(leader.child.pid as number) - cpuBefore.leader,
+        standby: treeCpuMs(standby.child.pid as number) - cpuBefore.standby,
+        workers: processes.slice(2).reduce((s, c) => s + treeCpuMs(c.pid as number), 0) - cpuBefore.workers,
+        postgres: postgresCpuMs() - cpuBefore.postgres,
+      };
+      const metrics = await (await fetch(`${url}/metrics`, { headers })).text();
+      const tasks = ASSETS * RUNS;
+      const perSecond = tasks / wallS;
+      const p50 = histogramQuantile(metrics, 'arco_ledger_append_seconds', 0.5);
+      const p99 = histogramQuantile(metrics, 'arco_ledger_append_seconds', 0.99);
+      const ms = (s: number | null) => (s === null ? 'n/a' : Number((s * 1000).toFixed(2)));
+      return {
+        met: perSecond >= TARGET_TASKS_PER_SECOND,
+        metrics: {
+          tasks,
+          wallSeconds: Number(wallS.toFixed(2)),
+          tasksPerSecond: Number(perSecond.toFixed(1)),
+          appendP50Ms: ms(p50),
+          appendP99Ms: ms(p99),
+          leaderCpuMs: cpu.leader,
+          standbyCpuMs: cpu.standby,
+          workersCpuMs: cpu.workers,
+          postgresCpuMs: cpu.postgres,
+          cpuMsPerTask: Number(((cpu.leader + cpu.standby + cpu.workers + cpu.postgres) / tasks).toFixed(2)),
+        },
+        summary: `${tasks} no-op tasks in ${RUNS} runs took ${wallS.toFixed(1)} s: ${perSecond.toFixed(0)} tasks/s; leader append p99 ${ms(p99)} ms; CPU per task: leader ${(cpu.leader / tasks).toFixed(1)} ms, workers ${(cpu.workers / tasks).toFixed(1)} ms, PostgreSQL ${(cpu.postgres / tasks).toFixed(1)} ms.`,
+      };
+    } finally {
+      for (const child of processes) child.kill('SIGKILL');
+      await schema.drop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
