@@ -1,0 +1,28 @@
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiError } from './api.js';
+import { App } from './App.js';
+import { loginNeeded } from './auth.js';
+import './styles.css';
+
+const onError = (error: unknown) => {
+  // 401: the store holds API tokens and this browser has none (or a revoked one): ask for one.
+  if (error instanceof ApiError && error.status === 401) loginNeeded.set(true);
+};
+
+const client = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
+  defaultOptions: {
+    queries: { retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2 },
+  },
+});
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <QueryClientProvider client={client}>
+      <App />
+    </QueryClientProvider>
+  </StrictMode>,
+);
