@@ -8,6 +8,8 @@ export default defineConfig({
   base: '/',
   build: {
     outDir: '../dist/ui',
+    // Hashed files under /static/ (src/api/ui-files.ts caches them as immutable); /assets/… is the UI's asset pages.
+    assetsDir: 'static',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1024,
     rolldownOptions: {

@@ -4,7 +4,11 @@ import { createRoot } from 'react-dom/client';
 import { ApiError } from './api.js';
 import { App } from './App.js';
 import { loginNeeded } from './auth.js';
+import { applyTheme, chosenTheme } from './theme.js';
 import './styles.css';
+
+// The theme picked with the toggle on an earlier visit (else the system's).
+applyTheme(chosenTheme());
 
 const onError = (error: unknown) => {
   // 401: the store holds API tokens and this browser has none (or a revoked one): ask for one.
