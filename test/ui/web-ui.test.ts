@@ -169,6 +169,17 @@ describe('web UI in Chromium against arco dev', () => {
     await reloaded.locator('table[aria-label="Runs"] tbody tr .badge', { hasText: 'SUCCESS' }).waitFor();
     assert.equal(await reloaded.locator('table[aria-label="Runs"] tbody tr').count(), 1, 'the rerun alone');
     assert.equal(await reloaded.getByLabel('Trigger').inputValue(), 'rerun');
+
+    const paged = await open('/runs?limit=1');
+    const rows = paged.locator('table[aria-label="Runs"] tbody tr');
+    await rows.first().waitFor();
+    const newest = await rows.first().getByRole('link').first().innerText();
+    await paged.getByRole('button', { name: 'Older →' }).click();
+    await paged.waitForURL(new RegExp(`cursor=${newest}`));
+    await paged.waitForFunction((id) => !document.querySelector('table[aria-label="Runs"] tbody')?.textContent?.includes(id), newest);
+    assert.equal(await rows.count(), 1);
+    await paged.getByRole('button', { name: '← Newest' }).click();
+    await rows.getByRole('link', { name: newest }).waitFor();
   });
 
   test('Automation starts and stops a schedule and a sensor, and the instance records each change', async () => {

@@ -7,7 +7,7 @@ const TONES: Record<string, string> = {
 };
 
 export function tone(status: string): string {
-  return TONES[status] ?? 'idle';
+  return TONES[status.toUpperCase()] ?? 'idle';
 }
 
 export function StatusBadge({ status, label }: { status: string; label?: string }) {

@@ -150,7 +150,7 @@ export function RunPage({ runId }: { runId: string }) {
 
       {failures.length > 0 ? (
         <div className="panel" aria-label="Errors">
-          <h2>Errors</h2>
+          <h2>Failed attempts</h2>
           {failures.map((f) => (
             <div key={`${f.task}#${f.attempt}`} style={{ marginBottom: 10 }}>
               <div>

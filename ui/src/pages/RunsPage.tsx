@@ -12,6 +12,7 @@ import { Link, setQuery, useLocation } from '../router.js';
 
 const STATUSES = ['QUEUED', 'STARTED', 'CANCELING', 'SUCCESS', 'FAILURE', 'CANCELED'] as const;
 const TRIGGERS = ['manual', 'schedule', 'sensor', 'backfill', 'rerun', 'automation'] as const;
+/** Runs per page unless the URL says (`limit`). */
 const PAGE = 25;
 
 export function RunsPage() {
@@ -21,10 +22,11 @@ export function RunsPage() {
   const asset = query.get('asset') ?? '';
   const trigger = query.get('trigger') ?? '';
   const cursor = query.get('cursor') ?? '';
+  const limit = Number(query.get('limit')) || PAGE;
   const [tagDraft, setTagDraft] = useState(tag);
   const [assetDraft, setAssetDraft] = useState(asset);
 
-  const input: Input<'listRuns'> = { limit: PAGE };
+  const input: Input<'listRuns'> = { limit };
   if (status) input.status = status;
   if (tag) input.tag = tag;
   if (asset) input.asset = asset;
