@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { defineAsset, defineDefinitions, defineSchedule, defineSensor, staticPartitions } from 'arco-flow';
 const here = dirname(fileURLToPath(import.meta.url));
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const orders = defineAsset({ key: 'raw/orders', group: 'ingest', compute: async (ctx) => { ctx.log.info('fetched 120 orders'); await pause(300); } });
+const orders = defineAsset({ key: 'raw/orders', group: 'ingest', kinds: ['json'], owners: ['team:ingest'], compute: async (ctx) => { ctx.log.info('fetched 120 orders'); await pause(300); } });
 const summary = defineAsset({ key: 'reports/summary', deps: [orders], group: 'reports', compute: async () => { await pause(100); } });
 const flaky = defineAsset({
   key: 'flaky', group: 'reports', deps: [orders],
@@ -88,7 +88,10 @@ describe('web UI in Chromium against arco dev', () => {
     await page.getByRole('table', { name: 'Assets by group' }).getByRole('link', { name: 'raw/orders' }).waitFor();
     for (const group of ['ingest', 'regional', 'reports']) assert.equal(await page.locator('tr.group-row', { hasText: group }).count(), 1, group);
     assert.equal(await page.locator('svg[aria-label="Asset lineage graph"] .node').count(), 4);
-    assert.equal(await page.locator('svg .edge').count(), 2, 'raw/orders -> reports/summary and raw/orders -> flaky');
+    const edges = await page.locator('svg .edge').evaluateAll((paths) => paths.map((p) => `${p.getAttribute('data-from')} -> ${p.getAttribute('data-to')}`).sort());
+    assert.deepEqual(edges, ['raw/orders -> flaky', 'raw/orders -> reports/summary'], 'each asset is drawn downstream of its deps');
+    const row = page.getByRole('table', { name: 'Assets by group' }).locator('tr', { hasText: 'raw/orders' });
+    assert.match(await row.innerText(), /raw\/orders\s*json\s*team:ingest\s*MISSING\s*never/);
     await shot(page, 'assets');
 
     await page.getByLabel('Asset selection').fill('key:raw/orders or');
@@ -123,6 +126,10 @@ describe('web UI in Chromium against arco dev', () => {
     assert.equal(await page.getByRole('table', { name: 'Task timeline' }).getByRole('rowheader').allInnerTexts().then((t) => t.join(',')), 'raw/orders');
     assert.equal(await page.locator('.gantt .seg.ok').count(), 1, 'one succeeded attempt bar');
     await shot(page, 'run-success');
+    await page.getByRole('link', { name: 'Assets', exact: true }).click();
+    const row = page.getByRole('table', { name: 'Assets by group' }).locator('tr', { hasText: 'raw/orders' });
+    await row.getByText('FRESH').waitFor();
+    assert.match(await row.innerText(), new RegExp(`FRESH\\s*(just now|\\d+ s ago) · ${runId.slice(0, 8)}`), 'the catalog shows the new materialization and its run');
     const run = await api<{ status: string; trigger: { kind: string } }>(`/api/v1/runs/${runId}`);
     assert.deepEqual([run.status, run.trigger.kind], ['SUCCESS', 'manual']);
   });

@@ -19,7 +19,7 @@ const NODE_H = 48;
 
 interface Laid {
   nodes: { key: string; x: number; y: number; node: LineageNode }[];
-  edges: { id: string; points: { x: number; y: number }[] }[];
+  edges: { id: string; from: string; to: string; points: { x: number; y: number }[] }[];
   width: number;
   height: number;
 }
@@ -39,7 +39,7 @@ function lay(nodes: readonly LineageNode[]): Laid {
       const p = g.node(key) as { x: number; y: number };
       return { key, x: p.x, y: p.y, node: byKey.get(key) as LineageNode };
     }),
-    edges: g.edges().map((e: { v: string; w: string }) => ({ id: `${e.v}->${e.w}`, points: (g.edge(e) as { points: { x: number; y: number }[] }).points })),
+    edges: g.edges().map((e: { v: string; w: string }) => ({ id: `${e.v}->${e.w}`, from: e.v, to: e.w, points: (g.edge(e) as { points: { x: number; y: number }[] }).points })),
     width: graph.width ?? 0,
     height: graph.height ?? 0,
   };
@@ -130,7 +130,7 @@ export function LineageGraph({ nodes, selected, onSelect }: { nodes: readonly Li
         </defs>
         <g transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
           {laid.edges.map((e) => (
-            <path key={e.id} className="edge" d={edgePath(e.points)} markerEnd="url(#arrow)" />
+            <path key={e.id} className="edge" data-from={e.from} data-to={e.to} d={edgePath(e.points)} markerEnd="url(#arrow)" />
           ))}
           {laid.nodes.map(({ key, x, y, node: laidNode }) => {
             const node = current.get(key) ?? laidNode;

@@ -164,6 +164,7 @@ export function AssetsPage() {
                           {a.key}
                         </Link>
                         {a.kinds.length > 0 ? <span className="muted small"> {a.kinds.join(', ')}</span> : null}
+                        {a.owners.length > 0 ? <div className="muted small">{a.owners.join(', ')}</div> : null}
                       </td>
                       <td>
                         <StatusBadge status={state} />
