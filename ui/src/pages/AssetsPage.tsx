@@ -47,8 +47,8 @@ export function AssetsPage() {
   const select = query.get('select') ?? '';
   const selected = query.get('asset') ?? undefined;
   const [draft, setDraft] = useState(select);
-  const assets = useOp('listAssets', select ? { select } : {});
-  const staleness = useOp('getStaleness', select ? { select } : {}, { poll: POLL_MS * 3 });
+  const assets = useOp('listAssets', select ? { select } : {}, { keep: true });
+  const staleness = useOp('getStaleness', select ? { select } : {}, { poll: POLL_MS * 3, keep: true });
   const active = useOp('listRuns', { status: 'QUEUED,STARTED,CANCELING', limit: 100 });
   const [requested, setRequested] = useState<Output<'requestRun'> | null>(null);
   const materialize = useAction('requestRun', setRequested);

@@ -11,7 +11,7 @@ const STATUSES = ['REQUESTED', 'PAUSED', 'CANCELING', 'CANCELED', 'COMPLETED_SUC
 export function BackfillsPage() {
   const { query } = useLocation();
   const status = query.get('status') ?? '';
-  const backfills = useOp('listBackfills', status ? { status, limit: 50 } : { limit: 50 });
+  const backfills = useOp('listBackfills', status ? { status, limit: 50 } : { limit: 50 }, { keep: true });
   return (
     <>
       <div className="page-head">

@@ -32,7 +32,7 @@ export function RunsPage() {
   if (asset) input.asset = asset;
   if (trigger) input.trigger = trigger as (typeof TRIGGERS)[number];
   if (cursor) input.cursor = cursor;
-  const runs = useOp('listRuns', input);
+  const runs = useOp('listRuns', input, { keep: true });
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
