@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Compiles src/ to dist/ so the `arco` command starts as plain JavaScript, without a TypeScript
 // loader (start-up budget: DESIGN.md). Runs on `npm ci` / `npm install` (prepare) and `npm run
-// build`. tsc leaves .mjs sources alone, so they are copied beside the output. dist/BUILD is written
-// last: bin/arco.mjs runs dist/ only while no source file is newer than it.
+// build`. tsc leaves .mjs sources alone, so they are copied beside the output. The web UI (ui/) is
+// type-checked and built by Vite into dist/ui. dist/BUILD is written last: bin/arco.mjs runs dist/
+// only while no source file is newer than it.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,6 +36,18 @@ function copyModules(dir) {
   }
 }
 copyModules(src);
+
+// The web UI: type-checked with its own tsconfig (browser code, and the API types it imports from
+// src/operations), then bundled by Vite into dist.next/ui, so the swap below brings it in too.
+const ui = join(root, 'ui');
+const uiChecked = spawnSync(process.execPath, [tsc, '-p', join(ui, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
+if (uiChecked.status !== 0) {
+  rmSync(dist, { recursive: true, force: true });
+  process.exit(uiChecked.status ?? 1);
+}
+const { build } = await import('vite');
+await build({ configFile: join(ui, 'vite.config.ts'), logLevel: 'warn', build: { outDir: join(dist, 'ui'), emptyOutDir: true } });
+
 writeFileSync(join(dist, 'BUILD'), `${new Date().toISOString()}\n`);
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 renameSync(dist, join(root, 'dist'));

@@ -19,6 +19,10 @@ function files(dir: string): string[] {
 }
 
 const ALL = files(SRC);
+const UI = resolve(fileURLToPath(new URL('../ui/src', import.meta.url)));
+const UI_FILES = readdirSync(UI, { recursive: true, encoding: 'utf8' })
+  .filter((name) => /\.tsx?$/.test(name))
+  .map((name) => join(UI, name));
 const PURE = ['domain', 'events', 'fold', 'controllers'];
 const topOf = (path: string) => relative(SRC, path).split(sep)[0] as string;
 /** Strips comments so prose about Date.now does not trip the rules. */
@@ -106,8 +110,21 @@ describe('tidy', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('the web UI takes only types from src (its API client is typed from the catalogue), and reaches the API only through ui/src/api.ts', () => {
+    const problems: string[] = [];
+    for (const path of UI_FILES) {
+      const text = code(path);
+      for (const m of text.matchAll(/^\s*import\s+(type\s+)?[^;]*?from\s+['"]((?:\.\.\/)+src\/[^'"]+)['"]/gm)) {
+        if (!m[1]) problems.push(`${relative(UI, path)}: imports ${m[2]} as code -> import type only, or call the API`);
+      }
+      if (!path.endsWith(`${sep}api.ts`) && /\bfetch\s*\(/.test(text)) problems.push(`${relative(UI, path)}: fetch -> call an operation through api.ts`);
+    }
+    assert.ok(UI_FILES.length > 0, 'ui/src holds the UI');
+    assert.deepEqual(problems, []);
+  });
+
   test('modules stay under 400 lines unless their header says why', () => {
-    const long = ALL.filter((p) => readFileSync(p, 'utf8').split('\n').length > 400 && !/longer than 400 lines because/i.test(readFileSync(p, 'utf8').slice(0, 600)));
-    assert.deepEqual(long.map((p) => relative(SRC, p)), []);
+    const long = [...ALL, ...UI_FILES].filter((p) => readFileSync(p, 'utf8').split('\n').length > 400 && !/longer than 400 lines because/i.test(readFileSync(p, 'utf8').slice(0, 600)));
+    assert.deepEqual(long.map((p) => relative(resolve(SRC, '..'), p)), []);
   });
 });

@@ -51,6 +51,12 @@ async function send(reply: FastifyReply, file: string, immutable: boolean): Prom
     .send(body);
 }
 
+/**
+ * Vite's content-hashed files (ui/vite.config.ts `assetsDir`). Not `/assets/`: that is the UI's own
+ * view of the assets (`/assets/raw/orders`), which must open the page.
+ */
+const HASHED = '/static/';
+
 export function registerUiFiles(app: FastifyInstance, uiDir: string = DEFAULT_UI_DIR): void {
   const root = normalize(uiDir);
   const handler = async (request: { url: string; method: string }, reply: FastifyReply): Promise<FastifyReply> => {
@@ -59,9 +65,9 @@ export function registerUiFiles(app: FastifyInstance, uiDir: string = DEFAULT_UI
       return reply.status(404).send(arcoError('NOT_FOUND', `no route ${request.method} ${path}`, {}).toJSON());
     }
     const file = path === '/' ? undefined : await fileIn(root, path);
-    if (file) return send(reply, file, path.startsWith('/assets/'));
-    // A missing hashed asset is a 404, not the page: a stale page must not run HTML as a script.
-    if (path.startsWith('/assets/')) {
+    if (file) return send(reply, file, path.startsWith(HASHED));
+    // A missing hashed file is a 404, not the page: a stale page must not run HTML as a script.
+    if (path.startsWith(HASHED)) {
       return reply.status(404).send(arcoError('NOT_FOUND', `no UI file ${path}`, {}).toJSON());
     }
     const index = await fileIn(root, '/index.html');

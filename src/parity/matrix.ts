@@ -47,12 +47,13 @@ export type ProofLevel = (typeof PROOF_LEVELS)[number];
 
 /**
  * Where a test must live to count for a proof level. `unit` and `integration` tests may live anywhere
- * under test/; end-to-end and simulation claims need a test from the suites built for them.
+ * under test/; end-to-end and simulation claims need a test from the suites built for them (the
+ * web UI's browser tests, test/ui/, drive a running `arco dev` through its UI, so they are end to end).
  */
 export const PROOF_LEVEL_TEST_ROOTS: Readonly<Record<ProofLevel, readonly string[]>> = {
   unit: ['test/'],
   integration: ['test/'],
-  e2e: ['test/e2e/', 'test/gates/'],
+  e2e: ['test/e2e/', 'test/gates/', 'test/ui/'],
   sim: ['test/sim/', 'test/gates/'],
 };
 

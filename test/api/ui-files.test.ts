@@ -11,7 +11,7 @@ import { createTokenOp, invokeOperation } from '../../src/operations/index.js';
 import { raw } from '../helpers/raw-http.js';
 import { http, startServer, TWO_ASSETS, type TestServer } from '../helpers/server.js';
 
-const INDEX = '<!doctype html><title>Arco Flow</title><script type="module" src="/assets/app-1a2b.js"></script>';
+const INDEX = '<!doctype html><title>Arco Flow</title><script type="module" src="/static/app-1a2b.js"></script>';
 
 describe('web UI files served by the API server', () => {
   let server: TestServer;
@@ -19,10 +19,10 @@ describe('web UI files served by the API server', () => {
   before(async () => {
     parent = mkdtempSync(join(tmpdir(), 'arco-ui-'));
     const uiDir = join(parent, 'ui');
-    mkdirSync(join(uiDir, 'assets'), { recursive: true });
+    mkdirSync(join(uiDir, 'static'), { recursive: true });
     writeFileSync(join(uiDir, 'index.html'), INDEX);
-    writeFileSync(join(uiDir, 'assets', 'app-1a2b.js'), 'console.log("ui")');
-    writeFileSync(join(uiDir, 'assets', 'app-1a2b.css'), 'body{}');
+    writeFileSync(join(uiDir, 'static', 'app-1a2b.js'), 'console.log("ui")');
+    writeFileSync(join(uiDir, 'static', 'app-1a2b.css'), 'body{}');
     writeFileSync(join(parent, 'secret.txt'), 'outside the UI folder');
     server = await startServer(TWO_ASSETS, { uiDir });
   });
@@ -39,21 +39,24 @@ describe('web UI files served by the API server', () => {
     assert.equal(res.headers.get('cache-control'), 'no-cache');
   });
 
-  test('a hashed file under /assets is served with its content type and cached as immutable', async () => {
-    const js = await http(server.url, 'GET', '/assets/app-1a2b.js');
+  test('a hashed file under /static is served with its content type and cached as immutable', async () => {
+    const js = await http(server.url, 'GET', '/static/app-1a2b.js');
     assert.deepEqual([js.status, js.headers.get('content-type'), js.text], [200, 'text/javascript; charset=utf-8', 'console.log("ui")']);
     assert.match(js.headers.get('cache-control') ?? '', /immutable/);
-    const css = await http(server.url, 'GET', '/assets/app-1a2b.css');
+    const css = await http(server.url, 'GET', '/static/app-1a2b.css');
     assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8');
   });
 
   test('a view URL outside /api that names no file serves the UI page, so a copied link opens the view', async () => {
     const res = await http(server.url, 'GET', '/runs/01HZZZ?tab=logs');
     assert.deepEqual([res.status, res.text], [200, INDEX]);
+    // An asset's page has the asset key in its path, slashes and all.
+    const asset = await http(server.url, 'GET', '/assets/raw/orders');
+    assert.deepEqual([asset.status, asset.text], [200, INDEX]);
   });
 
-  test('a missing file under /assets is a 404, not the UI page run as a script', async () => {
-    const res = await http(server.url, 'GET', '/assets/app-old.js');
+  test('a missing file under /static is a 404, not the UI page run as a script', async () => {
+    const res = await http(server.url, 'GET', '/static/app-old.js');
     assert.deepEqual([res.status, res.json?.code], [404, 'NOT_FOUND']);
   });
 
@@ -65,7 +68,7 @@ describe('web UI files served by the API server', () => {
   });
 
   test('a path that climbs out of the UI folder serves no file outside it', async () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt']) {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/static/..%2f..%2fsecret.txt', '/..%5csecret.txt']) {
       const res = await raw(server.url, 'GET', path, {});
       assert.doesNotMatch(res.text, /outside the UI folder/, `${path} served a file outside the UI folder`);
     }

@@ -1,7 +1,7 @@
 /**
  * The package as a user gets it: `npm pack` of a copy of this repository (its prepare step builds
  * dist/), installed into an empty folder from the tarball, and there `npx arco dev --project
- * ./my-project` runs a project of the user's. Method: the install resolves dependencies from the
+ * ./my-project` runs a project of the user's and serves the web UI. Method: the install resolves dependencies from the
  * npm registry (or the local npm cache) and builds better-sqlite3, as a user's install does.
  */
 import { describe, test, after } from 'node:test';
@@ -29,7 +29,7 @@ describe('the installable package', () => {
     // A copy, so that packing (which rebuilds dist/) never touches the checkout other tests run.
     const repo = join(work, 'repo');
     mkdirSync(repo);
-    for (const entry of ['bin', 'src', 'scripts', 'examples', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md']) {
+    for (const entry of ['bin', 'src', 'scripts', 'examples', 'ui', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md']) {
       cpSync(join(ROOT, entry), join(repo, entry), { recursive: true, filter: (path) => !path.includes(`${'/'}.arco`) });
     }
     symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'), 'dir');
@@ -63,6 +63,10 @@ describe('the installable package', () => {
       const run = spawnSync('npx', ['arco', 'run', '--select', 'hello', '--url', url, '--wait', '--json'], { cwd: app, encoding: 'utf8', timeout: 120_000 });
       assert.equal(run.status, 0, run.stdout + run.stderr);
       assert.equal((JSON.parse(run.stdout) as { status: string }).status, 'SUCCESS');
+      // The web UI ships built inside dist/, and arco dev serves it from the installed package.
+      const page = await fetch(`${url}/`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<div id="root"><\/div>/);
     } finally {
       if (dev.pid !== undefined) process.kill(-dev.pid, 'SIGTERM');
       await exited;

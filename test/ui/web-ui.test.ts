@@ -1,0 +1,269 @@
+/**
+ * The web UI in a real browser against a real `arco dev`: Debian's Chromium driven by
+ * playwright-core loads each page, launches a run from the Assets page and watches it finish on
+ * the run page, reruns a failed run from failure, starts and stops a schedule and a sensor, pauses
+ * and resumes a backfill, and signs in with a token once the store holds one. Screenshots go to
+ * reports/ui/. Under CI the browser and the built UI must be there; elsewhere the tests are skipped
+ * (and counted) without them.
+ */
+import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { arcoJson, startDev, stopProcess } from '../helpers/cli.js';
+import { tempProject } from '../helpers/project.js';
+import { skippable } from '../helpers/skippable.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const UI_INDEX = fileURLToPath(new URL('../../dist/ui/index.html', import.meta.url));
+const SHOTS = fileURLToPath(new URL('../../reports/ui/', import.meta.url));
+
+function skipReason(): string | false {
+  const missing = !existsSync(CHROMIUM) ? `no browser at ${CHROMIUM} (apt-get install chromium)` : !existsSync(UI_INDEX) ? `the web UI is not built (${UI_INDEX}; npm run build)` : false;
+  if (missing && process.env.CI === 'true') throw new Error(`${missing}: the browser tests must run under CI`);
+  return missing;
+}
+
+const SOURCE = `import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineAsset, defineDefinitions, defineSchedule, defineSensor, staticPartitions } from 'arco-flow';
+const here = dirname(fileURLToPath(import.meta.url));
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const orders = defineAsset({ key: 'raw/orders', group: 'ingest', kinds: ['json'], owners: ['team:ingest'], compute: async (ctx) => { ctx.log.info('fetched 120 orders'); await pause(300); } });
+const summary = defineAsset({ key: 'reports/summary', deps: [orders], group: 'reports', compute: async () => { await pause(100); } });
+const flaky = defineAsset({
+  key: 'flaky', group: 'reports', deps: [orders],
+  compute: async () => { if (!existsSync(join(here, 'fixed'))) throw new Error('upstream is down'); },
+});
+const regions = defineAsset({ key: 'regions', group: 'regional', partitions: staticPartitions(['af', 'ap', 'eu', 'oc', 'sa', 'us']), compute: async () => { await pause(1500); } });
+export default defineDefinitions({
+  assets: [orders, summary, flaky, regions],
+  schedules: [defineSchedule({ name: 'nightly', cron: '0 3 * * *', target: [summary] })],
+  sensors: [defineSensor({ name: 'watch_orders', target: [summary], minimumIntervalSeconds: 5, evaluate: () => ({ skipReason: 'nothing new' }) })],
+});
+`;
+
+const { test, before, after } = skippable(skipReason());
+
+describe('web UI in Chromium against arco dev', () => {
+  const project = tempProject(SOURCE);
+  let dev: { child: ChildProcess; url: string };
+  let browser: Browser;
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dev = await startDev(['--project', project.dir, '--no-watch']);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    if (dev) await stopProcess(dev.child);
+    project.remove();
+  });
+
+  /** A fresh browser context (its own storage, like a new profile) on `path`. */
+  async function open(path: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${dev.url}${path}`);
+    (page as unknown as { errors: string[] }).errors = errors;
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const api = async <T>(path: string, init?: RequestInit): Promise<T> => (await (await fetch(`${dev.url}${path}`, init)).json()) as T;
+  const post = (path: string, body: unknown = {}) => api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  test('the Assets page lists the assets by group with the lineage graph, and a bad selection shows the parser error with its column', async () => {
+    const page = await open('/');
+    await page.getByRole('table', { name: 'Assets by group' }).getByRole('link', { name: 'raw/orders' }).waitFor();
+    for (const group of ['ingest', 'regional', 'reports']) assert.equal(await page.locator('tr.group-row', { hasText: group }).count(), 1, group);
+    assert.equal(await page.locator('svg[aria-label="Asset lineage graph"] .node').count(), 4);
+    const edges = await page.locator('svg .edge').evaluateAll((paths) => paths.map((p) => `${p.getAttribute('data-from')} -> ${p.getAttribute('data-to')}`).sort());
+    assert.deepEqual(edges, ['raw/orders -> flaky', 'raw/orders -> reports/summary'], 'each asset is drawn downstream of its deps');
+    const row = page.getByRole('table', { name: 'Assets by group' }).locator('tr', { hasText: 'raw/orders' });
+    assert.match(await row.innerText(), /raw\/orders\s*json\s*team:ingest\s*MISSING\s*never/);
+    await shot(page, 'assets');
+
+    await page.getByLabel('Asset selection').fill('key:raw/orders or');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /SELECTION_SYNTAX_ERROR[\s\S]*column \d+/);
+    assert.match(page.url(), /select=key%3Araw%2Forders\+or/, 'the search is in the URL, so it can be shared');
+    await shot(page, 'assets-selection-error');
+
+    await page.getByLabel('Asset selection').fill('group:reports');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForFunction("document.querySelectorAll('svg .node').length === 2");
+    assert.equal(await page.getByRole('alert').count(), 0);
+  });
+
+  test('a graph node is reached by keyboard: focus and Enter select it (in the URL), and Materialize launches a run the run page follows to SUCCESS with its timeline and logs', async () => {
+    const page = await open('/assets');
+    const node = page.locator('svg .node[aria-label^="raw/orders:"]');
+    await node.waitFor();
+    await node.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/asset=raw%2Forders/);
+    await page.getByRole('button', { name: 'Materialize', exact: true }).click();
+    const link = page.getByRole('status').getByRole('link');
+    await link.waitFor();
+    const runId = await link.innerText();
+    await link.click();
+    await page.waitForURL(new RegExp(`/runs/${runId}$`));
+    await page.locator('h1 .badge', { hasText: 'SUCCESS' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('log', { name: 'Run logs' }).getByText('fetched 120 orders').waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByRole('table', { name: 'Task timeline' }).getByRole('rowheader').allInnerTexts().then((t) => t.join(',')), 'raw/orders');
+    assert.equal(await page.locator('.gantt .seg.ok').count(), 1, 'one succeeded attempt bar');
+    await shot(page, 'run-success');
+    await page.getByRole('link', { name: 'Assets', exact: true }).click();
+    const row = page.getByRole('table', { name: 'Assets by group' }).locator('tr', { hasText: 'raw/orders' });
+    await row.getByText('FRESH').waitFor();
+    assert.match(await row.innerText(), new RegExp(`FRESH\\s*(just now|\\d+ s ago) · ${runId.slice(0, 8)}`), 'the catalog shows the new materialization and its run');
+    const run = await api<{ status: string; trigger: { kind: string } }>(`/api/v1/runs/${runId}`);
+    assert.deepEqual([run.status, run.trigger.kind], ['SUCCESS', 'manual']);
+  });
+
+  test('a failed run shows its error with the stack; Rerun from failure opens the new run, which links its parent and succeeds', async () => {
+    const page = await open('/assets?select=key%3Aflaky');
+    await page.getByRole('button', { name: 'Materialize selection' }).click();
+    const link = page.getByRole('status').getByRole('link');
+    await link.waitFor();
+    const failedId = await link.innerText();
+    await link.click();
+    await page.locator('h1 .badge', { hasText: 'FAILURE' }).waitFor({ timeout: 30_000 });
+    const errors = page.getByLabel('Errors');
+    await errors.getByText('upstream is down').first().waitFor();
+    await errors.getByText('Stack').click();
+    assert.match(await errors.locator('pre.stack').innerText(), /upstream is down[\s\S]*at /);
+    await shot(page, 'run-failure');
+
+    writeFileSync(join(project.dir, 'fixed'), '');
+    await page.getByRole('button', { name: 'Rerun from failure' }).click();
+    await page.waitForURL((url) => /\/runs\/run_/.test(url.pathname) && !url.pathname.endsWith(failedId));
+    await page.locator('h1 .badge', { hasText: 'SUCCESS' }).waitFor({ timeout: 30_000 });
+    const parent = page.locator('dt:has-text("Parent") + dd a');
+    assert.equal(await parent.innerText(), failedId);
+    assert.deepEqual(
+      await page.getByRole('table', { name: 'Task timeline' }).getByRole('rowheader').allInnerTexts(),
+      ['flaky'],
+      'from failure: only the failed task runs again',
+    );
+    await shot(page, 'run-rerun');
+    await parent.click();
+    await page.waitForURL(new RegExp(`/runs/${failedId}$`));
+  });
+
+  test('the Runs page filters by status and trigger through the URL and pages', async () => {
+    const page = await open('/runs');
+    await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').first().waitFor();
+    await page.getByLabel('Status').selectOption('FAILURE');
+    await page.waitForURL(/status=FAILURE/);
+    await page.waitForFunction(`[...document.querySelectorAll('table[aria-label="Runs"] tbody tr .badge')].every((b) => b.textContent === 'FAILURE')`);
+    assert.equal(await page.locator('table[aria-label="Runs"] tbody tr').count(), 1);
+    await shot(page, 'runs-failed');
+    const reloaded = await open('/runs?trigger=rerun');
+    await reloaded.locator('table[aria-label="Runs"] tbody tr .badge', { hasText: 'SUCCESS' }).waitFor();
+    assert.equal(await reloaded.locator('table[aria-label="Runs"] tbody tr').count(), 1, 'the rerun alone');
+    assert.equal(await reloaded.getByLabel('Trigger').inputValue(), 'rerun');
+
+    const paged = await open('/runs?limit=1');
+    const rows = paged.locator('table[aria-label="Runs"] tbody tr');
+    await rows.first().waitFor();
+    const newest = await rows.first().getByRole('link').first().innerText();
+    await paged.getByRole('button', { name: 'Older →' }).click();
+    await paged.waitForURL(new RegExp(`cursor=${newest}`));
+    await paged.waitForFunction(`!document.querySelector('table[aria-label="Runs"] tbody')?.textContent?.includes(${JSON.stringify(newest)})`);
+    assert.equal(await rows.count(), 1);
+    await paged.getByRole('button', { name: '← Newest' }).click();
+    await rows.getByRole('link', { name: newest }).waitFor();
+  });
+
+  test('Automation starts and stops a schedule and a sensor, and the instance records each change', async () => {
+    const page = await open('/automation');
+    for (const [kind, name, path] of [
+      ['schedule', 'nightly', 'schedules'],
+      ['sensor', 'watch_orders', 'sensors'],
+    ] as const) {
+      await page.getByRole('button', { name: `Start ${kind} ${name}` }).click();
+      await page.getByRole('button', { name: `Stop ${kind} ${name}` }).waitFor();
+      assert.equal((await api<{ status: string }>(`/api/v1/${path}/${name}`)).status, 'RUNNING', `${kind} started`);
+    }
+    await page.getByRole('table', { name: 'Sensors' }).getByText('SKIPPED').waitFor({ timeout: 20_000 });
+    await shot(page, 'automation');
+    await page.getByRole('button', { name: 'Stop schedule nightly' }).click();
+    await page.getByRole('button', { name: 'Start schedule nightly' }).waitFor();
+    assert.equal((await api<{ status: string }>('/api/v1/schedules/nightly')).status, 'STOPPED');
+    await page.getByRole('link', { name: 'watch_orders' }).click();
+    await page.getByRole('table', { name: 'Evaluations' }).getByText('nothing new').first().waitFor();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Start' }).waitFor();
+    assert.equal((await api<{ status: string }>('/api/v1/sensors/watch_orders')).status, 'STOPPED');
+    await shot(page, 'sensor');
+  });
+
+  test('a backfill shows its progress and is paused and resumed from its page; the asset page shows partition status by range', async () => {
+    const created = (await post('/api/v1/backfills', { selection: ['regions'], partition: { kind: 'all' }, maxConcurrentRuns: 1 })) as { backfill: { backfillId: string } };
+    const id = created.backfill.backfillId;
+    const page = await open('/backfills');
+    await page.getByRole('link', { name: id }).click();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.locator('h1 .badge', { hasText: 'PAUSED' }).waitFor();
+    assert.equal((await api<{ status: string }>(`/api/v1/backfills/${id}`)).status, 'PAUSED');
+    await shot(page, 'backfill-paused');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('h1 .badge', { hasText: /REQUESTED|COMPLETED SUCCESS/ }).waitFor();
+    await page.locator('h1 .badge', { hasText: 'COMPLETED SUCCESS' }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByRole('progressbar').first().getAttribute('aria-valuenow'), '6');
+    await shot(page, 'backfill-done');
+
+    const asset = await open('/assets/regions');
+    const partitions = asset.getByLabel('Partitions', { exact: true });
+    await partitions.getByText('6 materialized').waitFor();
+    assert.equal(await partitions.getByRole('table', { name: 'Partition ranges' }).locator('tbody tr').count(), 1, 'af…us: one range');
+    await shot(asset, 'asset-partitions');
+  });
+
+  test('the Instance page shows the daemon with its heartbeat and loops, pools and the queue; the dark theme follows the system and the toggle', async () => {
+    const page = await open('/instance', { colorScheme: 'dark' });
+    const daemons = page.getByRole('table', { name: 'Daemons' });
+    await daemons.getByText('ALIVE').waitFor();
+    assert.match(await daemons.innerText(), /leader[\s\S]*coordinator/);
+    await page.getByRole('table', { name: 'Queued runs' }).getByText('Nothing queued.').waitFor();
+    const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+    assert.equal(await background(), 'rgb(20, 23, 28)', 'dark by the system setting');
+    await shot(page, 'instance-dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    assert.equal(await background(), 'rgb(246, 247, 249)', 'light by the toggle');
+    await page.reload();
+    await daemons.getByText('ALIVE').waitFor();
+    assert.equal(await background(), 'rgb(246, 247, 249)', 'the choice is kept');
+    assert.deepEqual((page as unknown as { errors: string[] }).errors, [], 'no script error on the page');
+  });
+
+  test('once the store holds an API token the UI asks for one, refuses a wrong one and shows the pages with a right one', async () => {
+    const created = arcoJson<{ token: string }>(['token', 'create', '--role', 'viewer', '--name', 'ui-test', '--project', project.dir]);
+    assert.equal(created.status, 0, created.stderr);
+    const page = await open('/runs');
+    const input = page.getByLabel('API token');
+    await input.waitFor();
+    await input.fill('arco_0000000000000000_' + '0'.repeat(64));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText(/refused/).waitFor();
+    await shot(page, 'login');
+    await input.fill(created.body.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').first().waitFor();
+    assert.equal(await page.getByLabel('API token').count(), 0);
+  });
+});

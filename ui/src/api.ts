@@ -1,0 +1,109 @@
+/**
+ * The UI's API client. Its types come from the operation catalogue (type-only imports: no server
+ * code reaches the browser), and its routes from the server's own OpenAPI document, read once: an
+ * operation is called by its catalogue name, and no route is written out here.
+ */
+import type { Catalogue, OperationName } from '../../src/operations/catalogue.js';
+import type { InputOf, OutputOf } from '../../src/operations/operation.js';
+
+export type { OperationName };
+export type Input<N extends OperationName> = InputOf<Catalogue[N]>;
+export type Output<N extends OperationName> = OutputOf<Catalogue[N]>;
+
+/** An error answer of the API: `{ code, message, details? }` (src/api/errors.ts). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'arco.token';
+
+export function savedToken(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function saveToken(token: string | null): void {
+  if (token === null) localStorage.removeItem(TOKEN_KEY);
+  else localStorage.setItem(TOKEN_KEY, token);
+}
+
+interface Route {
+  readonly method: string;
+  readonly path: string;
+  readonly pathParams: readonly string[];
+  readonly queryParams: readonly string[];
+}
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string; in: string }[] }>>;
+}
+
+let routes: Promise<Map<string, Route>> | undefined;
+
+async function send(method: string, url: string, body?: unknown): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = savedToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const json: unknown = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const e = (json ?? {}) as { code?: string; message?: string; details?: Record<string, unknown> };
+    throw new ApiError(response.status, e.code ?? 'HTTP_ERROR', e.message ?? `${method} ${url}: HTTP ${response.status}`, e.details);
+  }
+  return json;
+}
+
+function loadRoutes(): Promise<Map<string, Route>> {
+  routes ??= (send('GET', '/api/openapi.json') as Promise<OpenApiDocument>).then((doc) => {
+    const map = new Map<string, Route>();
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        if (!op.operationId) continue;
+        const params = op.parameters ?? [];
+        map.set(op.operationId, {
+          method: method.toUpperCase(),
+          path,
+          pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
+          queryParams: params.filter((p) => p.in === 'query').map((p) => p.name),
+        });
+      }
+    }
+    return map;
+  });
+  // A refused read (401 before login) must not be remembered: the next call tries again.
+  routes.catch(() => (routes = undefined));
+  return routes;
+}
+
+/** Calls an operation by its catalogue name with its wire input (path, query and body fields together). */
+export async function call<N extends OperationName>(name: N, input: Input<N>): Promise<Output<N>> {
+  const route = (await loadRoutes()).get(name);
+  if (!route) throw new ApiError(0, 'UNKNOWN_OPERATION', `the server offers no operation ${name}`);
+  const fields = { ...(input as Record<string, unknown>) };
+  let path = route.path;
+  for (const param of route.pathParams) {
+    const value = String(fields[param] ?? '');
+    delete fields[param];
+    // The wildcard keeps its slashes (an asset key raw/orders); a :param is one encoded segment.
+    const encoded = param === '*' ? value.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(value);
+    path = path.replace(`{${param}}`, encoded);
+  }
+  const query = new URLSearchParams();
+  for (const param of route.queryParams) {
+    const value = fields[param];
+    delete fields[param];
+    if (value === undefined || value === null || value === '') continue;
+    for (const v of Array.isArray(value) ? value : [value]) query.append(param, String(v));
+  }
+  const url = query.size > 0 ? `${path}?${query}` : path;
+  const body = route.method === 'POST' ? fields : undefined;
+  return (await send(route.method, url, body)) as Output<N>;
+}

@@ -1,0 +1,165 @@
+/**
+ * The lineage graph: assets left to right from their deps, laid out by dagre, drawn as SVG. Drag
+ * to pan, wheel or the buttons to zoom; each node is focusable and Enter selects it.
+ */
+import { Graph, layout } from '@dagrejs/dagre';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
+
+export interface LineageNode {
+  readonly key: string;
+  /** Second line: status and when. */
+  readonly sub: string;
+  /** Badge tone of the status bar: ok, bad, busy, warn, idle. */
+  readonly tone: string;
+  readonly deps: readonly string[];
+}
+
+const NODE_W = 190;
+const NODE_H = 48;
+
+interface Laid {
+  nodes: { key: string; x: number; y: number; node: LineageNode }[];
+  edges: { id: string; from: string; to: string; points: { x: number; y: number }[] }[];
+  width: number;
+  height: number;
+}
+
+function lay(nodes: readonly LineageNode[]): Laid {
+  const g = new Graph();
+  g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 60, marginx: 20, marginy: 20 });
+  g.setDefaultEdgeLabel(() => ({}));
+  const keys = new Set(nodes.map((n) => n.key));
+  for (const n of nodes) g.setNode(n.key, { width: NODE_W, height: NODE_H });
+  for (const n of nodes) for (const d of n.deps) if (keys.has(d)) g.setEdge(d, n.key);
+  layout(g);
+  const byKey = new Map(nodes.map((n) => [n.key, n]));
+  const graph = g.graph() as { width?: number; height?: number };
+  return {
+    nodes: g.nodes().map((key: string) => {
+      const p = g.node(key) as { x: number; y: number };
+      return { key, x: p.x, y: p.y, node: byKey.get(key) as LineageNode };
+    }),
+    edges: g.edges().map((e: { v: string; w: string }) => ({ id: `${e.v}->${e.w}`, from: e.v, to: e.w, points: (g.edge(e) as { points: { x: number; y: number }[] }).points })),
+    width: graph.width ?? 0,
+    height: graph.height ?? 0,
+  };
+}
+
+function edgePath(points: readonly { x: number; y: number }[]): string {
+  const [first, ...rest] = points;
+  if (!first) return '';
+  return `M${first.x},${first.y}` + rest.map((p) => ` L${p.x},${p.y}`).join('');
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `…${text.slice(text.length - max + 1)}` : text;
+}
+
+export function LineageGraph({ nodes, selected, onSelect }: { nodes: readonly LineageNode[]; selected?: string; onSelect: (key: string) => void }) {
+  // Laid out again only when the graph's shape changes, not when a status does (every poll).
+  const shape = nodes.map((n) => `${n.key}<${n.deps.join(',')}`).join('|');
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const laid = useMemo(() => lay(nodes), [shape]);
+  const current = new Map(nodes.map((n) => [n.key, n]));
+  const [view, setView] = useState({ x: 0, y: 0, k: 1 });
+  const drag = useRef<{ x: number; y: number } | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const svg = useRef<SVGSVGElement>(null);
+
+  const zoomBy = (factor: number, cx?: number, cy?: number) =>
+    setView((v) => {
+      const k = Math.min(3, Math.max(0.2, v.k * factor));
+      const box = svg.current?.getBoundingClientRect();
+      const px = cx ?? (box ? box.width / 2 : 0);
+      const py = cy ?? (box ? box.height / 2 : 0);
+      // Keep the point under the cursor where it is.
+      return { k, x: px - ((px - v.x) * k) / v.k, y: py - ((py - v.y) * k) / v.k };
+    });
+  const fit = () => {
+    const box = svg.current?.getBoundingClientRect();
+    if (!box || laid.width === 0) return setView({ x: 0, y: 0, k: 1 });
+    const k = Math.min(1.2, box.width / laid.width, box.height / laid.height);
+    setView({ k, x: (box.width - laid.width * k) / 2, y: (box.height - laid.height * k) / 2 });
+  };
+
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(fit, [laid]);
+
+  const onWheel = (e: WheelEvent<SVGSVGElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    zoomBy(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - box.left, e.clientY - box.top);
+  };
+  const onDown = (e: PointerEvent<SVGSVGElement>) => {
+    if ((e.target as Element).closest('.node')) return;
+    drag.current = { x: e.clientX - view.x, y: e.clientY - view.y };
+    setDragging(true);
+    e.currentTarget.setPointerCapture(e.pointerId);
+  };
+  const onMove = (e: PointerEvent<SVGSVGElement>) => {
+    const d = drag.current;
+    if (d) setView((v) => ({ ...v, x: e.clientX - d.x, y: e.clientY - d.y }));
+  };
+  const onUp = () => {
+    drag.current = null;
+    setDragging(false);
+  };
+  const onKey = (key: string) => (e: KeyboardEvent<SVGGElement>) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      onSelect(key);
+    }
+  };
+
+  return (
+    <div className="graph">
+      <svg
+        ref={svg}
+        className={dragging ? 'dragging' : undefined}
+        role="group"
+        aria-label="Asset lineage graph"
+        onWheel={onWheel}
+        onPointerDown={onDown}
+        onPointerMove={onMove}
+        onPointerUp={onUp}
+        onPointerCancel={onUp}
+      >
+        <defs>
+          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <path d="M0,0 L10,5 L0,10 z" className="fill-idle" />
+          </marker>
+        </defs>
+        <g transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
+          {laid.edges.map((e) => (
+            <path key={e.id} className="edge" data-from={e.from} data-to={e.to} d={edgePath(e.points)} markerEnd="url(#arrow)" />
+          ))}
+          {laid.nodes.map(({ key, x, y, node: laidNode }) => {
+            const node = current.get(key) ?? laidNode;
+            return (
+            <g
+              key={key}
+              className={`node${key === selected ? ' selected' : ''}`}
+              transform={`translate(${x - NODE_W / 2},${y - NODE_H / 2})`}
+              tabIndex={0}
+              role="button"
+              aria-label={`${key}: ${node.sub}`}
+              aria-pressed={key === selected}
+              onClick={() => onSelect(key)}
+              onKeyDown={onKey(key)}
+            >
+              <rect className="box" width={NODE_W} height={NODE_H} rx={6} />
+              <rect className={`bar fill-${node.tone}`} width={5} height={NODE_H} rx={2} />
+              <text x={14} y={20}>{clip(key, 26)}</text>
+              <text className="sub" x={14} y={37}>{clip(node.sub, 30)}</text>
+            </g>
+            );
+          })}
+        </g>
+      </svg>
+      <div className="controls">
+        <button type="button" aria-label="Zoom in" onClick={() => zoomBy(1.25)}>+</button>
+        <button type="button" aria-label="Zoom out" onClick={() => zoomBy(0.8)}>−</button>
+        <button type="button" onClick={fit}>Fit</button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+/** One sensor: its state and cursor, and its evaluation history. URL: /automation/sensors/<name>. */
+import { ErrorNote } from '../components/ErrorNote.js';
+import { StatusBadge } from '../components/StatusBadge.js';
+import { duration, Time } from '../components/Time.js';
+import { useAction, useOp } from '../hooks.js';
+import { Link } from '../router.js';
+
+export function SensorPage({ name }: { name: string }) {
+  const sensor = useOp('getSensor', { name });
+  const history = useOp('listSensorEvaluations', { name, limit: 50 });
+  const start = useAction('startSensor');
+  const stop = useAction('stopSensor');
+  if (sensor.error && !sensor.data) return <ErrorNote error={sensor.error} label={name} />;
+  const s = sensor.data;
+  if (!s) return <p className="muted">Loading…</p>;
+  const running = s.status === 'RUNNING';
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <div className="muted small">
+            <Link to="/automation">Automation</Link> / sensors /
+          </div>
+          <h1 className="row">
+            <span className="mono">{s.name}</span> <StatusBadge status={s.status} />
+          </h1>
+          <div className="muted">{s.description ?? `${s.kind.replace('_', ' ')} sensor`}</div>
+        </div>
+        <div className="row">
+          {running ? (
+            <button type="button" onClick={() => stop.mutate({ name })}>
+              Stop
+            </button>
+          ) : (
+            <button type="button" className="primary" onClick={() => start.mutate({ name })}>
+              Start
+            </button>
+          )}
+        </div>
+      </div>
+      <ErrorNote error={start.error ?? stop.error} />
+      <div className="panel">
+        <dl className="facts">
+          <dt>Assets</dt>
+          <dd className="mono small">{s.assetKeys.join(', ') || '—'}</dd>
+          <dt>Cursor</dt>
+          <dd className="mono small">{s.cursor ?? '—'}</dd>
+          <dt>Next evaluation</dt>
+          <dd>
+            <Time iso={s.nextEvaluationAt} />
+          </dd>
+          <dt>Interval</dt>
+          <dd>{s.minimumIntervalSeconds} s</dd>
+        </dl>
+      </div>
+      <div className="panel flush">
+        <h2>History</h2>
+        <table aria-label="Evaluations">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Result</th>
+              <th>Runs</th>
+              <th>Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(history.data?.evaluations ?? []).map((e) => (
+              <tr key={e.sequence}>
+                <td>
+                  <Time iso={e.startedAt} /> <span className="muted small">{duration(e.durationMs)}</span>
+                </td>
+                <td>{e.status ? <StatusBadge status={e.status} /> : <StatusBadge status={e.change ?? 'CHANGE'} />}</td>
+                <td>{e.runs.length}</td>
+                <td className="small">
+                  {e.skipReason ?? (e.error ? `${e.error.code}: ${e.error.message}` : '')}
+                  {e.cursorAfter !== e.cursorBefore ? <div className="muted mono">cursor → {e.cursorAfter ?? 'none'}</div> : null}
+                </td>
+              </tr>
+            ))}
+            {history.data?.evaluations.length === 0 ? (
+              <tr>
+                <td colSpan={4} className="muted">
+                  Not evaluated yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
