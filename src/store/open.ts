@@ -1,7 +1,7 @@
 /** Opening a store from one string, as `--db` takes it: a PostgreSQL URL or a SQLite file path. */
 import type { Store } from './contract.js';
-import { openPostgresStore } from './postgres/index.js';
-import { redactUrl } from './postgres/connection.js';
+import type { PostgresStoreOptions } from './postgres/index.js';
+import { redactUrl } from './redact-url.js';
 import { openSqliteStore } from './sqlite/index.js';
 
 export interface OpenStoreOptions {
@@ -29,4 +29,13 @@ export async function openStore(target: string, options: OpenStoreOptions = {}):
 /** The target as it may be printed: a PostgreSQL URL without its password. */
 export function describeStoreTarget(target: string): string {
   return isPostgresUrl(target) ? redactUrl(target) : target;
+}
+
+/**
+ * Opens a PostgreSQL store. The engine and its driver load on first use: a command on a SQLite
+ * store (most of them) does not pay for importing them.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const engine = await import('./postgres/index.js');
+  return engine.openPostgresStore(options);
 }
