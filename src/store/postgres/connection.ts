@@ -53,7 +53,7 @@ export function withDefaultUser(connectionString: string): string {
 }
 
 /** The URL without its password, for messages and logs. */
-export { redactUrl } from '../redact-url.js';
+export { redactUrl } from '../target/index.js';
 
 /**
  * The server ends a session that sits in an open transaction this long without sending anything:
