@@ -12,8 +12,10 @@ import { arcoError, isErrorCode, ArcoError } from '../domain/errors/index.js';
 import { CATALOGUE, invokeOperation, splitInput, type AnyOperation, type Catalogue, type InputOf, type OperationContext, type OperationName, type OutputOf } from '../operations/index.js';
 import { createContext, loadDefinitions, systemClock, type RuntimeContext } from '../runtime/index.js';
 import { describeStoreTarget, openStore, type Store } from '../store/index.js';
-import type { Client, CommonOptions } from './common.js';
-import { resolveProject, type Project } from './project.js';
+import { authorization, connectionFor, type Client, type CommonOptions, type Connection } from './common.js';
+import type { Project } from './project.js';
+
+export { tokenOf } from './common.js';
 
 export class LocalClient implements Client {
   private context: Promise<RuntimeContext> | undefined;
@@ -106,46 +108,12 @@ export class HttpClient implements Client {
   async close(): Promise<void> {}
 }
 
-function authorization(token: string | undefined): Record<string, string> {
-  return token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` };
-}
-
-/** The API token of a command: --token, else $ARCO_TOKEN. */
-export function tokenOf(options: CommonOptions): string | undefined {
-  return options.token ?? (process.env.ARCO_TOKEN || undefined);
-}
-
-/** Where an `arco dev` is looked for when no --url is given: $ARCO_URL, else the default port. */
-export function defaultUrl(): string {
-  return process.env.ARCO_URL ?? 'http://127.0.0.1:3000';
-}
-
-/** How long the CLI waits for an `arco dev` at the default URL before opening the store itself. */
-const PROBE_TIMEOUT_MS = 300;
-
-const healthSchema = z.object({ ok: z.literal(true), definitionsFile: z.string(), store: z.string().nullable() });
-
-/** True when an instance answers at `url` and serves exactly this project and store. */
-async function servesProject(url: string, project: Project, token: string | undefined): Promise<boolean> {
-  try {
-    const response = await fetch(new URL('/api/v1/health', url), { headers: authorization(token), signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    const health = healthSchema.safeParse(await response.json());
-    return health.success && health.data.definitionsFile === project.definitionsFile && health.data.store === describeStoreTarget(project.storePath);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The API of a running instance when one is named (--url) or serves this very project at the
- * default URL; otherwise the project's store, opened directly. Opening the store is safe for every
- * command: reads never block the daemon, and requests go through the same transactional,
- * idempotent append the API uses.
+ * default URL; otherwise the project's store, opened directly (see common.ts). A command that
+ * already asked where to go passes the answer.
  */
-export async function openClient(options: CommonOptions): Promise<Client> {
-  const token = tokenOf(options);
-  if (options.url) return new HttpClient(options.url, token);
-  const project = resolveProject(options);
-  const url = defaultUrl();
-  return (await servesProject(url, project, token)) ? new HttpClient(url, token) : new LocalClient(project);
+export async function openClient(options: CommonOptions, connection?: Connection): Promise<Client> {
+  const to = connection ?? (await connectionFor(options));
+  return to.kind === 'http' ? new HttpClient(to.url, to.token) : new LocalClient(to.project);
 }

@@ -2,7 +2,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { reportError } from './output.js';
 import type { Catalogue, InputOf, OperationName, OutputOf } from '../operations/index.js';
-import type { ProjectOptions } from './project.js';
+import { resolveProject, type Project, type ProjectOptions } from './project.js';
+import { describeStoreTarget } from '../store/target/index.js';
 
 export interface CommonOptions extends ProjectOptions {
   readonly url?: string;
@@ -104,13 +105,71 @@ export interface Client {
   close(): Promise<void>;
 }
 
-/** Opens the client for a command's options, runs `body` with it, and closes it however it ends. */
-export async function withClient<T>(options: CommonOptions, body: (client: Client) => Promise<T>): Promise<T> {
+/**
+ * Opens the client for a command's options (or for the connection the command already chose),
+ * runs `body` with it, and closes it however it ends.
+ */
+export async function withClient<T>(options: CommonOptions, body: (client: Client) => Promise<T>, connection?: Connection): Promise<T> {
   const { openClient } = await import('./client.js');
-  const client = await openClient(options);
+  const client = await openClient(options, connection);
   try {
     return await body(client);
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Where a command's operations go: to a running instance over HTTP, or to the project's store in
+ * this process. Deciding it (`connectionFor`) loads neither the operations, the runtime nor a
+ * store, so a command can act on the answer (`arco run --wait` starts its workers) first.
+ */
+export type Connection =
+  | { readonly kind: 'http'; readonly url: string; readonly token: string | undefined }
+  | { readonly kind: 'local'; readonly project: Project };
+
+/** The API token of a command: --token, else $ARCO_TOKEN. */
+export function tokenOf(options: CommonOptions): string | undefined {
+  return options.token ?? (process.env.ARCO_TOKEN || undefined);
+}
+
+/** Where an `arco dev` is looked for when no --url is given: $ARCO_URL, else the default port. */
+export function defaultUrl(): string {
+  return process.env.ARCO_URL ?? 'http://127.0.0.1:3000';
+}
+
+/** How long the CLI waits for an `arco dev` at the default URL before opening the store itself. */
+const PROBE_TIMEOUT_MS = 300;
+
+/**
+ * True when an instance answers at `url` and serves exactly this project and store: its health
+ * answer says `ok: true` with this definitions file and this store.
+ */
+async function servesProject(url: string, project: Project, token: string | undefined): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/api/v1/health', url), { headers: authorization(token), signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const health = (await response.json()) as { ok?: unknown; definitionsFile?: unknown; store?: unknown } | null;
+    return typeof health === 'object' && health !== null && health.ok === true && health.definitionsFile === project.definitionsFile && health.store === describeStoreTarget(project.storePath);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The API of a running instance when one is named (--url) or serves this very project at the
+ * default URL; otherwise the project's store, opened directly. Opening the store is safe for every
+ * command: reads never block the daemon, and requests go through the same transactional,
+ * idempotent append the API uses.
+ */
+export async function connectionFor(options: CommonOptions): Promise<Connection> {
+  const token = tokenOf(options);
+  if (options.url) return { kind: 'http', url: options.url, token };
+  const project = resolveProject(options);
+  const url = defaultUrl();
+  return (await servesProject(url, project, token)) ? { kind: 'http', url, token } : { kind: 'local', project };
+}
+
+/** The `Authorization` header for an API token, if any. */
+export function authorization(token: string | undefined): Record<string, string> {
+  return token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` };
 }

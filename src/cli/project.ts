@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFINITIONS_FILE_NAMES, locateDefinitions } from '../runtime/index.js';
-import { isPostgresUrl } from '../store/index.js';
+import { DEFINITIONS_FILE_NAMES, locateDefinitions } from '../runtime/loader/index.js';
+import { isPostgresUrl } from '../store/target/index.js';
 
 export const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const EXAMPLE_PROJECT = join(PACKAGE_ROOT, 'examples', 'quickstart');

@@ -84,18 +84,19 @@ export function decideAttemptReport(run: RunProjection, report: AttemptReport, c
       taskStatus: task?.status ?? null,
     });
   }
-  const decision = new RunDecision(run, new Date(ctx.nowEpochMs).toISOString());
   if (report.kind === 'started') {
-    decision.push(
+    // One draft and nothing decided from the state it leads to: no RunDecision, which would copy
+    // the whole run to fold it.
+    return [
       draft(
         'TaskAttemptStarted',
         { runId: run.runId, taskKey: task.taskKey, assetKey: task.assetKey, partitionKey: task.partitionKey, attempt: attempt.attempt, attemptId: attempt.attemptId, workerId: report.workerId },
         idempotencyKeys.taskAttemptStarted(run.runId, task.taskKey, attempt.attempt),
         run.runId,
       ),
-    );
-    return decision.drafts;
+    ];
   }
+  const decision = new RunDecision(run, new Date(ctx.nowEpochMs).toISOString());
   if (task.checkName) {
     finishCheck(decision, task, attempt.attempt, report, ctx.nowEpochMs);
     settleRun(decision);

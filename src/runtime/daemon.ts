@@ -38,7 +38,7 @@ import { hostname } from 'node:os';
 import type { TagConcurrencyLimit } from '../domain/runs/index.js';
 import { ActiveRuns } from './active-runs.js';
 import { commit, fencedContext, isOwnerDead, newOwnerId, type RuntimeContext } from './context.js';
-import { applyAttemptReport } from './run-commands.js';
+import { applyAttemptReport, applyAttemptReports } from './run-commands.js';
 import { advanceBackfills } from './backfill-runner.js';
 import { Automation } from './automation/index.js';
 import { FreshnessRunner } from './freshness.js';
@@ -101,6 +101,8 @@ export class Daemon {
   private ticking: Promise<void> = Promise.resolve();
   private reports: Promise<void> = Promise.resolve();
   private pendingLogs: EventDraft[] = [];
+  /** Worker reports waiting for the report queue, applied together when it reaches them. */
+  private pendingReports: AttemptReport[] = [];
   private leader = false;
   /** Free slots of live remote workers at the last coordination (run monitoring counts them too). */
   private remoteFreeSlots = 0;
@@ -433,17 +435,25 @@ export class Daemon {
             ...(report.message.outputs ? { outputs: report.message.outputs } : {}),
             check: report.message.check ?? null,
           };
-    this.enqueue(async () => {
-      await this.flushLogs();
-      try {
-        await applyAttemptReport(this.ctx, attemptReport);
-      } catch (error) {
-        if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
+    // Reports that arrive before the queue reaches them are applied together (applyAttemptReports).
+    this.pendingReports.push(attemptReport);
+    if (this.pendingReports.length === 1) this.enqueue(() => this.applyPendingReports());
+  }
+
+  private async applyPendingReports(): Promise<void> {
+    const reports = this.pendingReports.splice(0);
+    await this.flushLogs();
+    let applied = false;
+    for (const { report, error } of await applyAttemptReports(this.ctx, reports)) {
+      if (error !== undefined && (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH')) {
+        this.problem(`applying a worker report failed: ${String(error)}`);
+        continue;
       }
+      applied = true;
       // Recorded (or refused for good): the spooled copy is no longer needed.
-      if (attemptReport.kind === 'finished') forgetResult(this.spoolDir, attemptReport.attemptId);
-      this.wake();
-    });
+      if (report.kind === 'finished') forgetResult(this.spoolDir, report.attemptId);
+    }
+    if (applied) this.wake();
   }
 
   /**

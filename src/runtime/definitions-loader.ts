@@ -1,11 +1,8 @@
 /**
- * Loading a definitions file: find it (`--project DIR` looks for definitions.ts, .js or .mjs; `-f`
- * names a file), import it, and index what it defines. Import errors and malformed exports become
- * DEFINITIONS_LOAD_FAILED; validation errors from defineAsset/defineDefinitions pass through with
- * their own codes (they name the assets).
+ * Loading a definitions file (loader/index.ts finds it): import it, and index what it defines.
+ * Import errors and malformed exports become DEFINITIONS_LOAD_FAILED; validation errors from
+ * defineAsset/defineDefinitions pass through with their own codes (they name the assets).
  */
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDefinitions, partitionMappingOf, type AssetCheckDefinition, type AssetDefinition, type Definitions } from '../authoring/index.js';
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
@@ -14,7 +11,7 @@ import { arcoError, isArcoError } from '../domain/errors/index.js';
 import { checkKeyOf, type CheckSpec, type MultiAssetPlan, type TaskSpec } from '../domain/runs/index.js';
 import { AssetSelectionIndex } from '../domain/selection/index.js';
 
-export const DEFINITIONS_FILE_NAMES = ['definitions.ts', 'definitions.mts', 'definitions.js', 'definitions.mjs'] as const;
+export { DEFINITIONS_FILE_NAMES, locateDefinitions } from './loader/index.js';
 
 export interface LoadedDefinitions {
   readonly file: string;
@@ -36,24 +33,6 @@ export interface LoadedDefinitions {
   readonly selectionIndex: () => AssetSelectionIndex;
   /** Whether an asset is external (`defineExternalAsset`); false for a key that is no asset. */
   readonly isExternal: (assetKey: string) => boolean;
-}
-
-/** @throws DEFINITIONS_LOAD_FAILED when neither a file nor a project with a definitions file is found. */
-export function locateDefinitions(options: { project?: string; file?: string }): string {
-  if (options.file) {
-    const file = resolve(options.file);
-    if (!existsSync(file)) throw arcoError('DEFINITIONS_LOAD_FAILED', `definitions file not found: ${file}`, { file });
-    return file;
-  }
-  const dir = resolve(options.project ?? '.');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw arcoError('DEFINITIONS_LOAD_FAILED', `project directory not found: ${dir}`, { project: dir });
-  }
-  for (const name of DEFINITIONS_FILE_NAMES) {
-    const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  throw arcoError('DEFINITIONS_LOAD_FAILED', `no ${DEFINITIONS_FILE_NAMES.join(', ')} in ${dir}`, { project: dir });
 }
 
 export interface LoadOptions {

@@ -7,6 +7,7 @@ import { arcoError, isArcoError } from '../domain/errors/index.js';
 import type { Json } from '../domain/ids/index.js';
 import { expandMultiAssets, resolveCheckKeys, resolveRunAssets, taskKeyOf, type SelectionExpansion, type TaskInput } from '../domain/runs/index.js';
 import {
+  advanceRun,
   checkCallerTags,
   decideAttemptReport,
   decideCancel,
@@ -16,7 +17,7 @@ import {
   type RerunMode,
   type ResolvedRunRequest,
 } from '../controllers/index.js';
-import type { Trigger } from '../events/index.js';
+import type { EventDraft, Trigger } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
 import { commit, type RuntimeContext } from './context.js';
 import { partitionsContextAt } from './partitions-context.js';
@@ -215,5 +216,74 @@ export async function applyAttemptReport(ctx: RuntimeContext, report: AttemptRep
     const now = ctx.clock.now();
     const drafts = decideAttemptReport(run, report, { nowEpochMs: now, upstreamDataVersions });
     await commit(ctx, drafts, now, [{ table: 'runs', id: run.runId, version: run.version }]);
+  });
+}
+
+/** What became of one report given to `applyAttemptReports`: applied, or the error applying it alone gave. */
+export interface ReportOutcome {
+  readonly report: AttemptReport;
+  readonly error?: unknown;
+}
+
+/**
+ * Applies reports that arrived together (a short attempt's `started` and `finished` come in one
+ * read of the worker's channel), in arrival order: per run, one read, each report decided on the
+ * state the ones before it lead to, and one append of all their events, instead of a read and an
+ * append per report. The events are those `applyAttemptReport` would append one report at a time.
+ * A report the run does not accept (ATTEMPT_MISMATCH) adds nothing, as it would alone. On any
+ * other failure the run's reports are applied one at a time instead, so each fails or succeeds
+ * on its own exactly as with `applyAttemptReport`.
+ */
+export async function applyAttemptReports(ctx: RuntimeContext, reports: readonly AttemptReport[]): Promise<ReportOutcome[]> {
+  const byRun = new Map<string, AttemptReport[]>();
+  for (const report of reports) byRun.set(report.runId, [...(byRun.get(report.runId) ?? []), report]);
+  const outcomes = new Map<AttemptReport, ReportOutcome>();
+  for (const runReports of byRun.values()) {
+    try {
+      if (runReports.length > 1) {
+        const refused = await applyTogether(ctx, runReports);
+        for (const report of runReports) outcomes.set(report, refused.has(report) ? { report, error: refused.get(report) } : { report });
+        continue;
+      }
+    } catch {
+      // Applied one at a time below, each with its own outcome.
+    }
+    for (const report of runReports) {
+      try {
+        await applyAttemptReport(ctx, report);
+        outcomes.set(report, { report });
+      } catch (error) {
+        outcomes.set(report, { report, error });
+      }
+    }
+  }
+  return reports.map((report) => outcomes.get(report) ?? { report });
+}
+
+/** One read and one append for several reports of one run; returns the refused ones (ATTEMPT_MISMATCH). */
+async function applyTogether(ctx: RuntimeContext, reports: readonly AttemptReport[]): Promise<Map<AttemptReport, unknown>> {
+  return retryOnConflict(async () => {
+    const read = await getRunOrThrow(ctx, reports[0]?.runId ?? '');
+    const now = ctx.clock.now();
+    const nowIso = new Date(now).toISOString();
+    const refused = new Map<AttemptReport, unknown>();
+    const drafts: EventDraft[] = [];
+    let run = read;
+    for (const [i, report] of reports.entries()) {
+      const task = run.tasks.find((t) => t.taskKey === report.taskKey);
+      const upstreamDataVersions = report.kind === 'finished' ? await inputDataVersions(ctx, task?.inputs ?? []) : {};
+      let decided: EventDraft[];
+      try {
+        decided = decideAttemptReport(run, report, { nowEpochMs: now, upstreamDataVersions });
+      } catch (error) {
+        if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
+        refused.set(report, error);
+        continue;
+      }
+      drafts.push(...decided);
+      if (i < reports.length - 1 && decided.length > 0) run = advanceRun(run, decided, nowIso);
+    }
+    if (drafts.length > 0) await commit(ctx, drafts, now, [{ table: 'runs', id: read.runId, version: read.version }]);
+    return refused;
   });
 }

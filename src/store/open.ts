@@ -1,19 +1,16 @@
 /** Opening a store from one string, as `--db` takes it: a PostgreSQL URL or a SQLite file path. */
 import type { Store } from './contract.js';
-import { openPostgresStore } from './postgres/index.js';
-import { redactUrl } from './postgres/connection.js';
+import type { PostgresStoreOptions } from './postgres/index.js';
+import { isPostgresUrl } from './target/index.js';
 import { openSqliteStore } from './sqlite/index.js';
+
+export { isPostgresUrl, describeStoreTarget } from './target/index.js';
 
 export interface OpenStoreOptions {
   /** A long-lived writer (the daemon): SQLite checkpoints its WAL from a background thread. */
   readonly longLived?: boolean;
   /** Where a long-lived store reports trouble it recovers from by itself (a failed background checkpoint). */
   readonly onProblem?: (message: string) => void;
-}
-
-/** True for `postgres://…` and `postgresql://…` URLs. */
-export function isPostgresUrl(target: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(target);
 }
 
 /**
@@ -26,7 +23,11 @@ export async function openStore(target: string, options: OpenStoreOptions = {}):
   return openSqliteStore({ path: target, backgroundCheckpoint: options.onProblem ? { onProblem: options.onProblem } : true });
 }
 
-/** The target as it may be printed: a PostgreSQL URL without its password. */
-export function describeStoreTarget(target: string): string {
-  return isPostgresUrl(target) ? redactUrl(target) : target;
+/**
+ * Opens a PostgreSQL store. The engine and its driver load on first use: a command on a SQLite
+ * store (most of them) does not pay for importing them.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const engine = await import('./postgres/index.js');
+  return engine.openPostgresStore(options);
 }

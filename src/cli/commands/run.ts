@@ -5,7 +5,7 @@ import { isTerminalRun, isTerminalTask } from '../../domain/runs/index.js';
 import type { Json } from '../../domain/ids/index.js';
 import { isArcoError } from '../../domain/errors/index.js';
 import type { RunProjection } from '../../fold/index.js';
-import { parseTag, positiveInt, runAction, withLocalDaemon, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
+import { connectionFor, parseTag, positiveInt, runAction, withLocalDaemon, withClient, withClientOptions, type Client, type CommonOptions } from '../common.js';
 import { color, isTty, printJson } from '../output.js';
 import { printRunDetail, runView } from '../views.js';
 import { runDeleteCommand } from './run-delete.js';
@@ -65,37 +65,48 @@ export function runCommand(): Command {
       '\nExamples:\n  arco run --project ./my-project --select clean/events --include-upstream --wait\n  arco run --select \'key:marts/*\' --url http://127.0.0.1:3000 --json\n  arco run --select \'group:daily\' --partition 2026-11-01...2026-11-07 --wait\n  arco run --rerun RUN_ID --from-failure --wait\n',
     )
     .action((options: RunOptions) =>
-      runAction(options, () =>
-        withClient(options, async (client) => {
-          const { LocalClient } = await import('../client.js');
-          const { startWorkersEarly, stopEarlyWorkers } = await import('../../runtime/index.js');
-          // Run here: the workers load the definitions while this process loads them too and
-          // requests the run, instead of after.
-          if (options.wait && client instanceof LocalClient) startWorkersEarly(client.project.definitionsFile, options.workers);
-          let requested: Awaited<ReturnType<typeof request>>;
-          try {
-            requested = await request(client, options);
-          } catch (error) {
-            stopEarlyWorkers();
-            // As Dagster's "materialize changed and missing": nothing stale is not a failure.
-            if (isArcoError(error) && error.code === 'NOTHING_STALE') return reportNothingStale(options, error.details ?? {});
-            throw error;
-          }
-          const { run, existing } = requested;
-          const expanded = requested.selectionExpanded ?? [];
-          const final = options.wait ? await waitForRun(client, run, options) : run;
-          if (options.json) printJson({ ...runView(final, existing), ...(expanded.length > 0 ? { selectionExpanded: expanded } : {}) });
-          else {
-            // As Dagster: one output of a multi-asset that cannot be subset brings the others along.
-            for (const e of expanded) process.stdout.write(`multi-asset ${e.multiAsset} cannot be subset: also materializing ${e.added.join(', ')}\n`);
-            // A run key names one run for good: say so, or a repeat looks like a fresh run.
-            if (existing) process.stdout.write(color('gray', `existing run for run key ${run.runKey ?? options.runKey ?? ''}: nothing new was requested\n`));
-            printRunDetail(final);
-          }
-          if (options.wait && final.status !== 'SUCCESS' && process.exitCode === undefined) process.exitCode = 1;
-        }),
-      ),
+      runAction(options, async () => {
+        // Where the run goes is decided first, with light modules only: when this process is to
+        // execute it, its workers start now and load the definitions while this process imports
+        // the runtime, opens the store, loads the same definitions and requests the run.
+        const connection = await connectionFor(options);
+        let early: typeof import('../../runtime/worker/index.js') | undefined;
+        if (options.wait && connection.kind === 'local') {
+          early = await import('../../runtime/worker/index.js');
+          early.startWorkersEarly(connection.project.definitionsFile, options.workers);
+        }
+        try {
+          await withClient(options, (client) => runBody(client, options), connection);
+        } finally {
+          // Workers no pool took (the command failed before it needed them).
+          early?.stopEarlyWorkers();
+        }
+      }),
     );
+}
+
+/** Requests the run, waits for it with --wait, and prints it. */
+async function runBody(client: Client, options: RunOptions): Promise<void> {
+    let requested: Awaited<ReturnType<typeof request>>;
+    try {
+      requested = await request(client, options);
+    } catch (error) {
+      // As Dagster's "materialize changed and missing": nothing stale is not a failure.
+      if (isArcoError(error) && error.code === 'NOTHING_STALE') return reportNothingStale(options, error.details ?? {});
+      throw error;
+    }
+    const { run, existing } = requested;
+    const expanded = requested.selectionExpanded ?? [];
+    const final = options.wait ? await waitForRun(client, run, options) : run;
+    if (options.json) printJson({ ...runView(final, existing), ...(expanded.length > 0 ? { selectionExpanded: expanded } : {}) });
+    else {
+      // As Dagster: one output of a multi-asset that cannot be subset brings the others along.
+      for (const e of expanded) process.stdout.write(`multi-asset ${e.multiAsset} cannot be subset: also materializing ${e.added.join(', ')}\n`);
+      // A run key names one run for good: say so, or a repeat looks like a fresh run.
+      if (existing) process.stdout.write(color('gray', `existing run for run key ${run.runKey ?? options.runKey ?? ''}: nothing new was requested\n`));
+      printRunDetail(final);
+    }
+    if (options.wait && final.status !== 'SUCCESS' && process.exitCode === undefined) process.exitCode = 1;
 }
 
 async function request(client: Client, options: RunOptions) {

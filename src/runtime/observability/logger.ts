@@ -5,7 +5,15 @@
  * manual`. The readable form is a small stream over pino's own JSON, so both formats carry the
  * same entries and no second logging path exists.
  */
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import type { DestinationStream, Logger } from 'pino';
+
+/** pino, loaded by the first logger: commands that import the runtime but log nothing need not pay for it. */
+let pinoModule: typeof import('pino') | undefined;
+function pinoOf(): typeof import('pino') {
+  pinoModule ??= createRequire(import.meta.url)('pino') as typeof import('pino');
+  return pinoModule;
+}
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -64,6 +72,7 @@ function prettyStream(destination: { write(line: string): unknown }, colors: boo
 export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? process.stdout;
   const stream = options.format === 'json' ? { write: (line: string) => void destination.write(line) } : prettyStream(destination, options.colors ?? false);
+  const { pino } = pinoOf();
   return pino(
     {
       level: options.level ?? 'info',

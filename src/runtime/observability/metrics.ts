@@ -10,7 +10,8 @@
  *   schedule ticked, each running sensor and the automation evaluated; workers come from the
  *   daemon in this process, when there is one.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { poolSlotsInUse, RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
 import type { LedgerStore, Store } from '../../store/index.js';
 
@@ -37,11 +38,22 @@ export interface InstanceMetricsOptions {
  * Buckets of the append histogram, in seconds: a batched SQLite append takes well under a
  * millisecond, a PostgreSQL one a few; the upper buckets catch lock waits and a busy disk.
  */
+/**
+ * prom-client, loaded by the first InstanceMetrics: importing it (and the OpenTelemetry API it
+ * pulls in) costs tens of milliseconds, which commands that import the runtime without serving
+ * metrics (`arco run --wait`) need not pay.
+ */
+let promClient: typeof import('prom-client') | undefined;
+function prom(): typeof import('prom-client') {
+  promClient ??= createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
+  return promClient;
+}
+
 const APPEND_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const ACTIVE_TASK_STATUSES = TASK_STATUSES.filter((s) => !TERMINAL_TASK_STATUSES.has(s));
 
 export class InstanceMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly appendSeconds: Histogram;
   private readonly eventsAppended: Counter;
   private readonly runs: Gauge<'status'>;
@@ -57,6 +69,8 @@ export class InstanceMetrics {
   private scraping: Promise<unknown> = Promise.resolve();
 
   constructor(options: InstanceMetricsOptions = {}) {
+    const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = prom();
+    this.registry = new Registry();
     const registers = [this.registry];
     this.appendSeconds = new Histogram({ name: 'arco_ledger_append_seconds', help: 'Time of one ledger append (a batch of events with its fold), in seconds.', buckets: APPEND_BUCKETS_SECONDS, registers });
     this.eventsAppended = new Counter({ name: 'arco_ledger_events_appended_total', help: 'Events appended to the ledger by this process (duplicates dropped by the idempotency gate are not counted).', registers });

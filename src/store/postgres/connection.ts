@@ -53,15 +53,7 @@ export function withDefaultUser(connectionString: string): string {
 }
 
 /** The URL without its password, for messages and logs. */
-export function redactUrl(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    if (url.password !== '') url.password = '***';
-    return url.href;
-  } catch {
-    return '(unparseable connection string)';
-  }
-}
+export { redactUrl } from '../target/index.js';
 
 /**
  * The server ends a session that sits in an open transaction this long without sending anything:

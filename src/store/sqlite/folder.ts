@@ -143,6 +143,15 @@ export class SqliteFolder {
     }
   }
 
+  /**
+   * The row this folder last wrote for `table`/`id`, when `text` is still what it wrote (owned by
+   * this folder: a caller copies it before handing it out), else undefined.
+   */
+  keptRow(table: string, id: string, text: string): unknown {
+    const kept = this.written.get(`${table}\u0000${id}`);
+    return kept !== undefined && kept.text === text ? kept.row : undefined;
+  }
+
   private load(f: FamilyStatements, id: string): unknown {
     const found = f.load.get(id) as { doc: string } | undefined;
     if (found === undefined) return undefined;

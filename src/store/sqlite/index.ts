@@ -84,7 +84,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   return {
     engine: 'sqlite',
     ledger: guard(ledger),
-    runs: guard(new SqliteRuns(db)),
+    runs: guard(new SqliteRuns(db, (table, id, text) => ledger.keptRow(table, id, text))),
     assets: guard(new SqliteAssets(db)),
     logs: guard(new SqliteLogs(db)),
     checks: guard(new SqliteChecks(db)),

@@ -50,6 +50,11 @@ export class SqliteLedger implements LedgerStore {
     };
   }
 
+  /** See SqliteFolder.keptRow: lets reads of a row this connection just wrote skip parsing it. */
+  keptRow(table: string, id: string, text: string): unknown {
+    return this.folder.keptRow(table, id, text);
+  }
+
   async append(events: readonly ArcoEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     return this.appendTx(events, options);
   }
