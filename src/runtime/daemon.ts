@@ -460,12 +460,21 @@ export class Daemon {
    * Records the results workers spooled but no daemon recorded (the daemon that led before died
    * between the two), so a compute that finished is not run again (result-spool.ts).
    */
-  private async collectSpooledResults(): Promise<void> {
+  private collectSpooledResults(): Promise<void> {
+    // Through the report queue: recorded beside an apply in flight, a spooled result could end an
+    // attempt before its own queued "started" report, leaving it without TaskAttemptStarted.
+    const collected = this.reports.then(() => this.recordSpooledResults());
+    this.reports = collected.catch(() => undefined);
+    return collected;
+  }
+
+  private async recordSpooledResults(): Promise<void> {
     const { results, corrupt } = readSpool(this.spoolDir);
     for (const name of corrupt) this.problem(`the spooled result ${name} in ${this.spoolDir} cannot be read; it is left for inspection and its attempt may run again`);
-    const running = new Set(this.pool.activeAttemptIds());
+    // Attempts still running here, or whose reports wait in the queue, are recorded from those reports.
+    const reported = new Set([...this.pool.activeAttemptIds(), ...this.pendingReports.map((r) => r.attemptId)]);
     for (const { runId, taskKey, message } of results) {
-      if (running.has(message.attemptId)) continue;
+      if (reported.has(message.attemptId)) continue;
       try {
         await applyAttemptReport(this.ctx, {
           kind: 'finished',
