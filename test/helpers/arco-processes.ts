@@ -9,8 +9,15 @@ export interface ArcoProcess {
   readonly output: () => string;
 }
 
-function startArco(args: readonly string[], ready: RegExp, env: Record<string, string> = {}): Promise<ArcoProcess & { match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [ARCO_BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
+/** Where a process runs: this host, or a Linux network namespace of this machine (another "host"). */
+export interface Placement {
+  readonly namespace?: string;
+}
+
+function startArco(args: readonly string[], ready: RegExp, env: Record<string, string> = {}, placement: Placement = {}): Promise<ArcoProcess & { match: RegExpExecArray }> {
+  const command = [process.execPath, ARCO_BIN, ...args];
+  const [file, ...rest] = placement.namespace ? ['ip', 'netns', 'exec', placement.namespace, ...command] : command;
+  const child = spawn(file as string, rest, { env: { ...process.env, NO_COLOR: '1', ...env } });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`arco ${args[0]} did not start:\n${output}`)), 90_000);
@@ -34,12 +41,12 @@ function startArco(args: readonly string[], ready: RegExp, env: Record<string, s
 }
 
 /** `arco daemon` on `db`; resolves once it listens, with its API base URL. */
-export async function startArcoDaemon(project: string, db: string, extra: readonly string[] = []): Promise<ArcoProcess & { url: string }> {
-  const started = await startArco(['daemon', '--project', project, '--db', db, '--port', '0', ...extra], /daemon (\S+) is running[\s\S]*API\s+(http:\/\/\S+)\/api\/v1/);
+export async function startArcoDaemon(project: string, db: string, extra: readonly string[] = [], placement: Placement = {}): Promise<ArcoProcess & { url: string }> {
+  const started = await startArco(['daemon', '--project', project, '--db', db, '--port', '0', ...extra], /daemon (\S+) is running[\s\S]*API\s+(http:\/\/\S+)\/api\/v1/, {}, placement);
   return { ...started, url: started.match[2] as string };
 }
 
 /** `arco worker` against a daemon's API; resolves once it registered. */
-export function startArcoWorker(project: string, url: string, token: string, extra: readonly string[] = [], env: Record<string, string> = {}): Promise<ArcoProcess> {
-  return startArco(['worker', '--project', project, '--url', url, '--token', token, ...extra], /worker (rw_\S+) is running/, env);
+export function startArcoWorker(project: string, url: string, token: string, extra: readonly string[] = [], env: Record<string, string> = {}, placement: Placement = {}): Promise<ArcoProcess> {
+  return startArco(['worker', '--project', project, '--url', url, '--token', token, ...extra], /worker (rw_\S+) is running/, env, placement);
 }

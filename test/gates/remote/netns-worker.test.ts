@@ -9,20 +9,20 @@
  * refused, so nothing is recorded twice.
  *
  * Needs root and `ip netns` (iproute2): skipped without them only when CI is unset; under CI=true it
- * runs (and fails if it cannot). Addresses are 10.213.x.0/30 on this machine's own veth pair; no
+ * runs (and fails if it cannot). Addresses are a /30 in 10.213.0.0/16 on this machine's own veth pair; no
  * outside address is ever used.
  */
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatApiToken, secretSha256 } from '../../../src/domain/access/index.js';
 import { isTerminalRun } from '../../../src/domain/runs/index.js';
 import type { Store, TokenRole } from '../../../src/store/index.js';
-import { ARCO_BIN, stopProcess } from '../../helpers/cli.js';
+import { stopProcess } from '../../helpers/cli.js';
 import { startArcoDaemon, startArcoWorker, type ArcoProcess } from '../../helpers/arco-processes.js';
+import { createNetnsHost, netnsSkip, type NetnsHost } from '../../helpers/netns.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../../helpers/postgres.js';
 import { tempProject } from '../../helpers/project.js';
 import { skippable } from '../../helpers/skippable.js';
@@ -35,22 +35,10 @@ const slow = defineAsset({ key: 'slow', compute: async () => { mark('slow start 
 export default defineDefinitions({ assets: [slow] });
 `;
 const HEARTBEAT_TIMEOUT_MS = 5_000;
-
-function netnsSkip(): string | false {
-  if (process.env.CI !== undefined) return false;
-  if (process.getuid?.() !== 0) return 'network namespaces need root (under CI this fails)';
-  try {
-    execFileSync('ip', ['netns', 'list'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return '`ip netns` is not available (iproute2; under CI this fails)';
-  }
-}
+const WORKER_OPTIONS = ['--slots', '1', '--heartbeat-timeout-ms', String(HEARTBEAT_TIMEOUT_MS)];
 
 const skip = netnsSkip() || (await postgresSkip());
 const { test, before, after } = skippable(skip);
-
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -69,66 +57,23 @@ async function createToken(store: Store, role: TokenRole): Promise<string> {
   return formatApiToken(id, secret);
 }
 
-/** `arco worker` inside the namespace, resolving once it registered over the veth hop. */
-function startWorkerInNamespace(ns: string, project: string, url: string, token: string, env: Record<string, string>): Promise<ArcoProcess> {
-  const args = ['netns', 'exec', ns, process.execPath, ARCO_BIN, 'worker', '--project', project, '--url', url, '--token', token, '--slots', '1', '--heartbeat-timeout-ms', String(HEARTBEAT_TIMEOUT_MS)];
-  const child = spawn('ip', args, { env: { ...process.env, NO_COLOR: '1', ...env } });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the namespaced worker did not start:\n${output}`)), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const id = /worker (rw_\S+) is running/.exec(output)?.[1];
-      if (id) {
-        clearTimeout(timer);
-        resolve({ child, id, output: () => output });
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the namespaced worker exited with ${code}:\n${output}`));
-    });
-  });
-}
-
 describe('a remote worker across a network hop', () => {
   const project = tempProject(SOURCE);
   const marks = join(project.dir, 'marks.txt');
-  const tag = randomBytes(3).toString('hex');
-  const ns = `arcow${tag}`;
-  const hostSide = `vh${tag}`;
-  const nsSide = `vn${tag}`;
-  const subnet = `10.213.${randomBytes(1)[0] ?? 0}`;
-  const daemonAddress = `${subnet}.1`;
   let schema: TestSchema;
   let store: Store;
   const processes: ArcoProcess[] = [];
 
+  let farHost: NetnsHost | undefined;
+
   before(async () => {
-    ip('netns', 'add', ns);
-    ip('link', 'add', hostSide, 'type', 'veth', 'peer', 'name', nsSide);
-    ip('link', 'set', nsSide, 'netns', ns);
-    ip('addr', 'add', `${daemonAddress}/30`, 'dev', hostSide);
-    ip('link', 'set', hostSide, 'up');
-    ip('netns', 'exec', ns, 'ip', 'addr', 'add', `${subnet}.2/30`, 'dev', nsSide);
-    ip('netns', 'exec', ns, 'ip', 'link', 'set', nsSide, 'up');
-    ip('netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');
+    farHost = createNetnsHost();
     schema = await freshSchema();
     store = await schema.open();
   });
   after(async () => {
     for (const p of processes.splice(0)) await stopProcess(p.child, 'SIGKILL');
-    try {
-      ip('netns', 'del', ns);
-    } catch {
-      // Already gone.
-    }
-    try {
-      ip('link', 'del', hostSide);
-    } catch {
-      // Deleting the namespace removed the pair.
-    }
+    farHost?.remove();
     await store?.close();
     await schema?.drop();
     project.remove();
@@ -138,19 +83,20 @@ describe('a remote worker across a network hop', () => {
     const admin = await createToken(store, 'admin');
     const workerToken = await createToken(store, 'worker');
     // Bound to the veth address only: the namespaced worker reaches it over the hop.
-    const daemon = await startArcoDaemon(project.dir, schema.url, ['--host', daemonAddress, '--workers', '0', '--attempt-lease-ms', '20000']);
+    const link = farHost as NetnsHost;
+    const daemon = await startArcoDaemon(project.dir, schema.url, ['--host', link.hostAddress, '--workers', '0', '--attempt-lease-ms', '20000']);
     processes.push(daemon);
-    const far = await startWorkerInNamespace(ns, project.dir, daemon.url, workerToken, { ARCO_TEST_MARKS: marks, ARCO_TEST_WHERE: 'far' });
+    const far = await startArcoWorker(project.dir, daemon.url, workerToken, WORKER_OPTIONS, { ARCO_TEST_MARKS: marks, ARCO_TEST_WHERE: 'far' }, { namespace: link.namespace });
     processes.push(far);
     const response = await fetch(`${daemon.url}/api/v1/runs`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ selection: ['slow'] }) });
     assert.ok(response.ok, await response.clone().text());
     const runId = ((await response.json()) as { run: { runId: string } }).run.runId;
     await until('the attempt started on the far worker', async () => (await store.runs.getRun(runId))?.tasks[0]?.attempts[0]?.startedAt != null);
     assert.equal((await store.runs.getRun(runId))?.tasks[0]?.attempts[0]?.workerId, far.id);
-    const near = await startArcoWorker(project.dir, daemon.url, workerToken, ['--slots', '1', '--heartbeat-timeout-ms', String(HEARTBEAT_TIMEOUT_MS)], { ARCO_TEST_MARKS: marks, ARCO_TEST_WHERE: 'near' });
+    const near = await startArcoWorker(project.dir, daemon.url, workerToken, WORKER_OPTIONS, { ARCO_TEST_MARKS: marks, ARCO_TEST_WHERE: 'near' });
     processes.push(near);
 
-    ip('link', 'set', hostSide, 'down');
+    link.cut();
     const run = await until('the run ends', async () => {
       const r = await store.runs.getRun(runId);
       return r && isTerminalRun(r.status) ? r : undefined;
@@ -161,7 +107,7 @@ describe('a remote worker across a network hop', () => {
     assert.equal(attempts.at(-1)?.workerId, near.id, 'retried on the worker that can still reach the daemon');
 
     // The link comes back: the far worker's compute finished meanwhile; its report must not count.
-    ip('link', 'set', hostSide, 'up');
+    link.restore();
     await until('the far worker registers again under a new id', async () => /registering again as (rw_\S+)/.exec(far.output())?.[1], 30_000);
     await until('the far worker gave up its late report', async () => /refused|stopped: /.test(far.output()), 30_000);
     const events = [];
