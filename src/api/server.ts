@@ -11,6 +11,7 @@ import type { ApiContext } from './context.js';
 import type { ArcoError } from '../domain/errors/index.js';
 import { installAccessControl } from './access.js';
 import { installErrorHandlers } from './errors.js';
+import { installEtags } from './etags.js';
 import { SERVER_LIMIT_OPTIONS, installLimits, onClientError, onFrameworkError } from './limits.js';
 import { OPERATIONS, instanceHealth } from '../operations/index.js';
 import { registerOperation } from './operation-routes.js';
@@ -45,6 +46,7 @@ export async function buildServer(api: ApiContext, options: ServerOptions = {}):
   installErrorHandlers(app);
   installLimits(app);
   installAccessControl(app, api.store, { allowedHosts: options.allowedHosts });
+  installEtags(app);
   const storeCheck = options.storeCheck;
   if (storeCheck) {
     app.addHook('onRequest', async (request, reply) => {
