@@ -50,3 +50,8 @@ export async function startArcoDaemon(project: string, db: string, extra: readon
 export function startArcoWorker(project: string, url: string, token: string, extra: readonly string[] = [], env: Record<string, string> = {}, placement: Placement = {}): Promise<ArcoProcess> {
   return startArco(['worker', '--project', project, '--url', url, '--token', token, ...extra], /worker (rw_\S+) is running/, env, placement);
 }
+
+/** `arco worker --db`: a worker that makes the worker protocol's calls on the store itself, with no API. */
+export function startArcoDbWorker(project: string, db: string, extra: readonly string[] = []): Promise<ArcoProcess> {
+  return startArco(['worker', '--project', project, '--db', db, ...extra], /worker (rw_\S+) is running/);
+}
