@@ -83,8 +83,8 @@ function loadRoutes(): Promise<Map<string, Route>> {
   return routes;
 }
 
-/** Calls an operation by its catalogue name with its wire input (path, query and body fields together). */
-export async function call<N extends OperationName>(name: N, input: Input<N>): Promise<Output<N>> {
+/** The URL and method of a call: path params filled in, the rest of a GET's fields as its query. */
+async function locate(name: OperationName, input: Record<string, unknown>): Promise<{ method: string; url: string; body: Record<string, unknown> | undefined }> {
   const route = (await loadRoutes()).get(name);
   if (!route) throw new ApiError(0, 'UNKNOWN_OPERATION', `the server offers no operation ${name}`);
   const fields = { ...(input as Record<string, unknown>) };
@@ -104,6 +104,38 @@ export async function call<N extends OperationName>(name: N, input: Input<N>): P
     for (const v of Array.isArray(value) ? value : [value]) query.append(param, String(v));
   }
   const url = query.size > 0 ? `${path}?${query}` : path;
-  const body = route.method === 'POST' ? fields : undefined;
-  return (await send(route.method, url, body)) as Output<N>;
+  return { method: route.method, url, body: route.method === 'POST' ? fields : undefined };
+}
+
+/** Calls an operation by its catalogue name with its wire input (path, query and body fields together). */
+export async function call<N extends OperationName>(name: N, input: Input<N>): Promise<Output<N>> {
+  const { method, url, body } = await locate(name, input as Record<string, unknown>);
+  return (await send(method, url, body)) as Output<N>;
+}
+
+/**
+ * Follows an operation's NDJSON stream (`follow: 'true'`, e.g. listRunLogs): `onLines` gets the
+ * lines of each chunk as they arrive; resolves when the server ends the stream, rejects on an
+ * error answer or a broken connection. `signal` stops it.
+ */
+export async function follow<T>(name: OperationName, input: Record<string, unknown>, onLines: (lines: T[]) => void, signal: AbortSignal): Promise<void> {
+  const { method, url } = await locate(name, { ...input, follow: 'true' });
+  const headers: Record<string, string> = { accept: 'application/x-ndjson' };
+  const token = savedToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, { method, headers, signal });
+  if (!response.ok || !response.body) {
+    const e = ((await response.json().catch(() => null)) ?? {}) as { code?: string; message?: string };
+    throw new ApiError(response.status, e.code ?? 'HTTP_ERROR', e.message ?? `${method} ${url}: HTTP ${response.status}`);
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let rest = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const parts = (rest + value).split('\n');
+    rest = parts.pop() ?? '';
+    const lines = parts.filter((p) => p.trim() !== '').map((p) => JSON.parse(p) as T);
+    if (lines.length > 0) onLines(lines);
+  }
 }

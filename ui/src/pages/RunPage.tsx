@@ -1,10 +1,10 @@
 /**
  * One run: its status and facts, parent and root runs, the timeline of task attempts, the errors
- * with their stacks, its logs (read as they come), and Rerun from failure / Cancel.
+ * with their stacks, its logs (streamed as they are written), and Rerun from failure / Cancel.
  * URL: /runs/<runId>.
  */
-import { useEffect, useRef, useState } from 'react';
-import { call, type Output } from '../api.js';
+import { useEffect, useState } from 'react';
+import { call, follow, type Output } from '../api.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { Gantt } from '../components/Gantt.js';
 import { StatusBadge } from '../components/StatusBadge.js';
@@ -15,35 +15,32 @@ import { Link, navigate, pathOf } from '../router.js';
 type Log = Output<'listRunLogs'>['logs'][number];
 const TERMINAL = new Set(['SUCCESS', 'FAILURE', 'CANCELED']);
 
-/** The run's log lines, read a page at a time after the last one seen, until the run has ended. */
-function useLogs(runId: string, ended: boolean): { logs: Log[]; error: unknown } {
+/**
+ * The run's log lines, streamed as they are written (the API's NDJSON follow stream, which ends
+ * when the run ends). A broken stream is resumed after the last line seen.
+ */
+function useLogs(runId: string): { logs: Log[]; error: unknown } {
   const [logs, setLogs] = useState<Log[]>([]);
   const [error, setError] = useState<unknown>(null);
-  const endedNow = useRef(ended);
-  endedNow.current = ended;
   useEffect(() => {
     let after = 0;
-    let stopped = false;
+    const aborted = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     setLogs([]);
-    const read = async () => {
-      // Read once more after the run ended: lines written just before its end.
-      const last = endedNow.current;
-      try {
-        const page = await call('listRunLogs', { runId, after });
-        after = page.nextAfter;
-        if (page.logs.length > 0) setLogs((old) => [...old, ...page.logs]);
+    const open = () => {
+      follow<Log>('listRunLogs', { runId, after }, (lines) => {
+        after = lines[lines.length - 1]?.sequence ?? after;
+        setLogs((old) => [...old, ...lines]);
         setError(null);
-        if (stopped) return;
-        if (page.logs.length >= 1000) return void read();
-      } catch (e) {
+      }, aborted.signal).catch((e: unknown) => {
+        if (aborted.signal.aborted) return;
         setError(e);
-      }
-      if (!stopped && !last) timer = setTimeout(read, 1000);
+        timer = setTimeout(open, 1000);
+      });
     };
-    void read();
+    open();
     return () => {
-      stopped = true;
+      aborted.abort();
       clearTimeout(timer);
     };
   }, [runId]);
@@ -53,7 +50,7 @@ function useLogs(runId: string, ended: boolean): { logs: Log[]; error: unknown }
 export function RunPage({ runId }: { runId: string }) {
   const run = useOp('getRun', { runId }, { poll: 1000 });
   const ended = run.data ? TERMINAL.has(run.data.status) : false;
-  const { logs, error: logError } = useLogs(runId, ended);
+  const { logs, error: logError } = useLogs(runId);
   const rerun = useAction('rerun', (out) => navigate(`/runs/${out.run.runId}`));
   const cancel = useAction('cancelRun');
   const [now, setNow] = useState(Date.now());
