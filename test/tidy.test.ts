@@ -49,7 +49,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['domain', 'events', 'fold', 'store'],
   parity: ['domain', 'parity'],
   runtime: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime'],
-  operations: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime', 'operations'],
+  operations: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime', 'parity', 'operations'],
   api: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime', 'operations', 'api'],
   cli: ['domain', 'events', 'fold', 'controllers', 'store', 'authoring', 'runtime', 'operations', 'api', 'parity', 'cli'],
 };

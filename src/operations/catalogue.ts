@@ -28,6 +28,7 @@ import { getStalenessOp } from './staleness.js';
 import { deleteRunOp, wipeAssetsOp } from './forgetting.js';
 import { listEventsOp, querySqlOp } from './system.js';
 import { getInstanceOp } from './instance.js';
+import { getParityMatrixOp } from './parity.js';
 import { createTokenOp, listTokensOp, revokeTokenOp } from './tokens.js';
 import { listPoolsOp, setPoolLimitOp } from './pools.js';
 import { claimAttemptsOp, registerWorkerOp, reportAttemptFinishedOp, reportAttemptLogsOp, reportAttemptStartedOp, unregisterWorkerOp, workerHeartbeatOp } from './workers.js';
@@ -82,6 +83,7 @@ export const CATALOGUE = {
   listEvents: listEventsOp,
   querySql: querySqlOp,
   getInstance: getInstanceOp,
+  getParityMatrix: getParityMatrixOp,
   createToken: createTokenOp,
   listTokens: listTokensOp,
   revokeToken: revokeTokenOp,

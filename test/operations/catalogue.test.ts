@@ -112,6 +112,7 @@ const SAMPLES: Record<string, Sample> = {
   listEvents: { input: () => ({ limit: 3 }) },
   querySql: { input: () => ({ q: "SELECT run_id FROM system_runs WHERE run_key = 'catalogue'" }) },
   // Heartbeat ages and the store's location as each transport names it differ; the instance does not.
+  getParityMatrix: { input: () => ({ status: 'Planned' }), view: (o: { rows: { status: string }[]; counts: Record<string, number> }) => [o.rows.length > 0 && o.rows.every((r) => r.status === 'Planned'), o.counts['Planned'] === o.rows.length] },
   getInstance: { input: () => ({}), view: (o: { version: string; store: { engine: string }; settings: unknown }) => [o.version, o.store.engine, o.settings] },
   // One token per transport; the admin token the HTTP client carries is left alone.
   createToken: { input: (_ids, t) => ({ role: 'viewer', name: `sample-${t}` }), view: (o: { role: string; token: string }) => [o.role, o.token.startsWith('arco_')] },

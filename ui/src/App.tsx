@@ -11,6 +11,7 @@ import { BackfillPage } from './pages/BackfillPage.js';
 import { BackfillsPage } from './pages/BackfillsPage.js';
 import { InstancePage } from './pages/InstancePage.js';
 import { LoginPage } from './pages/LoginPage.js';
+import { ParityPage } from './pages/ParityPage.js';
 import { RunPage } from './pages/RunPage.js';
 import { RunsPage } from './pages/RunsPage.js';
 import { SchedulePage } from './pages/SchedulePage.js';
@@ -40,6 +41,7 @@ function Page({ path }: { path: string }) {
   if (path === '/backfills') return <BackfillsPage />;
   if ((m = rest(path, '/backfills/'))) return <BackfillPage backfillId={m} />;
   if (path === '/instance') return <InstancePage />;
+  if (path === '/instance/parity') return <ParityPage />;
   return (
     <div className="panel">
       <h1>Not found</h1>

@@ -19,6 +19,7 @@ export function InstancePage() {
         <div>
           <h1>Instance</h1>
           <div className="muted">{i ? `Arco Flow ${i.version} · ${i.store.engine} ${i.store.location ?? ''}` : ' '}</div>
+          <Link to="/instance/parity">Dagster parity of this version</Link>
         </div>
       </div>
       <ErrorNote error={instance.error} />
