@@ -6,12 +6,13 @@
  */
 import { useState } from 'react';
 import type { Output } from '../api.js';
+import { ConditionEvaluations } from '../components/ConditionEvaluations.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { HealthBar } from '../components/HealthBar.js';
 import { RunRequested } from '../components/RunRequested.js';
 import { StatusBadge, tone } from '../components/StatusBadge.js';
 import { Time } from '../components/Time.js';
-import { POLL_MS, useAction, useOp } from '../hooks.js';
+import { POLL_MS, useAction, useCanWrite, useOp } from '../hooks.js';
 import { href, Link } from '../router.js';
 
 type PartitionStatus = Output<'getAssetPartitionStatus'>;
@@ -21,7 +22,7 @@ function byKey(a: Range, b: Range): number {
   return a.start.localeCompare(b.start, undefined, { numeric: true });
 }
 
-function Partitions({ assetKey, onLaunch }: { assetKey: string; onLaunch: (partition: string) => void }) {
+function Partitions({ assetKey, onLaunch }: { assetKey: string; onLaunch: ((partition: string) => void) | undefined }) {
   const status = useOp('getAssetPartitionStatus', { key: assetKey, rangesMax: 200 }, { poll: POLL_MS * 2 });
   if (status.error) return <ErrorNote error={status.error} label="Partitions" />;
   const s = status.data;
@@ -61,7 +62,7 @@ function Partitions({ assetKey, onLaunch }: { assetKey: string; onLaunch: (parti
               <td className="mono">{r.end}</td>
               <td>{r.count.toLocaleString()}</td>
               <td>
-                {r.status === 'MISSING' || r.status === 'FAILED' ? (
+                {onLaunch && (r.status === 'MISSING' || r.status === 'FAILED') ? (
                   <button type="button" onClick={() => onLaunch(r.count === 1 ? r.start : `${r.start}...${r.end}`)}>
                     Materialize {r.count === 1 ? 'partition' : 'range'}
                   </button>
@@ -82,6 +83,7 @@ export function AssetPage({ assetKey }: { assetKey: string }) {
   const [partition, setPartition] = useState('');
   const [requested, setRequested] = useState<Output<'requestRun'> | null>(null);
   const materialize = useAction('requestRun', setRequested);
+  const canWrite = useCanWrite();
   const launch = (p: string) => materialize.mutate({ selection: [assetKey], ...(p ? { partition: p } : {}) });
 
   if (asset.error && !asset.data) return <ErrorNote error={asset.error} label={assetKey} />;
@@ -107,15 +109,17 @@ export function AssetPage({ assetKey }: { assetKey: string }) {
             launch(partition.trim());
           }}
         >
-          {partitioned ? (
+          {partitioned && canWrite ? (
             <label className="field">
               Partition
               <input value={partition} onChange={(e) => setPartition(e.target.value)} placeholder="key or START...END" />
             </label>
           ) : null}
-          <button type="submit" className="primary" disabled={a.external || materialize.isPending} style={{ alignSelf: 'flex-end' }}>
-            Materialize
-          </button>
+          {canWrite ? (
+            <button type="submit" className="primary" disabled={a.external || materialize.isPending} style={{ alignSelf: 'flex-end' }}>
+              Materialize
+            </button>
+          ) : null}
           <Link to={href('/runs', { asset: a.key })} style={{ alignSelf: 'flex-end' }}>
             Runs →
           </Link>
@@ -211,7 +215,9 @@ export function AssetPage({ assetKey }: { assetKey: string }) {
         </table>
       </div>
 
-      {partitioned ? <Partitions assetKey={a.key} onLaunch={launch} /> : null}
+      {partitioned ? <Partitions assetKey={a.key} onLaunch={canWrite ? launch : undefined} /> : null}
+
+      <ConditionEvaluations asset={a.key} limit={10} hideWhenEmpty />
 
       <div className="panel flush" aria-label="Materializations">
         <h2>Recent materializations</h2>

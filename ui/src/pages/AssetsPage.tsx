@@ -11,7 +11,7 @@ import { LineageGraph, type LineageNode } from '../components/LineageGraph.js';
 import { RunRequested } from '../components/RunRequested.js';
 import { StatusBadge, tone } from '../components/StatusBadge.js';
 import { ago, Time } from '../components/Time.js';
-import { POLL_MS, useAction, useOp } from '../hooks.js';
+import { POLL_MS, useAction, useCanWrite, useOp } from '../hooks.js';
 import { Link, pathOf, setQuery, useLocation } from '../router.js';
 
 type Asset = Output<'listAssets'>['assets'][number];
@@ -52,6 +52,7 @@ export function AssetsPage() {
   const active = useOp('listRuns', { status: 'QUEUED,STARTED,CANCELING', limit: 100 });
   const [requested, setRequested] = useState<Output<'requestRun'> | null>(null);
   const materialize = useAction('requestRun', setRequested);
+  const canWrite = useCanWrite();
 
   const running = new Set((active.data?.runs ?? []).flatMap((r) => r.assetKeys));
   const stale = new Map((staleness.data?.assets ?? []).map((s) => [s.assetKey, s]));
@@ -91,17 +92,16 @@ export function AssetsPage() {
             aria-describedby="selection-help"
           />
           <button type="submit">Search</button>
-          <button
-            type="button"
-            className="primary"
-            disabled={list.length === 0 || materialize.isPending}
-            onClick={() => materialize.mutate({ selection: select || '*' })}
-          >
-            Materialize selection
-          </button>
-          <button type="button" disabled={list.length === 0 || materialize.isPending} onClick={() => materialize.mutate({ selection: select || '*', staleOnly: true })}>
-            Materialize stale
-          </button>
+          {canWrite ? (
+            <>
+              <button type="button" className="primary" disabled={list.length === 0 || materialize.isPending} onClick={() => materialize.mutate({ selection: select || '*' })}>
+                Materialize selection
+              </button>
+              <button type="button" disabled={list.length === 0 || materialize.isPending} onClick={() => materialize.mutate({ selection: select || '*', staleOnly: true })}>
+                Materialize stale
+              </button>
+            </>
+          ) : null}
         </form>
       </div>
       <div id="selection-help" className="sr-only">
@@ -126,9 +126,11 @@ export function AssetsPage() {
               <div className="muted">{current.description ?? `group ${current.group}`}</div>
             </div>
             <div className="row">
-              <button type="button" className="primary" disabled={current.external || materialize.isPending} onClick={() => materialize.mutate({ selection: [current.key] })}>
-                Materialize
-              </button>
+              {canWrite ? (
+                <button type="button" className="primary" disabled={current.external || materialize.isPending} onClick={() => materialize.mutate({ selection: [current.key] })}>
+                  Materialize
+                </button>
+              ) : null}
               <Link to={pathOf('/assets', current.key)}>Details →</Link>
             </div>
           </div>

@@ -1,17 +1,21 @@
 /**
  * Automation: every schedule and sensor with its status, next tick or evaluation and last result,
- * and Start / Stop. URL: /automation; each name links to its history.
+ * and Start / Stop; then the automation condition evaluations (why an asset did or didn't run).
+ * URL: /automation; each name links to its history.
  */
+import { ConditionEvaluations } from '../components/ConditionEvaluations.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Time } from '../components/Time.js';
-import { useAction, useOp } from '../hooks.js';
+import { useAction, useCanWrite, useOp } from '../hooks.js';
 import { Link } from '../router.js';
 
 function Toggle({ running, name, kind }: { running: boolean; name: string; kind: 'schedule' | 'sensor' }) {
   const start = useAction(kind === 'schedule' ? 'startSchedule' : 'startSensor');
   const stop = useAction(kind === 'schedule' ? 'stopSchedule' : 'stopSensor');
+  const canWrite = useCanWrite();
   const busy = start.isPending || stop.isPending;
+  if (!canWrite) return null;
   return (
     <>
       {running ? (
@@ -156,6 +160,7 @@ export function AutomationPage() {
           </tbody>
         </table>
       </div>
+      <ConditionEvaluations />
     </>
   );
 }

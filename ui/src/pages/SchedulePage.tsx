@@ -2,13 +2,14 @@
 import { ErrorNote } from '../components/ErrorNote.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Time } from '../components/Time.js';
-import { useAction, useOp } from '../hooks.js';
+import { useAction, useCanWrite, useOp } from '../hooks.js';
 import { Link } from '../router.js';
 
 export function SchedulePage({ name }: { name: string }) {
   const schedule = useOp('getSchedule', { name });
   const ticks = useOp('listScheduleTicks', { name, limit: 50 });
   const start = useAction('startSchedule');
+  const canWrite = useCanWrite();
   const stop = useAction('stopSchedule');
   if (schedule.error && !schedule.data) return <ErrorNote error={schedule.error} label={name} />;
   const s = schedule.data;
@@ -26,7 +27,7 @@ export function SchedulePage({ name }: { name: string }) {
           </h1>
           <div className="muted">{s.description ?? `${Array.isArray(s.cron) ? s.cron.join(' | ') : s.cron} (${s.timezone})`}</div>
         </div>
-        <div className="row">
+        <div className="row" hidden={!canWrite}>
           {running ? (
             <button type="button" onClick={() => stop.mutate({ name })}>
               Stop

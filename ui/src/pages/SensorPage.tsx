@@ -1,14 +1,44 @@
-/** One sensor: its state and cursor, and its evaluation history. URL: /automation/sensors/<name>. */
+/**
+ * One sensor: its state and cursor (which an operator may set or clear), and its evaluation
+ * history. URL: /automation/sensors/<name>.
+ */
+import { useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { duration, Time } from '../components/Time.js';
-import { useAction, useOp } from '../hooks.js';
+import { useAction, useCanWrite, useOp } from '../hooks.js';
 import { Link } from '../router.js';
+
+/** Sets or clears the cursor: the next evaluation starts from it, and the history records the change. */
+function CursorReset({ name, cursor }: { name: string; cursor: string | null }) {
+  const [draft, setDraft] = useState('');
+  const reset = useAction('resetSensorCursor', () => setDraft(''));
+  return (
+    <form
+      className="row"
+      aria-label="Reset cursor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        reset.mutate({ name, cursor: draft === '' ? null : draft });
+      }}
+    >
+      <label className="field">
+        New cursor
+        <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder={cursor === null ? 'none set' : 'empty clears it'} />
+      </label>
+      <button type="submit" disabled={reset.isPending} style={{ alignSelf: 'flex-end' }}>
+        {draft === '' ? 'Reset cursor (clear)' : 'Reset cursor'}
+      </button>
+      <ErrorNote error={reset.error} label="Reset cursor" />
+    </form>
+  );
+}
 
 export function SensorPage({ name }: { name: string }) {
   const sensor = useOp('getSensor', { name });
   const history = useOp('listSensorEvaluations', { name, limit: 50 });
   const start = useAction('startSensor');
+  const canWrite = useCanWrite();
   const stop = useAction('stopSensor');
   if (sensor.error && !sensor.data) return <ErrorNote error={sensor.error} label={name} />;
   const s = sensor.data;
@@ -26,7 +56,7 @@ export function SensorPage({ name }: { name: string }) {
           </h1>
           <div className="muted">{s.description ?? `${s.kind.replace('_', ' ')} sensor`}</div>
         </div>
-        <div className="row">
+        <div className="row" hidden={!canWrite}>
           {running ? (
             <button type="button" onClick={() => stop.mutate({ name })}>
               Stop
@@ -52,6 +82,7 @@ export function SensorPage({ name }: { name: string }) {
           <dt>Interval</dt>
           <dd>{s.minimumIntervalSeconds} s</dd>
         </dl>
+        {canWrite ? <CursorReset name={name} cursor={s.cursor} /> : null}
       </div>
       <div className="panel flush">
         <h2>History</h2>
