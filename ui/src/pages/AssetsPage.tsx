@@ -12,7 +12,7 @@ import { RunRequested } from '../components/RunRequested.js';
 import { StatusBadge, tone } from '../components/StatusBadge.js';
 import { ago, Time } from '../components/Time.js';
 import { POLL_MS, useAction, useCanWrite, useOp } from '../hooks.js';
-import { Link, pathOf, setQuery, useLocation } from '../router.js';
+import { href, Link, pathOf, setQuery, useLocation } from '../router.js';
 
 type Asset = Output<'listAssets'>['assets'][number];
 type Staleness = Output<'getStaleness'>['assets'][number];
@@ -131,6 +131,7 @@ export function AssetsPage() {
                   Materialize
                 </button>
               ) : null}
+              {canWrite && current.partitionHealth !== null ? <Link to={href(pathOf('/assets', current.key), { backfill: 'missing' })}>Backfill…</Link> : null}
               <Link to={pathOf('/assets', current.key)}>Details →</Link>
             </div>
           </div>
