@@ -82,8 +82,13 @@ const LEGEND = [
   ['MISSING', '--idle-bg'],
 ] as const;
 
+/** The read behind the grid; the asset page starts it beside the asset's own, not after it. */
+export function usePartitionStatus(assetKey: string, enabled = true) {
+  return useOp('getAssetPartitionStatus', { key: assetKey, rangesMax: 200, grid: 'true' }, { poll: POLL_MS * 2, enabled });
+}
+
 export function AssetPartitions({ assetKey, onLaunch }: { assetKey: string; onLaunch: ((partition: string | string[]) => void) | undefined }) {
-  const status = useOp('getAssetPartitionStatus', { key: assetKey, rangesMax: 200, grid: 'true' }, { poll: POLL_MS * 2 });
+  const status = usePartitionStatus(assetKey);
   const [selection, setSelection] = useState<CellSelection | null>(null);
   if (status.error) return <ErrorNote error={status.error} label="Partitions" />;
   const s = status.data;

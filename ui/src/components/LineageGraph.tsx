@@ -1,9 +1,11 @@
 /**
- * The lineage graph: assets left to right from their deps, laid out by dagre, drawn as SVG. Drag
- * to pan, wheel or the buttons to zoom; each node is focusable and Enter selects it.
+ * The lineage graph: assets left to right from their deps, laid out by dagre (or, past
+ * DAGRE_MAX_NODES, by a cheap layered layout), drawn as SVG. Drag to pan, wheel or the buttons to
+ * zoom; each node is focusable and Enter selects it.
  */
 import { Graph, layout } from '@dagrejs/dagre';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
+import { layeredLayout } from './layered-layout.js';
 
 export interface LineageNode {
   readonly key: string;
@@ -16,6 +18,11 @@ export interface LineageNode {
 
 const NODE_W = 190;
 const NODE_H = 48;
+/**
+ * Dagre's layout grows much faster than the graph: fine for a few hundred assets, 29 s for 2,000
+ * (bench/ui-lineage.bench.ts). Past this the layered layout draws them in well under a second.
+ */
+const DAGRE_MAX_NODES = 300;
 
 interface Laid {
   nodes: { key: string; x: number; y: number; node: LineageNode }[];
@@ -25,6 +32,16 @@ interface Laid {
 }
 
 function lay(nodes: readonly LineageNode[]): Laid {
+  if (nodes.length > DAGRE_MAX_NODES) {
+    const laid = layeredLayout(nodes, { width: NODE_W, height: NODE_H, rankGap: 60, nodeGap: 18, margin: 20 });
+    const byKey = new Map(nodes.map((n) => [n.key, n]));
+    return {
+      nodes: laid.nodes.map((n) => ({ ...n, node: byKey.get(n.key) as LineageNode })),
+      edges: laid.edges.map((e) => ({ id: `${e.from}->${e.to}`, ...e })),
+      width: laid.width,
+      height: laid.height,
+    };
+  }
   const g = new Graph();
   g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 60, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));

@@ -8,7 +8,7 @@
 import { useState } from 'react';
 import type { Output } from '../api.js';
 import { ConditionEvaluations } from '../components/ConditionEvaluations.js';
-import { AssetPartitions } from '../components/AssetPartitions.js';
+import { AssetPartitions, usePartitionStatus } from '../components/AssetPartitions.js';
 import { BACKFILL_MODES, BackfillPicker, type BackfillMode } from '../components/BackfillPicker.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { RunRequested } from '../components/RunRequested.js';
@@ -20,6 +20,8 @@ import { href, Link, setQuery, useLocation } from '../router.js';
 export function AssetPage({ assetKey }: { assetKey: string }) {
   const asset = useOp('getAsset', { '*': assetKey });
   const checks = useOp('listAssetChecks', { key: assetKey });
+  // Started now, not once the asset has answered: the grid of a large asset paints a round trip sooner.
+  usePartitionStatus(assetKey);
   const staleness = useOp('getStaleness', { select: assetKey }, { poll: POLL_MS * 3, enabled: asset.isSuccess });
   const [partition, setPartition] = useState('');
   const [requested, setRequested] = useState<Output<'requestRun'> | null>(null);
