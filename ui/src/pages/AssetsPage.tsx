@@ -42,6 +42,9 @@ function SelectionError({ error, text }: { error: unknown; text: string }) {
   );
 }
 
+/** Rows listed before "List all": enough for most catalogs, cheap to draw for any. */
+const ROWS_AT_ONCE = 300;
+
 export function AssetsPage() {
   const { query } = useLocation();
   const select = query.get('select') ?? '';
@@ -64,6 +67,23 @@ export function AssetsPage() {
     return { key: a.key, deps: a.deps, tone: tone(state), sub: `${state.replaceAll('_', ' ').toLowerCase()}${when}` };
   });
   const current = list.find((a) => a.key === selected);
+  // A catalog of thousands lists its first rows at once (a narrower selection lists fewer), the rest on request.
+  const [allRows, setAllRows] = useState(false);
+  const byGroup = new Map<string, typeof list>();
+  for (const a of list) {
+    const members = byGroup.get(a.group);
+    if (members) members.push(a);
+    else byGroup.set(a.group, [a]);
+  }
+  let budget = allRows ? Infinity : ROWS_AT_ONCE;
+  const shownGroups: [string, typeof list][] = [];
+  for (const group of groups) {
+    if (budget <= 0) break;
+    const assets = (byGroup.get(group) ?? []).slice(0, budget);
+    budget -= assets.length;
+    shownGroups.push([group, assets]);
+  }
+  const hidden = list.length - shownGroups.reduce((n, [, assets]) => n + assets.length, 0);
 
   const search = (event: FormEvent) => {
     event.preventDefault();
@@ -150,13 +170,11 @@ export function AssetsPage() {
             </tr>
           </thead>
           <tbody>
-            {groups.map((group) => [
+            {shownGroups.map(([group, assets]) => [
               <tr key={`g:${group}`} className="group-row">
                 <td colSpan={5}>{group}</td>
               </tr>,
-              ...list
-                .filter((a) => a.group === group)
-                .map((a) => {
+              ...assets.map((a) => {
                   const s = stale.get(a.key);
                   const state = stateOf(a, s, running);
                   const cause = s?.rootCauses[0] ?? s?.causes[0];
@@ -198,6 +216,14 @@ export function AssetsPage() {
             ])}
           </tbody>
         </table>
+        {hidden > 0 ? (
+          <p className="row" style={{ padding: '8px 16px' }}>
+            <span className="muted">{hidden.toLocaleString()} more assets not listed.</span>
+            <button type="button" onClick={() => setAllRows(true)}>
+              List all {list.length.toLocaleString()}
+            </button>
+          </p>
+        ) : null}
       </div>
     </>
   );
