@@ -1,4 +1,5 @@
 /** One schedule: its settings and its recent ticks (run requested, skipped with reason, error). URL: /automation/schedules/<name>. */
+import { DataTable } from '../components/DataTable.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Time } from '../components/Time.js';
@@ -56,46 +57,31 @@ export function SchedulePage({ name }: { name: string }) {
       </div>
       <div className="panel flush">
         <h2>Ticks</h2>
-        <table aria-label="Ticks">
-          <thead>
-            <tr>
-              <th>Tick</th>
-              <th>Result</th>
-              <th>Run</th>
-              <th>Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(ticks.data?.ticks ?? []).map((t) => (
-              <tr key={t.sequence}>
-                <td className="mono small">{t.local}</td>
-                <td>
-                  <StatusBadge status={t.status} />
-                </td>
-                <td>
-                  {t.runId ? (
-                    <>
-                      <Link to={`/runs/${t.runId}`} className="mono small">
-                        {t.runId.slice(0, 8)}
-                      </Link>{' '}
-                      {t.runStatus ? <StatusBadge status={t.runStatus} /> : null}
-                    </>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td className="small">{t.skipReason ?? (t.error ? `${t.error.code}: ${t.error.message}` : t.partitionKey ? `partition ${t.partitionKey}` : '')}</td>
-              </tr>
-            ))}
-            {ticks.data?.ticks.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="muted">
-                  No ticks yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+        <DataTable
+          label="Ticks"
+          rows={ticks.data?.ticks}
+          rowKey={(t) => t.sequence}
+          empty="No ticks yet."
+          columns={[
+            { header: 'Tick', className: 'mono small', cell: (t) => t.local },
+            { header: 'Result', cell: (t) => <StatusBadge status={t.status} /> },
+            {
+              header: 'Run',
+              cell: (t) =>
+                t.runId ? (
+                  <>
+                    <Link to={`/runs/${t.runId}`} className="mono small">
+                      {t.runId.slice(0, 8)}
+                    </Link>{' '}
+                    {t.runStatus ? <StatusBadge status={t.runStatus} /> : null}
+                  </>
+                ) : (
+                  '—'
+                ),
+            },
+            { header: 'Detail', className: 'small', cell: (t) => t.skipReason ?? (t.error ? `${t.error.code}: ${t.error.message}` : t.partitionKey ? `partition ${t.partitionKey}` : '') },
+          ]}
+        />
       </div>
     </>
   );

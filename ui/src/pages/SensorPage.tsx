@@ -3,6 +3,7 @@
  * history. URL: /automation/sensors/<name>.
  */
 import { useState } from 'react';
+import { DataTable } from '../components/DataTable.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { duration, Time } from '../components/Time.js';
@@ -86,38 +87,34 @@ export function SensorPage({ name }: { name: string }) {
       </div>
       <div className="panel flush">
         <h2>History</h2>
-        <table aria-label="Evaluations">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Result</th>
-              <th>Runs</th>
-              <th>Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(history.data?.evaluations ?? []).map((e) => (
-              <tr key={e.sequence}>
-                <td>
+        <DataTable
+          label="Evaluations"
+          rows={history.data?.evaluations}
+          rowKey={(e) => e.sequence}
+          empty="Not evaluated yet."
+          columns={[
+            {
+              header: 'When',
+              cell: (e) => (
+                <>
                   <Time iso={e.startedAt} /> <span className="muted small">{duration(e.durationMs)}</span>
-                </td>
-                <td>{e.status ? <StatusBadge status={e.status} /> : <StatusBadge status={e.change ?? 'CHANGE'} />}</td>
-                <td>{e.runs.length}</td>
-                <td className="small">
+                </>
+              ),
+            },
+            { header: 'Result', cell: (e) => (e.status ? <StatusBadge status={e.status} /> : <StatusBadge status={e.change ?? 'CHANGE'} />) },
+            { header: 'Runs', cell: (e) => e.runs.length },
+            {
+              header: 'Detail',
+              className: 'small',
+              cell: (e) => (
+                <>
                   {e.skipReason ?? (e.error ? `${e.error.code}: ${e.error.message}` : '')}
                   {e.cursorAfter !== e.cursorBefore ? <div className="muted mono">cursor → {e.cursorAfter ?? 'none'}</div> : null}
-                </td>
-              </tr>
-            ))}
-            {history.data?.evaluations.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="muted">
-                  Not evaluated yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       </div>
     </>
   );
