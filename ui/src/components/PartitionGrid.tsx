@@ -22,7 +22,7 @@ const HEAD_H = 18;
 const STATUSES = ['MATERIALIZED', 'FAILED', 'IN_PROGRESS', 'MISSING'] as const;
 type Status = (typeof STATUSES)[number] | 'UNKNOWN';
 const COLOR_VARS: Record<Status, string> = { MATERIALIZED: '--ok', FAILED: '--bad', IN_PROGRESS: '--busy', MISSING: '--idle-bg', UNKNOWN: '--border' };
-const WEEKDAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'];
+const WEEKDAYS = ['M', 'T', 'W', 'T', 'F', 'S', 'S'];
 
 /** The ranges of every status as one sorted list: [from, to, status index] triples. */
 function mergeRanges(grid: Grid): Int32Array {
@@ -49,6 +49,18 @@ export function statusAt(merged: Int32Array, position: number): Status {
     else return STATUSES[merged[mid * 3 + 2] as number] as Status;
   }
   return 'UNKNOWN';
+}
+
+/**
+ * A row's label: for a calendar or an hourly grid whose keys start with a date, the date of its
+ * first cell (month-day), else its number. Worked out from the first key, so no key is read.
+ */
+function rowLabel(grid: Grid, row: number): string {
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(grid.firstKey ?? '');
+  if (!date || (grid.layout !== 'calendar' && grid.layout !== 'hourly')) return String(row);
+  const days = grid.layout === 'calendar' ? row * 7 - grid.offset : row;
+  const day = new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3])) + days * 86_400_000);
+  return `${String(day.getUTCMonth() + 1).padStart(2, '0')}-${String(day.getUTCDate()).padStart(2, '0')}`;
 }
 
 export function gridRows(grid: Grid): number {
@@ -156,7 +168,7 @@ export function PartitionGrid({ grid, selection, onSelect, label }: { grid: Grid
       if (name && x(col) >= LABEL_W - 2) g.fillText(name ?? '', x(col) + 1, HEAD_H / 2);
     }
     for (let row = r0; row < r1; row += 1) {
-      if (y(row) >= HEAD_H - 2 && row % 2 === 0) g.fillText(String(row), 2, y(row) + CELL / 2);
+      if (y(row) >= HEAD_H - 2 && row % 2 === 0) g.fillText(rowLabel(grid, row), 2, y(row) + CELL / 2);
     }
   }, [grid, merged, view, rows, fullW, fullH, selection, focus]);
 
