@@ -33,6 +33,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who made the request: a token's name, or `anonymous` while access control is off. */
     actor: string;
+    /** The accepted token's role and name (`whoami`); undefined while access control is off. */
+    access: { role: AccessRole; tokenName: string; tokensRequired: true } | undefined;
   }
 }
 
@@ -91,6 +93,7 @@ async function authenticate(store: Store, authorization: string | undefined): Pr
 
 export function installAccessControl(app: FastifyInstance, store: Store, options: AccessOptions = {}): void {
   app.decorateRequest('actor', ANONYMOUS_ACTOR);
+  app.decorateRequest('access', undefined);
   app.addHook('onRequest', async (request) => {
     const bound = app.server.address();
     // Not listening (light-my-request injection in a test): there is no bound name to compare with.
@@ -126,5 +129,6 @@ export function installAccessControl(app: FastifyInstance, store: Store, options
       });
     }
     request.actor = token.name;
+    request.access = { role: token.role, tokenName: token.name, tokensRequired: true };
   });
 }

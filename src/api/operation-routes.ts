@@ -12,8 +12,9 @@ import { errorSchema } from './errors.js';
 import { idempotent, type Produced } from './idempotency.js';
 import { actingAs } from '../runtime/index.js';
 
-function operationContext(api: ApiContext, actor: string): OperationContext {
-  return { store: api.store, runtime: async () => actingAs(await api.ctx(), actor), onRunRequested: api.onRunRequested, actor, storeTarget: api.storeTarget };
+function operationContext(api: ApiContext, request: FastifyRequest): OperationContext {
+  const actor = request.actor;
+  return { store: api.store, runtime: async () => actingAs(await api.ctx(), actor), onRunRequested: api.onRunRequested, actor, storeTarget: api.storeTarget, ...(request.access ? { access: request.access } : {}) };
 }
 
 function hasFields(schema: z.ZodObject<z.ZodRawShape>): boolean {
@@ -43,7 +44,7 @@ export function registerOperation(app: FastifyInstance, api: ApiContext, op: Any
       response: responses(op),
     },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const ctx = operationContext(api, request.actor);
+      const ctx = operationContext(api, request);
       // Only the parts the operation declares, and so validated: a body sent to a bodiless route
       // (or a query to a route without one) must not slip fields into the input, least of all
       // over a path parameter. The path is spread last so it always names the subject.

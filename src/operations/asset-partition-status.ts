@@ -24,15 +24,16 @@ export const getAssetPartitionStatusOp = defineOperation({
   query: z.object({
     partition: z.string().min(1).optional().describe('A partition selector (key, START...END, a,b) or status:MISSING,FAILED'),
     rangesMax: z.coerce.number().int().min(0).max(STATUS_RANGES_MAX).default(STATUS_RANGES_DEFAULT).describe('Key ranges listed per status'),
+    grid: z.stringbool().optional().describe('Add `grid`: every partition as position ranges per status and a row/column layout (the web UI draws it)'),
   }),
   // Freshness rides along: "what is missing, what failed, what is late" is one morning question.
   output: partitionStatusViewSchema.extend({ freshness: freshnessViewSchema.nullable().describe('The freshness policy evaluated now; null without a policy') }),
   idempotent: true,
   role: 'viewer',
-  async handler(ctx, { key, partition, rangesMax }) {
+  async handler(ctx, { key, partition, rangesMax, grid }) {
     const runtime = await ctx.runtime();
     const now = runtime.clock.now();
-    const view = await describePartitionStatus(runtime, key, { partition, rangesMax }, now);
+    const view = await describePartitionStatus(runtime, key, { partition, rangesMax, grid }, now);
     return { ...view, freshness: await freshnessOf(runtime.store, runtime.definitions, view.assetKey, now) };
   },
 });

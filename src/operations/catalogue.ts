@@ -29,7 +29,7 @@ import { deleteRunOp, wipeAssetsOp } from './forgetting.js';
 import { listEventsOp, querySqlOp } from './system.js';
 import { getInstanceOp } from './instance.js';
 import { getParityMatrixOp } from './parity.js';
-import { createTokenOp, listTokensOp, revokeTokenOp } from './tokens.js';
+import { createTokenOp, listTokensOp, revokeTokenOp, whoamiOp } from './tokens.js';
 import { listPoolsOp, setPoolLimitOp } from './pools.js';
 import { claimAttemptsOp, registerWorkerOp, reportAttemptFinishedOp, reportAttemptLogsOp, reportAttemptStartedOp, unregisterWorkerOp, workerHeartbeatOp } from './workers.js';
 
@@ -87,6 +87,7 @@ export const CATALOGUE = {
   createToken: createTokenOp,
   listTokens: listTokensOp,
   revokeToken: revokeTokenOp,
+  whoami: whoamiOp,
   listPools: listPoolsOp,
   setPoolLimit: setPoolLimitOp,
   registerWorker: registerWorkerOp,

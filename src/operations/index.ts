@@ -8,6 +8,7 @@ export {
   type InputOf,
   type Operation,
   type OperationContext,
+  type CallerAccess,
   type OutputOf,
   type Role,
 } from './operation.js';

@@ -28,6 +28,19 @@ export interface OperationContext {
   readonly actor?: string;
   /** The store as it may be shown: a file path, or a PostgreSQL URL without its password. */
   readonly storeTarget?: string;
+  /**
+   * How the caller was let in over HTTP: the token's role and name, and whether a token was needed.
+   * Absent in-process (the CLI on the store itself may do everything), as while access is off.
+   */
+  readonly access?: CallerAccess;
+}
+
+/** Who the caller is to the access check (src/api/access.ts). */
+export interface CallerAccess {
+  readonly role: Role;
+  /** Null while access control is off: nobody signed in. */
+  readonly tokenName: string | null;
+  readonly tokensRequired: boolean;
 }
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;

@@ -1,9 +1,12 @@
 /** Partitions: an asset's keys, keys across a dependency, and dynamic partitions sets. */
 import { z } from 'zod';
 import { arcoError } from '../domain/errors/index.js';
-import { assetPartitionKeys, changeDynamicPartitions, mapPartitionKeys, selectPartitionKeys, type RuntimeContext } from '../runtime/index.js';
+import { assetPartitionKeys, assetPartitionKeysAt, changeDynamicPartitions, mapPartitionKeys, selectPartitionKeys, type RuntimeContext } from '../runtime/index.js';
 import { defineOperation } from './operation.js';
 import { nameParamsSchema } from './schemas.js';
+
+/** Keys per page of listPartitionKeys (offset/limit): the web UI reads the keys of a selection of cells. */
+const KEYS_PAGE_MAX = 10_000;
 
 const setSchema = z.object({ name: z.string(), keys: z.array(z.string()) });
 
@@ -32,6 +35,8 @@ export const listPartitionKeysOp = defineOperation({
     asset: z.string().min(1).describe('Asset key'),
     select: z.string().min(1).optional().describe('A partition selector: KEY, START...END, a,b (default: every key)'),
     now: nowQuery,
+    offset: z.coerce.number().int().min(0).optional().describe('With limit, and without select: a page of keys from this position in definition order'),
+    limit: z.coerce.number().int().min(1).max(KEYS_PAGE_MAX).optional(),
   }),
   output: z.object({ keys: z.array(z.string()) }),
   errors: [404],
@@ -40,6 +45,10 @@ export const listPartitionKeysOp = defineOperation({
   async handler(ctx, q) {
     const runtime = await ctx.runtime();
     const now = nowOf(runtime, q.now);
+    if (q.offset !== undefined || q.limit !== undefined) {
+      if (q.select !== undefined) throw arcoError('VALIDATION_ERROR', 'select and offset/limit do not go together: page through every key, or select some', { field: 'query.offset' });
+      return { keys: await assetPartitionKeysAt(runtime, q.asset, q.offset ?? 0, q.limit ?? KEYS_PAGE_MAX, now) };
+    }
     return { keys: q.select === undefined ? await assetPartitionKeys(runtime, q.asset, now) : await selectPartitionKeys(runtime, q.asset, q.select, now) };
   },
 });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ROLES, formatApiToken, secretSha256 } from '../domain/access/index.js';
 import { arcoError } from '../domain/errors/index.js';
 import { systemClock } from '../runtime/index.js';
-import { defineOperation } from './operation.js';
+import { defineOperation, type CallerAccess } from './operation.js';
 
 /** Bytes of a token's id and secret (hex in the token): the id is a lookup key, the secret 256 bits. */
 const ID_BYTES = 8;
@@ -83,4 +83,26 @@ export const revokeTokenOp = defineOperation({
     if (!revoked) throw arcoError('UNKNOWN_TOKEN', `no API token has the id or name "${token}"; see arco token list`, { token });
     return revoked;
   },
+});
+
+/** In-process, or over HTTP while access control is off: nobody signed in, and anyone may do anything. */
+const FULL_ACCESS: CallerAccess = { role: 'admin', tokenName: null, tokensRequired: false };
+
+export const whoamiOp = defineOperation({
+  name: 'whoami',
+  summary: "The caller's role and token name, and whether this instance requires a token: the web UI hides what the role may not do",
+  group: 'tokens',
+  method: 'GET',
+  path: '/api/v1/whoami',
+  output: z
+    .object({
+      role: z.enum(ROLES).describe('admin while access control is off (every caller may do everything) and in-process'),
+      tokenName: z.string().nullable(),
+      tokensRequired: z.boolean(),
+    })
+    .describe('Caller'),
+  idempotent: true,
+  // Any signed-in role may ask who it is; a worker token is refused by roleAllows, and needs not ask.
+  role: 'viewer',
+  handler: async (ctx) => ctx.access ?? FULL_ACCESS,
 });

@@ -39,7 +39,7 @@ export {
   FRESHNESS_EVALUATION_INTERVAL_MS,
   type FreshnessView,
 } from './freshness.js';
-export { assetPartitionKeys, mapPartitionKeys, selectPartitionKeys, type GivenPartitions, type MappedPartitions } from './partition-views.js';
+export { assetPartitionKeys, assetPartitionKeysAt, mapPartitionKeys, selectPartitionKeys, type GivenPartitions, type MappedPartitions } from './partition-views.js';
 export { partitionsContextAt } from './partitions-context.js';
 export {
   Automation,

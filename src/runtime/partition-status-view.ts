@@ -19,6 +19,7 @@ import {
 import { explainPartitionError, unknownAssetError } from '../domain/suggestions/index.js';
 import { jsonValue } from '../events/index.js';
 import type { RuntimeContext } from './context.js';
+import { partitionGrid, partitionGridSchema } from './partition-grid.js';
 import { partitionsContextAt } from './partitions-context.js';
 import {
   countsOf,
@@ -70,6 +71,8 @@ export const partitionStatusViewSchema = z
     rangesTruncated: z.boolean(),
     /** The one partition selected (or the unpartitioned asset): its last materialization and failure. */
     partition: partitionDetailSchema.nullable(),
+    /** Asked for with `grid`: every status as positions, and how to lay them out (the UI's grid). */
+    grid: partitionGridSchema.optional(),
   })
   .describe('AssetPartitionStatus');
 export type PartitionStatusView = z.infer<typeof partitionStatusViewSchema>;
@@ -78,6 +81,8 @@ export interface PartitionStatusQuery {
   /** A partition selector, or `status:STATUS[,STATUS]`. */
   readonly partition?: string | undefined;
   readonly rangesMax?: number | undefined;
+  /** Add the grid of every partition (the selector does not restrict it). */
+  readonly grid?: boolean | undefined;
 }
 
 /** Partition errors explained against the definition: nearest keys, key format, first and last key. */
@@ -155,7 +160,8 @@ export async function describePartitionStatus(ctx: RuntimeContext, assetKey: str
   const rangesTruncated = Object.values(positions.byStatus).some((r) => r.length > max);
   const only = positions.total === 1 ? selected[0] : undefined;
   const partition = only ? await detailOf(ctx, assetKey, partitionKeyAt(definition, only[0], partitions), statusAt(positions, only[0])) : null;
-  return { assetKey, partitioned: true, selector, counts: countsOf(positions), ranges, rangesTruncated, partition };
+  const grid = query.grid ? { grid: partitionGrid(definition, all, partitions) } : {};
+  return { assetKey, partitioned: true, selector, counts: countsOf(positions), ranges, rangesTruncated, partition, ...grid };
 }
 
 /** Counts per status of each partitioned asset among `assetKeys` (unpartitioned ones are left out). */

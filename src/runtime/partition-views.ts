@@ -12,7 +12,9 @@ import { explainPartitionError, unknownAssetError } from '../domain/suggestions/
 import {
   downstreamPartitionKeys,
   parsePartitionSelector,
+  partitionCount,
   partitionKeys,
+  partitionKeysAt,
   resolvePartitionSelector,
   resolveSelectorWithOpenWindows,
   upstreamPartitions,
@@ -68,6 +70,15 @@ function selectorsOf(given: GivenPartitions): PartitionSelector[] {
 }
 
 /** @throws UNKNOWN_ASSET, PARTITION_NOT_APPLICABLE. */
+/** A page of an asset's keys in definition order: `limit` from position `offset` (fewer at the end). */
+export async function assetPartitionKeysAt(ctx: RuntimeContext, assetKey: string, offset: number, limit: number, nowEpochMs: number): Promise<string[]> {
+  const definition = partitionedOrThrow(ctx, assetKey);
+  const partitions = await partitionsContextAt(ctx, nowEpochMs);
+  const end = Math.min(offset + limit, partitionCount(definition, partitions));
+  if (end <= offset) return [];
+  return partitionKeysAt(definition, Array.from({ length: end - offset }, (_, i) => offset + i), partitions);
+}
+
 export async function assetPartitionKeys(ctx: RuntimeContext, assetKey: string, nowEpochMs: number): Promise<string[]> {
   const definition = partitionedOrThrow(ctx, assetKey);
   return [...partitionKeys(definition, await partitionsContextAt(ctx, nowEpochMs))];

@@ -116,6 +116,8 @@ const SAMPLES: Record<string, Sample> = {
   getInstance: { input: () => ({}), view: (o: { version: string; store: { engine: string }; settings: unknown }) => [o.version, o.store.engine, o.settings] },
   // One token per transport; the admin token the HTTP client carries is left alone.
   createToken: { input: (_ids, t) => ({ role: 'viewer', name: `sample-${t}` }), view: (o: { role: string; token: string }) => [o.role, o.token.startsWith('arco_')] },
+  // The HTTP client carries the admin token; in-process the CLI may do everything, as an admin.
+  whoami: { input: () => ({}), view: (o: { role: string }) => o.role },
   listTokens: { input: () => ({}), view: (o: { tokens: { name: string }[] }) => o.tokens.map((t) => t.name).sort() },
   // A partition of one asset: both transports wipe the same partition, recorded twice.
   wipeAssets: { input: () => ({ selection: 'later', partition: '2024-01-02' }), view: (o: { assets: unknown[]; dryRun: boolean }) => [o.assets, o.dryRun] },

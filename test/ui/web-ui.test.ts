@@ -30,7 +30,7 @@ function skipReason(): string | false {
 const SOURCE = `import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineAsset, defineDefinitions, defineSchedule, defineSensor, staticPartitions } from 'arco-flow';
+import { dailyPartitions, defineAsset, defineDefinitions, defineSchedule, defineSensor, hourlyPartitions, multiPartitions, onMissing, staticPartitions } from 'arco-flow';
 const here = dirname(fileURLToPath(import.meta.url));
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const orders = defineAsset({ key: 'raw/orders', group: 'ingest', kinds: ['json'], owners: ['team:ingest'], compute: async (ctx) => { ctx.log.info('fetched 120 orders'); await pause(300); } });
@@ -40,8 +40,18 @@ const flaky = defineAsset({
   compute: async () => { if (!existsSync(join(here, 'fixed'))) throw new Error('upstream is down'); },
 });
 const regions = defineAsset({ key: 'regions', group: 'regional', partitions: staticPartitions(['af', 'ap', 'eu', 'oc', 'sa', 'us']), compute: async () => { await pause(1500); } });
+// Evaluated by default_automation_condition_sensor from the start: on_missing holds off at the first evaluation.
+const audit = defineAsset({ key: 'audit', group: 'automated', automation: onMissing(), compute: async () => {} });
+// The partition grids: a calendar of days, days × hours, and regions × days.
+const daily = defineAsset({ key: 'daily_events', group: 'partitioned', partitions: dailyPartitions({ start: '2026-01-01', end: '2026-04-01' }), compute: async () => {} });
+const hourly = defineAsset({ key: 'hourly_events', group: 'partitioned', partitions: hourlyPartitions({ start: '2026-03-01-00:00', end: '2026-03-08-00:00' }), compute: async () => {} });
+const regionDays = defineAsset({
+  key: 'region_days', group: 'partitioned',
+  partitions: multiPartitions({ a_region: staticPartitions(['af', 'eu', 'us']), b_day: dailyPartitions({ start: '2026-03-01', end: '2026-03-11' }) }),
+  compute: async () => {},
+});
 export default defineDefinitions({
-  assets: [orders, summary, flaky, regions],
+  assets: [orders, summary, flaky, regions, audit, daily, hourly, regionDays],
   schedules: [defineSchedule({ name: 'nightly', cron: '0 3 * * *', target: [summary] })],
   sensors: [defineSensor({ name: 'watch_orders', target: [summary], minimumIntervalSeconds: 5, evaluate: () => ({ skipReason: 'nothing new' }) })],
 });
@@ -87,7 +97,7 @@ describe('web UI in Chromium against arco dev', () => {
     const page = await open('/');
     await page.getByRole('table', { name: 'Assets by group' }).getByRole('link', { name: 'raw/orders' }).waitFor();
     for (const group of ['ingest', 'regional', 'reports']) assert.equal(await page.locator('tr.group-row', { hasText: group }).count(), 1, group);
-    assert.equal(await page.locator('svg[aria-label="Asset lineage graph"] .node').count(), 4);
+    assert.equal(await page.locator('svg[aria-label="Asset lineage graph"] .node').count(), 8);
     const edges = await page.locator('svg .edge').evaluateAll((paths) => paths.map((p) => `${p.getAttribute('data-from')} -> ${p.getAttribute('data-to')}`).sort());
     assert.deepEqual(edges, ['raw/orders -> flaky', 'raw/orders -> reports/summary'], 'each asset is drawn downstream of its deps');
     const row = page.getByRole('table', { name: 'Assets by group' }).locator('tr', { hasText: 'raw/orders' });
@@ -199,7 +209,7 @@ describe('web UI in Chromium against arco dev', () => {
       await page.getByRole('button', { name: `Stop ${kind} ${name}` }).waitFor();
       assert.equal((await api<{ status: string }>(`/api/v1/${path}/${name}`)).status, 'RUNNING', `${kind} started`);
     }
-    await page.getByRole('table', { name: 'Sensors' }).getByText('SKIPPED').waitFor({ timeout: 20_000 });
+    await page.getByRole('table', { name: 'Sensors' }).locator('tr', { hasText: 'watch_orders' }).getByText('SKIPPED').waitFor({ timeout: 20_000 });
     await shot(page, 'automation');
     await page.getByRole('button', { name: 'Stop schedule nightly' }).click();
     await page.getByRole('button', { name: 'Start schedule nightly' }).waitFor();
@@ -234,6 +244,112 @@ describe('web UI in Chromium against arco dev', () => {
     await shot(asset, 'asset-partitions');
   });
 
+  test('the sensor page shows the cursor and sets and clears it; the automation and asset pages show why an asset was not requested, its condition node by node', async () => {
+    const page = await open('/automation/sensors/watch_orders');
+    const cursor = page.locator('dt:has-text("Cursor") + dd');
+    await cursor.waitFor();
+    await page.getByLabel('New cursor').fill('offset-42');
+    await page.getByRole('button', { name: 'Reset cursor', exact: true }).click();
+    await page.locator('dt:has-text("Cursor") + dd', { hasText: 'offset-42' }).waitFor();
+    assert.equal((await api<{ cursor: string | null }>('/api/v1/sensors/watch_orders')).cursor, 'offset-42');
+    await page.getByRole('table', { name: 'Evaluations' }).getByText('cursor → offset-42').waitFor();
+    await shot(page, 'sensor-cursor');
+    await page.getByRole('button', { name: 'Reset cursor (clear)' }).click();
+    await page.getByRole('table', { name: 'Evaluations' }).getByText('cursor → none').waitFor();
+    assert.equal(await cursor.innerText(), '—');
+    assert.equal((await api<{ cursor: string | null }>('/api/v1/sensors/watch_orders')).cursor, null);
+
+    const automation = await open('/automation');
+    const evaluations = automation.getByRole('table', { name: 'Condition evaluations' });
+    const row = evaluations.locator('tbody tr', { hasText: 'audit' }).first();
+    await row.waitFor({ timeout: 40_000 });
+    await row.getByText('not requested', { exact: true }).waitFor();
+    const nodes = row.getByRole('treeitem');
+    assert.deepEqual([await nodes.first().getAttribute('aria-level'), (await nodes.first().innerText()).trim()], ['1', '✗ on_missing'], 'not requested: the root of the condition is false');
+    const levels: string[] = [];
+    for (let i = 0; i < (await nodes.count()); i += 1) levels.push(`${await nodes.nth(i).getAttribute('aria-level')}${await nodes.nth(i).locator('[aria-label]').getAttribute('aria-label')}`);
+    assert.ok(levels.includes('2true') && levels.includes('2false'), `each node of the condition with its truth, nested: ${levels.join(' ')}`);
+    await shot(automation, 'automation-evaluations');
+    const asset = await open('/assets/audit');
+    await asset.getByRole('table', { name: 'Condition evaluations' }).getByText('on_missing').first().waitFor();
+  });
+
+  test('partition grids: a calendar of days by week, days × 24 hours and a 2-D grid, drawn on a canvas; a drag materializes a range, Backfill… opens the picker prefilled and creates the backfill', async () => {
+    const materialized = (await post('/api/v1/runs', { selection: ['daily_events'], partition: '2026-01-05...2026-01-11' })) as { run: { runId: string } };
+    const page = await open('/assets/daily_events');
+    const grid = page.getByRole('application', { name: /\d+ partitions, days by week/ });
+    await grid.waitFor();
+    assert.equal(await page.locator('[aria-label="Partitions"] canvas').count(), 1, 'one canvas, no node per partition');
+    // 2026-01-01 is a Thursday: the calendar starts its first week with three empty cells.
+    const box = await grid.boundingBox();
+    assert.ok(box);
+    const cell = (row: number, col: number) => ({ x: box.x + 44 + col * 14 + 7, y: box.y + 18 + row * 14 + 7 });
+    const pixel = async (row: number, col: number) => {
+      const { x, y } = cell(row, col);
+      return page.evaluate<number[]>(`(() => { const c = document.querySelector('[aria-label="Partitions"] canvas'); const r = c.getBoundingClientRect(); const d = c.getContext('2d').getImageData(Math.round((${x} - r.left) * devicePixelRatio), Math.round((${y} - r.top) * devicePixelRatio), 1, 1).data; return [d[0], d[1], d[2], d[3]]; })()`);
+    };
+    const ok = 'rgb(43, 138, 62)';
+    const green = ok.match(/\d+/g)?.map(Number) ?? [];
+    for (let i = 0; i < 60 && (await pixel(1, 0)).slice(0, 3).join() !== green.join(); i += 1) await page.waitForTimeout(500);
+    assert.deepEqual((await pixel(1, 0)).slice(0, 3), green, 'Monday 2026-01-05 (row 1, column 0) is materialized, green');
+    assert.equal((await pixel(0, 0))[3], 0, 'the cells before Thursday 2026-01-01 are empty');
+    await shot(page, 'grid-daily');
+
+    // Drag from Monday 2026-01-12 to Wednesday 2026-01-14 and materialize the three days.
+    await page.mouse.move(cell(2, 0).x, cell(2, 0).y);
+    await page.mouse.down();
+    await page.mouse.move(cell(2, 2).x, cell(2, 2).y);
+    await page.mouse.up();
+    const selected = page.getByRole('group', { name: 'Selected partitions' });
+    await selected.getByText('2026-01-12...2026-01-14').waitFor();
+    await selected.getByRole('button', { name: 'Materialize selected' }).click();
+    const link = page.getByRole('status').getByRole('link');
+    await link.waitFor();
+    const run = await api<{ partition: unknown; partitionKeys?: string[]; tags: Record<string, string> }>(`/api/v1/runs/${await link.innerText()}`);
+    assert.match(JSON.stringify(run), /2026-01-12/);
+    assert.notEqual(await link.innerText(), materialized.run.runId);
+
+    // Keyboard: from the cell the drag ended on (2026-01-14), down a week and Shift+right one day, then Backfill… opens the picker prefilled.
+    await grid.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Shift+ArrowRight');
+    await selected.getByText('2026-01-21...2026-01-22').waitFor();
+    await selected.getByRole('button', { name: 'Backfill…' }).click();
+    await page.waitForURL(/backfill=range&from=2026-01-21&to=2026-01-22/);
+    const picker = page.getByRole('dialog', { name: 'Backfill partitions' });
+    assert.equal(await picker.getByLabel('From key').inputValue(), '2026-01-21');
+    await picker.getByLabel('Failed or missing now').check();
+    await picker.getByLabel('A range of keys').check();
+    await picker.getByLabel('To key').fill('2026-01-23');
+    await shot(page, 'backfill-picker');
+    await picker.getByRole('button', { name: 'Create backfill' }).click();
+    await page.waitForURL(/\/backfills\/[^/?]+$/);
+    const backfillId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+    const backfill = await api<{ partitionSelector?: unknown; targetPartitions?: unknown }>(`/api/v1/backfills/${backfillId}`);
+    assert.match(JSON.stringify(backfill), /2026-01-21/);
+    assert.match(JSON.stringify(backfill), /2026-01-23/);
+
+    const hourly = await open('/assets/hourly_events');
+    await hourly.getByRole('application', { name: /\d+ partitions, days × 24 hours/ }).waitFor();
+    await shot(hourly, 'grid-hourly');
+    const multi = await open('/assets/region_days', { colorScheme: 'dark' });
+    const grid2 = multi.getByRole('application', { name: /\d+ partitions, a_region × b_day/ });
+    await grid2.waitFor();
+    // Rows are regions, columns days: a rectangle of eu, us × 2026-03-02 … 03-03 is four keys.
+    const b2 = await grid2.boundingBox();
+    assert.ok(b2);
+    await multi.mouse.move(b2.x + 44 + 1 * 14 + 7, b2.y + 18 + 1 * 14 + 7);
+    await multi.mouse.down();
+    await multi.mouse.move(b2.x + 44 + 2 * 14 + 7, b2.y + 18 + 2 * 14 + 7);
+    await multi.mouse.up();
+    const sel2 = multi.getByRole('group', { name: 'Selected partitions' });
+    await sel2.getByText('eu|2026-03-02 … us|2026-03-03').waitFor();
+    assert.match(await sel2.innerText(), /4 partitions/);
+    await shot(multi, 'grid-multi-dark');
+    await sel2.getByRole('button', { name: 'Backfill selected' }).click();
+    await multi.waitForURL(/\/backfills\/[^/?]+$/);
+  });
+
   test('the Instance page shows the daemon with its heartbeat and loops, pools and the queue; the dark theme follows the system and the toggle', async () => {
     const page = await open('/instance', { colorScheme: 'dark' });
     const daemons = page.getByRole('table', { name: 'Daemons' });
@@ -265,5 +381,44 @@ describe('web UI in Chromium against arco dev', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').first().waitFor();
     assert.equal(await page.getByLabel('API token').count(), 0);
+  });
+
+  test('a viewer token sees no write button on the assets, run, automation, sensor and backfill pages; an operator token sees them', async () => {
+    const tokens = Object.fromEntries(
+      (['viewer', 'operator'] as const).map((role) => {
+        const created = arcoJson<{ token: string }>(['token', 'create', '--role', role, '--name', `ui-${role}`, '--project', project.dir]);
+        assert.equal(created.status, 0, created.stderr);
+        return [role, created.body.token];
+      }),
+    ) as Record<'viewer' | 'operator', string>;
+    const read = <T>(path: string) => api<T>(path, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+    const runId = (await read<{ runs: { runId: string }[] }>('/api/v1/runs?limit=1')).runs[0]?.runId;
+    const backfillId = (await read<{ backfills: { backfillId: string }[] }>('/api/v1/backfills')).backfills[0]?.backfillId;
+    assert.ok(runId && backfillId);
+    const WRITES = /^(Materialize|Rerun|Cancel|Start|Stop|Pause|Resume|Retry|Reset cursor|Backfill)/;
+    // What each page shows once loaded, so an absent button is not merely a page still loading.
+    const views: [string, string][] = [
+      ['/assets?asset=raw%2Forders', 'Details →'],
+      [`/runs/${runId}`, 'Timeline'],
+      ['/automation', 'watch_orders'],
+      ['/automation/sensors/watch_orders', 'History'],
+      [`/backfills/${backfillId}`, 'Progress'],
+      ['/assets/regions', 'Partitions'],
+    ];
+    for (const role of ['viewer', 'operator'] as const) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      await context.addInitScript(`localStorage.setItem('arco.token', ${JSON.stringify(tokens[role])})`);
+      const page = await context.newPage();
+      for (const [path, loaded] of views) {
+        await page.goto(`${dev.url}${path}`);
+        await page.getByLabel('Signed in as').getByText(`ui-${role} (${role})`).waitFor();
+        await page.getByText(loaded, { exact: true }).first().waitFor();
+        const writes = (await page.locator('button:visible').allTextContents()).filter((text) => WRITES.test(text.trim()));
+        if (role === 'viewer') assert.deepEqual(writes, [], `${path}: a viewer sees no write button`);
+        else assert.ok(writes.length > 0, `${path}: an operator sees write buttons`);
+        if (path === '/automation') await shot(page, `automation-${role}`);
+      }
+      await context.close();
+    }
   });
 });

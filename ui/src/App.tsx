@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { savedToken, saveToken } from './api.js';
 import { useLoginNeeded } from './auth.js';
+import { useOp } from './hooks.js';
 import { Link, useLocation } from './router.js';
 import { applyTheme, effectiveTheme, type Theme } from './theme.js';
 import { AssetsPage } from './pages/AssetsPage.js';
@@ -68,6 +69,17 @@ function ThemeToggle() {
   );
 }
 
+/** Who is signed in, and so which controls the pages show: a viewer sees no write buttons. */
+function Caller() {
+  const me = useOp('whoami', {}, { poll: false, enabled: !useLoginNeeded() });
+  if (!me.data?.tokenName) return null;
+  return (
+    <span className="muted small" aria-label="Signed in as">
+      {me.data.tokenName} ({me.data.role})
+    </span>
+  );
+}
+
 export function App() {
   const { path } = useLocation();
   const login = useLoginNeeded();
@@ -85,6 +97,7 @@ export function App() {
             </Link>
           ))}
         </nav>
+        <Caller />
         {savedToken() ? (
           <button type="button" onClick={() => { saveToken(null); window.location.reload(); }}>
             Sign out

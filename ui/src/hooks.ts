@@ -30,3 +30,15 @@ export function useAction<N extends OperationName>(name: N, onDone?: (output: Ou
     },
   });
 }
+
+/** Roles whose token may write (runs, backfills, schedules, sensors); a viewer's write answers 403. */
+const WRITERS: ReadonlySet<string> = new Set(['operator', 'admin']);
+
+/**
+ * Whether the caller may write, so a page shows write controls only to those who can use them.
+ * False until the server has said: a button that appears late is better than one that answers 403.
+ */
+export function useCanWrite(): boolean {
+  const me = useOp('whoami', {}, { poll: false });
+  return me.data !== undefined && WRITERS.has(me.data.role);
+}

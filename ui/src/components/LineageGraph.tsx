@@ -1,9 +1,12 @@
 /**
- * The lineage graph: assets left to right from their deps, laid out by dagre, drawn as SVG. Drag
- * to pan, wheel or the buttons to zoom; each node is focusable and Enter selects it.
+ * The lineage graph: assets left to right from their deps, laid out by dagre (or, past
+ * DAGRE_MAX_NODES, by a cheap layered layout), drawn as SVG. Drag to pan, wheel or the buttons to
+ * zoom; each node is focusable and Enter selects it. A large graph opens at a readable zoom and
+ * draws only the nodes and edges in view, so 2,000 assets cost the few hundred on screen.
  */
 import { Graph, layout } from '@dagrejs/dagre';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
+import { layeredLayout } from './layered-layout.js';
 
 export interface LineageNode {
   readonly key: string;
@@ -16,6 +19,14 @@ export interface LineageNode {
 
 const NODE_W = 190;
 const NODE_H = 48;
+/**
+ * Dagre's layout grows much faster than the graph: fine for a few hundred assets, 29 s for 2,000
+ * (bench/ui-lineage.bench.ts). Past this the layered layout draws them in well under a second.
+ */
+const DAGRE_MAX_NODES = 300;
+/** Past DAGRE_MAX_NODES: the least zoom Fit picks (names stay readable), and the culling margin. */
+const LARGE_FIT_MIN_ZOOM = 0.35;
+const CULL_MARGIN = 200;
 
 interface Laid {
   nodes: { key: string; x: number; y: number; node: LineageNode }[];
@@ -25,6 +36,16 @@ interface Laid {
 }
 
 function lay(nodes: readonly LineageNode[]): Laid {
+  if (nodes.length > DAGRE_MAX_NODES) {
+    const laid = layeredLayout(nodes, { width: NODE_W, height: NODE_H, rankGap: 60, nodeGap: 18, margin: 20 });
+    const byKey = new Map(nodes.map((n) => [n.key, n]));
+    return {
+      nodes: laid.nodes.map((n) => ({ ...n, node: byKey.get(n.key) as LineageNode })),
+      edges: laid.edges.map((e) => ({ id: `${e.from}->${e.to}`, ...e })),
+      width: laid.width,
+      height: laid.height,
+    };
+  }
   const g = new Graph();
   g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 60, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -65,6 +86,34 @@ export function LineageGraph({ nodes, selected, onSelect }: { nodes: readonly Li
   const drag = useRef<{ x: number; y: number } | null>(null);
   const [dragging, setDragging] = useState(false);
   const svg = useRef<SVGSVGElement>(null);
+  const large = laid.nodes.length > DAGRE_MAX_NODES;
+  const [box, setBox] = useState({ width: 1200, height: 460 });
+  useEffect(() => {
+    const el = svg.current;
+    if (!el) return;
+    const measure = () => setBox({ width: el.clientWidth, height: el.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  // The graph region in view, in layout coordinates; only a large graph is culled to it.
+  const seen = {
+    left: -view.x / view.k - CULL_MARGIN,
+    top: -view.y / view.k - CULL_MARGIN,
+    right: (box.width - view.x) / view.k + CULL_MARGIN,
+    bottom: (box.height - view.y) / view.k + CULL_MARGIN,
+  };
+  const inView = (x: number, y: number) => !large || (x >= seen.left && x <= seen.right && y >= seen.top && y <= seen.bottom);
+  const at = large ? new Map(laid.nodes.map((n) => [n.key, n])) : undefined;
+  const drawnNodes = large ? laid.nodes.filter((n) => inView(n.x, n.y)) : laid.nodes;
+  const drawnEdges = large
+    ? laid.edges.filter((e) => {
+        const a = at?.get(e.from);
+        const b = at?.get(e.to);
+        return (a !== undefined && inView(a.x, a.y)) || (b !== undefined && inView(b.x, b.y));
+      })
+    : laid.edges;
 
   const zoomBy = (factor: number, cx?: number, cy?: number) =>
     setView((v) => {
@@ -78,7 +127,13 @@ export function LineageGraph({ nodes, selected, onSelect }: { nodes: readonly Li
   const fit = () => {
     const box = svg.current?.getBoundingClientRect();
     if (!box || laid.width === 0) return setView({ x: 0, y: 0, k: 1 });
-    const k = Math.min(1.2, box.width / laid.width, box.height / laid.height);
+    const whole = Math.min(1.2, box.width / laid.width, box.height / laid.height);
+    if (laid.nodes.length > DAGRE_MAX_NODES && whole < LARGE_FIT_MIN_ZOOM) {
+      // Too large to read whole: open on its sources (the left edge), vertically at the middle.
+      const k = LARGE_FIT_MIN_ZOOM;
+      return setView({ k, x: 0, y: (box.height - laid.height * k) / 2 });
+    }
+    const k = whole;
     setView({ k, x: (box.width - laid.width * k) / 2, y: (box.height - laid.height * k) / 2 });
   };
 
@@ -117,6 +172,8 @@ export function LineageGraph({ nodes, selected, onSelect }: { nodes: readonly Li
         className={dragging ? 'dragging' : undefined}
         role="group"
         aria-label="Asset lineage graph"
+        aria-description={large ? `${laid.nodes.length} assets; those in view are drawn, drag or zoom to see others` : undefined}
+        data-assets={laid.nodes.length}
         onWheel={onWheel}
         onPointerDown={onDown}
         onPointerMove={onMove}
@@ -129,10 +186,10 @@ export function LineageGraph({ nodes, selected, onSelect }: { nodes: readonly Li
           </marker>
         </defs>
         <g transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
-          {laid.edges.map((e) => (
+          {drawnEdges.map((e) => (
             <path key={e.id} className="edge" data-from={e.from} data-to={e.to} d={edgePath(e.points)} markerEnd="url(#arrow)" />
           ))}
-          {laid.nodes.map(({ key, x, y, node: laidNode }) => {
+          {drawnNodes.map(({ key, x, y, node: laidNode }) => {
             const node = current.get(key) ?? laidNode;
             return (
             <g

@@ -1,88 +1,36 @@
 /**
  * One asset: its definition, staleness with causes, checks with their latest results, recent
- * materializations, and for a partitioned asset the partition status as ranges (the API compresses
- * consecutive keys of one status into a range, so a large asset costs a few rows, not one per key).
- * URL: /assets/<key>.
+ * materializations, and for a partitioned asset the partition status as a grid and as ranges (the
+ * API compresses consecutive keys of one status into a range, so a large asset costs a few rows,
+ * not one per key). URL: /assets/<key>; `?backfill=range&from=…&to=…` (or all, failed, missing)
+ * opens the backfill picker.
  */
 import { useState } from 'react';
 import type { Output } from '../api.js';
+import { ConditionEvaluations } from '../components/ConditionEvaluations.js';
+import { AssetPartitions, usePartitionStatus } from '../components/AssetPartitions.js';
+import { BACKFILL_MODES, BackfillPicker, type BackfillMode } from '../components/BackfillPicker.js';
 import { ErrorNote } from '../components/ErrorNote.js';
-import { HealthBar } from '../components/HealthBar.js';
 import { RunRequested } from '../components/RunRequested.js';
-import { StatusBadge, tone } from '../components/StatusBadge.js';
+import { StatusBadge } from '../components/StatusBadge.js';
 import { Time } from '../components/Time.js';
-import { POLL_MS, useAction, useOp } from '../hooks.js';
-import { href, Link } from '../router.js';
-
-type PartitionStatus = Output<'getAssetPartitionStatus'>;
-type Range = PartitionStatus['ranges']['MISSING'][number] & { status: string };
-
-function byKey(a: Range, b: Range): number {
-  return a.start.localeCompare(b.start, undefined, { numeric: true });
-}
-
-function Partitions({ assetKey, onLaunch }: { assetKey: string; onLaunch: (partition: string) => void }) {
-  const status = useOp('getAssetPartitionStatus', { key: assetKey, rangesMax: 200 }, { poll: POLL_MS * 2 });
-  if (status.error) return <ErrorNote error={status.error} label="Partitions" />;
-  const s = status.data;
-  if (!s) return null;
-  const ranges: Range[] = Object.entries(s.ranges)
-    .flatMap(([st, list]) => list.map((r) => ({ ...r, status: st })))
-    .sort(byKey);
-  const total = Math.max(1, s.counts.total);
-  return (
-    <div className="panel" aria-label="Partitions">
-      <h2>Partitions</h2>
-      <HealthBar counts={s.counts} tall legend />
-      <h2 style={{ marginTop: 16 }}>Status by key range</h2>
-      <div className="bar-track tall" role="img" aria-label="Partition ranges in key order">
-        {ranges.map((r) => (
-          <span key={`${r.status}:${r.start}`} className={`seg-${tone(r.status) === 'warn' ? 'idle' : tone(r.status)}`} style={{ width: `${(100 * r.count) / total}%` }} title={`${r.start} … ${r.end}: ${r.count} ${r.status}`} />
-        ))}
-      </div>
-      {s.rangesTruncated ? <p className="muted small">More ranges exist than are listed; the counts above cover every partition.</p> : null}
-      <table aria-label="Partition ranges" style={{ marginTop: 10 }}>
-        <thead>
-          <tr>
-            <th>Status</th>
-            <th>From</th>
-            <th>To</th>
-            <th>Partitions</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {ranges.slice(0, 50).map((r) => (
-            <tr key={`${r.status}:${r.start}`}>
-              <td>
-                <StatusBadge status={r.status} />
-              </td>
-              <td className="mono">{r.start}</td>
-              <td className="mono">{r.end}</td>
-              <td>{r.count.toLocaleString()}</td>
-              <td>
-                {r.status === 'MISSING' || r.status === 'FAILED' ? (
-                  <button type="button" onClick={() => onLaunch(r.count === 1 ? r.start : `${r.start}...${r.end}`)}>
-                    Materialize {r.count === 1 ? 'partition' : 'range'}
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
+import { POLL_MS, useAction, useCanWrite, useOp } from '../hooks.js';
+import { href, Link, setQuery, useLocation } from '../router.js';
 
 export function AssetPage({ assetKey }: { assetKey: string }) {
   const asset = useOp('getAsset', { '*': assetKey });
   const checks = useOp('listAssetChecks', { key: assetKey });
+  // Started now, not once the asset has answered: the grid of a large asset paints a round trip sooner.
+  usePartitionStatus(assetKey);
   const staleness = useOp('getStaleness', { select: assetKey }, { poll: POLL_MS * 3, enabled: asset.isSuccess });
   const [partition, setPartition] = useState('');
   const [requested, setRequested] = useState<Output<'requestRun'> | null>(null);
   const materialize = useAction('requestRun', setRequested);
-  const launch = (p: string) => materialize.mutate({ selection: [assetKey], ...(p ? { partition: p } : {}) });
+  const canWrite = useCanWrite();
+  const launch = (p: string | string[]) => materialize.mutate({ selection: [assetKey], ...(p.length > 0 ? { partition: p } : {}) });
+  const { query } = useLocation();
+  const picked = query.get('backfill');
+  const backfillMode = BACKFILL_MODES.find(([m]) => m === picked)?.[0] as BackfillMode | undefined;
 
   if (asset.error && !asset.data) return <ErrorNote error={asset.error} label={assetKey} />;
   const a = asset.data;
@@ -107,15 +55,22 @@ export function AssetPage({ assetKey }: { assetKey: string }) {
             launch(partition.trim());
           }}
         >
-          {partitioned ? (
+          {partitioned && canWrite ? (
             <label className="field">
               Partition
               <input value={partition} onChange={(e) => setPartition(e.target.value)} placeholder="key or START...END" />
             </label>
           ) : null}
-          <button type="submit" className="primary" disabled={a.external || materialize.isPending} style={{ alignSelf: 'flex-end' }}>
-            Materialize
-          </button>
+          {canWrite ? (
+            <button type="submit" className="primary" disabled={a.external || materialize.isPending} style={{ alignSelf: 'flex-end' }}>
+              Materialize
+            </button>
+          ) : null}
+          {partitioned && canWrite ? (
+            <button type="button" style={{ alignSelf: 'flex-end' }} onClick={() => setQuery({ backfill: 'missing' })}>
+              Backfill…
+            </button>
+          ) : null}
           <Link to={href('/runs', { asset: a.key })} style={{ alignSelf: 'flex-end' }}>
             Runs →
           </Link>
@@ -123,6 +78,7 @@ export function AssetPage({ assetKey }: { assetKey: string }) {
       </div>
       <ErrorNote error={materialize.error} label="Materialize" />
       <RunRequested outcome={requested} onClose={() => setRequested(null)} />
+      {partitioned && canWrite && backfillMode ? <BackfillPicker key={query.toString()} assetKey={a.key} mode={backfillMode} from={query.get('from') ?? ''} to={query.get('to') ?? ''} /> : null}
 
       <div className="grid2">
         <div className="panel">
@@ -211,7 +167,9 @@ export function AssetPage({ assetKey }: { assetKey: string }) {
         </table>
       </div>
 
-      {partitioned ? <Partitions assetKey={a.key} onLaunch={launch} /> : null}
+      {partitioned ? <AssetPartitions assetKey={a.key} onLaunch={canWrite ? launch : undefined} /> : null}
+
+      <ConditionEvaluations asset={a.key} limit={10} hideWhenEmpty />
 
       <div className="panel flush" aria-label="Materializations">
         <h2>Recent materializations</h2>

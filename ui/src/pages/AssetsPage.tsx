@@ -11,8 +11,8 @@ import { LineageGraph, type LineageNode } from '../components/LineageGraph.js';
 import { RunRequested } from '../components/RunRequested.js';
 import { StatusBadge, tone } from '../components/StatusBadge.js';
 import { ago, Time } from '../components/Time.js';
-import { POLL_MS, useAction, useOp } from '../hooks.js';
-import { Link, pathOf, setQuery, useLocation } from '../router.js';
+import { POLL_MS, useAction, useCanWrite, useOp } from '../hooks.js';
+import { href, Link, pathOf, setQuery, useLocation } from '../router.js';
 
 type Asset = Output<'listAssets'>['assets'][number];
 type Staleness = Output<'getStaleness'>['assets'][number];
@@ -42,6 +42,9 @@ function SelectionError({ error, text }: { error: unknown; text: string }) {
   );
 }
 
+/** Rows listed before "List all": enough for most catalogs, cheap to draw for any. */
+const ROWS_AT_ONCE = 300;
+
 export function AssetsPage() {
   const { query } = useLocation();
   const select = query.get('select') ?? '';
@@ -52,6 +55,7 @@ export function AssetsPage() {
   const active = useOp('listRuns', { status: 'QUEUED,STARTED,CANCELING', limit: 100 });
   const [requested, setRequested] = useState<Output<'requestRun'> | null>(null);
   const materialize = useAction('requestRun', setRequested);
+  const canWrite = useCanWrite();
 
   const running = new Set((active.data?.runs ?? []).flatMap((r) => r.assetKeys));
   const stale = new Map((staleness.data?.assets ?? []).map((s) => [s.assetKey, s]));
@@ -63,6 +67,23 @@ export function AssetsPage() {
     return { key: a.key, deps: a.deps, tone: tone(state), sub: `${state.replaceAll('_', ' ').toLowerCase()}${when}` };
   });
   const current = list.find((a) => a.key === selected);
+  // A catalog of thousands lists its first rows at once (a narrower selection lists fewer), the rest on request.
+  const [allRows, setAllRows] = useState(false);
+  const byGroup = new Map<string, typeof list>();
+  for (const a of list) {
+    const members = byGroup.get(a.group);
+    if (members) members.push(a);
+    else byGroup.set(a.group, [a]);
+  }
+  let budget = allRows ? Infinity : ROWS_AT_ONCE;
+  const shownGroups: [string, typeof list][] = [];
+  for (const group of groups) {
+    if (budget <= 0) break;
+    const assets = (byGroup.get(group) ?? []).slice(0, budget);
+    budget -= assets.length;
+    shownGroups.push([group, assets]);
+  }
+  const hidden = list.length - shownGroups.reduce((n, [, assets]) => n + assets.length, 0);
 
   const search = (event: FormEvent) => {
     event.preventDefault();
@@ -91,17 +112,16 @@ export function AssetsPage() {
             aria-describedby="selection-help"
           />
           <button type="submit">Search</button>
-          <button
-            type="button"
-            className="primary"
-            disabled={list.length === 0 || materialize.isPending}
-            onClick={() => materialize.mutate({ selection: select || '*' })}
-          >
-            Materialize selection
-          </button>
-          <button type="button" disabled={list.length === 0 || materialize.isPending} onClick={() => materialize.mutate({ selection: select || '*', staleOnly: true })}>
-            Materialize stale
-          </button>
+          {canWrite ? (
+            <>
+              <button type="button" className="primary" disabled={list.length === 0 || materialize.isPending} onClick={() => materialize.mutate({ selection: select || '*' })}>
+                Materialize selection
+              </button>
+              <button type="button" disabled={list.length === 0 || materialize.isPending} onClick={() => materialize.mutate({ selection: select || '*', staleOnly: true })}>
+                Materialize stale
+              </button>
+            </>
+          ) : null}
         </form>
       </div>
       <div id="selection-help" className="sr-only">
@@ -126,9 +146,12 @@ export function AssetsPage() {
               <div className="muted">{current.description ?? `group ${current.group}`}</div>
             </div>
             <div className="row">
-              <button type="button" className="primary" disabled={current.external || materialize.isPending} onClick={() => materialize.mutate({ selection: [current.key] })}>
-                Materialize
-              </button>
+              {canWrite ? (
+                <button type="button" className="primary" disabled={current.external || materialize.isPending} onClick={() => materialize.mutate({ selection: [current.key] })}>
+                  Materialize
+                </button>
+              ) : null}
+              {canWrite && current.partitionHealth !== null ? <Link to={href(pathOf('/assets', current.key), { backfill: 'missing' })}>Backfill…</Link> : null}
               <Link to={pathOf('/assets', current.key)}>Details →</Link>
             </div>
           </div>
@@ -147,13 +170,11 @@ export function AssetsPage() {
             </tr>
           </thead>
           <tbody>
-            {groups.map((group) => [
+            {shownGroups.map(([group, assets]) => [
               <tr key={`g:${group}`} className="group-row">
                 <td colSpan={5}>{group}</td>
               </tr>,
-              ...list
-                .filter((a) => a.group === group)
-                .map((a) => {
+              ...assets.map((a) => {
                   const s = stale.get(a.key);
                   const state = stateOf(a, s, running);
                   const cause = s?.rootCauses[0] ?? s?.causes[0];
@@ -195,6 +216,14 @@ export function AssetsPage() {
             ])}
           </tbody>
         </table>
+        {hidden > 0 ? (
+          <p className="row" style={{ padding: '8px 16px' }}>
+            <span className="muted">{hidden.toLocaleString()} more assets not listed.</span>
+            <button type="button" onClick={() => setAllRows(true)}>
+              List all {list.length.toLocaleString()}
+            </button>
+          </p>
+        ) : null}
       </div>
     </>
   );

@@ -6,7 +6,7 @@ import { ErrorNote } from '../components/ErrorNote.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Time } from '../components/Time.js';
-import { useAction, useOp } from '../hooks.js';
+import { useAction, useCanWrite, useOp } from '../hooks.js';
 import { Link, navigate, pathOf } from '../router.js';
 
 export function BackfillPage({ backfillId }: { backfillId: string }) {
@@ -14,6 +14,7 @@ export function BackfillPage({ backfillId }: { backfillId: string }) {
   const pause = useAction('pauseBackfill');
   const resume = useAction('resumeBackfill');
   const cancel = useAction('cancelBackfill');
+  const canWrite = useCanWrite();
   const retry = useAction('retryBackfill', (out) => navigate(`/backfills/${encodeURIComponent(out.backfill.backfillId)}`));
   if (status.error && !status.data) return <ErrorNote error={status.error} label={backfillId} />;
   const s = status.data;
@@ -35,7 +36,7 @@ export function BackfillPage({ backfillId }: { backfillId: string }) {
             created <Time iso={b.createdAt} /> · {b.chunksFinished}/{b.chunksPlanned} chunks · up to {b.maxConcurrentRuns} runs at once
           </div>
         </div>
-        <div className="row">
+        <div className="row" hidden={!canWrite}>
           {b.status === 'PAUSED' ? (
             <button type="button" className="primary" onClick={() => resume.mutate(version)}>
               Resume

@@ -9,7 +9,7 @@ import { ErrorNote } from '../components/ErrorNote.js';
 import { Gantt } from '../components/Gantt.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { duration, Time } from '../components/Time.js';
-import { useAction, useOp } from '../hooks.js';
+import { useAction, useCanWrite, useOp } from '../hooks.js';
 import { Link, navigate, pathOf } from '../router.js';
 
 type Log = Output<'listRunLogs'>['logs'][number];
@@ -53,6 +53,7 @@ export function RunPage({ runId }: { runId: string }) {
   const { logs, error: logError } = useLogs(runId);
   const rerun = useAction('rerun', (out) => navigate(`/runs/${out.run.runId}`));
   const cancel = useAction('cancelRun');
+  const canWrite = useCanWrite();
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (ended) return;
@@ -80,7 +81,7 @@ export function RunPage({ runId }: { runId: string }) {
             {r.trigger.kind} · {r.assetKeys.length} asset{r.assetKeys.length === 1 ? '' : 's'} · created <Time iso={r.createdAt} />
           </div>
         </div>
-        <div className="row">
+        <div className="row" hidden={!canWrite}>
           <button type="button" className="primary" disabled={!canRerun || rerun.isPending} onClick={() => rerun.mutate({ runId, mode: 'fromFailure' })}>
             Rerun from failure
           </button>

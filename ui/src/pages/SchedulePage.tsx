@@ -1,14 +1,16 @@
 /** One schedule: its settings and its recent ticks (run requested, skipped with reason, error). URL: /automation/schedules/<name>. */
+import { DataTable } from '../components/DataTable.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Time } from '../components/Time.js';
-import { useAction, useOp } from '../hooks.js';
+import { useAction, useCanWrite, useOp } from '../hooks.js';
 import { Link } from '../router.js';
 
 export function SchedulePage({ name }: { name: string }) {
   const schedule = useOp('getSchedule', { name });
   const ticks = useOp('listScheduleTicks', { name, limit: 50 });
   const start = useAction('startSchedule');
+  const canWrite = useCanWrite();
   const stop = useAction('stopSchedule');
   if (schedule.error && !schedule.data) return <ErrorNote error={schedule.error} label={name} />;
   const s = schedule.data;
@@ -26,7 +28,7 @@ export function SchedulePage({ name }: { name: string }) {
           </h1>
           <div className="muted">{s.description ?? `${Array.isArray(s.cron) ? s.cron.join(' | ') : s.cron} (${s.timezone})`}</div>
         </div>
-        <div className="row">
+        <div className="row" hidden={!canWrite}>
           {running ? (
             <button type="button" onClick={() => stop.mutate({ name })}>
               Stop
@@ -55,46 +57,31 @@ export function SchedulePage({ name }: { name: string }) {
       </div>
       <div className="panel flush">
         <h2>Ticks</h2>
-        <table aria-label="Ticks">
-          <thead>
-            <tr>
-              <th>Tick</th>
-              <th>Result</th>
-              <th>Run</th>
-              <th>Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(ticks.data?.ticks ?? []).map((t) => (
-              <tr key={t.sequence}>
-                <td className="mono small">{t.local}</td>
-                <td>
-                  <StatusBadge status={t.status} />
-                </td>
-                <td>
-                  {t.runId ? (
-                    <>
-                      <Link to={`/runs/${t.runId}`} className="mono small">
-                        {t.runId.slice(0, 8)}
-                      </Link>{' '}
-                      {t.runStatus ? <StatusBadge status={t.runStatus} /> : null}
-                    </>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td className="small">{t.skipReason ?? (t.error ? `${t.error.code}: ${t.error.message}` : t.partitionKey ? `partition ${t.partitionKey}` : '')}</td>
-              </tr>
-            ))}
-            {ticks.data?.ticks.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="muted">
-                  No ticks yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+        <DataTable
+          label="Ticks"
+          rows={ticks.data?.ticks}
+          rowKey={(t) => t.sequence}
+          empty="No ticks yet."
+          columns={[
+            { header: 'Tick', className: 'mono small', cell: (t) => t.local },
+            { header: 'Result', cell: (t) => <StatusBadge status={t.status} /> },
+            {
+              header: 'Run',
+              cell: (t) =>
+                t.runId ? (
+                  <>
+                    <Link to={`/runs/${t.runId}`} className="mono small">
+                      {t.runId.slice(0, 8)}
+                    </Link>{' '}
+                    {t.runStatus ? <StatusBadge status={t.runStatus} /> : null}
+                  </>
+                ) : (
+                  '—'
+                ),
+            },
+            { header: 'Detail', className: 'small', cell: (t) => t.skipReason ?? (t.error ? `${t.error.code}: ${t.error.message}` : t.partitionKey ? `partition ${t.partitionKey}` : '') },
+          ]}
+        />
       </div>
     </>
   );

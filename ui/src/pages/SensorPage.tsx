@@ -1,14 +1,45 @@
-/** One sensor: its state and cursor, and its evaluation history. URL: /automation/sensors/<name>. */
+/**
+ * One sensor: its state and cursor (which an operator may set or clear), and its evaluation
+ * history. URL: /automation/sensors/<name>.
+ */
+import { useState } from 'react';
+import { DataTable } from '../components/DataTable.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { duration, Time } from '../components/Time.js';
-import { useAction, useOp } from '../hooks.js';
+import { useAction, useCanWrite, useOp } from '../hooks.js';
 import { Link } from '../router.js';
+
+/** Sets or clears the cursor: the next evaluation starts from it, and the history records the change. */
+function CursorReset({ name, cursor }: { name: string; cursor: string | null }) {
+  const [draft, setDraft] = useState('');
+  const reset = useAction('resetSensorCursor', () => setDraft(''));
+  return (
+    <form
+      className="row"
+      aria-label="Reset cursor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        reset.mutate({ name, cursor: draft === '' ? null : draft });
+      }}
+    >
+      <label className="field">
+        New cursor
+        <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder={cursor === null ? 'none set' : 'empty clears it'} />
+      </label>
+      <button type="submit" disabled={reset.isPending} style={{ alignSelf: 'flex-end' }}>
+        {draft === '' ? 'Reset cursor (clear)' : 'Reset cursor'}
+      </button>
+      <ErrorNote error={reset.error} label="Reset cursor" />
+    </form>
+  );
+}
 
 export function SensorPage({ name }: { name: string }) {
   const sensor = useOp('getSensor', { name });
   const history = useOp('listSensorEvaluations', { name, limit: 50 });
   const start = useAction('startSensor');
+  const canWrite = useCanWrite();
   const stop = useAction('stopSensor');
   if (sensor.error && !sensor.data) return <ErrorNote error={sensor.error} label={name} />;
   const s = sensor.data;
@@ -26,7 +57,7 @@ export function SensorPage({ name }: { name: string }) {
           </h1>
           <div className="muted">{s.description ?? `${s.kind.replace('_', ' ')} sensor`}</div>
         </div>
-        <div className="row">
+        <div className="row" hidden={!canWrite}>
           {running ? (
             <button type="button" onClick={() => stop.mutate({ name })}>
               Stop
@@ -52,41 +83,38 @@ export function SensorPage({ name }: { name: string }) {
           <dt>Interval</dt>
           <dd>{s.minimumIntervalSeconds} s</dd>
         </dl>
+        {canWrite ? <CursorReset name={name} cursor={s.cursor} /> : null}
       </div>
       <div className="panel flush">
         <h2>History</h2>
-        <table aria-label="Evaluations">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Result</th>
-              <th>Runs</th>
-              <th>Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(history.data?.evaluations ?? []).map((e) => (
-              <tr key={e.sequence}>
-                <td>
+        <DataTable
+          label="Evaluations"
+          rows={history.data?.evaluations}
+          rowKey={(e) => e.sequence}
+          empty="Not evaluated yet."
+          columns={[
+            {
+              header: 'When',
+              cell: (e) => (
+                <>
                   <Time iso={e.startedAt} /> <span className="muted small">{duration(e.durationMs)}</span>
-                </td>
-                <td>{e.status ? <StatusBadge status={e.status} /> : <StatusBadge status={e.change ?? 'CHANGE'} />}</td>
-                <td>{e.runs.length}</td>
-                <td className="small">
+                </>
+              ),
+            },
+            { header: 'Result', cell: (e) => (e.status ? <StatusBadge status={e.status} /> : <StatusBadge status={e.change ?? 'CHANGE'} />) },
+            { header: 'Runs', cell: (e) => e.runs.length },
+            {
+              header: 'Detail',
+              className: 'small',
+              cell: (e) => (
+                <>
                   {e.skipReason ?? (e.error ? `${e.error.code}: ${e.error.message}` : '')}
                   {e.cursorAfter !== e.cursorBefore ? <div className="muted mono">cursor → {e.cursorAfter ?? 'none'}</div> : null}
-                </td>
-              </tr>
-            ))}
-            {history.data?.evaluations.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="muted">
-                  Not evaluated yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       </div>
     </>
   );
