@@ -441,9 +441,17 @@ export interface WorkerStore {
    * claims (through any API server) each attempt goes to one.
    */
   claimDispatches(workerId: string, tokenSha256s: readonly string[]): Promise<WorkerDispatch[]>;
+  /**
+   * Hands attempts already `claimed` by `workerId` to it again under a new token: the i-th row's
+   * stored hash becomes `toTokenSha256` only if it still is `fromTokenSha256` (so the old token is
+   * refused from then on, and of two concurrent re-deliveries one wins). Returns the rows changed.
+   */
+  redeliverDispatches(workerId: string, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]>;
   getDispatch(attemptId: string): Promise<WorkerDispatch | undefined>;
-  /** Every dispatch (a few per worker slot), oldest first. */
-  listDispatches(): Promise<WorkerDispatch[]>;
+  /** Every dispatch (a few per worker slot), or those of one worker, oldest first. */
+  listDispatches(workerId?: string): Promise<WorkerDispatch[]>;
+  /** True when any worker is registered or any dispatch row is left: else the leader skips remote work. */
+  hasRemoteWork(): Promise<boolean>;
   /** Stores a claimed attempt's finished report; false (nothing stored) unless it is claimed with this token hash. */
   finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean>;
   removeDispatches(attemptIds: readonly string[]): Promise<void>;

@@ -24,7 +24,7 @@ import { WorkerPool, type PoolReport } from './worker-pool.js';
 export interface WorkerProtocolClient {
   registerWorker(input: { workerId: string; host: string; pid: number; slots: number; heartbeatTimeoutMs: number }): Promise<{ heartbeatIntervalMs: number }>;
   workerHeartbeat(input: { workerId: string; attemptIds: string[] }): Promise<{ abort: { attemptId: string; reason: 'canceled' | 'gone' }[] }>;
-  claimAttempts(input: { workerId: string; max: number }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number }>;
+  claimAttempts(input: { workerId: string; max: number; running: string[] }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number }>;
   reportAttemptStarted(input: { workerId: string; attemptId: string; attemptToken: string }): Promise<unknown>;
   reportAttemptLogs(input: { workerId: string; attemptId: string; attemptToken: string; lines: { seq: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string; loggedAt: string }[] }): Promise<unknown>;
   reportAttemptFinished(input: { workerId: string; attemptId: string; attemptToken: string } & RemoteResult): Promise<unknown>;
@@ -56,6 +56,11 @@ interface Running {
 /** A call that failed to reach the API is retried after this, doubling, at most RETRY_MAX_MS. */
 const RETRY_BASE_MS = 200;
 const RETRY_MAX_MS = 5_000;
+/**
+ * A claim names at most this many held attempts (the API's bound). Naming fewer than it holds would
+ * have its others re-delivered and run twice, so past it the worker claims nothing until reports drain.
+ */
+const RUNNING_ATTEMPTS_MAX = 1_000;
 
 function newWorkerId(): string {
   return `${REMOTE_WORKER_PREFIX}${randomBytes(8).toString('hex')}`;
@@ -183,12 +188,16 @@ export class RemoteWorkerAgent {
     }, delayMs);
   }
 
-  /** True when it claimed something (ask again at once). */
+  /**
+   * True when it claimed something (ask again at once). The claim names every attempt this worker
+   * still holds, so the control plane re-delivers the ones whose claim answer was lost and never
+   * those it runs (docs/worker-protocol.md).
+   */
   private async claim(): Promise<boolean> {
     const free = this.pool.freeSlots();
-    if (!this.registered || free.length === 0) return false;
+    if (!this.registered || free.length === 0 || this.running.size > RUNNING_ATTEMPTS_MAX) return false;
     const requestedAt = Date.now();
-    const answer = await this.options.client.claimAttempts({ workerId: this.id, max: free.length });
+    const answer = await this.options.client.claimAttempts({ workerId: this.id, max: free.length, running: [...this.running.keys()] });
     this.offsetMs = answer.sentAtEpochMs - Math.round((requestedAt + Date.now()) / 2);
     for (const [i, { envelope, attemptToken }] of answer.attempts.entries()) {
       const slot = free[i];

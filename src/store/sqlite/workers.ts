@@ -78,13 +78,34 @@ export class SqliteWorkers implements WorkerStore {
       .immediate();
   }
 
+  async redeliverDispatches(workerId: string, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]> {
+    const update = this.db.prepare("UPDATE worker_dispatches SET token_sha256 = ? WHERE attempt_id = ? AND worker_id = ? AND state = 'claimed' AND token_sha256 = ?");
+    const read = this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE attempt_id = ?`);
+    return this.db
+      .transaction((): WorkerDispatch[] =>
+        rows.flatMap((r) => {
+          if (update.run(r.toTokenSha256, r.attemptId, workerId, r.fromTokenSha256).changes === 0) return [];
+          return [dispatchOf(read.get(r.attemptId) as DispatchRow)];
+        }),
+      )
+      .immediate();
+  }
+
   async getDispatch(attemptId: string): Promise<WorkerDispatch | undefined> {
     const row = this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE attempt_id = ?`).get(attemptId) as DispatchRow | undefined;
     return row ? dispatchOf(row) : undefined;
   }
 
-  async listDispatches(): Promise<WorkerDispatch[]> {
-    return (this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`).all() as DispatchRow[]).map(dispatchOf);
+  async listDispatches(workerId?: string): Promise<WorkerDispatch[]> {
+    const rows =
+      workerId === undefined
+        ? this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`).all()
+        : this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = ? ORDER BY dispatched_at, attempt_id`).all(workerId);
+    return (rows as DispatchRow[]).map(dispatchOf);
+  }
+
+  async hasRemoteWork(): Promise<boolean> {
+    return this.db.prepare('SELECT EXISTS (SELECT 1 FROM remote_workers) OR EXISTS (SELECT 1 FROM worker_dispatches) AS found').pluck().get() === 1;
   }
 
   async finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean> {

@@ -298,6 +298,38 @@ function remoteWorkerTests(engine: Engine): void {
       await stopWorkers();
     });
 
+    test('a claim answer that never reached the worker: the next claim not naming the attempt hands it out again under a new token, the old token is refused, the run finishes with one materialization', async () => {
+      const workerId = `rw_${randomBytes(8).toString('hex')}`;
+      const base = `/workers/${workerId}`;
+      assert.equal((await call(daemon.url, worker, 'POST', '/workers', { workerId, host: 'test', pid: process.pid, slots: 1, heartbeatTimeoutMs: 60_000 })).status, 200);
+      type Claimed = { envelope: { attemptId: string }; attemptToken: string };
+      const claim = async (running: string[]) => {
+        const answer = await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running });
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        return answer.body['attempts'] as Claimed[];
+      };
+      const runId = await requestRun(['first']);
+      // The first answer is "lost": the test reads it only to compare, as the worker never would.
+      const lost = await until('the attempt is claimed', async () => (await claim([]))[0]);
+      const { attemptId } = lost.envelope;
+      const again = (await claim([]))[0];
+      assert.equal(again?.envelope.attemptId, attemptId, 'the attempt the worker does not run is handed to it again');
+      assert.notEqual(again.attemptToken, lost.attemptToken, 'under a fresh token');
+      assert.deepEqual(await claim([attemptId]), [], 'an attempt the worker names as running is never handed out again');
+      const stale = await call(daemon.url, worker, 'POST', `${base}/attempts/${attemptId}/started`, { attemptToken: lost.attemptToken });
+      assert.equal(stale.status, 403);
+      assert.equal(stale.body.code, 'ATTEMPT_TOKEN_REFUSED', 'the lost answer’s token is refused');
+      assert.equal((await call(daemon.url, worker, 'POST', `${base}/attempts/${attemptId}/started`, { attemptToken: again.attemptToken })).status, 200);
+      assert.deepEqual(await claim([attemptId]), []);
+      assert.deepEqual(await claim([]), [], 'an attempt that started is not handed out again');
+      const result = { outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} };
+      assert.equal((await call(daemon.url, worker, 'POST', `${base}/attempts/${attemptId}/finished`, { attemptToken: again.attemptToken, ...result })).status, 202);
+      assert.equal((await finished(runId)).status, 'SUCCESS');
+      const materialized = (await allEvents(store)).filter((e) => e.type === 'AssetMaterialized' && e.payload.runId === runId);
+      assert.equal(materialized.length, 1, 'materialized once');
+      assert.equal((await call(daemon.url, worker, 'DELETE', base)).status, 200);
+    });
+
     test('concurrent claims (through the API and two store connections) hand each dispatched attempt to exactly one claim', async () => {
       const workerId = `rw_${randomBytes(8).toString('hex')}`;
       const base = `/workers/${workerId}`;
