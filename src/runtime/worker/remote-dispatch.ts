@@ -65,6 +65,9 @@ export interface RemoteSnapshot {
   readonly dispatches: readonly WorkerDispatch[];
 }
 
+/** The snapshot when the store holds no remote worker and no dispatch row. */
+export const NO_REMOTE_WORKERS: RemoteSnapshot = { live: new Set(), lost: [], freeSlots: [], dispatches: [] };
+
 export async function remoteSnapshot(store: Store, nowEpochMs: number): Promise<RemoteSnapshot> {
   const [workers, dispatches] = await Promise.all([store.workers.listWorkers(), store.workers.listDispatches()]);
   const held = new Map<string, number>();
