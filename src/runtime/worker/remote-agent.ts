@@ -10,6 +10,10 @@
  * attempt stopped being current, 403, 404) ends the attempt here: nothing more is sent for it.
  * A heartbeat answered 404 means the worker was declared lost: it drops what it runs and registers
  * again under a new id.
+ *
+ * Results outlive the process (remote-spool.ts): a worker that starts first reports the results
+ * its previous process spooled and never reported, under the id and token that process claimed
+ * them with, so a compute that finished is not run again when only its report was lost.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -17,7 +21,8 @@ import { isArcoError } from '../../domain/errors/index.js';
 import type { Clock } from '../clock.js';
 import type { DispatchEnvelope, RemoteResult } from './protocol.js';
 import { REMOTE_WORKER_PREFIX } from './remote-dispatch.js';
-import { forgetResult } from './result-spool.js';
+import { readSpool, type SpooledResult } from './result-spool.js';
+import { forgetAttempt, orphanedClaims, recordClaim, type ClaimRecord } from './remote-spool.js';
 import { WorkerPool, type PoolReport } from './worker-pool.js';
 
 /** The worker protocol's calls, as HttpClient.invoke makes them (one signature per operation). */
@@ -71,6 +76,12 @@ function isRefusal(error: unknown): boolean {
   return isArcoError(error) && error.code !== 'API_UNREACHABLE' && error.code !== 'STORE_UNAVAILABLE' && error.code !== 'INTERNAL_ERROR' && error.httpStatus < 500;
 }
 
+/** What the API stores of a finished report (the worker process's message without its local token). */
+function remoteResultOf(message: Omit<SpooledResult['message'], 'attemptToken'>): RemoteResult {
+  const { outcome, error, durationMs, dataVersion, metadata, outputs, check } = message;
+  return { outcome, error, durationMs, dataVersion, metadata, ...(outputs ? { outputs } : {}), ...(check !== undefined ? { check } : {}) };
+}
+
 export class RemoteWorkerAgent {
   private id = newWorkerId();
   private readonly pool: WorkerPool;
@@ -83,6 +94,8 @@ export class RemoteWorkerAgent {
   private claimTimer: NodeJS.Timeout | undefined;
   private heartbeatMs = 1_000;
   private lastProblemAt = 0;
+  /** The previous process's spooled results being reported (see the header). */
+  private resending: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RemoteAgentOptions) {
     const clock: Clock = { now: () => Date.now() + this.offsetMs };
@@ -104,8 +117,37 @@ export class RemoteWorkerAgent {
   async start(): Promise<void> {
     this.pool.start();
     await this.register();
+    // Its first part reads the folder synchronously, before this process claims anything: only a
+    // previous process's records are listed, never this one's.
+    this.resending = this.resendOrphans().catch((e: unknown) => this.problem(`reporting the results a previous worker spooled failed: ${String(e)}`));
     this.scheduleHeartbeat();
     this.scheduleClaim(0);
+  }
+
+  /**
+   * Reports each result spooled by a worker process that is gone, as that worker (its id and the
+   * attempt's token, from its claim record). Accepted, or refused for good (409: the attempt ended
+   * meanwhile, lost or retried), it is forgotten; an attempt with a record and no result was
+   * running when its worker stopped, and the control plane declares it lost.
+   */
+  private async resendOrphans(): Promise<void> {
+    const dir = this.options.spoolDir;
+    const { results, corrupt } = readSpool(dir);
+    const claims = orphanedClaims(dir);
+    for (const name of [...corrupt, ...claims.corrupt]) this.options.onProblem(`${name} in ${dir} cannot be read; it is left for inspection and its attempt may run again`);
+    const resultOf = new Map(results.map((r) => [r.message.attemptId, r]));
+    for (const record of claims.records) {
+      const spooled = resultOf.get(record.attemptId);
+      if (spooled && (await this.resend(record, spooled)) === 'given up') return;
+      forgetAttempt(dir, record.attemptId);
+    }
+  }
+
+  private async resend(record: ClaimRecord, spooled: SpooledResult): Promise<'accepted' | 'refused' | 'given up'> {
+    const { workerId, attemptId, attemptToken } = record;
+    const outcome = await this.deliver(attemptId, 'finished, spooled by a previous worker', () => this.options.client.reportAttemptFinished({ workerId, attemptId, attemptToken, ...remoteResultOf(spooled.message) }), () => this.stopped);
+    if (outcome === 'accepted') this.options.onNotice(`attempt ${attemptId}: the result worker ${workerId} spooled before it stopped was reported`);
+    return outcome;
   }
 
   /** Stops claiming, lets running attempts finish and report (at most `graceMs`), then unregisters. */
@@ -119,6 +161,7 @@ export class RemoteWorkerAgent {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await Promise.all([...this.running.values()].map((r) => r.chain));
+    await this.resending;
     await this.options.client.unregisterWorker({ workerId: this.id }).catch((e: unknown) => this.problem(`unregistering failed: ${String(e)}`));
     await this.pool.stop();
   }
@@ -175,7 +218,7 @@ export class RemoteWorkerAgent {
     entry.dropped = true;
     this.running.delete(attemptId);
     this.pool.discard(attemptId);
-    forgetResult(this.options.spoolDir, attemptId);
+    forgetAttempt(this.options.spoolDir, attemptId);
     this.options.onNotice(`attempt ${attemptId} stopped: ${why}`);
   }
 
@@ -203,6 +246,11 @@ export class RemoteWorkerAgent {
       const slot = free[i];
       if (slot === undefined) break;
       this.running.set(envelope.attemptId, { envelope, token: attemptToken, chain: Promise.resolve(), dropped: false });
+      try {
+        recordClaim(this.options.spoolDir, { attemptId: envelope.attemptId, workerId: this.id, attemptToken, pid: process.pid });
+      } catch (error) {
+        this.problem(`the claim of attempt ${envelope.attemptId} could not be recorded (${String(error)}): if this worker stops before reporting it, the attempt runs again`);
+      }
       this.pool.execute(slot, envelope);
     }
     return answer.attempts.length > 0;
@@ -218,13 +266,11 @@ export class RemoteWorkerAgent {
       const { seq, level, message, loggedAt } = report.message;
       this.send(entry, 'a log line', () => this.options.client.reportAttemptLogs({ ...base, lines: [{ seq, level, message, loggedAt }] }));
     } else {
-      const { outcome, error, durationMs, dataVersion, metadata, outputs, check } = report.message;
-      const result: RemoteResult = { outcome, error, durationMs, dataVersion, metadata, ...(outputs ? { outputs } : {}), ...(check !== undefined ? { check } : {}) };
-      this.send(entry, 'finished', () => this.options.client.reportAttemptFinished({ ...base, ...result }));
+      this.send(entry, 'finished', () => this.options.client.reportAttemptFinished({ ...base, ...remoteResultOf(report.message) }));
       entry.chain = entry.chain.then(() => {
         if (this.running.get(attemptId) === entry) this.running.delete(attemptId);
         // Stored in the control plane's store (or refused for good): the spooled copy is not needed.
-        forgetResult(this.options.spoolDir, attemptId);
+        forgetAttempt(this.options.spoolDir, attemptId);
       });
     }
   }
@@ -232,21 +278,26 @@ export class RemoteWorkerAgent {
   /** Sends one report after the attempt's earlier ones; retried while the API cannot be reached. */
   private send(entry: Running, what: string, call: () => Promise<unknown>): void {
     entry.chain = entry.chain.then(async () => {
-      for (let delay = RETRY_BASE_MS; !entry.dropped; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
-        try {
-          await call();
-          return;
-        } catch (error) {
-          if (isRefusal(error)) {
-            entry.dropped = true;
-            this.options.onNotice(`report (${what}) of attempt ${entry.envelope.attemptId} refused: ${isArcoError(error) ? `${error.code}: ${error.message}` : String(error)}`);
-            return;
-          }
-          this.problem(`report (${what}) of attempt ${entry.envelope.attemptId} not delivered: ${String(error)}; retrying`);
-          await new Promise((resolve) => setTimeout(resolve, delay));
-        }
-      }
+      if ((await this.deliver(entry.envelope.attemptId, what, call, () => entry.dropped)) === 'refused') entry.dropped = true;
     });
+  }
+
+  /** Makes a call until it is answered (accepted, or refused for good) or `giveUp()` says to stop. */
+  private async deliver(attemptId: string, what: string, call: () => Promise<unknown>, giveUp: () => boolean): Promise<'accepted' | 'refused' | 'given up'> {
+    for (let delay = RETRY_BASE_MS; !giveUp(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      try {
+        await call();
+        return 'accepted';
+      } catch (error) {
+        if (isRefusal(error)) {
+          this.options.onNotice(`report (${what}) of attempt ${attemptId} refused: ${isArcoError(error) ? `${error.code}: ${error.message}` : String(error)}`);
+          return 'refused';
+        }
+        this.problem(`report (${what}) of attempt ${attemptId} not delivered: ${String(error)}; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    return 'given up';
   }
 
   /** Problems of an unreachable API repeat every call: said at most once a second. */

@@ -13,7 +13,7 @@
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatApiToken, secretSha256 } from '../../../src/domain/access/index.js';
@@ -328,6 +328,47 @@ function remoteWorkerTests(engine: Engine): void {
       const materialized = (await allEvents(store)).filter((e) => e.type === 'AssetMaterialized' && e.payload.runId === runId);
       assert.equal(materialized.length, 1, 'materialized once');
       assert.equal((await call(daemon.url, worker, 'DELETE', base)).status, 200);
+    });
+
+    test('a worker killed after its compute finished but before reporting it: the restarted worker reports the spooled result, the compute ran once; a stale spooled result is refused and forgotten', async () => {
+      const spool = join(project.dir, '.arco', 'remote-results');
+      const spooled = () => {
+        try {
+          return readdirSync(spool).filter((n) => n.endsWith('.json')).concat(readdirSync(join(spool, 'claims')).filter((n) => n.endsWith('.json')).map((n) => `claims/${n}`));
+        } catch {
+          return [];
+        }
+      };
+      const firstRuns = () => markLines().filter((l) => l === 'first').length;
+      const ranBefore = firstRuns();
+      // Its worker processes hold each finished report a minute after spooling it; lost only after 60 s of silence.
+      const victim = await startArcoWorker(project.dir, daemon.url, worker, ['--slots', '1', '--heartbeat-timeout-ms', '60000'], { ARCO_TEST_MARKS: marks, ARCO_TEST_REPORT_DELAY_MS: '60000' });
+      workers.push(victim);
+      const runId = await requestRun(['first']);
+      const attemptId = await until('the result is spooled', async () => {
+        const attempt = (await store.runs.getRun(runId))?.tasks[0]?.attempts[0];
+        return attempt && spooled().includes(`${attempt.attemptId}.json`) ? attempt.attemptId : undefined;
+      });
+      await stopProcess(victim.child, 'SIGKILL');
+      workers.splice(workers.indexOf(victim), 1);
+      // A stale result left by a worker that is gone (the victim's pid): its attempt is no worker's now.
+      const stale = 'att_stale_spooled';
+      writeFileSync(join(spool, `${stale}.json`), JSON.stringify({ runId, taskKey: 'first', message: { type: 'finished', attemptId: stale, attemptToken: 'local', outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} } }));
+      writeFileSync(join(spool, 'claims', `${stale}.json`), JSON.stringify({ attemptId: stale, workerId: victim.id, attemptToken: randomBytes(32).toString('hex'), pid: victim.child.pid }));
+      assert.equal((await store.runs.getRun(runId))?.status, 'STARTED', 'nothing was reported before the kill');
+
+      const restarted = await startWorker(1);
+      const run = await finished(runId);
+      assert.equal(run.status, 'SUCCESS');
+      assert.deepEqual(run.tasks[0]?.attempts.map((a) => [a.attemptId, a.workerId, a.outcome]), [[attemptId, victim.id, 'SUCCEEDED']], 'the first attempt, reported for the killed worker, and no retry');
+      assert.equal(firstRuns(), ranBefore + 1, 'the compute ran once');
+      const materialized = (await allEvents(store)).filter((e) => e.type === 'AssetMaterialized' && e.payload.runId === runId);
+      assert.equal(materialized.length, 1);
+      await until('the spool is empty', async () => spooled().length === 0 || undefined);
+      assert.match(restarted.output(), /att_stale_spooled refused: ATTEMPT_MISMATCH/);
+      // The killed worker would be lost only after its minute of silence: forgotten now instead.
+      assert.equal((await call(daemon.url, worker, 'DELETE', `/workers/${victim.id}`)).status, 200);
+      await stopWorkers();
     });
 
     test('concurrent claims (through the API and two store connections) hand each dispatched attempt to exactly one claim', async () => {
