@@ -48,7 +48,7 @@ import { Retention } from './retention.js';
 import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
 import { forgetResult, readSpool, spoolDirOf } from './worker/result-spool.js';
-import { collectRemoteResults, envelopeFor, isRemoteWorkerId, NO_REMOTE_WORKERS, reconcileDispatches, recordRemoteDispatches, remoteSnapshot } from './worker/remote-dispatch.js';
+import { envelopeFor, isRemoteWorkerId, NO_REMOTE_WORKERS, reconcileDispatches, recordRemoteDispatches, remoteSnapshot } from './worker/remote-dispatch.js';
 import type { WorkerCounts } from './observability/index.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
@@ -255,12 +255,11 @@ export class Daemon {
   /** One iteration's work as leader; every append is fenced by this daemon's token. */
   private async lead(now: number): Promise<void> {
     await this.collectSpooledResults();
-    // One cheap read instead of the remote snapshot, reconcile and collect, for the many instances
-    // without remote workers. It reads the store, never this process's memory: a worker may
-    // register through any daemon's API, and is seen from the next iteration.
+    // One cheap read instead of the remote snapshot (which records remote workers' finished
+    // reports) and reconcile, for the many instances without remote workers. It reads the store,
+    // never this process's memory: a worker may register through any daemon's API, and is seen
+    // from the next iteration.
     const remoteInUse = await this.ctx.store.workers.hasRemoteWork();
-    // Remote workers' finished reports, stored through any daemon's API: recorded before coordinating too.
-    if (remoteInUse) await collectRemoteResults(this.ctx, (message) => this.problem(message));
     await this.automation.iterate(now);
     this.ran('automation');
     await this.coordinate(now, remoteInUse);
@@ -306,7 +305,7 @@ export class Daemon {
    */
   private async coordinate(now: number, remoteInUse: boolean): Promise<void> {
     const limits = this.queueLimits();
-    const remote = remoteInUse ? await remoteSnapshot(this.ctx.store, now) : NO_REMOTE_WORKERS;
+    const remote = remoteInUse ? await remoteSnapshot(this.ctx, now, (message) => this.problem(message)) : NO_REMOTE_WORKERS;
     const runs = await this.activeRuns.read(limits);
     if (remoteInUse) await reconcileDispatches(this.ctx.store, runs, remote);
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));

@@ -431,7 +431,7 @@ export interface WorkerStore {
   getWorker(workerId: string): Promise<RemoteWorkerRecord | undefined>;
   /** Every registered worker, most recently seen first. */
   listWorkers(): Promise<RemoteWorkerRecord[]>;
-  /** Forgets workers and every attempt dispatched to them. */
+  /** Forgets workers and every attempt dispatched to them, but for finished reports not yet recorded. */
   removeWorkers(workerIds: readonly string[]): Promise<void>;
   /** Records dispatches; one already recorded for the attempt is kept as it is. */
   addDispatches(rows: readonly { attemptId: string; workerId: string; runId: string; taskKey: string; envelope: unknown; dispatchedAtEpochMs: number }[]): Promise<void>;

@@ -63,7 +63,8 @@ export class PostgresWorkers implements WorkerStore {
   async removeWorkers(workerIds: readonly string[]): Promise<void> {
     if (workerIds.length === 0) return;
     await inTransaction(this.pool, {}, async (client) => {
-      await client.query('DELETE FROM worker_dispatches WHERE worker_id = ANY($1::text[])', [workerIds]);
+      // A finished report stays: the leader records it, whether or not its worker is still there.
+      await client.query("DELETE FROM worker_dispatches WHERE worker_id = ANY($1::text[]) AND state <> 'finished'", [workerIds]);
       await client.query('DELETE FROM remote_workers WHERE worker_id = ANY($1::text[])', [workerIds]);
     });
   }

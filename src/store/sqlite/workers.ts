@@ -40,7 +40,8 @@ export class SqliteWorkers implements WorkerStore {
   }
 
   async removeWorkers(workerIds: readonly string[]): Promise<void> {
-    const dispatches = this.db.prepare('DELETE FROM worker_dispatches WHERE worker_id = ?');
+    // A finished report stays: the leader records it, whether or not its worker is still there.
+    const dispatches = this.db.prepare("DELETE FROM worker_dispatches WHERE worker_id = ? AND state <> 'finished'");
     const workers = this.db.prepare('DELETE FROM remote_workers WHERE worker_id = ?');
     this.db.transaction(() => {
       for (const id of workerIds) {

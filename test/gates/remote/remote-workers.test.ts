@@ -330,6 +330,24 @@ function remoteWorkerTests(engine: Engine): void {
       assert.equal((await call(daemon.url, worker, 'DELETE', base)).status, 200);
     });
 
+    test('a worker that leaves right after its finished report was accepted: the result is recorded, not declared lost and run again', async () => {
+      const workerId = `rw_${randomBytes(8).toString('hex')}`;
+      const base = `/workers/${workerId}`;
+      assert.equal((await call(daemon.url, worker, 'POST', '/workers', { workerId, host: 'test', pid: process.pid, slots: 1, heartbeatTimeoutMs: 60_000 })).status, 200);
+      const runId = await requestRun(['first']);
+      const claimed = await until('the attempt is claimed', async () => ((await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running: [] })).body['attempts'] as { envelope: { attemptId: string }; attemptToken: string }[])[0]);
+      const { attemptId } = claimed.envelope;
+      const report = `${base}/attempts/${attemptId}/`;
+      assert.equal((await call(daemon.url, worker, 'POST', `${report}started`, { attemptToken: claimed.attemptToken })).status, 200);
+      const result = { outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} };
+      assert.equal((await call(daemon.url, worker, 'POST', `${report}finished`, { attemptToken: claimed.attemptToken, ...result })).status, 202);
+      // As `arco worker` does on SIGTERM once its reports are accepted: before the leader recorded them.
+      assert.equal((await call(daemon.url, worker, 'DELETE', base)).status, 200);
+      const run = await finished(runId);
+      assert.deepEqual(run.tasks[0]?.attempts.map((a) => [a.attemptId, a.outcome]), [[attemptId, 'SUCCEEDED']]);
+      assert.equal(run.status, 'SUCCESS');
+    });
+
     test('a worker killed after its compute finished but before reporting it: the restarted worker reports the spooled result, the compute ran once; a stale spooled result is refused and forgotten', async () => {
       const spool = join(project.dir, '.arco', 'remote-results');
       const spooled = () => {
