@@ -13,9 +13,8 @@
  */
 import { createRequire } from 'node:module';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { poolSlotsInUse, RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
+import { isWorkerAlive, poolSlotsInUse, RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
 import type { LedgerStore, Store } from '../../store/index.js';
-import { isWorkerAlive } from '../worker/remote-dispatch.js';
 
 /** The worker slots of the daemon in this process. */
 export interface WorkerCounts {

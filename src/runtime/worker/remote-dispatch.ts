@@ -14,9 +14,10 @@
  *   an attempt that is no longer current (it finished, timed out, was lost or canceled).
  */
 import { isArcoError } from '../../domain/errors/index.js';
+import { isWorkerAlive } from '../../domain/runs/index.js';
 import type { StoredEvent } from '../../events/index.js';
 import type { RunProjection, TaskProjection } from '../../fold/index.js';
-import type { RemoteWorkerRecord, Store, WorkerDispatch } from '../../store/index.js';
+import type { Store, WorkerDispatch } from '../../store/index.js';
 import type { RuntimeContext } from '../context.js';
 import { applyAttemptReport } from '../run-commands.js';
 import { remoteResultSchema, type DispatchEnvelope } from './protocol.js';
@@ -28,9 +29,7 @@ export function isRemoteWorkerId(workerId: string): boolean {
   return workerId.startsWith(REMOTE_WORKER_PREFIX);
 }
 
-export function isWorkerAlive(worker: RemoteWorkerRecord, nowEpochMs: number): boolean {
-  return worker.seenAtEpochMs + worker.heartbeatTimeoutMs > nowEpochMs;
-}
+export { isWorkerAlive };
 
 /** The range a run was requested for, from its canonical partition selection. */
 function rangeOf(run: RunProjection): { start: string; end: string } | null {
