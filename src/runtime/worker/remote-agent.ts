@@ -56,7 +56,25 @@ interface Running {
   chain: Promise<void>;
   /** Refused or gone: nothing more is sent. */
   dropped: boolean;
+  /** Log lines not sent yet, their characters, and the timer that sends them. */
+  logs: RemoteLogLine[];
+  logChars: number;
+  logTimer: NodeJS.Timeout | undefined;
 }
+
+type RemoteLogLine = Parameters<WorkerProtocolClient['reportAttemptLogs']>[0]['lines'][number];
+
+/**
+ * Log lines are sent in batches: a call once a batch holds LOG_BATCH_LINES lines or LOG_BATCH_CHARS
+ * characters (the API takes at most 500 lines and 1 MiB a call), else LOG_FLUSH_MS after its first
+ * line, so lines still reach the run about as they are printed; and always before the finished
+ * report, which must come after them.
+ */
+const LOG_BATCH_LINES = 200;
+const LOG_BATCH_CHARS = 131_072;
+const LOG_FLUSH_MS = 200;
+/** The API refuses a longer line, and with it the attempt's later reports: a longer one is cut. */
+const LOG_LINE_CHARS_MAX = 65_536;
 
 /** A call that failed to reach the API is retried after this, doubling, at most RETRY_MAX_MS. */
 const RETRY_BASE_MS = 200;
@@ -216,6 +234,7 @@ export class RemoteWorkerAgent {
     const entry = this.running.get(attemptId);
     if (!entry) return;
     entry.dropped = true;
+    clearTimeout(entry.logTimer);
     this.running.delete(attemptId);
     this.pool.discard(attemptId);
     forgetAttempt(this.options.spoolDir, attemptId);
@@ -245,7 +264,7 @@ export class RemoteWorkerAgent {
     for (const [i, { envelope, attemptToken }] of answer.attempts.entries()) {
       const slot = free[i];
       if (slot === undefined) break;
-      this.running.set(envelope.attemptId, { envelope, token: attemptToken, chain: Promise.resolve(), dropped: false });
+      this.running.set(envelope.attemptId, { envelope, token: attemptToken, chain: Promise.resolve(), dropped: false, logs: [], logChars: 0, logTimer: undefined });
       try {
         recordClaim(this.options.spoolDir, { attemptId: envelope.attemptId, workerId: this.id, attemptToken, pid: process.pid });
       } catch (error) {
@@ -263,9 +282,15 @@ export class RemoteWorkerAgent {
     const base = { workerId: this.id, attemptId, attemptToken: entry.token };
     if (report.kind === 'started') this.send(entry, 'started', () => this.options.client.reportAttemptStarted(base));
     else if (report.kind === 'log') {
-      const { seq, level, message, loggedAt } = report.message;
-      this.send(entry, 'a log line', () => this.options.client.reportAttemptLogs({ ...base, lines: [{ seq, level, message, loggedAt }] }));
+      const { seq, level, loggedAt } = report.message;
+      const length = report.message.message.length;
+      const message = length > LOG_LINE_CHARS_MAX ? `${report.message.message.slice(0, LOG_LINE_CHARS_MAX - 64)}… (cut: the line had ${length} characters)` : report.message.message;
+      entry.logs.push({ seq, level, message, loggedAt });
+      entry.logChars += message.length;
+      if (entry.logs.length >= LOG_BATCH_LINES || entry.logChars >= LOG_BATCH_CHARS) this.flushLogs(entry);
+      else entry.logTimer ??= setTimeout(() => this.flushLogs(entry), LOG_FLUSH_MS);
     } else {
+      this.flushLogs(entry);
       this.send(entry, 'finished', () => this.options.client.reportAttemptFinished({ ...base, ...remoteResultOf(report.message) }));
       entry.chain = entry.chain.then(() => {
         if (this.running.get(attemptId) === entry) this.running.delete(attemptId);
@@ -273,6 +298,18 @@ export class RemoteWorkerAgent {
         forgetAttempt(this.options.spoolDir, attemptId);
       });
     }
+  }
+
+  /** Sends the attempt's waiting log lines, in one call, after its earlier reports. */
+  private flushLogs(entry: Running): void {
+    clearTimeout(entry.logTimer);
+    entry.logTimer = undefined;
+    if (entry.logs.length === 0) return;
+    const lines = entry.logs;
+    entry.logs = [];
+    entry.logChars = 0;
+    const input = { workerId: this.id, attemptId: entry.envelope.attemptId, attemptToken: entry.token, lines };
+    this.send(entry, `${lines.length} log line(s)`, () => this.options.client.reportAttemptLogs(input));
   }
 
   /** Sends one report after the attempt's earlier ones; retried while the API cannot be reached. */
