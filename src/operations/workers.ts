@@ -93,8 +93,16 @@ export const claimAttemptsOp = defineOperation({
         .max(RUNNING_ATTEMPTS_MAX)
         .optional()
         .describe('every attempt the worker runs or still reports: attempts claimed by it and not named here (a claim answer it never received) are handed to it again under a new token'),
+      claimSeq: z
+        .number()
+        .int()
+        .min(1)
+        .max(Number.MAX_SAFE_INTEGER)
+        .optional()
+        .describe('grows with each claim of this worker: a request older than one already served (it arrived late) gets nothing'),
     })
-    .strict(),
+    .strict()
+    .refine((body) => (body.running === undefined) === (body.claimSeq === undefined), { message: 'running and claimSeq go together', path: ['claimSeq'] }),
   output: z.object({
     attempts: z.array(z.object({ envelope: dispatchEnvelopeSchema, attemptToken: z.string() })),
     sentAtEpochMs: z.number().describe("the control plane's clock when it answered; log lines are dated from it"),
@@ -103,10 +111,11 @@ export const claimAttemptsOp = defineOperation({
   // Each call takes attempts no other call gets: never answered from an earlier response.
   idempotent: false,
   role: 'worker',
-  async handler(ctx, { workerId, max, running }) {
+  async handler(ctx, { workerId, max, running, claimSeq }) {
     const runtime = await ctx.runtime();
     const now = runtime.clock.now();
-    return { attempts: await claimRemoteAttempts(ctx.store, workerId, max, running, now), sentAtEpochMs: now };
+    const freshness = running !== undefined && claimSeq !== undefined ? { running, claimSeq } : undefined;
+    return { attempts: await claimRemoteAttempts(ctx.store, workerId, max, freshness, now), sentAtEpochMs: now };
   },
 });
 

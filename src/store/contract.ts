@@ -442,11 +442,18 @@ export interface WorkerStore {
    */
   claimDispatches(workerId: string, tokenSha256s: readonly string[]): Promise<WorkerDispatch[]>;
   /**
-   * Hands attempts already `claimed` by `workerId` to it again under a new token: the i-th row's
-   * stored hash becomes `toTokenSha256` only if it still is `fromTokenSha256` (so the old token is
-   * refused from then on, and of two concurrent re-deliveries one wins). Returns the rows changed.
+   * Records that the worker made claim request `claimSeq`; false (nothing recorded) when it already
+   * made this one or a later one: the request is stale.
    */
-  redeliverDispatches(workerId: string, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]>;
+  advanceClaimSeq(workerId: string, claimSeq: number): Promise<boolean>;
+  /**
+   * Hands attempts already `claimed` by `workerId` to it again under a new token, for its claim
+   * request `claimSeq`: the i-th row's stored hash becomes `toTokenSha256` only if it still is
+   * `fromTokenSha256` (so the old token is refused from then on, and of two concurrent
+   * re-deliveries one wins) and `claimSeq` is still the worker's latest request (a later request
+   * may have claimed the row). Returns the rows changed.
+   */
+  redeliverDispatches(workerId: string, claimSeq: number, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]>;
   getDispatch(attemptId: string): Promise<WorkerDispatch | undefined>;
   /** Every dispatch (a few per worker slot), or those of one worker, oldest first. */
   listDispatches(workerId?: string): Promise<WorkerDispatch[]>;

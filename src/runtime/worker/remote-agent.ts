@@ -29,7 +29,7 @@ import { WorkerPool, type PoolReport } from './worker-pool.js';
 export interface WorkerProtocolClient {
   registerWorker(input: { workerId: string; host: string; pid: number; slots: number; heartbeatTimeoutMs: number }): Promise<{ heartbeatIntervalMs: number }>;
   workerHeartbeat(input: { workerId: string; attemptIds: string[] }): Promise<{ abort: { attemptId: string; reason: 'canceled' | 'gone' }[] }>;
-  claimAttempts(input: { workerId: string; max: number; running: string[] }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number }>;
+  claimAttempts(input: { workerId: string; max: number; running: string[]; claimSeq: number }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number }>;
   reportAttemptStarted(input: { workerId: string; attemptId: string; attemptToken: string }): Promise<unknown>;
   reportAttemptLogs(input: { workerId: string; attemptId: string; attemptToken: string; lines: { seq: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string; loggedAt: string }[] }): Promise<unknown>;
   reportAttemptFinished(input: { workerId: string; attemptId: string; attemptToken: string } & RemoteResult): Promise<unknown>;
@@ -112,6 +112,8 @@ export class RemoteWorkerAgent {
   private claimTimer: NodeJS.Timeout | undefined;
   private heartbeatMs = 1_000;
   private lastProblemAt = 0;
+  /** Numbers this worker's claim requests (docs/worker-protocol.md, "Lost claim answers"). */
+  private claimSeq = 0;
   /** The previous process's spooled results being reported (see the header). */
   private resending: Promise<void> = Promise.resolve();
 
@@ -259,7 +261,10 @@ export class RemoteWorkerAgent {
     const free = this.pool.freeSlots();
     if (!this.registered || free.length === 0 || this.running.size > RUNNING_ATTEMPTS_MAX) return false;
     const requestedAt = Date.now();
-    const answer = await this.options.client.claimAttempts({ workerId: this.id, max: free.length, running: [...this.running.keys()] });
+    // A request its answer never came back from may still reach the API after this one: the
+    // growing sequence number makes it stale there.
+    this.claimSeq += 1;
+    const answer = await this.options.client.claimAttempts({ workerId: this.id, max: free.length, running: [...this.running.keys()], claimSeq: this.claimSeq });
     this.offsetMs = answer.sentAtEpochMs - Math.round((requestedAt + Date.now()) / 2);
     for (const [i, { envelope, attemptToken }] of answer.attempts.entries()) {
       const slot = free[i];

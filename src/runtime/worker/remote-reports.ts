@@ -94,13 +94,19 @@ export interface ClaimedAttempt {
  * attempts claimed by it that it does not name, and that never started, are handed to it again
  * first, each under a fresh token that replaces the old one's hash (a report with the old token is
  * then refused). An attempt it names is never handed out again, so it never runs twice; one that
- * started did reach the worker and is left to its heartbeats. Without `running` (an older worker)
- * nothing is re-delivered.
+ * started did reach the worker and is left to its heartbeats.
+ *
+ * Each request carries a sequence number that grows with each claim of the worker (`claimSeq`): a
+ * request that arrives after a later one (its worker gave up waiting and claimed again) is stale,
+ * its `running` out of date, and gets nothing; and a re-delivery happens only while its request is
+ * the latest, so an attempt a later request handed out is never handed out again under it.
+ * Without `running` and `claimSeq` (an older worker) nothing is re-delivered.
  */
-export async function claimRemoteAttempts(store: Store, workerId: string, max: number, running: readonly string[] | undefined, nowEpochMs: number): Promise<ClaimedAttempt[]> {
+export async function claimRemoteAttempts(store: Store, workerId: string, max: number, freshness: { running: readonly string[]; claimSeq: number } | undefined, nowEpochMs: number): Promise<ClaimedAttempt[]> {
   const worker = await store.workers.getWorker(workerId);
   if (!worker || !isWorkerAlive(worker, nowEpochMs)) throw notRegistered(workerId);
-  const redelivered = running === undefined ? [] : await redeliverUnrun(store, workerId, max, new Set(running));
+  if (freshness && !(await store.workers.advanceClaimSeq(workerId, freshness.claimSeq))) return [];
+  const redelivered = freshness === undefined ? [] : await redeliverUnrun(store, workerId, max, new Set(freshness.running), freshness.claimSeq);
   const tokens = Array.from({ length: max - redelivered.length }, mintToken);
   const claimed = tokens.length === 0 ? [] : await store.workers.claimDispatches(workerId, tokens.map(sha256Hex));
   const tokenOf = new Map(tokens.map((t) => [sha256Hex(t), t]));
@@ -123,7 +129,7 @@ function answersFor(rows: readonly WorkerDispatch[], tokenOf: ReadonlyMap<string
 }
 
 /** Re-delivers, under fresh tokens, up to `max` claimed attempts the worker does not run (see above). */
-async function redeliverUnrun(store: Store, workerId: string, max: number, running: ReadonlySet<string>): Promise<ClaimedAttempt[]> {
+async function redeliverUnrun(store: Store, workerId: string, max: number, running: ReadonlySet<string>, claimSeq: number): Promise<ClaimedAttempt[]> {
   const unrun = (await store.workers.listDispatches(workerId)).filter((d) => d.state === 'claimed' && d.tokenSha256 !== null && !running.has(d.attemptId));
   if (unrun.length === 0) return [];
   const runs = new Map((await store.runs.getRuns([...new Set(unrun.map((d) => d.runId))])).map((r) => [r.runId, r]));
@@ -131,6 +137,7 @@ async function redeliverUnrun(store: Store, workerId: string, max: number, runni
   const tokens = again.map(mintToken);
   const changed = await store.workers.redeliverDispatches(
     workerId,
+    claimSeq,
     again.map((d, i) => ({ attemptId: d.attemptId, fromTokenSha256: d.tokenSha256 as string, toTokenSha256: sha256Hex(tokens[i] as string) })),
   );
   return answersFor(changed, new Map(tokens.map((t) => [sha256Hex(t), t])));

@@ -79,12 +79,17 @@ export class SqliteWorkers implements WorkerStore {
       .immediate();
   }
 
-  async redeliverDispatches(workerId: string, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]> {
+  async advanceClaimSeq(workerId: string, claimSeq: number): Promise<boolean> {
+    return this.db.prepare('UPDATE remote_workers SET claim_seq = ? WHERE worker_id = ? AND claim_seq < ?').run(claimSeq, workerId, claimSeq).changes > 0;
+  }
+
+  async redeliverDispatches(workerId: string, claimSeq: number, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]> {
     const update = this.db.prepare("UPDATE worker_dispatches SET token_sha256 = ? WHERE attempt_id = ? AND worker_id = ? AND state = 'claimed' AND token_sha256 = ?");
     const read = this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE attempt_id = ?`);
+    const latest = this.db.prepare('SELECT claim_seq FROM remote_workers WHERE worker_id = ?').pluck();
     return this.db
       .transaction((): WorkerDispatch[] =>
-        rows.flatMap((r) => {
+        Number(latest.get(workerId)) !== claimSeq ? [] : rows.flatMap((r) => {
           if (update.run(r.toTokenSha256, r.attemptId, workerId, r.fromTokenSha256).changes === 0) return [];
           return [dispatchOf(read.get(r.attemptId) as DispatchRow)];
         }),

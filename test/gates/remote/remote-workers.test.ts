@@ -298,13 +298,14 @@ function remoteWorkerTests(engine: Engine): void {
       await stopWorkers();
     });
 
-    test('a claim answer that never reached the worker: the next claim not naming the attempt hands it out again under a new token, the old token is refused, the run finishes with one materialization', async () => {
+    test('a claim answer that never reached the worker: the next claim not naming the attempt hands it out again under a new token, a stale claim request gets nothing, the old token is refused, the run finishes with one materialization', async () => {
       const workerId = `rw_${randomBytes(8).toString('hex')}`;
       const base = `/workers/${workerId}`;
       assert.equal((await call(daemon.url, worker, 'POST', '/workers', { workerId, host: 'test', pid: process.pid, slots: 1, heartbeatTimeoutMs: 60_000 })).status, 200);
       type Claimed = { envelope: { attemptId: string }; attemptToken: string };
-      const claim = async (running: string[]) => {
-        const answer = await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running });
+      let claimSeq = 0;
+      const claim = async (running: string[], seq = (claimSeq += 1)) => {
+        const answer = await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running, claimSeq: seq });
         assert.equal(answer.status, 200, JSON.stringify(answer.body));
         return answer.body['attempts'] as Claimed[];
       };
@@ -316,6 +317,7 @@ function remoteWorkerTests(engine: Engine): void {
       assert.equal(again?.envelope.attemptId, attemptId, 'the attempt the worker does not run is handed to it again');
       assert.notEqual(again.attemptToken, lost.attemptToken, 'under a fresh token');
       assert.deepEqual(await claim([attemptId]), [], 'an attempt the worker names as running is never handed out again');
+      assert.deepEqual(await claim([], 1), [], 'a claim request that arrives after later ones is stale and gets nothing');
       const stale = await call(daemon.url, worker, 'POST', `${base}/attempts/${attemptId}/started`, { attemptToken: lost.attemptToken });
       assert.equal(stale.status, 403);
       assert.equal(stale.body.code, 'ATTEMPT_TOKEN_REFUSED', 'the lost answer’s token is refused');
@@ -335,7 +337,8 @@ function remoteWorkerTests(engine: Engine): void {
       const base = `/workers/${workerId}`;
       assert.equal((await call(daemon.url, worker, 'POST', '/workers', { workerId, host: 'test', pid: process.pid, slots: 1, heartbeatTimeoutMs: 60_000 })).status, 200);
       const runId = await requestRun(['first']);
-      const claimed = await until('the attempt is claimed', async () => ((await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running: [] })).body['attempts'] as { envelope: { attemptId: string }; attemptToken: string }[])[0]);
+      let claimSeq = 0;
+      const claimed = await until('the attempt is claimed', async () => ((await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running: [], claimSeq: (claimSeq += 1) })).body['attempts'] as { envelope: { attemptId: string }; attemptToken: string }[])[0]);
       const { attemptId } = claimed.envelope;
       const report = `${base}/attempts/${attemptId}/`;
       assert.equal((await call(daemon.url, worker, 'POST', `${report}started`, { attemptToken: claimed.attemptToken })).status, 200);
