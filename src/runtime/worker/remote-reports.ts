@@ -13,7 +13,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '../../domain/ids/index.js';
-import { arcoError } from '../../domain/errors/index.js';
+import { arcoError, isArcoError } from '../../domain/errors/index.js';
 import { draft, idempotencyKeys, stampEvents } from '../../events/index.js';
 import type { RunProjection } from '../../fold/index.js';
 import type { Store, WorkerDispatch } from '../../store/index.js';
@@ -168,10 +168,22 @@ export async function checkRemoteReport(store: Store, workerId: string, attemptI
   return dispatch;
 }
 
+/**
+ * Records that the attempt started. A repeat (the first call was recorded but its answer lost, and
+ * the worker sent it again) is accepted and changes nothing: refused, it made the worker give up
+ * the attempt, which then never reported its end and held its run for ever.
+ */
 export async function reportRemoteStarted(ctx: RuntimeContext, workerId: string, attemptId: string, attemptToken: string): Promise<void> {
   const d = await checkRemoteReport(ctx.store, workerId, attemptId, attemptToken);
   if (d.state !== 'claimed') return;
-  await applyAttemptReport(ctx, { kind: 'started', runId: d.runId, taskKey: d.taskKey, attemptId, workerId });
+  try {
+    await applyAttemptReport(ctx, { kind: 'started', runId: d.runId, taskKey: d.taskKey, attemptId, workerId });
+  } catch (error) {
+    if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
+    const task = taskOf(await ctx.store.runs.getRun(d.runId), d);
+    const repeat = task?.attempts.some((a) => a.attemptId === attemptId && a.attempt === task.attempt && a.startedAt !== null && a.outcome === null);
+    if (!repeat) throw error;
+  }
 }
 
 export interface RemoteLogLine {

@@ -322,6 +322,8 @@ function remoteWorkerTests(engine: Engine): void {
       assert.equal(stale.status, 403);
       assert.equal(stale.body.code, 'ATTEMPT_TOKEN_REFUSED', 'the lost answer’s token is refused');
       assert.equal((await call(daemon.url, worker, 'POST', `${base}/attempts/${attemptId}/started`, { attemptToken: again.attemptToken })).status, 200);
+      const repeated = await call(daemon.url, worker, 'POST', `${base}/attempts/${attemptId}/started`, { attemptToken: again.attemptToken });
+      assert.equal(repeated.status, 200, `a repeated started report (its first answer lost) is accepted, not refused: ${JSON.stringify(repeated.body)}`);
       assert.deepEqual(await claim([attemptId]), []);
       assert.deepEqual(await claim([]), [], 'an attempt that started is not handed out again');
       const result = { outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} };
