@@ -133,14 +133,29 @@ export default defineBenchmark({
         runIds.push(((await response.json()) as { run: { runId: string } }).run.runId);
       }
       let ended = 0;
+      let succeeded = 0;
       for (;;) {
         const response = await fetch(`${url}/api/v1/runs?limit=${RUNS}`, { headers });
         const runs = ((await response.json()) as { runs: { status: string }[] }).runs;
         ended = runs.filter((r) => ['SUCCESS', 'FAILURE', 'CANCELED'].includes(r.status)).length;
+        // Every run ending is not enough: a task lost and never retried would end its run FAILURE.
+        succeeded = runs.filter((r) => r.status === 'SUCCESS').length;
         if (ended === RUNS) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+      // Why runs did not succeed: run and task statuses and the error codes of attempts, counted.
+      const errors = new Map<string, number>();
+      const count = (key: string) => errors.set(key, (errors.get(key) ?? 0) + 1);
+      for (const runId of runIds) {
+        const run = (await (await fetch(`${url}/api/v1/runs/${runId}`, { headers })).json()) as { status: string };
+        count(`run ${run.status}`);
+        const { tasks } = (await (await fetch(`${url}/api/v1/runs/${runId}/tasks`, { headers })).json()) as { tasks: { status: string; attempts: { error: { code: string } | null }[] }[] };
+        for (const task of tasks) {
+          count(`task ${task.status}`);
+          for (const a of task.attempts) if (a.error) count(a.error.code);
+        }
+      }
       const cpu = {
         leader: treeCpuMs(leader.child.pid as number) - cpuBefore.leader,
         standby: treeCpuMs(standby.child.pid as number) - cpuBefore.standby,
@@ -154,9 +169,11 @@ export default defineBenchmark({
       const p99 = histogramQuantile(metrics, 'arco_ledger_append_seconds', 0.99);
       const ms = (s: number | null) => (s === null ? 'n/a' : Number((s * 1000).toFixed(2)));
       return {
-        met: perSecond >= TARGET_TASKS_PER_SECOND,
+        met: perSecond >= TARGET_TASKS_PER_SECOND && succeeded === RUNS,
         metrics: {
           tasks,
+          runsSucceeded: succeeded,
+          outcomes: [...errors].map(([code, n]) => `${code}: ${n}`).join(', ') || 'none',
           wallSeconds: Number(wallS.toFixed(2)),
           tasksPerSecond: Number(perSecond.toFixed(1)),
           appendP50Ms: ms(p50),
@@ -167,7 +184,7 @@ export default defineBenchmark({
           postgresCpuMs: cpu.postgres,
           cpuMsPerTask: Number(((cpu.leader + cpu.standby + cpu.workers + cpu.postgres) / tasks).toFixed(2)),
         },
-        summary: `${tasks} no-op tasks in ${RUNS} runs took ${wallS.toFixed(1)} s: ${perSecond.toFixed(0)} tasks/s; leader append p99 ${ms(p99)} ms; CPU per task: leader ${(cpu.leader / tasks).toFixed(1)} ms, workers ${(cpu.workers / tasks).toFixed(1)} ms, PostgreSQL ${(cpu.postgres / tasks).toFixed(1)} ms.`,
+        summary: `${tasks} no-op tasks in ${RUNS} runs (${succeeded} SUCCESS) took ${wallS.toFixed(1)} s: ${perSecond.toFixed(0)} tasks/s; leader append p99 ${ms(p99)} ms; CPU per task: leader ${(cpu.leader / tasks).toFixed(1)} ms, workers ${(cpu.workers / tasks).toFixed(1)} ms, PostgreSQL ${(cpu.postgres / tasks).toFixed(1)} ms.`,
       };
     } finally {
       for (const child of processes) child.kill('SIGKILL');

@@ -27,6 +27,11 @@ const attemptParams = z.object({ workerId: workerIdSchema, attemptId: attemptIdS
 const accepted = z.object({ accepted: z.literal(true) });
 /** Slots and claims are bounded: one worker process runs at most this many attempts at once. */
 const SLOTS_MAX = 256;
+/**
+ * The attempts a claim names as running: its slots' plus those whose reports are still on their way
+ * (a slot is free again once its attempt ended), so more than SLOTS_MAX, yet bounded.
+ */
+const RUNNING_ATTEMPTS_MAX = 1_000;
 
 export const registerWorkerOp = defineOperation({
   name: 'registerWorker',
@@ -80,7 +85,24 @@ export const claimAttemptsOp = defineOperation({
   method: 'POST',
   path: '/api/v1/workers/:workerId/claim',
   params: z.object({ workerId: workerIdSchema }),
-  body: z.object({ max: z.number().int().min(1).max(SLOTS_MAX) }).strict(),
+  body: z
+    .object({
+      max: z.number().int().min(1).max(SLOTS_MAX),
+      running: z
+        .array(attemptIdSchema)
+        .max(RUNNING_ATTEMPTS_MAX)
+        .optional()
+        .describe('every attempt the worker runs or still reports: attempts claimed by it and not named here (a claim answer it never received) are handed to it again under a new token'),
+      claimSeq: z
+        .number()
+        .int()
+        .min(1)
+        .max(Number.MAX_SAFE_INTEGER)
+        .optional()
+        .describe('grows with each claim of this worker: a request older than one already served (it arrived late) gets nothing'),
+    })
+    .strict()
+    .refine((body) => (body.running === undefined) === (body.claimSeq === undefined), { message: 'running and claimSeq go together', path: ['claimSeq'] }),
   output: z.object({
     attempts: z.array(z.object({ envelope: dispatchEnvelopeSchema, attemptToken: z.string() })),
     sentAtEpochMs: z.number().describe("the control plane's clock when it answered; log lines are dated from it"),
@@ -89,10 +111,11 @@ export const claimAttemptsOp = defineOperation({
   // Each call takes attempts no other call gets: never answered from an earlier response.
   idempotent: false,
   role: 'worker',
-  async handler(ctx, { workerId, max }) {
+  async handler(ctx, { workerId, max, running, claimSeq }) {
     const runtime = await ctx.runtime();
     const now = runtime.clock.now();
-    return { attempts: await claimRemoteAttempts(ctx.store, workerId, max, now), sentAtEpochMs: now };
+    const freshness = running !== undefined && claimSeq !== undefined ? { running, claimSeq } : undefined;
+    return { attempts: await claimRemoteAttempts(ctx.store, workerId, max, freshness, now), sentAtEpochMs: now };
   },
 });
 

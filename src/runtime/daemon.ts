@@ -48,7 +48,7 @@ import { Retention } from './retention.js';
 import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
 import { forgetResult, readSpool, spoolDirOf } from './worker/result-spool.js';
-import { collectRemoteResults, envelopeFor, isRemoteWorkerId, reconcileDispatches, recordRemoteDispatches, remoteSnapshot } from './worker/remote-dispatch.js';
+import { envelopeFor, isRemoteWorkerId, NO_REMOTE_WORKERS, reconcileDispatches, recordRemoteDispatches, remoteSnapshot } from './worker/remote-dispatch.js';
 import type { WorkerCounts } from './observability/index.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
@@ -255,11 +255,14 @@ export class Daemon {
   /** One iteration's work as leader; every append is fenced by this daemon's token. */
   private async lead(now: number): Promise<void> {
     await this.collectSpooledResults();
-    // Remote workers' finished reports, stored through any daemon's API: recorded before coordinating too.
-    await collectRemoteResults(this.ctx, (message) => this.problem(message));
+    // One cheap read instead of the remote snapshot (which records remote workers' finished
+    // reports) and reconcile, for the many instances without remote workers. It reads the store,
+    // never this process's memory: a worker may register through any daemon's API, and is seen
+    // from the next iteration.
+    const remoteInUse = await this.ctx.store.workers.hasRemoteWork();
     await this.automation.iterate(now);
     this.ran('automation');
-    await this.coordinate(now);
+    await this.coordinate(now, remoteInUse);
     this.ran('coordinator');
     // Right after the coordinator recorded the runs that ended: their backfills plan the next
     // chunks now, and the runs they request start in this same iteration.
@@ -279,7 +282,7 @@ export class Daemon {
       return { requested: [] };
     });
     this.ran('retries');
-    if (backfills.requestedRuns > 0 || retries.requested.length > 0) await this.coordinate(now);
+    if (backfills.requestedRuns > 0 || retries.requested.length > 0) await this.coordinate(now, remoteInUse);
     // Last, and on its own: freshness changes with the clock, and a failure to record it must
     // not hold up running work.
     await this.freshness.evaluateIfDue(now).catch((e: unknown) => this.problem(`freshness evaluation failed: ${String(e)}`));
@@ -295,12 +298,16 @@ export class Daemon {
     this.loops.set(loop, this.ctx.clock.now());
   }
 
-  /** Asks the run coordinator what to do with the active runs, appends it and dispatches. */
-  private async coordinate(now: number): Promise<void> {
+  /**
+   * Asks the run coordinator what to do with the active runs, appends it and dispatches. Without
+   * `remoteInUse` no remote worker is registered and no dispatch row is left: an attempt still
+   * held by a remote worker belongs to one that is gone, and is declared lost.
+   */
+  private async coordinate(now: number, remoteInUse: boolean): Promise<void> {
     const limits = this.queueLimits();
-    const remote = await remoteSnapshot(this.ctx.store, now);
+    const remote = remoteInUse ? await remoteSnapshot(this.ctx, now, (message) => this.problem(message)) : NO_REMOTE_WORKERS;
     const runs = await this.activeRuns.read(limits);
-    await reconcileDispatches(this.ctx.store, runs, remote);
+    if (remoteInUse) await reconcileDispatches(this.ctx.store, runs, remote);
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
     const heartbeats = await this.ctx.store.leases.readHeartbeats(attemptIds);
     const steps = decideRunProgress({
@@ -322,7 +329,7 @@ export class Daemon {
       try {
         const result = await commit(this.leaderCtx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
         this.afterAppend(result.appended, runs);
-        await recordRemoteDispatches(this.ctx.store, result.appended, runs);
+        if (remoteInUse) await recordRemoteDispatches(this.ctx.store, result.appended, runs);
         remoteDispatched += result.appended.filter((e) => e.type === 'TaskDispatched' && isRemoteWorkerId(e.payload.workerId)).length;
       } catch (error) {
         // A report or a command changed the run since we read it; the next iteration decides again.

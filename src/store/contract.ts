@@ -431,7 +431,7 @@ export interface WorkerStore {
   getWorker(workerId: string): Promise<RemoteWorkerRecord | undefined>;
   /** Every registered worker, most recently seen first. */
   listWorkers(): Promise<RemoteWorkerRecord[]>;
-  /** Forgets workers and every attempt dispatched to them. */
+  /** Forgets workers and every attempt dispatched to them, but for finished reports not yet recorded. */
   removeWorkers(workerIds: readonly string[]): Promise<void>;
   /** Records dispatches; one already recorded for the attempt is kept as it is. */
   addDispatches(rows: readonly { attemptId: string; workerId: string; runId: string; taskKey: string; envelope: unknown; dispatchedAtEpochMs: number }[]): Promise<void>;
@@ -441,9 +441,24 @@ export interface WorkerStore {
    * claims (through any API server) each attempt goes to one.
    */
   claimDispatches(workerId: string, tokenSha256s: readonly string[]): Promise<WorkerDispatch[]>;
+  /**
+   * Records that the worker made claim request `claimSeq`; false (nothing recorded) when it already
+   * made this one or a later one: the request is stale.
+   */
+  advanceClaimSeq(workerId: string, claimSeq: number): Promise<boolean>;
+  /**
+   * Hands attempts already `claimed` by `workerId` to it again under a new token, for its claim
+   * request `claimSeq`: the i-th row's stored hash becomes `toTokenSha256` only if it still is
+   * `fromTokenSha256` (so the old token is refused from then on, and of two concurrent
+   * re-deliveries one wins) and `claimSeq` is still the worker's latest request (a later request
+   * may have claimed the row). Returns the rows changed.
+   */
+  redeliverDispatches(workerId: string, claimSeq: number, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]>;
   getDispatch(attemptId: string): Promise<WorkerDispatch | undefined>;
-  /** Every dispatch (a few per worker slot), oldest first. */
-  listDispatches(): Promise<WorkerDispatch[]>;
+  /** Every dispatch (a few per worker slot), or those of one worker, oldest first. */
+  listDispatches(workerId?: string): Promise<WorkerDispatch[]>;
+  /** True when any worker is registered or any dispatch row is left: else the leader skips remote work. */
+  hasRemoteWork(): Promise<boolean>;
   /** Stores a claimed attempt's finished report; false (nothing stored) unless it is claimed with this token hash. */
   finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean>;
   removeDispatches(attemptIds: readonly string[]): Promise<void>;

@@ -7,3 +7,4 @@ export * from './check-keys.js';
 export * from './check-plan.js';
 export * from './run-policy-tags.js';
 export * from './run-queue.js';
+export * from './worker-liveness.js';

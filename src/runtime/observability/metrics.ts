@@ -7,12 +7,13 @@
  *   stores, with the fold in its transaction) and `arco_ledger_events_appended_total`;
  * - read from the store at scrape time, each with one bounded query: runs by status, the run
  *   queue, tasks of active runs by status, the ledger's last sequence, and how long ago each running
- *   schedule ticked, each running sensor and the automation evaluated; workers come from the
- *   daemon in this process, when there is one.
+ *   schedule ticked, each running sensor and the automation evaluated; local worker slots come
+ *   from the daemon in this process, when there is one, and remote workers from the store (the
+ *   same on every daemon, so they carry their own `kind` and are not summed across daemons).
  */
 import { createRequire } from 'node:module';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { poolSlotsInUse, RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
+import { isWorkerAlive, poolSlotsInUse, RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
 import type { LedgerStore, Store } from '../../store/index.js';
 
 /** The worker slots of the daemon in this process. */
@@ -60,7 +61,8 @@ export class InstanceMetrics {
   private readonly queueDepth: Gauge;
   private readonly activeTasks: Gauge<'status'>;
   private readonly ledgerSequence: Gauge;
-  private readonly workers: Gauge<'state'>;
+  private readonly workers: Gauge<'kind' | 'state'>;
+  private readonly remoteWorkers: Gauge;
   private readonly poolInUse: Gauge<'pool'>;
   private readonly poolLimit: Gauge<'pool'>;
   private readonly scheduleLag: Gauge<'schedule'>;
@@ -80,7 +82,13 @@ export class InstanceMetrics {
     this.ledgerSequence = new Gauge({ name: 'arco_ledger_sequence', help: 'Sequence number of the last event in the ledger.', registers });
     this.poolInUse = new Gauge({ name: 'arco_pool_slots_in_use', help: 'Tasks holding a slot of each pool (DISPATCHED or RUNNING).', labelNames: ['pool'], registers });
     this.poolLimit = new Gauge({ name: 'arco_pool_slot_limit', help: 'Slot limit of each pool with one (arco pool set).', labelNames: ['pool'], registers });
-    this.workers = new Gauge({ name: 'arco_workers', help: 'Worker slots of the daemon in this process, busy (running or about to run an attempt) or idle.', labelNames: ['state'], registers });
+    this.workers = new Gauge({
+      name: 'arco_workers',
+      help: 'Worker slots, busy (running or about to run an attempt) or idle: kind local, of the daemon in this process; kind remote, of the live remote workers (read from the store, the same on every daemon).',
+      labelNames: ['kind', 'state'],
+      registers,
+    });
+    this.remoteWorkers = new Gauge({ name: 'arco_remote_workers', help: 'Remote workers (arco worker) registered and heard from within their heartbeat timeout.', registers });
     this.scheduleLag = new Gauge({ name: 'arco_schedule_tick_lag_seconds', help: 'Seconds since the scheduled time of the last tick of each RUNNING schedule.', labelNames: ['schedule'], registers });
     this.sensorLag = new Gauge({ name: 'arco_sensor_evaluation_lag_seconds', help: 'Seconds since the last evaluation of each RUNNING sensor started.', labelNames: ['sensor'], registers });
     this.automationLag = new Gauge({ name: 'arco_automation_evaluation_lag_seconds', help: 'Seconds since the last automation condition evaluation (0 until the first: no assets with automation conditions, nothing late).', registers });
@@ -117,7 +125,7 @@ export class InstanceMetrics {
 
   private async read(sources: ScrapeSources): Promise<string> {
     const { store, nowEpochMs } = sources;
-    const [counts, heads, lastSequence, schedules, sensors, cursor, poolLimits] = await Promise.all([
+    const [counts, heads, lastSequence, schedules, sensors, cursor, poolLimits, remoteWorkers, dispatches] = await Promise.all([
       store.runs.countRunsByStatus(),
       store.runs.listActiveRunHeads(),
       store.ledger.lastSequence(),
@@ -125,6 +133,8 @@ export class InstanceMetrics {
       store.automation.listSensorStates(),
       store.automation.getAutomationCursor(),
       store.runs.listPoolLimits(),
+      store.workers.listWorkers(),
+      store.workers.listDispatches(),
     ]);
     // Queued runs have no task past READY: read whole only the runs in progress (a long queue stays cheap).
     const activeRuns = await store.runs.getRuns(heads.filter((h) => h.status !== 'QUEUED').map((h) => h.runId));
@@ -142,8 +152,19 @@ export class InstanceMetrics {
     this.workers.reset();
     const workers = sources.workers?.();
     if (workers) {
-      this.workers.set({ state: 'busy' }, workers.busy);
-      this.workers.set({ state: 'idle' }, workers.total - workers.busy);
+      this.workers.set({ kind: 'local', state: 'busy' }, workers.busy);
+      this.workers.set({ kind: 'local', state: 'idle' }, workers.total - workers.busy);
+    }
+    const live = remoteWorkers.filter((w) => isWorkerAlive(w, nowEpochMs));
+    this.remoteWorkers.set(live.length);
+    if (live.length > 0) {
+      const held = new Map<string, number>();
+      for (const d of dispatches) held.set(d.workerId, (held.get(d.workerId) ?? 0) + 1);
+      // An attempt dispatched to a worker holds one of its slots until the leader records its end.
+      const busy = live.reduce((sum, w) => sum + Math.min(w.slots, held.get(w.workerId) ?? 0), 0);
+      const total = live.reduce((sum, w) => sum + w.slots, 0);
+      this.workers.set({ kind: 'remote', state: 'busy' }, busy);
+      this.workers.set({ kind: 'remote', state: 'idle' }, total - busy);
     }
     const secondsSince = (epochMs: number) => Math.max(0, (nowEpochMs - epochMs) / 1000);
     // Reset, so a schedule or sensor stopped or removed since the last scrape leaves the output.

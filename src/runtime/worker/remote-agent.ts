@@ -10,6 +10,10 @@
  * attempt stopped being current, 403, 404) ends the attempt here: nothing more is sent for it.
  * A heartbeat answered 404 means the worker was declared lost: it drops what it runs and registers
  * again under a new id.
+ *
+ * Results outlive the process (remote-spool.ts): a worker that starts first reports the results
+ * its previous process spooled and never reported, under the id and token that process claimed
+ * them with, so a compute that finished is not run again when only its report was lost.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -17,14 +21,15 @@ import { isArcoError } from '../../domain/errors/index.js';
 import type { Clock } from '../clock.js';
 import type { DispatchEnvelope, RemoteResult } from './protocol.js';
 import { REMOTE_WORKER_PREFIX } from './remote-dispatch.js';
-import { forgetResult } from './result-spool.js';
+import { readSpool, type SpooledResult } from './result-spool.js';
+import { forgetAttempt, orphanedClaims, recordClaim, type ClaimRecord } from './remote-spool.js';
 import { WorkerPool, type PoolReport } from './worker-pool.js';
 
 /** The worker protocol's calls, as HttpClient.invoke makes them (one signature per operation). */
 export interface WorkerProtocolClient {
   registerWorker(input: { workerId: string; host: string; pid: number; slots: number; heartbeatTimeoutMs: number }): Promise<{ heartbeatIntervalMs: number }>;
   workerHeartbeat(input: { workerId: string; attemptIds: string[] }): Promise<{ abort: { attemptId: string; reason: 'canceled' | 'gone' }[] }>;
-  claimAttempts(input: { workerId: string; max: number }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number }>;
+  claimAttempts(input: { workerId: string; max: number; running: string[]; claimSeq: number }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number }>;
   reportAttemptStarted(input: { workerId: string; attemptId: string; attemptToken: string }): Promise<unknown>;
   reportAttemptLogs(input: { workerId: string; attemptId: string; attemptToken: string; lines: { seq: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string; loggedAt: string }[] }): Promise<unknown>;
   reportAttemptFinished(input: { workerId: string; attemptId: string; attemptToken: string } & RemoteResult): Promise<unknown>;
@@ -51,11 +56,34 @@ interface Running {
   chain: Promise<void>;
   /** Refused or gone: nothing more is sent. */
   dropped: boolean;
+  /** Log lines not sent yet, their characters, and the timer that sends them. */
+  logs: RemoteLogLine[];
+  logChars: number;
+  logTimer: NodeJS.Timeout | undefined;
 }
+
+type RemoteLogLine = Parameters<WorkerProtocolClient['reportAttemptLogs']>[0]['lines'][number];
+
+/**
+ * Log lines are sent in batches: a call once a batch holds LOG_BATCH_LINES lines or LOG_BATCH_CHARS
+ * characters (the API takes at most 500 lines and 1 MiB a call), else LOG_FLUSH_MS after its first
+ * line, so lines still reach the run about as they are printed; and always before the finished
+ * report, which must come after them.
+ */
+const LOG_BATCH_LINES = 200;
+const LOG_BATCH_CHARS = 131_072;
+const LOG_FLUSH_MS = 200;
+/** The API refuses a longer line, and with it the attempt's later reports: a longer one is cut. */
+const LOG_LINE_CHARS_MAX = 65_536;
 
 /** A call that failed to reach the API is retried after this, doubling, at most RETRY_MAX_MS. */
 const RETRY_BASE_MS = 200;
 const RETRY_MAX_MS = 5_000;
+/**
+ * A claim names at most this many held attempts (the API's bound). Naming fewer than it holds would
+ * have its others re-delivered and run twice, so past it the worker claims nothing until reports drain.
+ */
+const RUNNING_ATTEMPTS_MAX = 1_000;
 
 function newWorkerId(): string {
   return `${REMOTE_WORKER_PREFIX}${randomBytes(8).toString('hex')}`;
@@ -64,6 +92,12 @@ function newWorkerId(): string {
 /** True for answers that will not change by asking again (a refusal), as opposed to an outage. */
 function isRefusal(error: unknown): boolean {
   return isArcoError(error) && error.code !== 'API_UNREACHABLE' && error.code !== 'STORE_UNAVAILABLE' && error.code !== 'INTERNAL_ERROR' && error.httpStatus < 500;
+}
+
+/** What the API stores of a finished report (the worker process's message without its local token). */
+function remoteResultOf(message: Omit<SpooledResult['message'], 'attemptToken'>): RemoteResult {
+  const { outcome, error, durationMs, dataVersion, metadata, outputs, check } = message;
+  return { outcome, error, durationMs, dataVersion, metadata, ...(outputs ? { outputs } : {}), ...(check !== undefined ? { check } : {}) };
 }
 
 export class RemoteWorkerAgent {
@@ -78,6 +112,10 @@ export class RemoteWorkerAgent {
   private claimTimer: NodeJS.Timeout | undefined;
   private heartbeatMs = 1_000;
   private lastProblemAt = 0;
+  /** Numbers this worker's claim requests (docs/worker-protocol.md, "Lost claim answers"). */
+  private claimSeq = 0;
+  /** The previous process's spooled results being reported (see the header). */
+  private resending: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RemoteAgentOptions) {
     const clock: Clock = { now: () => Date.now() + this.offsetMs };
@@ -99,8 +137,37 @@ export class RemoteWorkerAgent {
   async start(): Promise<void> {
     this.pool.start();
     await this.register();
+    // Its first part reads the folder synchronously, before this process claims anything: only a
+    // previous process's records are listed, never this one's.
+    this.resending = this.resendOrphans().catch((e: unknown) => this.problem(`reporting the results a previous worker spooled failed: ${String(e)}`));
     this.scheduleHeartbeat();
     this.scheduleClaim(0);
+  }
+
+  /**
+   * Reports each result spooled by a worker process that is gone, as that worker (its id and the
+   * attempt's token, from its claim record). Accepted, or refused for good (409: the attempt ended
+   * meanwhile, lost or retried), it is forgotten; an attempt with a record and no result was
+   * running when its worker stopped, and the control plane declares it lost.
+   */
+  private async resendOrphans(): Promise<void> {
+    const dir = this.options.spoolDir;
+    const { results, corrupt } = readSpool(dir);
+    const claims = orphanedClaims(dir);
+    for (const name of [...corrupt, ...claims.corrupt]) this.options.onProblem(`${name} in ${dir} cannot be read; it is left for inspection and its attempt may run again`);
+    const resultOf = new Map(results.map((r) => [r.message.attemptId, r]));
+    for (const record of claims.records) {
+      const spooled = resultOf.get(record.attemptId);
+      if (spooled && (await this.resend(record, spooled)) === 'given up') return;
+      forgetAttempt(dir, record.attemptId);
+    }
+  }
+
+  private async resend(record: ClaimRecord, spooled: SpooledResult): Promise<'accepted' | 'refused' | 'given up'> {
+    const { workerId, attemptId, attemptToken } = record;
+    const outcome = await this.deliver(attemptId, 'finished, spooled by a previous worker', () => this.options.client.reportAttemptFinished({ workerId, attemptId, attemptToken, ...remoteResultOf(spooled.message) }), () => this.stopped);
+    if (outcome === 'accepted') this.options.onNotice(`attempt ${attemptId}: the result worker ${workerId} spooled before it stopped was reported`);
+    return outcome;
   }
 
   /** Stops claiming, lets running attempts finish and report (at most `graceMs`), then unregisters. */
@@ -114,6 +181,7 @@ export class RemoteWorkerAgent {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await Promise.all([...this.running.values()].map((r) => r.chain));
+    await this.resending;
     await this.options.client.unregisterWorker({ workerId: this.id }).catch((e: unknown) => this.problem(`unregistering failed: ${String(e)}`));
     await this.pool.stop();
   }
@@ -168,9 +236,10 @@ export class RemoteWorkerAgent {
     const entry = this.running.get(attemptId);
     if (!entry) return;
     entry.dropped = true;
+    clearTimeout(entry.logTimer);
     this.running.delete(attemptId);
     this.pool.discard(attemptId);
-    forgetResult(this.options.spoolDir, attemptId);
+    forgetAttempt(this.options.spoolDir, attemptId);
     this.options.onNotice(`attempt ${attemptId} stopped: ${why}`);
   }
 
@@ -183,17 +252,29 @@ export class RemoteWorkerAgent {
     }, delayMs);
   }
 
-  /** True when it claimed something (ask again at once). */
+  /**
+   * True when it claimed something (ask again at once). The claim names every attempt this worker
+   * still holds, so the control plane re-delivers the ones whose claim answer was lost and never
+   * those it runs (docs/worker-protocol.md).
+   */
   private async claim(): Promise<boolean> {
     const free = this.pool.freeSlots();
-    if (!this.registered || free.length === 0) return false;
+    if (!this.registered || free.length === 0 || this.running.size > RUNNING_ATTEMPTS_MAX) return false;
     const requestedAt = Date.now();
-    const answer = await this.options.client.claimAttempts({ workerId: this.id, max: free.length });
+    // A request its answer never came back from may still reach the API after this one: the
+    // growing sequence number makes it stale there.
+    this.claimSeq += 1;
+    const answer = await this.options.client.claimAttempts({ workerId: this.id, max: free.length, running: [...this.running.keys()], claimSeq: this.claimSeq });
     this.offsetMs = answer.sentAtEpochMs - Math.round((requestedAt + Date.now()) / 2);
     for (const [i, { envelope, attemptToken }] of answer.attempts.entries()) {
       const slot = free[i];
       if (slot === undefined) break;
-      this.running.set(envelope.attemptId, { envelope, token: attemptToken, chain: Promise.resolve(), dropped: false });
+      this.running.set(envelope.attemptId, { envelope, token: attemptToken, chain: Promise.resolve(), dropped: false, logs: [], logChars: 0, logTimer: undefined });
+      try {
+        recordClaim(this.options.spoolDir, { attemptId: envelope.attemptId, workerId: this.id, attemptToken, pid: process.pid });
+      } catch (error) {
+        this.problem(`the claim of attempt ${envelope.attemptId} could not be recorded (${String(error)}): if this worker stops before reporting it, the attempt runs again`);
+      }
       this.pool.execute(slot, envelope);
     }
     return answer.attempts.length > 0;
@@ -206,38 +287,59 @@ export class RemoteWorkerAgent {
     const base = { workerId: this.id, attemptId, attemptToken: entry.token };
     if (report.kind === 'started') this.send(entry, 'started', () => this.options.client.reportAttemptStarted(base));
     else if (report.kind === 'log') {
-      const { seq, level, message, loggedAt } = report.message;
-      this.send(entry, 'a log line', () => this.options.client.reportAttemptLogs({ ...base, lines: [{ seq, level, message, loggedAt }] }));
+      const { seq, level, loggedAt } = report.message;
+      const length = report.message.message.length;
+      const message = length > LOG_LINE_CHARS_MAX ? `${report.message.message.slice(0, LOG_LINE_CHARS_MAX - 64)}… (cut: the line had ${length} characters)` : report.message.message;
+      entry.logs.push({ seq, level, message, loggedAt });
+      entry.logChars += message.length;
+      if (entry.logs.length >= LOG_BATCH_LINES || entry.logChars >= LOG_BATCH_CHARS) this.flushLogs(entry);
+      else entry.logTimer ??= setTimeout(() => this.flushLogs(entry), LOG_FLUSH_MS);
     } else {
-      const { outcome, error, durationMs, dataVersion, metadata, outputs, check } = report.message;
-      const result: RemoteResult = { outcome, error, durationMs, dataVersion, metadata, ...(outputs ? { outputs } : {}), ...(check !== undefined ? { check } : {}) };
-      this.send(entry, 'finished', () => this.options.client.reportAttemptFinished({ ...base, ...result }));
+      this.flushLogs(entry);
+      this.send(entry, 'finished', () => this.options.client.reportAttemptFinished({ ...base, ...remoteResultOf(report.message) }));
       entry.chain = entry.chain.then(() => {
         if (this.running.get(attemptId) === entry) this.running.delete(attemptId);
         // Stored in the control plane's store (or refused for good): the spooled copy is not needed.
-        forgetResult(this.options.spoolDir, attemptId);
+        forgetAttempt(this.options.spoolDir, attemptId);
       });
     }
+  }
+
+  /** Sends the attempt's waiting log lines, in one call, after its earlier reports. */
+  private flushLogs(entry: Running): void {
+    clearTimeout(entry.logTimer);
+    entry.logTimer = undefined;
+    if (entry.logs.length === 0) return;
+    const lines = entry.logs;
+    entry.logs = [];
+    entry.logChars = 0;
+    const input = { workerId: this.id, attemptId: entry.envelope.attemptId, attemptToken: entry.token, lines };
+    this.send(entry, `${lines.length} log line(s)`, () => this.options.client.reportAttemptLogs(input));
   }
 
   /** Sends one report after the attempt's earlier ones; retried while the API cannot be reached. */
   private send(entry: Running, what: string, call: () => Promise<unknown>): void {
     entry.chain = entry.chain.then(async () => {
-      for (let delay = RETRY_BASE_MS; !entry.dropped; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
-        try {
-          await call();
-          return;
-        } catch (error) {
-          if (isRefusal(error)) {
-            entry.dropped = true;
-            this.options.onNotice(`report (${what}) of attempt ${entry.envelope.attemptId} refused: ${isArcoError(error) ? `${error.code}: ${error.message}` : String(error)}`);
-            return;
-          }
-          this.problem(`report (${what}) of attempt ${entry.envelope.attemptId} not delivered: ${String(error)}; retrying`);
-          await new Promise((resolve) => setTimeout(resolve, delay));
-        }
-      }
+      if ((await this.deliver(entry.envelope.attemptId, what, call, () => entry.dropped)) === 'refused') entry.dropped = true;
     });
+  }
+
+  /** Makes a call until it is answered (accepted, or refused for good) or `giveUp()` says to stop. */
+  private async deliver(attemptId: string, what: string, call: () => Promise<unknown>, giveUp: () => boolean): Promise<'accepted' | 'refused' | 'given up'> {
+    for (let delay = RETRY_BASE_MS; !giveUp(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      try {
+        await call();
+        return 'accepted';
+      } catch (error) {
+        if (isRefusal(error)) {
+          this.options.onNotice(`report (${what}) of attempt ${attemptId} refused: ${isArcoError(error) ? `${error.code}: ${error.message}` : String(error)}`);
+          return 'refused';
+        }
+        this.problem(`report (${what}) of attempt ${attemptId} not delivered: ${String(error)}; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    return 'given up';
   }
 
   /** Problems of an unreachable API repeat every call: said at most once a second. */

@@ -6,17 +6,18 @@
  * - `snapshot`: the registered workers, which are alive (heard from within their heartbeat
  *   timeout) and which are lost, and each live worker's free slots (its slots minus the attempts
  *   dispatched to it and not yet recorded as finished). The coordinator dispatches to those slots
- *   like to local ones, and declares the attempts of a lost worker WORKER_LOST.
+ *   like to local ones, and declares the attempts of a lost worker WORKER_LOST. The finished reports
+ *   workers stored through any API are recorded first, like the local result spool, and their rows
+ *   forgotten, so a worker that left after its report was accepted loses nothing.
  * - `reconcile`: a dispatch row for every current attempt dispatched to a live remote worker (a
  *   leader killed between appending TaskDispatched and writing the row leaves none), and no row for
  *   an attempt that is no longer current (it finished, timed out, was lost or canceled).
- * - `collectResults`: the finished reports workers stored through any API, recorded by the leader
- *   before it coordinates, like the local result spool.
  */
 import { isArcoError } from '../../domain/errors/index.js';
+import { isWorkerAlive } from '../../domain/runs/index.js';
 import type { StoredEvent } from '../../events/index.js';
 import type { RunProjection, TaskProjection } from '../../fold/index.js';
-import type { RemoteWorkerRecord, Store, WorkerDispatch } from '../../store/index.js';
+import type { Store, WorkerDispatch } from '../../store/index.js';
 import type { RuntimeContext } from '../context.js';
 import { applyAttemptReport } from '../run-commands.js';
 import { remoteResultSchema, type DispatchEnvelope } from './protocol.js';
@@ -28,9 +29,7 @@ export function isRemoteWorkerId(workerId: string): boolean {
   return workerId.startsWith(REMOTE_WORKER_PREFIX);
 }
 
-export function isWorkerAlive(worker: RemoteWorkerRecord, nowEpochMs: number): boolean {
-  return worker.seenAtEpochMs + worker.heartbeatTimeoutMs > nowEpochMs;
-}
+export { isWorkerAlive };
 
 /** The range a run was requested for, from its canonical partition selection. */
 function rangeOf(run: RunProjection): { start: string; end: string } | null {
@@ -65,8 +64,19 @@ export interface RemoteSnapshot {
   readonly dispatches: readonly WorkerDispatch[];
 }
 
-export async function remoteSnapshot(store: Store, nowEpochMs: number): Promise<RemoteSnapshot> {
-  const [workers, dispatches] = await Promise.all([store.workers.listWorkers(), store.workers.listDispatches()]);
+/** The snapshot when the store holds no remote worker and no dispatch row. */
+export const NO_REMOTE_WORKERS: RemoteSnapshot = { live: new Set(), lost: [], freeSlots: [], dispatches: [] };
+
+/**
+ * Reads the workers and dispatches, recording first the finished reports among them: in the same
+ * pass that declares the attempts of a lost (or unregistered) worker lost, so that a result stored
+ * before its worker left is recorded, never lost and run again. The snapshot holds the other rows.
+ */
+export async function remoteSnapshot(ctx: RuntimeContext, nowEpochMs: number, onProblem: (message: string) => void): Promise<RemoteSnapshot> {
+  const [workers, all] = await Promise.all([ctx.store.workers.listWorkers(), ctx.store.workers.listDispatches()]);
+  const finished = all.filter((d) => d.state === 'finished');
+  if (finished.length > 0) await collectRemoteResults(ctx, finished, onProblem);
+  const dispatches = all.filter((d) => d.state !== 'finished');
   const held = new Map<string, number>();
   for (const d of dispatches) held.set(d.workerId, (held.get(d.workerId) ?? 0) + 1);
   const live = new Set<string>();
@@ -143,8 +153,7 @@ export async function recordRemoteDispatches(store: Store, appended: readonly St
  * Records the finished reports remote workers stored, then forgets their rows. A report whose
  * attempt stopped being current meanwhile is refused by the run (ATTEMPT_MISMATCH) and dropped.
  */
-export async function collectRemoteResults(ctx: RuntimeContext, onProblem: (message: string) => void): Promise<number> {
-  const finished = (await ctx.store.workers.listDispatches()).filter((d) => d.state === 'finished');
+async function collectRemoteResults(ctx: RuntimeContext, finished: readonly WorkerDispatch[], onProblem: (message: string) => void): Promise<void> {
   for (const d of finished) {
     const parsed = remoteResultSchema.safeParse(d.result);
     if (!parsed.success) {
@@ -171,5 +180,4 @@ export async function collectRemoteResults(ctx: RuntimeContext, onProblem: (mess
     }
     await ctx.store.workers.removeDispatches([d.attemptId]);
   }
-  return finished.length;
 }

@@ -13,7 +13,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '../../domain/ids/index.js';
-import { arcoError } from '../../domain/errors/index.js';
+import { arcoError, isArcoError } from '../../domain/errors/index.js';
 import { draft, idempotencyKeys, stampEvents } from '../../events/index.js';
 import type { RunProjection } from '../../fold/index.js';
 import type { Store, WorkerDispatch } from '../../store/index.js';
@@ -42,9 +42,13 @@ function notRegistered(workerId: string) {
   return arcoError('WORKER_NOT_REGISTERED', `worker ${workerId} is not registered (it was never, or it was declared lost after its heartbeats stopped); register again under a new id`, { workerId });
 }
 
+function taskOf(run: RunProjection | undefined, dispatch: Pick<WorkerDispatch, 'taskKey'>) {
+  return run?.tasks.find((t) => t.taskKey === dispatch.taskKey);
+}
+
 /** The worker's attempt in `run`, if it is still the task's current unfinished attempt. */
 function isCurrent(run: RunProjection | undefined, dispatch: Pick<WorkerDispatch, 'taskKey' | 'attemptId'>): boolean {
-  const task = run?.tasks.find((t) => t.taskKey === dispatch.taskKey);
+  const task = taskOf(run, dispatch);
   if (!task || (task.status !== 'DISPATCHED' && task.status !== 'RUNNING')) return false;
   return task.attempts.some((a) => a.attempt === task.attempt && a.attemptId === dispatch.attemptId && a.outcome === null);
 }
@@ -58,7 +62,7 @@ export type AbortReason = 'canceled' | 'gone';
  */
 export async function heartbeatRemoteWorker(store: Store, workerId: string, running: readonly string[], nowEpochMs: number): Promise<{ abort: { attemptId: string; reason: AbortReason }[] }> {
   if (!(await store.workers.touchWorker(workerId, nowEpochMs))) throw notRegistered(workerId);
-  const held = (await store.workers.listDispatches()).filter((d) => d.workerId === workerId);
+  const held = await store.workers.listDispatches(workerId);
   await store.leases.recordHeartbeats(
     held.map((d) => d.attemptId),
     nowEpochMs,
@@ -83,19 +87,60 @@ export interface ClaimedAttempt {
 /**
  * Claims up to `max` attempts dispatched to the worker, minting each one's token (returned once,
  * stored as its hash). Exactly once: the store's claim hands an attempt to one call only.
+ *
+ * A claim whose answer never reached the worker (its request timed out after the rows were
+ * claimed) would leave attempts claimed by a worker that does not run them, and its heartbeats
+ * would keep them alive for ever. So a worker names the attempts it runs (`running`), and the
+ * attempts claimed by it that it does not name, and that never started, are handed to it again
+ * first, each under a fresh token that replaces the old one's hash (a report with the old token is
+ * then refused). An attempt it names is never handed out again, so it never runs twice; one that
+ * started did reach the worker and is left to its heartbeats.
+ *
+ * Each request carries a sequence number that grows with each claim of the worker (`claimSeq`): a
+ * request that arrives after a later one (its worker gave up waiting and claimed again) is stale,
+ * its `running` out of date, and gets nothing; and a re-delivery happens only while its request is
+ * the latest, so an attempt a later request handed out is never handed out again under it.
+ * Without `running` and `claimSeq` (an older worker) nothing is re-delivered.
  */
-export async function claimRemoteAttempts(store: Store, workerId: string, max: number, nowEpochMs: number): Promise<ClaimedAttempt[]> {
+export async function claimRemoteAttempts(store: Store, workerId: string, max: number, freshness: { running: readonly string[]; claimSeq: number } | undefined, nowEpochMs: number): Promise<ClaimedAttempt[]> {
   const worker = await store.workers.getWorker(workerId);
   if (!worker || !isWorkerAlive(worker, nowEpochMs)) throw notRegistered(workerId);
-  const tokens = Array.from({ length: max }, () => randomBytes(32).toString('hex'));
-  const claimed = await store.workers.claimDispatches(workerId, tokens.map(sha256Hex));
+  if (freshness && !(await store.workers.advanceClaimSeq(workerId, freshness.claimSeq))) return [];
+  const redelivered = freshness === undefined ? [] : await redeliverUnrun(store, workerId, max, new Set(freshness.running), freshness.claimSeq);
+  const tokens = Array.from({ length: max - redelivered.length }, mintToken);
+  const claimed = tokens.length === 0 ? [] : await store.workers.claimDispatches(workerId, tokens.map(sha256Hex));
   const tokenOf = new Map(tokens.map((t) => [sha256Hex(t), t]));
-  return claimed.flatMap((d) => {
+  return [...redelivered, ...answersFor(claimed, tokenOf)];
+}
+
+function mintToken(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** The claim answer for stored rows whose token (by its hash) is in `tokenOf`. */
+function answersFor(rows: readonly WorkerDispatch[], tokenOf: ReadonlyMap<string, string>): ClaimedAttempt[] {
+  return rows.flatMap((d) => {
     const envelope = dispatchEnvelopeSchema.safeParse(d.envelope);
+    const token = d.tokenSha256 === null ? undefined : tokenOf.get(d.tokenSha256);
     // A row the leader wrote is always well formed; one that is not is left to expire (WORKER_LOST).
-    if (!envelope.success || d.tokenSha256 === null) return [];
-    return [{ envelope: envelope.data, attemptToken: tokenOf.get(d.tokenSha256) as string }];
+    if (!envelope.success || token === undefined) return [];
+    return [{ envelope: envelope.data, attemptToken: token }];
   });
+}
+
+/** Re-delivers, under fresh tokens, up to `max` claimed attempts the worker does not run (see above). */
+async function redeliverUnrun(store: Store, workerId: string, max: number, running: ReadonlySet<string>, claimSeq: number): Promise<ClaimedAttempt[]> {
+  const unrun = (await store.workers.listDispatches(workerId)).filter((d) => d.state === 'claimed' && d.tokenSha256 !== null && !running.has(d.attemptId));
+  if (unrun.length === 0) return [];
+  const runs = new Map((await store.runs.getRuns([...new Set(unrun.map((d) => d.runId))])).map((r) => [r.runId, r]));
+  const again = unrun.filter((d) => isCurrent(runs.get(d.runId), d) && taskOf(runs.get(d.runId), d)?.status === 'DISPATCHED').slice(0, max);
+  const tokens = again.map(mintToken);
+  const changed = await store.workers.redeliverDispatches(
+    workerId,
+    claimSeq,
+    again.map((d, i) => ({ attemptId: d.attemptId, fromTokenSha256: d.tokenSha256 as string, toTokenSha256: sha256Hex(tokens[i] as string) })),
+  );
+  return answersFor(changed, new Map(tokens.map((t) => [sha256Hex(t), t])));
 }
 
 function sameHash(presentedToken: string, storedSha256: string | null): boolean {
@@ -123,10 +168,22 @@ export async function checkRemoteReport(store: Store, workerId: string, attemptI
   return dispatch;
 }
 
+/**
+ * Records that the attempt started. A repeat (the first call was recorded but its answer lost, and
+ * the worker sent it again) is accepted and changes nothing: refused, it made the worker give up
+ * the attempt, which then never reported its end and held its run for ever.
+ */
 export async function reportRemoteStarted(ctx: RuntimeContext, workerId: string, attemptId: string, attemptToken: string): Promise<void> {
   const d = await checkRemoteReport(ctx.store, workerId, attemptId, attemptToken);
   if (d.state !== 'claimed') return;
-  await applyAttemptReport(ctx, { kind: 'started', runId: d.runId, taskKey: d.taskKey, attemptId, workerId });
+  try {
+    await applyAttemptReport(ctx, { kind: 'started', runId: d.runId, taskKey: d.taskKey, attemptId, workerId });
+  } catch (error) {
+    if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
+    const task = taskOf(await ctx.store.runs.getRun(d.runId), d);
+    const repeat = task?.attempts.some((a) => a.attemptId === attemptId && a.attempt === task.attempt && a.startedAt !== null && a.outcome === null);
+    if (!repeat) throw error;
+  }
 }
 
 export interface RemoteLogLine {

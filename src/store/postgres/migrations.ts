@@ -460,6 +460,14 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       CREATE INDEX worker_dispatches_worker ON worker_dispatches (worker_id, state, dispatched_at);
     `,
   },
+  {
+    // The sequence number of the last claim request a remote worker made, so that a request that
+    // arrives late (its worker gave up on it and claimed again) hands out nothing a second time.
+    version: 19,
+    sql: `
+      ALTER TABLE remote_workers ADD COLUMN claim_seq BIGINT NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

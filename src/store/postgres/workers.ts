@@ -63,7 +63,8 @@ export class PostgresWorkers implements WorkerStore {
   async removeWorkers(workerIds: readonly string[]): Promise<void> {
     if (workerIds.length === 0) return;
     await inTransaction(this.pool, {}, async (client) => {
-      await client.query('DELETE FROM worker_dispatches WHERE worker_id = ANY($1::text[])', [workerIds]);
+      // A finished report stays: the leader records it, whether or not its worker is still there.
+      await client.query("DELETE FROM worker_dispatches WHERE worker_id = ANY($1::text[]) AND state <> 'finished'", [workerIds]);
       await client.query('DELETE FROM remote_workers WHERE worker_id = ANY($1::text[])', [workerIds]);
     });
   }
@@ -108,14 +109,46 @@ export class PostgresWorkers implements WorkerStore {
     });
   }
 
+  async advanceClaimSeq(workerId: string, claimSeq: number): Promise<boolean> {
+    const result = await this.pool.query('UPDATE remote_workers SET claim_seq = $1 WHERE worker_id = $2 AND claim_seq < $1', [claimSeq, workerId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /**
+   * One statement, each row conditioned on its old hash (of concurrent re-deliveries one wins) and
+   * on `claimSeq` being the worker's latest request: its snapshot is taken after the rows were
+   * read, so a later request that claimed one of them had already advanced the sequence.
+   */
+  async redeliverDispatches(workerId: string, claimSeq: number, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]> {
+    if (rows.length === 0) return [];
+    const { rows: changed } = await this.pool.query<DispatchRow>(
+      `UPDATE worker_dispatches d SET token_sha256 = u.next
+       FROM unnest($2::text[], $3::text[], $4::text[]) AS u(a, prev, next)
+       WHERE d.attempt_id = u.a AND d.worker_id = $1 AND d.state = 'claimed' AND d.token_sha256 = u.prev
+         AND EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = $1 AND w.claim_seq = $5)
+       RETURNING d.attempt_id AS "attemptId", d.worker_id AS "workerId", d.run_id AS "runId", d.task_key AS "taskKey", d.envelope, d.state,
+         d.token_sha256 AS "tokenSha256", d.result, d.dispatched_at AS "dispatchedAtEpochMs"`,
+      [workerId, rows.map((r) => r.attemptId), rows.map((r) => r.fromTokenSha256), rows.map((r) => r.toTokenSha256), claimSeq],
+    );
+    return changed.map(dispatchOf);
+  }
+
   async getDispatch(attemptId: string): Promise<WorkerDispatch | undefined> {
     const { rows } = await this.pool.query<DispatchRow>(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE attempt_id = $1`, [attemptId]);
     return rows[0] ? dispatchOf(rows[0]) : undefined;
   }
 
-  async listDispatches(): Promise<WorkerDispatch[]> {
-    const { rows } = await this.pool.query<DispatchRow>(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`);
+  async listDispatches(workerId?: string): Promise<WorkerDispatch[]> {
+    const { rows } =
+      workerId === undefined
+        ? await this.pool.query<DispatchRow>(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`)
+        : await this.pool.query<DispatchRow>(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = $1 ORDER BY dispatched_at, attempt_id`, [workerId]);
     return rows.map(dispatchOf);
+  }
+
+  async hasRemoteWork(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM remote_workers) OR EXISTS (SELECT 1 FROM worker_dispatches) AS found');
+    return rows[0]?.found === true;
   }
 
   async finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean> {

@@ -431,6 +431,14 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE INDEX worker_dispatches_worker ON worker_dispatches (worker_id, state, dispatched_at);
     `,
   },
+  {
+    // The sequence number of the last claim request a remote worker made, so that a request that
+    // arrives late (its worker gave up on it and claimed again) hands out nothing a second time.
+    version: 19,
+    sql: `
+      ALTER TABLE remote_workers ADD COLUMN claim_seq INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export function migrateSqlite(db: Database.Database): void {

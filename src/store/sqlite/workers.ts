@@ -40,7 +40,8 @@ export class SqliteWorkers implements WorkerStore {
   }
 
   async removeWorkers(workerIds: readonly string[]): Promise<void> {
-    const dispatches = this.db.prepare('DELETE FROM worker_dispatches WHERE worker_id = ?');
+    // A finished report stays: the leader records it, whether or not its worker is still there.
+    const dispatches = this.db.prepare("DELETE FROM worker_dispatches WHERE worker_id = ? AND state <> 'finished'");
     const workers = this.db.prepare('DELETE FROM remote_workers WHERE worker_id = ?');
     this.db.transaction(() => {
       for (const id of workerIds) {
@@ -78,13 +79,39 @@ export class SqliteWorkers implements WorkerStore {
       .immediate();
   }
 
+  async advanceClaimSeq(workerId: string, claimSeq: number): Promise<boolean> {
+    return this.db.prepare('UPDATE remote_workers SET claim_seq = ? WHERE worker_id = ? AND claim_seq < ?').run(claimSeq, workerId, claimSeq).changes > 0;
+  }
+
+  async redeliverDispatches(workerId: string, claimSeq: number, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]> {
+    const update = this.db.prepare("UPDATE worker_dispatches SET token_sha256 = ? WHERE attempt_id = ? AND worker_id = ? AND state = 'claimed' AND token_sha256 = ?");
+    const read = this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE attempt_id = ?`);
+    const latest = this.db.prepare('SELECT claim_seq FROM remote_workers WHERE worker_id = ?').pluck();
+    return this.db
+      .transaction((): WorkerDispatch[] =>
+        Number(latest.get(workerId)) !== claimSeq ? [] : rows.flatMap((r) => {
+          if (update.run(r.toTokenSha256, r.attemptId, workerId, r.fromTokenSha256).changes === 0) return [];
+          return [dispatchOf(read.get(r.attemptId) as DispatchRow)];
+        }),
+      )
+      .immediate();
+  }
+
   async getDispatch(attemptId: string): Promise<WorkerDispatch | undefined> {
     const row = this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE attempt_id = ?`).get(attemptId) as DispatchRow | undefined;
     return row ? dispatchOf(row) : undefined;
   }
 
-  async listDispatches(): Promise<WorkerDispatch[]> {
-    return (this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`).all() as DispatchRow[]).map(dispatchOf);
+  async listDispatches(workerId?: string): Promise<WorkerDispatch[]> {
+    const rows =
+      workerId === undefined
+        ? this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`).all()
+        : this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = ? ORDER BY dispatched_at, attempt_id`).all(workerId);
+    return (rows as DispatchRow[]).map(dispatchOf);
+  }
+
+  async hasRemoteWork(): Promise<boolean> {
+    return this.db.prepare('SELECT EXISTS (SELECT 1 FROM remote_workers) OR EXISTS (SELECT 1 FROM worker_dispatches) AS found').pluck().get() === 1;
   }
 
   async finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean> {

@@ -15,7 +15,7 @@
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatApiToken, secretSha256 } from '../../../src/domain/access/index.js';
 import { isTerminalRun } from '../../../src/domain/runs/index.js';
@@ -93,10 +93,12 @@ describe('a remote worker across a network hop', () => {
     const runId = ((await response.json()) as { run: { runId: string } }).run.runId;
     await until('the attempt started on the far worker', async () => (await store.runs.getRun(runId))?.tasks[0]?.attempts[0]?.startedAt != null);
     assert.equal((await store.runs.getRun(runId))?.tasks[0]?.attempts[0]?.workerId, far.id);
+    // Cut at once, before the other worker starts: on a loaded machine its start-up outlasted the
+    // 4 s compute, which then finished and reported before the cut.
+    link.cut();
+    assert.ok(!existsSync(marks) || !readFileSync(marks, 'utf8').includes('slow end far'), 'the link was cut mid-attempt');
     const near = await startArcoWorker(project.dir, daemon.url, workerToken, WORKER_OPTIONS, { ARCO_TEST_MARKS: marks, ARCO_TEST_WHERE: 'near' });
     processes.push(near);
-
-    link.cut();
     const run = await until('the run ends', async () => {
       const r = await store.runs.getRun(runId);
       return r && isTerminalRun(r.status) ? r : undefined;

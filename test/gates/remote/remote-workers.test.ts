@@ -13,7 +13,7 @@
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatApiToken, secretSha256 } from '../../../src/domain/access/index.js';
@@ -295,6 +295,102 @@ function remoteWorkerTests(engine: Engine): void {
       // The retry waits for a worker: one finishes the run.
       await startWorker(1);
       assert.equal((await finished(runId)).status, 'SUCCESS');
+      await stopWorkers();
+    });
+
+    test('a claim answer that never reached the worker: the next claim not naming the attempt hands it out again under a new token, a stale claim request gets nothing, the old token is refused, the run finishes with one materialization', async () => {
+      const workerId = `rw_${randomBytes(8).toString('hex')}`;
+      const base = `/workers/${workerId}`;
+      assert.equal((await call(daemon.url, worker, 'POST', '/workers', { workerId, host: 'test', pid: process.pid, slots: 1, heartbeatTimeoutMs: 60_000 })).status, 200);
+      type Claimed = { envelope: { attemptId: string }; attemptToken: string };
+      let claimSeq = 0;
+      const claim = async (running: string[], seq = (claimSeq += 1)) => {
+        const answer = await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running, claimSeq: seq });
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        return answer.body['attempts'] as Claimed[];
+      };
+      const runId = await requestRun(['first']);
+      // The first answer is "lost": the test reads it only to compare, as the worker never would.
+      const lost = await until('the attempt is claimed', async () => (await claim([]))[0]);
+      const { attemptId } = lost.envelope;
+      const again = (await claim([]))[0];
+      assert.equal(again?.envelope.attemptId, attemptId, 'the attempt the worker does not run is handed to it again');
+      assert.notEqual(again.attemptToken, lost.attemptToken, 'under a fresh token');
+      assert.deepEqual(await claim([attemptId]), [], 'an attempt the worker names as running is never handed out again');
+      assert.deepEqual(await claim([], 1), [], 'a claim request that arrives after later ones is stale and gets nothing');
+      const stale = await call(daemon.url, worker, 'POST', `${base}/attempts/${attemptId}/started`, { attemptToken: lost.attemptToken });
+      assert.equal(stale.status, 403);
+      assert.equal(stale.body.code, 'ATTEMPT_TOKEN_REFUSED', 'the lost answer’s token is refused');
+      assert.equal((await call(daemon.url, worker, 'POST', `${base}/attempts/${attemptId}/started`, { attemptToken: again.attemptToken })).status, 200);
+      const repeated = await call(daemon.url, worker, 'POST', `${base}/attempts/${attemptId}/started`, { attemptToken: again.attemptToken });
+      assert.equal(repeated.status, 200, `a repeated started report (its first answer lost) is accepted, not refused: ${JSON.stringify(repeated.body)}`);
+      assert.deepEqual(await claim([attemptId]), []);
+      assert.deepEqual(await claim([]), [], 'an attempt that started is not handed out again');
+      const result = { outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} };
+      assert.equal((await call(daemon.url, worker, 'POST', `${base}/attempts/${attemptId}/finished`, { attemptToken: again.attemptToken, ...result })).status, 202);
+      assert.equal((await finished(runId)).status, 'SUCCESS');
+      const materialized = (await allEvents(store)).filter((e) => e.type === 'AssetMaterialized' && e.payload.runId === runId);
+      assert.equal(materialized.length, 1, 'materialized once');
+      assert.equal((await call(daemon.url, worker, 'DELETE', base)).status, 200);
+    });
+
+    test('a worker that leaves right after its finished report was accepted: the result is recorded, not declared lost and run again', async () => {
+      const workerId = `rw_${randomBytes(8).toString('hex')}`;
+      const base = `/workers/${workerId}`;
+      assert.equal((await call(daemon.url, worker, 'POST', '/workers', { workerId, host: 'test', pid: process.pid, slots: 1, heartbeatTimeoutMs: 60_000 })).status, 200);
+      const runId = await requestRun(['first']);
+      let claimSeq = 0;
+      const claimed = await until('the attempt is claimed', async () => ((await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running: [], claimSeq: (claimSeq += 1) })).body['attempts'] as { envelope: { attemptId: string }; attemptToken: string }[])[0]);
+      const { attemptId } = claimed.envelope;
+      const report = `${base}/attempts/${attemptId}/`;
+      assert.equal((await call(daemon.url, worker, 'POST', `${report}started`, { attemptToken: claimed.attemptToken })).status, 200);
+      const result = { outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} };
+      assert.equal((await call(daemon.url, worker, 'POST', `${report}finished`, { attemptToken: claimed.attemptToken, ...result })).status, 202);
+      // As `arco worker` does on SIGTERM once its reports are accepted: before the leader recorded them.
+      assert.equal((await call(daemon.url, worker, 'DELETE', base)).status, 200);
+      const run = await finished(runId);
+      assert.deepEqual(run.tasks[0]?.attempts.map((a) => [a.attemptId, a.outcome]), [[attemptId, 'SUCCEEDED']]);
+      assert.equal(run.status, 'SUCCESS');
+    });
+
+    test('a worker killed after its compute finished but before reporting it: the restarted worker reports the spooled result, the compute ran once; a stale spooled result is refused and forgotten', async () => {
+      const spool = join(project.dir, '.arco', 'remote-results');
+      const spooled = () => {
+        try {
+          return readdirSync(spool).filter((n) => n.endsWith('.json')).concat(readdirSync(join(spool, 'claims')).filter((n) => n.endsWith('.json')).map((n) => `claims/${n}`));
+        } catch {
+          return [];
+        }
+      };
+      const firstRuns = () => markLines().filter((l) => l === 'first').length;
+      const ranBefore = firstRuns();
+      // Its worker processes hold each finished report a minute after spooling it; lost only after 60 s of silence.
+      const victim = await startArcoWorker(project.dir, daemon.url, worker, ['--slots', '1', '--heartbeat-timeout-ms', '60000'], { ARCO_TEST_MARKS: marks, ARCO_TEST_REPORT_DELAY_MS: '60000' });
+      workers.push(victim);
+      const runId = await requestRun(['first']);
+      const attemptId = await until('the result is spooled', async () => {
+        const attempt = (await store.runs.getRun(runId))?.tasks[0]?.attempts[0];
+        return attempt && spooled().includes(`${attempt.attemptId}.json`) ? attempt.attemptId : undefined;
+      });
+      await stopProcess(victim.child, 'SIGKILL');
+      workers.splice(workers.indexOf(victim), 1);
+      // A stale result left by a worker that is gone (the victim's pid): its attempt is no worker's now.
+      const stale = 'att_stale_spooled';
+      writeFileSync(join(spool, `${stale}.json`), JSON.stringify({ runId, taskKey: 'first', message: { type: 'finished', attemptId: stale, attemptToken: 'local', outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} } }));
+      writeFileSync(join(spool, 'claims', `${stale}.json`), JSON.stringify({ attemptId: stale, workerId: victim.id, attemptToken: randomBytes(32).toString('hex'), pid: victim.child.pid }));
+      assert.equal((await store.runs.getRun(runId))?.status, 'STARTED', 'nothing was reported before the kill');
+
+      const restarted = await startWorker(1);
+      const run = await finished(runId);
+      assert.equal(run.status, 'SUCCESS');
+      assert.deepEqual(run.tasks[0]?.attempts.map((a) => [a.attemptId, a.workerId, a.outcome]), [[attemptId, victim.id, 'SUCCEEDED']], 'the first attempt, reported for the killed worker, and no retry');
+      assert.equal(firstRuns(), ranBefore + 1, 'the compute ran once');
+      const materialized = (await allEvents(store)).filter((e) => e.type === 'AssetMaterialized' && e.payload.runId === runId);
+      assert.equal(materialized.length, 1);
+      await until('the spool is empty', async () => spooled().length === 0 || undefined);
+      assert.match(restarted.output(), /att_stale_spooled refused: ATTEMPT_MISMATCH/);
+      // The killed worker would be lost only after its minute of silence: forgotten now instead.
+      assert.equal((await call(daemon.url, worker, 'DELETE', `/workers/${victim.id}`)).status, 200);
       await stopWorkers();
     });
 

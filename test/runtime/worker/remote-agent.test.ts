@@ -1,0 +1,94 @@
+/**
+ * The remote worker's reports (`arco worker`, src/runtime/worker/remote-agent.ts), against a fake
+ * worker-protocol client. Goal: an attempt that prints hundreds of lines reaches the API in a few
+ * calls, every line once and in order, a line too long for the API cut instead of refused, and
+ * the finished report after the last line. Method: a real agent and worker process; the client
+ * hands out one attempt and records every call.
+ */
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { DispatchEnvelope } from '../../../src/runtime/worker/protocol.js';
+import { RemoteWorkerAgent, type WorkerProtocolClient } from '../../../src/runtime/worker/remote-agent.js';
+import { tempProject } from '../../helpers/project.js';
+
+const LINES = 450;
+const SOURCE = `
+import { defineAsset, defineDefinitions } from 'arco-flow';
+const chatty = defineAsset({ key: 'chatty', compute: async (ctx) => {
+  for (let i = 0; i < ${LINES}; i += 1) console.log('line ' + i);
+  ctx.log.info('x'.repeat(70000));
+} });
+export default defineDefinitions({ assets: [chatty] });
+`;
+
+const envelope: DispatchEnvelope = {
+  runId: 'run_test',
+  taskKey: 'chatty',
+  assetKey: 'chatty',
+  partitionKey: null,
+  partitionKeys: [],
+  partitionKeyRange: null,
+  attempt: 1,
+  attemptId: 'att_chatty',
+  config: {},
+  codeVersion: null,
+  deadlineAt: null,
+};
+
+describe('remote worker agent', () => {
+  const project = tempProject(SOURCE);
+  after(() => project.remove());
+
+  test('log lines go to the API in batches, each line once and in order, an over-long line cut, and the finished report after them', async () => {
+    const calls: string[] = [];
+    const lines: { seq: number; message: string }[] = [];
+    let handedOut = false;
+    let finished: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const client: WorkerProtocolClient = {
+      registerWorker: async () => ({ heartbeatIntervalMs: 60_000 }),
+      workerHeartbeat: async () => ({ abort: [] }),
+      claimAttempts: async () => {
+        const attempts = handedOut ? [] : [{ envelope, attemptToken: 'a'.repeat(64) }];
+        handedOut = true;
+        return { attempts, sentAtEpochMs: Date.now() };
+      },
+      reportAttemptStarted: async () => calls.push('started'),
+      reportAttemptLogs: async (input) => {
+        calls.push('logs');
+        lines.push(...input.lines);
+      },
+      reportAttemptFinished: async (input) => {
+        calls.push(`finished ${input.outcome}`);
+        finished();
+      },
+      unregisterWorker: async () => undefined,
+    };
+    const agent = new RemoteWorkerAgent({
+      definitionsFile: project.file,
+      slots: 1,
+      heartbeatTimeoutMs: 60_000,
+      client,
+      spoolDir: join(project.dir, '.arco', 'remote-results'),
+      pollMs: 20,
+      onProblem: () => undefined,
+      onNotice: () => undefined,
+    });
+    await agent.start();
+    try {
+      await done;
+    } finally {
+      await agent.stop(1_000);
+    }
+    assert.equal(calls.at(-1), 'finished SUCCEEDED');
+    assert.equal(calls[0], 'started');
+    const logCalls = calls.filter((c) => c === 'logs').length;
+    assert.ok(logCalls <= 5, `${LINES + 1} lines in ${logCalls} calls`);
+    assert.deepEqual(lines.map((l) => l.seq), Array.from({ length: LINES + 1 }, (_, i) => i), 'every line once, in order');
+    assert.equal(lines[LINES - 1]?.message, `[stdout] line ${LINES - 1}`);
+    const long = lines[LINES]?.message ?? '';
+    assert.ok(long.length <= 65_536, `the long line is cut to what the API takes (${long.length})`);
+    assert.match(long, /cut: the line had 70000 characters\)$/);
+  });
+});
