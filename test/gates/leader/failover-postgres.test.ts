@@ -20,6 +20,7 @@ import { TERMINAL_BACKFILL_STATUSES } from '../../../src/fold/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { IDLE_IN_TRANSACTION_MS } from '../../../src/store/postgres/connection.js';
 import { ARCO_BIN, arcoAsync, stopProcess } from '../../helpers/cli.js';
+import { materializationsPerTask } from '../../helpers/ledger-reads.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../../helpers/postgres.js';
 import { skippable } from '../../helpers/skippable.js';
 import { tempProject } from '../../helpers/project.js';
@@ -171,18 +172,7 @@ describe('leader failover on PostgreSQL', () => {
       45_000,
     );
     for (const runId of runIds) assert.ok(await store.runs.getRun(runId), `seed ${SEED}: run ${runId} was requested and is not lost`);
-    const materialized = new Map<string, number>();
-    for (let after = 0; ; ) {
-      const page = await store.ledger.readEvents({ afterSequence: after, limit: 1000 });
-      if (page.length === 0) break;
-      for (const e of page) {
-        if (e.type === 'AssetMaterialized') {
-          const key = `${e.payload.runId} ${e.payload.taskKey}`;
-          materialized.set(key, (materialized.get(key) ?? 0) + 1);
-        }
-      }
-      after = page[page.length - 1]?.sequence ?? after;
-    }
+    const materialized = await materializationsPerTask(store);
     assert.ok(materialized.size > 0, 'the workload materialized something');
     assert.deepEqual([...materialized].filter(([, n]) => n > 1), [], `seed ${SEED}: no task materialized twice`);
   }

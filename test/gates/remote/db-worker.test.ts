@@ -9,6 +9,7 @@ import { isTerminalRun } from '../../../src/domain/runs/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { stopProcess } from '../../helpers/cli.js';
 import { startArcoDaemon, startArcoDbWorker, type ArcoProcess } from '../../helpers/arco-processes.js';
+import { allEvents } from '../../helpers/ledger-reads.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../../helpers/postgres.js';
 import { tempProject } from '../../helpers/project.js';
 import { skippable } from '../../helpers/skippable.js';
@@ -59,13 +60,7 @@ describe('a remote worker on the store itself (arco worker --db) on PostgreSQL',
     for (const task of ended?.tasks ?? []) {
       assert.deepEqual(task.attempts.map((a) => a.workerId), [worker.id], `${task.taskKey} ran once, on the --db worker`);
     }
-    const logged = [];
-    for (let afterSequence = 0; ; ) {
-      const page = await store.ledger.readEvents({ afterSequence, limit: 1000 });
-      if (page.length === 0) break;
-      for (const e of page) if (e.type === 'TaskLogged' && e.payload.runId === run.runId) logged.push(e.payload.message);
-      afterSequence = page[page.length - 1]?.sequence ?? afterSequence;
-    }
+    const logged = (await allEvents(store)).flatMap((e) => (e.type === 'TaskLogged' && e.payload.runId === run.runId ? [e.payload.message] : []));
     assert.ok(logged.some((m) => m.startsWith('first ran on pid')), `the compute's log line reached the run: ${JSON.stringify(logged)}`);
   });
 });

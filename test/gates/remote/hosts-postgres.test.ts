@@ -24,6 +24,7 @@ import type { Store } from '../../../src/store/index.js';
 import { stopProcess } from '../../helpers/cli.js';
 import { startArcoDaemon, startArcoWorker, type ArcoProcess } from '../../helpers/arco-processes.js';
 import { createNetnsHost, netnsSkip, tcpRelay, type NetnsHost } from '../../helpers/netns.js';
+import { materializationsPerTask } from '../../helpers/ledger-reads.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../../helpers/postgres.js';
 import { tempProject } from '../../helpers/project.js';
 import { skippable } from '../../helpers/skippable.js';
@@ -190,18 +191,7 @@ describe('daemons and workers on separate hosts, one PostgreSQL, faults at seede
     for (const run of runs) for (const task of (await store.runs.getRun(run.runId))?.tasks ?? []) lost.push(...task.attempts.filter((a) => a.error?.code === 'WORKER_LOST'));
     assert.ok(lost.length > 0, `seed ${SEED}: the faults hit running attempts (some ended WORKER_LOST and were retried)`);
 
-    const materialized = new Map<string, number>();
-    for (let afterSequence = 0; ; ) {
-      const page = await store.ledger.readEvents({ afterSequence, limit: 1000 });
-      if (page.length === 0) break;
-      for (const e of page) {
-        if (e.type === 'AssetMaterialized') {
-          const key = `${e.payload.runId} ${e.payload.taskKey}`;
-          materialized.set(key, (materialized.get(key) ?? 0) + 1);
-        }
-      }
-      afterSequence = page[page.length - 1]?.sequence ?? afterSequence;
-    }
+    const materialized = await materializationsPerTask(store);
     assert.ok(materialized.size >= RUNS * 2 + 8, `seed ${SEED}: the workload materialized its tasks (${materialized.size})`);
     assert.deepEqual([...materialized].filter(([, n]) => n > 1), [], `seed ${SEED}: no task materialized twice`);
   });

@@ -22,6 +22,7 @@ import { isTerminalRun } from '../../../src/domain/runs/index.js';
 import type { Store, TokenRole } from '../../../src/store/index.js';
 import { stopProcess } from '../../helpers/cli.js';
 import { startArcoDaemon, startArcoWorker, type ArcoProcess } from '../../helpers/arco-processes.js';
+import { allEvents } from '../../helpers/ledger-reads.js';
 import { createNetnsHost, netnsSkip, type NetnsHost } from '../../helpers/netns.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../../helpers/postgres.js';
 import { tempProject } from '../../helpers/project.js';
@@ -112,13 +113,7 @@ describe('a remote worker across a network hop', () => {
     link.restore();
     await until('the far worker registers again under a new id', async () => /registering again as (rw_\S+)/.exec(far.output())?.[1], 30_000);
     await until('the far worker gave up its late report', async () => /refused|stopped: /.test(far.output()), 30_000);
-    const events = [];
-    for (let after = 0; ; ) {
-      const page = await store.ledger.readEvents({ afterSequence: after, limit: 1000 });
-      if (page.length === 0) break;
-      events.push(...page);
-      after = page[page.length - 1]?.sequence ?? after;
-    }
+    const events = await allEvents(store);
     assert.equal(events.filter((e) => e.type === 'AssetMaterialized' && e.payload.runId === runId).length, 1, 'materialized once');
     assert.equal((await store.runs.getRun(runId))?.version, run.version, 'the late report changed nothing');
     assert.ok(readFileSync(marks, 'utf8').includes('slow end near'));

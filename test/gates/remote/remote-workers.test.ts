@@ -22,6 +22,7 @@ import type { RunProjection } from '../../../src/fold/index.js';
 import { openSqliteStore, type Store, type TokenRole } from '../../../src/store/index.js';
 import { arcoAsync, stopProcess } from '../../helpers/cli.js';
 import { startArcoDaemon, startArcoWorker, type ArcoProcess } from '../../helpers/arco-processes.js';
+import { allEvents } from '../../helpers/ledger-reads.js';
 import { freshSchema, postgresSkip } from '../../helpers/postgres.js';
 import { tempProject } from '../../helpers/project.js';
 import { skippable } from '../../helpers/skippable.js';
@@ -95,16 +96,6 @@ async function call(url: string, token: string, method: string, path: string, bo
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
-}
-
-async function allEvents(store: Store) {
-  const events = [];
-  for (let after = 0; ; ) {
-    const page = await store.ledger.readEvents({ afterSequence: after, limit: 1000 });
-    if (page.length === 0) return events;
-    events.push(...page);
-    after = page[page.length - 1]?.sequence ?? after;
-  }
 }
 
 /** The gate, once per engine (the suites below name their engine literally, for the parity matrix). */

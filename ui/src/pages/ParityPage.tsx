@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import type { Output } from '../api.js';
+import { DataTable } from '../components/DataTable.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { useOp } from '../hooks.js';
 import { Link, setQuery, useLocation } from '../router.js';
@@ -63,6 +64,23 @@ function TestList({ tests }: { tests: readonly string[] }) {
   );
 }
 
+/** A filter kept in the URL's query: `any` clears it. */
+function QueryChoice({ label, param, value, options }: { label: string; param: string; value: string; options: readonly string[] }) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => setQuery({ [param]: e.target.value }, { replace: true })}>
+        <option value="">any</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function ParityPage() {
   const { query } = useLocation();
   const matrix = useOp('getParityMatrix', {}, { poll: false });
@@ -118,28 +136,8 @@ export function ParityPage() {
         </div>
       ) : null}
       <div className="row parity-filters" role="search" aria-label="Parity filters">
-        <label>
-          Status{' '}
-          <select value={status} onChange={(e) => setQuery({ status: e.target.value }, { replace: true })}>
-            <option value="">any</option>
-            {STATUS_ORDER.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Area{' '}
-          <select value={section} onChange={(e) => setQuery({ section: e.target.value }, { replace: true })}>
-            <option value="">any</option>
-            {sections.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <QueryChoice label="Status" param="status" value={status} options={STATUS_ORDER} />
+        <QueryChoice label="Area" param="section" value={section} options={sections} />
         <label>
           Search <input type="search" value={text} placeholder="id, capability, feature…" onChange={(e) => setQuery({ q: e.target.value }, { replace: true })} />
         </label>
@@ -148,35 +146,28 @@ export function ParityPage() {
         </span>
       </div>
       <div className="panel flush">
-        <table aria-label="Parity rows">
-          <thead>
-            <tr>
-              <th>Capability</th>
-              <th>Status</th>
-              <th>Proof</th>
-              <th>Tests</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((r) => (
-              <tr key={r.id}>
-                <td>
+        <DataTable
+          label="Parity rows"
+          rows={matrix.data ? shown : undefined}
+          rowKey={(r) => r.id}
+          empty="No row matches these filters."
+          columns={[
+            {
+              header: 'Capability',
+              cell: (r) => (
+                <>
                   <span className="mono">{r.id}</span> <Markdown text={r.capability} />
                   <div className="muted small">
                     <Markdown text={r.feature} />
                   </div>
-                </td>
-                <td>
-                  <span className={`badge ${STATUS_CLASS[r.status] ?? ''}`}>{r.status}</span>
-                </td>
-                <td className="small">{r.proofLevel}</td>
-                <td className="small">
-                  <TestList tests={r.tests} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: 'Status', cell: (r) => <span className={`badge ${STATUS_CLASS[r.status] ?? ''}`}>{r.status}</span> },
+            { header: 'Proof', cell: (r) => r.proofLevel, className: 'small' },
+            { header: 'Tests', cell: (r) => <TestList tests={r.tests} />, className: 'small' },
+          ]}
+        />
       </div>
     </>
   );
