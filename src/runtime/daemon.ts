@@ -104,8 +104,13 @@ export class Daemon {
   /** Worker reports waiting for the report queue, applied together when it reaches them. */
   private pendingReports: AttemptReport[] = [];
   private leader = false;
-  /** Free slots of live remote workers at the last coordination (run monitoring counts them too). */
-  private remoteFreeSlots = 0;
+  /**
+   * Worker slots (local and remote) that the last coordination found free and gave no task: run
+   * monitoring's "slots were free" test. Counted from the decision, not from the slots free later,
+   * so a slot freed meanwhile by a finishing attempt, or left free because a dispatch lost a race
+   * with a report, never makes a run waiting its turn look stuck.
+   */
+  private unassignedSlots = 0;
   /** The lease holder this daemon last found leading instead of it, if any. */
   private standbyFrom: string | undefined;
   /** The fencing token of the grant this daemon leads with; null while it stands by. */
@@ -269,7 +274,7 @@ export class Daemon {
     const backfills = await advanceBackfills(this.leaderCtx, now);
     this.ran('backfills');
     // Run monitoring sees the slots this iteration left free; the attempts it ends lose their workers.
-    const monitored = await this.monitor.monitorIfDue(now, this.pool.freeSlots().length + this.remoteFreeSlots).catch((e: unknown) => {
+    const monitored = await this.monitor.monitorIfDue(now, this.unassignedSlots).catch((e: unknown) => {
       this.problem(`run monitoring failed: ${String(e)}`);
       return [];
     });
@@ -310,10 +315,11 @@ export class Daemon {
     if (remoteInUse) await reconcileDispatches(this.ctx.store, runs, remote);
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
     const heartbeats = await this.ctx.store.leases.readHeartbeats(attemptIds);
+    const freeWorkerSlots = [...this.pool.freeSlots(), ...remote.freeSlots];
     const steps = decideRunProgress({
       runs,
       nowEpochMs: now,
-      freeWorkerSlots: [...this.pool.freeSlots(), ...remote.freeSlots],
+      freeWorkerSlots,
       heartbeats,
       attemptLeaseMs: this.options.attemptLeaseMs,
       maxConcurrentRuns: limits.maxConcurrentRuns,
@@ -324,13 +330,13 @@ export class Daemon {
       isWorkerDead: (workerId) => (isRemoteWorkerId(workerId) ? !remote.live.has(workerId) : !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? '')),
       ids: this.ctx.ids,
     });
-    let remoteDispatched = 0;
+    const assigned = steps.reduce((n, step) => n + step.drafts.filter((d) => d.type === 'TaskDispatched').length, 0);
+    this.unassignedSlots = Math.max(0, freeWorkerSlots.length - assigned);
     for (const step of steps) {
       try {
         const result = await commit(this.leaderCtx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
         this.afterAppend(result.appended, runs);
         if (remoteInUse) await recordRemoteDispatches(this.ctx.store, result.appended, runs);
-        remoteDispatched += result.appended.filter((e) => e.type === 'TaskDispatched' && isRemoteWorkerId(e.payload.workerId)).length;
       } catch (error) {
         // A report or a command changed the run since we read it; the next iteration decides again.
         if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
@@ -340,8 +346,6 @@ export class Daemon {
     // Lost workers are forgotten once their attempts were decided (a forgotten worker counts as dead,
     // so an attempt whose decision failed above is declared lost at the next iteration).
     if (remote.lost.length > 0) await this.ctx.store.workers.removeWorkers(remote.lost);
-    // What is left after this pass: run monitoring must not take a slot just given away for a free one.
-    this.remoteFreeSlots = Math.max(0, remote.freeSlots.length - remoteDispatched);
     for (const run of runs) {
       if (run.status !== 'CANCELING') continue;
       for (const task of run.tasks) {
