@@ -161,6 +161,16 @@ export class RemoteWorkerAgent {
       if (spooled && (await this.resend(record, spooled)) === 'given up') return;
       forgetAttempt(dir, record.attemptId);
     }
+    // Only now, with every result it left reported: the previous worker is gone for good, and the
+    // attempts it held without a result are declared lost at once (and retried) instead of after
+    // its heartbeat timeout. Unregistering is idempotent, so one already lost is no error.
+    for (const workerId of new Set(claims.records.map((r) => r.workerId))) {
+      if (workerId === this.id || this.stopped) continue;
+      await this.options.client
+        .unregisterWorker({ workerId })
+        .then(() => this.options.onNotice(`worker ${workerId}, whose process is gone, was unregistered`))
+        .catch((e: unknown) => this.problem(`unregistering the previous worker ${workerId} failed: ${String(e)}`));
+    }
   }
 
   private async resend(record: ClaimRecord, spooled: SpooledResult): Promise<'accepted' | 'refused' | 'given up'> {

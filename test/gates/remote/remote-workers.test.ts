@@ -344,7 +344,7 @@ function remoteWorkerTests(engine: Engine): void {
       assert.equal(run.status, 'SUCCESS');
     });
 
-    test('a worker killed after its compute finished but before reporting it: the restarted worker reports the spooled result, the compute ran once; a stale spooled result is refused and forgotten', async () => {
+    test('a worker killed after its compute finished but before reporting it: the restarted worker reports the spooled result, the compute ran once; a stale spooled result is refused and forgotten; the killed worker is unregistered at once', async () => {
       const spool = join(project.dir, '.arco', 'remote-results');
       const spooled = () => {
         try {
@@ -382,8 +382,9 @@ function remoteWorkerTests(engine: Engine): void {
       // The worker prints the refusal before it forgets the file, but its output reaches this process
       // through a pipe, possibly after the folder was seen empty.
       await until('the worker says the stale result was refused', async () => /att_stale_spooled refused: ATTEMPT_MISMATCH/.test(restarted.output()) || undefined);
-      // The killed worker would be lost only after its minute of silence: forgotten now instead.
-      assert.equal((await call(daemon.url, worker, 'DELETE', `/workers/${victim.id}`)).status, 200);
+      // The killed worker would be lost only after its minute of silence: its successor unregistered it.
+      await until('the killed worker is unregistered by its successor', async () => !(await store.workers.listWorkers()).some((w) => w.workerId === victim.id) || undefined, 10_000);
+      assert.match(restarted.output(), new RegExp(`worker ${victim.id}, whose process is gone, was unregistered`));
       await stopWorkers();
     });
 
