@@ -52,7 +52,7 @@ export function daemonCommand(): Command {
       runAction(options, async () => {
         // Never a default: a production daemon on a store nobody named would lead a store of its own.
         if (!options.db) command.error('error: arco daemon needs its store: --db postgres://user@host/db (or a SQLite file), or set $ARCO_DB');
-        const [{ buildServer }, { systemClock, createContext, Daemon, loadDefinitions, watchDefinitions, isEmptyChange }, { describeStoreTarget, guardStoreFile, isPostgresUrl, openStore }, { resolveProject }] = await Promise.all([
+        const [{ buildServer }, { systemClock, createContext, Daemon, loadDefinitions, watchDefinitions, isEmptyChange, InstanceMetrics }, { describeStoreTarget, guardStoreFile, isPostgresUrl, openStore }, { resolveProject }] = await Promise.all([
           import('../../api/index.js'),
           import('../../runtime/index.js'),
           import('../../store/index.js'),
@@ -61,7 +61,9 @@ export function daemonCommand(): Command {
         const project = resolveProject(options);
         let definitions = await loadDefinitions(project.definitionsFile);
         const warn = (m: string) => process.stderr.write(line(`${color('yellow', 'warn')} ${m}`));
-        const store = await openStore(project.storePath, { longLived: true, onProblem: warn });
+        const metrics = new InstanceMetrics({ processMetrics: true });
+        // As in `arco dev`: every append of this process is timed, so /metrics has the latency to alert on.
+        const store = metrics.instrument(await openStore(project.storePath, { longLived: true, onProblem: warn }));
         const storeFile = isPostgresUrl(project.storePath) ? undefined : guardStoreFile(project.storePath);
         const access = await accessAtStart(store, options.host).catch(async (error: unknown) => {
           await store.close();
@@ -79,7 +81,7 @@ export function daemonCommand(): Command {
         });
         const target = describeStoreTarget(project.storePath);
         const app = await buildServer(
-          { store, ctx: () => ctx, storeTarget: target, onRunRequested: () => daemon.wake() },
+          { store, ctx: () => ctx, storeTarget: target, onRunRequested: () => daemon.wake(), metrics, workers: () => daemon.workerCounts() },
           { allowedHosts: options.allowedHost, storeCheck: storeFile ? () => storeFile.check() : undefined },
         );
         const address = await app.listen({ port: options.port, host: options.host }).catch(async (error: unknown) => {

@@ -154,7 +154,7 @@ function remoteWorkerTests(engine: Engine): void {
       }
     };
 
-    test("a remote worker process runs a run's tasks to success; its log lines reach the run; arco instance info lists it", async () => {
+    test("a remote worker process runs a run's tasks to success; its log lines reach the run; arco instance info lists it; the daemon's /metrics times its appends and counts it", async () => {
       const w = await startWorker(2);
       const runId = await requestRun(['first', 'second']);
       const run: RunProjection = await finished(runId);
@@ -170,6 +170,11 @@ function remoteWorkerTests(engine: Engine): void {
       assert.equal(listed.slots, 2);
       assert.equal(listed.alive, true);
       assert.ok(listed.heartbeatAgeMs < HEARTBEAT_TIMEOUT_MS);
+      // The daemon's /metrics: its appends are timed and its remote worker counted, as with arco dev.
+      const metrics = await (await fetch(`${daemon.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text();
+      const appends = Number(/^arco_ledger_append_seconds_count (\d+)/m.exec(metrics)?.[1] ?? 0);
+      assert.ok(appends > 0, 'the daemon timed its ledger appends');
+      assert.match(metrics, /^arco_remote_workers 1$/m);
       await stopWorkers();
       assert.equal(await store.workers.getWorker(w.id), undefined, 'a worker stopped with SIGTERM unregisters');
     });
