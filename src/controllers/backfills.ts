@@ -33,7 +33,7 @@ import {
   type ChunkSlice,
 } from '../domain/backfills/index.js';
 import { isArcoError, type ArcoError } from '../domain/errors/index.js';
-import type { IdSource } from '../domain/ids/index.js';
+import { copyJsonData, type IdSource } from '../domain/ids/index.js';
 import { partitionIndex, type PartitionSelector } from '../domain/partitions/index.js';
 import { isTerminalRun, outputKeysOf, type PlanningContext } from '../domain/runs/index.js';
 import { DEFAULT_WORKSPACE, draft, EVENT_VERSION, idempotencyKeys, type ErrorInfo, type EventDraft, type StoredEvent } from '../events/index.js';
@@ -83,7 +83,7 @@ class Working {
     backfill: BackfillProjection,
     private readonly nowIso: string,
   ) {
-    this.backfill = structuredClone(backfill);
+    this.backfill = copyJsonData(backfill);
   }
 
   push(...drafts: EventDraft[]): void {
@@ -323,7 +323,7 @@ export function decideBackfillProgress(input: BackfillProgressInput): BackfillPr
   }
   if (status !== 'REQUESTED') return { ...none, drafts: w.drafts };
   const finishedOnly = w.drafts.length;
-  const afterFinished = structuredClone(w.backfill);
+  const afterFinished = copyJsonData(w.backfill);
   let requestedRunIds: string[] = [];
   try {
     requestedRunIds = planChunks(w, input);

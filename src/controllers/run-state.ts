@@ -4,6 +4,7 @@
  * (the run reducer does not read sequences).
  */
 import { InvariantError } from '../domain/errors/index.js';
+import { copyJsonData } from '../domain/ids/index.js';
 import { EVENT_VERSION, DEFAULT_WORKSPACE, type EventDraft, type StoredEvent } from '../events/index.js';
 import { foldInMemory, runsFamily, type RunProjection } from '../fold/index.js';
 
@@ -36,7 +37,7 @@ function foldOwned(run: RunProjection | undefined, drafts: readonly EventDraft[]
 
 /** The run the drafts lead to; `run` itself is left as it was. */
 export function advanceRun(run: RunProjection | undefined, drafts: readonly EventDraft[], nowIso: string): RunProjection {
-  return foldOwned(run && structuredClone(run), drafts, nowIso);
+  return foldOwned(run && copyJsonData(run), drafts, nowIso);
 }
 
 /**
@@ -65,7 +66,7 @@ export class RunDecision {
     if (drafts.length === 0) return;
     this.drafts.push(...drafts);
     if (!this.owned) {
-      this.current = structuredClone(this.current);
+      this.current = copyJsonData(this.current);
       this.owned = true;
     }
     this.current = foldOwned(this.current, drafts, this.nowIso);

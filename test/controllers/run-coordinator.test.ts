@@ -57,6 +57,17 @@ describe('admission', () => {
     assert.deepEqual(started, [urgent.runId, older.runId]);
   });
 
+  test('deciding and folding leave the run they were given as it was (a store hands out its kept rows to them)', () => {
+    const { run } = requestedRun({ dag: DIAMOND });
+    const given = JSON.stringify(run);
+    const steps = decideRunProgress(coordinatorInput([run], T0));
+    const next = advanceRun(run, steps[0]?.drafts ?? [], iso(T0));
+    assert.equal(JSON.stringify(run), given);
+    assert.notEqual(next.tasks[0], run.tasks[0]);
+    assert.notEqual(next.tasks[0]?.attempts, run.tasks[0]?.attempts);
+    assert.equal(next.tasks[0]?.status, 'DISPATCHED');
+  });
+
   test('dispatches no more attempts than there are free worker slots', () => {
     const { run } = requestedRun({ dag: { a: [], b: [], c: [] } });
     const next = step(run, T0, { freeWorkerSlots: ['w0', 'w1'] });

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { isDeepStrictEqual } from 'node:util';
 import { poolLimitsFamily, runsFamily, runKeyConflictsFamily, type PoolLimit, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
 import type { RunStatus } from '../../domain/runs/index.js';
+import { copyJsonData } from '../../domain/ids/index.js';
 import type { RunHead, RunListQuery, RunStore } from '../contract.js';
 import { parseDoc, parseRunHead } from '../docs.js';
 
@@ -39,7 +40,7 @@ export class SqliteRuns implements RunStore {
       this.keptRowsAgree = isDeepStrictEqual(parsed, kept);
       if (!this.keptRowsAgree) return parsed;
     }
-    return structuredClone(kept) as RunProjection;
+    return copyJsonData(kept) as RunProjection;
   }
 
   async getRun(runId: string): Promise<RunProjection | undefined> {
