@@ -5,7 +5,8 @@
  * liveness), and the remote workers (`arco worker`) with their heartbeats and slots.
  */
 import { z } from 'zod';
-import { LEADER_LEASE, arcoVersion, isWorkerAlive } from '../runtime/index.js';
+import { isWorkerAlive } from '../domain/runs/index.js';
+import { LEADER_LEASE, arcoVersion } from '../runtime/index.js';
 import type { DaemonHeartbeat } from '../store/index.js';
 import { defineOperation, type OperationContext } from './operation.js';
 

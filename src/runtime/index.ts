@@ -147,6 +147,6 @@ export {
   unregisterRemoteWorker,
   HEARTBEATS_PER_TIMEOUT,
 } from './worker/remote-reports.js';
-export { REMOTE_WORKER_PREFIX, isRemoteWorkerId, isWorkerAlive } from './worker/remote-dispatch.js';
+export { REMOTE_WORKER_PREFIX, isRemoteWorkerId } from './worker/remote-dispatch.js';
 export { dispatchEnvelopeSchema, remoteResultSchema } from './worker/protocol.js';
 export { RemoteWorkerAgent, type RemoteAgentOptions, type WorkerProtocolClient } from './worker/remote-agent.js';

@@ -44,20 +44,20 @@ export function workerCommand(): Command {
         // Loaded here first so a broken definitions file stops the worker before it registers.
         const definitions = await loadDefinitions(project.definitionsFile);
         // A call unanswered for this long (a cut link) fails and is retried, instead of hanging the worker.
-        const http = url === undefined ? new LocalClient(project) : new HttpClient(url, tokenOf(options), Math.max(1_000, Math.min(10_000, options.heartbeatTimeoutMs)));
+        const client = url === undefined ? new LocalClient(project) : new HttpClient(url, tokenOf(options), Math.max(1_000, Math.min(10_000, options.heartbeatTimeoutMs)));
         const agent = new RemoteWorkerAgent({
           definitionsFile: project.definitionsFile,
           slots: options.slots,
           heartbeatTimeoutMs: options.heartbeatTimeoutMs,
           spoolDir: join(dirname(project.definitionsFile), '.arco', 'remote-results'),
           client: {
-            registerWorker: (input) => http.invoke('registerWorker', input),
-            workerHeartbeat: (input) => http.invoke('workerHeartbeat', input),
-            claimAttempts: (input) => http.invoke('claimAttempts', input),
-            reportAttemptStarted: (input) => http.invoke('reportAttemptStarted', input),
-            reportAttemptLogs: (input) => http.invoke('reportAttemptLogs', input),
-            reportAttemptFinished: (input) => http.invoke('reportAttemptFinished', input),
-            unregisterWorker: (input) => http.invoke('unregisterWorker', input),
+            registerWorker: (input) => client.invoke('registerWorker', input),
+            workerHeartbeat: (input) => client.invoke('workerHeartbeat', input),
+            claimAttempts: (input) => client.invoke('claimAttempts', input),
+            reportAttemptStarted: (input) => client.invoke('reportAttemptStarted', input),
+            reportAttemptLogs: (input) => client.invoke('reportAttemptLogs', input),
+            reportAttemptFinished: (input) => client.invoke('reportAttemptFinished', input),
+            unregisterWorker: (input) => client.invoke('unregisterWorker', input),
           },
           onProblem: (m) => process.stderr.write(line(`${color('yellow', 'warn')} ${m}`)),
           onNotice: (m) => process.stdout.write(line(m)),
@@ -79,7 +79,7 @@ export function workerCommand(): Command {
           stopping = true;
           process.stdout.write(line('stopping: running attempts finish and report (30 s at most), then the worker unregisters'));
           await agent.stop(30_000);
-          await http.close();
+          await client.close();
           process.exit(0);
         };
         process.on('SIGINT', () => void stop());

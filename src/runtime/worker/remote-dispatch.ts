@@ -29,8 +29,6 @@ export function isRemoteWorkerId(workerId: string): boolean {
   return workerId.startsWith(REMOTE_WORKER_PREFIX);
 }
 
-export { isWorkerAlive };
-
 /** The range a run was requested for, from its canonical partition selection. */
 function rangeOf(run: RunProjection): { start: string; end: string } | null {
   const p = run.partition as { kind?: string; start?: string; end?: string } | null;

@@ -20,7 +20,7 @@ import type { Store, WorkerDispatch } from '../../store/index.js';
 import type { RuntimeContext } from '../context.js';
 import { applyAttemptReport } from '../run-commands.js';
 import { dispatchEnvelopeSchema, type DispatchEnvelope, type RemoteResult } from './protocol.js';
-import { isWorkerAlive } from './remote-dispatch.js';
+import { isWorkerAlive } from '../../domain/runs/index.js';
 
 /** A worker heartbeats this many times per heartbeat timeout, so one or two lost calls do not lose it. */
 export const HEARTBEATS_PER_TIMEOUT = 5;
