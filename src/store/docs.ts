@@ -4,8 +4,9 @@
  * by either yields the same errors and the same hash.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { arcoError } from '../domain/errors/index.js';
-import { canonicalJson } from '../domain/ids/index.js';
+import { canonicalJson, copyJsonData } from '../domain/ids/index.js';
 import { z } from 'zod';
 import { RUN_STATUSES } from '../domain/runs/index.js';
 import { tagsSchema } from '../events/index.js';
@@ -28,6 +29,37 @@ export function parseDoc<Row>(family: ProjectionFamily<Row>, id: string, doc: st
     });
   }
   return parsed.data;
+}
+
+/** The row this process's folder last wrote for a table and id, if `text` is still its text. */
+export type KeptRow = (table: string, id: string, text: string) => unknown;
+
+/**
+ * Reads stored documents of one family, copying the row this process's folder wrote instead of
+ * parsing the text when the text is still what it wrote: a daemon reads back the runs it drives
+ * after every append, and a copy costs a fraction of parsing and validating 80 KB of JSON for a
+ * run of 100 tasks. The first time, the kept row is compared with the schema's reading of the
+ * text (deep strict equality); if they differ, every document is parsed as before.
+ */
+export class KeptRowReader<Row> {
+  private agree: boolean | undefined;
+
+  constructor(
+    private readonly family: ProjectionFamily<Row>,
+    private readonly keptRow: KeptRow,
+  ) {}
+
+  /** @throws CORRUPT_PROJECTION naming the table and row (as parseDoc). */
+  read(id: string, doc: string): Row {
+    const kept = this.agree === false ? undefined : this.keptRow(this.family.table, id, doc);
+    if (kept === undefined) return parseDoc(this.family, id, doc);
+    if (this.agree === undefined) {
+      const parsed = parseDoc(this.family, id, doc);
+      this.agree = isDeepStrictEqual(parsed, kept);
+      if (!this.agree) return parsed;
+    }
+    return copyJsonData(kept) as Row;
+  }
 }
 
 /**

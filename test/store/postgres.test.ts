@@ -16,11 +16,18 @@ import { createPool, inTransaction } from '../../src/store/postgres/connection.j
 import { LEDGER_LOCK_CLASS } from '../../src/store/postgres/ledger.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { freshSchema, postgresSkip, type TestSchema } from '../helpers/postgres.js';
-import { T0, requestedRun } from '../helpers/runs.js';
+import { T0, requestedRun, step } from '../helpers/runs.js';
 import { storeConformance } from './conformance.js';
 import { skippable } from '../helpers/skippable.js';
 
 const skip = await postgresSkip();
+
+async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; !(await probe()); i += 1) {
+    if (i > 400) throw new Error(`timed out waiting until ${what}`);
+    await delay(25);
+  }
+}
 const { test } = skippable(skip);
 const GOLDEN = new URL('../fixtures/golden/', import.meta.url);
 
@@ -135,6 +142,30 @@ describe('PostgreSQL store', () => {
       await holder.query('COMMIT');
       await waiting;
       assert.equal((await store.runs.listRuns({ limit: 10 })).length, 2);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  test('a run read while an append changes it is the committed run, never the append in progress (the folder keeps runs it wrote parsed)', async () => {
+    const { run, drafts } = requestedRun({ dag: { a: [] } });
+    await store.ledger.append(stamp(drafts));
+    // Read once, so the kept row is what reads use from now on.
+    assert.equal((await store.runs.getRun(run.runId))?.status, 'QUEUED');
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      // Lets the append load and fold the run (FOR UPDATE takes a lesser lock) but not write it.
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE runs IN SHARE MODE');
+      const appending = store.ledger.append(stamp(step(run, T0 + 1).drafts, T0 + 1));
+      await until('the append waits to write the run', async () => (await holder.query("SELECT 1 FROM pg_locks WHERE NOT granted AND relation = 'runs'::regclass")).rowCount === 1);
+      const read = await store.runs.getRun(run.runId);
+      assert.equal(read?.status, 'QUEUED', 'what is committed, not the run the open append folded');
+      assert.equal(read?.tasks[0]?.attempts.length, 0, 'no attempt dispatched yet');
+      await holder.query('COMMIT');
+      await appending;
+      assert.equal((await store.runs.getRun(run.runId))?.status, 'STARTED');
     } finally {
       await holder.end();
     }

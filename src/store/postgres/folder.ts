@@ -178,8 +178,25 @@ export class PostgresFolder {
   private parse(index: number, id: string, text: string | undefined): unknown {
     if (text === undefined) return undefined;
     const family = (this.tables[index] as FamilyTable).family;
-    const kept = this.written.get(`${family.table}\u0000${id}`);
-    return kept !== undefined && kept.text === text ? kept.row : parseDoc(family, id, text);
+    const key = `${family.table}\u0000${id}`;
+    const kept = this.written.get(key);
+    if (kept === undefined || kept.text !== text) return parseDoc(family, id, text);
+    // The batch updates the row in place while its transaction is open, and reads on other pooled
+    // connections run meanwhile (still seeing `text`): until the batch writes the row and keeps
+    // it again, no reader may take this object for what `text` holds.
+    this.written.delete(key);
+    return kept.row;
+  }
+
+  /**
+   * The row this folder last wrote for `table`/`id`, when `text` is still what it wrote (owned by
+   * this folder: a caller copies it before handing it out), else undefined. A reader gets `text`
+   * from the committed state: the kept row of a batch not yet committed has the batch's text, so
+   * it never stands for what an earlier commit stored.
+   */
+  keptRow(table: string, id: string, text: string): unknown {
+    const kept = this.written.get(`${table}\u0000${id}`);
+    return kept !== undefined && kept.text === text ? kept.row : undefined;
   }
 
   private async save(client: pg.ClientBase, batch: Batch): Promise<void> {

@@ -67,7 +67,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return {
     engine: 'postgres',
     ledger: guarded(ledger, target),
-    runs: guarded(new PostgresRuns(pool), target),
+    runs: guarded(new PostgresRuns(pool, (table, id, text) => folder.keptRow(table, id, text)), target),
     assets: guarded(new PostgresAssets(pool), target),
     logs: guarded(new PostgresLogs(pool), target),
     checks: guarded(new PostgresChecks(pool), target),

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { poolLimitsFamily, runKeyConflictsFamily, runsFamily, type PoolLimit, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
 import type { RunStatus } from '../../domain/runs/index.js';
 import type { RunHead, RunListQuery, RunStore } from '../contract.js';
-import { parseRunHead } from '../docs.js';
+import { KeptRowReader, parseRunHead, type KeptRow } from '../docs.js';
 import { parseDoc, selectDocs, type DocRow } from './docs.js';
 
 const ACTIVE_STATUSES = "('QUEUED', 'STARTED', 'CANCELING')";
@@ -14,7 +14,15 @@ const HEAD_COLUMNS = "id, status, version, (doc::json -> 'tags')::text AS tags";
 type HeadRow = { id: string; status: string; version: number; tags: string | null };
 
 export class PostgresRuns implements RunStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly runs: KeptRowReader<RunProjection>;
+
+  /** `keptRow`: this process's folder's kept rows (see KeptRowReader). */
+  constructor(
+    private readonly pool: pg.Pool,
+    keptRow: KeptRow = () => undefined,
+  ) {
+    this.runs = new KeptRowReader(runsFamily, keptRow);
+  }
 
   private docs(sql: string, params: readonly unknown[]): Promise<DocRow[]> {
     return selectDocs(this.pool, sql, params);
@@ -22,12 +30,12 @@ export class PostgresRuns implements RunStore {
 
   async getRun(runId: string): Promise<RunProjection | undefined> {
     const [row] = await this.docs('SELECT id, doc FROM runs WHERE id = $1', [runId]);
-    return row && parseDoc(runsFamily, String(row.id), row.doc);
+    return row && this.runs.read(String(row.id), row.doc);
   }
 
   async getRunByKey(runKey: string): Promise<RunProjection | undefined> {
     const [row] = await this.docs('SELECT id, doc FROM runs WHERE run_key = $1', [runKey]);
-    return row && parseDoc(runsFamily, String(row.id), row.doc);
+    return row && this.runs.read(String(row.id), row.doc);
   }
 
   async listRuns(query: RunListQuery): Promise<RunProjection[]> {
@@ -53,7 +61,7 @@ export class PostgresRuns implements RunStore {
 
   async listActiveRuns(): Promise<RunProjection[]> {
     const rows = await this.docs(`SELECT id, doc FROM runs WHERE status IN ${ACTIVE_STATUSES} ORDER BY id`, []);
-    return rows.map((r) => parseDoc(runsFamily, String(r.id), r.doc));
+    return rows.map((r) => this.runs.read(String(r.id), r.doc));
   }
 
   async listPoolLimits(): Promise<PoolLimit[]> {
@@ -70,7 +78,7 @@ export class PostgresRuns implements RunStore {
   async getRuns(runIds: readonly string[]): Promise<RunProjection[]> {
     if (runIds.length === 0) return [];
     const rows = await this.docs('SELECT id, doc FROM runs WHERE id = ANY($1::text[]) ORDER BY id', [[...runIds]]);
-    return rows.map((r) => parseDoc(runsFamily, String(r.id), r.doc));
+    return rows.map((r) => this.runs.read(String(r.id), r.doc));
   }
 
   async listActiveRunHeads(): Promise<RunHead[]> {

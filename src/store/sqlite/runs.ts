@@ -1,11 +1,9 @@
 /** Runs and run-key conflicts on SQLite: by id, by run key, by status and tag, newest first. */
 import type Database from 'better-sqlite3';
-import { isDeepStrictEqual } from 'node:util';
 import { poolLimitsFamily, runsFamily, runKeyConflictsFamily, type PoolLimit, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
 import type { RunStatus } from '../../domain/runs/index.js';
-import { copyJsonData } from '../../domain/ids/index.js';
 import type { RunHead, RunListQuery, RunStore } from '../contract.js';
-import { parseDoc, parseRunHead } from '../docs.js';
+import { KeptRowReader, parseDoc, parseRunHead, type KeptRow } from '../docs.js';
 
 type DocRow = { id: string; doc: string };
 type HeadRow = { id: string; status: string; version: number; tags: string | null };
@@ -13,34 +11,19 @@ type HeadRow = { id: string; status: string; version: number; tags: string | nul
 const ACTIVE = "status IN ('QUEUED', 'STARTED', 'CANCELING')";
 const HEAD_COLUMNS = "id, status, version, json_extract(doc, '$.tags') AS tags";
 
-/** The row this connection's folder last wrote for a table and id, if `text` is still its text. */
-export type KeptRow = (table: string, id: string, text: string) => unknown;
-
 export class SqliteRuns implements RunStore {
-  /** Whether a kept row stands for its text; settled by the first one used (see `parseRun`). */
-  private keptRowsAgree: boolean | undefined;
+  private readonly runs: KeptRowReader<RunProjection>;
 
+  /** `keptRow`: the connection's folder's kept rows (see KeptRowReader). */
   constructor(
     private readonly db: Database.Database,
-    private readonly keptRow: KeptRow = () => undefined,
-  ) {}
+    keptRow: KeptRow = () => undefined,
+  ) {
+    this.runs = new KeptRowReader(runsFamily, keptRow);
+  }
 
-  /**
-   * A stored run document as its schema reads it. A run this connection's folder just wrote (a
-   * daemon reading back the run it is driving) is copied from the row the fold produced instead:
-   * the text is that row's JSON, and a copy costs a fraction of parsing and validating 80 KB of
-   * JSON for a run of 100 tasks. The first time, the row is compared with the schema's reading of
-   * the text (deep strict equality); if they differ, every run is parsed as before.
-   */
   private parseRun(id: string, doc: string): RunProjection {
-    const kept = this.keptRowsAgree === false ? undefined : this.keptRow(runsFamily.table, id, doc);
-    if (kept === undefined) return parseDoc(runsFamily, id, doc);
-    if (this.keptRowsAgree === undefined) {
-      const parsed = parseDoc(runsFamily, id, doc);
-      this.keptRowsAgree = isDeepStrictEqual(parsed, kept);
-      if (!this.keptRowsAgree) return parsed;
-    }
-    return copyJsonData(kept) as RunProjection;
+    return this.runs.read(id, doc);
   }
 
   async getRun(runId: string): Promise<RunProjection | undefined> {
