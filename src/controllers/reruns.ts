@@ -7,6 +7,7 @@
  * - fromFailure: exactly the parent's tasks that did not succeed (failed, skipped, canceled, never
  *   started); succeeded tasks are not executed again. A parent without failure is refused.
  * - subset: the parent's tasks whose asset is in the given selection (closures already applied).
+ * - all: every task of the parent again, whatever its outcome (Dagster's ALL_STEPS re-execution).
  */
 import { arcoError } from '../domain/errors/index.js';
 import { canonicalJson, sha256Hex, type Json } from '../domain/ids/index.js';
@@ -15,7 +16,7 @@ import { isTerminalRun, outputKeysOf, RUN_POLICY_TAGS } from '../domain/runs/ind
 import type { RunProjection } from '../fold/index.js';
 import type { ResolvedRunRequest } from './run-requests.js';
 
-export type RerunMode = 'fromFailure' | 'subset';
+export type RerunMode = 'fromFailure' | 'subset' | 'all';
 
 export interface RerunRequest {
   readonly mode: RerunMode;
@@ -33,7 +34,7 @@ export function resolveRerun(parent: RunProjection, request: RerunRequest): Reso
       status: parent.status,
     });
   }
-  const keep = request.mode === 'fromFailure' ? failedTasks(parent) : subsetTasks(parent, request.assetKeys ?? []);
+  const keep = request.mode === 'fromFailure' ? failedTasks(parent) : request.mode === 'all' ? parent.tasks : subsetTasks(parent, request.assetKeys ?? []);
   const taskKeys = keep.map((t) => t.taskKey).sort();
   const selectionHash = sha256Hex(canonicalJson({ taskKeys, partition: parent.partition })).slice(0, 16);
   // Caller-settable tags carry over, so a rerun keeps the priority and retry policy it was given.

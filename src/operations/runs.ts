@@ -134,7 +134,7 @@ async function withWaits(ctx: OperationContext, runs: RunProjection[]): Promise<
 
 export const rerunOp = defineOperation({
   name: 'rerun',
-  summary: 'Rerun a finished run from failure, or a subset of its assets (idempotent)',
+  summary: 'Rerun a finished run from failure, a subset of its assets, or all of it (idempotent)',
   group: 'runs',
   method: 'POST',
   path: '/api/v1/runs/:runId/rerun',

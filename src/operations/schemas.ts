@@ -21,13 +21,14 @@ export const pageLimit = z.coerce.number().int().min(1).max(500).default(50);
 
 export const rerunBodySchema = z
   .object({
-    mode: z.enum(['fromFailure', 'subset']).describe('fromFailure: the tasks that did not succeed; subset: the selected assets'),
+    mode: z.enum(['fromFailure', 'subset', 'all']).describe('fromFailure: the tasks that did not succeed; subset: the selected assets; all: every task of the run again'),
     selection: z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]).optional().describe('Required for subset'),
     includeUpstream: z.boolean().default(false),
     includeDownstream: z.boolean().default(false),
   })
   .strict()
-  .refine((b) => b.mode !== 'subset' || b.selection !== undefined, { message: 'selection is required for mode subset', path: ['selection'] });
+  .refine((b) => b.mode !== 'subset' || b.selection !== undefined, { message: 'selection is required for mode subset', path: ['selection'] })
+  .refine((b) => b.mode === 'subset' || b.selection === undefined, { message: 'selection is only for mode subset', path: ['selection'] });
 
 export const runSchema = runProjectionSchema
   .extend({

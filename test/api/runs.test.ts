@@ -96,6 +96,8 @@ describe('API errors and contract', () => {
     ['an arco/max_runtime tag of 0 seconds is 400 INVALID_RUN_TAG naming the tag', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/max_runtime': '0' } }, 400, 'INVALID_RUN_TAG', /arco\/max_runtime/],
     ['a rerun of an unknown run is 404 RUN_NOT_FOUND', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'fromFailure' }, 404, 'RUN_NOT_FOUND'],
     ['a subset rerun without a selection is 400 VALIDATION_ERROR', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'subset' }, 400, 'VALIDATION_ERROR', /selection/],
+    ['a full rerun with a selection is 400 VALIDATION_ERROR (a selection is for subset reruns)', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'all', selection: ['raw/events'] }, 400, 'VALIDATION_ERROR', /selection/],
+    ['a full rerun of an unknown run is 404 RUN_NOT_FOUND', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'all' }, 404, 'RUN_NOT_FOUND'],
   ];
   for (const [title, method, path, body, status, code, message] of cases) {
     test(title, async () => {

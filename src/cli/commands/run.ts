@@ -14,6 +14,7 @@ interface RunOptions extends CommonOptions {
   readonly select?: string;
   readonly rerun?: string;
   readonly fromFailure?: boolean;
+  readonly all?: boolean;
   readonly includeUpstream?: boolean;
   readonly includeDownstream?: boolean;
   readonly partition?: string;
@@ -47,8 +48,9 @@ export function runCommand(): Command {
     .addCommand(runDeleteCommand())
     .description('request a run of the selected assets (exactly the selection, plus closures you ask for)')
     .option('-s, --select <selection>', 'asset selection, e.g. "clean/events", "key:raw/*", "+key:marts/orders"')
-    .option('--rerun <runId>', 'rerun a finished run: with --from-failure, or --select for a subset of its assets')
+    .option('--rerun <runId>', 'rerun a finished run: with --from-failure, --all, or --select for a subset of its assets')
     .option('--from-failure', 'with --rerun: only the tasks that did not succeed')
+    .option('--all', 'with --rerun: every task of the run again, whatever its outcome')
     .option('--include-upstream', 'also run every upstream asset of the selection')
     .option('--include-downstream', 'also run every downstream asset of the selection')
     .option('--include-external', 'let *, group:, tag: and traversals select external assets too (a run still reads them as they are)')
@@ -62,7 +64,7 @@ export function runCommand(): Command {
     .option('--workers <n>', 'worker processes when running the work itself (no --url)', positiveInt('--workers'), 2)
     .addHelpText(
       'after',
-      '\nExamples:\n  arco run --project ./my-project --select clean/events --include-upstream --wait\n  arco run --select \'key:marts/*\' --url http://127.0.0.1:3000 --json\n  arco run --select \'group:daily\' --partition 2026-11-01...2026-11-07 --wait\n  arco run --rerun RUN_ID --from-failure --wait\n',
+      '\nExamples:\n  arco run --project ./my-project --select clean/events --include-upstream --wait\n  arco run --select \'key:marts/*\' --url http://127.0.0.1:3000 --json\n  arco run --select \'group:daily\' --partition 2026-11-01...2026-11-07 --wait\n  arco run --rerun RUN_ID --from-failure --wait\n  arco run --rerun RUN_ID --all --wait\n',
     )
     .action((options: RunOptions) =>
       runAction(options, async () => {
@@ -111,12 +113,11 @@ async function runBody(client: Client, options: RunOptions): Promise<void> {
 
 async function request(client: Client, options: RunOptions) {
   if (options.rerun !== undefined) {
-    if (options.fromFailure === Boolean(options.select)) {
-      throw new InvalidArgumentError('--rerun needs exactly one of --from-failure or --select');
-    }
+    const modes = [options.fromFailure, options.all, options.select !== undefined].filter(Boolean).length;
+    if (modes !== 1) throw new InvalidArgumentError('--rerun needs exactly one of --from-failure, --all or --select');
     return client.invoke('rerun', {
       runId: options.rerun,
-      mode: options.fromFailure ? 'fromFailure' : 'subset',
+      mode: options.fromFailure ? 'fromFailure' : options.all ? 'all' : 'subset',
       selection: options.select,
       includeUpstream: Boolean(options.includeUpstream),
       includeDownstream: Boolean(options.includeDownstream),

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requestRerun, requestRun } from '../../../src/runtime/index.js';
 import { startDaemon, task, tempProject, waitForRun, type Running } from '../../helpers/project.js';
-import { arcoJson } from '../../helpers/cli.js';
+import { arco, arcoJson } from '../../helpers/cli.js';
 
 const SOURCE = `import { defineAsset, defineDefinitions } from 'arco-flow';
 import { appendFileSync, existsSync } from 'node:fs';
@@ -92,10 +92,34 @@ describe('reruns', () => {
     assert.deepEqual(task(subset.run, 'b').deps, [], 'a is not in the rerun, so b does not wait for it');
     await waitForRun(running.store, subset.run.runId);
   });
+
+  test('a full rerun runs every task of the parent again, the succeeded ones too, with lineage; asking again returns the same run', async () => {
+    writeFileSync(join(project.dir, 'fixed'), '');
+    const before = executions().length;
+    const { run, existing } = await requestRerun(running.ctx, failedRunId, { mode: 'all' });
+    assert.equal(existing, false);
+    assert.deepEqual(run.tasks.map((t) => t.taskKey), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(task(run, 'b').deps, ['a'], 'the tasks wait for each other as in the parent');
+    assert.equal(run.parentRunId, failedRunId);
+    assert.equal(run.tags['arco/rerun_mode'], 'all');
+    assert.equal(run.tags.team, 'data');
+    assert.deepEqual(run.config, { limit: 3 });
+    assert.match(run.runKey ?? '', new RegExp(`^rerun:${failedRunId}:all:[0-9a-f]{16}$`));
+    const done = await waitForRun(running.store, run.runId);
+    assert.equal(done.status, 'SUCCESS');
+    assert.deepEqual(executions().slice(before).sort(), ['a', 'b', 'c', 'd'], 'a and d, which had succeeded, ran again');
+    const again = await requestRerun(running.ctx, failedRunId, { mode: 'all' });
+    assert.equal(again.existing, true);
+    assert.equal(again.run.runId, run.runId);
+    // A run that succeeded can be run again in full, where from failure has nothing to do.
+    const ofSuccess = await requestRerun(running.ctx, run.runId, { mode: 'all' });
+    assert.deepEqual(ofSuccess.run.tasks.map((t) => t.taskKey), ['a', 'b', 'c', 'd']);
+    await waitForRun(running.store, ofSuccess.run.runId);
+  });
 });
 
 describe('reruns from the command line', () => {
-  test('arco run --rerun RUN_ID --from-failure prints the new run with why it exists and its lineage', async () => {
+  test('arco run --rerun RUN_ID --from-failure prints the new run with why it exists and its lineage; --all reruns every task', async () => {
     const project = tempProject(SOURCE);
     try {
       const failed = arcoJson<{ runId: string; status: string }>(['run', '--project', project.dir, '--select', 'a,b', '--wait']);
@@ -108,6 +132,13 @@ describe('reruns from the command line', () => {
       assert.equal(rerun.body.lineage[0], failed.body.runId);
       assert.deepEqual(rerun.body.tasks.map((t) => t.key), ['b']);
       assert.ok(existsSync(join(project.dir, '.arco', 'arco.db')));
+      const full = arcoJson<{ status: string; why: string; tasks: { key: string }[] }>(['run', '--project', project.dir, '--rerun', failed.body.runId, '--all', '--wait']);
+      assert.equal(full.status, 0, full.stderr);
+      assert.equal(full.body.why, `rerun (all) of ${failed.body.runId}`);
+      assert.deepEqual(full.body.tasks.map((t) => t.key), ['a', 'b']);
+      const both = arco(['run', '--project', project.dir, '--rerun', failed.body.runId, '--all', '--from-failure']);
+      assert.notEqual(both.status, 0);
+      assert.match(both.stderr, /exactly one of --from-failure, --all or --select/);
     } finally {
       project.remove();
     }
