@@ -4,6 +4,7 @@ export {
   compareDispatchOrder,
   runPriority,
   PoolSlots,
+  executingTasks,
   systemError,
   type AdmissionLimits,
   type CoordinatorInput,

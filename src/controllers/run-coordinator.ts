@@ -6,7 +6,7 @@
  * It returns one decision per run, each to be appended with the run version it was based on.
  */
 import type { IdSource } from '../domain/ids/index.js';
-import { describePoolWait, poolSlotsInUse, TagLimitCounter, type TagConcurrencyLimit } from '../domain/runs/index.js';
+import { describePoolWait, poolSlotsInUse, runMaxConcurrentTasks, TagLimitCounter, type TagConcurrencyLimit } from '../domain/runs/index.js';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
 import type { RunProjection, TaskProjection } from '../fold/index.js';
@@ -213,15 +213,24 @@ export class PoolSlots {
   }
 }
 
+/** Tasks of the run holding a worker now (dispatched or running). */
+export function executingTasks(run: RunProjection): number {
+  return run.tasks.filter((t) => t.status === 'DISPATCHED' || t.status === 'RUNNING').length;
+}
+
 function dispatchReady(decision: RunDecision, input: CoordinatorInput, slots: string[], pools: PoolSlots): void {
   if (decision.run.status !== 'STARTED') return;
+  // The run's own limit (arco/max_concurrent_tasks): its other tasks wait, other runs take the slots.
+  const limit = runMaxConcurrentTasks(decision.run.tags) ?? Number.POSITIVE_INFINITY;
+  let executing = limit === Number.POSITIVE_INFINITY ? 0 : executingTasks(decision.run);
   for (const task of decision.run.tasks) {
-    if (slots.length === 0) return;
+    if (slots.length === 0 || executing >= limit) return;
     const due = task.status === 'READY' || (task.status === 'RETRY_WAIT' && task.retryAt !== null && Date.parse(task.retryAt) <= input.nowEpochMs);
     if (!due) continue;
     // A task whose pool is full waits; the tasks after it may still take the worker slot.
     if (pools.wait(task.pool) !== undefined) continue;
     if (task.pool !== undefined) pools.take(task.pool);
+    executing += 1;
     const workerId = slots.shift() as string;
     const attempt = task.attempt + 1;
     const runId = decision.run.runId;

@@ -4,7 +4,7 @@ import { shortDurationMs } from '../domain/cron/index.js';
 import { arcoError } from '../domain/errors/index.js';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { logLineSchema, runKeyConflictSchema, taskProjectionSchema, type RunProjection } from '../fold/index.js';
-import { cancelRun, explainWaits, getRunOrThrow, systemClock, requestRerun, requestRun, selectAssetsToLaunch, type RunWait } from '../runtime/index.js';
+import { cancelRun, explainWaits, getRunOrThrow, mayWait, systemClock, requestRerun, requestRun, selectAssetsToLaunch, type RunWait } from '../runtime/index.js';
 import { defineOperation, type OperationContext } from './operation.js';
 
 /** The run tag naming who requested it: an API token's name, `local` or `anonymous`. */
@@ -124,7 +124,7 @@ function instantOf(text: string, field: string, nowEpochMs: number): string {
 
 /** Runs with what the waiting ones wait for (OPX-14); definitions load only when a run waits. */
 async function withWaits(ctx: OperationContext, runs: RunProjection[]): Promise<(RunProjection & { waiting?: RunWait[] })[]> {
-  if (!runs.some((r) => r.status === 'QUEUED' || (r.status === 'STARTED' && r.tasks.some((t) => t.status === 'READY' && t.pool !== undefined)))) return runs;
+  if (!runs.some(mayWait)) return runs;
   const waits = await explainWaits(await ctx.runtime(), runs);
   return runs.map((run) => {
     const waiting = waits.get(run.runId);

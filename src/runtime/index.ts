@@ -135,7 +135,7 @@ export {
 } from './observability/index.js';
 export { retryFailedRuns, RUN_RETRIES_CURSOR, type RunRetryReport } from './run-retries.js';
 export { monitorRuns, RunMonitor, MONITOR_INTERVAL_MS } from './run-monitor.js';
-export { explainWaits, type RunWait } from './run-waits.js';
+export { explainWaits, mayWait, type RunWait } from './run-waits.js';
 export { purgeExpired, Retention, PURGE_BATCH_MAX, type PurgeReport } from './retention.js';
 export {
   registerRemoteWorker,

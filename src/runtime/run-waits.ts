@@ -1,12 +1,12 @@
 /**
  * What a queued run or a waiting task waits for, worked out when a run is read (OPX-14): the run
- * limit (`maxConcurrentRuns: 6/6 runs in progress`), a tag limit (`tag team=data: 2/2 runs`) or a
- * full pool (`pool warehouse: 2/2 in use`). Counted from the runs in progress now, as the daemon
+ * limit (`maxConcurrentRuns: 6/6 runs in progress`), a tag limit (`tag team=data: 2/2 runs`), a
+ * full pool (`pool warehouse: 2/2 in use`) or the run's own task limit (`arco/max_concurrent_tasks`). Counted from the runs in progress now, as the daemon
  * counts them, with the limits of the loaded instance settings (a daemon started with
  * `--max-concurrent-runs` may hold a different run limit).
  */
-import { describeRunLimitWait, TagLimitCounter } from '../domain/runs/index.js';
-import { PoolSlots } from '../controllers/index.js';
+import { describeRunLimitWait, describeRunTaskLimitWait, runMaxConcurrentTasks, TagLimitCounter } from '../domain/runs/index.js';
+import { executingTasks, PoolSlots } from '../controllers/index.js';
 import type { RunProjection } from '../fold/index.js';
 import type { RuntimeContext } from './context.js';
 import { readPoolLimits } from './run-monitor.js';
@@ -17,11 +17,17 @@ export interface RunWait {
   readonly reason: string;
 }
 
+/** Whether the run may be waiting for something: queued, or a ready task held by a pool or its run's task limit. */
+export function mayWait(run: RunProjection): boolean {
+  if (run.status === 'QUEUED') return true;
+  return run.status === 'STARTED' && run.tasks.some((t) => t.status === 'READY' && (t.pool !== undefined || runMaxConcurrentTasks(run.tags) !== null));
+}
+
 /** The waits of each run of `runs` that waits for something (runs that do not are left out). */
 export async function explainWaits(ctx: RuntimeContext, runs: readonly RunProjection[]): Promise<Map<string, RunWait[]>> {
   const waits = new Map<string, RunWait[]>();
   const queued = runs.filter((r) => r.status === 'QUEUED');
-  const started = runs.filter((r) => r.status === 'STARTED' && r.tasks.some((t) => t.status === 'READY' && t.pool !== undefined));
+  const started = runs.filter((r) => r.status === 'STARTED' && mayWait(r));
   if (queued.length === 0 && started.length === 0) return waits;
   const heads = await ctx.store.runs.listActiveRunHeads();
   const inProgress = heads.filter((h) => h.status === 'STARTED' || h.status === 'CANCELING');
@@ -38,8 +44,11 @@ export async function explainWaits(ctx: RuntimeContext, runs: readonly RunProjec
     const holders = await ctx.store.runs.getRuns(inProgress.map((h) => h.runId));
     const pools = new PoolSlots(await readPoolLimits(ctx), holders);
     for (const run of started) {
+      const limit = runMaxConcurrentTasks(run.tags);
+      const executing = executingTasks(run);
+      const runFull = limit !== null && executing >= limit ? describeRunTaskLimitWait(executing, limit) : undefined;
       const taskWaits = run.tasks.flatMap((t) => {
-        const reason = t.status === 'READY' ? pools.wait(t.pool) : undefined;
+        const reason = t.status === 'READY' ? (runFull ?? pools.wait(t.pool)) : undefined;
         return reason === undefined ? [] : [{ taskKey: t.taskKey, reason }];
       });
       if (taskWaits.length > 0) waits.set(run.runId, taskWaits);

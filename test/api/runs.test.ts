@@ -94,6 +94,7 @@ describe('API errors and contract', () => {
     ['an arco/max_retries tag that is not a whole number is 400 INVALID_RUN_TAG naming the tag', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/max_retries': '-1' } }, 400, 'INVALID_RUN_TAG', /arco\/max_retries/],
     ['an arco/retry_on tag other than failure or all is 400 INVALID_RUN_TAG naming the tag', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/retry_on': 'sometimes' } }, 400, 'INVALID_RUN_TAG', /arco\/retry_on/],
     ['an arco/max_runtime tag of 0 seconds is 400 INVALID_RUN_TAG naming the tag', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/max_runtime': '0' } }, 400, 'INVALID_RUN_TAG', /arco\/max_runtime/],
+    ['an arco/max_concurrent_tasks tag of 0 tasks is 400 INVALID_RUN_TAG naming the tag', 'POST', '/api/v1/runs', { selection: ['raw/events'], tags: { 'arco/max_concurrent_tasks': '0' } }, 400, 'INVALID_RUN_TAG', /arco\/max_concurrent_tasks/],
     ['a rerun of an unknown run is 404 RUN_NOT_FOUND', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'fromFailure' }, 404, 'RUN_NOT_FOUND'],
     ['a subset rerun without a selection is 400 VALIDATION_ERROR', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'subset' }, 400, 'VALIDATION_ERROR', /selection/],
     ['a full rerun with a selection is 400 VALIDATION_ERROR (a selection is for subset reruns)', 'POST', '/api/v1/runs/run_00000000000000000000000000/rerun', { mode: 'all', selection: ['raw/events'] }, 400, 'VALIDATION_ERROR', /selection/],

@@ -5,6 +5,8 @@
  * - `arco/max_retries`: how many times a failed run is requested again, a whole number ≥ 0.
  * - `arco/retry_on`: `failure` (only runs that failed in user code) or `all` (also system failures).
  * - `arco/max_runtime`: seconds a run may be in progress before it is canceled, a whole number ≥ 1.
+ * - `arco/max_concurrent_tasks`: tasks of the run executing at once, a whole number ≥ 1 (the
+ *   multiprocess executor's `max_concurrent` in Dagster).
  *
  * Retries copy these tags, so a whole lineage follows the policy its first run was given.
  */
@@ -13,9 +15,10 @@ import { arcoError } from '../errors/index.js';
 export const MAX_RETRIES_TAG = 'arco/max_retries';
 export const RETRY_ON_TAG = 'arco/retry_on';
 export const MAX_RUNTIME_TAG = 'arco/max_runtime';
+export const MAX_CONCURRENT_TASKS_TAG = 'arco/max_concurrent_tasks';
 export const RETRY_NUMBER_TAG = 'arco/retry_number';
 
-export const RUN_POLICY_TAGS: readonly string[] = [MAX_RETRIES_TAG, RETRY_ON_TAG, MAX_RUNTIME_TAG];
+export const RUN_POLICY_TAGS: readonly string[] = [MAX_RETRIES_TAG, RETRY_ON_TAG, MAX_RUNTIME_TAG, MAX_CONCURRENT_TASKS_TAG];
 
 export type RetryOn = 'failure' | 'all';
 
@@ -26,12 +29,13 @@ const EXPECTED: Readonly<Record<string, string>> = {
   [MAX_RETRIES_TAG]: 'a whole number of retries, 0 or more',
   [RETRY_ON_TAG]: '"failure" or "all"',
   [MAX_RUNTIME_TAG]: 'a whole number of seconds, 1 or more',
+  [MAX_CONCURRENT_TASKS_TAG]: 'a whole number of tasks, 1 or more',
 };
 
 function valid(key: string, value: string): boolean {
   if (key === MAX_RETRIES_TAG) return WHOLE.test(value);
   if (key === RETRY_ON_TAG) return value === 'failure' || value === 'all';
-  if (key === MAX_RUNTIME_TAG) return WHOLE.test(value) && value !== '0';
+  if (key === MAX_RUNTIME_TAG || key === MAX_CONCURRENT_TASKS_TAG) return WHOLE.test(value) && value !== '0';
   return true;
 }
 
@@ -59,6 +63,17 @@ export function runRetryPolicy(tags: Readonly<Record<string, string>>, settings:
 export function runMaxRuntimeSeconds(tags: Readonly<Record<string, string>>, settingSeconds: number | null): number | null {
   const value = tags[MAX_RUNTIME_TAG];
   return value !== undefined && valid(MAX_RUNTIME_TAG, value) ? Number(value) : settingSeconds;
+}
+
+/** Tasks of the run that may execute at once: its tag where set (and valid), else null (no limit of its own). */
+export function runMaxConcurrentTasks(tags: Readonly<Record<string, string>>): number | null {
+  const value = tags[MAX_CONCURRENT_TASKS_TAG];
+  return value !== undefined && valid(MAX_CONCURRENT_TASKS_TAG, value) ? Number(value) : null;
+}
+
+/** How a task held by its run's task limit reads to a user. */
+export function describeRunTaskLimitWait(executing: number, limit: number): string {
+  return `run limit ${MAX_CONCURRENT_TASKS_TAG}: ${executing}/${limit} tasks executing`;
 }
 
 /** How many automatic retries preceded this run along its root (0 for a first run). */
