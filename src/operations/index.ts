@@ -16,6 +16,7 @@ export { splitInput, parsePart, parseInput, type InputParts } from './input.js';
 export { invokeOperation } from './invoke.js';
 export { CATALOGUE, OPERATIONS, type Catalogue, type OperationName } from './catalogue.js';
 export * from './runs.js';
+export * from './run-plans.js';
 export * from './assets.js';
 export * from './backfills.js';
 export * from './partitions.js';

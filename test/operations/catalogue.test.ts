@@ -57,6 +57,8 @@ const SAMPLES: Record<string, Sample> = {
   listRunLogs: { input: ({ runId }) => ({ runId }) },
   listRunKeyConflicts: { input: () => ({}) },
   requestRun: { input: () => ({ selection: ['raw/events'], runKey: 'catalogue' }), view: (o: { run: { runId: string } }) => o.run.runId },
+  // A plan records nothing: both transports plan the same two days of the same asset.
+  planRun: { input: () => ({ selection: 'days', partition: '2024-01-02...2024-01-03', tags: { team: 'ops' } }) },
   // Filtered to the run just requested: backfills below keep adding runs in the background.
   listRuns: { input: () => ({ tag: 'arco/run_key=catalogue', limit: 5 }), view: (o: { runs: { runId: string }[] }) => o.runs.map((r) => r.runId) },
   rerun: { input: ({ runId }) => ({ runId, mode: 'subset', selection: ['raw/events'] }), view: (o: { run: { runId: string } }) => o.run.runId },
