@@ -15,6 +15,7 @@ import { LoginPage } from './pages/LoginPage.js';
 import { ParityPage } from './pages/ParityPage.js';
 import { RunPage } from './pages/RunPage.js';
 import { RunsPage } from './pages/RunsPage.js';
+import { RunsTimelinePage } from './pages/RunsTimelinePage.js';
 import { SchedulePage } from './pages/SchedulePage.js';
 import { SensorPage } from './pages/SensorPage.js';
 
@@ -35,6 +36,7 @@ function Page({ path }: { path: string }) {
   if (path === '/' || path === '/assets') return <AssetsPage />;
   if ((m = rest(path, '/assets/'))) return <AssetPage assetKey={m} />;
   if (path === '/runs') return <RunsPage />;
+  if (path === '/runs/timeline') return <RunsTimelinePage />;
   if ((m = rest(path, '/runs/'))) return <RunPage runId={m} />;
   if (path === '/automation') return <AutomationPage />;
   if ((m = rest(path, '/automation/schedules/'))) return <SchedulePage name={m} />;
