@@ -11,6 +11,7 @@ import { AutomationPage } from './pages/AutomationPage.js';
 import { BackfillPage } from './pages/BackfillPage.js';
 import { BackfillsPage } from './pages/BackfillsPage.js';
 import { InstancePage } from './pages/InstancePage.js';
+import { LaunchpadPage } from './pages/LaunchpadPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { ParityPage } from './pages/ParityPage.js';
 import { RunPage } from './pages/RunPage.js';
@@ -37,6 +38,7 @@ function Page({ path }: { path: string }) {
   if ((m = rest(path, '/assets/'))) return <AssetPage assetKey={m} />;
   if (path === '/runs') return <RunsPage />;
   if (path === '/runs/timeline') return <RunsTimelinePage />;
+  if (path === '/runs/launchpad') return <LaunchpadPage />;
   if ((m = rest(path, '/runs/'))) return <RunPage runId={m} />;
   if (path === '/automation') return <AutomationPage />;
   if ((m = rest(path, '/automation/schedules/'))) return <SchedulePage name={m} />;

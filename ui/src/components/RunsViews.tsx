@@ -1,9 +1,10 @@
-/** The views of the Runs page, each its own URL: the list and the timeline. */
+/** The views of the Runs page, each its own URL: the list, the timeline and the launchpad. */
 import { Link } from '../router.js';
 
 const VIEWS = [
   ['/runs', 'List'],
   ['/runs/timeline', 'Timeline'],
+  ['/runs/launchpad', 'Launchpad'],
 ] as const;
 
 export function RunsViews({ current }: { current: (typeof VIEWS)[number][0] }) {
