@@ -8,7 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { isArcoError } from '../../src/domain/errors/index.js';
-import { OPERATIONS, createTokenOp, invokeOperation, type OperationName } from '../../src/operations/index.js';
+import { OPERATIONS, createTokenOp, invokeOperation, operationRoutes, type OperationName, type OperationRoute } from '../../src/operations/index.js';
 import { HttpClient, LocalClient } from '../../src/cli/client.js';
 import type { Client } from '../../src/cli/common.js';
 import { arcoAsync } from '../helpers/cli.js';
@@ -198,6 +198,24 @@ describe('operation catalogue', () => {
     );
     const declared = OPERATIONS.map((op) => `${op.name} ${op.method} ${op.path.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{*}')}`);
     assert.deepEqual(listed.sort(), declared.sort());
+  });
+
+  test('the routes built into the web UI name each operation by the method, path and parameters of the OpenAPI document', async () => {
+    type Parameter = { name: string; in: string };
+    const doc = (await http(server.url, 'GET', '/api/openapi.json', undefined, { authorization: `Bearer ${adminToken}` })).json as { paths: Record<string, Record<string, { operationId?: string; parameters?: Parameter[] }>> };
+    const fromDocument: Record<string, OperationRoute> = {};
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, spec] of Object.entries(methods)) {
+        const params = spec.parameters ?? [];
+        if (!spec.operationId) continue;
+        const names = (where: string) => params.filter((p) => p.in === where).map((p) => p.name).sort();
+        fromDocument[spec.operationId] = { method: method.toUpperCase(), path, pathParams: names('path'), queryParams: names('query') };
+      }
+    }
+    const built = Object.fromEntries(
+      Object.entries(operationRoutes()).map(([name, r]) => [name, { ...r, pathParams: [...r.pathParams].sort(), queryParams: [...r.queryParams].sort() }]),
+    );
+    assert.deepEqual(built, fromDocument);
   });
 
   test('every operation has a sample here, so none escapes the transport check below', () => {
