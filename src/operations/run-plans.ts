@@ -58,8 +58,9 @@ export const planRunOp = defineOperation({
   async handler(ctx, body) {
     const runtime = await ctx.runtime();
     const defs = runtime.definitions;
-    checkCallerTags(body.tags);
+    // In requestRun's order, so a request with two faults gets the same error from both.
     const selection = body.selection === undefined ? [] : selectAssetsToLaunch(defs, body.selection, { includeExternal: body.includeExternal });
+    checkCallerTags(body.tags);
     const closure = { includeUpstream: body.includeUpstream, includeDownstream: body.includeDownstream };
     const { assetKeys, expansions } = expandMultiAssets(resolveRunAssets(defs.graph, selection, closure, defs.isExternal), defs.multiAssetOf);
     const checkKeys = resolveCheckKeys(body.checks ?? [], defs);
