@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const src = join(root, 'src');
@@ -45,8 +45,16 @@ if (uiChecked.status !== 0) {
   rmSync(dist, { recursive: true, force: true });
   process.exit(uiChecked.status ?? 1);
 }
+// The route of each operation, from the catalogue just compiled, goes into the UI's script: the
+// UI's first API call then waits for no read of the OpenAPI document (ui/src/api.ts).
+const { operationRoutes } = await import(pathToFileURL(join(dist, 'operations', 'index.js')).href);
 const { build } = await import('vite');
-await build({ configFile: join(ui, 'vite.config.ts'), logLevel: 'warn', build: { outDir: join(dist, 'ui'), emptyOutDir: true } });
+await build({
+  configFile: join(ui, 'vite.config.ts'),
+  logLevel: 'warn',
+  define: { __ARCO_ROUTES__: JSON.stringify(operationRoutes()) },
+  build: { outDir: join(dist, 'ui'), emptyOutDir: true },
+});
 
 writeFileSync(join(dist, 'BUILD'), `${new Date().toISOString()}\n`);
 rmSync(join(root, 'dist'), { recursive: true, force: true });

@@ -13,6 +13,12 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 1024,
     rolldownOptions: {
+      output: {
+        // React and TanStack Query change only with a dependency update: their own chunk stays cached
+        // across releases of the app, and downloads beside the app's entry. Each page is a chunk of
+        // its own already (React.lazy in App.tsx); the lineage graph's dagre goes with its page.
+        codeSplitting: { groups: [{ name: 'vendor', test: /node_modules[\\/](react|react-dom|scheduler|@tanstack)[\\/]/ }] },
+      },
       // TanStack Query marks its modules "use client" for server-rendering frameworks; a plain
       // browser bundle has no such boundary, so the notice says nothing here.
       onwarn(warning, warn) {

@@ -21,6 +21,7 @@ import {
 import { validateDefinitionsOp } from './definitions.js';
 import { observeAssetOp, reportMaterializationOp } from './external-assets.js';
 import { changeDynamicPartitionsOp, getDynamicPartitionsOp, listPartitionKeysOp, mapPartitionsOp } from './partitions.js';
+import { planRunOp } from './run-plans.js';
 import { cancelRunOp, getRunOp, listRunKeyConflictsOp, listRunLogsOp, listRunTasksOp, listRunsOp, requestRunOp, rerunOp } from './runs.js';
 import { getScheduleOp, listScheduleTicksOp, listSchedulesOp, previewCronOp, previewScheduleOp, startScheduleOp, stopScheduleOp } from './schedules.js';
 import { getSensorOp, listSensorEvaluationsOp, listSensorsOp, previewSensorOp, pushToSensorOp, resetSensorCursorOp, startSensorOp, stopSensorOp } from './sensors.js';
@@ -35,6 +36,7 @@ import { claimAttemptsOp, registerWorkerOp, reportAttemptFinishedOp, reportAttem
 
 export const CATALOGUE = {
   requestRun: requestRunOp,
+  planRun: planRunOp,
   listRuns: listRunsOp,
   getRun: getRunOp,
   rerun: rerunOp,

@@ -15,7 +15,9 @@ export {
 export { splitInput, parsePart, parseInput, type InputParts } from './input.js';
 export { invokeOperation } from './invoke.js';
 export { CATALOGUE, OPERATIONS, type Catalogue, type OperationName } from './catalogue.js';
+export { operationRoutes, type OperationRoute } from './ui-routes.js';
 export * from './runs.js';
+export * from './run-plans.js';
 export * from './assets.js';
 export * from './backfills.js';
 export * from './partitions.js';

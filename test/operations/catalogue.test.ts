@@ -8,7 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { isArcoError } from '../../src/domain/errors/index.js';
-import { OPERATIONS, createTokenOp, invokeOperation, type OperationName } from '../../src/operations/index.js';
+import { OPERATIONS, createTokenOp, invokeOperation, operationRoutes, type OperationName, type OperationRoute } from '../../src/operations/index.js';
 import { HttpClient, LocalClient } from '../../src/cli/client.js';
 import type { Client } from '../../src/cli/common.js';
 import { arcoAsync } from '../helpers/cli.js';
@@ -57,6 +57,8 @@ const SAMPLES: Record<string, Sample> = {
   listRunLogs: { input: ({ runId }) => ({ runId }) },
   listRunKeyConflicts: { input: () => ({}) },
   requestRun: { input: () => ({ selection: ['raw/events'], runKey: 'catalogue' }), view: (o: { run: { runId: string } }) => o.run.runId },
+  // A plan records nothing: both transports plan the same two days of the same asset.
+  planRun: { input: () => ({ selection: 'days', partition: '2024-01-02...2024-01-03', tags: { team: 'ops' } }) },
   // Filtered to the run just requested: backfills below keep adding runs in the background.
   listRuns: { input: () => ({ tag: 'arco/run_key=catalogue', limit: 5 }), view: (o: { runs: { runId: string }[] }) => o.runs.map((r) => r.runId) },
   rerun: { input: ({ runId }) => ({ runId, mode: 'subset', selection: ['raw/events'] }), view: (o: { run: { runId: string } }) => o.run.runId },
@@ -196,6 +198,24 @@ describe('operation catalogue', () => {
     );
     const declared = OPERATIONS.map((op) => `${op.name} ${op.method} ${op.path.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{*}')}`);
     assert.deepEqual(listed.sort(), declared.sort());
+  });
+
+  test('the routes built into the web UI name each operation by the method, path and parameters of the OpenAPI document', async () => {
+    type Parameter = { name: string; in: string };
+    const doc = (await http(server.url, 'GET', '/api/openapi.json', undefined, { authorization: `Bearer ${adminToken}` })).json as { paths: Record<string, Record<string, { operationId?: string; parameters?: Parameter[] }>> };
+    const fromDocument: Record<string, OperationRoute> = {};
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, spec] of Object.entries(methods)) {
+        const params = spec.parameters ?? [];
+        if (!spec.operationId) continue;
+        const names = (where: string) => params.filter((p) => p.in === where).map((p) => p.name).sort();
+        fromDocument[spec.operationId] = { method: method.toUpperCase(), path, pathParams: names('path'), queryParams: names('query') };
+      }
+    }
+    const built = Object.fromEntries(
+      Object.entries(operationRoutes()).map(([name, r]) => [name, { ...r, pathParams: [...r.pathParams].sort(), queryParams: [...r.queryParams].sort() }]),
+    );
+    assert.deepEqual(built, fromDocument);
   });
 
   test('every operation has a sample here, so none escapes the transport check below', () => {

@@ -5,18 +5,8 @@ import { useLoginNeeded } from './auth.js';
 import { useOp } from './hooks.js';
 import { Link, useLocation } from './router.js';
 import { applyTheme, effectiveTheme, type Theme } from './theme.js';
-import { AssetsPage } from './pages/AssetsPage.js';
-import { AssetPage } from './pages/AssetPage.js';
-import { AutomationPage } from './pages/AutomationPage.js';
-import { BackfillPage } from './pages/BackfillPage.js';
-import { BackfillsPage } from './pages/BackfillsPage.js';
-import { InstancePage } from './pages/InstancePage.js';
 import { LoginPage } from './pages/LoginPage.js';
-import { ParityPage } from './pages/ParityPage.js';
-import { RunPage } from './pages/RunPage.js';
-import { RunsPage } from './pages/RunsPage.js';
-import { SchedulePage } from './pages/SchedulePage.js';
-import { SensorPage } from './pages/SensorPage.js';
+import { PageView } from './page-routes.js';
 
 const VIEWS = [
   ['/assets', 'Assets'],
@@ -25,31 +15,6 @@ const VIEWS = [
   ['/backfills', 'Backfills'],
   ['/instance', 'Instance'],
 ] as const;
-
-function rest(path: string, prefix: string): string | undefined {
-  return path.startsWith(prefix) && path.length > prefix.length ? path.slice(prefix.length) : undefined;
-}
-
-function Page({ path }: { path: string }) {
-  let m: string | undefined;
-  if (path === '/' || path === '/assets') return <AssetsPage />;
-  if ((m = rest(path, '/assets/'))) return <AssetPage assetKey={m} />;
-  if (path === '/runs') return <RunsPage />;
-  if ((m = rest(path, '/runs/'))) return <RunPage runId={m} />;
-  if (path === '/automation') return <AutomationPage />;
-  if ((m = rest(path, '/automation/schedules/'))) return <SchedulePage name={m} />;
-  if ((m = rest(path, '/automation/sensors/'))) return <SensorPage name={m} />;
-  if (path === '/backfills') return <BackfillsPage />;
-  if ((m = rest(path, '/backfills/'))) return <BackfillPage backfillId={m} />;
-  if (path === '/instance') return <InstancePage />;
-  if (path === '/instance/parity') return <ParityPage />;
-  return (
-    <div className="panel">
-      <h1>Not found</h1>
-      <p>No view at {path}.</p>
-    </div>
-  );
-}
 
 function ThemeToggle() {
   const [theme, setTheme] = useState<Theme>(effectiveTheme());
@@ -105,7 +70,13 @@ export function App() {
         ) : null}
         <ThemeToggle />
       </header>
-      <main>{login ? <LoginPage /> : <Page path={path} />}</main>
+      <main>
+        {login ? (
+          <LoginPage />
+        ) : (
+          <PageView path={path} />
+        )}
+      </main>
     </>
   );
 }

@@ -1,10 +1,16 @@
 /**
  * The UI's API client. Its types come from the operation catalogue (type-only imports: no server
- * code reaches the browser), and its routes from the server's own OpenAPI document, read once: an
- * operation is called by its catalogue name, and no route is written out here.
+ * code reaches the browser), and its routes from the same catalogue, written into this script when
+ * it is built (scripts/build.mjs), so the first call waits for no read of the OpenAPI document. Only
+ * a script served by Vite's dev server, which is built without them, reads the routes from the
+ * server's OpenAPI document. An operation is called by its catalogue name; no route is written here.
  */
 import type { Catalogue, OperationName } from '../../src/operations/catalogue.js';
 import type { InputOf, OutputOf } from '../../src/operations/operation.js';
+import type { OperationRoute } from '../../src/operations/ui-routes.js';
+
+/** Replaced by the catalogue's routes when scripts/build.mjs builds the UI; absent under `npx vite ui`. */
+declare const __ARCO_ROUTES__: Record<string, OperationRoute> | undefined;
 
 export type { OperationName };
 export type Input<N extends OperationName> = InputOf<Catalogue[N]>;
@@ -33,12 +39,7 @@ export function saveToken(token: string | null): void {
   else localStorage.setItem(TOKEN_KEY, token);
 }
 
-interface Route {
-  readonly method: string;
-  readonly path: string;
-  readonly pathParams: readonly string[];
-  readonly queryParams: readonly string[];
-}
+type Route = OperationRoute;
 
 interface OpenApiDocument {
   paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string; in: string }[] }>>;
@@ -61,7 +62,10 @@ async function send(method: string, url: string, body?: unknown): Promise<unknow
   return json;
 }
 
-function loadRoutes(): Promise<Map<string, Route>> {
+const BUILT_ROUTES: ReadonlyMap<string, Route> | undefined = typeof __ARCO_ROUTES__ === 'undefined' ? undefined : new Map(Object.entries(__ARCO_ROUTES__));
+
+function loadRoutes(): Promise<ReadonlyMap<string, Route>> {
+  if (BUILT_ROUTES) return Promise.resolve(BUILT_ROUTES);
   routes ??= (send('GET', '/api/openapi.json') as Promise<OpenApiDocument>).then((doc) => {
     const map = new Map<string, Route>();
     for (const [path, methods] of Object.entries(doc.paths)) {

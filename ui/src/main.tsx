@@ -3,12 +3,15 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api.js';
 import { App } from './App.js';
+import { preloadPage } from './page-routes.js';
 import { loginNeeded } from './auth.js';
 import { applyTheme, chosenTheme } from './theme.js';
 import './styles.css';
 
 // The theme picked with the toggle on an earlier visit (else the system's).
 applyTheme(chosenTheme());
+// The page's code is fetched while React starts, not after its first render asks for it.
+preloadPage(decodeURI(window.location.pathname));
 
 const onError = (error: unknown) => {
   // 401: the store holds API tokens and this browser has none (or a revoked one): ask for one.

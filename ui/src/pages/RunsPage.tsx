@@ -5,6 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Input } from '../api.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { RunsViews } from '../components/RunsViews.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { duration, Time } from '../components/Time.js';
 import { useOp } from '../hooks.js';
@@ -44,6 +45,7 @@ export function RunsPage() {
       <div className="page-head">
         <div>
           <h1>Runs</h1>
+          <RunsViews current="/runs" />
           <div className="muted">{cursor ? 'Older runs' : 'Newest first'}</div>
         </div>
         <form className="row" onSubmit={apply} aria-label="Run filters">
