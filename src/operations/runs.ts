@@ -4,7 +4,7 @@ import { shortDurationMs } from '../domain/cron/index.js';
 import { arcoError } from '../domain/errors/index.js';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { logLineSchema, runKeyConflictSchema, taskProjectionSchema, type RunProjection } from '../fold/index.js';
-import { cancelRun, explainWaits, getRunOrThrow, mayWait, systemClock, requestRerun, requestRun, selectAssetsToLaunch, type RunWait } from '../runtime/index.js';
+import { cancelRun, explainWaits, getRunOrThrow, mayWait, systemClock, requestRerun, requestRun, selectAssetsToLaunch, type RunRequestInput, type RunWait, type RuntimeContext } from '../runtime/index.js';
 import { defineOperation, type OperationContext } from './operation.js';
 
 /** The run tag naming who requested it: an API token's name, `local` or `anonymous`. */
@@ -48,23 +48,28 @@ export const requestRunOp = defineOperation({
   role: 'operator',
   async handler(ctx, body) {
     const runtime = await ctx.runtime();
-    const outcome = await requestRun(runtime, {
-      // Checks alone need no asset: an empty selection is EMPTY_SELECTION only without them.
-      selection: body.selection === undefined ? [] : selectAssetsToLaunch(runtime.definitions, body.selection, { includeExternal: body.includeExternal }),
-      checks: body.checks,
-      includeUpstream: body.includeUpstream,
-      includeDownstream: body.includeDownstream,
-      partition: body.partition ?? null,
-      runKey: body.runKey ?? null,
-      tags: body.tags,
-      config: body.config,
-      systemTags: requestedBy(ctx),
-      staleOnly: body.staleOnly,
-    });
+    const outcome = await requestRun(runtime, runRequestInputOf(runtime, body, requestedBy(ctx)));
     ctx.onRunRequested?.();
     return outcome;
   },
 });
+
+/** A run request body as requestRun (and planRun) take it. */
+export function runRequestInputOf(runtime: RuntimeContext, body: z.infer<typeof runRequestBodySchema>, systemTags: Readonly<Record<string, string>>): RunRequestInput {
+  return {
+    // Checks alone need no asset: an empty selection is EMPTY_SELECTION only without them.
+    selection: body.selection === undefined ? [] : selectAssetsToLaunch(runtime.definitions, body.selection, { includeExternal: body.includeExternal }),
+    checks: body.checks,
+    includeUpstream: body.includeUpstream,
+    includeDownstream: body.includeDownstream,
+    partition: body.partition ?? null,
+    runKey: body.runKey ?? null,
+    tags: body.tags,
+    config: body.config,
+    systemTags,
+    staleOnly: body.staleOnly,
+  };
+}
 
 export const listRunsOp = defineOperation({
   name: 'listRuns',

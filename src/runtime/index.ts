@@ -6,7 +6,7 @@ export { arcoVersion } from './version.js';
 export { startWorkersEarly, stopEarlyWorkers } from './worker/worker-pool.js';
 export { watchDefinitions, diffDefinitions, isEmptyChange, type DefinitionsChange, type NamesChange, type DefinitionsWatcher } from './definitions-watcher.js';
 export { loadDefinitions, locateDefinitions, indexDefinitions, DEFINITIONS_FILE_NAMES, type LoadedDefinitions } from './definitions-loader.js';
-export { requestRun, requestRerun, cancelRun, getRunOrThrow, applyAttemptReport, type RunRequestInput, type RunRequestOutcome, type RerunInput } from './run-commands.js';
+export { requestRun, resolveRunRequest, requestRerun, cancelRun, getRunOrThrow, applyAttemptReport, type RunRequestInput, type RunRequestOutcome, type RerunInput } from './run-commands.js';
 export { selectAssets, selectAssetsToLaunch } from './selection.js';
 export { describeAssets, assetViewSchema, type AssetView } from './asset-views.js';
 export { describeAssetChecks, latestAssetCheckResults, assetCheckViewSchema, type AssetCheckView } from './asset-checks.js';

@@ -77,6 +77,18 @@ function selectorOf(partition: RunRequestInput['partition']): PartitionSelector 
  *   `staleOnly`), PARTITION_NOT_APPLICABLE and INVALID_PARTITION_SELECTOR (a `status:` selector).
  */
 export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): Promise<RunRequestOutcome> {
+  const { request, expansions } = await resolveRunRequest(ctx, input);
+  const outcome = await reserveRun(ctx, request);
+  return expansions.length === 0 ? outcome : { ...outcome, selectionExpanded: expansions };
+}
+
+/**
+ * A run request as the decision takes it: the selection with its closures and multi-assets, the
+ * checks, the partitions (a `status:` selector read now) and, with `staleOnly`, the stale part.
+ * Reads only; requestRun reserves what it resolves, a plan (the launchpad) only decides it.
+ * @throws as requestRun, but RUN_KEY_CONFLICT and RUN_KEY_OF_DELETED_RUN (decided at reservation).
+ */
+export async function resolveRunRequest(ctx: RuntimeContext, input: RunRequestInput): Promise<{ request: ResolvedRunRequest; expansions: SelectionExpansion[] }> {
   const tags = input.tags ?? {};
   checkCallerTags(tags);
   const closure = { includeUpstream: input.includeUpstream ?? false, includeDownstream: input.includeDownstream ?? false };
@@ -101,8 +113,7 @@ export async function requestRun(ctx: RuntimeContext, input: RunRequestInput): P
     parentRunId: null,
     rootRunId: null,
   };
-  const outcome = await reserveRun(ctx, request);
-  return expansions.length === 0 ? outcome : { ...outcome, selectionExpanded: expansions };
+  return { request, expansions };
 }
 
 /**
