@@ -144,7 +144,7 @@ describe('web UI in Chromium against arco dev', () => {
     assert.deepEqual([run.status, run.trigger.kind], ['SUCCESS', 'manual']);
   });
 
-  test('a failed run shows its error with the stack; Rerun from failure opens the new run, which links its parent and succeeds', async () => {
+  test('a failed run shows its error with the stack; Rerun from failure opens the new run, which links its parent and succeeds; Rerun all reruns a run that succeeded', async () => {
     const page = await open('/assets?select=key%3Aflaky');
     await page.getByRole('button', { name: 'Materialize selection' }).click();
     const link = page.getByRole('status').getByRole('link');
@@ -170,6 +170,17 @@ describe('web UI in Chromium against arco dev', () => {
       'from failure: only the failed task runs again',
     );
     await shot(page, 'run-rerun');
+
+    // A run that succeeded has nothing to rerun from failure, but can be rerun in full.
+    const rerunId = /\/runs\/(run_\w+)/.exec(new URL(page.url()).pathname)?.[1] ?? '';
+    assert.equal(await page.getByRole('button', { name: 'Rerun from failure' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Rerun all' }).click();
+    await page.waitForURL((url) => /\/runs\/run_/.test(url.pathname) && !url.pathname.endsWith(rerunId));
+    await page.locator('h1 .badge', { hasText: 'SUCCESS' }).waitFor({ timeout: 30_000 });
+    assert.equal(await parent.innerText(), rerunId);
+    assert.deepEqual(await page.getByRole('table', { name: 'Task timeline' }).getByRole('rowheader').allInnerTexts(), ['flaky'], 'all: every task of the rerun again');
+    await parent.click();
+    await page.waitForURL(new RegExp(`/runs/${rerunId}$`));
     await parent.click();
     await page.waitForURL(new RegExp(`/runs/${failedId}$`));
   });
@@ -183,8 +194,8 @@ describe('web UI in Chromium against arco dev', () => {
     assert.equal(await page.locator('table[aria-label="Runs"] tbody tr').count(), 1);
     await shot(page, 'runs-failed');
     const reloaded = await open('/runs?trigger=rerun');
-    await reloaded.locator('table[aria-label="Runs"] tbody tr .badge', { hasText: 'SUCCESS' }).waitFor();
-    assert.equal(await reloaded.locator('table[aria-label="Runs"] tbody tr').count(), 1, 'the rerun alone');
+    await reloaded.locator('table[aria-label="Runs"] tbody tr .badge', { hasText: 'SUCCESS' }).first().waitFor();
+    assert.equal(await reloaded.locator('table[aria-label="Runs"] tbody tr').count(), 2, 'the two reruns alone (from failure, and all)');
     assert.equal(await reloaded.getByLabel('Trigger').inputValue(), 'rerun');
 
     const paged = await open('/runs?limit=1');

@@ -85,6 +85,9 @@ export function RunPage({ runId }: { runId: string }) {
           <button type="button" className="primary" disabled={!canRerun || rerun.isPending} onClick={() => rerun.mutate({ runId, mode: 'fromFailure' })}>
             Rerun from failure
           </button>
+          <button type="button" disabled={!ended || rerun.isPending} onClick={() => rerun.mutate({ runId, mode: 'all' })}>
+            Rerun all
+          </button>
           <button type="button" className="danger" disabled={ended || r.status === 'CANCELING' || cancel.isPending} onClick={() => cancel.mutate({ runId, reason: 'canceled from the web UI' })}>
             Cancel
           </button>
