@@ -2,7 +2,8 @@
  * Instance settings: what Dagster keeps in `dagster.yaml` (run queue, run retries, run monitoring,
  * retention), declared beside the definitions as `defineDefinitions({ instance: { … } })` so one
  * file describes a deployment and every daemon that loads it agrees. Pool limits are not here: they
- * change at run time (`arco pool set`) and live in the store.
+ * change at run time (`arco pool set`) and live in the store; only the default for pools without
+ * one is a setting.
  */
 import { z } from 'zod';
 import { shortDurationMs } from '../domain/cron/index.js';
@@ -20,6 +21,10 @@ export interface InstanceSettingsOptions {
     readonly tagConcurrencyLimits?: readonly TagConcurrencyLimit[];
   };
   /** A failed run is requested again from failure, up to `max` times (Dagster's run retries). */
+  /** Dagster's `concurrency.pools.default_limit`: slots of a pool that has no limit of its own (`arco pool set`). */
+  readonly pools?: {
+    readonly defaultLimit?: number;
+  };
   readonly runRetries?: {
     readonly max: number;
     /** `failure`: only runs that failed in user code; `all`: also runs that failed for the system (lost worker, timeout). @default 'failure' */
@@ -43,6 +48,7 @@ export interface InstanceSettingsOptions {
 
 export interface InstanceSettings {
   readonly runQueue: { readonly maxConcurrentRuns: number | null; readonly tagConcurrencyLimits: readonly TagConcurrencyLimit[] };
+  readonly pools: { readonly defaultLimit: number | null };
   readonly runRetries: { readonly max: number; readonly retryOn: 'failure' | 'all' };
   readonly runMonitoring: { readonly startTimeoutSeconds: number; readonly cancelTimeoutSeconds: number; readonly maxRuntimeSeconds: number | null };
   /** Milliseconds each record kind is kept; null: forever. */
@@ -61,6 +67,7 @@ const schema = z.strictObject({
         .optional(),
     })
     .optional(),
+  pools: z.strictObject({ defaultLimit: z.number().int().nonnegative().optional() }).optional(),
   runRetries: z.strictObject({ max: z.number().int().nonnegative(), retryOn: z.enum(['failure', 'all']).optional() }).optional(),
   runMonitoring: z
     .strictObject({ startTimeoutSeconds: positive.optional(), cancelTimeoutSeconds: positive.optional(), maxRuntimeSeconds: positive.optional() })
@@ -86,6 +93,7 @@ export function resolveInstanceSettings(options: InstanceSettingsOptions | undef
   const o = parsed.data;
   return Object.freeze({
     runQueue: { maxConcurrentRuns: o.runQueue?.maxConcurrentRuns ?? null, tagConcurrencyLimits: o.runQueue?.tagConcurrencyLimits ?? [] },
+    pools: { defaultLimit: o.pools?.defaultLimit ?? null },
     runRetries: { max: o.runRetries?.max ?? 0, retryOn: o.runRetries?.retryOn ?? 'failure' },
     runMonitoring: {
       startTimeoutSeconds: o.runMonitoring?.startTimeoutSeconds ?? 180,

@@ -28,8 +28,10 @@ export interface CoordinatorInput {
   readonly maxConcurrentRuns: number | null;
   /** Caps on the runs in progress per tag (instance setting runQueue.tagConcurrencyLimits). */
   readonly tagConcurrencyLimits?: readonly TagConcurrencyLimit[];
-  /** Slots per pool; a pool not listed is unlimited. */
+  /** Slots per pool set for it (Infinity: set unlimited); a pool not listed has `defaultPoolLimit`. */
   readonly poolLimits?: ReadonlyMap<string, number>;
+  /** Slots of a pool with no limit of its own (instance setting pools.defaultLimit); null or absent: unlimited. */
+  readonly defaultPoolLimit?: number | null;
   /** True for a worker known to be gone (its owning process no longer exists): its attempts are lost now. */
   readonly isWorkerDead?: (workerId: string) => boolean;
   readonly ids: IdSource;
@@ -47,7 +49,7 @@ export function decideRunProgress(input: CoordinatorInput): RunStep[] {
   const slots = [...input.freeWorkerSlots];
   const steps: RunStep[] = [];
   const admitted = admit(input);
-  const pools = new PoolSlots(input.poolLimits ?? new Map(), input.runs);
+  const pools = new PoolSlots(input.poolLimits ?? new Map(), input.runs, input.defaultPoolLimit ?? null);
   for (const run of orderForDispatch(input.runs)) {
     if (isTerminalRun(run.status)) continue;
     const decision = new RunDecision(run, nowIso);
@@ -193,9 +195,11 @@ export function finishAttempt(
 export class PoolSlots {
   private readonly inUse: Map<string, number>;
 
+  /** `limits`: each pool's own limit (Infinity: set unlimited); `defaultLimit`: every other pool's (null: unlimited). */
   constructor(
     private readonly limits: ReadonlyMap<string, number>,
     runs: readonly RunProjection[],
+    private readonly defaultLimit: number | null = null,
   ) {
     this.inUse = poolSlotsInUse(runs);
   }
@@ -203,9 +207,9 @@ export class PoolSlots {
   /** Why a task of `pool` may not start now (`pool db: 2/2 in use`); undefined when a slot is free. */
   wait(pool: string | undefined): string | undefined {
     if (pool === undefined) return undefined;
-    const limit = this.limits.get(pool);
+    const limit = this.limits.get(pool) ?? this.defaultLimit;
     const used = this.inUse.get(pool) ?? 0;
-    return limit !== undefined && used >= limit ? describePoolWait(pool, used, limit) : undefined;
+    return limit !== null && used >= limit ? describePoolWait(pool, used, limit) : undefined;
   }
 
   take(pool: string): void {

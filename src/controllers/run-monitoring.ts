@@ -30,11 +30,13 @@ export interface RunMonitoringInput {
   readonly freeWorkerSlots: number;
   /** Slots per pool (`arco pool set`); a pool not listed is unlimited. */
   readonly poolLimits?: ReadonlyMap<string, number>;
+  /** As CoordinatorInput.defaultPoolLimit. */
+  readonly defaultPoolLimit?: number | null;
 }
 
 export function decideRunMonitoring(input: RunMonitoringInput): RunStep[] {
   const steps: RunStep[] = [];
-  const pools = new PoolSlots(input.poolLimits ?? new Map(), input.runs);
+  const pools = new PoolSlots(input.poolLimits ?? new Map(), input.runs, input.defaultPoolLimit ?? null);
   for (const run of input.runs) {
     const drafts = run.status === 'STARTED' ? monitorStarted(run, input, pools) : run.status === 'CANCELING' ? monitorCanceling(run, input) : [];
     if (drafts.length > 0) steps.push({ runId: run.runId, expectVersion: run.version, drafts });

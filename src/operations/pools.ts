@@ -16,6 +16,7 @@ const poolSchema = z
   .object({
     pool: z.string(),
     limit: z.number().nullable().describe('slots; null: unlimited'),
+    limitFrom: z.enum(['pool', 'default']).nullable().describe('pool: set for this pool (arco pool set); default: the instance setting pools.defaultLimit; null: unlimited, nothing set'),
     inUse: z.number().describe('tasks running in the pool now'),
     assets: z.array(z.string()).describe('assets of the loaded definitions in the pool'),
   })
@@ -42,7 +43,15 @@ export const listPoolsOp = defineOperation({
     for (const asset of runtime.definitions.definitions.assets) if (asset.pool !== null) assets.set(asset.pool, [...(assets.get(asset.pool) ?? []), asset.key]);
     const names = [...new Set([...limits.map((l) => l.pool), ...inUse.keys(), ...assets.keys()])].sort();
     const limitOf = new Map(limits.map((l) => [l.pool, l.limit]));
-    return { pools: names.map((pool) => ({ pool, limit: limitOf.get(pool) ?? null, inUse: inUse.get(pool) ?? 0, assets: assets.get(pool) ?? [] })) };
+    const defaultLimit = runtime.definitions.definitions.instance.pools.defaultLimit;
+    return {
+      pools: names.map((pool) => {
+        // A pool's own limit, even "unlimited", wins over the default for pools without one.
+        const own = limitOf.has(pool);
+        const limit = own ? (limitOf.get(pool) ?? null) : defaultLimit;
+        return { pool, limit, limitFrom: own ? ('pool' as const) : defaultLimit === null ? null : ('default' as const), inUse: inUse.get(pool) ?? 0, assets: assets.get(pool) ?? [] };
+      }),
+    };
   },
 });
 

@@ -326,6 +326,7 @@ export class Daemon {
       tagConcurrencyLimits: limits.tagConcurrencyLimits,
       // Read each iteration: `arco pool set` takes effect at the next one.
       poolLimits: await readPoolLimits(this.ctx),
+      defaultPoolLimit: this.ctx.definitions.definitions.instance.pools.defaultLimit,
       // A remote worker is dead once it is not heard from within its heartbeat timeout (or was forgotten).
       isWorkerDead: (workerId) => (isRemoteWorkerId(workerId) ? !remote.live.has(workerId) : !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? '')),
       ids: this.ctx.ids,

@@ -33,7 +33,8 @@ export class RunMonitor {
 /** Pools with a limit set, by name (a removed limit is no limit). */
 export async function readPoolLimits(ctx: RuntimeContext): Promise<Map<string, number>> {
   const limits = await ctx.store.runs.listPoolLimits();
-  return new Map(limits.flatMap((p) => (p.limit === null ? [] : [[p.pool, p.limit] as const])));
+  // A pool set unlimited stays unlimited whatever the default for pools without a limit of their own.
+  return new Map(limits.map((p) => [p.pool, p.limit ?? Number.POSITIVE_INFINITY] as const));
 }
 
 /** One pass of run monitoring over the active runs at `nowEpochMs`. */
@@ -47,6 +48,7 @@ export async function monitorRuns(ctx: RuntimeContext, nowEpochMs: number, freeW
     settings: ctx.definitions.definitions.instance.runMonitoring,
     freeWorkerSlots,
     poolLimits: await readPoolLimits(ctx),
+    defaultPoolLimit: ctx.definitions.definitions.instance.pools.defaultLimit,
   });
   const appended: StoredEvent[] = [];
   for (const step of steps) {

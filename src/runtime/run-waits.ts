@@ -42,7 +42,7 @@ export async function explainWaits(ctx: RuntimeContext, runs: readonly RunProjec
   }
   if (started.length > 0) {
     const holders = await ctx.store.runs.getRuns(inProgress.map((h) => h.runId));
-    const pools = new PoolSlots(await readPoolLimits(ctx), holders);
+    const pools = new PoolSlots(await readPoolLimits(ctx), holders, ctx.definitions.definitions.instance.pools.defaultLimit);
     for (const run of started) {
       const limit = runMaxConcurrentTasks(run.tags);
       const executing = executingTasks(run);

@@ -12,6 +12,7 @@ const raw = defineAsset({ key: 'raw', compute: async () => {} });
 test('without instance settings the queue is unlimited, runs are not retried, monitoring uses 180 s and records are kept forever', () => {
   assert.deepEqual(defineDefinitions({ assets: [raw] }).instance, {
     runQueue: { maxConcurrentRuns: null, tagConcurrencyLimits: [] },
+    pools: { defaultLimit: null },
     runRetries: { max: 0, retryOn: 'failure' },
     runMonitoring: { startTimeoutSeconds: 180, cancelTimeoutSeconds: 180, maxRuntimeSeconds: null },
     retention: { ticksMs: null, evaluationsMs: null, runsMs: null },
@@ -23,6 +24,7 @@ test('instance settings are read as given, with retention durations in minutes, 
     assets: [raw],
     instance: {
       runQueue: { maxConcurrentRuns: 4, tagConcurrencyLimits: [{ key: 'team', value: 'data', limit: 2 }, { key: 'db', limit: 1, perUniqueValue: true }] },
+      pools: { defaultLimit: 3 },
       runRetries: { max: 2, retryOn: 'all' },
       runMonitoring: { startTimeoutSeconds: 60, maxRuntimeSeconds: 3600 },
       retention: { ticks: '30d', evaluations: '12h', runs: '90m' },
@@ -30,6 +32,7 @@ test('instance settings are read as given, with retention durations in minutes, 
   });
   assert.deepEqual(instance.runQueue.tagConcurrencyLimits, [{ key: 'team', value: 'data', limit: 2 }, { key: 'db', limit: 1, perUniqueValue: true }]);
   assert.equal(instance.runQueue.maxConcurrentRuns, 4);
+  assert.deepEqual(instance.pools, { defaultLimit: 3 });
   assert.deepEqual(instance.runRetries, { max: 2, retryOn: 'all' });
   assert.deepEqual(instance.runMonitoring, { startTimeoutSeconds: 60, cancelTimeoutSeconds: 180, maxRuntimeSeconds: 3600 });
   assert.deepEqual(instance.retention, { ticksMs: 30 * 86_400_000, evaluationsMs: 12 * 3_600_000, runsMs: 90 * 60_000 });
@@ -45,4 +48,6 @@ test('a misspelt or impossible instance setting is INVALID_DEFINITION naming it'
   refused({ runQueue: { maxConcurrentRuns: 0 } }, 'instance.runQueue.maxConcurrentRuns', /maxConcurrentRuns/);
   refused({ retention: { runs: '1y' } }, 'instance.retention.runs', /duration such as 90m, 12h or 30d/);
   refused({ runRetries: { max: 1, retryOn: 'sometimes' } }, 'instance.runRetries.retryOn', /retryOn/);
+  refused({ pools: { defaultLimit: -1 } }, 'instance.pools.defaultLimit', /defaultLimit/);
+  refused({ pools: { default_limit: 2 } }, 'instance.pools.default_limit', /did you mean "defaultLimit"/);
 });

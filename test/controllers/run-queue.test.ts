@@ -92,4 +92,14 @@ describe('pools', () => {
     const unlimited = advance([0, 1, 2].map((i) => queued({}, T0 + i, { pools: { a: 'db' } })), T0 + 10, { poolLimits: new Map() });
     assert.deepEqual(unlimited.map((r) => statuses(r)['a']), ['DISPATCHED', 'DISPATCHED', 'DISPATCHED']);
   });
+
+  test('a pool without a limit of its own gets the default limit; a limit set for the pool, even unlimited, wins over it', () => {
+    const three = (pool: string) => [0, 1, 2].map((i) => queued({}, T0 + i, { pools: { a: pool } }));
+    const defaulted = advance(three('db'), T0 + 10, { poolLimits: new Map(), defaultPoolLimit: 1 });
+    assert.deepEqual(defaulted.map((r) => statuses(r)['a']), ['DISPATCHED', 'READY', 'READY']);
+    const own = advance(three('db'), T0 + 10, { poolLimits: new Map([['db', 2]]), defaultPoolLimit: 1 });
+    assert.deepEqual(own.map((r) => statuses(r)['a']), ['DISPATCHED', 'DISPATCHED', 'READY']);
+    const setUnlimited = advance(three('db'), T0 + 10, { poolLimits: new Map([['db', Number.POSITIVE_INFINITY]]), defaultPoolLimit: 1 });
+    assert.deepEqual(setUnlimited.map((r) => statuses(r)['a']), ['DISPATCHED', 'DISPATCHED', 'DISPATCHED']);
+  });
 });

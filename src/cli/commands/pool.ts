@@ -26,7 +26,7 @@ function listCommand(): Command {
           }
           printTable(
             ['pool', 'in use', 'limit', 'assets'],
-            pools.map((p) => [p.pool, String(p.inUse), p.limit === null ? 'unlimited' : String(p.limit), p.assets.join(', ')]),
+            pools.map((p) => [p.pool, String(p.inUse), p.limit === null ? 'unlimited' : p.limitFrom === 'default' ? `${p.limit} (default)` : String(p.limit), p.assets.join(', ')]),
           );
         }),
       ),

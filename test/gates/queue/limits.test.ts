@@ -81,5 +81,5 @@ test('200 runs at once never exceed maxConcurrentRuns 6, a tag limit of 3 runs o
   assert.equal(dataMax, DATA_LIMIT, `most team=data runs in progress at once: ${dataMax}`);
   assert.equal(poolMax, POOL_LIMIT, `most warehouse tasks running at once: ${poolMax}`);
   const { pools } = await invokeOperation(local, listPoolsOp, {});
-  assert.deepEqual(pools, [{ pool: 'warehouse', limit: POOL_LIMIT, inUse: 0, assets: ['load'] }]);
+  assert.deepEqual(pools, [{ pool: 'warehouse', limit: POOL_LIMIT, limitFrom: 'pool', inUse: 0, assets: ['load'] }]);
 });
