@@ -16,6 +16,7 @@
  * family (`store.ledger`, `store.runs`, `store.automation`, …), each implemented by the engine
  * directly, so adding a family adds a part rather than growing one interface every engine delegates.
  */
+import type { SchemaVersion } from './schema-version.js';
 import type { ArcoEvent, FreshnessState, StoredEvent } from '../events/index.js';
 import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict, PoolLimit } from '../fold/index.js';
 import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
@@ -505,6 +506,8 @@ export interface TokenStore {
 /** One engine's store: a part per family, sharing one database. */
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** The schema version when opened and now (opening applies the migrations this build has). */
+  readonly schema: SchemaVersion;
   /** Appends (with the fold) and reads of the ledger. */
   readonly ledger: LedgerStore;
   /** Runs and run-key conflicts. */

@@ -1,6 +1,10 @@
-/** `arco instance info`: the store, version, settings, daemons (leader and standbys) and workers. */
+/**
+ * `arco instance info`: the store, version, settings, daemons (leader and standbys) and workers.
+ * `arco instance migrate`: bring the store's schema up to this build (as Dagster's `instance migrate`).
+ */
 import { Command } from 'commander';
-import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
+import { arcoError } from '../../domain/errors/index.js';
+import { runAction, withClient, withClientOptions, withProjectOptions, type CommonOptions } from '../common.js';
 import { color, printJson, printTable } from '../output.js';
 
 /** `1234` ms → `1.2s`, `95000` → `1m35s`: heartbeat ages as an operator reads them. */
@@ -45,6 +49,34 @@ function infoCommand(): Command {
     );
 }
 
+/**
+ * Every store is migrated when it is opened; this command does only that, so a deployment can
+ * upgrade its store as a step of its own (before starting the new daemons) and see what it did.
+ */
+function migrateCommand(): Command {
+  return withProjectOptions(new Command('migrate'))
+    .description("bring the store's schema up to this version of Arco Flow (forward only; every command also does it when it opens the store)")
+    .option('--json', 'print JSON for scripts')
+    .option('--url <url>', 'refused: migrating works on the store itself, never through a running instance')
+    .addHelpText('after', '\nExamples:\n  arco instance migrate --db postgres://arco@db/arco\n  arco instance migrate --project ./my-project --json\n')
+    .action((options: CommonOptions) =>
+      runAction(options, async () => {
+        if (options.url) throw arcoError('VALIDATION_ERROR', 'instance migrate works on the store itself and cannot go through a running instance: run it with --project or --db', { field: 'url' });
+        const [{ openStore, describeStoreTarget }, { resolveProject }] = await Promise.all([import('../../store/index.js'), import('../project.js')]);
+        const { storePath } = resolveProject(options);
+        const store = await openStore(storePath);
+        try {
+          const { before, version } = store.schema;
+          const result = { store: describeStoreTarget(storePath), before, version, migrated: version > before };
+          if (options.json) return printJson(result);
+          process.stdout.write(result.migrated ? `${result.store}: schema migrated from version ${before} to ${version}\n` : `${result.store}: schema at version ${version}, nothing to migrate\n`);
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+}
+
 export function instanceCommand(): Command {
-  return new Command('instance').description('inspect this Arco Flow instance (store, daemons, workers)').addCommand(infoCommand());
+  return new Command('instance').description('inspect this Arco Flow instance (store, daemons, workers) and migrate its store').addCommand(infoCommand()).addCommand(migrateCommand());
 }

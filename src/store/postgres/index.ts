@@ -10,7 +10,8 @@
  * Each family's module implements its part of the contract on the shared pool; this module only
  * wires them together, each guarded so connection failures surface as STORE_UNAVAILABLE.
  */
-import { arcoError } from '../../domain/errors/index.js';
+import { arcoError, isArcoError } from '../../domain/errors/index.js';
+import type { SchemaVersion } from '../schema-version.js';
 import type { Store } from '../contract.js';
 import { PostgresAdmin } from './admin.js';
 import { PostgresAssets } from './assets.js';
@@ -43,11 +44,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = createPool(options.connectionString, options.connectionsMax ?? POOL_CONNECTIONS_DEFAULT);
   let folder: PostgresFolder;
   let schemaHash: number;
+  let schema: SchemaVersion;
   try {
     const client = await pool.connect();
     const stopListening = listenForLoss(client);
     try {
-      await migratePostgres(client);
+      schema = await migratePostgres(client, target);
       const { rows } = await client.query<{ hash: number }>('SELECT hashtext(current_schema()) AS hash');
       schemaHash = rows[0]?.hash ?? 0;
       folder = await PostgresFolder.create(client);
@@ -56,6 +58,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
+    if (isArcoError(error) && error.code === 'STORE_SCHEMA_NEWER') throw error;
     throw arcoError('STORE_UNAVAILABLE', `cannot open PostgreSQL store at ${target}: ${(error as Error).message}`, {
       target,
       ...(sqlStateOf(error) === undefined ? {} : { sqlState: sqlStateOf(error) }),
@@ -66,6 +69,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   let closed: Promise<void> | undefined;
   return {
     engine: 'postgres',
+    schema,
     ledger: guarded(ledger, target),
     runs: guarded(new PostgresRuns(pool, (table, id, text) => folder.keptRow(table, id, text)), target),
     assets: guarded(new PostgresAssets(pool), target),

@@ -19,6 +19,7 @@
  * processes opening the store at once wait for each other instead of racing.
  */
 import type pg from 'pg';
+import { appliedVersion, type SchemaVersion } from '../schema-version.js';
 
 const T = 'TEXT COLLATE "C"';
 
@@ -474,7 +475,11 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
 export const MIGRATION_LOCK_CLASS = 0x4152_4330; // "ARC0"
 
 /** Applies every pending migration in one transaction. Call on a connection outside a transaction. */
-export async function migratePostgres(client: pg.ClientBase): Promise<void> {
+/** The highest migration this build has. */
+const NEWEST_POSTGRES_MIGRATION = Math.max(...POSTGRES_MIGRATIONS.map((m) => m.version));
+
+/** Applies the migrations the store lacks. @throws STORE_SCHEMA_NEWER for a store a newer build migrated (nothing is changed). */
+export async function migratePostgres(client: pg.ClientBase, target: string): Promise<SchemaVersion> {
   await client.query('BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE');
   try {
     // coalesce: with no existing schema on the search_path the lock must still be taken (a NULL
@@ -482,12 +487,14 @@ export async function migratePostgres(client: pg.ClientBase): Promise<void> {
     await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_CLASS}, hashtext(coalesce(current_schema(), '')))`);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
     const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    const before = appliedVersion(applied, NEWEST_POSTGRES_MIGRATION, target);
     for (const migration of POSTGRES_MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       await client.query(migration.sql);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [migration.version]);
     }
     await client.query('COMMIT');
+    return { before, version: NEWEST_POSTGRES_MIGRATION };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

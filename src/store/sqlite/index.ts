@@ -6,7 +6,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { arcoError } from '../../domain/errors/index.js';
+import { arcoError, isArcoError } from '../../domain/errors/index.js';
+import type { SchemaVersion } from '../schema-version.js';
 import type { Store } from '../contract.js';
 import { SqliteAdmin } from './admin.js';
 import { SqliteAssets } from './assets.js';
@@ -52,7 +53,8 @@ export interface SqliteStoreOptions {
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): Store {
-  let db: Database.Database;
+  let db: Database.Database | undefined;
+  let schema: SchemaVersion;
   // What the background checkpointer is started with, or null for SQLite's own checkpoints.
   const background: CheckpointerOptions | null =
     options.path === ':memory:' || !options.backgroundCheckpoint ? null : options.backgroundCheckpoint === true ? {} : options.backgroundCheckpoint;
@@ -71,8 +73,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     db.pragma(`cache_size = -${CACHE_KIB}`);
     db.pragma(`wal_autocheckpoint = ${background !== null ? WAL_CHECKPOINT_FALLBACK_PAGES : WAL_CHECKPOINT_PAGES}`);
     db.pragma('foreign_keys = ON');
-    migrateSqlite(db);
+    schema = migrateSqlite(db, options.path);
   } catch (error) {
+    if (isArcoError(error) && error.code === 'STORE_SCHEMA_NEWER') {
+      db?.close();
+      throw error;
+    }
     throw arcoError('STORE_UNAVAILABLE', `cannot open SQLite store at ${options.path}: ${(error as Error).message}`, {
       path: options.path,
     });
@@ -83,6 +89,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const guard = <F extends object>(family: F): F => guardedSqlite(family, options.path);
   return {
     engine: 'sqlite',
+    schema,
     ledger: guard(ledger),
     runs: guard(new SqliteRuns(db, (table, id, text) => ledger.keptRow(table, id, text))),
     assets: guard(new SqliteAssets(db)),

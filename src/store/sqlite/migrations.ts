@@ -5,6 +5,7 @@
  * The file is longer than 400 lines because the list is the schema's history, read in order.
  */
 import type Database from 'better-sqlite3';
+import { appliedVersion, type SchemaVersion } from '../schema-version.js';
 
 export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
   {
@@ -441,11 +442,16 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
   },
 ];
 
-export function migrateSqlite(db: Database.Database): void {
+/** The highest migration this build has. */
+const NEWEST_SQLITE_MIGRATION = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));
+
+/** Applies the migrations the store lacks. @throws STORE_SCHEMA_NEWER for a store a newer build migrated (nothing is changed). */
+export function migrateSqlite(db: Database.Database, target: string): SchemaVersion {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
   const applied = new Set(
     (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
   );
+  const before = appliedVersion(applied, NEWEST_SQLITE_MIGRATION, target);
   for (const migration of SQLITE_MIGRATIONS) {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
@@ -453,4 +459,5 @@ export function migrateSqlite(db: Database.Database): void {
       db.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(migration.version);
     }).immediate();
   }
+  return { before, version: NEWEST_SQLITE_MIGRATION };
 }
