@@ -427,6 +427,29 @@ describe('partitioned schedules', () => {
     assert.deepEqual(requested.payload.tasks.map((t) => t.taskKey), ['sales[2019-02-27]']);
   });
 
+  test('on a definition with endOffset 1 the tick at 2019-02-28 00:00 requests the window in progress, 2019-02-28', () => {
+    const withCurrent = dailyPartitions({ start: '2019-01-01', endOffset: 1 });
+    const current = spec({ ...s, partitionsDefinition: withCurrent });
+    const st = stateOf(current, at('2019-02-27T12:00:00Z'));
+    const now = at('2019-02-28T00:00:10Z');
+    const due = dueScheduleTicks(current, st, now);
+    const drafts = decideScheduleTicks({
+      spec: current,
+      state: st,
+      due,
+      outcomes: new Map(),
+      runsInProgress: [],
+      holders: new Map(),
+      planning: planningOf({ sales: [] }, now, { sales: withCurrent }),
+      ids: makeIds(),
+      nowEpochMs: now,
+    }).drafts;
+    const [tick, requested] = drafts;
+    assert.ok(tick?.type === 'ScheduleTicked' && requested?.type === 'RunRequested');
+    assert.equal(tick.payload.partitionKey, '2019-02-28');
+    assert.deepEqual(requested.payload.tasks.map((t) => t.taskKey), ['sales[2019-02-28]']);
+  });
+
   test('before the first window has closed the tick is skipped: partition missing', () => {
     const drafts = run('2019-01-01T00:00:10Z', '2018-12-31T12:00:00Z');
     assert.ok(drafts[0]?.type === 'ScheduleTicked');
