@@ -10,6 +10,7 @@ import { completionCommand } from './commands/completion.js';
 import { definitionsCommand } from './commands/definitions.js';
 import { devCommand } from './commands/dev.js';
 import { daemonCommand } from './commands/daemon.js';
+import { debugCommand } from './commands/debug.js';
 import { workerCommand } from './commands/worker.js';
 import { instanceCommand } from './commands/instance.js';
 import { parityCommand } from './commands/parity.js';
@@ -31,7 +32,7 @@ export function buildProgram(): Command {
     .description('Arco Flow: asset-first data orchestration on an event-sourced ledger')
     .version(version)
     .showHelpAfterError();
-  for (const command of [devCommand(), daemonCommand(), workerCommand(), instanceCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), definitionsCommand(), backfillCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), automationCommand(), sqlCommand(), tokenCommand(), poolCommand(), apiCommand(), adminCommand(), parityCommand(), completionCommand(() => program)]) {
+  for (const command of [devCommand(), daemonCommand(), workerCommand(), instanceCommand(), runCommand(), runsCommand(), statusCommand(), logsCommand(), cancelCommand(), assetCommand(), definitionsCommand(), backfillCommand(), partitionsCommand(), scheduleCommand(), sensorCommand(), automationCommand(), sqlCommand(), tokenCommand(), poolCommand(), apiCommand(), adminCommand(), debugCommand(), parityCommand(), completionCommand(() => program)]) {
     program.addCommand(command);
   }
   return program;
