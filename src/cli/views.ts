@@ -65,14 +65,28 @@ export function whyRun(run: RunProjection): string {
       if (d.retryNumber) return `automatic retry ${d.retryNumber} of ${d.parentRunId ?? run.parentRunId ?? '?'}`;
       return `rerun (${d.mode ?? '?'}) of ${d.parentRunId ?? run.parentRunId ?? '?'}`;
     case 'schedule':
-      return `schedule ${d.scheduleName ?? run.tags['arco/schedule_name'] ?? '?'} tick ${d.tickTime ?? run.tags['arco/scheduled_execution_time'] ?? ''}`.trim();
+      return `schedule ${d.scheduleName ?? run.tags['arco/schedule_name'] ?? '?'} tick ${run.tags['arco/scheduled_execution_time'] ?? d.tickLocal ?? ''}`.trim();
     case 'sensor':
-      return `sensor ${d.sensorName ?? run.tags['arco/sensor_name'] ?? '?'} evaluation ${d.evaluationId ?? ''}`.trim();
+      return `sensor ${d.sensorName ?? run.tags['arco/sensor_name'] ?? '?'} ${sensorEvaluationOf(d.evaluation)}`.trim();
     case 'backfill':
-      return `backfill ${d.backfillId ?? run.tags['arco/backfill'] ?? '?'} chunk ${d.chunk ?? ''}`.trim();
+      return `backfill ${d.backfillId ?? run.tags['arco/backfill'] ?? '?'} chunk ${d.chunkIndex ?? ''}`.trim();
+    case 'automation':
+      return `automation condition evaluation ${d.evaluationId ?? ''}`.trim();
     default:
       return run.trigger.kind;
   }
+}
+
+/**
+ * A sensor evaluation as its key names it (idempotencyKeys.sensorPushEvaluated / sensorPollEvaluated):
+ * `message m1` for a push, `evaluation at 2026-…Z` for a poll.
+ */
+function sensorEvaluationOf(key: string | undefined): string {
+  const push = /^sensor_eval:.*:msg:(.*)$/.exec(key ?? '');
+  if (push) return `message ${push[1]}`;
+  const poll = /^sensor_eval:.*:poll:(\d+):/.exec(key ?? '');
+  if (poll) return `evaluation at ${new Date(Number(poll[1]) * 1000).toISOString()}`;
+  return 'evaluation';
 }
 
 /** root -> parent -> this, for reruns; just this run otherwise. */

@@ -7,6 +7,7 @@
  * two stores on one file that both decide before either appends (a barrier at the crash point);
  * crashes are real processes killed with SIGKILL at named crash points, then run again.
  */
+import { whyRun } from '../../../src/cli/views.js';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -87,7 +88,7 @@ describe('schedule ticks are exactly once', () => {
     assert.deepEqual(counts(db, 'hourly'), { ticks: { [T_TICK / 1000]: 1 }, runs: { [`sched:hourly:${T_TICK / 1000}`]: 1 } });
   });
 
-  test('two daemons deciding the same tick at once append one tick and one run', async () => {
+  test('two daemons deciding the same tick at once append one tick and one run, which says it was requested by that schedule tick', async () => {
     const db = freshDb();
     await startedAt(db);
     const one = open(db, T_TICK);
@@ -109,6 +110,8 @@ describe('schedule ticks are exactly once', () => {
     const [tick] = await one.store.automation.listScheduleTicks({ scheduleName: 'hourly', limit: 5 });
     const run = await one.store.runs.getRunByKey(`sched:hourly:${T_TICK / 1000}`);
     assert.equal(tick?.runId, run?.runId, 'the tick names the run that exists');
+    // What arco status says of it (OPX-24): the schedule and its tick time.
+    assert.equal(run && whyRun(run), 'schedule hourly tick 2026-03-01T10:00:00+00:00');
   });
 
   const crashPoints: [title: string, crashAt: 'schedule:decided' | 'schedule:appended'][] = [
