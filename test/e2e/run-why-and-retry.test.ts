@@ -15,7 +15,13 @@ const flaky = defineAsset({ key: 'flaky', retry: { maxRetries: 2, delayMs: ${RET
 const ok = defineAsset({ key: 'ok', compute: async () => {} });
 export default defineDefinitions({
   assets: [flaky, ok],
-  sensors: [defineSensor({ name: 'hook', type: 'push', target: [ok], defaultStatus: 'running', evaluate: (ctx) => ({ runRequests: [{ runKey: String(ctx.message.payload) }] }) })],
+  sensors: [
+    defineSensor({ name: 'hook', type: 'push', target: [ok], defaultStatus: 'running', evaluate: (ctx) => {
+      if (ctx.message.payload === 'skip') return { skipReason: 'nothing to do for skip' };
+      if (ctx.message.payload === 'boom') throw new RangeError('payload boom is out of range');
+      return { runRequests: [{ runKey: String(ctx.message.payload) }] };
+    } }),
+  ],
 });
 `;
 
@@ -74,6 +80,23 @@ describe('arco status against arco dev: why a run exists, its attempts and its r
     const text = arco(['status', run.runId, '--url', dev.url]).stdout;
     assert.ok(text.includes(`attempt 1 of 3 failed (${first!.error!.code}); retry at ${task.retry.nextRetryAt}`), text);
     assert.equal(arco(['cancel', run.runId, '--url', dev.url]).status, 0);
+  });
+
+  test("a sensor's evaluation history read through the CLI shows each evaluation's status, the run it requested, a skip reason and an error", async () => {
+    for (const [id, payload] of [['e1', '"e1"'], ['e2', '"skip"'], ['e3', '"boom"']] as const) {
+      assert.equal(arco(['sensor', 'push', 'hook', '--message-id', id, '--payload', payload, '--url', dev.url]).status, 0);
+    }
+    type Evaluation = { kind: string; status: string | null; runs: { runId: string }[]; skipReason: string | null; error: { code: string; message: string } | null };
+    const page = arcoJson<{ evaluations: Evaluation[] }>(['sensor', 'evals', 'hook', '--url', dev.url]);
+    assert.equal(page.status, 0, page.stderr);
+    const [boom, skipped, requested] = page.body.evaluations.filter((e) => e.kind === 'evaluation');
+    assert.deepEqual([requested?.status, requested?.runs.length], ['SUCCESS', 1]);
+    assert.deepEqual([skipped?.status, skipped?.skipReason, skipped?.runs.length], ['SKIPPED', 'nothing to do for skip', 0]);
+    assert.equal(boom?.status, 'FAILURE');
+    assert.match(boom?.error?.message ?? '', /payload boom is out of range/);
+    const table = arco(['sensor', 'evals', 'hook', '--url', dev.url]).stdout;
+    assert.match(table, /SKIPPED.*nothing to do for skip/);
+    assert.match(table, new RegExp(`FAILURE.*${boom?.error?.code}: .*payload boom`));
   });
 
   test('a run a sensor requested says which sensor and which pushed message requested it', async () => {

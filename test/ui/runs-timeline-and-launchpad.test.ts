@@ -98,7 +98,7 @@ describe('web UI: runs timeline and launchpad', () => {
     assert.deepEqual(errors, []);
   });
 
-  test('the timeline draws each run as a bar in its trigger’s row (schedule, sensor, backfill, manual), shows its facts on hover and focus, and opens its run page by click or Enter', async () => {
+  test('the timeline draws each run as a bar in its trigger’s row (schedule, sensor, backfill, manual), shows its facts on hover and focus, and opens its run page by click or Enter; the schedule’s page lists the tick with its run', async () => {
     const manual = (await post<{ run: Run }>('/api/v1/runs', { selection: ['orders'] })).run.runId;
     const pushed = await post<{ evaluation: { runs: { runId: string }[] } }>('/api/v1/sensors/hook/push', { messageId: 'm1', payload: 'first' });
     const sensorRun = pushed.evaluation.runs[0]?.runId;
@@ -157,6 +157,14 @@ describe('web UI: runs timeline and launchpad', () => {
     await page.getByLabel('Window').selectOption('6h');
     await page.waitForURL(/\/runs\/timeline\?window=6h$/);
     await bar('manual launches', manual).waitFor();
+
+    // The schedule's page shows the recorded tick with its result and the run it requested.
+    await page.goto(`${ui.url}/automation/schedules/minutely`);
+    const tickRow = page.getByRole('table', { name: 'Ticks' }).locator('tbody tr').filter({ has: page.getByRole('link', { name: scheduleRun.slice(0, 8) }) });
+    await tickRow.waitFor();
+    assert.match(await tickRow.innerText(), /SUCCESS/);
+    await tickRow.getByRole('link', { name: scheduleRun.slice(0, 8) }).click();
+    await page.waitForURL(new RegExp(`/runs/${scheduleRun}$`));
     assert.deepEqual(errors, []);
   });
 
