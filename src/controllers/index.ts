@@ -4,7 +4,6 @@ export {
   compareDispatchOrder,
   runPriority,
   PoolSlots,
-  executingTasks,
   systemError,
   type AdmissionLimits,
   type CoordinatorInput,

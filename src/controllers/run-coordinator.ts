@@ -6,7 +6,7 @@
  * It returns one decision per run, each to be appended with the run version it was based on.
  */
 import type { IdSource } from '../domain/ids/index.js';
-import { describePoolWait, poolSlotsInUse, runMaxConcurrentTasks, TagLimitCounter, type TagConcurrencyLimit } from '../domain/runs/index.js';
+import { describePoolWait, executingTasks, poolSlotsInUse, runMaxConcurrentTasks, TagLimitCounter, type TagConcurrencyLimit } from '../domain/runs/index.js';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
 import type { RunProjection, TaskProjection } from '../fold/index.js';
@@ -215,11 +215,6 @@ export class PoolSlots {
   take(pool: string): void {
     this.inUse.set(pool, (this.inUse.get(pool) ?? 0) + 1);
   }
-}
-
-/** Tasks of the run holding a worker now (dispatched or running). */
-export function executingTasks(run: RunProjection): number {
-  return run.tasks.filter((t) => t.status === 'DISPATCHED' || t.status === 'RUNNING').length;
 }
 
 function dispatchReady(decision: RunDecision, input: CoordinatorInput, slots: string[], pools: PoolSlots): void {

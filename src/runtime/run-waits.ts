@@ -5,8 +5,8 @@
  * counts them, with the limits of the loaded instance settings (a daemon started with
  * `--max-concurrent-runs` may hold a different run limit).
  */
-import { describeRunLimitWait, describeRunTaskLimitWait, runMaxConcurrentTasks, TagLimitCounter } from '../domain/runs/index.js';
-import { executingTasks, PoolSlots } from '../controllers/index.js';
+import { describeRunLimitWait, describeRunTaskLimitWait, executingTasks, runMaxConcurrentTasks, TagLimitCounter } from '../domain/runs/index.js';
+import { PoolSlots } from '../controllers/index.js';
 import type { RunProjection } from '../fold/index.js';
 import type { RuntimeContext } from './context.js';
 import { readPoolLimits } from './run-monitor.js';

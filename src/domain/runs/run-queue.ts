@@ -69,6 +69,11 @@ export function holdsPoolSlot(status: string): boolean {
   return status === 'DISPATCHED' || status === 'RUNNING';
 }
 
+/** Tasks of the run executing now: those holding a worker, the same ones that hold a pool slot. */
+export function executingTasks(run: { readonly tasks: readonly { readonly status: string }[] }): number {
+  return run.tasks.filter((t) => holdsPoolSlot(t.status)).length;
+}
+
 /** Tasks holding a slot, per pool, among the tasks of `runs`. */
 export function poolSlotsInUse(runs: Iterable<{ readonly tasks: readonly { readonly pool?: string; readonly status: string }[] }>): Map<string, number> {
   const inUse = new Map<string, number>();
