@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles src/ to dist/ so the `arco` command starts as plain JavaScript, without a TypeScript
+// Bundles src/ into dist/ (scripts/bundle.mjs) so the `arco` command starts as plain JavaScript, without a TypeScript
 // loader (start-up budget: DESIGN.md). Runs on `npm ci` / `npm install` (prepare) and `npm run
 // build`. tsc leaves .mjs sources alone, so they are copied beside the output. The web UI (ui/) is
 // type-checked and built by Vite into dist/ui. dist/BUILD is written last: bin/arco.mjs runs dist/
@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundle } from './bundle.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const src = join(root, 'src');
@@ -18,11 +19,8 @@ const dist = join(root, 'dist.next');
 
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', dist], { cwd: root, stdio: 'inherit' });
-if (compiled.status !== 0) {
-  rmSync(dist, { recursive: true, force: true });
-  process.exit(compiled.status ?? 1);
-}
+// Type errors are the type-check's to report (npm run typecheck, CI); the build only bundles.
+await bundle(src, dist);
 
 function copyModules(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -11,7 +11,12 @@ import { arcoError, isArcoError } from '../domain/errors/index.js';
 import { checkKeyOf, type CheckSpec, type MultiAssetPlan, type TaskSpec } from '../domain/runs/index.js';
 import { AssetSelectionIndex } from '../domain/selection/index.js';
 
+import { definitionsBundleUrl } from './loader/definitions-bundle.js';
+
 export { DEFINITIONS_FILE_NAMES, locateDefinitions } from './loader/index.js';
+
+/** The module user definitions import as 'arco-flow': the authoring entry this process uses. */
+const AUTHORING_URL = new URL(import.meta.url.endsWith('.ts') ? '../authoring/index.ts' : '../authoring/index.js', import.meta.url).href;
 
 export interface LoadedDefinitions {
   readonly file: string;
@@ -46,10 +51,11 @@ export interface LoadOptions {
 export async function loadDefinitions(file: string, options: LoadOptions = {}): Promise<LoadedDefinitions> {
   let module: { default?: unknown };
   try {
-    // Definitions are TypeScript that imports 'arco-flow': the loader is registered only now, so
-    // commands that never load definitions (and `arco --help`) do not pay for it.
-    await import('./loader/register.mjs');
-    const url = pathToFileURL(file);
+    // Compiled once and cached, then imported as plain JavaScript: no TypeScript loader, whose
+    // hooks thread would slow every later import of this process (loader/definitions-bundle.ts).
+    const url = new URL(await definitionsBundleUrl(file, { authoringUrl: AUTHORING_URL }));
+    // A new generation is a new module instance, so the user's code is evaluated anew (hot reload);
+    // node_modules and 'arco-flow' stay outside the bundle and stay the same instances.
     if (options.generation !== undefined) url.searchParams.set('arco_generation', String(options.generation));
     module = (await import(url.href)) as { default?: unknown };
   } catch (error) {
