@@ -6,10 +6,14 @@
 // unbundled path (dist/cli/main.js, dist/authoring/index.js, ...) re-exports it, so bin/arco.mjs,
 // the package's "exports" and the definitions resolver keep their paths. Every entry shares the
 // same chunks, so the 'arco-flow' module user definitions import is the same instance the command
-// uses. npm packages stay outside the bundle: a user's `import ... from 'zod'` and ours must meet.
+// uses.
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
+
+const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+/** Packages compiled into the bundle instead of imported from node_modules. */
+const BUNDLED_PACKAGES = new Set(['zod']);
 
 /** Entries, by output name: the modules something outside the bundle loads by path. */
 const ENTRIES = {
@@ -55,7 +59,10 @@ export async function bundle(src, dist) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // npm packages load from node_modules as they are, except zod: most of a process's ~100
+    // modules were zod's, and 'arco-flow' re-exports this copy as `z`, so user code that
+    // validates with Arco's z still meets the same instance.
+    external: Object.keys(dependencies).filter((name) => !BUNDLED_PACKAGES.has(name)),
     chunkNames: 'chunk-[hash]',
     // Names of functions and classes survive bundling (error classes and logs print them).
     keepNames: true,

@@ -146,6 +146,7 @@ const PROBE_TIMEOUT_MS = 300;
  * answer says `ok: true` with this definitions file and this store.
  */
 async function servesProject(url: string, project: Project, token: string | undefined): Promise<boolean> {
+  if (!(await accepts(url))) return false;
   try {
     const response = await fetch(new URL('/api/v1/health', url), { headers: authorization(token), signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     const health = (await response.json()) as { ok?: unknown; definitionsFile?: unknown; store?: unknown } | null;
@@ -153,6 +154,32 @@ async function servesProject(url: string, project: Project, token: string | unde
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether anything accepts a TCP connection at the URL's host and port. Nothing does in the
+ * common case (no `arco dev` running), and learning that with a bare socket spares the command
+ * loading fetch's HTTP client (tens of milliseconds of start-up before its workers can start).
+ */
+async function accepts(url: string): Promise<boolean> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return false;
+  }
+  if (target.protocol !== 'http:') return true;
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = connect({ host: target.hostname.replace(/^\[|\]$/g, ''), port: Number(target.port || 80) });
+    const done = (result: boolean) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 /**
