@@ -26,13 +26,16 @@ export function mayWait(run: RunProjection): boolean {
 /** The waits of each run of `runs` that waits for something (runs that do not are left out). */
 export async function explainWaits(ctx: RuntimeContext, runs: readonly RunProjection[]): Promise<Map<string, RunWait[]>> {
   const waits = new Map<string, RunWait[]>();
-  const queued = runs.filter((r) => r.status === 'QUEUED');
+  const { maxConcurrentRuns, tagConcurrencyLimits } = ctx.definitions.definitions.instance.runQueue;
+  // Without a run limit or a tag limit a queued run waits for nothing but the daemon's next pass:
+  // the runs in progress, which a large queue makes costly to read, need not be counted then.
+  const queueLimited = maxConcurrentRuns !== null || tagConcurrencyLimits.length > 0;
+  const queued = queueLimited ? runs.filter((r) => r.status === 'QUEUED') : [];
   const started = runs.filter((r) => r.status === 'STARTED' && mayWait(r));
   if (queued.length === 0 && started.length === 0) return waits;
   const heads = await ctx.store.runs.listActiveRunHeads();
   const inProgress = heads.filter((h) => h.status === 'STARTED' || h.status === 'CANCELING');
   if (queued.length > 0) {
-    const { maxConcurrentRuns, tagConcurrencyLimits } = ctx.definitions.definitions.instance.runQueue;
     const tags = new TagLimitCounter(tagConcurrencyLimits, inProgress.map((h) => h.tags));
     for (const run of queued) {
       const reason =
