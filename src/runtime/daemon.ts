@@ -4,7 +4,7 @@
  * coordination, backfills, monitoring, retries, freshness, retention) and routes worker reports;
  * each step's logic lives in its own module.
  *
- * Leader lease: a named lease in the store, renewed every iteration, and every third of
+ * Leader lease: a named lease in the store, renewed by the iterations at least five times per lease, and every third of
  * `leaderLeaseMs` while a leader's iteration runs (an iteration held up, say behind the ledger lock
  * of a frozen old leader, must not let the lease lapse), valid for `leaderLeaseMs`. Another daemon
  * takes over when it expires, or at once when the holder is a process on this host that no longer
@@ -80,6 +80,9 @@ export const LEADER_LEASE = 'daemon';
 /** A daemon's liveness heartbeat is written at most this often (and whenever its role changes). */
 export const DAEMON_HEARTBEAT_MS = 1_000;
 
+/** The leader lease and attempts' heartbeats are renewed this many times per lease at least. */
+const RENEWALS_PER_LEASE = 5;
+
 /** Log lines are appended in batches of at most this many events. */
 const LOG_BATCH_MAX = 500;
 
@@ -119,6 +122,10 @@ export class Daemon {
   private readonly leaderCtx: RuntimeContext;
   private readonly startedAtEpochMs: number;
   private lastHeartbeat: { atEpochMs: number; role: 'leader' | 'standby' } | undefined;
+  /** When this daemon's last lease grant was won (undefined while it stands by). */
+  private leaseRenewedAt: number | undefined;
+  /** When the heartbeat of each attempt this process's workers run was last written (or first seen). */
+  private readonly heartbeatsWritten = new Map<string, number>();
   private readonly options: Required<Omit<DaemonOptions, 'onProblem' | 'onNotice' | 'afterLeaseWon' | 'onWorkerOutput' | 'maxConcurrentRuns'>> &
     Pick<DaemonOptions, 'onProblem' | 'onNotice' | 'afterLeaseWon' | 'maxConcurrentRuns'>;
 
@@ -220,7 +227,7 @@ export class Daemon {
     const leads = await this.holdLeadership(now);
     // Also while standing by: attempts this process's workers still run (it led before) are alive,
     // and the leader must not declare them lost.
-    await this.ctx.store.leases.recordHeartbeats(this.pool.activeAttemptIds(), now);
+    await this.recordAttemptHeartbeats(now);
     await this.recordLiveness(now);
     this.ran('iteration');
     if (!leads) return;
@@ -364,6 +371,11 @@ export class Daemon {
   }
 
   private async holdLeadership(now: number): Promise<boolean> {
+    // A lease renewed moments ago is still this daemon's: nobody else can be granted it before it
+    // expires, and were it taken anyway (its holder thought dead), the fencing token refuses this
+    // daemon's next append. Renewing on every iteration cost a write per iteration (two for each
+    // task of a short job) for nothing.
+    if (this.leader && this.leaseRenewedAt !== undefined && now >= this.leaseRenewedAt && now - this.leaseRenewedAt < this.options.leaderLeaseMs / RENEWALS_PER_LEASE) return true;
     let grant = await this.ctx.store.leases.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now);
     if (!grant.acquired && isOwnerDead(grant.holder)) {
       grant = await this.ctx.store.leases.acquireLease(LEADER_LEASE, this.ownerId, this.options.leaderLeaseMs, now, grant.holder);
@@ -374,10 +386,33 @@ export class Daemon {
     if (grant.acquired && this.fencingToken !== grant.fencingToken) this.notice(`this daemon (${this.ownerId}) leads the store now, fencing token ${grant.fencingToken}`);
     this.leader = grant.acquired;
     this.fencingToken = grant.acquired ? grant.fencingToken : null;
+    this.leaseRenewedAt = grant.acquired ? now : undefined;
     return grant.acquired;
   }
 
+  /**
+   * Records that this process's workers still run their attempts, at most every
+   * 1/RENEWALS_PER_LEASE of the attempt lease for each: the coordinator reads an attempt as alive
+   * while its last heartbeat (or its dispatch, for one that has none yet) is younger than the
+   * lease, so a write on every iteration (one per task of a short job) told it nothing new.
+   */
+  private async recordAttemptHeartbeats(now: number): Promise<void> {
+    const active = new Set(this.pool.activeAttemptIds());
+    for (const id of this.heartbeatsWritten.keys()) if (!active.has(id)) this.heartbeatsWritten.delete(id);
+    const due: string[] = [];
+    for (const id of active) {
+      const last = this.heartbeatsWritten.get(id);
+      // First seen: dispatched moments ago by this daemon, and the dispatch counts as a heartbeat.
+      if (last === undefined) this.heartbeatsWritten.set(id, now);
+      else if (now < last || now - last >= this.options.attemptLeaseMs / RENEWALS_PER_LEASE) due.push(id);
+    }
+    if (due.length === 0) return;
+    await this.ctx.store.leases.recordHeartbeats(due, now);
+    for (const id of due) this.heartbeatsWritten.set(id, now);
+  }
+
   private stepDown(message: string): void {
+    this.leaseRenewedAt = undefined;
     this.leader = false;
     this.fencingToken = null;
     this.notice(message, true);
