@@ -8,9 +8,9 @@
  */
 import { z } from 'zod';
 import { LOCAL_ACTOR } from '../domain/access/index.js';
-import { arcoError, isErrorCode, ArcoError } from '../domain/errors/index.js';
+import { arcoError, isErrorCode, ArcoError, InvariantError } from '../domain/errors/index.js';
 import { CATALOGUE, invokeOperation, splitInput, type AnyOperation, type Catalogue, type InputOf, type OperationContext, type OperationName, type OutputOf } from '../operations/index.js';
-import { createContext, loadDefinitions, systemClock, type RuntimeContext } from '../runtime/index.js';
+import { createContext, loadDefinitions, systemClock, type LoadedDefinitions, type RuntimeContext } from '../runtime/index.js';
 import { describeStoreTarget, openStore, type Store } from '../store/index.js';
 import { authorization, connectionFor, type Client, type CommonOptions, type Connection } from './common.js';
 import type { Project } from './project.js';
@@ -20,6 +20,7 @@ export { tokenOf } from './common.js';
 export class LocalClient implements Client {
   private context: Promise<RuntimeContext> | undefined;
   private opened: Promise<Store> | undefined;
+  private loaded: Promise<LoadedDefinitions> | undefined;
 
   constructor(readonly project: Project) {}
 
@@ -31,15 +32,27 @@ export class LocalClient implements Client {
 
   /** The runtime context, loading definitions on first use (most reads never need them). */
   runtime(): Promise<RuntimeContext> {
-    this.context ??= Promise.all([loadDefinitions(this.project.definitionsFile), this.store()]).then(([defs, store]) =>
-      createContext(store, systemClock, defs),
-    );
+    this.context ??= Promise.all([this.definitions(), this.store()]).then(([defs, store]) => createContext(store, systemClock, defs));
     return this.context;
   }
 
+  /** The project's definitions, loaded on first use; the store stays as it is. */
+  definitions(): Promise<LoadedDefinitions> {
+    this.loaded ??= loadDefinitions(this.project.definitionsFile);
+    return this.loaded;
+  }
+
   async invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>> {
+    const op: AnyOperation = CATALOGUE[name];
     // In-process calls work on the store itself, under the file permissions of whoever runs them.
-    const ctx: OperationContext = { store: await this.store(), runtime: () => this.runtime(), actor: LOCAL_ACTOR, storeTarget: describeStoreTarget(this.project.storePath) };
+    const store = op.usesStore === false ? unopenedStore(op.name) : await this.store();
+    const ctx: OperationContext = {
+      store,
+      runtime: () => this.runtime(),
+      definitions: () => this.definitions(),
+      actor: LOCAL_ACTOR,
+      storeTarget: describeStoreTarget(this.project.storePath),
+    };
     return invokeOperation(ctx, CATALOGUE[name], input);
   }
 
@@ -48,6 +61,15 @@ export class LocalClient implements Client {
     const store = await this.opened?.catch(() => undefined);
     await store?.close();
   }
+}
+
+/** Stands in for the store of an operation declared not to use it: touching it is a bug, said at once. */
+function unopenedStore(operation: string): Store {
+  return new Proxy({} as Store, {
+    get(_target, property) {
+      throw new InvariantError(`the store, which operation ${operation} is declared not to use`, `a read of store.${String(property)}`);
+    },
+  });
 }
 
 const errorBodySchema = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() });

@@ -21,9 +21,10 @@ export const validateDefinitionsOp = defineOperation({
   }),
   idempotent: true,
   role: 'viewer',
+  usesStore: false,
   async handler(ctx) {
     try {
-      const { definitions } = await ctx.runtime();
+      const definitions = ctx.definitions ? await ctx.definitions() : (await ctx.runtime()).definitions;
       const { assets, schedules = [], sensors = [] } = definitions.definitions;
       return {
         valid: true,

@@ -6,7 +6,7 @@
  * them in-process or over HTTP with the same input, so the two can never drift apart.
  */
 import { z } from 'zod';
-import type { RuntimeContext } from '../runtime/index.js';
+import type { LoadedDefinitions, RuntimeContext } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 
 /** Who may call an operation over HTTP once the store holds an API token (src/api/access.ts). */
@@ -19,6 +19,11 @@ export interface OperationContext {
   readonly store: Store;
   /** Loads definitions on first use: operations that only read the store never pay for it. */
   runtime(): Promise<RuntimeContext>;
+  /**
+   * The definitions alone, without the store (an operation declared `usesStore: false`). Absent,
+   * they come with `runtime()`.
+   */
+  readonly definitions?: () => Promise<LoadedDefinitions>;
   /** Tells a daemon in this process that a run was requested, so it starts without waiting a tick. */
   readonly onRunRequested?: () => void;
   /**
@@ -79,6 +84,11 @@ export interface OperationSpec<P extends AnyObject, Q extends AnyObject, B exten
   /** True when repeating it has no second effect, and the API honours `Idempotency-Key`. */
   readonly idempotent: boolean;
   readonly role: Role;
+  /**
+   * False for an operation that needs only the definitions: the CLI then leaves the store unopened
+   * (validating definitions must not create a project's store). @default true
+   */
+  readonly usesStore?: boolean;
   readonly stream?: OperationStream<z.output<P> & z.output<Q> & z.output<B>>;
   // Method syntax on purpose: a list of operations of different inputs is then one type.
   handler(ctx: OperationContext, input: z.output<P> & z.output<Q> & z.output<B>): Promise<z.output<O>>;

@@ -4,6 +4,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { arco, arcoJson } from '../helpers/cli.js';
 import { tempProject } from '../helpers/project.js';
 
@@ -38,6 +40,17 @@ describe('arco definitions validate', () => {
       const text = arco(['definitions', 'validate', '--project', project.dir]);
       assert.equal(text.status, 0);
       assert.match(text.stdout, /valid .*definitions\.ts: 2 assets \(1 partitioned\), 1 schedules, 1 sensors/);
+    } finally {
+      project.remove();
+    }
+  });
+
+  test('validating starts nothing and leaves no store behind, as `dagster definitions validate`', () => {
+    const project = tempProject(VALID);
+    try {
+      const { status } = arcoJson<Validation>(['definitions', 'validate', '--project', project.dir]);
+      assert.equal(status, 0);
+      assert.equal(existsSync(join(project.dir, '.arco')), false);
     } finally {
       project.remove();
     }
