@@ -45,7 +45,7 @@ describe('arco definitions validate', () => {
     }
   });
 
-  test('validating starts nothing and leaves no store behind, as `dagster definitions validate`', () => {
+  test("validating starts nothing and leaves no store behind, as Dagster's validate", () => {
     const project = tempProject(VALID);
     try {
       const { status } = arcoJson<Validation>(['definitions', 'validate', '--project', project.dir]);
