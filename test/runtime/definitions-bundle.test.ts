@@ -5,14 +5,14 @@
  * and every edit, even to a file the definitions only import.
  */
 import { strict as assert } from 'node:assert';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { isArcoError } from '../../src/domain/errors/index.js';
 import { loadDefinitions } from '../../src/runtime/definitions-loader.js';
-import { definitionsBundleUrl } from '../../src/runtime/loader/definitions-bundle.js';
+import { definitionsBundleUrl, STALE_AFTER_MS } from '../../src/runtime/loader/definitions-bundle.js';
 
 const AUTHORING_URL = new URL('../../src/authoring/index.ts', import.meta.url).href;
 
@@ -81,6 +81,23 @@ describe('definitions loaded from a compiled bundle', () => {
       assert.equal(error.details?.at, `${file}:4:30`);
       return true;
     });
+  });
+
+  test('bundles left unused for a week are removed when another is built; the bundle in use is kept', async () => {
+    const cacheDir = join(dir, 'pruned-cache');
+    const file = project('pruned', { 'definitions.ts': `import { defineDefinitions } from 'arco-flow';\nexport default defineDefinitions({ assets: [] });\n` });
+    const inUse = fileURLToPath(await definitionsBundleUrl(file, { authoringUrl: AUTHORING_URL, cacheDir }));
+    const old = join(cacheDir, 'f'.repeat(32) + '.mjs');
+    writeFileSync(old, 'export default null;\n');
+    const longAgo = new Date(Date.now() - STALE_AFTER_MS - 60_000);
+    utimesSync(old, longAgo, longAgo);
+    // In use a week ago too: loading it marks it used again.
+    utimesSync(inUse, longAgo, longAgo);
+    assert.equal(fileURLToPath(await definitionsBundleUrl(file, { authoringUrl: AUTHORING_URL, cacheDir })), inUse);
+    const other = project('pruned-other', { 'definitions.ts': `import { defineDefinitions } from 'arco-flow';\nexport default defineDefinitions({ assets: [], schedules: [] });\n` });
+    await definitionsBundleUrl(other, { authoringUrl: AUTHORING_URL, cacheDir });
+    assert.equal(existsSync(old), false);
+    assert.equal(existsSync(inUse), true);
   });
 
   test('a cache folder others may write to is refused, not trusted', async () => {

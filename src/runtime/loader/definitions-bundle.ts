@@ -15,7 +15,7 @@
  *   the TypeScript loader did).
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -97,7 +97,19 @@ function currentBundle(manifestFile: string, authoringUrl: string): string | nul
   } catch {
     return null;
   }
+  touch(manifest.bundle);
+  touch(manifestFile);
   return manifest.bundle;
+}
+
+/** Marks a cache file as used now, so pruning leaves it (see pruneStale). */
+function touch(path: string): void {
+  const now = new Date();
+  try {
+    utimesSync(path, now, now);
+  } catch {
+    // Pruning may then remove it after a week unused; the next load rebuilds it.
+  }
 }
 
 interface EsbuildMessage {
@@ -173,7 +185,29 @@ async function build(file: string, cacheDir: string, manifestFile: string, autho
   // Written under a unique name and renamed: the command and its workers may build at once.
   writeAtomically(bundle, output);
   writeAtomically(manifestFile, JSON.stringify(manifest));
+  pruneStale(cacheDir);
   return bundle;
+}
+
+/** Bundles and manifests unused this long are removed when another bundle is built. */
+export const STALE_AFTER_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Every edit makes a new bundle (they are named by content), so old ones are removed once they
+ * have been left alone for a week. A bundle in use is refreshed on each load (`touch`); a process
+ * that had loaded one keeps it in memory, and a manifest whose bundle is gone is rebuilt.
+ */
+function pruneStale(cacheDir: string): void {
+  const before = Date.now() - STALE_AFTER_MS;
+  for (const name of readdirSync(cacheDir)) {
+    if (!/\.(mjs|json|tmp)$/.test(name)) continue;
+    const path = join(cacheDir, name);
+    try {
+      if (statSync(path).mtimeMs < before) rmSync(path, { force: true });
+    } catch {
+      // Removed meanwhile by another process pruning too.
+    }
+  }
 }
 
 function writeAtomically(path: string, content: string): void {
