@@ -53,7 +53,9 @@ export async function loadDefinitions(file: string, options: LoadOptions = {}): 
   try {
     // Compiled once and cached, then imported as plain JavaScript: no TypeScript loader, whose
     // hooks thread would slow every later import of this process (loader/definitions-bundle.ts).
-    const url = new URL(await definitionsBundleUrl(file, { authoringUrl: AUTHORING_URL }));
+    // ARCO_DEFINITIONS_LOADER=tsx loads the files themselves through tsx instead, for code a bundle
+    // cannot hold (an import() of a path computed at run time).
+    const url = new URL(process.env.ARCO_DEFINITIONS_LOADER === 'tsx' ? await throughTsx(file) : await definitionsBundleUrl(file, { authoringUrl: AUTHORING_URL }));
     // A new generation is a new module instance, so the user's code is evaluated anew (hot reload);
     // node_modules and 'arco-flow' stay outside the bundle and stay the same instances.
     if (options.generation !== undefined) url.searchParams.set('arco_generation', String(options.generation));
@@ -69,6 +71,12 @@ export async function loadDefinitions(file: string, options: LoadOptions = {}): 
     throw arcoError('DEFINITIONS_LOAD_FAILED', `${file} must "export default defineDefinitions({ assets: [...] })"`, { file });
   }
   return indexDefinitions(file, definitions);
+}
+
+/** The definitions file's own URL, with tsx and the 'arco-flow' resolver registered for it. */
+async function throughTsx(file: string): Promise<string> {
+  await import('./loader/register.mjs');
+  return pathToFileURL(file).href;
 }
 
 /** This package's own code (src/ or dist/): frames there are not where the user's mistake is. */

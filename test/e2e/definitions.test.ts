@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { arco, arcoJson } from '../helpers/cli.js';
 import { tempProject } from '../helpers/project.js';
@@ -51,6 +51,23 @@ describe('arco definitions validate', () => {
       const { status } = arcoJson<Validation>(['definitions', 'validate', '--project', project.dir]);
       assert.equal(status, 0);
       assert.equal(existsSync(join(project.dir, '.arco')), false);
+    } finally {
+      project.remove();
+    }
+  });
+
+  test('definitions that import() a TypeScript file by a URL computed at run time load with ARCO_DEFINITIONS_LOADER=tsx', () => {
+    const project = tempProject(
+      `import { defineDefinitions } from 'arco-flow';\nconst where = new URL('./more.ts', import.meta.url).href;\nconst { assets } = await import(where);\nexport default defineDefinitions({ assets });\n`,
+    );
+    try {
+      writeFileSync(join(project.dir, 'more.ts'), `import { defineAsset } from 'arco-flow';\nexport const assets = [defineAsset({ key: 'late', compute: async () => {} })];\n`);
+      // The compiled bundle holds what the definitions import by name; a URL built at run time
+      // is imported by Node itself, which does not load TypeScript.
+      const bundled = arcoJson<Validation>(['definitions', 'validate', '--project', project.dir]);
+      assert.deepEqual([bundled.status, bundled.body.errors.map((e) => e.code)], [1, ['DEFINITIONS_LOAD_FAILED']]);
+      const throughTsx = arcoJson<Validation>(['definitions', 'validate', '--project', project.dir], { env: { ARCO_DEFINITIONS_LOADER: 'tsx' } });
+      assert.deepEqual([throughTsx.status, throughTsx.body.summary?.assets], [0, 1]);
     } finally {
       project.remove();
     }
