@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Bundles src/ into dist/ (scripts/bundle.mjs) so the `arco` command starts as plain JavaScript, without a TypeScript
-// loader (start-up budget: DESIGN.md). Runs on `npm ci` / `npm install` (prepare) and `npm run
-// build`. tsc leaves .mjs sources alone, so they are copied beside the output. The web UI (ui/) is
-// type-checked and built by Vite into dist/ui. dist/BUILD is written last: bin/arco.mjs runs dist/
-// only while no source file is newer than it.
+// Bundles src/ into dist/ (scripts/bundle.mjs) so the `arco` command starts as plain JavaScript,
+// without a TypeScript loader (start-up budget: DESIGN.md). Runs on `npm ci` / `npm install`
+// (prepare) and `npm run build`. The .mjs sources load by their own paths, so they are copied
+// beside the bundle. The web UI (ui/) is type-checked and built by Vite into dist/ui. dist/BUILD is
+// written last: bin/arco.mjs runs dist/ only while no source file is newer than it.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -4,11 +4,11 @@
  * coordination, backfills, monitoring, retries, freshness, retention) and routes worker reports;
  * each step's logic lives in its own module.
  *
- * Leader lease: a named lease in the store, renewed by the iterations at least five times per lease, and every third of
- * `leaderLeaseMs` while a leader's iteration runs (an iteration held up, say behind the ledger lock
- * of a frozen old leader, must not let the lease lapse), valid for `leaderLeaseMs`. Another daemon
- * takes over when it expires, or at once when the holder is a process on this host that no longer
- * exists (a daemon killed with -9).
+ * Leader lease: a named lease in the store, renewed by the iterations at least five times per
+ * lease, and every third of `leaderLeaseMs` while a leader's iteration runs (an iteration held up,
+ * say behind the ledger lock of a frozen old leader, must not let the lease lapse), valid for
+ * `leaderLeaseMs`. Another daemon takes over when it expires, or at once when the holder is a
+ * process on this host that no longer exists (a daemon killed with -9).
  *
  * Leadership states: a daemon starts STANDING BY; it LEADS from the iteration whose lease grant it
  * wins, with that grant's fencing token; it stands by again when a grant is refused (another

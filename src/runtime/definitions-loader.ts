@@ -10,7 +10,6 @@ import { AssetGraph } from '../domain/assets/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import { checkKeyOf, type CheckSpec, type MultiAssetPlan, type TaskSpec } from '../domain/runs/index.js';
 import { AssetSelectionIndex } from '../domain/selection/index.js';
-
 import { definitionsBundleUrl } from './loader/definitions-bundle.js';
 
 export { DEFINITIONS_FILE_NAMES, locateDefinitions } from './loader/index.js';
