@@ -4,7 +4,6 @@
  * (the run reducer does not read sequences).
  */
 import { InvariantError } from '../domain/errors/index.js';
-import { copyJsonData } from '../domain/ids/index.js';
 import { EVENT_VERSION, DEFAULT_WORKSPACE, type EventDraft, type StoredEvent } from '../events/index.js';
 import { foldInMemory, runsFamily, type RunProjection } from '../fold/index.js';
 
@@ -26,8 +25,8 @@ function provisional(drafts: readonly EventDraft[], nowIso: string): StoredEvent
   );
 }
 
-/** Folds drafts into a run the caller owns (it is updated in place, see `Handler.apply`). */
-function foldOwned(run: RunProjection | undefined, drafts: readonly EventDraft[], nowIso: string): RunProjection {
+/** Folds drafts into a run; the run family's handlers never change the run they are handed. */
+function foldDrafts(run: RunProjection | undefined, drafts: readonly EventDraft[], nowIso: string): RunProjection {
   const runId = run?.runId ?? (drafts[0]?.payload as { runId?: string } | undefined)?.runId ?? '';
   const rows = new Map<string, RunProjection>(run ? [[runId, run]] : []);
   const after = foldInMemory(runsFamily, rows, provisional(drafts, nowIso)).get(runId);
@@ -37,18 +36,15 @@ function foldOwned(run: RunProjection | undefined, drafts: readonly EventDraft[]
 
 /** The run the drafts lead to; `run` itself is left as it was. */
 export function advanceRun(run: RunProjection | undefined, drafts: readonly EventDraft[], nowIso: string): RunProjection {
-  return foldOwned(run && copyJsonData(run), drafts, nowIso);
+  return foldDrafts(run, drafts, nowIso);
 }
 
 /**
- * Accumulates drafts while keeping the run they lead to current. It copies the run once, at its
- * first draft, and folds into that copy: a decision with many drafts does not copy the run per
- * draft, and the many runs that get no draft in a coordinator pass (runs waiting for a worker
- * slot) are not copied at all. Until then `run` is the caller's run, which is only read.
+ * Accumulates drafts while keeping the run they lead to current. Folding shares every task a
+ * draft does not touch, so neither the caller's run nor the runs that get no draft are copied.
  */
 export class RunDecision {
   readonly drafts: EventDraft[] = [];
-  private owned = false;
   private current: RunProjection;
 
   constructor(
@@ -65,10 +61,6 @@ export class RunDecision {
   push(...drafts: EventDraft[]): void {
     if (drafts.length === 0) return;
     this.drafts.push(...drafts);
-    if (!this.owned) {
-      this.current = copyJsonData(this.current);
-      this.owned = true;
-    }
-    this.current = foldOwned(this.current, drafts, this.nowIso);
+    this.current = foldDrafts(this.current, drafts, this.nowIso);
   }
 }

@@ -26,8 +26,9 @@ export interface Handler<Row, E> {
   /**
    * The row after the event; `row` is undefined when the row does not exist yet. The caller owns
    * `row` (freshly parsed from storage, or cloned) and hands it over: a handler may update it in
-   * place and return it. Handlers read nothing but the row and the event, so the fold stays a pure
-   * function of the ledger; updating in place only spares a copy of the row per event.
+   * place and return it, unless its family is `immutable`. Handlers read nothing but the row and
+   * the event, so the fold stays a pure function of the ledger; updating in place only spares a
+   * copy of the row per event.
    */
   readonly apply: (row: Row | undefined, event: E, id: string) => Row;
   /** The ids are new by construction (e.g. a ledger sequence): the store need not look them up. */
@@ -57,6 +58,19 @@ export interface ProjectionFamily<Row> {
    * a store may keep them parsed between appends. Append-only families leave this off.
    */
   readonly hot?: true;
+  /**
+   * Handlers never change a row they are handed: they return a new row that shares whatever the
+   * event did not touch. A store may then hand out the rows it keeps without copying them, frozen
+   * so that a caller that tries to change one fails loudly instead of changing the kept row.
+   */
+  readonly immutable?: true;
+  /** A row's stored document, which `schema` reads back to the same row; JSON.stringify when absent. */
+  readonly encode?: (row: Row) => string;
+}
+
+/** The stored document of a row. */
+export function encodeRow<Row>(family: ProjectionFamily<Row>, row: Row): string {
+  return family.encode ? family.encode(row) : JSON.stringify(row);
 }
 
 /** A handler that only deletes rows (it changes none). */

@@ -3,8 +3,10 @@
  * the coordinator's decisions recorded in events; the only state the fold derives itself is
  * BLOCKED -> READY, which is a pure consequence of every upstream task in the run having succeeded.
  *
- * Handlers update the run they are handed in place (see `Handler.apply`): a run document is
- * touched by every event of its run, and copying it per event dominated the fold's cost.
+ * Handlers never change the run they are handed: each returns a new run that shares every task
+ * the event did not touch (the family is `immutable`). A run of 100 tasks is read back and decided
+ * on after every event of it; sharing lets the store hand out the run it last wrote without a
+ * copy, and lets `encode` reuse the text of each unchanged task.
  */
 import { InvariantError } from '../domain/errors/index.js';
 import type { EventOf, EventType } from '../events/index.js';
@@ -15,22 +17,26 @@ type RunHandler<T extends EventType> = Handler<RunProjection, EventOf<T>>;
 
 const byRunId = (event: { payload: { runId: string } }): readonly string[] => [event.payload.runId];
 
-/** The run, with its version bumped and timestamp set for the event being applied. */
+/** A copy of the run's head, with its version bumped and timestamp set for the event being applied. */
 function touch(row: RunProjection | undefined, event: { type: string; at: string; payload: { runId: string } }): RunProjection {
   if (!row) throw new InvariantError(`run ${event.payload.runId} to exist before ${event.type}`, 'no such run');
-  row.version += 1;
-  row.updatedAt = event.at;
-  return row;
+  return { ...row, version: row.version + 1, updatedAt: event.at };
 }
 
-function taskOf(run: RunProjection, taskKey: string): TaskProjection {
-  const task = run.tasks.find((t) => t.taskKey === taskKey);
-  if (!task) throw new InvariantError(`task ${taskKey} in run ${run.runId}`, 'no such task');
-  return task;
+/** The run with one task replaced by `update`'s copy of it (the tasks array is copied, not the other tasks). */
+function withTask(run: RunProjection, taskKey: string, update: (task: TaskProjection) => TaskProjection): RunProjection {
+  const index = run.tasks.findIndex((t) => t.taskKey === taskKey);
+  const task = run.tasks[index];
+  if (task === undefined) throw new InvariantError(`task ${taskKey} in run ${run.runId}`, 'no such task');
+  const tasks = run.tasks.slice();
+  tasks[index] = update(task);
+  run.tasks = tasks;
+  return run;
 }
 
-function attemptOf(task: TaskProjection, attempt: number): AttemptProjection | undefined {
-  return task.attempts.find((a) => a.attempt === attempt);
+/** The task's attempts with attempt number `attempt` replaced by `update`'s copy (unchanged if absent). */
+function withAttempt(task: TaskProjection, attempt: number, update: (a: AttemptProjection) => AttemptProjection): AttemptProjection[] {
+  return task.attempts.map((a) => (a.attempt === attempt ? update(a) : a));
 }
 
 /** A failed blocking ERROR check: its task succeeded, yet the tasks waiting for it must not run. */
@@ -41,12 +47,15 @@ export function blocksDownstream(task: TaskProjection): boolean {
   return r.blocking && !r.passed && r.severity === 'ERROR';
 }
 
-/** BLOCKED tasks whose in-run upstream tasks have all succeeded (and let them through) become READY. */
-function unblock(run: RunProjection): void {
+/**
+ * BLOCKED tasks whose in-run upstream tasks have all succeeded (and let them through) become READY.
+ * `run` is the handler's own copy; its tasks array is replaced only when a task changes.
+ */
+function unblock(run: RunProjection): RunProjection {
   const succeeded = new Set(run.tasks.filter((t) => t.status === 'SUCCEEDED' && !blocksDownstream(t)).map((t) => t.taskKey));
-  for (const task of run.tasks) {
-    if (task.status === 'BLOCKED' && task.deps.every((d) => succeeded.has(d))) task.status = 'READY';
-  }
+  const ready = (t: TaskProjection) => t.status === 'BLOCKED' && t.deps.every((d) => succeeded.has(d));
+  if (run.tasks.some(ready)) run.tasks = run.tasks.map((t): TaskProjection => (ready(t) ? { ...t, status: 'READY' } : t));
+  return run;
 }
 
 const runRequested: RunHandler<'RunRequested'> = {
@@ -136,7 +145,7 @@ const runFinished: RunHandler<'RunFinished'> = {
     run.status = e.payload.status;
     run.finishedAt = e.at;
     if (e.payload.reason !== undefined) run.failureReason = e.payload.reason;
-    // Only run monitoring reads it, and only while the run is CANCELING.
+    // Only run monitoring reads it, and only while the run is CANCELING. `run` is touch's copy.
     delete run.cancelRequestedAt;
     return run;
   },
@@ -145,13 +154,8 @@ const runFinished: RunHandler<'RunFinished'> = {
 const taskDispatched: RunHandler<'TaskDispatched'> = {
   ids: byRunId,
   apply: (row, e) => {
-    const run = touch(row, e);
     const p = e.payload;
-    const task = taskOf(run, p.taskKey);
-    task.status = 'DISPATCHED';
-    task.attempt = p.attempt;
-    task.retryAt = null;
-    task.attempts.push({
+    const attempt: AttemptProjection = {
       attempt: p.attempt,
       attemptId: p.attemptId,
       workerId: p.workerId,
@@ -163,86 +167,65 @@ const taskDispatched: RunHandler<'TaskDispatched'> = {
       error: null,
       durationMs: null,
       infrastructureRetry: false,
-    });
-    return run;
+    };
+    return withTask(touch(row, e), p.taskKey, (task) => ({ ...task, status: 'DISPATCHED', attempt: p.attempt, retryAt: null, attempts: [...task.attempts, attempt] }));
   },
 };
 
 const taskAttemptStarted: RunHandler<'TaskAttemptStarted'> = {
   ids: byRunId,
   apply: (row, e) => {
-    const run = touch(row, e);
     const p = e.payload;
-    const task = taskOf(run, p.taskKey);
-    const attempt = attemptOf(task, p.attempt);
-    if (attempt) {
-      attempt.startedAt = e.at;
-      attempt.workerId = p.workerId;
-    }
-    if (task.status === 'DISPATCHED' && task.attempt === p.attempt) task.status = 'RUNNING';
-    return run;
+    return withTask(touch(row, e), p.taskKey, (task) => ({
+      ...task,
+      attempts: withAttempt(task, p.attempt, (a) => ({ ...a, startedAt: e.at, workerId: p.workerId })),
+      status: task.status === 'DISPATCHED' && task.attempt === p.attempt ? 'RUNNING' : task.status,
+    }));
   },
 };
 
 const taskAttemptFinished: RunHandler<'TaskAttemptFinished'> = {
   ids: byRunId,
   apply: (row, e) => {
-    const run = touch(row, e);
     const p = e.payload;
-    const task = taskOf(run, p.taskKey);
-    const attempt = attemptOf(task, p.attempt);
-    if (attempt) {
-      attempt.finishedAt = e.at;
-      attempt.outcome = p.outcome;
-      attempt.error = p.error;
-      attempt.durationMs = p.durationMs;
-      attempt.infrastructureRetry = p.infrastructureRetry;
-    }
-    task.status = p.resolution;
-    task.retryAt = p.retryAt;
-    if (p.infrastructureRetry) task.infrastructureRetries += 1;
-    task.finishedAt = p.resolution === 'RETRY_WAIT' ? null : e.at;
-    if (p.resolution === 'SUCCEEDED') unblock(run);
-    return run;
+    const run = withTask(touch(row, e), p.taskKey, (task) => ({
+      ...task,
+      attempts: withAttempt(task, p.attempt, (a) => ({
+        ...a,
+        finishedAt: e.at,
+        outcome: p.outcome,
+        error: p.error,
+        durationMs: p.durationMs,
+        infrastructureRetry: p.infrastructureRetry,
+      })),
+      status: p.resolution,
+      retryAt: p.retryAt,
+      infrastructureRetries: task.infrastructureRetries + (p.infrastructureRetry ? 1 : 0),
+      finishedAt: p.resolution === 'RETRY_WAIT' ? null : e.at,
+    }));
+    return p.resolution === 'SUCCEEDED' ? unblock(run) : run;
   },
 };
 
 const taskSkipped: RunHandler<'TaskSkipped'> = {
   ids: byRunId,
-  apply: (row, e) => {
-    const run = touch(row, e);
-    const task = taskOf(run, e.payload.taskKey);
-    task.status = 'SKIPPED';
-    task.skipCause = { ...e.payload.cause };
-    task.finishedAt = e.at;
-    return run;
-  },
+  apply: (row, e) =>
+    withTask(touch(row, e), e.payload.taskKey, (task) => ({ ...task, status: 'SKIPPED', skipCause: { ...e.payload.cause }, finishedAt: e.at })),
 };
 
 const taskCanceled: RunHandler<'TaskCanceled'> = {
   ids: byRunId,
-  apply: (row, e) => {
-    const run = touch(row, e);
-    const task = taskOf(run, e.payload.taskKey);
-    task.status = 'CANCELED';
-    task.cancelReason = e.payload.reason;
-    task.retryAt = null;
-    task.finishedAt = e.at;
-    return run;
-  },
+  apply: (row, e) =>
+    withTask(touch(row, e), e.payload.taskKey, (task) => ({ ...task, status: 'CANCELED', cancelReason: e.payload.reason, retryAt: null, finishedAt: e.at })),
 };
 
 const assetMaterialized: RunHandler<'AssetMaterialized'> = {
   ids: byRunId,
-  apply: (row, e) => {
-    const run = touch(row, e);
-    taskOf(run, e.payload.taskKey).materialization = {
-      dataVersion: e.payload.dataVersion,
-      codeVersion: e.payload.codeVersion,
-      metadata: e.payload.metadata,
-    };
-    return run;
-  },
+  apply: (row, e) =>
+    withTask(touch(row, e), e.payload.taskKey, (task) => ({
+      ...task,
+      materialization: { dataVersion: e.payload.dataVersion, codeVersion: e.payload.codeVersion, metadata: e.payload.metadata },
+    })),
 };
 
 // Recorded before its task's TaskAttemptFinished (run-control.ts), so the finish already knows
@@ -250,16 +233,36 @@ const assetMaterialized: RunHandler<'AssetMaterialized'> = {
 const assetCheckEvaluated: RunHandler<'AssetCheckEvaluated'> = {
   ids: byRunId,
   apply: (row, e) => {
-    const run = touch(row, e);
     const p = e.payload;
-    taskOf(run, p.taskKey).checkResult = { passed: p.passed, severity: p.severity, blocking: p.blocking };
-    return run;
+    return withTask(touch(row, e), p.taskKey, (task) => ({ ...task, checkResult: { passed: p.passed, severity: p.severity, blocking: p.blocking } }));
   },
 };
+
+/** Each task's JSON text, computed once per task object: tasks are never changed, only replaced. */
+const taskTexts = new WeakMap<TaskProjection, string>();
+
+/**
+ * The run's document with `tasks` last. A run of 100 tasks is about 80 KB and is written after
+ * every event of it, while an event changes one task: the text of the others is reused.
+ */
+function encodeRun(run: RunProjection): string {
+  const { tasks, ...head } = run;
+  const texts = tasks.map((task) => {
+    let text = taskTexts.get(task);
+    if (text === undefined) {
+      text = JSON.stringify(task);
+      taskTexts.set(task, text);
+    }
+    return text;
+  });
+  return `${JSON.stringify(head).slice(0, -1)},"tasks":[${texts.join(',')}]}`;
+}
 
 export const runsFamily = defineFamily<RunProjection>({
   table: 'runs',
   schema: runProjectionSchema,
+  immutable: true,
+  encode: encodeRun,
   columns: (run) => ({
     status: run.status,
     run_key: run.runKey,

@@ -230,6 +230,35 @@ export function storeConformance(engine: EngineHarness): void {
       assert.deepEqual(await store.runs.getRuns([]), []);
     });
 
+    test('changing a run read from the store changes nothing stored or read later, however often the run was appended to', async () => {
+      const requested = requestedRun({ dag: { a: [], b: ['a'] }, at: T0 });
+      await store.ledger.append(stamp(requested.drafts));
+      let run = requested.run;
+      // Several batches, so the store has read back and kept the run it wrote (see KeptRowReader).
+      for (let i = 1; i <= 3; i += 1) {
+        const next = step(run, T0 + i * 1000);
+        if (next.drafts.length === 0) break;
+        await store.ledger.append(stamp(next.drafts, T0 + i * 1000));
+        run = next.run;
+      }
+      for (const read of [await store.runs.getRun(run.runId), (await store.runs.getRuns([run.runId]))[0], (await store.runs.listActiveRuns())[0]]) {
+        assert.ok(read);
+        const expected = structuredClone(read);
+        // A kept run is frozen (the change throws); a parsed one is the caller's own copy.
+        try {
+          const task = read.tasks[0]!;
+          task.status = 'FAILED';
+          task.attempts.push({ ...task.attempts[0]!, attempt: 9 });
+          read.tasks.reverse();
+          read.status = 'CANCELED';
+        } catch (error) {
+          assert.ok(error instanceof TypeError, String(error));
+        }
+        assert.deepEqual(await store.runs.getRun(run.runId), expected);
+        assert.deepEqual(expected, run, 'what the store reads back is the run the fold gives');
+      }
+    });
+
     test('a lease is held by one holder until it expires or is released', async () => {
       assert.equal((await store.leases.acquireLease('daemon', 'A', 1000, T0)).acquired, true);
       assert.deepEqual(await store.leases.acquireLease('daemon', 'B', 1000, T0 + 500), { acquired: false, holder: 'A', expiresAtEpochMs: T0 + 1000, fencingToken: 1 });

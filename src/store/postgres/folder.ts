@@ -15,8 +15,9 @@
  */
 import type pg from 'pg';
 import { InvariantError } from '../../domain/errors/index.js';
+import { freezeJsonData } from '../../domain/ids/index.js';
 import { EVENT_TYPES, type StoredEvent } from '../../events/index.js';
-import { IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
+import { encodeRow, IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
 import { parseDoc } from './docs.js';
 
 interface FamilyTable {
@@ -183,14 +184,16 @@ export class PostgresFolder {
     if (kept === undefined || kept.text !== text) return parseDoc(family, id, text);
     // The batch updates the row in place while its transaction is open, and reads on other pooled
     // connections run meanwhile (still seeing `text`): until the batch writes the row and keeps
-    // it again, no reader may take this object for what `text` holds.
-    this.written.delete(key);
+    // it again, no reader may take this object for what `text` holds. An immutable family's
+    // handlers leave it as it is.
+    if (!family.immutable) this.written.delete(key);
     return kept.row;
   }
 
   /**
    * The row this folder last wrote for `table`/`id`, when `text` is still what it wrote (owned by
-   * this folder: a caller copies it before handing it out), else undefined. A reader gets `text`
+   * this folder: a caller copies it before handing it out, unless its family is immutable and
+   * the row frozen), else undefined. A reader gets `text`
    * from the committed state: the kept row of a batch not yet committed has the batch's text, so
    * it never stands for what an earlier commit stored.
    */
@@ -208,14 +211,14 @@ export class PostgresFolder {
       for (const id of dirty) {
         const row = rows.get(id);
         const values = table.family.columns(row);
-        const text = JSON.stringify(row);
+        const text = encodeRow(table.family, row);
         texts.push(text);
         columns[0]?.push(id);
         columns[1]?.push(text);
         table.columnNames.forEach((name, i) => columns[i + 2]?.push(values[name] ?? null));
       }
       await client.query(table.save, columns);
-      if (table.family.hot) [...dirty].forEach((id, i) => this.remember(`${table.family.table}\u0000${id}`, texts[i] as string, rows.get(id)));
+      if (table.family.hot) [...dirty].forEach((id, i) => this.remember(`${table.family.table}\u0000${id}`, texts[i] as string, keepable(table.family, rows.get(id))));
     }
   }
 
@@ -235,4 +238,9 @@ export class PostgresFolder {
       if (oldest !== undefined) this.written.delete(oldest);
     }
   }
+}
+
+/** A row as it is kept between batches: frozen when its family is immutable (see ProjectionFamily). */
+function keepable(family: ProjectionFamily<unknown>, row: unknown): unknown {
+  return family.immutable ? freezeJsonData(row) : row;
 }

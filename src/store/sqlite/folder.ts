@@ -11,8 +11,9 @@
 import type Database from 'better-sqlite3';
 import type { StoredEvent } from '../../events/index.js';
 import { EVENT_TYPES } from '../../events/index.js';
-import { IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
+import { encodeRow, IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
 import { parseDoc } from '../docs.js';
+import { freezeJsonData } from '../../domain/ids/index.js';
 
 interface FamilyStatements {
   readonly family: ProjectionFamily<unknown>;
@@ -97,12 +98,12 @@ export class SqliteFolder {
       for (const id of f.dirty) {
         const row = f.rows.get(id);
         const columns = f.family.columns(row);
-        const text = JSON.stringify(row);
+        const text = encodeRow(f.family, row);
         values.push(id, text);
         for (const name of f.columnNames) values.push(columns[name] ?? null);
         // Only rows that outlived a batch are kept: a row created now (a run just requested) may
         // never be touched again, and keeping every new row only fed the garbage collector.
-        if (f.family.hot && f.existed.has(id)) this.remember(`${f.family.table}\u0000${id}`, text, row);
+        if (f.family.hot && f.existed.has(id)) this.remember(`${f.family.table}\u0000${id}`, text, f.family.immutable ? freezeJsonData(row) : row);
       }
       let at = 0;
       for (; values.length - at >= SAVE_CHUNK * width; at += SAVE_CHUNK * width) f.saveChunk.run(values.slice(at, at + SAVE_CHUNK * width));
@@ -145,7 +146,8 @@ export class SqliteFolder {
 
   /**
    * The row this folder last wrote for `table`/`id`, when `text` is still what it wrote (owned by
-   * this folder: a caller copies it before handing it out), else undefined.
+   * this folder: a caller copies it before handing it out, unless its family is immutable and the
+   * row frozen), else undefined.
    */
   keptRow(table: string, id: string, text: string): unknown {
     const kept = this.written.get(`${table}\u0000${id}`);
