@@ -71,6 +71,28 @@ describe('definitions loaded from a compiled bundle', () => {
     assert.equal((await loadDefinitions(file)).assets.get('a')?.description, 'other');
   });
 
+  test("a change to the project's tsconfig, or a nearer tsconfig created, is seen by the next load", async () => {
+    const paths = (target: string) => JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@label': [target] } } });
+    const file = project('tsconfig', {
+      'tsconfig.json': paths('./lib-a/label.ts'),
+      'lib-a/label.ts': "export const label = 'a';\n",
+      'lib-b/label.ts': "export const label = 'b';\n",
+      'lib-c/label.ts': "export const label = 'c';\n",
+      'app/definitions.ts': `import { defineAsset, defineDefinitions } from 'arco-flow';\nimport { label } from '@label';\nexport default defineDefinitions({ assets: [defineAsset({ key: 'a', description: label, compute: async () => {} })] });\n`,
+    });
+    const definitions = join(dir, 'tsconfig', 'app', 'definitions.ts');
+    assert.equal(file, join(dir, 'tsconfig', 'definitions.ts'));
+    assert.equal((await loadDefinitions(definitions)).assets.get('a')?.description, 'a');
+    const tsconfig = join(dir, 'tsconfig', 'tsconfig.json');
+    // The same size, and an mtime moved on, as in the edit test above.
+    writeFileSync(tsconfig, paths('./lib-b/label.ts'));
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(tsconfig, later, later);
+    assert.equal((await loadDefinitions(definitions)).assets.get('a')?.description, 'b');
+    writeFileSync(join(dir, 'tsconfig', 'app', 'tsconfig.json'), paths('../lib-c/label.ts'));
+    assert.equal((await loadDefinitions(definitions)).assets.get('a')?.description, 'c');
+  });
+
   test("an error thrown by the definitions names the line of the user's TypeScript file", async () => {
     const file = project('throws', {
       'definitions.ts': `import { defineDefinitions } from 'arco-flow';\ntype Settings = { readonly region: string };\nconst settings: Settings | null = null as Settings | null;\nif (settings === null) throw new Error('no settings');\nexport default defineDefinitions({ assets: [] });\n`,

@@ -3,8 +3,9 @@
  * without a TypeScript loader. On Node 20 a loader runs its hooks on a second thread that every
  * later import waits for: in the command and in each worker that cost about half a second of
  * start-up (docs/benchmarks.md, run-job). A bundle that is still current (every file it was built
- * from has the size and mtime recorded) loads with no compiler at all; esbuild is imported only to
- * build one.
+ * from, and every tsconfig.json, jsconfig.json and package.json that was or could have been read
+ * beside them, has the size and mtime recorded, or is still absent) loads with no compiler at
+ * all; esbuild is imported only to build one.
  *
  * What the bundle keeps of the user's modules:
  * - 'arco-flow' is this package's authoring module (the instance this process uses), and every
@@ -23,7 +24,16 @@ import { z } from 'zod';
 import { arcoError } from '../../domain/errors/index.js';
 
 /** Bump when what a bundle contains changes, so bundles from an older build are not reused. */
-const BUNDLE_FORMAT = 1;
+const BUNDLE_FORMAT = 2;
+
+/**
+ * Files esbuild reads beside the sources, looked for in each source's folder and every folder
+ * above it: a tsconfig's `paths`, `jsx` or `experimentalDecorators` change what a bundle holds.
+ */
+const CONFIG_FILES = ['tsconfig.json', 'jsconfig.json', 'package.json'];
+
+/** The recorded size of a config file that did not exist: creating it makes the bundle stale. */
+const ABSENT = -1;
 
 const manifestSchema = z.object({
   format: z.literal(BUNDLE_FORMAT),
@@ -91,8 +101,8 @@ function currentBundle(manifestFile: string, authoringUrl: string): string | nul
     if (manifest.authoringUrl !== authoringUrl) return null;
     statSync(manifest.bundle);
     for (const input of manifest.inputs) {
-      const stat = statSync(input.path);
-      if (stat.size !== input.size || stat.mtimeMs !== input.mtimeMs) return null;
+      const stat = statSync(input.path, { throwIfNoEntry: false });
+      if (stat === undefined ? input.size !== ABSENT : stat.size !== input.size || stat.mtimeMs !== input.mtimeMs) return null;
     }
   } catch {
     return null;
@@ -124,9 +134,16 @@ async function build(file: string, cacheDir: string, manifestFile: string, autho
   const seen = new Map<string, { size: number; mtimeMs: number }>();
   const note = (path: string) => {
     if (seen.has(path)) return;
-    const stat = statSync(path);
-    seen.set(path, { size: stat.size, mtimeMs: stat.mtimeMs });
+    const stat = statSync(path, { throwIfNoEntry: false });
+    seen.set(path, stat === undefined ? { size: ABSENT, mtimeMs: 0 } : { size: stat.size, mtimeMs: stat.mtimeMs });
   };
+  const noteConfigAbove = (source: string) => {
+    for (let folder = dirname(source); ; folder = dirname(folder)) {
+      for (const name of CONFIG_FILES) note(join(folder, name));
+      if (dirname(folder) === folder) break;
+    }
+  };
+  noteConfigAbove(file);
   let output: string;
   try {
     const result = await esbuild.build({
@@ -158,6 +175,7 @@ async function build(file: string, cacheDir: string, manifestFile: string, autho
             builder.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, (args) => {
               if (args.path.includes('/node_modules/')) return undefined;
               note(args.path);
+              noteConfigAbove(args.path);
               const source = readFileSync(args.path, 'utf8');
               const loader = /\.[cm]?tsx?$/.test(args.path) ? (args.path.endsWith('x') ? 'tsx' : 'ts') : args.path.endsWith('x') ? 'jsx' : 'js';
               return { contents: withOwnFile(source, args.path), loader };
