@@ -20,7 +20,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ANONYMOUS_ACTOR, parseApiToken, roleAllows, secretSha256, type AccessRole } from '../domain/access/index.js';
-import { arcoError } from '../domain/errors/index.js';
+import { arcoError, isArcoError } from '../domain/errors/index.js';
 import type { Store } from '../store/index.js';
 
 declare module 'fastify' {
@@ -118,8 +118,21 @@ export function installAccessControl(app: FastifyInstance, store: Store, options
     const isApiPath = request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
     if (request.routeOptions.config?.publicFile === true && !isApiPath) return;
     const tokensRequired = boundInfo !== undefined && !isLoopbackAddress(boundInfo.address);
-    if (!tokensRequired && !(await store.tokens.hasValidTokens())) return;
-    const token = await authenticate(store, header(request, 'authorization'));
+    const authorization = header(request, 'authorization');
+    let token: { name: string; role: AccessRole };
+    if (tokensRequired || authorization === undefined) {
+      if (!tokensRequired && !(await store.tokens.hasValidTokens())) return;
+      token = await authenticate(store, authorization);
+    } else {
+      // A request that carries a token (every worker call) is checked with one read: a valid token
+      // means access control is on. Only a refused one asks whether access control is on at all.
+      try {
+        token = await authenticate(store, authorization);
+      } catch (error) {
+        if (!isArcoError(error) || error.code !== 'UNAUTHENTICATED' || (await store.tokens.hasValidTokens())) throw error;
+        return;
+      }
+    }
     const needed = request.routeOptions.config?.role ?? 'viewer';
     if (!roleAllows(token.role, needed)) {
       throw arcoError('FORBIDDEN', `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]} needs the ${needed} role; token "${token.name}" has ${token.role}`, {
