@@ -84,19 +84,19 @@ export function decideAttemptReport(run: RunProjection, report: AttemptReport, c
       taskStatus: task?.status ?? null,
     });
   }
-  if (report.kind === 'started') {
-    // One draft and nothing decided from the state it leads to: no RunDecision, which would copy
-    // the whole run to fold it.
-    return [
-      draft(
-        'TaskAttemptStarted',
-        { runId: run.runId, taskKey: task.taskKey, assetKey: task.assetKey, partitionKey: task.partitionKey, attempt: attempt.attempt, attemptId: attempt.attemptId, workerId: report.workerId },
-        idempotencyKeys.taskAttemptStarted(run.runId, task.taskKey, attempt.attempt),
-        run.runId,
-      ),
-    ];
-  }
+  const started = (workerId: string) =>
+    draft(
+      'TaskAttemptStarted',
+      { runId: run.runId, taskKey: task.taskKey, assetKey: task.assetKey, partitionKey: task.partitionKey, attempt: attempt.attempt, attemptId: attempt.attemptId, workerId },
+      idempotencyKeys.taskAttemptStarted(run.runId, task.taskKey, attempt.attempt),
+      run.runId,
+    );
+  // One draft and nothing decided from the state it leads to.
+  if (report.kind === 'started') return [started(report.workerId)];
   const decision = new RunDecision(run, new Date(ctx.nowEpochMs).toISOString());
+  // A remote worker leaves out the started report of an attempt that ends within moments
+  // (remote-agent.ts): its start is recorded with its end, so every ended attempt has started.
+  if (attempt.startedAt === null) decision.push(started(attempt.workerId));
   if (task.checkName) {
     finishCheck(decision, task, attempt.attempt, report, ctx.nowEpochMs);
     settleRun(decision);

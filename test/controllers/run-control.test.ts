@@ -27,6 +27,19 @@ describe('worker reports', () => {
     assert.equal(advanceRun(run, drafts, iso(T0 + 1)).tasks[0]!.status, 'RUNNING');
   });
 
+  test('a finished report for an attempt whose start was never reported records its start first, by the worker it was dispatched to', () => {
+    const { run } = step(requestedRun({ dag: { a: [] } }).run, T0);
+    const { attemptId, workerId } = run.tasks[0]!.attempts[0]!;
+    const finished = { kind: 'finished', runId: run.runId, taskKey: 'a', attemptId, outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} } as const;
+    const drafts = decideAttemptReport(run, finished, { nowEpochMs: T0 + 1, upstreamDataVersions: {} });
+    assert.deepEqual(drafts.slice(0, 2).map((d) => d.type), ['TaskAttemptStarted', 'TaskAttemptFinished']);
+    const attempt = advanceRun(run, drafts, iso(T0 + 1)).tasks[0]!.attempts[0]!;
+    assert.deepEqual([attempt.startedAt, attempt.finishedAt, attempt.workerId, attempt.outcome], [iso(T0 + 1), iso(T0 + 1), workerId, 'SUCCEEDED']);
+    // Once its start was reported, the finished report records only its end.
+    const running = advanceRun(run, decideAttemptReport(run, { kind: 'started', runId: run.runId, taskKey: 'a', attemptId, workerId }, { nowEpochMs: T0 + 1, upstreamDataVersions: {} }), iso(T0 + 1));
+    assert.equal(decideAttemptReport(running, finished, { nowEpochMs: T0 + 2, upstreamDataVersions: {} }).filter((d) => d.type === 'TaskAttemptStarted').length, 0);
+  });
+
   test('a success records a materialization with the user data version when given', () => {
     const { run } = step(requestedRun({ dag: { a: [] } }).run, T0);
     const attemptId = run.tasks[0]!.attempts[0]!.attemptId;

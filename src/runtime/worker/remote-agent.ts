@@ -5,8 +5,10 @@
  * HTTP worker protocol: it registers, heartbeats, claims the attempts the leader dispatched to it,
  * and reports started, log lines and finished with each attempt's token.
  *
- * Reports of one attempt are sent in order (started, logs, finished). A call that could not reach
- * the API or got a 5xx is retried until it is answered; a refusal (409 ATTEMPT_MISMATCH: the
+ * Reports of one attempt are sent in order (started, logs, finished); an attempt that ends within
+ * STARTED_REPORT_DELAY_MS sends no started report, its finished report stands for both. A call
+ * that could not reach the API or got a 5xx is retried until it is answered; a refusal (409
+ * ATTEMPT_MISMATCH: the
  * attempt stopped being current, 403, 404) ends the attempt here: nothing more is sent for it.
  * A heartbeat answered 404 means the worker was declared lost: it drops what it runs and registers
  * again under a new id.
@@ -60,6 +62,8 @@ interface Running {
   logs: RemoteLogLine[];
   logChars: number;
   logTimer: NodeJS.Timeout | undefined;
+  /** Sends the started report, unless the attempt ends first (see STARTED_REPORT_DELAY_MS). */
+  startTimer: NodeJS.Timeout | undefined;
 }
 
 type RemoteLogLine = Parameters<WorkerProtocolClient['reportAttemptLogs']>[0]['lines'][number];
@@ -75,6 +79,15 @@ const LOG_BATCH_CHARS = 131_072;
 const LOG_FLUSH_MS = 200;
 /** The API refuses a longer line, and with it the attempt's later reports: a longer one is cut. */
 const LOG_LINE_CHARS_MAX = 65_536;
+
+/**
+ * The started report waits this long: an attempt that ends sooner is reported by its finished
+ * report alone, and the control plane records its start with its end. For short tasks that is one
+ * call and one append per attempt fewer, and the append it saves was made by whichever daemon
+ * answered, beside the leader's own appends to the same run, which then had to be decided again.
+ * Log lines sent before the end still go after a started report.
+ */
+const STARTED_REPORT_DELAY_MS = 250;
 
 /** A call that failed to reach the API is retried after this, doubling, at most RETRY_MAX_MS. */
 const RETRY_BASE_MS = 200;
@@ -247,6 +260,7 @@ export class RemoteWorkerAgent {
     if (!entry) return;
     entry.dropped = true;
     clearTimeout(entry.logTimer);
+    clearTimeout(entry.startTimer);
     this.running.delete(attemptId);
     this.pool.discard(attemptId);
     forgetAttempt(this.options.spoolDir, attemptId);
@@ -279,7 +293,7 @@ export class RemoteWorkerAgent {
     for (const [i, { envelope, attemptToken }] of answer.attempts.entries()) {
       const slot = free[i];
       if (slot === undefined) break;
-      this.running.set(envelope.attemptId, { envelope, token: attemptToken, chain: Promise.resolve(), dropped: false, logs: [], logChars: 0, logTimer: undefined });
+      this.running.set(envelope.attemptId, { envelope, token: attemptToken, chain: Promise.resolve(), dropped: false, logs: [], logChars: 0, logTimer: undefined, startTimer: undefined });
       try {
         recordClaim(this.options.spoolDir, { attemptId: envelope.attemptId, workerId: this.id, attemptToken, pid: process.pid });
       } catch (error) {
@@ -295,8 +309,9 @@ export class RemoteWorkerAgent {
     const entry = this.running.get(attemptId);
     if (!entry) return;
     const base = { workerId: this.id, attemptId, attemptToken: entry.token };
-    if (report.kind === 'started') this.send(entry, 'started', () => this.options.client.reportAttemptStarted(base));
-    else if (report.kind === 'log') {
+    if (report.kind === 'started') {
+      entry.startTimer = setTimeout(() => this.sendStarted(entry), STARTED_REPORT_DELAY_MS);
+    } else if (report.kind === 'log') {
       const { seq, level, loggedAt } = report.message;
       const length = report.message.message.length;
       const message = length > LOG_LINE_CHARS_MAX ? `${report.message.message.slice(0, LOG_LINE_CHARS_MAX - 64)}… (cut: the line had ${length} characters)` : report.message.message;
@@ -305,6 +320,9 @@ export class RemoteWorkerAgent {
       if (entry.logs.length >= LOG_BATCH_LINES || entry.logChars >= LOG_BATCH_CHARS) this.flushLogs(entry);
       else entry.logTimer ??= setTimeout(() => this.flushLogs(entry), LOG_FLUSH_MS);
     } else {
+      // Ended before its started report was due: the finished report stands for both.
+      clearTimeout(entry.startTimer);
+      entry.startTimer = undefined;
       this.flushLogs(entry);
       this.send(entry, 'finished', () => this.options.client.reportAttemptFinished({ ...base, ...remoteResultOf(report.message) }));
       entry.chain = entry.chain.then(() => {
@@ -315,11 +333,19 @@ export class RemoteWorkerAgent {
     }
   }
 
+  private sendStarted(entry: Running): void {
+    clearTimeout(entry.startTimer);
+    entry.startTimer = undefined;
+    const base = { workerId: this.id, attemptId: entry.envelope.attemptId, attemptToken: entry.token };
+    this.send(entry, 'started', () => this.options.client.reportAttemptStarted(base));
+  }
+
   /** Sends the attempt's waiting log lines, in one call, after its earlier reports. */
   private flushLogs(entry: Running): void {
     clearTimeout(entry.logTimer);
     entry.logTimer = undefined;
     if (entry.logs.length === 0) return;
+    if (entry.startTimer !== undefined) this.sendStarted(entry);
     const lines = entry.logs;
     entry.logs = [];
     entry.logChars = 0;

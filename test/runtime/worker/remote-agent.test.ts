@@ -91,4 +91,52 @@ describe('remote worker agent', () => {
     assert.ok(long.length <= 65_536, `the long line is cut to what the API takes (${long.length})`);
     assert.match(long, /cut: the line had 70000 characters\)$/);
   });
+
+  test('an attempt that ends within moments sends no started report, its finished report stands for both; a longer one reports its start while it runs', async () => {
+    const timed = tempProject(`
+import { defineAsset, defineDefinitions } from 'arco-flow';
+const quick = defineAsset({ key: 'quick', compute: async () => {} });
+const slow = defineAsset({ key: 'slow', compute: () => new Promise((resolve) => setTimeout(resolve, 1500)) });
+export default defineDefinitions({ assets: [quick, slow] });
+`);
+    const calls: string[] = [];
+    const queue = ['quick', 'slow'];
+    let finishedCount = 0;
+    let finished: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const client: WorkerProtocolClient = {
+      registerWorker: async () => ({ heartbeatIntervalMs: 60_000 }),
+      workerHeartbeat: async () => ({ abort: [] }),
+      claimAttempts: async () => {
+        const key = queue.shift();
+        const attempts = key === undefined ? [] : [{ envelope: { ...envelope, taskKey: key, assetKey: key, attemptId: `att_${key}` }, attemptToken: 'b'.repeat(64) }];
+        return { attempts, sentAtEpochMs: Date.now() };
+      },
+      reportAttemptStarted: async (input) => void calls.push(`started ${input.attemptId}`),
+      reportAttemptLogs: async () => undefined,
+      reportAttemptFinished: async (input) => {
+        calls.push(`finished ${input.attemptId} ${input.outcome}`);
+        if ((finishedCount += 1) === 2) finished();
+      },
+      unregisterWorker: async () => undefined,
+    };
+    const agent = new RemoteWorkerAgent({
+      definitionsFile: timed.file,
+      slots: 1,
+      heartbeatTimeoutMs: 60_000,
+      client,
+      spoolDir: join(timed.dir, '.arco', 'remote-results'),
+      pollMs: 20,
+      onProblem: () => undefined,
+      onNotice: () => undefined,
+    });
+    await agent.start();
+    try {
+      await done;
+    } finally {
+      await agent.stop(1_000);
+      timed.remove();
+    }
+    assert.deepEqual(calls, ['finished att_quick SUCCEEDED', 'started att_slow', 'finished att_slow SUCCEEDED']);
+  });
 });
