@@ -1,12 +1,14 @@
 /**
  * Applies events to the projection tables inside the caller's transaction, with the same pure
  * family handlers, per-event-type dispatch and batch-level row cache as the SQLite folder. Every
- * statement costs a network round trip here, so a batch runs in three steps of a few statements
- * each, whatever its size:
- * 1. load: per family, every row the batch touches, in one `= ANY(...) FOR UPDATE` query (a
- *    handler's ids are a pure function of its event, so they are known before applying anything);
+ * statement costs a network round trip here, so a batch runs in three steps of one statement
+ * each, whatever its size and however many families it touches:
+ * 1. load: every row the batch touches, per family an `= ANY(...) FOR UPDATE` query, all of them
+ *    in one statement (a handler's ids are a pure function of its event, so they are known before
+ *    applying anything);
  * 2. apply: every event in sequence order, in memory;
- * 3. write: per family, every changed row in one multi-row upsert.
+ * 3. write: per family, every changed row in one upsert, all of them in one statement (each a
+ *    data-modifying WITH query; they touch different tables, so none sees another's rows).
  *
  * Rows of hot families this folder wrote are kept parsed with the exact text stored, as on SQLite:
  * a loaded row whose text is still that text is reused instead of parsed and validated again; a
@@ -23,8 +25,10 @@ import { parseDoc } from './docs.js';
 interface FamilyTable {
   readonly family: ProjectionFamily<unknown>;
   readonly columnNames: readonly string[];
-  readonly load: string;
-  readonly save: string;
+  /** The rows of ids `$n` (one array parameter), locked. */
+  readonly load: (n: number) => string;
+  /** The upsert of `rows` rows, its parameters from `$first` on (see `saveValues`). */
+  readonly save: (first: number, rows: number) => string;
   /** SQL type of each column (and `id`), for the arrays a deletion binds. */
   readonly types: ReadonlyMap<string, string>;
 }
@@ -68,11 +72,13 @@ function tableOf(family: ProjectionFamily<unknown>, columns: readonly { name: st
     family,
     types: new Map(all.map((c) => [c.name, c.type])),
     columnNames: names.slice(2),
-    load: `SELECT id::text AS id, doc FROM ${family.table} WHERE id = ANY($1::${id.type}[]) FOR UPDATE`,
-    // Zipped arrays, one per column: one statement writes every changed row of the family.
-    save:
-      `INSERT INTO ${family.table} (${names.join(', ')}) SELECT * FROM unnest(${all.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')}) ` +
-      `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+    load: (n) => `SELECT id::text AS id, doc FROM ${family.table} WHERE id = ANY($${n}::${id.type}[]) FOR UPDATE`,
+    // One row: a parameter per column. Several: zipped arrays, one per column. A document in an
+    // array parameter is escaped character by character on the way (a run's is tens of KB).
+    save: (first, rows) =>
+      `INSERT INTO ${family.table} (${names.join(', ')}) ` +
+      (rows === 1 ? `VALUES (${all.map((c, i) => `$${first + i}::${c.type}`).join(', ')})` : `SELECT * FROM unnest(${all.map((c, i) => `$${first + i}::${c.type}[]`).join(', ')})`) +
+      ` ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
   };
 }
 
@@ -163,16 +169,22 @@ export class PostgresFolder {
         if (!handler.creates) for (const id of handler.ids(event)) wanted[index]?.add(id);
       }
     }
-    const out: Map<string, string>[] = [];
-    for (const [index, table] of this.tables.entries()) {
-      const ids = wanted[index] as Set<string>;
-      const found = new Map<string, string>();
-      if (ids.size > 0) {
-        const { rows } = await client.query<{ id: string; doc: string }>(table.load, [[...ids]]);
-        for (const row of rows) found.set(row.id, row.doc);
-      }
-      out.push(found);
+    const out: Map<string, string>[] = this.tables.map(() => new Map<string, string>());
+    const loading = [...this.tables.entries()].filter(([index]) => (wanted[index] as Set<string>).size > 0);
+    if (loading.length === 0) return out;
+    const params = loading.map(([index]) => [...(wanted[index] as Set<string>)]);
+    const [only] = loading;
+    if (loading.length === 1 && only !== undefined) {
+      const { rows } = await client.query<{ id: string; doc: string }>(only[1].load(1), params);
+      for (const row of rows) out[only[0]]?.set(row.id, row.doc);
+      return out;
     }
+    // Each family's locking read as a WITH query (FOR UPDATE is not allowed beside UNION).
+    const sql =
+      `WITH ${loading.map(([index, table], i) => `l${index} AS (${table.load(i + 1)})`).join(', ')} ` +
+      loading.map(([index]) => `SELECT ${index} AS t, id, doc FROM l${index}`).join(' UNION ALL ');
+    const { rows } = await client.query<{ t: number; id: string; doc: string }>(sql, params);
+    for (const row of rows) out[row.t]?.set(row.id, row.doc);
     return out;
   }
 
@@ -203,6 +215,9 @@ export class PostgresFolder {
   }
 
   private async save(client: pg.ClientBase, batch: Batch): Promise<void> {
+    const upserts: string[] = [];
+    const params: unknown[] = [];
+    const kept: { table: FamilyTable; rows: Map<string, unknown>; ids: string[]; texts: string[] }[] = [];
     for (const [index, table] of this.tables.entries()) {
       const { rows, dirty } = batch[index] as Batch[number];
       if (dirty.size === 0) continue;
@@ -217,8 +232,14 @@ export class PostgresFolder {
         columns[1]?.push(text);
         table.columnNames.forEach((name, i) => columns[i + 2]?.push(values[name] ?? null));
       }
-      await client.query(table.save, columns);
-      if (table.family.hot) [...dirty].forEach((id, i) => this.remember(`${table.family.table}\u0000${id}`, texts[i] as string, keepable(table.family, rows.get(id))));
+      upserts.push(table.save(params.length + 1, dirty.size));
+      params.push(...(dirty.size === 1 ? columns.map((c) => c[0]) : columns));
+      kept.push({ table, rows, ids: [...dirty], texts });
+    }
+    if (upserts.length === 0) return;
+    await client.query(upserts.length === 1 ? (upserts[0] as string) : `WITH ${upserts.map((u, i) => `w${i} AS (${u})`).join(', ')} SELECT 1`, params);
+    for (const { table, rows, ids, texts } of kept) {
+      if (table.family.hot) ids.forEach((id, i) => this.remember(`${table.family.table}\u0000${id}`, texts[i] as string, keepable(table.family, rows.get(id))));
     }
   }
 
