@@ -36,6 +36,37 @@ const envelope: DispatchEnvelope = {
   deadlineAt: null,
 };
 
+/** A client that accepts registration, heartbeats, log lines and leaving; the test gives the rest. */
+function fakeClient(calls: Pick<WorkerProtocolClient, 'claimAttempts' | 'reportAttemptStarted' | 'reportAttemptFinished'> & Partial<WorkerProtocolClient>): WorkerProtocolClient {
+  return {
+    registerWorker: async () => ({ heartbeatIntervalMs: 60_000 }),
+    workerHeartbeat: async () => ({ abort: [] }),
+    reportAttemptLogs: async () => undefined,
+    unregisterWorker: async () => undefined,
+    ...calls,
+  };
+}
+
+/** Runs a real agent (one slot, one worker process) against `client` until `done` settles. */
+async function runAgent(project: { file: string; dir: string }, client: WorkerProtocolClient, done: Promise<void>): Promise<void> {
+  const agent = new RemoteWorkerAgent({
+    definitionsFile: project.file,
+    slots: 1,
+    heartbeatTimeoutMs: 60_000,
+    client,
+    spoolDir: join(project.dir, '.arco', 'remote-results'),
+    pollMs: 20,
+    onProblem: () => undefined,
+    onNotice: () => undefined,
+  });
+  await agent.start();
+  try {
+    await done;
+  } finally {
+    await agent.stop(1_000);
+  }
+}
+
 describe('remote worker agent', () => {
   const project = tempProject(SOURCE);
   after(() => project.remove());
@@ -46,9 +77,7 @@ describe('remote worker agent', () => {
     let handedOut = false;
     let finished: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finished = resolve));
-    const client: WorkerProtocolClient = {
-      registerWorker: async () => ({ heartbeatIntervalMs: 60_000 }),
-      workerHeartbeat: async () => ({ abort: [] }),
+    const client = fakeClient({
       claimAttempts: async () => {
         const attempts = handedOut ? [] : [{ envelope, attemptToken: 'a'.repeat(64) }];
         handedOut = true;
@@ -63,24 +92,8 @@ describe('remote worker agent', () => {
         calls.push(`finished ${input.outcome}`);
         finished();
       },
-      unregisterWorker: async () => undefined,
-    };
-    const agent = new RemoteWorkerAgent({
-      definitionsFile: project.file,
-      slots: 1,
-      heartbeatTimeoutMs: 60_000,
-      client,
-      spoolDir: join(project.dir, '.arco', 'remote-results'),
-      pollMs: 20,
-      onProblem: () => undefined,
-      onNotice: () => undefined,
     });
-    await agent.start();
-    try {
-      await done;
-    } finally {
-      await agent.stop(1_000);
-    }
+    await runAgent(project, client, done);
     assert.equal(calls.at(-1), 'finished SUCCEEDED');
     assert.equal(calls[0], 'started');
     const logCalls = calls.filter((c) => c === 'logs').length;
@@ -104,37 +117,21 @@ export default defineDefinitions({ assets: [quick, slow] });
     let finishedCount = 0;
     let finished: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finished = resolve));
-    const client: WorkerProtocolClient = {
-      registerWorker: async () => ({ heartbeatIntervalMs: 60_000 }),
-      workerHeartbeat: async () => ({ abort: [] }),
+    const client = fakeClient({
       claimAttempts: async () => {
         const key = queue.shift();
         const attempts = key === undefined ? [] : [{ envelope: { ...envelope, taskKey: key, assetKey: key, attemptId: `att_${key}` }, attemptToken: 'b'.repeat(64) }];
         return { attempts, sentAtEpochMs: Date.now() };
       },
       reportAttemptStarted: async (input) => void calls.push(`started ${input.attemptId}`),
-      reportAttemptLogs: async () => undefined,
       reportAttemptFinished: async (input) => {
         calls.push(`finished ${input.attemptId} ${input.outcome}`);
         if ((finishedCount += 1) === 2) finished();
       },
-      unregisterWorker: async () => undefined,
-    };
-    const agent = new RemoteWorkerAgent({
-      definitionsFile: timed.file,
-      slots: 1,
-      heartbeatTimeoutMs: 60_000,
-      client,
-      spoolDir: join(timed.dir, '.arco', 'remote-results'),
-      pollMs: 20,
-      onProblem: () => undefined,
-      onNotice: () => undefined,
     });
-    await agent.start();
     try {
-      await done;
+      await runAgent(timed, client, done);
     } finally {
-      await agent.stop(1_000);
       timed.remove();
     }
     assert.deepEqual(calls, ['finished att_quick SUCCEEDED', 'started att_slow', 'finished att_slow SUCCEEDED']);
