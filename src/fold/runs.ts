@@ -23,7 +23,10 @@ function touch(row: RunProjection | undefined, event: { type: string; at: string
   return { ...row, version: row.version + 1, updatedAt: event.at };
 }
 
-/** The run with one task replaced by `update`'s copy of it (the tasks array is copied, not the other tasks). */
+/**
+ * The run with one task replaced by `update`'s copy of it (the tasks array is copied, not the other
+ * tasks). `run` is the handler's own copy, from `touch`.
+ */
 function withTask(run: RunProjection, taskKey: string, update: (task: TaskProjection) => TaskProjection): RunProjection {
   const index = run.tasks.findIndex((t) => t.taskKey === taskKey);
   const task = run.tasks[index];
