@@ -87,26 +87,27 @@ export class PostgresWorkers implements WorkerStore {
   }
 
   /**
-   * SELECT … FOR UPDATE SKIP LOCKED: concurrent claims (the same worker through two daemons' APIs)
-   * never wait on each other and never take the same row; the state check in the UPDATE keeps it
-   * exactly once even for a row read before another claim committed.
+   * One statement: SELECT … FOR UPDATE SKIP LOCKED picks the oldest dispatched rows, and the UPDATE
+   * claims them with the tokens in that order. Concurrent claims (the same worker through two
+   * daemons' APIs) never wait on each other and never take the same row; the state check in the
+   * UPDATE keeps it exactly once even for a row read before another claim committed.
    */
   async claimDispatches(workerId: string, tokenSha256s: readonly string[]): Promise<WorkerDispatch[]> {
     if (tokenSha256s.length === 0) return [];
-    return inTransaction(this.pool, {}, async (client) => {
-      const { rows } = await client.query<DispatchRow>(
-        `SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = $1 AND state = 'dispatched'
-         ORDER BY dispatched_at, attempt_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [workerId, tokenSha256s.length],
-      );
-      const claimed: WorkerDispatch[] = [];
-      for (const [i, row] of rows.entries()) {
-        const hash = tokenSha256s[i] as string;
-        const updated = await client.query("UPDATE worker_dispatches SET state = 'claimed', token_sha256 = $1 WHERE attempt_id = $2 AND state = 'dispatched'", [hash, row.attemptId]);
-        if ((updated.rowCount ?? 0) > 0) claimed.push(dispatchOf({ ...row, state: 'claimed', tokenSha256: hash }));
-      }
-      return claimed;
-    });
+    const { rows } = await this.pool.query<DispatchRow>(
+      `WITH picked AS (
+         SELECT attempt_id, dispatched_at FROM worker_dispatches WHERE worker_id = $1 AND state = 'dispatched'
+         ORDER BY dispatched_at, attempt_id LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), numbered AS (
+         SELECT attempt_id, row_number() OVER (ORDER BY dispatched_at, attempt_id) AS n FROM picked
+       )
+       UPDATE worker_dispatches d SET state = 'claimed', token_sha256 = ($3::text[])[numbered.n]
+       FROM numbered WHERE d.attempt_id = numbered.attempt_id AND d.state = 'dispatched'
+       RETURNING d.attempt_id AS "attemptId", d.worker_id AS "workerId", d.run_id AS "runId", d.task_key AS "taskKey", d.envelope, d.state,
+         d.token_sha256 AS "tokenSha256", d.result, d.dispatched_at AS "dispatchedAtEpochMs"`,
+      [workerId, tokenSha256s.length, [...tokenSha256s]],
+    );
+    return rows.map(dispatchOf).sort((a, b) => a.dispatchedAtEpochMs - b.dispatchedAtEpochMs || (a.attemptId < b.attemptId ? -1 : a.attemptId > b.attemptId ? 1 : 0));
   }
 
   async advanceClaimSeq(workerId: string, claimSeq: number): Promise<boolean> {
