@@ -8,7 +8,7 @@
  * compete for them, so the machine is part of the figure.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +33,8 @@ interface Started {
  */
 const PROFILE_DIR = process.env['ARCO_BENCH_CPU_PROF'];
 
-function start(args: readonly string[], ready: RegExp, nodeArgs: readonly string[] = []): Promise<Started> {
-  const child = spawn(process.execPath, [...nodeArgs, ARCO, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: readonly string[], ready: RegExp, nodeArgs: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Started> {
+  const child = spawn(process.execPath, [...nodeArgs, ARCO, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`arco ${args[0]} did not start:\n${output}`)), 60_000);
@@ -50,6 +50,17 @@ function start(args: readonly string[], ready: RegExp, nodeArgs: readonly string
     child.stderr?.on('data', onData);
     child.on('exit', (code) => reject(new Error(`arco ${args[0]} exited with ${code}:\n${output}`)));
   });
+}
+
+const STATEMENT_COUNTER = new URL('./pg-statements.mjs', import.meta.url).href;
+
+/** Statements the daemons sent so far, by SQL text (see pg-statements.mjs). */
+function statementCounts(dir: string): Map<string, number> {
+  const total = new Map<string, number>();
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    for (const [sql, n] of JSON.parse(readFileSync(join(dir, name), 'utf8')) as [string, number][]) total.set(sql, (total.get(sql) ?? 0) + n);
+  }
+  return total;
 }
 
 /** CPU (user + system, with reaped children) of a process and its live descendants, in ms. */
@@ -119,11 +130,14 @@ export default defineBenchmark({
       const operator = token('operator');
       const worker = token('worker');
       const daemonArgs = ['daemon', '--project', dir, '--db', schema.url, '--port', '0', '--workers', '1'];
+      const countDir = join(dir, 'statements');
+      mkdirSync(countDir);
+      const counted = { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import ${STATEMENT_COUNTER}`.trim(), ARCO_BENCH_PG_COUNT_DIR: countDir };
       const daemonReady = /daemon (\S+) is running[\s\S]*API\s+(http:\/\/\S+)\/api\/v1/;
       const profiled = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-      const leader = await start(daemonArgs, daemonReady, profiled);
+      const leader = await start(daemonArgs, daemonReady, profiled, counted);
       processes.push(leader.child);
-      const standby = await start(daemonArgs, daemonReady, profiled);
+      const standby = await start(daemonArgs, daemonReady, profiled, counted);
       processes.push(standby.child);
       const url = leader.match[2] as string;
       const headers = { authorization: `Bearer ${operator}`, 'content-type': 'application/json' };
@@ -132,6 +146,9 @@ export default defineBenchmark({
         processes.push(w.child);
       }
       const cpuBefore = { leader: treeCpuMs(leader.child.pid as number), standby: treeCpuMs(standby.child.pid as number), workers: processes.slice(2).reduce((s, c) => s + treeCpuMs(c.pid as number), 0), postgres: postgresCpuMs() };
+      // Counts are written every 200 ms: wait for a write that follows the start-up's statements.
+      await new Promise((r) => setTimeout(r, 300));
+      const statementsBefore = statementCounts(countDir);
       const started = process.hrtime.bigint();
       const runIds: string[] = [];
       for (let i = 0; i < RUNS; i += 1) {
@@ -154,6 +171,8 @@ export default defineBenchmark({
         await new Promise((r) => setTimeout(r, 100));
       }
       const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+      await new Promise((r) => setTimeout(r, 300));
+      const statements = [...statementCounts(countDir)].map(([sql, n]) => [sql, n - (statementsBefore.get(sql) ?? 0)] as const).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
       // Read before the explanation below, whose reads are not the work measured.
       const cpu = {
         leader: treeCpuMs(leader.child.pid as number) - cpuBefore.leader,
@@ -194,6 +213,8 @@ export default defineBenchmark({
           workersCpuMs: cpu.workers,
           postgresCpuMs: cpu.postgres,
           cpuMsPerTask: Number(((cpu.leader + cpu.standby + cpu.workers + cpu.postgres) / tasks).toFixed(2)),
+          statementsPerTask: Number((statements.reduce((sum, [, n]) => sum + n, 0) / tasks).toFixed(1)),
+          topStatementsPerTask: statements.slice(0, 5).map(([sql, n]) => `${(n / tasks).toFixed(2)} ${sql.slice(0, 60)}`).join(' | '),
         },
         summary: `${tasks} no-op tasks in ${RUNS} runs (${succeeded} SUCCESS) took ${wallS.toFixed(1)} s: ${perSecond.toFixed(0)} tasks/s; leader append p99 ${ms(p99)} ms; CPU per task: leader ${(cpu.leader / tasks).toFixed(1)} ms, workers ${(cpu.workers / tasks).toFixed(1)} ms, PostgreSQL ${(cpu.postgres / tasks).toFixed(1)} ms.`,
       };
