@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import { InvariantError } from '../domain/errors/index.js';
+import { freezeJsonData } from '../domain/ids/index.js';
 import type { EventType, StoredEvent } from '../events/index.js';
 
 export const IGNORE = 'ignore' as const;
@@ -71,6 +72,11 @@ export interface ProjectionFamily<Row> {
 /** The stored document of a row. */
 export function encodeRow<Row>(family: ProjectionFamily<Row>, row: Row): string {
   return family.encode ? family.encode(row) : JSON.stringify(row);
+}
+
+/** A row as a store keeps it between batches: frozen when its family is immutable. */
+export function rowToKeep<Row>(family: ProjectionFamily<Row>, row: Row): Row {
+  return family.immutable ? freezeJsonData(row) : row;
 }
 
 /** A handler that only deletes rows (it changes none). */

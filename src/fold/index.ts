@@ -40,7 +40,7 @@ export const PROJECTION_FAMILIES: readonly ProjectionFamily<unknown>[] = [
   poolLimitsFamily as ProjectionFamily<unknown>,
 ];
 
-export { defineFamily, encodeRow, handlerFor, IGNORE, removeOnly, rowMatches, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue, type RowMatch } from './family.js';
+export { defineFamily, encodeRow, handlerFor, rowToKeep, IGNORE, removeOnly, rowMatches, type ProjectionFamily, type Handler, type FamilyHandlers, type ColumnValue, type RowMatch } from './family.js';
 export { runsFamily } from './runs.js';
 export {
   materializationsFamily,

@@ -37,9 +37,8 @@ export type KeptRow = (table: string, id: string, text: string) => unknown;
 /**
  * Reads stored documents of one family, taking the row this process's folder wrote (a copy, or the
  * frozen row itself for an immutable family) instead of parsing the text when the text is still
- * what it wrote: a daemon reads back the runs it drives
- * after every append, and a copy costs a fraction of parsing and validating 80 KB of JSON for a
- * run of 100 tasks. The first time, the kept row is compared with the schema's reading of the
+ * what it wrote: a daemon reads back the runs it drives after every append, and a copy costs a
+ * fraction of parsing and validating 80 KB of JSON for a run of 100 tasks. The first time, the kept row is compared with the schema's reading of the
  * text (deep strict equality); if they differ, every document is parsed as before.
  */
 export class KeptRowReader<Row> {

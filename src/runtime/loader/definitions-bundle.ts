@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { arcoError } from '../../domain/errors/index.js';
 
-/** Bump when what a bundle contains changes, so bundles from an older build are not reused. */
+/** Bump when what a bundle or its manifest holds changes, so an older build's are not reused. */
 const BUNDLE_FORMAT = 2;
 
 /**
@@ -137,10 +137,12 @@ async function build(file: string, cacheDir: string, manifestFile: string, autho
     const stat = statSync(path, { throwIfNoEntry: false });
     seen.set(path, stat === undefined ? { size: ABSENT, mtimeMs: 0 } : { size: stat.size, mtimeMs: stat.mtimeMs });
   };
+  const folders = new Set<string>();
   const noteConfigAbove = (source: string) => {
-    for (let folder = dirname(source); ; folder = dirname(folder)) {
+    // A folder seen before had its ancestors noted with it: the walk stops there.
+    for (let folder = dirname(source); !folders.has(folder); folder = dirname(folder)) {
+      folders.add(folder);
       for (const name of CONFIG_FILES) note(join(folder, name));
-      if (dirname(folder) === folder) break;
     }
   };
   noteConfigAbove(file);

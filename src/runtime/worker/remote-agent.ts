@@ -8,8 +8,8 @@
  * Reports of one attempt are sent in order (started, logs, finished); an attempt that ends within
  * STARTED_REPORT_DELAY_MS sends no started report, its finished report stands for both. A call
  * that could not reach the API or got a 5xx is retried until it is answered; a refusal (409
- * ATTEMPT_MISMATCH: the
- * attempt stopped being current, 403, 404) ends the attempt here: nothing more is sent for it.
+ * ATTEMPT_MISMATCH: the attempt stopped being current, 403, 404) ends the attempt here: nothing
+ * more is sent for it.
  * A heartbeat answered 404 means the worker was declared lost: it drops what it runs and registers
  * again under a new id.
  *
@@ -47,6 +47,8 @@ export interface RemoteAgentOptions {
   readonly spoolDir: string;
   /** How often a worker with a free slot asks for attempts. @default 200 */
   readonly pollMs?: number;
+  /** How long an attempt runs before its started report is sent. @default STARTED_REPORT_DELAY_MS */
+  readonly startedReportDelayMs?: number;
   readonly onProblem: (message: string) => void;
   readonly onNotice: (message: string) => void;
 }
@@ -310,7 +312,7 @@ export class RemoteWorkerAgent {
     if (!entry) return;
     const base = { workerId: this.id, attemptId, attemptToken: entry.token };
     if (report.kind === 'started') {
-      entry.startTimer = setTimeout(() => this.sendStarted(entry), STARTED_REPORT_DELAY_MS);
+      entry.startTimer = setTimeout(() => this.sendStarted(entry), this.options.startedReportDelayMs ?? STARTED_REPORT_DELAY_MS);
     } else if (report.kind === 'log') {
       const { seq, level, loggedAt } = report.message;
       const length = report.message.message.length;

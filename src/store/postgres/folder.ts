@@ -17,9 +17,8 @@
  */
 import type pg from 'pg';
 import { InvariantError } from '../../domain/errors/index.js';
-import { freezeJsonData } from '../../domain/ids/index.js';
 import { EVENT_TYPES, type StoredEvent } from '../../events/index.js';
-import { encodeRow, IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
+import { encodeRow, IGNORE, PROJECTION_FAMILIES, rowToKeep, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
 import { parseDoc } from './docs.js';
 
 interface FamilyTable {
@@ -27,7 +26,7 @@ interface FamilyTable {
   readonly columnNames: readonly string[];
   /** The rows of ids `$n` (one array parameter), locked. */
   readonly load: (n: number) => string;
-  /** The upsert of `rows` rows, its parameters from `$first` on (see `saveValues`). */
+  /** The upsert of `rows` rows, its parameters from `$first` on: one per column, or one array per column. */
   readonly save: (first: number, rows: number) => string;
   /** SQL type of each column (and `id`), for the arrays a deletion binds. */
   readonly types: ReadonlyMap<string, string>;
@@ -205,9 +204,9 @@ export class PostgresFolder {
   /**
    * The row this folder last wrote for `table`/`id`, when `text` is still what it wrote (owned by
    * this folder: a caller copies it before handing it out, unless its family is immutable and
-   * the row frozen), else undefined. A reader gets `text`
-   * from the committed state: the kept row of a batch not yet committed has the batch's text, so
-   * it never stands for what an earlier commit stored.
+   * the row frozen), else undefined. A reader gets `text` from the committed state: the kept row
+   * of a batch not yet committed has the batch's text, so it never stands for what an earlier
+   * commit stored.
    */
   keptRow(table: string, id: string, text: string): unknown {
     const kept = this.written.get(`${table}\u0000${id}`);
@@ -239,7 +238,7 @@ export class PostgresFolder {
     if (upserts.length === 0) return;
     await client.query(upserts.length === 1 ? (upserts[0] as string) : `WITH ${upserts.map((u, i) => `w${i} AS (${u})`).join(', ')} SELECT 1`, params);
     for (const { table, rows, ids, texts } of kept) {
-      if (table.family.hot) ids.forEach((id, i) => this.remember(`${table.family.table}\u0000${id}`, texts[i] as string, keepable(table.family, rows.get(id))));
+      if (table.family.hot) ids.forEach((id, i) => this.remember(`${table.family.table}\u0000${id}`, texts[i] as string, rowToKeep(table.family, rows.get(id))));
     }
   }
 
@@ -259,9 +258,4 @@ export class PostgresFolder {
       if (oldest !== undefined) this.written.delete(oldest);
     }
   }
-}
-
-/** A row as it is kept between batches: frozen when its family is immutable (see ProjectionFamily). */
-function keepable(family: ProjectionFamily<unknown>, row: unknown): unknown {
-  return family.immutable ? freezeJsonData(row) : row;
 }

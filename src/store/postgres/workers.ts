@@ -6,8 +6,11 @@ import { inTransaction } from './connection.js';
 
 const WORKER_COLUMNS = `worker_id AS "workerId", host, pid, slots, heartbeat_timeout_ms AS "heartbeatTimeoutMs",
   registered_at AS "registeredAtEpochMs", seen_at AS "seenAtEpochMs"`;
-const DISPATCH_COLUMNS = `attempt_id AS "attemptId", worker_id AS "workerId", run_id AS "runId", task_key AS "taskKey", envelope, state,
-  token_sha256 AS "tokenSha256", result, dispatched_at AS "dispatchedAtEpochMs"`;
+/** A dispatch row's columns as DispatchRow names them, of the table or of its alias `d`. */
+const dispatchColumns = (of = '') =>
+  `${of}attempt_id AS "attemptId", ${of}worker_id AS "workerId", ${of}run_id AS "runId", ${of}task_key AS "taskKey", ${of}envelope, ${of}state,
+  ${of}token_sha256 AS "tokenSha256", ${of}result, ${of}dispatched_at AS "dispatchedAtEpochMs"`;
+const DISPATCH_COLUMNS = dispatchColumns();
 
 type WorkerRow = { [K in keyof RemoteWorkerRecord]: RemoteWorkerRecord[K] extends number ? string | number : RemoteWorkerRecord[K] };
 type DispatchRow = Omit<WorkerDispatch, 'envelope' | 'result' | 'dispatchedAtEpochMs'> & { envelope: string; result: string | null; dispatchedAtEpochMs: string | number };
@@ -103,8 +106,7 @@ export class PostgresWorkers implements WorkerStore {
        )
        UPDATE worker_dispatches d SET state = 'claimed', token_sha256 = ($3::text[])[numbered.n]
        FROM numbered WHERE d.attempt_id = numbered.attempt_id AND d.state = 'dispatched'
-       RETURNING d.attempt_id AS "attemptId", d.worker_id AS "workerId", d.run_id AS "runId", d.task_key AS "taskKey", d.envelope, d.state,
-         d.token_sha256 AS "tokenSha256", d.result, d.dispatched_at AS "dispatchedAtEpochMs"`,
+       RETURNING ${dispatchColumns('d.')}`,
       [workerId, tokenSha256s.length, [...tokenSha256s]],
     );
     return rows.map(dispatchOf).sort((a, b) => a.dispatchedAtEpochMs - b.dispatchedAtEpochMs || (a.attemptId < b.attemptId ? -1 : a.attemptId > b.attemptId ? 1 : 0));
@@ -127,8 +129,7 @@ export class PostgresWorkers implements WorkerStore {
        FROM unnest($2::text[], $3::text[], $4::text[]) AS u(a, prev, next)
        WHERE d.attempt_id = u.a AND d.worker_id = $1 AND d.state = 'claimed' AND d.token_sha256 = u.prev
          AND EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = $1 AND w.claim_seq = $5)
-       RETURNING d.attempt_id AS "attemptId", d.worker_id AS "workerId", d.run_id AS "runId", d.task_key AS "taskKey", d.envelope, d.state,
-         d.token_sha256 AS "tokenSha256", d.result, d.dispatched_at AS "dispatchedAtEpochMs"`,
+       RETURNING ${dispatchColumns('d.')}`,
       [workerId, rows.map((r) => r.attemptId), rows.map((r) => r.fromTokenSha256), rows.map((r) => r.toTokenSha256), claimSeq],
     );
     return changed.map(dispatchOf);

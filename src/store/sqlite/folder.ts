@@ -11,9 +11,8 @@
 import type Database from 'better-sqlite3';
 import type { StoredEvent } from '../../events/index.js';
 import { EVENT_TYPES } from '../../events/index.js';
-import { encodeRow, IGNORE, PROJECTION_FAMILIES, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
+import { encodeRow, IGNORE, PROJECTION_FAMILIES, rowToKeep, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
 import { parseDoc } from '../docs.js';
-import { freezeJsonData } from '../../domain/ids/index.js';
 
 interface FamilyStatements {
   readonly family: ProjectionFamily<unknown>;
@@ -103,7 +102,7 @@ export class SqliteFolder {
         for (const name of f.columnNames) values.push(columns[name] ?? null);
         // Only rows that outlived a batch are kept: a row created now (a run just requested) may
         // never be touched again, and keeping every new row only fed the garbage collector.
-        if (f.family.hot && f.existed.has(id)) this.remember(`${f.family.table}\u0000${id}`, text, f.family.immutable ? freezeJsonData(row) : row);
+        if (f.family.hot && f.existed.has(id)) this.remember(`${f.family.table}\u0000${id}`, text, rowToKeep(f.family, row));
       }
       let at = 0;
       for (; values.length - at >= SAVE_CHUNK * width; at += SAVE_CHUNK * width) f.saveChunk.run(values.slice(at, at + SAVE_CHUNK * width));

@@ -48,7 +48,7 @@ function fakeClient(calls: Pick<WorkerProtocolClient, 'claimAttempts' | 'reportA
 }
 
 /** Runs a real agent (one slot, one worker process) against `client` until `done` settles. */
-async function runAgent(project: { file: string; dir: string }, client: WorkerProtocolClient, done: Promise<void>): Promise<void> {
+async function runAgent(project: { file: string; dir: string }, client: WorkerProtocolClient, done: Promise<void>, startedReportDelayMs?: number): Promise<void> {
   const agent = new RemoteWorkerAgent({
     definitionsFile: project.file,
     slots: 1,
@@ -56,6 +56,7 @@ async function runAgent(project: { file: string; dir: string }, client: WorkerPr
     client,
     spoolDir: join(project.dir, '.arco', 'remote-results'),
     pollMs: 20,
+    ...(startedReportDelayMs === undefined ? {} : { startedReportDelayMs }),
     onProblem: () => undefined,
     onNotice: () => undefined,
   });
@@ -109,7 +110,7 @@ describe('remote worker agent', () => {
     const timed = tempProject(`
 import { defineAsset, defineDefinitions } from 'arco-flow';
 const quick = defineAsset({ key: 'quick', compute: async () => {} });
-const slow = defineAsset({ key: 'slow', compute: () => new Promise((resolve) => setTimeout(resolve, 1500)) });
+const slow = defineAsset({ key: 'slow', compute: () => new Promise((resolve) => setTimeout(resolve, 3000)) });
 export default defineDefinitions({ assets: [quick, slow] });
 `);
     const calls: string[] = [];
@@ -130,7 +131,8 @@ export default defineDefinitions({ assets: [quick, slow] });
       },
     });
     try {
-      await runAgent(timed, client, done);
+      // A delay far above the moment between a no-op's two reports, even on a loaded machine.
+      await runAgent(timed, client, done, 1_500);
     } finally {
       timed.remove();
     }
