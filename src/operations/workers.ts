@@ -32,6 +32,8 @@ const SLOTS_MAX = 256;
  * (a slot is free again once its attempt ended), so more than SLOTS_MAX, yet bounded.
  */
 const RUNNING_ATTEMPTS_MAX = 1_000;
+/** A claim waits at most this long for a dispatch: an open request each worker holds, not a stalled one. */
+const CLAIM_WAIT_MAX_MS = 10_000;
 
 export const registerWorkerOp = defineOperation({
   name: 'registerWorker',
@@ -100,22 +102,32 @@ export const claimAttemptsOp = defineOperation({
         .max(Number.MAX_SAFE_INTEGER)
         .optional()
         .describe('grows with each claim of this worker: a request older than one already served (it arrived late) gets nothing'),
+      waitMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(CLAIM_WAIT_MAX_MS)
+        .optional()
+        .describe('finding nothing, wait up to this long for an attempt dispatched to this worker (keep it below the client timeout)'),
     })
     .strict()
     .refine((body) => (body.running === undefined) === (body.claimSeq === undefined), { message: 'running and claimSeq go together', path: ['claimSeq'] }),
   output: z.object({
     attempts: z.array(z.object({ envelope: dispatchEnvelopeSchema, attemptToken: z.string() })),
     sentAtEpochMs: z.number().describe("the control plane's clock when it answered; log lines are dated from it"),
+    waitedMs: z.number().optional().describe('how long the claim waited for a dispatch: the rest of the round trip was the network'),
   }),
   errors: [404],
   // Each call takes attempts no other call gets: never answered from an earlier response.
   idempotent: false,
   role: 'worker',
-  async handler(ctx, { workerId, max, running, claimSeq }) {
+  async handler(ctx, { workerId, max, running, claimSeq, waitMs }) {
     const runtime = await ctx.runtime();
     const now = runtime.clock.now();
     const freshness = running !== undefined && claimSeq !== undefined ? { running, claimSeq } : undefined;
-    return { attempts: await claimRemoteAttempts(ctx.store, workerId, max, freshness, now), sentAtEpochMs: now };
+    const attempts = await claimRemoteAttempts(ctx.store, workerId, max, freshness, now, waitMs ?? 0);
+    const sentAtEpochMs = runtime.clock.now();
+    return { attempts, sentAtEpochMs, waitedMs: Math.max(0, sentAtEpochMs - now) };
   },
 });
 

@@ -101,6 +101,11 @@ export class Daemon {
   private readonly activeRuns: ActiveRuns;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** An iteration is under way; a wake meanwhile asks for another one right after it (wakeAgain). */
+  private iterating = false;
+  private wakeAgain = false;
+  /** Stops listening for remote workers' finished reports (subscribed once remote work is seen). */
+  private reportSignals: Promise<() => void> | undefined;
   private ticking: Promise<void> = Promise.resolve();
   private reports: Promise<void> = Promise.resolve();
   private pendingLogs: EventDraft[] = [];
@@ -182,6 +187,8 @@ export class Daemon {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
+    (await this.reportSignals?.catch(() => undefined))?.();
+    this.reportSignals = undefined;
     await this.automation.stop();
     await this.observations.idle();
     await this.pool.stop();
@@ -208,17 +215,46 @@ export class Daemon {
     this.wake();
   }
 
-  /** Runs an iteration soon (after a report that may unblock work). */
+  /**
+   * Runs an iteration soon (after a report that may unblock work). Wakes during an iteration ask
+   * for one more right after it, however many there were: what they signal is read then.
+   */
   wake(): void {
-    if (this.running) this.schedule(0);
+    if (!this.running) return;
+    if (this.iterating) this.wakeAgain = true;
+    else this.schedule(0);
   }
 
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.iterating = true;
+      this.wakeAgain = false;
       this.ticking = this.ticking.then(() => this.iterate()).catch((e: unknown) => this.problem(`iteration failed: ${String(e)}`));
-      void this.ticking.then(() => this.running && this.schedule(this.options.tickMs));
+      void this.ticking.then(() => {
+        this.iterating = false;
+        if (this.running) this.schedule(this.wakeAgain ? 0 : this.options.tickMs);
+      });
     }, delayMs);
+  }
+
+  /**
+   * From the first iteration that sees remote work on: a finished report stored through any API
+   * (any daemon's, on PostgreSQL) wakes this daemon, which records it at once if it leads.
+   */
+  private async listenForReports(): Promise<void> {
+    if (this.reportSignals) return;
+    const subscribed = this.ctx.store.workers.onReportStored(() => {
+      if (this.leader) this.wake();
+    });
+    this.reportSignals = subscribed;
+    subscribed.catch((e: unknown) => {
+      this.problem(`listening for remote workers' reports failed: ${String(e)}; they are recorded at each tick`);
+      if (this.reportSignals === subscribed) this.reportSignals = undefined;
+    });
+    // Listening before this iteration reads the reports: one stored from now on wakes the next.
+    await subscribed.catch(() => undefined);
   }
 
   private async iterate(): Promise<void> {
@@ -272,6 +308,7 @@ export class Daemon {
     // never this process's memory: a worker may register through any daemon's API, and is seen
     // from the next iteration.
     const remoteInUse = await this.ctx.store.workers.hasRemoteWork();
+    if (remoteInUse) await this.listenForReports();
     await this.automation.iterate(now);
     this.ran('automation');
     await this.coordinate(now, remoteInUse);

@@ -17,6 +17,7 @@
  * directly, so adding a family adds a part rather than growing one interface every engine delegates.
  */
 import type { SchemaVersion } from './schema-version.js';
+import type { DispatchWatch } from './signals.js';
 import type { ArcoEvent, FreshnessState, StoredEvent } from '../events/index.js';
 import type { RunProjection, Materialization, AssetPartitionState, LogLine, RunKeyConflict, PoolLimit } from '../fold/index.js';
 import type { ScheduleStateRead, ScheduleTick, SensorState, SensorHistoryEntry, DynamicPartitionsSet } from '../fold/index.js';
@@ -439,9 +440,10 @@ export interface WorkerStore {
   /**
    * Claims up to `tokenSha256s.length` attempts dispatched to `workerId` and not yet claimed,
    * oldest first, storing the i-th hash on the i-th claimed attempt. Exactly once: of concurrent
-   * claims (through any API server) each attempt goes to one.
+   * claims (through any API server) each attempt goes to one. With `claimSeq`, nothing is claimed
+   * unless it is still the worker's latest claim request.
    */
-  claimDispatches(workerId: string, tokenSha256s: readonly string[]): Promise<WorkerDispatch[]>;
+  claimDispatches(workerId: string, tokenSha256s: readonly string[], claimSeq?: number): Promise<WorkerDispatch[]>;
   /**
    * Records that the worker made claim request `claimSeq`; false (nothing recorded) when it already
    * made this one or a later one: the request is stale.
@@ -463,6 +465,17 @@ export interface WorkerStore {
   /** Stores a claimed attempt's finished report; false (nothing stored) unless it is claimed with this token hash. */
   finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean>;
   removeDispatches(attemptIds: readonly string[]): Promise<void>;
+  /**
+   * Watches for attempts dispatched to `workerId` (signals.ts): a claim that found nothing waits on
+   * it instead of being asked again. Once it resolves, a dispatch recorded from then on is seen.
+   * SQLite sees only this process's dispatches; PostgreSQL every process's (LISTEN/NOTIFY).
+   */
+  watchDispatches(workerId: string): Promise<DispatchWatch>;
+  /**
+   * Calls `listener` when a finished report is stored (SQLite: by this process; PostgreSQL: by any
+   * process), so the leader records it without waiting for its next tick. Returns the unsubscribe.
+   */
+  onReportStored(listener: () => void): Promise<() => void>;
 }
 
 /** Who may do what through the API, least to most: each role may do everything the one before may. */

@@ -58,10 +58,23 @@ export class KeptRowReader<Row> {
       this.agree = isDeepStrictEqual(parsed, kept);
       if (!this.agree) return parsed;
     }
+    return this.handOut(kept);
+  }
+
+  /** True once a kept row was found to read as its text does: one may then stand for a text unsent. */
+  get trusted(): boolean {
+    return this.agree === true;
+  }
+
+  /** A kept row as `read` hands it out. */
+  handOut(kept: unknown): Row {
     // An immutable family's kept rows are frozen and never change: they are handed out as they are.
     return (this.family.immutable ? kept : copyJsonData(kept)) as Row;
   }
 }
+
+/** The row this process's folder last wrote for a table and id, and the transaction that wrote it. */
+export type KeptWrite = (table: string, id: string) => { readonly xmin: string; readonly row: unknown } | undefined;
 
 /**
  * The projection hash: sha256 over `#table` headers (in PROJECTION_FAMILIES order) and one line

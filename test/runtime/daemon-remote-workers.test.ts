@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContext, Daemon, loadDefinitions, systemClock } from '../../src/runtime/index.js';
+import { claimRemoteAttempts, createContext, Daemon, loadDefinitions, registerRemoteWorker, reportRemoteFinished, systemClock } from '../../src/runtime/index.js';
 import { requestRun } from '../../src/runtime/run-commands.js';
 import { openSqliteStore, type Store, type WorkerStore } from '../../src/store/index.js';
 import { freshSchema, postgresSkip } from '../helpers/postgres.js';
@@ -23,7 +23,8 @@ export default defineDefinitions({ assets: [defineAsset({ key: 'raw', compute: a
 
 interface Engine {
   readonly skip: string | false;
-  open(): Promise<{ store: Store; drop: () => Promise<void> }>;
+  /** `other`: the store as another process opens it (PostgreSQL), or the same store (SQLite: signals reach only this process). */
+  open(): Promise<{ store: Store; drop: () => Promise<void>; other?: () => Promise<{ store: Store; close: () => Promise<void> }> }>;
 }
 
 /** `store` whose worker family counts each method's calls in `calls`. */
@@ -75,6 +76,36 @@ function daemonTests(engine: Engine): void {
       project.remove();
     }
   });
+
+  test("a remote worker's finished report, stored through another daemon's API, is recorded at once, not at the leader's next tick", async () => {
+    const project = tempProject(SOURCE);
+    const { store, drop, other } = await engine.open();
+    const api = other ? await other() : { store, close: async () => undefined };
+    const ctx = createContext(store, systemClock, await loadDefinitions(project.file));
+    // No tick comes during the test: only a wake-up can record the report.
+    const daemon = new Daemon(ctx, { tickMs: 600_000, workers: 0 });
+    const workerId = 'rw_reportwake000';
+    try {
+      const now = Date.now();
+      await registerRemoteWorker(api.store, { workerId, host: 'elsewhere', pid: 1, slots: 1, heartbeatTimeoutMs: 60_000 }, now);
+      daemon.start();
+      await until('the daemon led an iteration that saw remote work', () => daemon.isLeader);
+      const { run } = await requestRun(ctx, { selection: ['raw'] });
+      daemon.wake();
+      const [claimed] = await claimRemoteAttempts(api.store, workerId, 1, { running: [], claimSeq: 1 }, Date.now(), 20_000);
+      assert.equal(claimed?.envelope.runId, run.runId);
+      // Iterations the wake-ups above asked for are over by now; the next one must be the report's.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await reportRemoteFinished(api.store, workerId, claimed.envelope.attemptId, claimed.attemptToken, { outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} });
+      await until('the run ends', async () => (await store.runs.getRun(run.runId))?.status === 'SUCCESS');
+    } finally {
+      await daemon.stop();
+      await api.close();
+      await store.close();
+      await drop();
+      project.remove();
+    }
+  });
 }
 
 describe('daemon remote-worker work on SQLite', () =>
@@ -92,7 +123,14 @@ describe('daemon remote-worker work on PostgreSQL', () =>
     skip: pgSkip,
     async open() {
       const schema = await freshSchema();
-      return { store: await schema.open(), drop: () => schema.drop() };
+      return {
+        store: await schema.open(),
+        drop: () => schema.drop(),
+        other: async () => {
+          const store = await schema.open();
+          return { store, close: () => store.close() };
+        },
+      };
     },
   }),
 );

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { createUlidFactory, seededRng } from '../../src/domain/ids/index.js';
+import { decideCancel } from '../../src/controllers/index.js';
 import { parseStoredEvent, stampEvents, type ArcoEvent, type EventDraft, type StoredEventRow } from '../../src/events/index.js';
 import { openPostgresStore, type Store } from '../../src/store/index.js';
 import { createPool, inTransaction } from '../../src/store/postgres/connection.js';
@@ -168,6 +169,31 @@ describe('PostgreSQL store', () => {
       assert.equal((await store.runs.getRun(run.runId))?.status, 'STARTED');
     } finally {
       await holder.end();
+    }
+  });
+
+  test('a run another process changed after this one wrote it is read, and folded, as the other process stored it', async () => {
+    // This process keeps what it wrote and skips the document while the row is still that write:
+    // a write of another process (another store on the same schema) must end that.
+    const other = await db.open();
+    try {
+      const { run, drafts } = requestedRun({ dag: { a: [], b: [] } });
+      await store.ledger.append(stamp(drafts));
+      assert.equal((await store.runs.getRun(run.runId))?.status, 'QUEUED');
+      assert.equal((await store.runs.getRun(run.runId))?.status, 'QUEUED', 'read again, from what this process kept');
+      const started = step(run, T0 + 1);
+      await other.ledger.append(stamp(started.drafts, T0 + 1), { expect: [{ table: 'runs', id: run.runId, version: run.version }] });
+      const [read] = await store.runs.getRuns([run.runId]);
+      assert.equal(read?.status, 'STARTED', 'the other process wrote it since');
+      assert.equal((await store.runs.getRun(run.runId))?.version, started.run.version);
+      // This process's next append folds onto the other's write, not onto what it kept.
+      const canceled = await store.ledger.append(stamp(decideCancel(started.run, 'canceled by the test', T0 + 2), T0 + 2), { expect: [{ table: 'runs', id: run.runId, version: started.run.version }] });
+      assert.ok(canceled.appended.length > 0);
+      const after = await other.runs.getRun(run.runId);
+      assert.equal(after?.status, 'CANCELING');
+      assert.deepEqual(after?.tasks.map((t) => t.attempts.length), started.run.tasks.map((t) => t.attempts.length), "the other process's dispatches are still there");
+    } finally {
+      await other.close();
     }
   });
 

@@ -16,6 +16,9 @@ interface WorkerCommandOptions extends CommonOptions {
   readonly heartbeatTimeoutMs: number;
 }
 
+/** How long the API may hold a claim that found nothing (RemoteAgentOptions.claimWaitMs). */
+const CLAIM_WAIT_MS = 2_000;
+
 const line = (text: string) => `${new Date().toISOString()} ${text}\n`;
 
 export function workerCommand(): Command {
@@ -44,10 +47,13 @@ export function workerCommand(): Command {
         // Loaded here first so a broken definitions file stops the worker before it registers.
         const definitions = await loadDefinitions(project.definitionsFile);
         // A call unanswered for this long (a cut link) fails and is retried, instead of hanging the worker.
-        const client = url === undefined ? new LocalClient(project) : new HttpClient(url, tokenOf(options), Math.max(1_000, Math.min(10_000, options.heartbeatTimeoutMs)));
+        const callTimeoutMs = Math.max(1_000, Math.min(10_000, options.heartbeatTimeoutMs));
+        const client = url === undefined ? new LocalClient(project) : new HttpClient(url, tokenOf(options), callTimeoutMs);
         const agent = new RemoteWorkerAgent({
           definitionsFile: project.definitionsFile,
           slots: options.slots,
+          // Well inside the call's timeout, so a held claim is never taken for a cut link.
+          claimWaitMs: Math.min(CLAIM_WAIT_MS, Math.floor(callTimeoutMs / 3)),
           heartbeatTimeoutMs: options.heartbeatTimeoutMs,
           spoolDir: join(dirname(project.definitionsFile), '.arco', 'remote-results'),
           client: {

@@ -31,7 +31,7 @@ import { WorkerPool, type PoolReport } from './worker-pool.js';
 export interface WorkerProtocolClient {
   registerWorker(input: { workerId: string; host: string; pid: number; slots: number; heartbeatTimeoutMs: number }): Promise<{ heartbeatIntervalMs: number }>;
   workerHeartbeat(input: { workerId: string; attemptIds: string[] }): Promise<{ abort: { attemptId: string; reason: 'canceled' | 'gone' }[] }>;
-  claimAttempts(input: { workerId: string; max: number; running: string[]; claimSeq: number }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number }>;
+  claimAttempts(input: { workerId: string; max: number; running: string[]; claimSeq: number; waitMs?: number }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number; waitedMs?: number }>;
   reportAttemptStarted(input: { workerId: string; attemptId: string; attemptToken: string }): Promise<unknown>;
   reportAttemptLogs(input: { workerId: string; attemptId: string; attemptToken: string; lines: { seq: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string; loggedAt: string }[] }): Promise<unknown>;
   reportAttemptFinished(input: { workerId: string; attemptId: string; attemptToken: string } & RemoteResult): Promise<unknown>;
@@ -45,8 +45,15 @@ export interface RemoteAgentOptions {
   readonly client: WorkerProtocolClient;
   /** Where this worker's processes spool finished reports until the API accepted them. */
   readonly spoolDir: string;
-  /** How often a worker with a free slot asks for attempts. @default 200 */
+  /** How often a worker with a free slot asks for attempts (at most; see claimWaitMs). @default 200 */
   readonly pollMs?: number;
+  /**
+   * How long the API may hold a claim that finds nothing until an attempt is dispatched to this
+   * worker: the attempt arrives when it is dispatched instead of at the next poll, and an idle
+   * worker asks once per wait instead of once per poll. Keep it below the client's timeout.
+   * @default 0 (no waiting: one claim per poll)
+   */
+  readonly claimWaitMs?: number;
   /** How long an attempt runs before its started report is sent. @default STARTED_REPORT_DELAY_MS */
   readonly startedReportDelayMs?: number;
   readonly onProblem: (message: string) => void;
@@ -125,6 +132,10 @@ export class RemoteWorkerAgent {
   private stopped = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private claimTimer: NodeJS.Timeout | undefined;
+  /** A claim request is on its way (or held by the API): a freed slot waits for its answer. */
+  private claimInFlight = false;
+  /** The claim on its way, awaited when stopping so attempts it brings are run and reported. */
+  private claiming: Promise<unknown> = Promise.resolve();
   private heartbeatMs = 1_000;
   private lastProblemAt = 0;
   /** Numbers this worker's claim requests (docs/worker-protocol.md, "Lost claim answers"). */
@@ -200,6 +211,8 @@ export class RemoteWorkerAgent {
     this.stopped = true;
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     if (this.claimTimer) clearTimeout(this.claimTimer);
+    // A claim the API holds returns within claimWaitMs; what it brings runs within the grace below.
+    await this.claiming;
     const deadline = Date.now() + graceMs;
     while (this.running.size > 0 && Date.now() < deadline) {
       await this.heartbeat().catch(() => undefined);
@@ -271,27 +284,48 @@ export class RemoteWorkerAgent {
 
   private scheduleClaim(delayMs: number): void {
     if (this.stopped) return;
+    if (this.claimTimer) clearTimeout(this.claimTimer);
     this.claimTimer = setTimeout(() => {
-      void this.claim()
-        .catch((e: unknown) => this.problem(`claiming attempts failed: ${String(e)}`))
-        .then((claimed) => this.scheduleClaim(claimed ? 0 : (this.options.pollMs ?? 200)));
+      this.claimTimer = undefined;
+      this.claimInFlight = true;
+      this.claiming = this.claim()
+        .catch((e: unknown) => {
+          this.problem(`claiming attempts failed: ${String(e)}`);
+          return this.options.pollMs ?? 200;
+        })
+        .then((nextInMs) => {
+          this.claimInFlight = false;
+          this.scheduleClaim(nextInMs);
+        });
     }, delayMs);
   }
 
+  /** A slot was freed: ask for its next attempt now instead of at the next poll. */
+  private claimSoon(): void {
+    if (!this.claimInFlight) this.scheduleClaim(0);
+  }
+
   /**
-   * True when it claimed something (ask again at once). The claim names every attempt this worker
-   * still holds, so the control plane re-delivers the ones whose claim answer was lost and never
-   * those it runs (docs/worker-protocol.md).
+   * Claims attempts for the free slots; returns when to ask next: at once after a claim that got
+   * something, else one poll after the last claim began (a claim the API held for claimWaitMs
+   * asks again at once). The claim names every attempt this worker still holds, so the control
+   * plane re-delivers the ones whose claim answer was lost and never those it runs
+   * (docs/worker-protocol.md).
    */
-  private async claim(): Promise<boolean> {
+  private async claim(): Promise<number> {
+    const pollMs = this.options.pollMs ?? 200;
     const free = this.pool.freeSlots();
-    if (!this.registered || free.length === 0 || this.running.size > RUNNING_ATTEMPTS_MAX) return false;
+    if (!this.registered || free.length === 0 || this.running.size > RUNNING_ATTEMPTS_MAX) return pollMs;
     const requestedAt = Date.now();
     // A request its answer never came back from may still reach the API after this one: the
     // growing sequence number makes it stale there.
     this.claimSeq += 1;
-    const answer = await this.options.client.claimAttempts({ workerId: this.id, max: free.length, running: [...this.running.keys()], claimSeq: this.claimSeq });
-    this.offsetMs = answer.sentAtEpochMs - Math.round((requestedAt + Date.now()) / 2);
+    const waitMs = this.options.claimWaitMs ?? 0;
+    const answer = await this.options.client.claimAttempts({ workerId: this.id, max: free.length, running: [...this.running.keys()], claimSeq: this.claimSeq, ...(waitMs > 0 ? { waitMs } : {}) });
+    const answeredAt = Date.now();
+    // The API's clock when it answered was half the network's round trip ago (its wait is not network).
+    const roundTripMs = Math.max(0, answeredAt - requestedAt - (answer.waitedMs ?? 0));
+    this.offsetMs = answer.sentAtEpochMs - Math.round(answeredAt - roundTripMs / 2);
     for (const [i, { envelope, attemptToken }] of answer.attempts.entries()) {
       const slot = free[i];
       if (slot === undefined) break;
@@ -303,7 +337,7 @@ export class RemoteWorkerAgent {
       }
       this.pool.execute(slot, envelope);
     }
-    return answer.attempts.length > 0;
+    return answer.attempts.length > 0 ? 0 : Math.max(0, pollMs - (answeredAt - requestedAt));
   }
 
   private onReport(report: PoolReport): void {
@@ -332,6 +366,8 @@ export class RemoteWorkerAgent {
         // Stored in the control plane's store (or refused for good): the spooled copy is not needed.
         forgetAttempt(this.options.spoolDir, attemptId);
       });
+      // Its slot is free: the claim waits in the API until the leader, woken by the report, dispatches to it.
+      this.claimSoon();
     }
   }
 

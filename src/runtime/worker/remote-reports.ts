@@ -101,16 +101,49 @@ export interface ClaimedAttempt {
  * its `running` out of date, and gets nothing; and a re-delivery happens only while its request is
  * the latest, so an attempt a later request handed out is never handed out again under it.
  * Without `running` and `claimSeq` (an older worker) nothing is re-delivered.
+ *
+ * With `waitMs`, a claim that finds nothing waits up to that long for a dispatch to the worker
+ * (WorkerStore.watchDispatches) and claims it then: a worker with a free slot gets its next attempt
+ * as soon as the leader dispatches it, without asking again and again.
  */
-export async function claimRemoteAttempts(store: Store, workerId: string, max: number, freshness: { running: readonly string[]; claimSeq: number } | undefined, nowEpochMs: number): Promise<ClaimedAttempt[]> {
+export async function claimRemoteAttempts(
+  store: Store,
+  workerId: string,
+  max: number,
+  freshness: { running: readonly string[]; claimSeq: number } | undefined,
+  nowEpochMs: number,
+  waitMs = 0,
+): Promise<ClaimedAttempt[]> {
   const worker = await store.workers.getWorker(workerId);
   if (!worker || !isWorkerAlive(worker, nowEpochMs)) throw notRegistered(workerId);
   if (freshness && !(await store.workers.advanceClaimSeq(workerId, freshness.claimSeq))) return [];
   const redelivered = freshness === undefined ? [] : await redeliverUnrun(store, workerId, max, new Set(freshness.running), freshness.claimSeq);
-  const tokens = Array.from({ length: max - redelivered.length }, mintToken);
-  const claimed = tokens.length === 0 ? [] : await store.workers.claimDispatches(workerId, tokens.map(sha256Hex));
-  const tokenOf = new Map(tokens.map((t) => [sha256Hex(t), t]));
-  return [...redelivered, ...answersFor(claimed, tokenOf)];
+  const wanted = max - redelivered.length;
+  if (wanted === 0) return redelivered;
+  // Watched before the first look, so a dispatch recorded between the look and the wait is not missed.
+  const watch = waitMs > 0 && redelivered.length === 0 ? await store.workers.watchDispatches(workerId) : undefined;
+  try {
+    const deadline = performance.now() + waitMs;
+    for (;;) {
+      const claimed = await claimFresh(store, workerId, wanted, freshness?.claimSeq);
+      const remaining = deadline - performance.now();
+      if (claimed.length > 0 || watch === undefined || remaining <= 0) return [...redelivered, ...claimed];
+      await watch.wait(remaining);
+    }
+  } finally {
+    watch?.close();
+  }
+}
+
+/**
+ * Claims up to `count` dispatched attempts under fresh tokens. With `claimSeq`, only while it is
+ * still the worker's latest request: a claim that waited must not take attempts once the worker
+ * gave up on it and asked again.
+ */
+async function claimFresh(store: Store, workerId: string, count: number, claimSeq: number | undefined): Promise<ClaimedAttempt[]> {
+  const tokens = Array.from({ length: count }, mintToken);
+  const claimed = await store.workers.claimDispatches(workerId, tokens.map(sha256Hex), claimSeq);
+  return answersFor(claimed, new Map(tokens.map((t) => [sha256Hex(t), t])));
 }
 
 function mintToken(): string {

@@ -10,10 +10,11 @@
  * 3. write: per family, every changed row in one upsert, all of them in one statement (each a
  *    data-modifying WITH query; they touch different tables, so none sees another's rows).
  *
- * Rows of hot families this folder wrote are kept parsed with the exact text stored, as on SQLite:
- * a loaded row whose text is still that text is reused instead of parsed and validated again; a
- * row another process changed has other text and is parsed as usual. The ledger runs one fold at a
- * time per process (see ledger.ts), so the cache is never used by two batches at once.
+ * Rows of hot families this folder wrote are kept parsed with the exact text stored and the id of
+ * the transaction that wrote them (xmin): a loaded row still as this folder wrote it is not even
+ * sent (its xmin is unchanged) and the kept row is reused instead of parsed and validated again; a
+ * row another process changed has another xmin and is parsed as usual. The ledger runs one fold at
+ * a time per process (see ledger.ts), so the cache is never used by two batches at once.
  */
 import type pg from 'pg';
 import { InvariantError } from '../../domain/errors/index.js';
@@ -24,8 +25,14 @@ import { parseDoc } from './docs.js';
 interface FamilyTable {
   readonly family: ProjectionFamily<unknown>;
   readonly columnNames: readonly string[];
-  /** The rows of ids `$n` (one array parameter), locked. */
+  /**
+   * The rows of ids `$n`, locked. A hot family's also takes `$n+1`, the transaction id that wrote
+   * each row this folder keeps, and its document comes back NULL while the row is still that
+   * write (nothing else changed it since): the folder has it parsed already.
+   */
   readonly load: (n: number) => string;
+  /** Parameters `load` takes: 1, or 2 for a hot family. */
+  readonly loadParams: 1 | 2;
   /** The upsert of `rows` rows, its parameters from `$first` on: one per column, or one array per column. */
   readonly save: (first: number, rows: number) => string;
   /** SQL type of each column (and `id`), for the arrays a deletion binds. */
@@ -39,6 +46,15 @@ interface Dispatch {
 
 /** Per family (by index): the rows touched by the batch and which of them changed. */
 type Batch = { readonly rows: Map<string, unknown>; readonly dirty: Set<string> }[];
+
+interface Kept {
+  readonly text: string;
+  readonly row: unknown;
+  readonly xmin: string;
+}
+
+/** A loaded row that is still what this folder wrote (its document was not sent). */
+const UNCHANGED = null;
 
 /** Parsed rows kept between batches; enough for every run a busy daemon has in flight. */
 const WRITTEN_ROWS_KEPT_MAX = 10_000;
@@ -71,7 +87,12 @@ function tableOf(family: ProjectionFamily<unknown>, columns: readonly { name: st
     family,
     types: new Map(all.map((c) => [c.name, c.type])),
     columnNames: names.slice(2),
-    load: (n) => `SELECT id::text AS id, doc FROM ${family.table} WHERE id = ANY($${n}::${id.type}[]) FOR UPDATE`,
+    load: family.hot
+      ? (n) =>
+          `SELECT t.id::text AS id, CASE WHEN t.xmin::text = k.x THEN NULL ELSE t.doc END AS doc ` +
+          `FROM ${family.table} t JOIN unnest($${n}::${id.type}[], $${n + 1}::text[]) AS k(id, x) ON t.id = k.id FOR UPDATE OF t`
+      : (n) => `SELECT id::text AS id, doc FROM ${family.table} WHERE id = ANY($${n}::${id.type}[]) FOR UPDATE`,
+    loadParams: family.hot ? 2 : 1,
     // One row: a parameter per column. Several: zipped arrays, one per column. A document in an
     // array parameter is escaped character by character on the way (a run's is tens of KB).
     save: (first, rows) =>
@@ -82,8 +103,13 @@ function tableOf(family: ProjectionFamily<unknown>, columns: readonly { name: st
 }
 
 export class PostgresFolder {
-  /** `table\u0000id` -> the text last written and the row it encodes (owned by this folder). */
-  private readonly written = new Map<string, { text: string; row: unknown }>();
+  /**
+   * `table\u0000id` -> the text last written, the row it encodes (owned by this folder), and the
+   * id of the transaction that wrote it (its `xmin`): while the stored row still has that xmin,
+   * it is this write, committed, and nobody changed it since (another write has another xmin, and
+   * a write that never committed is never seen).
+   */
+  private readonly written = new Map<string, Kept>();
   /** Per event type, the families that handle it: most events concern one or two families. */
   private readonly byType = new Map<string, readonly Dispatch[]>();
   /** Event types some family deletes rows for (wipes, run deletions): only these split a batch. */
@@ -160,39 +186,49 @@ export class PostgresFolder {
     }
   }
 
-  /** The stored text of every existing row the batch touches (rows created by the batch excluded). */
-  private async load(client: pg.ClientBase, events: readonly StoredEvent[]): Promise<Map<string, string>[]> {
+  /**
+   * The stored text of every existing row the batch touches (rows created by the batch excluded),
+   * or UNCHANGED for a row still as this folder wrote it.
+   */
+  private async load(client: pg.ClientBase, events: readonly StoredEvent[]): Promise<Map<string, string | typeof UNCHANGED>[]> {
     const wanted = this.tables.map(() => new Set<string>());
     for (const event of events) {
       for (const { index, handler } of this.byType.get(event.type) ?? []) {
         if (!handler.creates) for (const id of handler.ids(event)) wanted[index]?.add(id);
       }
     }
-    const out: Map<string, string>[] = this.tables.map(() => new Map<string, string>());
+    const out: Map<string, string | typeof UNCHANGED>[] = this.tables.map(() => new Map<string, string | typeof UNCHANGED>());
     const loading = [...this.tables.entries()].filter(([index]) => (wanted[index] as Set<string>).size > 0);
     if (loading.length === 0) return out;
-    const params = loading.map(([index]) => [...(wanted[index] as Set<string>)]);
-    const [only] = loading;
-    if (loading.length === 1 && only !== undefined) {
-      const { rows } = await client.query<{ id: string; doc: string }>(only[1].load(1), params);
-      for (const row of rows) out[only[0]]?.set(row.id, row.doc);
+    const params: unknown[] = [];
+    const queries = loading.map(([index, table]) => {
+      const ids = [...(wanted[index] as Set<string>)];
+      const query = table.load(params.length + 1);
+      params.push(ids);
+      if (table.loadParams === 2) params.push(ids.map((id) => this.written.get(`${table.family.table}\u0000${id}`)?.xmin ?? ''));
+      return { index, query };
+    });
+    const [only] = queries;
+    if (queries.length === 1 && only !== undefined) {
+      const { rows } = await client.query<{ id: string; doc: string | null }>(only.query, params);
+      for (const row of rows) out[only.index]?.set(row.id, row.doc);
       return out;
     }
     // Each family's locking read as a WITH query (FOR UPDATE is not allowed beside UNION).
-    const sql =
-      `WITH ${loading.map(([index, table], i) => `l${index} AS (${table.load(i + 1)})`).join(', ')} ` +
-      loading.map(([index]) => `SELECT ${index} AS t, id, doc FROM l${index}`).join(' UNION ALL ');
-    const { rows } = await client.query<{ t: number; id: string; doc: string }>(sql, params);
+    const sql = `WITH ${queries.map(({ index, query }) => `l${index} AS (${query})`).join(', ')} ` + queries.map(({ index }) => `SELECT ${index} AS t, id, doc FROM l${index}`).join(' UNION ALL ');
+    const { rows } = await client.query<{ t: number; id: string; doc: string | null }>(sql, params);
     for (const row of rows) out[row.t]?.set(row.id, row.doc);
     return out;
   }
 
-  private parse(index: number, id: string, text: string | undefined): unknown {
+  private parse(index: number, id: string, text: string | typeof UNCHANGED | undefined): unknown {
     if (text === undefined) return undefined;
     const family = (this.tables[index] as FamilyTable).family;
     const key = `${family.table}\u0000${id}`;
     const kept = this.written.get(key);
-    if (kept === undefined || kept.text !== text) return parseDoc(family, id, text);
+    // One fold at a time (see the header): a row found unchanged is still kept when it is parsed.
+    if (text === UNCHANGED && kept === undefined) throw new InvariantError(`the kept row ${key} of a row loaded as unchanged`, 'none');
+    if (kept === undefined || (text !== UNCHANGED && kept.text !== text)) return parseDoc(family, id, text as string);
     // The batch updates the row in place while its transaction is open, and reads on other pooled
     // connections run meanwhile (still seeing `text`): until the batch writes the row and keeps
     // it again, no reader may take this object for what `text` holds. An immutable family's
@@ -211,6 +247,15 @@ export class PostgresFolder {
   keptRow(table: string, id: string, text: string): unknown {
     const kept = this.written.get(`${table}\u0000${id}`);
     return kept !== undefined && kept.text === text ? kept.row : undefined;
+  }
+
+  /**
+   * The row this folder last wrote for `table`/`id` and the id of the transaction that wrote it,
+   * for a reader that asks for the document only when the stored row has another xmin (see
+   * `written`). Owned by this folder, as keptRow's.
+   */
+  keptWrite(table: string, id: string): { readonly xmin: string; readonly row: unknown } | undefined {
+    return this.written.get(`${table}\u0000${id}`);
   }
 
   private async save(client: pg.ClientBase, batch: Batch): Promise<void> {
@@ -236,9 +281,12 @@ export class PostgresFolder {
       kept.push({ table, rows, ids: [...dirty], texts });
     }
     if (upserts.length === 0) return;
-    await client.query(upserts.length === 1 ? (upserts[0] as string) : `WITH ${upserts.map((u, i) => `w${i} AS (${u})`).join(', ')} SELECT 1`, params);
+    // Every row this transaction writes has its id as xmin: kept with the rows (see `written`).
+    const { rows: written } = await client.query<{ x: string }>(`WITH ${upserts.map((u, i) => `w${i} AS (${u} RETURNING xmin::text AS x)`).join(', ')} SELECT x FROM w0 LIMIT 1`, params);
+    const xmin = written[0]?.x;
+    if (xmin === undefined) throw new InvariantError('the transaction id of an upsert', 'no row returned');
     for (const { table, rows, ids, texts } of kept) {
-      if (table.family.hot) ids.forEach((id, i) => this.remember(`${table.family.table}\u0000${id}`, texts[i] as string, rowToKeep(table.family, rows.get(id))));
+      if (table.family.hot) ids.forEach((id, i) => this.remember(`${table.family.table}\u0000${id}`, { text: texts[i] as string, row: rowToKeep(table.family, rows.get(id)), xmin }));
     }
   }
 
@@ -250,9 +298,9 @@ export class PostgresFolder {
     }
   }
 
-  private remember(key: string, text: string, row: unknown): void {
+  private remember(key: string, kept: Kept): void {
     this.written.delete(key);
-    this.written.set(key, { text, row });
+    this.written.set(key, kept);
     if (this.written.size > WRITTEN_ROWS_KEPT_MAX) {
       const oldest = this.written.keys().next().value;
       if (oldest !== undefined) this.written.delete(oldest);

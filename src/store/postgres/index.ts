@@ -24,6 +24,8 @@ import { PostgresLedger } from './ledger.js';
 import { PostgresLeases } from './leases.js';
 import { PostgresDaemons } from './daemons.js';
 import { PostgresWorkers } from './workers.js';
+import { PostgresNotifications, signalChannel } from './notifications.js';
+import { SignalHub } from '../signals.js';
 import { PostgresLogs } from './logs.js';
 import { migratePostgres } from './migrations.js';
 import { PostgresRequestKeys } from './request-keys.js';
@@ -66,25 +68,26 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   const ledger = new PostgresLedger(pool, folder, schemaHash);
   const sql = new PostgresSystemSql(pool, options.connectionString);
+  const notifications = new PostgresNotifications(options.connectionString, signalChannel(schemaHash), new SignalHub());
   let closed: Promise<void> | undefined;
   return {
     engine: 'postgres',
     schema,
     ledger: guarded(ledger, target),
-    runs: guarded(new PostgresRuns(pool, (table, id, text) => folder.keptRow(table, id, text)), target),
+    runs: guarded(new PostgresRuns(pool, (table, id, text) => folder.keptRow(table, id, text), (table, id) => folder.keptWrite(table, id)), target),
     assets: guarded(new PostgresAssets(pool), target),
     logs: guarded(new PostgresLogs(pool), target),
     checks: guarded(new PostgresChecks(pool), target),
     admin: guarded(new PostgresAdmin(pool, ledger), target),
     leases: guarded(new PostgresLeases(pool), target),
     daemons: guarded(new PostgresDaemons(pool), target),
-    workers: guarded(new PostgresWorkers(pool), target),
+    workers: guarded(new PostgresWorkers(pool, notifications), target),
     requestKeys: guarded(new PostgresRequestKeys(pool), target),
     sql: guarded(sql, target),
     automation: guarded(new PostgresAutomation(pool), target),
     backfills: guarded(new PostgresBackfills(pool), target),
     tokens: guarded(new PostgresTokens(pool), target),
     // Idempotent: the pool refuses a second end().
-    close: () => (closed ??= Promise.all([sql.close(), pool.end()]).then(() => undefined)),
+    close: () => (closed ??= Promise.all([sql.close(), notifications.close(), pool.end()]).then(() => undefined)),
   };
 }

@@ -3,6 +3,14 @@ import type pg from 'pg';
 import type { RemoteWorkerRecord, WorkerDispatch, WorkerStore } from '../contract.js';
 import { parseStoredJson } from '../docs.js';
 import { inTransaction } from './connection.js';
+import type { DispatchWatch } from '../signals.js';
+import { DISPATCHED_PREFIX, FINISHED_PAYLOAD, type PostgresNotifications } from './notifications.js';
+
+/**
+ * How long a dispatch watch waits before its waiter looks again, signal or not: a notification is
+ * lost with the LISTEN connection (it is opened again at the next wait).
+ */
+const DISPATCH_WATCH_MAX_MS = 1_000;
 
 const WORKER_COLUMNS = `worker_id AS "workerId", host, pid, slots, heartbeat_timeout_ms AS "heartbeatTimeoutMs",
   registered_at AS "registeredAtEpochMs", seen_at AS "seenAtEpochMs"`;
@@ -37,7 +45,10 @@ function dispatchOf(r: DispatchRow): WorkerDispatch {
 }
 
 export class PostgresWorkers implements WorkerStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly notifications: PostgresNotifications,
+  ) {}
 
   async registerWorker(w: RemoteWorkerRecord): Promise<void> {
     await this.pool.query(
@@ -72,12 +83,17 @@ export class PostgresWorkers implements WorkerStore {
     });
   }
 
+  /** Each worker given a new row is signalled by the same statement, when it commits. */
   async addDispatches(rows: Parameters<WorkerStore['addDispatches']>[0]): Promise<void> {
     if (rows.length === 0) return;
     await this.pool.query(
-      `INSERT INTO worker_dispatches (attempt_id, worker_id, run_id, task_key, envelope, state, token_sha256, result, dispatched_at)
-       SELECT a, w, r, t, e, 'dispatched', NULL, NULL, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(a, w, r, t, e, d)
-       ON CONFLICT (attempt_id) DO NOTHING`,
+      `WITH added AS (
+         INSERT INTO worker_dispatches (attempt_id, worker_id, run_id, task_key, envelope, state, token_sha256, result, dispatched_at)
+         SELECT a, w, r, t, e, 'dispatched', NULL, NULL, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(a, w, r, t, e, d)
+         ON CONFLICT (attempt_id) DO NOTHING
+         RETURNING worker_id
+       )
+       SELECT pg_notify($7, $8 || w) FROM (SELECT DISTINCT worker_id AS w FROM added) AS workers`,
       [
         rows.map((r) => r.attemptId),
         rows.map((r) => r.workerId),
@@ -85,6 +101,8 @@ export class PostgresWorkers implements WorkerStore {
         rows.map((r) => r.taskKey),
         rows.map((r) => JSON.stringify(r.envelope)),
         rows.map((r) => r.dispatchedAtEpochMs),
+        this.notifications.channel,
+        DISPATCHED_PREFIX,
       ],
     );
   }
@@ -95,11 +113,12 @@ export class PostgresWorkers implements WorkerStore {
    * daemons' APIs) never wait on each other and never take the same row; the state check in the
    * UPDATE keeps it exactly once even for a row read before another claim committed.
    */
-  async claimDispatches(workerId: string, tokenSha256s: readonly string[]): Promise<WorkerDispatch[]> {
+  async claimDispatches(workerId: string, tokenSha256s: readonly string[], claimSeq?: number): Promise<WorkerDispatch[]> {
     if (tokenSha256s.length === 0) return [];
     const { rows } = await this.pool.query<DispatchRow>(
       `WITH picked AS (
          SELECT attempt_id, dispatched_at FROM worker_dispatches WHERE worker_id = $1 AND state = 'dispatched'
+           AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = $1 AND w.claim_seq = $4))
          ORDER BY dispatched_at, attempt_id LIMIT $2 FOR UPDATE SKIP LOCKED
        ), numbered AS (
          SELECT attempt_id, row_number() OVER (ORDER BY dispatched_at, attempt_id) AS n FROM picked
@@ -107,7 +126,7 @@ export class PostgresWorkers implements WorkerStore {
        UPDATE worker_dispatches d SET state = 'claimed', token_sha256 = ($3::text[])[numbered.n]
        FROM numbered WHERE d.attempt_id = numbered.attempt_id AND d.state = 'dispatched'
        RETURNING ${dispatchColumns('d.')}`,
-      [workerId, tokenSha256s.length, [...tokenSha256s]],
+      [workerId, tokenSha256s.length, [...tokenSha256s], claimSeq ?? null],
     );
     return rows.map(dispatchOf).sort((a, b) => a.dispatchedAtEpochMs - b.dispatchedAtEpochMs || (a.attemptId < b.attemptId ? -1 : a.attemptId > b.attemptId ? 1 : 0));
   }
@@ -153,10 +172,14 @@ export class PostgresWorkers implements WorkerStore {
     return rows[0]?.found === true;
   }
 
+  /** A stored report signals the leader in the same statement (one row: one notification). */
   async finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean> {
     const updated = await this.pool.query(
-      "UPDATE worker_dispatches SET state = 'finished', result = $1 WHERE attempt_id = $2 AND state = 'claimed' AND token_sha256 = $3",
-      [JSON.stringify(result), attemptId, tokenSha256],
+      `WITH stored AS (
+         UPDATE worker_dispatches SET state = 'finished', result = $1 WHERE attempt_id = $2 AND state = 'claimed' AND token_sha256 = $3 RETURNING 1
+       )
+       SELECT pg_notify($4, $5) FROM stored`,
+      [JSON.stringify(result), attemptId, tokenSha256, this.notifications.channel, FINISHED_PAYLOAD],
     );
     return (updated.rowCount ?? 0) > 0;
   }
@@ -164,5 +187,18 @@ export class PostgresWorkers implements WorkerStore {
   async removeDispatches(attemptIds: readonly string[]): Promise<void> {
     if (attemptIds.length === 0) return;
     await this.pool.query('DELETE FROM worker_dispatches WHERE attempt_id = ANY($1::text[])', [attemptIds]);
+  }
+
+  async watchDispatches(workerId: string): Promise<DispatchWatch> {
+    await this.notifications.listen();
+    const watch = this.notifications.hub.watchDispatches(workerId);
+    return { wait: (timeoutMs) => watch.wait(Math.min(timeoutMs, DISPATCH_WATCH_MAX_MS)), close: () => watch.close() };
+  }
+
+  async onReportStored(listener: () => void): Promise<() => void> {
+    await this.notifications.listen();
+    return this.notifications.hub.listen((signal) => {
+      if (signal.kind === 'finished') listener();
+    });
   }
 }

@@ -18,6 +18,7 @@ import { SqliteLedger } from './ledger.js';
 import { SqliteLeases } from './leases.js';
 import { SqliteDaemons } from './daemons.js';
 import { SqliteWorkers } from './workers.js';
+import { SignalHub } from '../signals.js';
 import { SqliteLogs } from './logs.js';
 import { migrateSqlite } from './migrations.js';
 import { SqliteRequestKeys } from './request-keys.js';
@@ -87,6 +88,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const checkpointer = background === null ? null : new BackgroundCheckpointer(options.path, background);
   const sql = new SqliteSystemSql(db, options.path);
   const guard = <F extends object>(family: F): F => guardedSqlite(family, options.path);
+  const signals = new SignalHub();
   return {
     engine: 'sqlite',
     schema,
@@ -98,7 +100,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     admin: guard(new SqliteAdmin(db, ledger)),
     leases: guard(new SqliteLeases(db)),
     daemons: guard(new SqliteDaemons(db)),
-    workers: guard(new SqliteWorkers(db)),
+    workers: guard(new SqliteWorkers(db, signals)),
     requestKeys: guard(new SqliteRequestKeys(db)),
     sql: guard(sql),
     automation: guard(new SqliteAutomation(db)),
@@ -108,6 +110,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       // The thread's connection goes first, so closing the last connection here folds the WAL
       // into the database file and removes it.
       await checkpointer?.stop();
+      signals.close();
       sql.close();
       db.close();
     },

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { RemoteWorkerRecord, WorkerDispatch, WorkerStore } from '../contract.js';
 import { parseStoredJson } from '../docs.js';
+import type { DispatchWatch, SignalHub } from '../signals.js';
 
 const WORKER_COLUMNS = `worker_id AS workerId, host, pid, slots, heartbeat_timeout_ms AS heartbeatTimeoutMs,
   registered_at AS registeredAtEpochMs, seen_at AS seenAtEpochMs`;
@@ -14,8 +15,18 @@ function dispatchOf(row: DispatchRow): WorkerDispatch {
   return { ...row, envelope: parseStoredJson(row.envelope), result: row.result === null ? null : parseStoredJson(row.result) };
 }
 
+/**
+ * How long a dispatch watch waits before its waiter looks again: a dispatch another process
+ * recorded (`arco worker --db` on the same file) sends no signal here.
+ */
+const DISPATCH_WATCH_MAX_MS = 200;
+
 export class SqliteWorkers implements WorkerStore {
-  constructor(private readonly db: Database.Database) {}
+  /** Signals reach only this process: another process's waits end at their timeouts. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly signals: SignalHub,
+  ) {}
 
   async registerWorker(w: RemoteWorkerRecord): Promise<void> {
     this.db
@@ -59,13 +70,16 @@ export class SqliteWorkers implements WorkerStore {
     this.db.transaction(() => {
       for (const r of rows) insert.run(r.attemptId, r.workerId, r.runId, r.taskKey, JSON.stringify(r.envelope), r.dispatchedAtEpochMs);
     })();
+    for (const workerId of new Set(rows.map((r) => r.workerId))) this.signals.emit({ kind: 'dispatched', workerId });
   }
 
   /** One IMMEDIATE transaction: SQLite has one writer, so no other claim reads the rows in between. */
-  async claimDispatches(workerId: string, tokenSha256s: readonly string[]): Promise<WorkerDispatch[]> {
+  async claimDispatches(workerId: string, tokenSha256s: readonly string[], claimSeq?: number): Promise<WorkerDispatch[]> {
     if (tokenSha256s.length === 0) return [];
+    const latest = this.db.prepare('SELECT claim_seq FROM remote_workers WHERE worker_id = ?').pluck();
     return this.db
       .transaction((): WorkerDispatch[] => {
+        if (claimSeq !== undefined && Number(latest.get(workerId)) !== claimSeq) return [];
         const rows = this.db
           .prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = ? AND state = 'dispatched' ORDER BY dispatched_at, attempt_id LIMIT ?`)
           .all(workerId, tokenSha256s.length) as DispatchRow[];
@@ -115,11 +129,12 @@ export class SqliteWorkers implements WorkerStore {
   }
 
   async finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean> {
-    return (
+    const stored =
       this.db
         .prepare("UPDATE worker_dispatches SET state = 'finished', result = ? WHERE attempt_id = ? AND state = 'claimed' AND token_sha256 = ?")
-        .run(JSON.stringify(result), attemptId, tokenSha256).changes > 0
-    );
+        .run(JSON.stringify(result), attemptId, tokenSha256).changes > 0;
+    if (stored) this.signals.emit({ kind: 'finished' });
+    return stored;
   }
 
   async removeDispatches(attemptIds: readonly string[]): Promise<void> {
@@ -127,5 +142,16 @@ export class SqliteWorkers implements WorkerStore {
     this.db.transaction(() => {
       for (const id of attemptIds) remove.run(id);
     })();
+  }
+
+  async watchDispatches(workerId: string): Promise<DispatchWatch> {
+    const watch = this.signals.watchDispatches(workerId);
+    return { wait: (timeoutMs) => watch.wait(Math.min(timeoutMs, DISPATCH_WATCH_MAX_MS)), close: () => watch.close() };
+  }
+
+  async onReportStored(listener: () => void): Promise<() => void> {
+    return this.signals.listen((signal) => {
+      if (signal.kind === 'finished') listener();
+    });
   }
 }

@@ -1,0 +1,81 @@
+/**
+ * Signals between the processes sharing a store about remote work: "an attempt was dispatched to
+ * worker W" (a waiting claim can take it now) and "a finished report was stored" (the leader can
+ * record it now). They cut the latency of polling and never replace it: a signal can be missed
+ * (SQLite's reach only this process; PostgreSQL's LISTEN connection can drop), so whoever waits on
+ * one also looks again after a bounded time.
+ */
+
+export type WorkerSignal = { readonly kind: 'dispatched'; readonly workerId: string } | { readonly kind: 'finished' };
+
+/** Waits for dispatches to one worker; see WorkerStore.watchDispatches. */
+export interface DispatchWatch {
+  /**
+   * Resolves at once when a dispatch to the worker was signalled since the watch began or since
+   * the last wait resolved, else at the next one or after `timeoutMs`, whichever is first.
+   */
+  wait(timeoutMs: number): Promise<WakeReason>;
+  close(): void;
+}
+
+/** Why a wait ended: a signal, or its timeout (or the store closing). */
+export type WakeReason = 'signalled' | 'timeout';
+
+/** The signals of one store in this process, whatever carried them here. */
+export class SignalHub {
+  private readonly listeners = new Set<(signal: WorkerSignal) => void>();
+  /** Each open watch's wake-up, so closing the store ends every wait at once. */
+  private readonly wakers = new Set<() => void>();
+
+  emit(signal: WorkerSignal): void {
+    for (const listener of [...this.listeners]) listener(signal);
+  }
+
+  /** Returns the function that stops listening. */
+  listen(listener: (signal: WorkerSignal) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  watchDispatches(workerId: string): DispatchWatch {
+    let signalled = false;
+    let wake: ((reason: WakeReason) => void) | undefined;
+    const stop = this.listen((signal) => {
+      if (signal.kind !== 'dispatched' || signal.workerId !== workerId) return;
+      signalled = true;
+      wake?.('signalled');
+    });
+    const waker = () => wake?.('timeout');
+    this.wakers.add(waker);
+    return {
+      wait: (timeoutMs) => {
+        if (signalled) {
+          signalled = false;
+          return Promise.resolve('signalled');
+        }
+        return new Promise<WakeReason>((resolve) => {
+          const done = (reason: WakeReason) => {
+            clearTimeout(timer);
+            wake = undefined;
+            signalled = false;
+            resolve(reason);
+          };
+          const timer = setTimeout(() => done('timeout'), Math.max(0, timeoutMs));
+          wake = done;
+        });
+      },
+      close: () => {
+        stop();
+        this.wakers.delete(waker);
+        wake?.('timeout');
+      },
+    };
+  }
+
+  /** Ends every wait (the store is closing). */
+  close(): void {
+    for (const waker of [...this.wakers]) waker();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Claims that wait for a dispatch, and the store signals behind them (src/store/signals.ts), on
+ * both engines: a claim that finds nothing is held until an attempt is dispatched to its worker; a
+ * held claim its worker has given up on takes nothing; a dispatch or a finished report written
+ * through another process of the store (PostgreSQL: another store on the same schema, as another
+ * daemon; SQLite: signals reach only this process, so the same store) wakes whoever waits for it.
+ */
+import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256Hex } from '../../../src/domain/ids/index.js';
+import { claimRemoteAttempts, registerRemoteWorker } from '../../../src/runtime/index.js';
+import { openSqliteStore, type Store } from '../../../src/store/index.js';
+import { freshSchema, postgresSkip } from '../../helpers/postgres.js';
+import { skippable } from '../../helpers/skippable.js';
+
+interface Opened {
+  readonly store: Store;
+  /** The store as another process opens it (PostgreSQL), or the same store (SQLite). */
+  readonly other: Store;
+  close(): Promise<void>;
+}
+
+interface Engine {
+  readonly name: string;
+  readonly skip: string | false;
+  open(): Promise<Opened>;
+}
+
+const WORKER = 'rw_claimwait0000';
+
+function envelope(attemptId: string) {
+  return { runId: 'r1', taskKey: 'a', assetKey: 'a', partitionKey: null, partitionKeys: [], partitionKeyRange: null, attempt: 1, attemptId, config: {}, codeVersion: null, deadlineAt: null, checkName: null };
+}
+
+async function dispatch(store: Store, attemptId: string): Promise<void> {
+  await store.workers.addDispatches([{ attemptId, workerId: WORKER, runId: 'r1', taskKey: 'a', envelope: envelope(attemptId), dispatchedAtEpochMs: Date.now() }]);
+}
+
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting until ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function tests(engine: Engine): void {
+  const { test } = skippable(engine.skip);
+  describe(`claims that wait, on ${engine.name}`, () => {
+    test('a claim that finds nothing waits, and takes the attempt dispatched to its worker meanwhile', async () => {
+      const { store, other, close } = await engine.open();
+      try {
+        await registerRemoteWorker(store, { workerId: WORKER, host: 'h', pid: 1, slots: 1, heartbeatTimeoutMs: 60_000 }, Date.now());
+        const claiming = claimRemoteAttempts(store, WORKER, 1, { running: [], claimSeq: 1 }, Date.now(), 30_000);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await dispatch(other, 'at_1');
+        const claimed = await claiming;
+        assert.deepEqual(
+          claimed.map((c) => c.envelope.attemptId),
+          ['at_1'],
+        );
+        assert.equal((await store.workers.getDispatch('at_1'))?.tokenSha256, sha256Hex(claimed[0]?.attemptToken ?? ''));
+      } finally {
+        await close();
+      }
+    });
+
+    test('a held claim whose worker asked again since takes nothing; the later claim gets the attempt', async () => {
+      const { store, other, close } = await engine.open();
+      try {
+        await registerRemoteWorker(store, { workerId: WORKER, host: 'h', pid: 1, slots: 1, heartbeatTimeoutMs: 60_000 }, Date.now());
+        // The worker's call timed out on its side while the API still held it, so it claimed again.
+        const held = claimRemoteAttempts(store, WORKER, 1, { running: [], claimSeq: 1 }, Date.now(), 1_500);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.deepEqual(await claimRemoteAttempts(store, WORKER, 1, { running: [], claimSeq: 2 }, Date.now()), []);
+        await dispatch(other, 'at_2');
+        assert.deepEqual(await held, [], 'the answer would reach nobody: the attempt stays for the worker');
+        const later = await claimRemoteAttempts(store, WORKER, 1, { running: [], claimSeq: 3 }, Date.now());
+        assert.deepEqual(
+          later.map((c) => c.envelope.attemptId),
+          ['at_2'],
+        );
+      } finally {
+        await close();
+      }
+    });
+
+    test('a dispatch recorded through another process of the store wakes a watch on its worker, and only that one', async () => {
+      const { store, other, close } = await engine.open();
+      try {
+        const watch = await store.workers.watchDispatches(WORKER);
+        const elsewhere = await store.workers.watchDispatches('rw_someoneelse00');
+        try {
+          const woken = watch.wait(60_000);
+          const notWoken = elsewhere.wait(100);
+          await dispatch(other, 'at_3');
+          assert.equal(await woken, 'signalled');
+          assert.equal(await notWoken, 'timeout');
+        } finally {
+          watch.close();
+          elsewhere.close();
+        }
+      } finally {
+        await close();
+      }
+    });
+
+    test('a finished report stored through another process of the store is signalled to its listeners', async () => {
+      const { store, other, close } = await engine.open();
+      try {
+        await registerRemoteWorker(store, { workerId: WORKER, host: 'h', pid: 1, slots: 1, heartbeatTimeoutMs: 60_000 }, Date.now());
+        await dispatch(store, 'at_4');
+        const [claimed] = await store.workers.claimDispatches(WORKER, [sha256Hex('token')]);
+        assert.equal(claimed?.attemptId, 'at_4');
+        let heard = 0;
+        let resolveHeard: () => void = () => undefined;
+        const stored = new Promise<void>((resolve) => {
+          resolveHeard = resolve;
+        });
+        const stop = await store.workers.onReportStored(() => {
+          heard += 1;
+          resolveHeard();
+        });
+        try {
+          assert.equal(await other.workers.finishDispatch('at_4', sha256Hex('wrong'), { outcome: 'SUCCEEDED' }), false);
+          assert.equal(await other.workers.finishDispatch('at_4', sha256Hex('token'), { outcome: 'SUCCEEDED' }), true);
+          await within(stored, 20_000, 'the report is signalled');
+          assert.equal(heard, 1, 'the refused report was not signalled');
+        } finally {
+          stop();
+        }
+      } finally {
+        await close();
+      }
+    });
+  });
+}
+
+tests({
+  name: 'SQLite',
+  skip: false,
+  async open() {
+    const dir = mkdtempSync(join(tmpdir(), 'arco-claim-wait-'));
+    const store = openSqliteStore({ path: join(dir, 'arco.db') });
+    return {
+      store,
+      other: store,
+      close: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+});
+
+tests({
+  name: 'PostgreSQL',
+  skip: await postgresSkip(),
+  async open() {
+    const schema = await freshSchema();
+    const store = await schema.open();
+    const other = await schema.open();
+    return {
+      store,
+      other,
+      close: async () => {
+        await Promise.all([store.close(), other.close()]);
+        await schema.drop();
+      },
+    };
+  },
+});
