@@ -238,16 +238,26 @@ export interface ReportOutcome {
 
 /**
  * Applies reports that arrived together (a short attempt's `started` and `finished` come in one
- * read of the worker's channel), in arrival order: per run, one read, each report decided on the
+ * read of the worker's channel; the leader collects every finished report remote workers stored
+ * since its last iteration), in arrival order: one read of their runs, each report decided on the
  * state the ones before it lead to, and one append of all their events, instead of a read and an
  * append per report. The events are those `applyAttemptReport` would append one report at a time.
  * A report the run does not accept (ATTEMPT_MISMATCH) adds nothing, as it would alone. On any
- * other failure the run's reports are applied one at a time instead, so each fails or succeeds
- * on its own exactly as with `applyAttemptReport`.
+ * other failure (a run changed meanwhile, a run not found) the reports are applied run by run
+ * instead, and within a run one at a time on failure again, so each fails or succeeds on its own
+ * exactly as with `applyAttemptReport`.
  */
 export async function applyAttemptReports(ctx: RuntimeContext, reports: readonly AttemptReport[]): Promise<ReportOutcome[]> {
   const byRun = new Map<string, AttemptReport[]>();
   for (const report of reports) byRun.set(report.runId, [...(byRun.get(report.runId) ?? []), report]);
+  if (byRun.size > 1) {
+    try {
+      const refused = await decideTogether(ctx, byRun, 'once');
+      return reports.map((report) => (refused.has(report) ? { report, error: refused.get(report) } : { report }));
+    } catch {
+      // Run by run below.
+    }
+  }
   const outcomes = new Map<AttemptReport, ReportOutcome>();
   for (const runReports of byRun.values()) {
     try {
@@ -273,28 +283,47 @@ export async function applyAttemptReports(ctx: RuntimeContext, reports: readonly
 
 /** One read and one append for several reports of one run; returns the refused ones (ATTEMPT_MISMATCH). */
 async function applyTogether(ctx: RuntimeContext, reports: readonly AttemptReport[]): Promise<Map<AttemptReport, unknown>> {
-  return retryOnConflict(async () => {
-    const read = await getRunOrThrow(ctx, reports[0]?.runId ?? '');
+  return decideTogether(ctx, new Map([[reports[0]?.runId ?? '', reports]]), 'retry');
+}
+
+/**
+ * One read of the runs and one append for the reports of each (by run id); returns the refused ones
+ * (ATTEMPT_MISMATCH). `retry`: decided again when a run changed meanwhile; `once`: that fails.
+ */
+async function decideTogether(ctx: RuntimeContext, byRun: ReadonlyMap<string, readonly AttemptReport[]>, conflicts: 'retry' | 'once'): Promise<Map<AttemptReport, unknown>> {
+  const decide = async () => {
+    const runs = await ctx.store.runs.getRuns([...byRun.keys()]);
+    if (runs.length !== byRun.size) {
+      const missing = [...byRun.keys()].find((id) => !runs.some((r) => r.runId === id)) ?? '';
+      throw arcoError('RUN_NOT_FOUND', `no run with id ${missing}`, { runId: missing });
+    }
     const now = ctx.clock.now();
     const nowIso = new Date(now).toISOString();
     const refused = new Map<AttemptReport, unknown>();
     const drafts: EventDraft[] = [];
-    let run = read;
-    for (const [i, report] of reports.entries()) {
-      const task = run.tasks.find((t) => t.taskKey === report.taskKey);
-      const upstreamDataVersions = report.kind === 'finished' ? await inputDataVersions(ctx, task?.inputs ?? []) : {};
-      let decided: EventDraft[];
-      try {
-        decided = decideAttemptReport(run, report, { nowEpochMs: now, upstreamDataVersions });
-      } catch (error) {
-        if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
-        refused.set(report, error);
-        continue;
+    const expect: { table: 'runs'; id: string; version: number }[] = [];
+    for (const read of runs) {
+      const reports = byRun.get(read.runId) ?? [];
+      let run = read;
+      const before = drafts.length;
+      for (const [i, report] of reports.entries()) {
+        const task = run.tasks.find((t) => t.taskKey === report.taskKey);
+        const upstreamDataVersions = report.kind === 'finished' ? await inputDataVersions(ctx, task?.inputs ?? []) : {};
+        let decided: EventDraft[];
+        try {
+          decided = decideAttemptReport(run, report, { nowEpochMs: now, upstreamDataVersions });
+        } catch (error) {
+          if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
+          refused.set(report, error);
+          continue;
+        }
+        drafts.push(...decided);
+        if (i < reports.length - 1 && decided.length > 0) run = advanceRun(run, decided, nowIso);
       }
-      drafts.push(...decided);
-      if (i < reports.length - 1 && decided.length > 0) run = advanceRun(run, decided, nowIso);
+      if (drafts.length > before) expect.push({ table: 'runs', id: read.runId, version: read.version });
     }
-    if (drafts.length > 0) await commit(ctx, drafts, now, [{ table: 'runs', id: read.runId, version: read.version }]);
+    if (drafts.length > 0) await commit(ctx, drafts, now, expect);
     return refused;
-  });
+  };
+  return conflicts === 'retry' ? retryOnConflict(decide) : decide();
 }

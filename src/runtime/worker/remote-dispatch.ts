@@ -19,7 +19,8 @@ import type { StoredEvent } from '../../events/index.js';
 import type { RunProjection, TaskProjection } from '../../fold/index.js';
 import type { Store, WorkerDispatch } from '../../store/index.js';
 import type { RuntimeContext } from '../context.js';
-import { applyAttemptReport } from '../run-commands.js';
+import { applyAttemptReports } from '../run-commands.js';
+import type { AttemptReport } from '../../controllers/index.js';
 import { remoteResultSchema, type DispatchEnvelope } from './protocol.js';
 
 /** Remote worker ids start so; local worker slots are `{daemon owner id}/w{n}`. */
@@ -148,34 +149,41 @@ export async function recordRemoteDispatches(store: Store, appended: readonly St
 }
 
 /**
- * Records the finished reports remote workers stored, then forgets their rows. A report whose
- * attempt stopped being current meanwhile is refused by the run (ATTEMPT_MISMATCH) and dropped.
+ * Records the finished reports remote workers stored, then forgets their rows: all of them in one
+ * read and one append when it can (applyAttemptReports). A report whose attempt stopped being
+ * current meanwhile is refused by the run (ATTEMPT_MISMATCH) and dropped; a report that failed
+ * otherwise keeps its row, and is recorded at a later iteration.
  */
 async function collectRemoteResults(ctx: RuntimeContext, finished: readonly WorkerDispatch[], onProblem: (message: string) => void): Promise<void> {
+  const done: string[] = [];
+  const reports: AttemptReport[] = [];
   for (const d of finished) {
     const parsed = remoteResultSchema.safeParse(d.result);
     if (!parsed.success) {
       onProblem(`the stored result of attempt ${d.attemptId} from worker ${d.workerId} cannot be read; dropped, the attempt will be lost and retried`);
-    } else {
-      const r = parsed.data;
-      try {
-        await applyAttemptReport(ctx, {
-          kind: 'finished',
-          runId: d.runId,
-          taskKey: d.taskKey,
-          attemptId: d.attemptId,
-          outcome: r.outcome,
-          error: r.error,
-          durationMs: r.durationMs,
-          dataVersion: r.dataVersion,
-          metadata: r.metadata,
-          ...(r.outputs ? { outputs: r.outputs } : {}),
-          check: r.check ?? null,
-        });
-      } catch (error) {
-        if (!isArcoError(error) || (error.code !== 'ATTEMPT_MISMATCH' && error.code !== 'RUN_NOT_FOUND')) throw error;
-      }
+      done.push(d.attemptId);
+      continue;
     }
-    await ctx.store.workers.removeDispatches([d.attemptId]);
+    const r = parsed.data;
+    reports.push({
+      kind: 'finished',
+      runId: d.runId,
+      taskKey: d.taskKey,
+      attemptId: d.attemptId,
+      outcome: r.outcome,
+      error: r.error,
+      durationMs: r.durationMs,
+      dataVersion: r.dataVersion,
+      metadata: r.metadata,
+      ...(r.outputs ? { outputs: r.outputs } : {}),
+      check: r.check ?? null,
+    });
   }
+  let failure: unknown;
+  for (const { report, error } of await applyAttemptReports(ctx, reports)) {
+    if (error === undefined || (isArcoError(error) && (error.code === 'ATTEMPT_MISMATCH' || error.code === 'RUN_NOT_FOUND'))) done.push(report.attemptId);
+    else failure ??= error;
+  }
+  await ctx.store.workers.removeDispatches(done);
+  if (failure !== undefined) throw failure;
 }
