@@ -420,6 +420,14 @@ export interface WorkerDispatch {
   readonly dispatchedAtEpochMs: number;
 }
 
+/** What a claim request learns as it begins (WorkerStore.beginClaim). */
+export interface ClaimStart {
+  readonly worker: RemoteWorkerRecord;
+  readonly fresh: boolean;
+  readonly dispatched: number;
+  readonly unrun: number;
+}
+
 /**
  * Remote workers and the attempts dispatched to them (docs/worker-protocol.md). Operational state
  * kept in the store, not in a process, because any daemon's API may serve a worker while only the
@@ -445,10 +453,13 @@ export interface WorkerStore {
    */
   claimDispatches(workerId: string, tokenSha256s: readonly string[], claimSeq?: number): Promise<WorkerDispatch[]>;
   /**
-   * Records that the worker made claim request `claimSeq`; false (nothing recorded) when it already
-   * made this one or a later one: the request is stale.
+   * Begins a claim request of the worker, in one statement: its registration (undefined: not
+   * registered); with `claimSeq`, whether the request is the worker's latest (`fresh`: it is
+   * recorded as such; false: it already made this one or a later one, and the request is stale);
+   * how many attempts are dispatched to it waiting for a claim; and how many it claimed that are
+   * not among `running` (to hand again, docs/worker-protocol.md "Lost claim answers").
    */
-  advanceClaimSeq(workerId: string, claimSeq: number): Promise<boolean>;
+  beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[]): Promise<ClaimStart | undefined>;
   /**
    * Hands attempts already `claimed` by `workerId` to it again under a new token, for its claim
    * request `claimSeq`: the i-th row's stored hash becomes `toTokenSha256` only if it still is

@@ -114,21 +114,24 @@ export async function claimRemoteAttempts(
   nowEpochMs: number,
   waitMs = 0,
 ): Promise<ClaimedAttempt[]> {
-  const worker = await store.workers.getWorker(workerId);
-  if (!worker || !isWorkerAlive(worker, nowEpochMs)) throw notRegistered(workerId);
-  if (freshness && !(await store.workers.advanceClaimSeq(workerId, freshness.claimSeq))) return [];
-  const redelivered = freshness === undefined ? [] : await redeliverUnrun(store, workerId, max, new Set(freshness.running), freshness.claimSeq);
-  const wanted = max - redelivered.length;
-  if (wanted === 0) return redelivered;
-  // Watched before the first look, so a dispatch recorded between the look and the wait is not missed.
-  const watch = waitMs > 0 && redelivered.length === 0 ? await store.workers.watchDispatches(workerId) : undefined;
+  // Watched before anything is read, so a dispatch recorded from then on is not missed.
+  const watch = waitMs > 0 ? await store.workers.watchDispatches(workerId) : undefined;
   try {
+    const begun = await store.workers.beginClaim(workerId, freshness?.claimSeq, freshness?.running ?? []);
+    if (!begun || !isWorkerAlive(begun.worker, nowEpochMs)) throw notRegistered(workerId);
+    if (freshness && !begun.fresh) return [];
+    const redelivered = freshness === undefined || begun.unrun === 0 ? [] : await redeliverUnrun(store, workerId, max, new Set(freshness.running), freshness.claimSeq);
+    const wanted = max - redelivered.length;
+    if (wanted === 0) return redelivered;
     const deadline = performance.now() + waitMs;
+    // Nothing dispatched when the request began: straight to the wait (a dispatch since is signalled).
+    let look = begun.dispatched > 0 || watch === undefined || redelivered.length > 0;
     for (;;) {
-      const claimed = await claimFresh(store, workerId, wanted, freshness?.claimSeq);
+      const claimed = look ? await claimFresh(store, workerId, wanted, freshness?.claimSeq) : [];
       const remaining = deadline - performance.now();
-      if (claimed.length > 0 || watch === undefined || remaining <= 0) return [...redelivered, ...claimed];
+      if (claimed.length > 0 || watch === undefined || redelivered.length > 0 || remaining <= 0) return [...redelivered, ...claimed];
       await watch.wait(remaining);
+      look = true;
     }
   } finally {
     watch?.close();

@@ -1,6 +1,6 @@
 /** Remote workers and their dispatched attempts on PostgreSQL (operational state, see WorkerStore). */
 import type pg from 'pg';
-import type { RemoteWorkerRecord, WorkerDispatch, WorkerStore } from '../contract.js';
+import type { ClaimStart, RemoteWorkerRecord, WorkerDispatch, WorkerStore } from '../contract.js';
 import { parseStoredJson } from '../docs.js';
 import { inTransaction } from './connection.js';
 import type { DispatchWatch } from '../signals.js';
@@ -131,9 +131,21 @@ export class PostgresWorkers implements WorkerStore {
     return rows.map(dispatchOf).sort((a, b) => a.dispatchedAtEpochMs - b.dispatchedAtEpochMs || (a.attemptId < b.attemptId ? -1 : a.attemptId > b.attemptId ? 1 : 0));
   }
 
-  async advanceClaimSeq(workerId: string, claimSeq: number): Promise<boolean> {
-    const result = await this.pool.query('UPDATE remote_workers SET claim_seq = $1 WHERE worker_id = $2 AND claim_seq < $1', [claimSeq, workerId]);
-    return (result.rowCount ?? 0) > 0;
+  /** One statement: the registration as it was, the sequence advanced, and the two counts. */
+  async beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[]): Promise<ClaimStart | undefined> {
+    const { rows } = await this.pool.query<WorkerRow & { fresh: string | number; dispatched: string | number; unrun: string | number }>(
+      `WITH advanced AS (
+         UPDATE remote_workers SET claim_seq = $2 WHERE worker_id = $1 AND $2::bigint IS NOT NULL AND claim_seq < $2 RETURNING 1
+       )
+       SELECT ${WORKER_COLUMNS},
+         (SELECT count(*) FROM advanced) AS fresh,
+         (SELECT count(*) FROM worker_dispatches d WHERE d.worker_id = $1 AND d.state = 'dispatched') AS dispatched,
+         (SELECT count(*) FROM worker_dispatches d WHERE d.worker_id = $1 AND d.state = 'claimed' AND NOT (d.attempt_id = ANY($3::text[]))) AS unrun
+       FROM remote_workers WHERE worker_id = $1`,
+      [workerId, claimSeq ?? null, [...running]],
+    );
+    const row = rows[0];
+    return row && { worker: workerOf(row), fresh: Number(row.fresh) > 0, dispatched: Number(row.dispatched), unrun: Number(row.unrun) };
   }
 
   /**

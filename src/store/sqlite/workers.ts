@@ -1,6 +1,6 @@
 /** Remote workers and their dispatched attempts on SQLite (operational state, see WorkerStore). */
 import type Database from 'better-sqlite3';
-import type { RemoteWorkerRecord, WorkerDispatch, WorkerStore } from '../contract.js';
+import type { ClaimStart, RemoteWorkerRecord, WorkerDispatch, WorkerStore } from '../contract.js';
 import { parseStoredJson } from '../docs.js';
 import type { DispatchWatch, SignalHub } from '../signals.js';
 
@@ -93,8 +93,25 @@ export class SqliteWorkers implements WorkerStore {
       .immediate();
   }
 
-  async advanceClaimSeq(workerId: string, claimSeq: number): Promise<boolean> {
-    return this.db.prepare('UPDATE remote_workers SET claim_seq = ? WHERE worker_id = ? AND claim_seq < ?').run(claimSeq, workerId, claimSeq).changes > 0;
+  async beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[]): Promise<ClaimStart | undefined> {
+    const read = this.db.prepare(`SELECT ${WORKER_COLUMNS} FROM remote_workers WHERE worker_id = ?`);
+    const advance = this.db.prepare('UPDATE remote_workers SET claim_seq = ? WHERE worker_id = ? AND claim_seq < ?');
+    const states = this.db.prepare('SELECT attempt_id AS attemptId, state FROM worker_dispatches WHERE worker_id = ?');
+    return this.db
+      .transaction((): ClaimStart | undefined => {
+        const worker = read.get(workerId) as RemoteWorkerRecord | undefined;
+        if (!worker) return undefined;
+        const fresh = claimSeq !== undefined && advance.run(claimSeq, workerId, claimSeq).changes > 0;
+        const held = new Set(running);
+        const rows = states.all(workerId) as { attemptId: string; state: string }[];
+        return {
+          worker,
+          fresh,
+          dispatched: rows.filter((r) => r.state === 'dispatched').length,
+          unrun: rows.filter((r) => r.state === 'claimed' && !held.has(r.attemptId)).length,
+        };
+      })
+      .immediate();
   }
 
   async redeliverDispatches(workerId: string, claimSeq: number, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]> {
