@@ -1,12 +1,17 @@
 /**
- * Signals between the processes sharing a store about remote work: "an attempt was dispatched to
- * worker W" (a waiting claim can take it now) and "a finished report was stored" (the leader can
- * record it now). They cut the latency of polling and never replace it: a signal can be missed
- * (SQLite's reach only this process; PostgreSQL's LISTEN connection can drop), so whoever waits on
- * one also looks again after a bounded time.
+ * Signals between the processes sharing a store: "an attempt was dispatched to worker W" (a
+ * waiting claim can take it now), "a finished report was stored" (the leader can record it now),
+ * "an API token was revoked" (a cached token must be read again), and "signals may have been lost"
+ * (the carrier's connection dropped). They cut the latency of polling and never replace it: a
+ * signal can be missed (SQLite's reach only this process; PostgreSQL's LISTEN connection can
+ * drop), so whoever waits on one also looks again after a bounded time.
  */
 
-export type WorkerSignal = { readonly kind: 'dispatched'; readonly workerId: string } | { readonly kind: 'finished' };
+export type StoreSignal =
+  | { readonly kind: 'dispatched'; readonly workerId: string }
+  | { readonly kind: 'finished' }
+  | { readonly kind: 'tokens' }
+  | { readonly kind: 'lost' };
 
 /** Waits for dispatches to one worker; see WorkerStore.watchDispatches. */
 export interface DispatchWatch {
@@ -23,16 +28,16 @@ export type WakeReason = 'signalled' | 'timeout';
 
 /** The signals of one store in this process, whatever carried them here. */
 export class SignalHub {
-  private readonly listeners = new Set<(signal: WorkerSignal) => void>();
+  private readonly listeners = new Set<(signal: StoreSignal) => void>();
   /** Each open watch's wake-up, so closing the store ends every wait at once. */
   private readonly wakers = new Set<() => void>();
 
-  emit(signal: WorkerSignal): void {
+  emit(signal: StoreSignal): void {
     for (const listener of [...this.listeners]) listener(signal);
   }
 
   /** Returns the function that stops listening. */
-  listen(listener: (signal: WorkerSignal) => void): () => void {
+  listen(listener: (signal: StoreSignal) => void): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);

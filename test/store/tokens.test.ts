@@ -79,6 +79,21 @@ for (const engine of [sqlite, postgres]) {
       assert.deepEqual((await store.tokens.listTokens()).map((t) => [t.id, t.name, t.revokedAt]), [['a1', 'ci', '2026-01-02T00:00:00Z'], ['b22', 'ci', null]]);
     });
 
+    test('a token a process found valid, and may trust from memory, is seen revoked by it soon after another process revokes it', async () => {
+      await store.tokens.createToken(token('a1', 'ci'));
+      assert.equal((await store.tokens.findToken('a1'))?.revokedAt, null);
+      assert.equal((await store.tokens.findToken('a1'))?.revokedAt, null, 'found again');
+      const other = await another();
+      others.push(other);
+      await other.tokens.revokeToken('a1', '2026-01-02T00:00:00Z', 'admin-1');
+      // On PostgreSQL the revocation reaches the first process as a signal: well within its cache's 5 s.
+      const deadline = Date.now() + 2_000;
+      while ((await store.tokens.findToken('a1'))?.revokedAt === null) {
+        assert.ok(Date.now() < deadline, 'the revocation is seen within 2 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+
     test('revoking by id or by name is final and seen by another process; revoking again keeps the first time', async () => {
       await store.tokens.createToken(token('a1', 'ci'));
       await store.tokens.createToken(token('b22', 'reader'));

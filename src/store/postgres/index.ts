@@ -86,7 +86,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     sql: guarded(sql, target),
     automation: guarded(new PostgresAutomation(pool), target),
     backfills: guarded(new PostgresBackfills(pool), target),
-    tokens: guarded(new PostgresTokens(pool), target),
+    tokens: guarded(new PostgresTokens(pool, notifications), target),
     // Idempotent: the pool refuses a second end().
     close: () => (closed ??= Promise.all([sql.close(), notifications.close(), pool.end()]).then(() => undefined)),
   };

@@ -21,6 +21,7 @@ export function signalChannel(schemaHash: number): string {
 
 export const DISPATCHED_PREFIX = 'd:';
 export const FINISHED_PAYLOAD = 'f';
+export const TOKENS_PAYLOAD = 't';
 
 export class PostgresNotifications {
   private client: pg.Client | undefined;
@@ -33,6 +34,11 @@ export class PostgresNotifications {
     readonly channel: string,
     readonly hub: SignalHub,
   ) {}
+
+  /** True while the LISTEN connection is up: a signal sent from now on arrives. */
+  get listening(): boolean {
+    return this.client !== undefined;
+  }
 
   /** Listening once it resolves, unless the database could not be reached (then waits time out). */
   async listen(): Promise<void> {
@@ -69,11 +75,13 @@ export class PostgresNotifications {
     this.client = undefined;
     this.failedAt = performance.now();
     client.end().catch(() => undefined);
+    this.hub.emit({ kind: 'lost' });
   }
 
   /** A payload of another form (another version's) wakes nobody: the waits still time out. */
   private deliver(payload: string | undefined): void {
     if (payload === FINISHED_PAYLOAD) this.hub.emit({ kind: 'finished' });
+    else if (payload === TOKENS_PAYLOAD) this.hub.emit({ kind: 'tokens' });
     else if (payload?.startsWith(DISPATCHED_PREFIX)) this.hub.emit({ kind: 'dispatched', workerId: payload.slice(DISPATCHED_PREFIX.length) });
   }
 
