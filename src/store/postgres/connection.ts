@@ -7,6 +7,7 @@
  * such types; a `system_*` query returning them must not turn into objects on one engine only).
  */
 import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { arcoError, isArcoError } from '../../domain/errors/index.js';
 
@@ -63,7 +64,31 @@ export { redactUrl } from '../target/index.js';
  */
 export const IDLE_IN_TRANSACTION_MS = 10_000;
 
-export function createPool(connectionString: string, connectionsMax: number): pg.Pool {
+/** Named statements per connection at most; texts past it are sent unnamed, as before. */
+const PREPARED_PER_CONNECTION_MAX = 500;
+
+/**
+ * Sends every parameterized statement as a named prepared statement, prepared once per connection
+ * (its name is a hash of its text): PostgreSQL then parses and plans it once instead of at every
+ * call, which was most of its CPU per statement for the short statements a daemon repeats. A
+ * statement without parameters is left alone: it may hold several statements (BEGIN with a lock),
+ * which only the simple protocol takes.
+ */
+function prepareRepeatedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const named = new Set<string>();
+  (client as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown): unknown => {
+    if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0) return query(config, values, callback);
+    const name = `arco_${createHash('sha1').update(config).digest('hex').slice(0, 24)}`;
+    if (!named.has(name)) {
+      if (named.size >= PREPARED_PER_CONNECTION_MAX) return query(config, values, callback);
+      named.add(name);
+    }
+    return query({ name, text: config, values }, callback);
+  };
+}
+
+export function createPool(connectionString: string, connectionsMax: number, options: { prepare?: boolean } = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: withDefaultUser(connectionString),
     max: connectionsMax,
@@ -74,6 +99,7 @@ export function createPool(connectionString: string, connectionsMax: number): pg
   // An idle connection the server closed (restart, failover) is dropped by the pool and the next
   // checkout opens a fresh one; without a listener the 'error' event would end the process.
   pool.on('error', () => undefined);
+  if (options.prepare) pool.on('connect', prepareRepeatedStatements);
   return pool;
 }
 

@@ -43,7 +43,7 @@ export interface PostgresStoreOptions {
 /** @throws STORE_UNAVAILABLE when the database cannot be reached or migrated. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const target = redactUrl(options.connectionString);
-  const pool = createPool(options.connectionString, options.connectionsMax ?? POOL_CONNECTIONS_DEFAULT);
+  const pool = createPool(options.connectionString, options.connectionsMax ?? POOL_CONNECTIONS_DEFAULT, { prepare: true });
   let folder: PostgresFolder;
   let schemaHash: number;
   let schema: SchemaVersion;
