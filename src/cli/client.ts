@@ -14,6 +14,7 @@ import { createContext, loadDefinitions, systemClock, type LoadedDefinitions, ty
 import { describeStoreTarget, openStore, type Store } from '../store/index.js';
 import { authorization, connectionFor, type Client, type CommonOptions, type Connection } from './common.js';
 import type { Project } from './project.js';
+import { keepAliveAgents, requestJson, type Agents, type JsonResponse } from './http-request.js';
 
 export { tokenOf } from './common.js';
 
@@ -97,6 +98,9 @@ export class HttpClient implements Client {
     private readonly timeoutMs?: number,
   ) {}
 
+  /** Connections kept between calls: a worker makes two or more calls per attempt. */
+  private readonly agents: Agents = keepAliveAgents();
+
   async invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>> {
     const op: AnyOperation = CATALOGUE[name];
     const parts = splitInput(op, input);
@@ -105,19 +109,21 @@ export class HttpClient implements Client {
       for (const one of Array.isArray(value) ? value : [value]) query.append(key, String(one));
     }
     const path = `${pathOf(op, parts.params)}${query.size > 0 ? `?${query}` : ''}`;
-    let response: Response;
+    let response: JsonResponse;
     try {
-      response = await fetch(new URL(path, this.baseUrl), {
-        method: op.method,
-        headers: { ...(op.hasBody ? { 'content-type': 'application/json' } : {}), ...authorization(this.token) },
-        body: op.hasBody ? JSON.stringify(parts.body) : undefined,
-        ...(this.timeoutMs !== undefined ? { signal: AbortSignal.timeout(this.timeoutMs) } : {}),
-      });
+      response = await requestJson(
+        this.agents,
+        new URL(path, this.baseUrl),
+        op.method,
+        { accept: 'application/json', ...(op.hasBody ? { 'content-type': 'application/json' } : {}), ...authorization(this.token) },
+        op.hasBody ? JSON.stringify(parts.body) : undefined,
+        this.timeoutMs,
+      );
     } catch (error) {
       throw arcoError('API_UNREACHABLE', `cannot reach ${this.baseUrl}: ${(error as Error).message}; is "arco dev" running?`, { url: this.baseUrl });
     }
-    const payload: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
+    const { payload } = response;
+    if (response.status < 200 || response.status > 299) {
       const parsed = errorBodySchema.safeParse(payload);
       if (parsed.success && isErrorCode(parsed.data.code)) throw new ArcoError(parsed.data.code, parsed.data.message, parsed.data.details);
       throw arcoError('INTERNAL_ERROR', `${op.method} ${op.path} answered HTTP ${response.status}`, { status: response.status });
@@ -127,7 +133,10 @@ export class HttpClient implements Client {
     return parsed.data as OutputOf<Catalogue[N]>;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
 }
 
 /**
