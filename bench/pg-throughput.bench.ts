@@ -28,10 +28,12 @@ interface Started {
 }
 
 /**
- * `ARCO_BENCH_CPU_PROF=DIR`: the two daemons run with `node --cpu-prof` and are stopped with
- * SIGTERM at the end, so that each writes its profile to DIR (to see where the leader's time goes).
+ * `ARCO_BENCH_CPU_PROF=DIR`: the daemons and the remote workers run with `node --cpu-prof` and are
+ * stopped with SIGTERM at the end, so that each writes its profile to DIR (to see where the time goes).
  */
 const PROFILE_DIR = process.env['ARCO_BENCH_CPU_PROF'];
+/** How many of the most frequent statements the report names (`ARCO_BENCH_TOP_STATEMENTS`, default 5). */
+const TOP_STATEMENTS = Number(process.env['ARCO_BENCH_TOP_STATEMENTS'] ?? 5);
 
 function start(args: readonly string[], ready: RegExp, nodeArgs: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   const child = spawn(process.execPath, [...nodeArgs, ARCO, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -142,7 +144,7 @@ export default defineBenchmark({
       const url = leader.match[2] as string;
       const headers = { authorization: `Bearer ${operator}`, 'content-type': 'application/json' };
       for (let i = 0; i < REMOTE_WORKERS; i += 1) {
-        const w = await start(['worker', '--project', dir, '--url', url, '--token', worker], /worker (rw_\S+) is running/);
+        const w = await start(['worker', '--project', dir, '--url', url, '--token', worker], /worker (rw_\S+) is running/, profiled);
         processes.push(w.child);
       }
       const cpuBefore = { leader: treeCpuMs(leader.child.pid as number), standby: treeCpuMs(standby.child.pid as number), workers: processes.slice(2).reduce((s, c) => s + treeCpuMs(c.pid as number), 0), postgres: postgresCpuMs() };
@@ -214,14 +216,14 @@ export default defineBenchmark({
           postgresCpuMs: cpu.postgres,
           cpuMsPerTask: Number(((cpu.leader + cpu.standby + cpu.workers + cpu.postgres) / tasks).toFixed(2)),
           statementsPerTask: Number((statements.reduce((sum, [, n]) => sum + n, 0) / tasks).toFixed(1)),
-          topStatementsPerTask: statements.slice(0, 5).map(([sql, n]) => `${(n / tasks).toFixed(2)} ${sql.slice(0, 60)}`).join(' | '),
+          topStatementsPerTask: statements.slice(0, TOP_STATEMENTS).map(([sql, n]) => `${(n / tasks).toFixed(2)} ${sql.slice(0, 60)}`).join(' | '),
         },
         summary: `${tasks} no-op tasks in ${RUNS} runs (${succeeded} SUCCESS) took ${wallS.toFixed(1)} s: ${perSecond.toFixed(0)} tasks/s; leader append p99 ${ms(p99)} ms; CPU per task: leader ${(cpu.leader / tasks).toFixed(1)} ms, workers ${(cpu.workers / tasks).toFixed(1)} ms, PostgreSQL ${(cpu.postgres / tasks).toFixed(1)} ms.`,
       };
     } finally {
       if (PROFILE_DIR) {
-        const daemons = processes.slice(0, 2).filter((c) => c.exitCode === null);
-        await Promise.all(daemons.map((c) => new Promise((resolve) => c.once('exit', resolve).kill('SIGTERM'))));
+        const live = processes.filter((c) => c.exitCode === null);
+        await Promise.all(live.map((c) => new Promise((resolve) => c.once('exit', resolve).kill('SIGTERM'))));
       }
       for (const child of processes) child.kill('SIGKILL');
       await schema.drop().catch(() => undefined);
