@@ -473,8 +473,11 @@ export interface WorkerStore {
   listDispatches(workerId?: string): Promise<WorkerDispatch[]>;
   /** True when any worker is registered or any dispatch row is left: else the leader skips remote work. */
   hasRemoteWork(): Promise<boolean>;
-  /** Stores a claimed attempt's finished report; false (nothing stored) unless it is claimed with this token hash. */
-  finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean>;
+  /**
+   * Stores a claimed attempt's finished report, returning its row as stored; undefined (nothing
+   * stored) unless it is claimed by `workerId` with this token hash.
+   */
+  finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<WorkerDispatch | undefined>;
   removeDispatches(attemptIds: readonly string[]): Promise<void>;
   /**
    * Watches for attempts dispatched to `workerId` (signals.ts): a claim that found nothing waits on

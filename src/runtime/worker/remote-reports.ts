@@ -240,12 +240,21 @@ export async function reportRemoteLogs(ctx: RuntimeContext, workerId: string, at
   await ctx.store.ledger.append(stampEvents(drafts, { ulid: ctx.ids.ulid, nowEpochMs: ctx.clock.now(), workspace: ctx.workspace }));
 }
 
-/** Stores the finished report for the leader; reporting it again (a retried call) changes nothing. */
+/**
+ * Stores the finished report for the leader; reporting it again (a retried call) changes nothing.
+ * Stored first, checked after, in two statements instead of three: a report about an attempt that
+ * stopped being current is refused all the same (409), and what was stored of it is dropped by the
+ * leader, which refuses it too (ATTEMPT_MISMATCH). Only a report that stored nothing reads why.
+ */
 export async function reportRemoteFinished(store: Store, workerId: string, attemptId: string, attemptToken: string, result: RemoteResult): Promise<void> {
-  const d = await checkRemoteReport(store, workerId, attemptId, attemptToken);
-  if (d.state === 'finished') return;
-  if (!(await store.workers.finishDispatch(attemptId, sha256Hex(attemptToken), result))) {
+  const stored = await store.workers.finishDispatch(attemptId, workerId, sha256Hex(attemptToken), result);
+  if (stored === undefined) {
+    const d = await checkRemoteReport(store, workerId, attemptId, attemptToken);
+    if (d.state === 'finished') return;
     throw arcoError('ATTEMPT_MISMATCH', `attempt ${attemptId} changed while its report was stored (it ended or was lost); not recorded`, { attemptId, workerId });
+  }
+  if (!isCurrent(await store.runs.getRun(stored.runId), stored)) {
+    throw arcoError('ATTEMPT_MISMATCH', `attempt ${attemptId} is no longer its task's current attempt (it timed out, was lost, or its run was canceled); not recorded`, { attemptId, workerId });
   }
 }
 

@@ -185,15 +185,20 @@ export class PostgresWorkers implements WorkerStore {
   }
 
   /** A stored report signals the leader in the same statement (one row: one notification). */
-  async finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean> {
-    const updated = await this.pool.query(
+  async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<WorkerDispatch | undefined> {
+    const { rows } = await this.pool.query<DispatchRow & { notified: unknown }>(
       `WITH stored AS (
-         UPDATE worker_dispatches SET state = 'finished', result = $1 WHERE attempt_id = $2 AND state = 'claimed' AND token_sha256 = $3 RETURNING 1
+         UPDATE worker_dispatches SET state = 'finished', result = $1
+         WHERE attempt_id = $2 AND worker_id = $3 AND state = 'claimed' AND token_sha256 = $4
+         RETURNING ${DISPATCH_COLUMNS}
        )
-       SELECT pg_notify($4, $5) FROM stored`,
-      [JSON.stringify(result), attemptId, tokenSha256, this.notifications.channel, FINISHED_PAYLOAD],
+       SELECT stored.*, pg_notify($5, $6) AS notified FROM stored`,
+      [JSON.stringify(result), attemptId, workerId, tokenSha256, this.notifications.channel, FINISHED_PAYLOAD],
     );
-    return (updated.rowCount ?? 0) > 0;
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const { notified: _, ...dispatch } = row;
+    return dispatchOf(dispatch);
   }
 
   async removeDispatches(attemptIds: readonly string[]): Promise<void> {

@@ -145,13 +145,13 @@ export class SqliteWorkers implements WorkerStore {
     return this.db.prepare('SELECT EXISTS (SELECT 1 FROM remote_workers) OR EXISTS (SELECT 1 FROM worker_dispatches) AS found').pluck().get() === 1;
   }
 
-  async finishDispatch(attemptId: string, tokenSha256: string, result: unknown): Promise<boolean> {
-    const stored =
-      this.db
-        .prepare("UPDATE worker_dispatches SET state = 'finished', result = ? WHERE attempt_id = ? AND state = 'claimed' AND token_sha256 = ?")
-        .run(JSON.stringify(result), attemptId, tokenSha256).changes > 0;
-    if (stored) this.signals.emit({ kind: 'finished' });
-    return stored;
+  async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<WorkerDispatch | undefined> {
+    const row = this.db
+      .prepare(`UPDATE worker_dispatches SET state = 'finished', result = ? WHERE attempt_id = ? AND worker_id = ? AND state = 'claimed' AND token_sha256 = ? RETURNING ${DISPATCH_COLUMNS}`)
+      .get(JSON.stringify(result), attemptId, workerId, tokenSha256) as DispatchRow | undefined;
+    if (row === undefined) return undefined;
+    this.signals.emit({ kind: 'finished' });
+    return dispatchOf(row);
   }
 
   async removeDispatches(attemptIds: readonly string[]): Promise<void> {

@@ -10,8 +10,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '../../../src/domain/ids/index.js';
-import { claimRemoteAttempts, registerRemoteWorker } from '../../../src/runtime/index.js';
+import { claimRemoteAttempts, registerRemoteWorker, reportRemoteFinished } from '../../../src/runtime/index.js';
+import { decideAttemptReport } from '../../../src/controllers/index.js';
+import { createUlidFactory, seededRng, sha256Hex } from '../../../src/domain/ids/index.js';
+import { isArcoError } from '../../../src/domain/errors/index.js';
+import { stampEvents, type EventDraft } from '../../../src/events/index.js';
+import { T0, requestedRun, step } from '../../helpers/runs.js';
 import { openSqliteStore, type Store } from '../../../src/store/index.js';
 import { freshSchema, postgresSkip } from '../../helpers/postgres.js';
 import { skippable } from '../../helpers/skippable.js';
@@ -92,6 +96,31 @@ function tests(engine: Engine): void {
       }
     });
 
+    test('a finished report about an attempt that stopped being current is refused (409) though its row was still claimed, and the run is unchanged', async () => {
+      const { store, close } = await engine.open();
+      try {
+        await registerRemoteWorker(store, { workerId: WORKER, host: 'h', pid: 1, slots: 1, heartbeatTimeoutMs: 60_000 }, Date.now());
+        const stamp = (drafts: readonly EventDraft[], at: number) => stampEvents(drafts, { ulid: createUlidFactory(seededRng(at)), nowEpochMs: at });
+        const { run, drafts } = requestedRun({ dag: { a: [] } });
+        await store.ledger.append(stamp(drafts, T0));
+        const dispatched = step(run, T0 + 1, { freeWorkerSlots: [WORKER] });
+        await store.ledger.append(stamp(dispatched.drafts, T0 + 1));
+        const attemptId = dispatched.run.tasks[0]?.attempts[0]?.attemptId ?? '';
+        await store.workers.addDispatches([{ attemptId, workerId: WORKER, runId: run.runId, taskKey: 'a', envelope: envelope(attemptId), dispatchedAtEpochMs: T0 + 1 }]);
+        const [claimed] = await claimRemoteAttempts(store, WORKER, 1, { running: [], claimSeq: 1 }, Date.now());
+        assert.equal(claimed?.envelope.attemptId, attemptId);
+        // The attempt ends meanwhile (say the leader timed it out); the leader has not removed the row yet.
+        const ended = decideAttemptReport(dispatched.run, { kind: 'finished', runId: run.runId, taskKey: 'a', attemptId, outcome: 'FAILED', error: null, durationMs: 1, dataVersion: null, metadata: {} }, { nowEpochMs: T0 + 2, upstreamDataVersions: {} });
+        await store.ledger.append(stamp(ended, T0 + 2));
+        const version = (await store.runs.getRun(run.runId))?.version;
+        const result = { outcome: 'SUCCEEDED' as const, error: null, durationMs: 1, dataVersion: null, metadata: {} };
+        await assert.rejects(reportRemoteFinished(store, WORKER, attemptId, claimed?.attemptToken ?? '', result), (e) => isArcoError(e) && e.code === 'ATTEMPT_MISMATCH');
+        assert.equal((await store.runs.getRun(run.runId))?.version, version, 'nothing recorded');
+      } finally {
+        await close();
+      }
+    });
+
     test('a dispatch recorded through another process of the store wakes a watch on its worker, and only that one', async () => {
       const { store, other, close } = await engine.open();
       try {
@@ -129,8 +158,8 @@ function tests(engine: Engine): void {
           resolveHeard();
         });
         try {
-          assert.equal(await other.workers.finishDispatch('at_4', sha256Hex('wrong'), { outcome: 'SUCCEEDED' }), false);
-          assert.equal(await other.workers.finishDispatch('at_4', sha256Hex('token'), { outcome: 'SUCCEEDED' }), true);
+          assert.equal(await other.workers.finishDispatch('at_4', WORKER, sha256Hex('wrong'), { outcome: 'SUCCEEDED' }), undefined);
+          assert.equal((await other.workers.finishDispatch('at_4', WORKER, sha256Hex('token'), { outcome: 'SUCCEEDED' }))?.state, 'finished');
           await within(stored, 20_000, 'the report is signalled');
           assert.equal(heard, 1, 'the refused report was not signalled');
         } finally {
