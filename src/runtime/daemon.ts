@@ -30,7 +30,7 @@
  * is older than the retention settings (src/runtime/retention.ts). Worker reports are applied
  * one at a time, in arrival order, through the same conditional append.
  */
-import { decideRunProgress, type AttemptReport } from '../controllers/index.js';
+import { decideRunProgress, type AttemptReport, type RunStep } from '../controllers/index.js';
 import { isArcoError } from '../domain/errors/index.js';
 import type { StoredEvent } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
@@ -48,9 +48,29 @@ import { Retention } from './retention.js';
 import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
 import { forgetResult, readSpool, spoolDirOf } from './worker/result-spool.js';
-import { envelopeFor, isRemoteWorkerId, NO_REMOTE_WORKERS, reconcileDispatches, recordRemoteDispatches, remoteSnapshot } from './worker/remote-dispatch.js';
+import { collectRemoteResults, envelopeFor, foldRemoteReports, isRemoteWorkerId, NO_REMOTE_WORKERS, reconcileDispatches, recordRemoteDispatches, remoteSnapshot, type FoldedReports } from './worker/remote-dispatch.js';
 import type { WorkerCounts } from './observability/index.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
+
+/**
+ * The coordinator's steps with the remote reports folded before it decided: per run, the reports'
+ * events first, then the step's, all conditioned on the version the run was read at (`read`).
+ */
+function withReports(steps: readonly RunStep[], reports: FoldedReports, read: readonly RunProjection[]): RunStep[] {
+  const versionRead = new Map(read.map((r) => [r.runId, r.version]));
+  const out: RunStep[] = [];
+  const stepped = new Set<string>();
+  for (const step of steps) {
+    stepped.add(step.runId);
+    const reported = reports.drafts.get(step.runId) ?? [];
+    out.push({ runId: step.runId, expectVersion: versionRead.get(step.runId) ?? step.expectVersion, drafts: [...reported, ...step.drafts] });
+  }
+  for (const [runId, drafts] of reports.drafts) {
+    const version = versionRead.get(runId);
+    if (!stepped.has(runId) && version !== undefined) out.push({ runId, expectVersion: version, drafts });
+  }
+  return out;
+}
 
 export interface DaemonOptions {
   /** Worker processes. @default 2 */
@@ -354,13 +374,19 @@ export class Daemon {
    */
   private async coordinate(now: number, remoteInUse: boolean): Promise<void> {
     const limits = this.queueLimits();
-    const remote = remoteInUse ? await remoteSnapshot(this.ctx, now, (message) => this.problem(message)) : NO_REMOTE_WORKERS;
-    const runs = await this.activeRuns.read(limits);
+    const remote = remoteInUse ? await remoteSnapshot(this.ctx.store, now) : NO_REMOTE_WORKERS;
+    const read = await this.activeRuns.read(limits);
+    // Remote workers' finished reports are decided first, on the runs as read, and appended with
+    // what follows from them (the next dispatches, the run's end) in one append.
+    const reports = await foldRemoteReports(this.ctx, read, remote.finished, now, (message) => this.problem(message));
+    if (reports.unreadable.length > 0) await this.ctx.store.workers.removeDispatches(reports.unreadable);
+    if (reports.elsewhere.length > 0) await collectRemoteResults(this.ctx, reports.elsewhere, (message) => this.problem(message));
+    const runs = reports.runs;
     if (remoteInUse) await reconcileDispatches(this.ctx.store, runs, remote);
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
     const heartbeats = await this.ctx.store.leases.readHeartbeats(attemptIds);
     const freeWorkerSlots = [...this.pool.freeSlots(), ...remote.freeSlots];
-    const steps = decideRunProgress({
+    const decided = decideRunProgress({
       runs,
       nowEpochMs: now,
       freeWorkerSlots,
@@ -375,19 +401,14 @@ export class Daemon {
       isWorkerDead: (workerId) => (isRemoteWorkerId(workerId) ? !remote.live.has(workerId) : !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? '')),
       ids: this.ctx.ids,
     });
-    const assigned = steps.reduce((n, step) => n + step.drafts.filter((d) => d.type === 'TaskDispatched').length, 0);
+    const assigned = decided.reduce((n, step) => n + step.drafts.filter((d) => d.type === 'TaskDispatched').length, 0);
     this.unassignedSlots = Math.max(0, freeWorkerSlots.length - assigned);
-    for (const step of steps) {
-      try {
-        const result = await commit(this.leaderCtx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
-        this.afterAppend(result.appended, runs);
-        if (remoteInUse) await recordRemoteDispatches(this.ctx.store, result.appended, runs);
-      } catch (error) {
-        // A report or a command changed the run since we read it; the next iteration decides again.
-        if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
-        this.activeRuns.doubt(step.runId);
-      }
-    }
+    const steps = withReports(decided, reports, read);
+    // Reports their runs all refused append nothing: their rows go now.
+    const stepped = new Set(steps.map((s) => s.runId));
+    const refused = [...reports.settled].flatMap(([runId, rows]) => (stepped.has(runId) ? [] : rows));
+    if (refused.length > 0) await this.ctx.store.workers.removeDispatches(refused);
+    await this.commitSteps(steps, runs, now, remoteInUse, reports.settled);
     // Lost workers are forgotten once their attempts were decided (a forgotten worker counts as dead,
     // so an attempt whose decision failed above is declared lost at the next iteration).
     if (remote.lost.length > 0) await this.ctx.store.workers.removeWorkers(remote.lost);
@@ -396,6 +417,46 @@ export class Daemon {
       for (const task of run.tasks) {
         const attempt = task.attempts.find((a) => a.attempt === task.attempt && a.outcome === null);
         if (attempt) this.pool.abort(attempt.attemptId, 'canceled');
+      }
+    }
+  }
+
+  /**
+   * Appends the iteration's steps: all of them in one append when no run changed since it was
+   * read, else run by run, each step conditioned on its run's version (a run that changed is read
+   * again and decided at the next iteration). A remote report's row is forgotten once the append
+   * that recorded it landed.
+   */
+  private async commitSteps(steps: readonly RunStep[], runs: readonly RunProjection[], now: number, remoteInUse: boolean, settled: ReadonlyMap<string, readonly string[]>): Promise<void> {
+    const landed = async (appended: readonly StoredEvent[], runIds: readonly string[]) => {
+      this.afterAppend(appended, runs);
+      if (remoteInUse) await recordRemoteDispatches(this.ctx.store, appended, runs);
+      const recorded = runIds.flatMap((id) => settled.get(id) ?? []);
+      if (recorded.length > 0) await this.ctx.store.workers.removeDispatches(recorded);
+    };
+    if (steps.length > 1) {
+      try {
+        const result = await commit(
+          this.leaderCtx,
+          steps.flatMap((s) => s.drafts),
+          now,
+          steps.map((s) => ({ table: 'runs' as const, id: s.runId, version: s.expectVersion })),
+        );
+        await landed(result.appended, steps.map((s) => s.runId));
+        return;
+      } catch (error) {
+        if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
+        // A report or a command changed one of the runs: each step on its own below.
+      }
+    }
+    for (const step of steps) {
+      try {
+        const result = await commit(this.leaderCtx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
+        await landed(result.appended, [step.runId]);
+      } catch (error) {
+        // A report or a command changed the run since we read it; the next iteration decides again.
+        if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
+        this.activeRuns.doubt(step.runId);
       }
     }
   }

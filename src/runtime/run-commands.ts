@@ -200,7 +200,7 @@ export async function cancelRun(ctx: RuntimeContext, runId: string, reason = 'ca
  * Current data versions of a task's inputs, keyed as `derivedDataVersion` reads them: per asset
  * partition, and per asset (the latest materialization of any of its partitions).
  */
-async function inputDataVersions(ctx: RuntimeContext, inputs: readonly TaskInput[]): Promise<Record<string, string | null>> {
+export async function inputDataVersions(ctx: Pick<RuntimeContext, 'store' | 'definitions'>, inputs: readonly TaskInput[]): Promise<Record<string, string | null>> {
   const versions: Record<string, string | null> = {};
   for (const input of inputs) {
     let latest: { sequence: number; dataVersion: string } | undefined;

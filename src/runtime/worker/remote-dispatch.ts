@@ -19,8 +19,9 @@ import type { StoredEvent } from '../../events/index.js';
 import type { RunProjection, TaskProjection } from '../../fold/index.js';
 import type { Store, WorkerDispatch } from '../../store/index.js';
 import type { RuntimeContext } from '../context.js';
-import { applyAttemptReports } from '../run-commands.js';
-import type { AttemptReport } from '../../controllers/index.js';
+import { applyAttemptReports, inputDataVersions } from '../run-commands.js';
+import { advanceRun, decideAttemptReport, type AttemptReport } from '../../controllers/index.js';
+import type { EventDraft } from '../../events/index.js';
 import { remoteResultSchema, type DispatchEnvelope } from './protocol.js';
 
 /** Remote worker ids start so; local worker slots are `{daemon owner id}/w{n}`. */
@@ -60,21 +61,24 @@ export interface RemoteSnapshot {
   readonly lost: readonly string[];
   /** A live worker's id once per free slot. */
   readonly freeSlots: readonly string[];
+  /** The rows of attempts not finished yet. */
   readonly dispatches: readonly WorkerDispatch[];
+  /** The finished reports stored for the leader to record (see foldRemoteReports). */
+  readonly finished: readonly WorkerDispatch[];
 }
 
 /** The snapshot when the store holds no remote worker and no dispatch row. */
-export const NO_REMOTE_WORKERS: RemoteSnapshot = { live: new Set(), lost: [], freeSlots: [], dispatches: [] };
+export const NO_REMOTE_WORKERS: RemoteSnapshot = { live: new Set(), lost: [], freeSlots: [], dispatches: [], finished: [] };
 
 /**
- * Reads the workers and dispatches, recording first the finished reports among them: in the same
- * pass that declares the attempts of a lost (or unregistered) worker lost, so that a result stored
- * before its worker left is recorded, never lost and run again. The snapshot holds the other rows.
+ * Reads the workers and dispatches. The finished reports among them are recorded by the same
+ * coordination that declares the attempts of a lost (or unregistered) worker lost, before it
+ * decides (foldRemoteReports), so that a result stored before its worker left is recorded, never
+ * lost and run again; an attempt with a finished report holds no slot.
  */
-export async function remoteSnapshot(ctx: RuntimeContext, nowEpochMs: number, onProblem: (message: string) => void): Promise<RemoteSnapshot> {
-  const [workers, all] = await Promise.all([ctx.store.workers.listWorkers(), ctx.store.workers.listDispatches()]);
+export async function remoteSnapshot(store: Store, nowEpochMs: number): Promise<RemoteSnapshot> {
+  const [workers, all] = await Promise.all([store.workers.listWorkers(), store.workers.listDispatches()]);
   const finished = all.filter((d) => d.state === 'finished');
-  if (finished.length > 0) await collectRemoteResults(ctx, finished, onProblem);
   const dispatches = all.filter((d) => d.state !== 'finished');
   const held = new Map<string, number>();
   for (const d of dispatches) held.set(d.workerId, (held.get(d.workerId) ?? 0) + 1);
@@ -89,7 +93,82 @@ export async function remoteSnapshot(ctx: RuntimeContext, nowEpochMs: number, on
     live.add(worker.workerId);
     for (let i = held.get(worker.workerId) ?? 0; i < worker.slots; i += 1) freeSlots.push(worker.workerId);
   }
-  return { live, lost, freeSlots, dispatches };
+  return { live, lost, freeSlots, dispatches, finished };
+}
+
+/** The finished reports folded into the runs they end (foldRemoteReports). */
+export interface FoldedReports {
+  /** The runs as read, those with reports advanced past them (decided, not appended yet). */
+  readonly runs: readonly RunProjection[];
+  /** Per run, the events its reports decided, to append with the run's coordination. */
+  readonly drafts: ReadonlyMap<string, readonly EventDraft[]>;
+  /** Per run, the rows its reports came from (recorded, or refused by the run): forgotten once its append lands. */
+  readonly settled: ReadonlyMap<string, readonly string[]>;
+  /** Rows to forget now: results that cannot be read (their attempts will be lost and retried). */
+  readonly unreadable: readonly string[];
+  /** Reports about runs not among `runs` (not in progress): recorded on their own (collectRemoteResults). */
+  readonly elsewhere: readonly WorkerDispatch[];
+}
+
+/**
+ * Decides the finished reports remote workers stored on the runs in progress as the coordinator
+ * read them, so that what the reports end and what follows (the next dispatches, the run's end)
+ * are appended together, in one append per coordination instead of one for the reports and one
+ * for what follows. The events are those applyAttemptReport would append for each report; a
+ * report the run refuses (ATTEMPT_MISMATCH: its attempt stopped being current) adds nothing.
+ */
+export async function foldRemoteReports(ctx: RuntimeContext, runs: readonly RunProjection[], finished: readonly WorkerDispatch[], nowEpochMs: number, onProblem: (message: string) => void): Promise<FoldedReports> {
+  const byId = new Map(runs.map((r) => [r.runId, r]));
+  const drafts = new Map<string, EventDraft[]>();
+  const settled = new Map<string, string[]>();
+  const unreadable: string[] = [];
+  const elsewhere: WorkerDispatch[] = [];
+  const nowIso = new Date(nowEpochMs).toISOString();
+  for (const d of finished) {
+    const run = byId.get(d.runId);
+    if (!run) {
+      elsewhere.push(d);
+      continue;
+    }
+    const report = reportOf(d);
+    if (!report) {
+      onProblem(`the stored result of attempt ${d.attemptId} from worker ${d.workerId} cannot be read; dropped, the attempt will be lost and retried`);
+      unreadable.push(d.attemptId);
+      continue;
+    }
+    const task = run.tasks.find((t) => t.taskKey === report.taskKey);
+    let decided: EventDraft[] = [];
+    try {
+      decided = decideAttemptReport(run, report, { nowEpochMs, upstreamDataVersions: await inputDataVersions(ctx, task?.inputs ?? []) });
+    } catch (error) {
+      if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
+    }
+    settled.set(run.runId, [...(settled.get(run.runId) ?? []), d.attemptId]);
+    if (decided.length === 0) continue;
+    drafts.set(run.runId, [...(drafts.get(run.runId) ?? []), ...decided]);
+    byId.set(run.runId, advanceRun(run, decided, nowIso));
+  }
+  return { runs: runs.map((r) => byId.get(r.runId) ?? r), drafts, settled, unreadable, elsewhere };
+}
+
+/** The attempt report a finished row stands for; undefined when its stored result cannot be read. */
+function reportOf(d: WorkerDispatch): AttemptReport | undefined {
+  const parsed = remoteResultSchema.safeParse(d.result);
+  if (!parsed.success) return undefined;
+  const r = parsed.data;
+  return {
+    kind: 'finished',
+    runId: d.runId,
+    taskKey: d.taskKey,
+    attemptId: d.attemptId,
+    outcome: r.outcome,
+    error: r.error,
+    durationMs: r.durationMs,
+    dataVersion: r.dataVersion,
+    metadata: r.metadata,
+    ...(r.outputs ? { outputs: r.outputs } : {}),
+    check: r.check ?? null,
+  };
 }
 
 /** The attempts of `runs` that are current and not finished, by attempt id. */
@@ -149,35 +228,22 @@ export async function recordRemoteDispatches(store: Store, appended: readonly St
 }
 
 /**
- * Records the finished reports remote workers stored, then forgets their rows: all of them in one
- * read and one append when it can (applyAttemptReports). A report whose attempt stopped being
- * current meanwhile is refused by the run (ATTEMPT_MISMATCH) and dropped; a report that failed
- * otherwise keeps its row, and is recorded at a later iteration.
+ * Records finished reports about runs the coordinator did not read (a run that ended meanwhile,
+ * one deleted), then forgets their rows: all in one read and one append when it can
+ * (applyAttemptReports). A report the run refuses (ATTEMPT_MISMATCH) or whose run is gone is
+ * dropped; one that failed otherwise keeps its row, and is recorded at a later iteration.
  */
-async function collectRemoteResults(ctx: RuntimeContext, finished: readonly WorkerDispatch[], onProblem: (message: string) => void): Promise<void> {
+export async function collectRemoteResults(ctx: RuntimeContext, finished: readonly WorkerDispatch[], onProblem: (message: string) => void): Promise<void> {
   const done: string[] = [];
   const reports: AttemptReport[] = [];
   for (const d of finished) {
-    const parsed = remoteResultSchema.safeParse(d.result);
-    if (!parsed.success) {
-      onProblem(`the stored result of attempt ${d.attemptId} from worker ${d.workerId} cannot be read; dropped, the attempt will be lost and retried`);
-      done.push(d.attemptId);
+    const report = reportOf(d);
+    if (report) {
+      reports.push(report);
       continue;
     }
-    const r = parsed.data;
-    reports.push({
-      kind: 'finished',
-      runId: d.runId,
-      taskKey: d.taskKey,
-      attemptId: d.attemptId,
-      outcome: r.outcome,
-      error: r.error,
-      durationMs: r.durationMs,
-      dataVersion: r.dataVersion,
-      metadata: r.metadata,
-      ...(r.outputs ? { outputs: r.outputs } : {}),
-      check: r.check ?? null,
-    });
+    onProblem(`the stored result of attempt ${d.attemptId} from worker ${d.workerId} cannot be read; dropped, the attempt will be lost and retried`);
+    done.push(d.attemptId);
   }
   let failure: unknown;
   for (const { report, error } of await applyAttemptReports(ctx, reports)) {
