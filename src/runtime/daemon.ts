@@ -394,8 +394,8 @@ export class Daemon {
       attemptLeaseMs: this.options.attemptLeaseMs,
       maxConcurrentRuns: limits.maxConcurrentRuns,
       tagConcurrencyLimits: limits.tagConcurrencyLimits,
-      // Read each iteration: `arco pool set` takes effect at the next one.
-      poolLimits: await readPoolLimits(this.ctx),
+      // Read each iteration a task names a pool: `arco pool set` takes effect at the next one.
+      poolLimits: runs.some((r) => r.tasks.some((t) => t.pool !== undefined)) ? await readPoolLimits(this.ctx) : new Map(),
       defaultPoolLimit: this.ctx.definitions.definitions.instance.pools.defaultLimit,
       // A remote worker is dead once it is not heard from within its heartbeat timeout (or was forgotten).
       isWorkerDead: (workerId) => (isRemoteWorkerId(workerId) ? !remote.live.has(workerId) : !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? '')),
