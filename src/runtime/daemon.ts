@@ -21,14 +21,18 @@
  *
  * Each iteration: read the active runs (the runs in progress and the queued runs admitted now, kept
  * between iterations by src/runtime/active-runs.ts), record heartbeats for attempts running in this process's
- * workers, ask the run coordinator what to do, append each run's decision conditioned on the run
- * version it read, and hand the dispatched attempts to the worker pool; then advance the backfills
+ * workers, decide the finished reports remote workers stored on those runs, ask the run coordinator
+ * what to do next, append the reports and the decisions together conditioned on each run's version
+ * as read (one append for every run, or run by run when one changed meanwhile), and hand the
+ * dispatched attempts to the worker pool; then advance the backfills
  * (a chunk run that just ended plans the next chunk, whose run is coordinated in the same
  * iteration); then run monitoring (timeouts, max runtime) and run retries of runs that just
  * failed, whose retries are coordinated in the same iteration; last, at most every half minute,
  * record the assets whose freshness changed (src/runtime/freshness.ts), and once a minute forget what
- * is older than the retention settings (src/runtime/retention.ts). Worker reports are applied
- * one at a time, in arrival order, through the same conditional append.
+ * is older than the retention settings (src/runtime/retention.ts). This process's worker reports
+ * are applied as they arrive, in arrival order, through the same conditional append. An iteration
+ * runs every tick, and at once when woken: by a local report, a run requested through this API, or
+ * a remote worker's finished report stored through any daemon's API (WorkerStore.onReportStored).
  */
 import { decideRunProgress, type AttemptReport, type RunStep } from '../controllers/index.js';
 import { isArcoError } from '../domain/errors/index.js';
