@@ -54,6 +54,7 @@ import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/wor
 import { forgetResult, readSpool, spoolDirOf } from './worker/result-spool.js';
 import { collectRemoteResults, envelopeFor, foldRemoteReports, isRemoteWorkerId, NO_REMOTE_WORKERS, reconcileDispatches, recordRemoteDispatches, remoteSnapshot, type FoldedReports } from './worker/remote-dispatch.js';
 import type { WorkerCounts } from './observability/index.js';
+import { finishedReport } from './worker/finished-report.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
 /**
@@ -571,19 +572,7 @@ export class Daemon {
     const attemptReport: AttemptReport =
       report.kind === 'started'
         ? { kind: 'started', runId: envelope.runId, taskKey: envelope.taskKey, attemptId: envelope.attemptId, workerId: report.slotId }
-        : {
-            kind: 'finished',
-            runId: envelope.runId,
-            taskKey: envelope.taskKey,
-            attemptId: envelope.attemptId,
-            outcome: report.message.outcome,
-            error: report.message.error,
-            durationMs: report.message.durationMs,
-            dataVersion: report.message.dataVersion,
-            metadata: report.message.metadata,
-            ...(report.message.outputs ? { outputs: report.message.outputs } : {}),
-            check: report.message.check ?? null,
-          };
+        : finishedReport(envelope, report.message);
     // Reports that arrive before the queue reaches them are applied together (applyAttemptReports).
     this.pendingReports.push(attemptReport);
     if (this.pendingReports.length === 1) this.enqueue(() => this.applyPendingReports());
@@ -625,19 +614,7 @@ export class Daemon {
     for (const { runId, taskKey, message } of results) {
       if (reported.has(message.attemptId)) continue;
       try {
-        await applyAttemptReport(this.ctx, {
-          kind: 'finished',
-          runId,
-          taskKey,
-          attemptId: message.attemptId,
-          outcome: message.outcome,
-          error: message.error,
-          durationMs: message.durationMs,
-          dataVersion: message.dataVersion,
-          metadata: message.metadata,
-          ...(message.outputs ? { outputs: message.outputs } : {}),
-          check: message.check ?? null,
-        });
+        await applyAttemptReport(this.ctx, finishedReport({ runId, taskKey, attemptId: message.attemptId }, message));
       } catch (error) {
         // Another store's run (a project used with several stores) stays for the daemon of that store.
         if (isArcoError(error) && error.code === 'RUN_NOT_FOUND') continue;

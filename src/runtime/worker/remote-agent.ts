@@ -21,22 +21,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isArcoError } from '../../domain/errors/index.js';
 import type { Clock } from '../clock.js';
-import type { DispatchEnvelope, RemoteResult } from './protocol.js';
+import type { DispatchEnvelope } from './protocol.js';
 import { REMOTE_WORKER_PREFIX } from './remote-dispatch.js';
 import { readSpool, type SpooledResult } from './result-spool.js';
 import { forgetAttempt, orphanedClaims, recordClaim, type ClaimRecord } from './remote-spool.js';
 import { WorkerPool, type PoolReport } from './worker-pool.js';
+import { deliverCall, isRefusal, remoteResultOf, RETRY_BASE_MS, RETRY_MAX_MS, type Delivery, type WorkerProtocolClient } from './remote-calls.js';
 
-/** The worker protocol's calls, as HttpClient.invoke makes them (one signature per operation). */
-export interface WorkerProtocolClient {
-  registerWorker(input: { workerId: string; host: string; pid: number; slots: number; heartbeatTimeoutMs: number }): Promise<{ heartbeatIntervalMs: number }>;
-  workerHeartbeat(input: { workerId: string; attemptIds: string[] }): Promise<{ abort: { attemptId: string; reason: 'canceled' | 'gone' }[] }>;
-  claimAttempts(input: { workerId: string; max: number; running: string[]; claimSeq: number; waitMs?: number }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number; waitedMs?: number }>;
-  reportAttemptStarted(input: { workerId: string; attemptId: string; attemptToken: string }): Promise<unknown>;
-  reportAttemptLogs(input: { workerId: string; attemptId: string; attemptToken: string; lines: { seq: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string; loggedAt: string }[] }): Promise<unknown>;
-  reportAttemptFinished(input: { workerId: string; attemptId: string; attemptToken: string } & RemoteResult): Promise<unknown>;
-  unregisterWorker(input: { workerId: string }): Promise<unknown>;
-}
+export type { WorkerProtocolClient } from './remote-calls.js';
 
 export interface RemoteAgentOptions {
   readonly definitionsFile: string;
@@ -98,9 +90,6 @@ const LOG_LINE_CHARS_MAX = 65_536;
  */
 const STARTED_REPORT_DELAY_MS = 250;
 
-/** A call that failed to reach the API is retried after this, doubling, at most RETRY_MAX_MS. */
-const RETRY_BASE_MS = 200;
-const RETRY_MAX_MS = 5_000;
 /**
  * A claim names at most this many held attempts (the API's bound). Naming fewer than it holds would
  * have its others re-delivered and run twice, so past it the worker claims nothing until reports drain.
@@ -109,17 +98,6 @@ const RUNNING_ATTEMPTS_MAX = 1_000;
 
 function newWorkerId(): string {
   return `${REMOTE_WORKER_PREFIX}${randomBytes(8).toString('hex')}`;
-}
-
-/** True for answers that will not change by asking again (a refusal), as opposed to an outage. */
-function isRefusal(error: unknown): boolean {
-  return isArcoError(error) && error.code !== 'API_UNREACHABLE' && error.code !== 'STORE_UNAVAILABLE' && error.code !== 'INTERNAL_ERROR' && error.httpStatus < 500;
-}
-
-/** What the API stores of a finished report (the worker process's message without its local token). */
-function remoteResultOf(message: Omit<SpooledResult['message'], 'attemptToken'>): RemoteResult {
-  const { outcome, error, durationMs, dataVersion, metadata, outputs, check } = message;
-  return { outcome, error, durationMs, dataVersion, metadata, ...(outputs ? { outputs } : {}), ...(check !== undefined ? { check } : {}) };
 }
 
 export class RemoteWorkerAgent {
@@ -399,21 +377,11 @@ export class RemoteWorkerAgent {
   }
 
   /** Makes a call until it is answered (accepted, or refused for good) or `giveUp()` says to stop. */
-  private async deliver(attemptId: string, what: string, call: () => Promise<unknown>, giveUp: () => boolean): Promise<'accepted' | 'refused' | 'given up'> {
-    for (let delay = RETRY_BASE_MS; !giveUp(); delay = Math.min(delay * 2, RETRY_MAX_MS)) {
-      try {
-        await call();
-        return 'accepted';
-      } catch (error) {
-        if (isRefusal(error)) {
-          this.options.onNotice(`report (${what}) of attempt ${attemptId} refused: ${isArcoError(error) ? `${error.code}: ${error.message}` : String(error)}`);
-          return 'refused';
-        }
-        this.problem(`report (${what}) of attempt ${attemptId} not delivered: ${String(error)}; retrying`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-    return 'given up';
+  private deliver(attemptId: string, what: string, call: () => Promise<unknown>, giveUp: () => boolean): Promise<Delivery> {
+    return deliverCall(call, giveUp, {
+      refused: (error) => this.options.onNotice(`report (${what}) of attempt ${attemptId} refused: ${isArcoError(error) ? `${error.code}: ${error.message}` : String(error)}`),
+      failed: (error) => this.problem(`report (${what}) of attempt ${attemptId} not delivered: ${String(error)}; retrying`),
+    });
   }
 
   /** Problems of an unreachable API repeat every call: said at most once a second. */

@@ -23,6 +23,7 @@ import { applyAttemptReports, inputDataVersions } from '../run-commands.js';
 import { advanceRun, decideAttemptReport, type AttemptReport } from '../../controllers/index.js';
 import type { EventDraft } from '../../events/index.js';
 import { remoteResultSchema, type DispatchEnvelope } from './protocol.js';
+import { finishedReport } from './finished-report.js';
 
 /** Remote worker ids start so; local worker slots are `{daemon owner id}/w{n}`. */
 export const REMOTE_WORKER_PREFIX = 'rw_';
@@ -155,20 +156,7 @@ export async function foldRemoteReports(ctx: RuntimeContext, runs: readonly RunP
 function reportOf(d: WorkerDispatch): AttemptReport | undefined {
   const parsed = remoteResultSchema.safeParse(d.result);
   if (!parsed.success) return undefined;
-  const r = parsed.data;
-  return {
-    kind: 'finished',
-    runId: d.runId,
-    taskKey: d.taskKey,
-    attemptId: d.attemptId,
-    outcome: r.outcome,
-    error: r.error,
-    durationMs: r.durationMs,
-    dataVersion: r.dataVersion,
-    metadata: r.metadata,
-    ...(r.outputs ? { outputs: r.outputs } : {}),
-    check: r.check ?? null,
-  };
+  return finishedReport(d, parsed.data);
 }
 
 /** The attempts of `runs` that are current and not finished, by attempt id. */
