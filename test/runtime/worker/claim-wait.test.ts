@@ -57,7 +57,6 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 
 function tests(engine: Engine): void {
   const { test } = skippable(engine.skip);
-  describe(`claims that wait, on ${engine.name}`, () => {
     test('a claim that finds nothing waits, and takes the attempt dispatched to its worker meanwhile', async () => {
       const { store, other, close } = await engine.open();
       try {
@@ -169,40 +168,45 @@ function tests(engine: Engine): void {
         await close();
       }
     });
-  });
 }
 
-tests({
-  name: 'SQLite',
-  skip: false,
-  async open() {
-    const dir = mkdtempSync(join(tmpdir(), 'arco-claim-wait-'));
-    const store = openSqliteStore({ path: join(dir, 'arco.db') });
-    return {
-      store,
-      other: store,
-      close: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
-});
+const pgSkip = await postgresSkip();
 
-tests({
-  name: 'PostgreSQL',
-  skip: await postgresSkip(),
-  async open() {
-    const schema = await freshSchema();
-    const store = await schema.open();
-    const other = await schema.open();
-    return {
-      store,
-      other,
-      close: async () => {
-        await Promise.all([store.close(), other.close()]);
-        await schema.drop();
-      },
-    };
-  },
-});
+describe('claims that wait, on SQLite', () =>
+  tests({
+    name: 'SQLite',
+    skip: false,
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'arco-claim-wait-'));
+      const store = openSqliteStore({ path: join(dir, 'arco.db') });
+      return {
+        store,
+        other: store,
+        close: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  }),
+);
+
+describe('claims that wait, on PostgreSQL', () =>
+  tests({
+    name: 'PostgreSQL',
+    skip: pgSkip,
+    async open() {
+      const schema = await freshSchema();
+      const store = await schema.open();
+      const other = await schema.open();
+      return {
+        store,
+        other,
+        close: async () => {
+          await Promise.all([store.close(), other.close()]);
+          await schema.drop();
+        },
+      };
+    },
+  }),
+);
