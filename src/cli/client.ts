@@ -14,7 +14,13 @@ import { createContext, loadDefinitions, systemClock, type LoadedDefinitions, ty
 import { describeStoreTarget, openStore, type Store } from '../store/index.js';
 import { authorization, connectionFor, type Client, type CommonOptions, type Connection } from './common.js';
 import type { Project } from './project.js';
-import { keepAliveAgents, requestJson, type Agents, type JsonResponse } from './http-request.js';
+import type { Agents, JsonResponse, requestJson } from './http-request.js';
+
+/** How HttpClient calls: node:http(s) on its keep-alive agents. */
+interface Transport {
+  readonly request: typeof requestJson;
+  readonly agents: Agents;
+}
 
 export { tokenOf } from './common.js';
 
@@ -98,8 +104,16 @@ export class HttpClient implements Client {
     private readonly timeoutMs?: number,
   ) {}
 
-  /** Connections kept between calls: a worker makes two or more calls per attempt. */
-  private readonly agents: Agents = keepAliveAgents();
+  /**
+   * node:http(s) and the connections kept between calls (a worker makes two or more calls per
+   * attempt), loaded at the first call: most commands that import this module never make one.
+   */
+  private transport: Promise<Transport> | undefined;
+
+  private connect(): Promise<Transport> {
+    this.transport ??= import('./http-request.js').then((m) => ({ request: m.requestJson, agents: m.keepAliveAgents() }));
+    return this.transport;
+  }
 
   async invoke<N extends OperationName>(name: N, input: InputOf<Catalogue[N]>): Promise<OutputOf<Catalogue[N]>> {
     const op: AnyOperation = CATALOGUE[name];
@@ -109,10 +123,11 @@ export class HttpClient implements Client {
       for (const one of Array.isArray(value) ? value : [value]) query.append(key, String(one));
     }
     const path = `${pathOf(op, parts.params)}${query.size > 0 ? `?${query}` : ''}`;
+    const { request, agents } = await this.connect();
     let response: JsonResponse;
     try {
-      response = await requestJson(
-        this.agents,
+      response = await request(
+        agents,
         new URL(path, this.baseUrl),
         op.method,
         { accept: 'application/json', ...(op.hasBody ? { 'content-type': 'application/json' } : {}), ...authorization(this.token) },
@@ -134,8 +149,9 @@ export class HttpClient implements Client {
   }
 
   async close(): Promise<void> {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    const transport = await this.transport;
+    transport?.agents.http.destroy();
+    transport?.agents.https.destroy();
   }
 }
 
