@@ -424,8 +424,18 @@ export interface WorkerDispatch {
 export interface ClaimStart {
   readonly worker: RemoteWorkerRecord;
   readonly fresh: boolean;
+  /** Attempts dispatched to the worker and not claimed, counted before this request claimed any. */
   readonly dispatched: number;
   readonly unrun: number;
+  /** The attempts this request claimed as it began (see WorkerStore.beginClaim), oldest first. */
+  readonly claimed: readonly WorkerDispatch[];
+}
+
+/** A finished report as stored (WorkerStore.finishDispatch). */
+export interface StoredReport {
+  readonly dispatch: WorkerDispatch;
+  /** Its run as it stood when the report was stored; undefined when the run is gone. */
+  readonly run: RunProjection | undefined;
 }
 
 /**
@@ -458,8 +468,13 @@ export interface WorkerStore {
    * recorded as such; false: it already made this one or a later one, and the request is stale);
    * how many attempts are dispatched to it waiting for a claim; and how many it claimed that are
    * not among `running` (to hand again, docs/worker-protocol.md "Lost claim answers").
+   *
+   * In the same statement it claims, as claimDispatches would, up to `claim.tokenSha256s.length`
+   * dispatched attempts, but only when the worker is alive at `claim.nowEpochMs` and, with
+   * `claimSeq`, the request is fresh and nothing is left to hand again (those go first): most
+   * claims are then one round trip instead of two.
    */
-  beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[]): Promise<ClaimStart | undefined>;
+  beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[], claim: { readonly tokenSha256s: readonly string[]; readonly nowEpochMs: number }): Promise<ClaimStart | undefined>;
   /**
    * Hands attempts already `claimed` by `workerId` to it again under a new token, for its claim
    * request `claimSeq`: the i-th row's stored hash becomes `toTokenSha256` only if it still is
@@ -474,10 +489,11 @@ export interface WorkerStore {
   /** True when any worker is registered or any dispatch row is left: else the leader skips remote work. */
   hasRemoteWork(): Promise<boolean>;
   /**
-   * Stores a claimed attempt's finished report, returning its row as stored; undefined (nothing
-   * stored) unless it is claimed by `workerId` with this token hash.
+   * Stores a claimed attempt's finished report, returning its row as stored and its run (to check
+   * the attempt is still current without another round trip where the engine can); undefined
+   * (nothing stored) unless it is claimed by `workerId` with this token hash.
    */
-  finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<WorkerDispatch | undefined>;
+  finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<StoredReport | undefined>;
   removeDispatches(attemptIds: readonly string[]): Promise<void>;
   /**
    * Watches for attempts dispatched to `workerId` (signals.ts): a claim that found nothing waits on

@@ -73,8 +73,11 @@ export class KeptRowReader<Row> {
   }
 }
 
-/** The row this process's folder last wrote for a table and id, and the transaction that wrote it. */
-export type KeptWrite = (table: string, id: string) => { readonly xmin: string; readonly row: unknown } | undefined;
+/**
+ * The rows this process's folder wrote for a table and id, each with the transaction that wrote
+ * it: the last write first, then, while that one may still be uncommitted, the one it replaced.
+ */
+export type KeptWrite = (table: string, id: string) => readonly { readonly xmin: string; readonly row: unknown }[];
 
 /**
  * The projection hash: sha256 over `#table` headers (in PROJECTION_FAMILIES order) and one line

@@ -117,15 +117,20 @@ export async function claimRemoteAttempts(
   // Watched before anything is read, so a dispatch recorded from then on is not missed.
   const watch = waitMs > 0 ? await store.workers.watchDispatches(workerId) : undefined;
   try {
-    const begun = await store.workers.beginClaim(workerId, freshness?.claimSeq, freshness?.running ?? []);
+    // Most claims end here: the request begins and claims what is dispatched in one statement.
+    const tokens = Array.from({ length: max }, mintToken);
+    const hashes = tokens.map(sha256Hex);
+    const begun = await store.workers.beginClaim(workerId, freshness?.claimSeq, freshness?.running ?? [], { tokenSha256s: hashes, nowEpochMs });
     if (!begun || !isWorkerAlive(begun.worker, nowEpochMs)) throw notRegistered(workerId);
     if (freshness && !begun.fresh) return [];
+    if (begun.claimed.length > 0) return answersFor(begun.claimed, new Map(hashes.map((h, i) => [h, tokens[i] as string])));
     const redelivered = freshness === undefined || begun.unrun === 0 ? [] : await redeliverUnrun(store, workerId, max, new Set(freshness.running), freshness.claimSeq);
     const wanted = max - redelivered.length;
     if (wanted === 0) return redelivered;
     const deadline = performance.now() + waitMs;
-    // Nothing dispatched when the request began: straight to the wait (a dispatch since is signalled).
-    let look = begun.dispatched > 0 || watch === undefined || redelivered.length > 0;
+    // The begin claimed nothing. It did not try when attempts were left to hand again first: then
+    // claim the dispatched ones now; else straight to the wait (a dispatch since is signalled).
+    let look = begun.unrun > 0 && freshness !== undefined && begun.dispatched > 0;
     for (;;) {
       const claimed = look ? await claimFresh(store, workerId, wanted, freshness?.claimSeq) : [];
       const remaining = deadline - performance.now();
@@ -253,7 +258,7 @@ export async function reportRemoteFinished(store: Store, workerId: string, attem
     if (d.state === 'finished') return;
     throw arcoError('ATTEMPT_MISMATCH', `attempt ${attemptId} changed while its report was stored (it ended or was lost); not recorded`, { attemptId, workerId });
   }
-  if (!isCurrent(await store.runs.getRun(stored.runId), stored)) {
+  if (!isCurrent(stored.run, stored.dispatch)) {
     throw arcoError('ATTEMPT_MISMATCH', `attempt ${attemptId} is no longer its task's current attempt (it timed out, was lost, or its run was canceled); not recorded`, { attemptId, workerId });
   }
 }

@@ -21,6 +21,7 @@ import { InvariantError } from '../../domain/errors/index.js';
 import { EVENT_TYPES, type StoredEvent } from '../../events/index.js';
 import { encodeRow, IGNORE, PROJECTION_FAMILIES, rowToKeep, type Handler, type ProjectionFamily, type RowMatch } from '../../fold/index.js';
 import { parseDoc } from './docs.js';
+import { copyJsonData } from '../../domain/ids/index.js';
 
 interface FamilyTable {
   readonly family: ProjectionFamily<unknown>;
@@ -51,6 +52,17 @@ interface Kept {
   readonly text: string;
   readonly row: unknown;
   readonly xmin: string;
+  /**
+   * While the transaction `xmin` may still be open: the write it replaced, which readers on other
+   * connections still see until it commits (see `keptWrite`).
+   */
+  readonly previous?: KeptVersion;
+}
+
+/** A row this folder wrote and the transaction that wrote it. */
+export interface KeptVersion {
+  readonly xmin: string;
+  readonly row: unknown;
 }
 
 /** A loaded row that is still what this folder wrote (its document was not sent). */
@@ -110,6 +122,8 @@ export class PostgresFolder {
    * a write that never committed is never seen).
    */
   private readonly written = new Map<string, Kept>();
+  /** Keys of `written` that hold a `previous`: dropped when the next fold begins, its write over. */
+  private readonly withPrevious = new Set<string>();
   /** Per event type, the families that handle it: most events concern one or two families. */
   private readonly byType = new Map<string, readonly Dispatch[]>();
   /** Event types some family deletes rows for (wipes, run deletions): only these split a batch. */
@@ -138,6 +152,7 @@ export class PostgresFolder {
    * before it is written first, so its DELETE sees every row the batch made so far.
    */
   async fold(client: pg.ClientBase, events: readonly StoredEvent[]): Promise<void> {
+    this.settle();
     let start = 0;
     for (let i = 1; i <= events.length; i += 1) {
       const next = events[i];
@@ -229,12 +244,11 @@ export class PostgresFolder {
     // One fold at a time (see the header): a row found unchanged is still kept when it is parsed.
     if (text === UNCHANGED && kept === undefined) throw new InvariantError(`the kept row ${key} of a row loaded as unchanged`, 'none');
     if (kept === undefined || (text !== UNCHANGED && kept.text !== text)) return parseDoc(family, id, text as string);
-    // The batch updates the row in place while its transaction is open, and reads on other pooled
-    // connections run meanwhile (still seeing `text`): until the batch writes the row and keeps
-    // it again, no reader may take this object for what `text` holds. An immutable family's
-    // handlers leave it as it is.
-    if (!family.immutable) this.written.delete(key);
-    return kept.row;
+    // The batch updates its row in place while its transaction is open, and reads on other pooled
+    // connections run meanwhile, still seeing `text`: they are served the kept row, so the batch
+    // gets a copy (cheaper than the document those readers would otherwise be sent and parse).
+    // An immutable family's handlers leave the row as it is.
+    return family.immutable ? kept.row : copyJsonData(kept.row);
   }
 
   /**
@@ -254,8 +268,19 @@ export class PostgresFolder {
    * for a reader that asks for the document only when the stored row has another xmin (see
    * `written`). Owned by this folder, as keptRow's.
    */
-  keptWrite(table: string, id: string): { readonly xmin: string; readonly row: unknown } | undefined {
-    return this.written.get(`${table}\u0000${id}`);
+  keptWrite(table: string, id: string): readonly KeptVersion[] {
+    const kept = this.written.get(`${table}\u0000${id}`);
+    if (kept === undefined) return [];
+    return kept.previous === undefined ? [kept] : [kept, kept.previous];
+  }
+
+  /** The last fold's transaction has ended: the writes it replaced are no one's to read now. */
+  private settle(): void {
+    for (const key of this.withPrevious) {
+      const kept = this.written.get(key);
+      if (kept !== undefined) this.written.set(key, { text: kept.text, row: kept.row, xmin: kept.xmin });
+    }
+    this.withPrevious.clear();
   }
 
   private async save(client: pg.ClientBase, batch: Batch): Promise<void> {
@@ -294,16 +319,28 @@ export class PostgresFolder {
   private forget(batch: Batch): void {
     for (const [index, table] of this.tables.entries()) {
       if (!table.family.hot) continue;
-      for (const id of (batch[index] as Batch[number]).rows.keys()) this.written.delete(`${table.family.table}\u0000${id}`);
+      for (const id of (batch[index] as Batch[number]).rows.keys()) {
+        this.written.delete(`${table.family.table}\u0000${id}`);
+        this.withPrevious.delete(`${table.family.table}\u0000${id}`);
+      }
     }
   }
 
-  private remember(key: string, kept: Kept): void {
+  private remember(key: string, write: Kept): void {
+    const old = this.written.get(key);
+    // Committed, or not yet: either way what readers see until this write commits (a second
+    // segment of one transaction keeps the first's `previous`).
+    const previous = old === undefined ? undefined : old.xmin === write.xmin ? old.previous : { xmin: old.xmin, row: old.row };
+    const kept = previous === undefined ? write : { ...write, previous };
+    if (previous !== undefined) this.withPrevious.add(key);
     this.written.delete(key);
     this.written.set(key, kept);
     if (this.written.size > WRITTEN_ROWS_KEPT_MAX) {
       const oldest = this.written.keys().next().value;
-      if (oldest !== undefined) this.written.delete(oldest);
+      if (oldest !== undefined) {
+        this.written.delete(oldest);
+        this.withPrevious.delete(oldest);
+      }
     }
   }
 }

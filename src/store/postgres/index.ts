@@ -69,19 +69,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const ledger = new PostgresLedger(pool, folder, schemaHash);
   const sql = new PostgresSystemSql(pool, options.connectionString);
   const notifications = new PostgresNotifications(options.connectionString, signalChannel(schemaHash), new SignalHub());
+  const runs = new PostgresRuns(pool, (table, id, text) => folder.keptRow(table, id, text), (table, id) => folder.keptWrite(table, id));
   let closed: Promise<void> | undefined;
   return {
     engine: 'postgres',
     schema,
     ledger: guarded(ledger, target),
-    runs: guarded(new PostgresRuns(pool, (table, id, text) => folder.keptRow(table, id, text), (table, id) => folder.keptWrite(table, id)), target),
+    runs: guarded(runs, target),
     assets: guarded(new PostgresAssets(pool), target),
     logs: guarded(new PostgresLogs(pool), target),
     checks: guarded(new PostgresChecks(pool), target),
     admin: guarded(new PostgresAdmin(pool, ledger), target),
     leases: guarded(new PostgresLeases(pool), target),
     daemons: guarded(new PostgresDaemons(pool), target),
-    workers: guarded(new PostgresWorkers(pool, notifications), target),
+    workers: guarded(new PostgresWorkers(pool, notifications, (runId, xmin) => runs.getRunStoredAs(runId, xmin)), target),
     requestKeys: guarded(new PostgresRequestKeys(pool), target),
     sql: guarded(sql, target),
     automation: guarded(new PostgresAutomation(pool), target),

@@ -21,30 +21,38 @@ export class PostgresRuns implements RunStore {
   constructor(
     private readonly pool: pg.Pool,
     keptRow: KeptRow = () => undefined,
-    private readonly keptWrite: KeptWrite = () => undefined,
+    private readonly keptWrite: KeptWrite = () => [],
   ) {
     this.runs = new KeptRowReader(runsFamily, keptRow);
   }
 
   /**
-   * Runs by id, each document sent only when the stored row is not the one this process's folder
-   * last wrote (its xmin differs): a daemon reads back the runs it just appended to, and a run of
-   * 100 tasks is 80 KB to detoast, send and compare each time.
+   * Runs by id, each document sent only when the stored row is not one this process's folder
+   * wrote (its xmin is another): a daemon reads back the runs it just appended to, and a run of
+   * 100 tasks is 80 KB to detoast, send and compare each time. Two writes may be candidates: the
+   * folder's last, and while that one may be uncommitted, the one before.
    */
   private async readRuns(runIds: readonly string[]): Promise<RunProjection[]> {
-    const kept = runIds.map((id) => (this.runs.trusted ? this.keptWrite(runsFamily.table, id) : undefined));
-    const { rows } = await this.pool.query<{ id: string; doc: string | null }>(
-      `SELECT r.id, CASE WHEN r.xmin::text = k.x THEN NULL ELSE r.doc END AS doc
-       FROM runs r JOIN unnest($1::text[], $2::text[]) AS k(id, x) ON r.id = k.id ORDER BY r.id`,
-      [[...runIds], kept.map((k) => k?.xmin ?? '')],
+    const kept = runIds.map((id) => (this.runs.trusted ? this.keptWrite(runsFamily.table, id) : []));
+    const { rows } = await this.pool.query<{ id: string; x: string; doc: string | null }>(
+      `SELECT r.id, r.xmin::text AS x, CASE WHEN r.xmin::text IN (k.x, k.p) THEN NULL ELSE r.doc END AS doc
+       FROM runs r JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(id, x, p) ON r.id = k.id ORDER BY r.id`,
+      [[...runIds], kept.map((k) => k[0]?.xmin ?? ''), kept.map((k) => k[1]?.xmin ?? '')],
     );
-    const keptOf = new Map(runIds.map((id, i) => [id, kept[i]]));
+    const keptOf = new Map(runIds.map((id, i) => [id, kept[i] ?? []]));
     return rows.map((r) => {
       if (r.doc !== null) return this.runs.read(r.id, r.doc);
-      const write = keptOf.get(r.id);
+      const write = keptOf.get(r.id)?.find((k) => k.xmin === r.x);
       if (write === undefined) throw new InvariantError(`the kept row of run ${r.id}, stored unchanged`, 'none');
       return this.runs.handOut(write.row);
     });
+  }
+
+  /** The run as the transaction `xmin` stored it: a row this process's folder kept when it wrote it, else read. */
+  async getRunStoredAs(runId: string, xmin: string): Promise<RunProjection | undefined> {
+    const write = this.runs.trusted ? this.keptWrite(runsFamily.table, runId).find((k) => k.xmin === xmin) : undefined;
+    if (write !== undefined) return this.runs.handOut(write.row);
+    return this.getRun(runId);
   }
 
   private docs(sql: string, params: readonly unknown[]): Promise<DocRow[]> {

@@ -1,6 +1,7 @@
 /** Remote workers and their dispatched attempts on PostgreSQL (operational state, see WorkerStore). */
 import type pg from 'pg';
-import type { ClaimStart, RemoteWorkerRecord, WorkerDispatch, WorkerStore } from '../contract.js';
+import type { ClaimStart, RemoteWorkerRecord, StoredReport, WorkerDispatch, WorkerStore } from '../contract.js';
+import type { RunProjection } from '../../fold/index.js';
 import { parseStoredJson } from '../docs.js';
 import { inTransaction } from './connection.js';
 import type { DispatchWatch } from '../signals.js';
@@ -44,10 +45,19 @@ function dispatchOf(r: DispatchRow): WorkerDispatch {
   };
 }
 
+/** Dispatch order: an UPDATE's RETURNING comes in no particular order. */
+function oldestFirst(a: WorkerDispatch, b: WorkerDispatch): number {
+  return a.dispatchedAtEpochMs - b.dispatchedAtEpochMs || (a.attemptId < b.attemptId ? -1 : a.attemptId > b.attemptId ? 1 : 0);
+}
+
+/** The run as stored by the transaction `xmin` (RunStore's read, skipping the document when it is a kept row). */
+export type RunStoredAs = (runId: string, xmin: string) => Promise<RunProjection | undefined>;
+
 export class PostgresWorkers implements WorkerStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly notifications: PostgresNotifications,
+    private readonly runStoredAs: RunStoredAs,
   ) {}
 
   async registerWorker(w: RemoteWorkerRecord): Promise<void> {
@@ -128,24 +138,62 @@ export class PostgresWorkers implements WorkerStore {
        RETURNING ${dispatchColumns('d.')}`,
       [workerId, tokenSha256s.length, [...tokenSha256s], claimSeq ?? null],
     );
-    return rows.map(dispatchOf).sort((a, b) => a.dispatchedAtEpochMs - b.dispatchedAtEpochMs || (a.attemptId < b.attemptId ? -1 : a.attemptId > b.attemptId ? 1 : 0));
+    return rows.map(dispatchOf).sort(oldestFirst);
   }
 
-  /** One statement: the registration as it was, the sequence advanced, and the two counts. */
-  async beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[]): Promise<ClaimStart | undefined> {
-    const { rows } = await this.pool.query<WorkerRow & { fresh: string | number; dispatched: string | number; unrun: string | number }>(
+  /**
+   * One statement: the registration as it was, the sequence advanced, the two counts, and the
+   * claim (as claimDispatches) when the worker is alive, the request fresh and nothing is left to
+   * hand again. The advance locks the worker's row, so a later request of the same worker waits
+   * for this one and then finds its sequence moved on. One row per claimed attempt, or one with
+   * no attempt.
+   */
+  async beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[], claim: { readonly tokenSha256s: readonly string[]; readonly nowEpochMs: number }): Promise<ClaimStart | undefined> {
+    type Row = WorkerRow & { fresh: string | number; dispatched: string | number; unrun: string | number } & { [K in keyof DispatchRow as `c_${K}`]: DispatchRow[K] | null };
+    const { rows } = await this.pool.query<Row>(
       `WITH advanced AS (
          UPDATE remote_workers SET claim_seq = $2 WHERE worker_id = $1 AND $2::bigint IS NOT NULL AND claim_seq < $2 RETURNING 1
+       ), counts AS (
+         SELECT count(*) FILTER (WHERE state = 'dispatched') AS dispatched,
+           count(*) FILTER (WHERE state = 'claimed' AND NOT (attempt_id = ANY($3::text[]))) AS unrun
+         FROM worker_dispatches WHERE worker_id = $1
+       ), picked AS (
+         SELECT attempt_id, dispatched_at FROM worker_dispatches WHERE worker_id = $1 AND state = 'dispatched'
+           AND EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = $1 AND w.seen_at + w.heartbeat_timeout_ms > $5)
+           AND ($2::bigint IS NULL OR (EXISTS (SELECT 1 FROM advanced) AND (SELECT unrun FROM counts) = 0))
+         ORDER BY dispatched_at, attempt_id LIMIT cardinality($4::text[]) FOR UPDATE SKIP LOCKED
+       ), numbered AS (
+         SELECT attempt_id, row_number() OVER (ORDER BY dispatched_at, attempt_id) AS n FROM picked
+       ), claimed AS (
+         UPDATE worker_dispatches d SET state = 'claimed', token_sha256 = ($4::text[])[numbered.n]
+         FROM numbered WHERE d.attempt_id = numbered.attempt_id AND d.state = 'dispatched'
+         RETURNING d.attempt_id AS "c_attemptId", d.worker_id AS "c_workerId", d.run_id AS "c_runId", d.task_key AS "c_taskKey",
+           d.envelope AS c_envelope, d.state AS c_state, d.token_sha256 AS "c_tokenSha256", d.result AS c_result, d.dispatched_at AS "c_dispatchedAtEpochMs"
        )
-       SELECT ${WORKER_COLUMNS},
-         (SELECT count(*) FROM advanced) AS fresh,
-         (SELECT count(*) FROM worker_dispatches d WHERE d.worker_id = $1 AND d.state = 'dispatched') AS dispatched,
-         (SELECT count(*) FROM worker_dispatches d WHERE d.worker_id = $1 AND d.state = 'claimed' AND NOT (d.attempt_id = ANY($3::text[]))) AS unrun
-       FROM remote_workers WHERE worker_id = $1`,
-      [workerId, claimSeq ?? null, [...running]],
+       SELECT ${WORKER_COLUMNS}, (SELECT count(*) FROM advanced) AS fresh, counts.dispatched, counts.unrun, claimed.*
+       FROM remote_workers CROSS JOIN counts LEFT JOIN claimed ON true WHERE worker_id = $1`,
+      [workerId, claimSeq ?? null, [...running], [...claim.tokenSha256s], claim.nowEpochMs],
     );
     const row = rows[0];
-    return row && { worker: workerOf(row), fresh: Number(row.fresh) > 0, dispatched: Number(row.dispatched), unrun: Number(row.unrun) };
+    if (row === undefined) return undefined;
+    const claimed = rows.flatMap((r) =>
+      r.c_attemptId === null
+        ? []
+        : [
+            dispatchOf({
+              attemptId: r.c_attemptId,
+              workerId: r.c_workerId as string,
+              runId: r.c_runId as string,
+              taskKey: r.c_taskKey as string,
+              envelope: r.c_envelope as string,
+              state: r.c_state as WorkerDispatch['state'],
+              tokenSha256: r.c_tokenSha256,
+              result: r.c_result,
+              dispatchedAtEpochMs: r.c_dispatchedAtEpochMs as string | number,
+            }),
+          ],
+    );
+    return { worker: workerOf(row), fresh: Number(row.fresh) > 0, dispatched: Number(row.dispatched), unrun: Number(row.unrun), claimed: claimed.sort(oldestFirst) };
   }
 
   /**
@@ -184,21 +232,25 @@ export class PostgresWorkers implements WorkerStore {
     return rows[0]?.found === true;
   }
 
-  /** A stored report signals the leader in the same statement (one row: one notification). */
-  async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<WorkerDispatch | undefined> {
-    const { rows } = await this.pool.query<DispatchRow & { notified: unknown }>(
+  /**
+   * A stored report signals the leader in the same statement (one row: one notification), which
+   * also returns the transaction that last wrote its run: when this process wrote it, the run is
+   * its kept row, and checking the report costs no second round trip.
+   */
+  async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<StoredReport | undefined> {
+    const { rows } = await this.pool.query<DispatchRow & { notified: unknown; runXmin: string | null }>(
       `WITH stored AS (
          UPDATE worker_dispatches SET state = 'finished', result = $1
          WHERE attempt_id = $2 AND worker_id = $3 AND state = 'claimed' AND token_sha256 = $4
          RETURNING ${DISPATCH_COLUMNS}
        )
-       SELECT stored.*, pg_notify($5, $6) AS notified FROM stored`,
+       SELECT stored.*, r.xmin::text AS "runXmin", pg_notify($5, $6) AS notified FROM stored LEFT JOIN runs r ON r.id = stored."runId"`,
       [JSON.stringify(result), attemptId, workerId, tokenSha256, this.notifications.channel, FINISHED_PAYLOAD],
     );
     const row = rows[0];
     if (row === undefined) return undefined;
-    const { notified: _, ...dispatch } = row;
-    return dispatchOf(dispatch);
+    const { notified: _, runXmin, ...dispatch } = row;
+    return { dispatch: dispatchOf(dispatch), run: runXmin === null ? undefined : await this.runStoredAs(dispatch.runId, runXmin) };
   }
 
   async removeDispatches(attemptIds: readonly string[]): Promise<void> {

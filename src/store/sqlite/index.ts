@@ -89,18 +89,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const sql = new SqliteSystemSql(db, options.path);
   const guard = <F extends object>(family: F): F => guardedSqlite(family, options.path);
   const signals = new SignalHub();
+  const runs = guard(new SqliteRuns(db, (table, id, text) => ledger.keptRow(table, id, text)));
   return {
     engine: 'sqlite',
     schema,
     ledger: guard(ledger),
-    runs: guard(new SqliteRuns(db, (table, id, text) => ledger.keptRow(table, id, text))),
+    runs,
     assets: guard(new SqliteAssets(db)),
     logs: guard(new SqliteLogs(db)),
     checks: guard(new SqliteChecks(db)),
     admin: guard(new SqliteAdmin(db, ledger)),
     leases: guard(new SqliteLeases(db)),
     daemons: guard(new SqliteDaemons(db)),
-    workers: guard(new SqliteWorkers(db, signals)),
+    workers: guard(new SqliteWorkers(db, signals, runs)),
     requestKeys: guard(new SqliteRequestKeys(db)),
     sql: guard(sql),
     automation: guard(new SqliteAutomation(db)),

@@ -1,6 +1,7 @@
 /** Remote workers and their dispatched attempts on SQLite (operational state, see WorkerStore). */
 import type Database from 'better-sqlite3';
-import type { ClaimStart, RemoteWorkerRecord, WorkerDispatch, WorkerStore } from '../contract.js';
+import type { ClaimStart, RemoteWorkerRecord, RunStore, StoredReport, WorkerDispatch, WorkerStore } from '../contract.js';
+import { isWorkerAlive } from '../../domain/runs/index.js';
 import { parseStoredJson } from '../docs.js';
 import type { DispatchWatch, SignalHub } from '../signals.js';
 
@@ -26,6 +27,7 @@ export class SqliteWorkers implements WorkerStore {
   constructor(
     private readonly db: Database.Database,
     private readonly signals: SignalHub,
+    private readonly runs: Pick<RunStore, 'getRun'>,
   ) {}
 
   async registerWorker(w: RemoteWorkerRecord): Promise<void> {
@@ -78,22 +80,25 @@ export class SqliteWorkers implements WorkerStore {
     if (tokenSha256s.length === 0) return [];
     const latest = this.db.prepare('SELECT claim_seq FROM remote_workers WHERE worker_id = ?').pluck();
     return this.db
-      .transaction((): WorkerDispatch[] => {
-        if (claimSeq !== undefined && Number(latest.get(workerId)) !== claimSeq) return [];
-        const rows = this.db
-          .prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = ? AND state = 'dispatched' ORDER BY dispatched_at, attempt_id LIMIT ?`)
-          .all(workerId, tokenSha256s.length) as DispatchRow[];
-        const claim = this.db.prepare("UPDATE worker_dispatches SET state = 'claimed', token_sha256 = ? WHERE attempt_id = ? AND state = 'dispatched'");
-        return rows.map((row, i) => {
-          const hash = tokenSha256s[i] as string;
-          claim.run(hash, row.attemptId);
-          return dispatchOf({ ...row, state: 'claimed', tokenSha256: hash });
-        });
-      })
+      .transaction((): WorkerDispatch[] => (claimSeq !== undefined && Number(latest.get(workerId)) !== claimSeq ? [] : this.claimInTransaction(workerId, tokenSha256s)))
       .immediate();
   }
 
-  async beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[]): Promise<ClaimStart | undefined> {
+  /** The oldest dispatched rows claimed with the hashes in order; the caller holds the transaction. */
+  private claimInTransaction(workerId: string, tokenSha256s: readonly string[]): WorkerDispatch[] {
+    if (tokenSha256s.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = ? AND state = 'dispatched' ORDER BY dispatched_at, attempt_id LIMIT ?`)
+      .all(workerId, tokenSha256s.length) as DispatchRow[];
+    const claim = this.db.prepare("UPDATE worker_dispatches SET state = 'claimed', token_sha256 = ? WHERE attempt_id = ? AND state = 'dispatched'");
+    return rows.map((row, i) => {
+      const hash = tokenSha256s[i] as string;
+      claim.run(hash, row.attemptId);
+      return dispatchOf({ ...row, state: 'claimed', tokenSha256: hash });
+    });
+  }
+
+  async beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[], claim: { readonly tokenSha256s: readonly string[]; readonly nowEpochMs: number }): Promise<ClaimStart | undefined> {
     const read = this.db.prepare(`SELECT ${WORKER_COLUMNS} FROM remote_workers WHERE worker_id = ?`);
     const advance = this.db.prepare('UPDATE remote_workers SET claim_seq = ? WHERE worker_id = ? AND claim_seq < ?');
     const states = this.db.prepare('SELECT attempt_id AS attemptId, state FROM worker_dispatches WHERE worker_id = ?');
@@ -104,12 +109,10 @@ export class SqliteWorkers implements WorkerStore {
         const fresh = claimSeq !== undefined && advance.run(claimSeq, workerId, claimSeq).changes > 0;
         const held = new Set(running);
         const rows = states.all(workerId) as { attemptId: string; state: string }[];
-        return {
-          worker,
-          fresh,
-          dispatched: rows.filter((r) => r.state === 'dispatched').length,
-          unrun: rows.filter((r) => r.state === 'claimed' && !held.has(r.attemptId)).length,
-        };
+        const dispatched = rows.filter((r) => r.state === 'dispatched').length;
+        const unrun = rows.filter((r) => r.state === 'claimed' && !held.has(r.attemptId)).length;
+        const claims = isWorkerAlive(worker, claim.nowEpochMs) && (claimSeq === undefined || (fresh && unrun === 0)) && dispatched > 0;
+        return { worker, fresh, dispatched, unrun, claimed: claims ? this.claimInTransaction(workerId, claim.tokenSha256s) : [] };
       })
       .immediate();
   }
@@ -145,13 +148,13 @@ export class SqliteWorkers implements WorkerStore {
     return this.db.prepare('SELECT EXISTS (SELECT 1 FROM remote_workers) OR EXISTS (SELECT 1 FROM worker_dispatches) AS found').pluck().get() === 1;
   }
 
-  async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<WorkerDispatch | undefined> {
+  async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<StoredReport | undefined> {
     const row = this.db
       .prepare(`UPDATE worker_dispatches SET state = 'finished', result = ? WHERE attempt_id = ? AND worker_id = ? AND state = 'claimed' AND token_sha256 = ? RETURNING ${DISPATCH_COLUMNS}`)
       .get(JSON.stringify(result), attemptId, workerId, tokenSha256) as DispatchRow | undefined;
     if (row === undefined) return undefined;
     this.signals.emit({ kind: 'finished' });
-    return dispatchOf(row);
+    return { dispatch: dispatchOf(row), run: await this.runs.getRun(row.runId) };
   }
 
   async removeDispatches(attemptIds: readonly string[]): Promise<void> {

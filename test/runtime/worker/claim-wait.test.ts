@@ -158,7 +158,7 @@ function tests(engine: Engine): void {
         });
         try {
           assert.equal(await other.workers.finishDispatch('at_4', WORKER, sha256Hex('wrong'), { outcome: 'SUCCEEDED' }), undefined);
-          assert.equal((await other.workers.finishDispatch('at_4', WORKER, sha256Hex('token'), { outcome: 'SUCCEEDED' }))?.state, 'finished');
+          assert.equal((await other.workers.finishDispatch('at_4', WORKER, sha256Hex('token'), { outcome: 'SUCCEEDED' }))?.dispatch.state, 'finished');
           await within(stored, 20_000, 'the report is signalled');
           assert.equal(heard, 1, 'the refused report was not signalled');
         } finally {
