@@ -80,6 +80,41 @@ export const workerHeartbeatOp = defineOperation({
   },
 });
 
+const claimFields = {
+  max: z.number().int().min(1).max(SLOTS_MAX),
+  running: z
+    .array(attemptIdSchema)
+    .max(RUNNING_ATTEMPTS_MAX)
+    .describe('every attempt the worker runs or still reports: attempts claimed by it and not named here (a claim answer it never received) are handed to it again under a new token'),
+  claimSeq: z
+    .number()
+    .int()
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .describe('grows with each claim of this worker: a request older than one already served (it arrived late) gets nothing'),
+  waitMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(CLAIM_WAIT_MAX_MS)
+    .optional()
+    .describe('finding nothing, wait up to this long for an attempt dispatched to this worker (keep it below the client timeout)'),
+};
+
+const claimAnswerSchema = z.object({
+  attempts: z.array(z.object({ envelope: dispatchEnvelopeSchema, attemptToken: z.string() })),
+  sentAtEpochMs: z.number().describe("the control plane's clock when it answered; log lines are dated from it"),
+  waitedMs: z.number().optional().describe('how long the claim waited for a dispatch: the rest of the round trip was the network'),
+});
+
+/** A claim, answered with the control plane's clock before and after (see claimAnswerSchema). */
+async function answerClaim(clock: { now(): number }, claim: (nowEpochMs: number) => Promise<z.infer<typeof claimAnswerSchema>['attempts']>): Promise<z.infer<typeof claimAnswerSchema>> {
+  const now = clock.now();
+  const attempts = await claim(now);
+  const sentAtEpochMs = clock.now();
+  return { attempts, sentAtEpochMs, waitedMs: Math.max(0, sentAtEpochMs - now) };
+}
+
 export const claimAttemptsOp = defineOperation({
   name: 'claimAttempts',
   summary: 'Claim up to max attempts dispatched to this worker, each with its attempt token (returned once)',
@@ -88,46 +123,18 @@ export const claimAttemptsOp = defineOperation({
   path: '/api/v1/workers/:workerId/claim',
   params: z.object({ workerId: workerIdSchema }),
   body: z
-    .object({
-      max: z.number().int().min(1).max(SLOTS_MAX),
-      running: z
-        .array(attemptIdSchema)
-        .max(RUNNING_ATTEMPTS_MAX)
-        .optional()
-        .describe('every attempt the worker runs or still reports: attempts claimed by it and not named here (a claim answer it never received) are handed to it again under a new token'),
-      claimSeq: z
-        .number()
-        .int()
-        .min(1)
-        .max(Number.MAX_SAFE_INTEGER)
-        .optional()
-        .describe('grows with each claim of this worker: a request older than one already served (it arrived late) gets nothing'),
-      waitMs: z
-        .number()
-        .int()
-        .min(0)
-        .max(CLAIM_WAIT_MAX_MS)
-        .optional()
-        .describe('finding nothing, wait up to this long for an attempt dispatched to this worker (keep it below the client timeout)'),
-    })
+    .object({ ...claimFields, running: claimFields.running.optional(), claimSeq: claimFields.claimSeq.optional() })
     .strict()
     .refine((body) => (body.running === undefined) === (body.claimSeq === undefined), { message: 'running and claimSeq go together', path: ['claimSeq'] }),
-  output: z.object({
-    attempts: z.array(z.object({ envelope: dispatchEnvelopeSchema, attemptToken: z.string() })),
-    sentAtEpochMs: z.number().describe("the control plane's clock when it answered; log lines are dated from it"),
-    waitedMs: z.number().optional().describe('how long the claim waited for a dispatch: the rest of the round trip was the network'),
-  }),
+  output: claimAnswerSchema,
   errors: [404],
   // Each call takes attempts no other call gets: never answered from an earlier response.
   idempotent: false,
   role: 'worker',
   async handler(ctx, { workerId, max, running, claimSeq, waitMs }) {
     const runtime = await ctx.runtime();
-    const now = runtime.clock.now();
     const freshness = running !== undefined && claimSeq !== undefined ? { running, claimSeq } : undefined;
-    const attempts = await claimRemoteAttempts(ctx.store, workerId, max, freshness, now, waitMs ?? 0);
-    const sentAtEpochMs = runtime.clock.now();
-    return { attempts, sentAtEpochMs, waitedMs: Math.max(0, sentAtEpochMs - now) };
+    return answerClaim(runtime.clock, (now) => claimRemoteAttempts(ctx.store, workerId, max, freshness, now, waitMs ?? 0));
   },
 });
 
@@ -181,15 +188,30 @@ export const reportAttemptFinishedOp = defineOperation({
   method: 'POST',
   path: '/api/v1/workers/:workerId/attempts/:attemptId/finished',
   params: attemptParams,
-  body: remoteResultSchema.extend({ attemptToken: attemptTokenSchema }).strict(),
-  output: accepted,
+  body: remoteResultSchema
+    .extend({
+      attemptToken: attemptTokenSchema,
+      claim: z
+        .object(claimFields)
+        .strict()
+        .optional()
+        .describe("once the report is stored, a claim for the worker's free slots, answered with it (as claimAttempts): one call per attempt instead of two"),
+    })
+    .strict(),
+  output: accepted.extend({ claimed: claimAnswerSchema.optional().describe('the answer to `claim`, when the report carried one') }),
   status: () => 202,
-  errors: [403, 409],
-  idempotent: true,
+  errors: [403, 404, 409],
+  // A report stored again changes nothing, but a claim it carries takes attempts no other call
+  // gets: never answered from an earlier response.
+  idempotent: false,
   role: 'worker',
-  async handler(ctx, { workerId, attemptId, attemptToken, ...result }) {
+  async handler(ctx, { workerId, attemptId, attemptToken, claim, ...result }) {
     await reportRemoteFinished(ctx.store, workerId, attemptId, attemptToken, result);
-    return { accepted: true as const };
+    if (claim === undefined) return { accepted: true as const };
+    const runtime = await ctx.runtime();
+    const { max, running, claimSeq, waitMs } = claim;
+    const claimed = await answerClaim(runtime.clock, (now) => claimRemoteAttempts(ctx.store, workerId, max, { running, claimSeq }, now, waitMs ?? 0));
+    return { accepted: true as const, claimed };
   },
 });
 

@@ -26,7 +26,8 @@ import { REMOTE_WORKER_PREFIX } from './remote-dispatch.js';
 import { readSpool, type SpooledResult } from './result-spool.js';
 import { forgetAttempt, orphanedClaims, recordClaim, type ClaimRecord } from './remote-spool.js';
 import { WorkerPool, type PoolReport } from './worker-pool.js';
-import { deliverCall, isRefusal, remoteResultOf, RETRY_BASE_MS, RETRY_MAX_MS, type Delivery, type WorkerProtocolClient } from './remote-calls.js';
+import { LOG_BATCH_CHARS, LOG_BATCH_LINES, LOG_FLUSH_MS, LOG_LINE_CHARS_MAX, RUNNING_ATTEMPTS_MAX, STARTED_REPORT_DELAY_MS, type Running } from './remote-attempts.js';
+import { deliverCall, isRefusal, remoteResultOf, RETRY_BASE_MS, RETRY_MAX_MS, type ClaimAnswer, type ClaimRequest, type Delivery, type WorkerProtocolClient } from './remote-calls.js';
 
 export type { WorkerProtocolClient } from './remote-calls.js';
 
@@ -51,50 +52,6 @@ export interface RemoteAgentOptions {
   readonly onProblem: (message: string) => void;
   readonly onNotice: (message: string) => void;
 }
-
-interface Running {
-  readonly envelope: DispatchEnvelope;
-  readonly token: string;
-  /** The attempt's calls, in order. */
-  chain: Promise<void>;
-  /** Refused or gone: nothing more is sent. */
-  dropped: boolean;
-  /** Log lines not sent yet, their characters, and the timer that sends them. */
-  logs: RemoteLogLine[];
-  logChars: number;
-  logTimer: NodeJS.Timeout | undefined;
-  /** Sends the started report, unless the attempt ends first (see STARTED_REPORT_DELAY_MS). */
-  startTimer: NodeJS.Timeout | undefined;
-}
-
-type RemoteLogLine = Parameters<WorkerProtocolClient['reportAttemptLogs']>[0]['lines'][number];
-
-/**
- * Log lines are sent in batches: a call once a batch holds LOG_BATCH_LINES lines or LOG_BATCH_CHARS
- * characters (the API takes at most 500 lines and 1 MiB a call), else LOG_FLUSH_MS after its first
- * line, so lines still reach the run about as they are printed; and always before the finished
- * report, which must come after them.
- */
-const LOG_BATCH_LINES = 200;
-const LOG_BATCH_CHARS = 131_072;
-const LOG_FLUSH_MS = 200;
-/** The API refuses a longer line, and with it the attempt's later reports: a longer one is cut. */
-const LOG_LINE_CHARS_MAX = 65_536;
-
-/**
- * The started report waits this long: an attempt that ends sooner is reported by its finished
- * report alone, and the control plane records its start with its end. For short tasks that is one
- * call and one append per attempt fewer, and the append it saves was made by whichever daemon
- * answered, beside the leader's own appends to the same run, which then had to be decided again.
- * Log lines sent before the end still go after a started report.
- */
-const STARTED_REPORT_DELAY_MS = 250;
-
-/**
- * A claim names at most this many held attempts (the API's bound). Naming fewer than it holds would
- * have its others re-delivered and run twice, so past it the worker claims nothing until reports drain.
- */
-const RUNNING_ATTEMPTS_MAX = 1_000;
 
 function newWorkerId(): string {
   return `${REMOTE_WORKER_PREFIX}${randomBytes(8).toString('hex')}`;
@@ -292,14 +249,33 @@ export class RemoteWorkerAgent {
    */
   private async claim(): Promise<number> {
     const pollMs = this.options.pollMs ?? 200;
-    const free = this.pool.freeSlots();
-    if (!this.registered || free.length === 0 || this.running.size > RUNNING_ATTEMPTS_MAX) return pollMs;
+    const request = this.claimRequest();
+    if (request === undefined) return pollMs;
     const requestedAt = Date.now();
-    // A request its answer never came back from may still reach the API after this one: the
-    // growing sequence number makes it stale there.
+    const answer = await this.options.client.claimAttempts({ workerId: this.id, ...request.body });
+    return this.take(answer, request.free, requestedAt);
+  }
+
+  /**
+   * The next claim for the free slots, numbered (a request its answer never came back from may
+   * still reach the API after this one: the growing sequence number makes it stale there); none
+   * when no slot is free.
+   */
+  private claimRequest(): { body: ClaimRequest; free: string[] } | undefined {
+    const free = this.pool.freeSlots();
+    if (!this.registered || free.length === 0 || this.running.size > RUNNING_ATTEMPTS_MAX) return undefined;
     this.claimSeq += 1;
     const waitMs = this.options.claimWaitMs ?? 0;
-    const answer = await this.options.client.claimAttempts({ workerId: this.id, max: free.length, running: [...this.running.keys()], claimSeq: this.claimSeq, ...(waitMs > 0 ? { waitMs } : {}) });
+    return { body: { max: free.length, running: [...this.running.keys()], claimSeq: this.claimSeq, ...(waitMs > 0 ? { waitMs } : {}) }, free };
+  }
+
+  /**
+   * Runs what a claim brought in the free slots; returns when to ask next: at once after a claim
+   * that got something, else one poll after the claim began (a claim the API held for
+   * claimWaitMs asks again at once).
+   */
+  private take(answer: ClaimAnswer, free: readonly string[], requestedAt: number): number {
+    const pollMs = this.options.pollMs ?? 200;
     const answeredAt = Date.now();
     // The API's clock when it answered was half the network's round trip ago (its wait is not network).
     const roundTripMs = Math.max(0, answeredAt - requestedAt - (answer.waitedMs ?? 0));
@@ -338,14 +314,34 @@ export class RemoteWorkerAgent {
       clearTimeout(entry.startTimer);
       entry.startTimer = undefined;
       this.flushLogs(entry);
-      this.send(entry, 'finished', () => this.options.client.reportAttemptFinished({ ...base, ...remoteResultOf(report.message) }));
+      const result = remoteResultOf(report.message);
+      // Its slot is free. With no claim on its way, the report carries the next one: the API
+      // holds it until the leader, woken by the report, dispatches to this worker.
+      if (this.claimInFlight || this.stopped) {
+        this.send(entry, 'finished', () => this.options.client.reportAttemptFinished({ ...base, ...result }));
+      } else {
+        // This report is the claim on its way: none besides it (two would make each other stale).
+        clearTimeout(this.claimTimer);
+        this.claimTimer = undefined;
+        this.claimInFlight = true;
+        let next: number | undefined;
+        this.send(entry, 'finished', async () => {
+          const request = this.stopped ? undefined : this.claimRequest();
+          const requestedAt = Date.now();
+          const answer = await this.options.client.reportAttemptFinished({ ...base, ...result, ...(request ? { claim: request.body } : {}) });
+          if (request && answer.claimed) next = this.take(answer.claimed, request.free, requestedAt);
+        });
+        // Refused, or answered without a claim: the next claim is asked for as usual.
+        this.claiming = entry.chain.then(() => {
+          this.claimInFlight = false;
+          this.scheduleClaim(next ?? 0);
+        });
+      }
       entry.chain = entry.chain.then(() => {
         if (this.running.get(attemptId) === entry) this.running.delete(attemptId);
         // Stored in the control plane's store (or refused for good): the spooled copy is not needed.
         forgetAttempt(this.options.spoolDir, attemptId);
       });
-      // Its slot is free: the claim waits in the API until the leader, woken by the report, dispatches to it.
-      this.claimSoon();
     }
   }
 

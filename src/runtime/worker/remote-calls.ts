@@ -7,14 +7,29 @@ import { isArcoError } from '../../domain/errors/index.js';
 import type { DispatchEnvelope, RemoteResult } from './protocol.js';
 import type { SpooledResult } from './result-spool.js';
 
+/** What a claim asks for (docs/worker-protocol.md). */
+export interface ClaimRequest {
+  max: number;
+  running: string[];
+  claimSeq: number;
+  waitMs?: number;
+}
+
+export interface ClaimAnswer {
+  attempts: { envelope: DispatchEnvelope; attemptToken: string }[];
+  sentAtEpochMs: number;
+  waitedMs?: number;
+}
+
 /** The worker protocol's calls, as HttpClient.invoke makes them (one signature per operation). */
 export interface WorkerProtocolClient {
   registerWorker(input: { workerId: string; host: string; pid: number; slots: number; heartbeatTimeoutMs: number }): Promise<{ heartbeatIntervalMs: number }>;
   workerHeartbeat(input: { workerId: string; attemptIds: string[] }): Promise<{ abort: { attemptId: string; reason: 'canceled' | 'gone' }[] }>;
-  claimAttempts(input: { workerId: string; max: number; running: string[]; claimSeq: number; waitMs?: number }): Promise<{ attempts: { envelope: DispatchEnvelope; attemptToken: string }[]; sentAtEpochMs: number; waitedMs?: number }>;
+  claimAttempts(input: { workerId: string } & ClaimRequest): Promise<ClaimAnswer>;
   reportAttemptStarted(input: { workerId: string; attemptId: string; attemptToken: string }): Promise<unknown>;
   reportAttemptLogs(input: { workerId: string; attemptId: string; attemptToken: string; lines: { seq: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string; loggedAt: string }[] }): Promise<unknown>;
-  reportAttemptFinished(input: { workerId: string; attemptId: string; attemptToken: string } & RemoteResult): Promise<unknown>;
+  /** With `claim`, the API claims for the worker's free slots once the report is stored. */
+  reportAttemptFinished(input: { workerId: string; attemptId: string; attemptToken: string; claim?: ClaimRequest } & RemoteResult): Promise<{ claimed?: ClaimAnswer }>;
   unregisterWorker(input: { workerId: string }): Promise<unknown>;
 }
 

@@ -17,6 +17,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatApiToken, secretSha256 } from '../../../src/domain/access/index.js';
+import { sha256Hex } from '../../../src/domain/ids/index.js';
 import { isTerminalRun } from '../../../src/domain/runs/index.js';
 import type { RunProjection } from '../../../src/fold/index.js';
 import { openSqliteStore, type Store, type TokenRole } from '../../../src/store/index.js';
@@ -330,6 +331,39 @@ function remoteWorkerTests(engine: Engine): void {
       assert.equal((await call(daemon.url, worker, 'DELETE', base)).status, 200);
     });
 
+    test('a finished report that carries a claim is stored, and its answer brings the attempt the leader dispatched to the worker once it recorded the report', async () => {
+      const workerId = `rw_${randomBytes(8).toString('hex')}`;
+      const base = `/workers/${workerId}`;
+      assert.equal((await call(daemon.url, worker, 'POST', '/workers', { workerId, host: 'test', pid: process.pid, slots: 1, heartbeatTimeoutMs: 60_000 })).status, 200);
+      type Claimed = { envelope: { attemptId: string; taskKey: string }; attemptToken: string };
+      const runId = await requestRun(['m0', 'm1']);
+      let claimSeq = 0;
+      const first = await until('the first attempt is claimed', async () => {
+        const answer = await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running: [], claimSeq: (claimSeq += 1) });
+        return (answer.body['attempts'] as Claimed[])[0];
+      });
+      const result = { outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} };
+      const firstId = first.envelope.attemptId;
+      const forged = await call(daemon.url, worker, 'POST', `${base}/attempts/${firstId}/finished`, { attemptToken: randomBytes(32).toString('hex'), ...result, claim: { max: 1, running: [firstId], claimSeq: (claimSeq += 1), waitMs: 200 } });
+      assert.equal(forged.status, 403, 'a refused report answers no claim');
+      assert.equal((await store.workers.getDispatch(firstId))?.state, 'claimed');
+      // The slot is held by the first attempt until its report: the leader dispatches the second only after.
+      const reported = await call(daemon.url, worker, 'POST', `${base}/attempts/${firstId}/finished`, { attemptToken: first.attemptToken, ...result, claim: { max: 1, running: [firstId], claimSeq: (claimSeq += 1), waitMs: 8_000 } });
+      assert.equal(reported.status, 202, JSON.stringify(reported.body));
+      const claimed = reported.body['claimed'] as { attempts: Claimed[]; sentAtEpochMs: number };
+      assert.equal(claimed.attempts.length, 1, `the answer brings the next attempt: ${JSON.stringify(reported.body)}`);
+      const second = claimed.attempts[0] as Claimed;
+      assert.notEqual(second.envelope.taskKey, first.envelope.taskKey);
+      assert.equal((await store.workers.getDispatch(second.envelope.attemptId))?.tokenSha256, sha256Hex(second.attemptToken), 'claimed under the token it answered');
+      const last = await call(daemon.url, worker, 'POST', `${base}/attempts/${second.envelope.attemptId}/finished`, { attemptToken: second.attemptToken, ...result, claim: { max: 1, running: [second.envelope.attemptId], claimSeq: (claimSeq += 1), waitMs: 100 } });
+      assert.equal(last.status, 202);
+      assert.deepEqual((last.body['claimed'] as { attempts: Claimed[] }).attempts, [], 'nothing left to claim: the claim waited and came back empty');
+      assert.equal((await finished(runId)).status, 'SUCCESS');
+      const materialized = (await allEvents(store)).flatMap((e) => (e.type === 'AssetMaterialized' && e.payload.runId === runId ? [e.payload.assetKey] : []));
+      assert.deepEqual(materialized.sort(), ['m0', 'm1'], 'each materialized once');
+      assert.equal((await call(daemon.url, worker, 'DELETE', base)).status, 200);
+    });
+
     test('a worker that leaves right after its finished report was accepted: the result is recorded, not declared lost and run again', async () => {
       const workerId = `rw_${randomBytes(8).toString('hex')}`;
       const base = `/workers/${workerId}`;
@@ -414,7 +448,10 @@ function remoteWorkerTests(engine: Engine): void {
         const hashes = (n: number) => Array.from({ length: n }, () => randomBytes(32).toString('hex'));
         const rows = Array.from({ length: 20 }, (_, i) => ({ attemptId: `att_race_${i}`, workerId, runId, taskKey: 'm0', envelope: {}, dispatchedAtEpochMs: i }));
         await one.workers.addDispatches(rows);
-        const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? one : two).workers.claimDispatches(workerId, hashes(3))));
+        // Half the claims begin a claim request (which claims in the same statement), half only claim.
+        const begin = async (store: Store) => (await store.workers.beginClaim(workerId, undefined, [], { tokenSha256s: hashes(3), nowEpochMs: 0 }))?.claimed ?? [];
+        await one.workers.registerWorker({ workerId, host: 'test', pid: 1, slots: 6, heartbeatTimeoutMs: 60_000, registeredAtEpochMs: 0, seenAtEpochMs: 0 });
+        const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 4 < 2 ? begin(i % 2 === 0 ? one : two) : (i % 2 === 0 ? one : two).workers.claimDispatches(workerId, hashes(3)))));
         const ids = claims.flatMap((c) => c.map((d) => d.attemptId));
         assert.equal(ids.length, 20, 'all twenty claimed');
         assert.equal(new Set(ids).size, 20, 'none claimed twice');

@@ -92,6 +92,7 @@ describe('remote worker agent', () => {
       reportAttemptFinished: async (input) => {
         calls.push(`finished ${input.outcome}`);
         finished();
+        return {};
       },
     });
     await runAgent(project, client, done);
@@ -106,7 +107,7 @@ describe('remote worker agent', () => {
     assert.match(long, /cut: the line had 70000 characters\)$/);
   });
 
-  test('an attempt that ends within moments sends no started report, its finished report stands for both; a longer one reports its start while it runs', async () => {
+  test('an attempt that ends within moments sends no started report, its finished report stands for both; a longer one reports its start while it runs; a finished report carries the next claim, and the attempt its answer brings runs', async () => {
     const timed = tempProject(`
 import { defineAsset, defineDefinitions } from 'arco-flow';
 const quick = defineAsset({ key: 'quick', compute: async () => {} });
@@ -115,19 +116,23 @@ export default defineDefinitions({ assets: [quick, slow] });
 `);
     const calls: string[] = [];
     const queue = ['quick', 'slow'];
+    const attemptOf = (key: string) => ({ envelope: { ...envelope, taskKey: key, assetKey: key, attemptId: `att_${key}` }, attemptToken: 'b'.repeat(64) });
     let finishedCount = 0;
     let finished: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finished = resolve));
     const client = fakeClient({
       claimAttempts: async () => {
         const key = queue.shift();
-        const attempts = key === undefined ? [] : [{ envelope: { ...envelope, taskKey: key, assetKey: key, attemptId: `att_${key}` }, attemptToken: 'b'.repeat(64) }];
-        return { attempts, sentAtEpochMs: Date.now() };
+        if (key !== undefined) calls.push(`claimed ${key}`);
+        return { attempts: key === undefined ? [] : [attemptOf(key)], sentAtEpochMs: Date.now() };
       },
       reportAttemptStarted: async (input) => void calls.push(`started ${input.attemptId}`),
       reportAttemptFinished: async (input) => {
-        calls.push(`finished ${input.attemptId} ${input.outcome}`);
+        calls.push(`finished ${input.attemptId} ${input.outcome}${input.claim ? ` claiming ${input.claim.max}` : ''}`);
         if ((finishedCount += 1) === 2) finished();
+        // The API answers the claim the report carries with the next attempt.
+        const key = input.claim ? queue.shift() : undefined;
+        return key === undefined ? {} : { claimed: { attempts: [attemptOf(key)], sentAtEpochMs: Date.now() } };
       },
     });
     try {
@@ -136,6 +141,6 @@ export default defineDefinitions({ assets: [quick, slow] });
     } finally {
       timed.remove();
     }
-    assert.deepEqual(calls, ['finished att_quick SUCCEEDED', 'started att_slow', 'finished att_slow SUCCEEDED']);
+    assert.deepEqual(calls, ['claimed quick', 'finished att_quick SUCCEEDED claiming 1', 'started att_slow', 'finished att_slow SUCCEEDED claiming 1']);
   });
 });
