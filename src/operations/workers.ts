@@ -13,6 +13,7 @@ import {
   registerRemoteWorker,
   remoteResultSchema,
   reportRemoteFinished,
+  reportRemoteFinishedAndClaim,
   reportRemoteLogs,
   reportRemoteStarted,
   unregisterRemoteWorker,
@@ -206,11 +207,12 @@ export const reportAttemptFinishedOp = defineOperation({
   idempotent: false,
   role: 'worker',
   async handler(ctx, { workerId, attemptId, attemptToken, claim, ...result }) {
-    await reportRemoteFinished(ctx.store, workerId, attemptId, attemptToken, result);
-    if (claim === undefined) return { accepted: true as const };
+    if (claim === undefined) {
+      await reportRemoteFinished(ctx.store, workerId, attemptId, attemptToken, result);
+      return { accepted: true as const };
+    }
     const runtime = await ctx.runtime();
-    const { max, running, claimSeq, waitMs } = claim;
-    const claimed = await answerClaim(runtime.clock, (now) => claimRemoteAttempts(ctx.store, workerId, max, { running, claimSeq }, now, waitMs ?? 0));
+    const claimed = await answerClaim(runtime.clock, (now) => reportRemoteFinishedAndClaim(ctx.store, workerId, attemptId, attemptToken, result, claim, now, claim.waitMs ?? 0));
     return { accepted: true as const, claimed };
   },
 });

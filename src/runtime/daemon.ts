@@ -53,6 +53,7 @@ import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
 import { forgetResult, readSpool, spoolDirOf } from './worker/result-spool.js';
 import { collectRemoteResults, envelopeFor, foldRemoteReports, isRemoteWorkerId, NO_REMOTE_WORKERS, reconcileDispatches, recordRemoteDispatches, remoteSnapshot, type FoldedReports } from './worker/remote-dispatch.js';
+import { STARTED_REPORT_DELAY_MS } from './worker/remote-attempts.js';
 import type { WorkerCounts } from './observability/index.js';
 import { finishedReport } from './worker/finished-report.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
@@ -136,6 +137,8 @@ export class Daemon {
   private pendingLogs: EventDraft[] = [];
   /** Worker reports waiting for the report queue, applied together when it reaches them. */
   private pendingReports: AttemptReport[] = [];
+  /** Local attempts' started reports held back (see onPoolReport), by attempt id. */
+  private readonly heldStarts = new Map<string, { readonly report: AttemptReport; readonly timer: NodeJS.Timeout }>();
   private leader = false;
   /**
    * Worker slots (local and remote) that the last coordination found free and gave no task: run
@@ -217,6 +220,8 @@ export class Daemon {
     await this.automation.stop();
     await this.observations.idle();
     await this.pool.stop();
+    // What started and was not reported yet is recorded before the queue drains.
+    for (const attemptId of [...this.heldStarts.keys()]) this.releaseStart(attemptId);
     await this.reports;
     await this.flushLogs();
     if (this.leader) await this.ctx.store.leases.releaseLease(LEADER_LEASE, this.ownerId);
@@ -557,6 +562,8 @@ export class Daemon {
   private onPoolReport(report: PoolReport): void {
     const { envelope } = report;
     if (report.kind === 'log') {
+      // Its lines go after its start, as a remote worker sends them.
+      this.releaseStart(envelope.attemptId);
       const m = report.message;
       this.pendingLogs.push(
         draft(
@@ -569,12 +576,31 @@ export class Daemon {
       if (this.pendingLogs.length === 1) this.enqueue(() => this.flushLogs());
       return;
     }
-    const attemptReport: AttemptReport =
-      report.kind === 'started'
-        ? { kind: 'started', runId: envelope.runId, taskKey: envelope.taskKey, attemptId: envelope.attemptId, workerId: report.slotId }
-        : finishedReport(envelope, report.message);
-    // Reports that arrive before the queue reaches them are applied together (applyAttemptReports).
-    this.pendingReports.push(attemptReport);
+    if (report.kind === 'started') {
+      // As a remote worker does (remote-attempts.ts): an attempt that ends within moments is
+      // recorded by its finished report alone, its start with its end, one append fewer.
+      const started: AttemptReport = { kind: 'started', runId: envelope.runId, taskKey: envelope.taskKey, attemptId: envelope.attemptId, workerId: report.slotId };
+      this.heldStarts.set(envelope.attemptId, { report: started, timer: setTimeout(() => this.releaseStart(envelope.attemptId), STARTED_REPORT_DELAY_MS) });
+      return;
+    }
+    const held = this.heldStarts.get(envelope.attemptId);
+    if (held) clearTimeout(held.timer);
+    this.heldStarts.delete(envelope.attemptId);
+    this.queueReport(finishedReport(envelope, report.message));
+  }
+
+  /** Queues a held started report now. */
+  private releaseStart(attemptId: string): void {
+    const held = this.heldStarts.get(attemptId);
+    if (!held) return;
+    clearTimeout(held.timer);
+    this.heldStarts.delete(attemptId);
+    this.queueReport(held.report);
+  }
+
+  /** Reports that arrive before the queue reaches them are applied together (applyAttemptReports). */
+  private queueReport(report: AttemptReport): void {
+    this.pendingReports.push(report);
     if (this.pendingReports.length === 1) this.enqueue(() => this.applyPendingReports());
   }
 

@@ -144,6 +144,7 @@ export {
   reportRemoteStarted,
   reportRemoteLogs,
   reportRemoteFinished,
+  reportRemoteFinishedAndClaim,
   unregisterRemoteWorker,
   HEARTBEATS_PER_TIMEOUT,
 } from './worker/remote-reports.js';

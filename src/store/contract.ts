@@ -436,6 +436,16 @@ export interface StoredReport {
   readonly dispatch: WorkerDispatch;
   /** Its run as it stood when the report was stored; undefined when the run is gone. */
   readonly run: RunProjection | undefined;
+  /** The claim request the report carried, begun with it (as beginClaim); undefined: worker not registered. */
+  readonly claim?: ClaimStart | undefined;
+}
+
+/** A claim request a finished report carries (WorkerStore.finishDispatch; as beginClaim's arguments). */
+export interface CarriedClaim {
+  readonly claimSeq: number;
+  readonly running: readonly string[];
+  readonly tokenSha256s: readonly string[];
+  readonly nowEpochMs: number;
 }
 
 /**
@@ -491,9 +501,11 @@ export interface WorkerStore {
   /**
    * Stores a claimed attempt's finished report, returning its row as stored and its run (to check
    * the attempt is still current without another round trip where the engine can); undefined
-   * (nothing stored) unless it is claimed by `workerId` with this token hash.
+   * (nothing stored) unless it is claimed by `workerId` with this token hash. With `claim`, and
+   * only if the report was stored, a claim request of the worker begins with it, in the same
+   * statement where the engine can (see beginClaim; the attempt reported is never counted unrun).
    */
-  finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<StoredReport | undefined>;
+  finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown, claim?: CarriedClaim): Promise<StoredReport | undefined>;
   removeDispatches(attemptIds: readonly string[]): Promise<void>;
   /**
    * Watches for attempts dispatched to `workerId` (signals.ts): a claim that found nothing waits on

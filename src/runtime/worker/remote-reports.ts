@@ -16,7 +16,7 @@ import { sha256Hex } from '../../domain/ids/index.js';
 import { arcoError, isArcoError } from '../../domain/errors/index.js';
 import { draft, idempotencyKeys, stampEvents } from '../../events/index.js';
 import type { RunProjection } from '../../fold/index.js';
-import type { Store, WorkerDispatch } from '../../store/index.js';
+import type { ClaimStart, Store, StoredReport, WorkerDispatch } from '../../store/index.js';
 import type { RuntimeContext } from '../context.js';
 import { applyAttemptReport } from '../run-commands.js';
 import { dispatchEnvelopeSchema, type DispatchEnvelope, type RemoteResult } from './protocol.js';
@@ -114,13 +114,26 @@ export async function claimRemoteAttempts(
   nowEpochMs: number,
   waitMs = 0,
 ): Promise<ClaimedAttempt[]> {
+  return claimWith(store, workerId, max, freshness, nowEpochMs, waitMs, (tokenSha256s) => store.workers.beginClaim(workerId, freshness?.claimSeq, freshness?.running ?? [], { tokenSha256s, nowEpochMs }));
+}
+
+/** claimRemoteAttempts, its request begun by `begin` (beginClaim, or a finished report's statement). */
+async function claimWith(
+  store: Store,
+  workerId: string,
+  max: number,
+  freshness: { running: readonly string[]; claimSeq: number } | undefined,
+  nowEpochMs: number,
+  waitMs: number,
+  begin: (tokenSha256s: readonly string[]) => Promise<ClaimStart | undefined>,
+): Promise<ClaimedAttempt[]> {
   // Watched before anything is read, so a dispatch recorded from then on is not missed.
   const watch = waitMs > 0 ? await store.workers.watchDispatches(workerId) : undefined;
   try {
     // Most claims end here: the request begins and claims what is dispatched in one statement.
     const tokens = Array.from({ length: max }, mintToken);
     const hashes = tokens.map(sha256Hex);
-    const begun = await store.workers.beginClaim(workerId, freshness?.claimSeq, freshness?.running ?? [], { tokenSha256s: hashes, nowEpochMs });
+    const begun = await begin(hashes);
     if (!begun || !isWorkerAlive(begun.worker, nowEpochMs)) throw notRegistered(workerId);
     if (freshness && !begun.fresh) return [];
     if (begun.claimed.length > 0) return answersFor(begun.claimed, new Map(hashes.map((h, i) => [h, tokens[i] as string])));
@@ -247,20 +260,53 @@ export async function reportRemoteLogs(ctx: RuntimeContext, workerId: string, at
 
 /**
  * Stores the finished report for the leader; reporting it again (a retried call) changes nothing.
- * Stored first, checked after, in two statements instead of three: a report about an attempt that
- * stopped being current is refused all the same (409), and what was stored of it is dropped by the
- * leader, which refuses it too (ATTEMPT_MISMATCH). Only a report that stored nothing reads why.
+ * Stored first, checked after, in one statement and a check of its run in memory where the engine
+ * can (the run this process last wrote): a report about an attempt that stopped being current is
+ * refused all the same (409), and what was stored of it is dropped by the leader, which refuses
+ * it too (ATTEMPT_MISMATCH). Only a report that stored nothing reads why.
  */
 export async function reportRemoteFinished(store: Store, workerId: string, attemptId: string, attemptToken: string, result: RemoteResult): Promise<void> {
   const stored = await store.workers.finishDispatch(attemptId, workerId, sha256Hex(attemptToken), result);
+  await checkStoredReport(store, workerId, attemptId, attemptToken, stored);
+}
+
+/** Refuses a finished report that stored nothing (unless it was stored before) or is no longer current. */
+async function checkStoredReport(store: Store, workerId: string, attemptId: string, attemptToken: string, stored: StoredReport | undefined): Promise<'stored' | 'repeat'> {
   if (stored === undefined) {
     const d = await checkRemoteReport(store, workerId, attemptId, attemptToken);
-    if (d.state === 'finished') return;
+    if (d.state === 'finished') return 'repeat';
     throw arcoError('ATTEMPT_MISMATCH', `attempt ${attemptId} changed while its report was stored (it ended or was lost); not recorded`, { attemptId, workerId });
   }
   if (!isCurrent(stored.run, stored.dispatch)) {
     throw arcoError('ATTEMPT_MISMATCH', `attempt ${attemptId} is no longer its task's current attempt (it timed out, was lost, or its run was canceled); not recorded`, { attemptId, workerId });
   }
+  return 'stored';
+}
+
+/**
+ * A finished report that carries the worker's next claim (docs/worker-protocol.md, "Claims carried
+ * by finished reports"): stored as reportRemoteFinished stores it, and the claim begun in the same
+ * statement, only if the report was stored; then answered as claimRemoteAttempts answers. A
+ * report sent again (stored before) claims on its own. A refused report claims nothing, but for
+ * one stored and then found no longer current (409): what its statement claimed never reaches
+ * the worker, and is handed to it again under its next claim, as for any lost claim answer.
+ */
+export async function reportRemoteFinishedAndClaim(
+  store: Store,
+  workerId: string,
+  attemptId: string,
+  attemptToken: string,
+  result: RemoteResult,
+  claim: { max: number; running: readonly string[]; claimSeq: number },
+  nowEpochMs: number,
+  waitMs = 0,
+): Promise<ClaimedAttempt[]> {
+  const { running, claimSeq } = claim;
+  return claimWith(store, workerId, claim.max, { running, claimSeq }, nowEpochMs, waitMs, async (tokenSha256s) => {
+    const stored = await store.workers.finishDispatch(attemptId, workerId, sha256Hex(attemptToken), result, { claimSeq, running, tokenSha256s, nowEpochMs });
+    if ((await checkStoredReport(store, workerId, attemptId, attemptToken, stored)) === 'repeat') return store.workers.beginClaim(workerId, claimSeq, running, { tokenSha256s, nowEpochMs });
+    return stored?.claim;
+  });
 }
 
 /** A worker stopping cleanly: forgotten at once, so the leader declares what it still held lost now. */

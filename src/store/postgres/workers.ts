@@ -1,6 +1,6 @@
 /** Remote workers and their dispatched attempts on PostgreSQL (operational state, see WorkerStore). */
 import type pg from 'pg';
-import type { ClaimStart, RemoteWorkerRecord, StoredReport, WorkerDispatch, WorkerStore } from '../contract.js';
+import type { CarriedClaim, ClaimStart, RemoteWorkerRecord, StoredReport, WorkerDispatch, WorkerStore } from '../contract.js';
 import type { RunProjection } from '../../fold/index.js';
 import { parseStoredJson } from '../docs.js';
 import { inTransaction } from './connection.js';
@@ -13,8 +13,11 @@ import { DISPATCHED_PREFIX, FINISHED_PAYLOAD, type PostgresNotifications } from 
  */
 const DISPATCH_WATCH_MAX_MS = 1_000;
 
-const WORKER_COLUMNS = `worker_id AS "workerId", host, pid, slots, heartbeat_timeout_ms AS "heartbeatTimeoutMs",
-  registered_at AS "registeredAtEpochMs", seen_at AS "seenAtEpochMs"`;
+/** A worker row's columns as WorkerRow names them, of the table or of an alias, each name prefixed by `as`. */
+const workerColumns = (of = '', as = '') =>
+  `${of}worker_id AS "${as}workerId", ${of}host AS "${as}host", ${of}pid AS "${as}pid", ${of}slots AS "${as}slots",
+  ${of}heartbeat_timeout_ms AS "${as}heartbeatTimeoutMs", ${of}registered_at AS "${as}registeredAtEpochMs", ${of}seen_at AS "${as}seenAtEpochMs"`;
+const WORKER_COLUMNS = workerColumns();
 /** A dispatch row's columns as DispatchRow names them, of the table or of its alias `d`. */
 const dispatchColumns = (of = '') =>
   `${of}attempt_id AS "attemptId", ${of}worker_id AS "workerId", ${of}run_id AS "runId", ${of}task_key AS "taskKey", ${of}envelope, ${of}state,
@@ -43,6 +46,77 @@ function dispatchOf(r: DispatchRow): WorkerDispatch {
     result: r.result === null ? null : parseStoredJson(r.result),
     dispatchedAtEpochMs: Number(r.dispatchedAtEpochMs),
   };
+}
+
+/**
+ * The WITH queries that begin a claim request (WorkerStore.beginClaim), their parameters named:
+ * `advanced` moves the worker's claim sequence on (locking its row, so a later request of the same
+ * worker waits for this one and then finds its sequence moved on); `counts` counts its dispatched
+ * attempts and those it claimed and does not name as running (but `except`, a report being
+ * stored); `claimed` claims, as claimDispatches, when the worker is alive, the request fresh and
+ * nothing is left to hand again, and `when` holds. Joined as `counts` and `claimed`: one row per
+ * claimed attempt, or one with none.
+ */
+function claimRequestSql(p: { worker: string; seq: string; running: string; tokens: string; now: string; except?: string; when?: string }): string {
+  return `advanced AS (
+      UPDATE remote_workers SET claim_seq = ${p.seq} WHERE worker_id = ${p.worker} AND ${p.seq}::bigint IS NOT NULL AND claim_seq < ${p.seq}${p.when ? ` AND ${p.when}` : ''} RETURNING 1
+    ), counts AS (
+      SELECT count(*) FILTER (WHERE state = 'dispatched') AS dispatched,
+        count(*) FILTER (WHERE state = 'claimed' AND NOT (attempt_id = ANY(${p.running}::text[]))${p.except ? ` AND attempt_id <> ${p.except}` : ''}) AS unrun,
+        (SELECT count(*) FROM advanced) AS fresh
+      FROM worker_dispatches WHERE worker_id = ${p.worker}
+    ), picked AS (
+      SELECT attempt_id, dispatched_at FROM worker_dispatches WHERE worker_id = ${p.worker} AND state = 'dispatched'
+        AND EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = ${p.worker} AND w.seen_at + w.heartbeat_timeout_ms > ${p.now})
+        AND (${p.seq}::bigint IS NULL OR (EXISTS (SELECT 1 FROM advanced) AND (SELECT unrun FROM counts) = 0))${p.when ? ` AND ${p.when}` : ''}
+      ORDER BY dispatched_at, attempt_id LIMIT cardinality(${p.tokens}::text[]) FOR UPDATE SKIP LOCKED
+    ), numbered AS (
+      SELECT attempt_id, row_number() OVER (ORDER BY dispatched_at, attempt_id) AS n FROM picked
+    ), claimed AS (
+      UPDATE worker_dispatches d SET state = 'claimed', token_sha256 = (${p.tokens}::text[])[numbered.n]
+      FROM numbered WHERE d.attempt_id = numbered.attempt_id AND d.state = 'dispatched'
+      RETURNING d.attempt_id AS "c_attemptId", d.worker_id AS "c_workerId", d.run_id AS "c_runId", d.task_key AS "c_taskKey",
+        d.envelope AS c_envelope, d.state AS c_state, d.token_sha256 AS "c_tokenSha256", d.result AS c_result, d.dispatched_at AS "c_dispatchedAtEpochMs"
+    )`;
+}
+
+const CLAIM_REQUEST_COLUMNS = 'counts.fresh, counts.dispatched, counts.unrun, claimed.*';
+
+type ClaimRequestRow = { [K in keyof WorkerRow as `w_${K}`]: WorkerRow[K] | null } & { fresh: string | number; dispatched: string | number; unrun: string | number } & {
+  [K in keyof DispatchRow as `c_${K}`]: DispatchRow[K] | null;
+};
+
+/** The claim request a statement with claimRequestSql began; undefined when the worker is not registered. */
+function claimStartOf(rows: readonly ClaimRequestRow[]): ClaimStart | undefined {
+  const row = rows[0];
+  if (row === undefined || row.w_workerId === null) return undefined;
+  const claimed = rows.flatMap((r) =>
+    r.c_attemptId === null
+      ? []
+      : [
+          dispatchOf({
+            attemptId: r.c_attemptId,
+            workerId: r.c_workerId as string,
+            runId: r.c_runId as string,
+            taskKey: r.c_taskKey as string,
+            envelope: r.c_envelope as string,
+            state: r.c_state as WorkerDispatch['state'],
+            tokenSha256: r.c_tokenSha256,
+            result: r.c_result,
+            dispatchedAtEpochMs: r.c_dispatchedAtEpochMs as string | number,
+          }),
+        ],
+  );
+  const worker = workerOf({
+    workerId: row.w_workerId,
+    host: row.w_host as string,
+    pid: row.w_pid as string | number,
+    slots: row.w_slots as string | number,
+    heartbeatTimeoutMs: row.w_heartbeatTimeoutMs as string | number,
+    registeredAtEpochMs: row.w_registeredAtEpochMs as string | number,
+    seenAtEpochMs: row.w_seenAtEpochMs as string | number,
+  });
+  return { worker, fresh: Number(row.fresh) > 0, dispatched: Number(row.dispatched), unrun: Number(row.unrun), claimed: claimed.sort(oldestFirst) };
 }
 
 /** Dispatch order: an UPDATE's RETURNING comes in no particular order. */
@@ -142,58 +216,17 @@ export class PostgresWorkers implements WorkerStore {
   }
 
   /**
-   * One statement: the registration as it was, the sequence advanced, the two counts, and the
-   * claim (as claimDispatches) when the worker is alive, the request fresh and nothing is left to
-   * hand again. The advance locks the worker's row, so a later request of the same worker waits
-   * for this one and then finds its sequence moved on. One row per claimed attempt, or one with
-   * no attempt.
+   * One statement (see claimRequestSql): the registration as it was, the sequence advanced, the
+   * two counts, and the claim.
    */
   async beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[], claim: { readonly tokenSha256s: readonly string[]; readonly nowEpochMs: number }): Promise<ClaimStart | undefined> {
-    type Row = WorkerRow & { fresh: string | number; dispatched: string | number; unrun: string | number } & { [K in keyof DispatchRow as `c_${K}`]: DispatchRow[K] | null };
-    const { rows } = await this.pool.query<Row>(
-      `WITH advanced AS (
-         UPDATE remote_workers SET claim_seq = $2 WHERE worker_id = $1 AND $2::bigint IS NOT NULL AND claim_seq < $2 RETURNING 1
-       ), counts AS (
-         SELECT count(*) FILTER (WHERE state = 'dispatched') AS dispatched,
-           count(*) FILTER (WHERE state = 'claimed' AND NOT (attempt_id = ANY($3::text[]))) AS unrun
-         FROM worker_dispatches WHERE worker_id = $1
-       ), picked AS (
-         SELECT attempt_id, dispatched_at FROM worker_dispatches WHERE worker_id = $1 AND state = 'dispatched'
-           AND EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = $1 AND w.seen_at + w.heartbeat_timeout_ms > $5)
-           AND ($2::bigint IS NULL OR (EXISTS (SELECT 1 FROM advanced) AND (SELECT unrun FROM counts) = 0))
-         ORDER BY dispatched_at, attempt_id LIMIT cardinality($4::text[]) FOR UPDATE SKIP LOCKED
-       ), numbered AS (
-         SELECT attempt_id, row_number() OVER (ORDER BY dispatched_at, attempt_id) AS n FROM picked
-       ), claimed AS (
-         UPDATE worker_dispatches d SET state = 'claimed', token_sha256 = ($4::text[])[numbered.n]
-         FROM numbered WHERE d.attempt_id = numbered.attempt_id AND d.state = 'dispatched'
-         RETURNING d.attempt_id AS "c_attemptId", d.worker_id AS "c_workerId", d.run_id AS "c_runId", d.task_key AS "c_taskKey",
-           d.envelope AS c_envelope, d.state AS c_state, d.token_sha256 AS "c_tokenSha256", d.result AS c_result, d.dispatched_at AS "c_dispatchedAtEpochMs"
-       )
-       SELECT ${WORKER_COLUMNS}, (SELECT count(*) FROM advanced) AS fresh, counts.dispatched, counts.unrun, claimed.*
-       FROM remote_workers CROSS JOIN counts LEFT JOIN claimed ON true WHERE worker_id = $1`,
+    const { rows } = await this.pool.query<ClaimRequestRow>(
+      `WITH ${claimRequestSql({ worker: '$1', seq: '$2', running: '$3', tokens: '$4', now: '$5' })}
+       SELECT ${workerColumns('w.', 'w_')}, ${CLAIM_REQUEST_COLUMNS}
+       FROM remote_workers w CROSS JOIN counts LEFT JOIN claimed ON true WHERE w.worker_id = $1`,
       [workerId, claimSeq ?? null, [...running], [...claim.tokenSha256s], claim.nowEpochMs],
     );
-    const row = rows[0];
-    if (row === undefined) return undefined;
-    const claimed = rows.flatMap((r) =>
-      r.c_attemptId === null
-        ? []
-        : [
-            dispatchOf({
-              attemptId: r.c_attemptId,
-              workerId: r.c_workerId as string,
-              runId: r.c_runId as string,
-              taskKey: r.c_taskKey as string,
-              envelope: r.c_envelope as string,
-              state: r.c_state as WorkerDispatch['state'],
-              tokenSha256: r.c_tokenSha256,
-              result: r.c_result,
-              dispatchedAtEpochMs: r.c_dispatchedAtEpochMs as string | number,
-            }),
-          ],
-    );
-    return { worker: workerOf(row), fresh: Number(row.fresh) > 0, dispatched: Number(row.dispatched), unrun: Number(row.unrun), claimed: claimed.sort(oldestFirst) };
+    return claimStartOf(rows);
   }
 
   /**
@@ -235,22 +268,45 @@ export class PostgresWorkers implements WorkerStore {
   /**
    * A stored report signals the leader in the same statement (one row: one notification), which
    * also returns the transaction that last wrote its run: when this process wrote it, the run is
-   * its kept row, and checking the report costs no second round trip.
+   * its kept row, and checking the report costs no second round trip. A claim the report carries
+   * begins in the same statement too (claimRequestSql), only if the report was stored.
    */
-  async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<StoredReport | undefined> {
-    const { rows } = await this.pool.query<DispatchRow & { notified: unknown; runXmin: string | null }>(
+  async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown, claim?: CarriedClaim): Promise<StoredReport | undefined> {
+    const begin = claim === undefined ? '' : `, ${claimRequestSql({ worker: '$3', seq: '$7', running: '$8', tokens: '$9', now: '$10', except: '$2', when: 'EXISTS (SELECT 1 FROM stored)' })}`;
+    const { rows } = await this.pool.query<DispatchRow & { notified: unknown; runXmin: string | null } & Partial<ClaimRequestRow>>(
       `WITH stored AS (
          UPDATE worker_dispatches SET state = 'finished', result = $1
          WHERE attempt_id = $2 AND worker_id = $3 AND state = 'claimed' AND token_sha256 = $4
          RETURNING ${DISPATCH_COLUMNS}
-       )
-       SELECT stored.*, r.xmin::text AS "runXmin", pg_notify($5, $6) AS notified FROM stored LEFT JOIN runs r ON r.id = stored."runId"`,
-      [JSON.stringify(result), attemptId, workerId, tokenSha256, this.notifications.channel, FINISHED_PAYLOAD],
+       )${begin}
+       SELECT stored.*, r.xmin::text AS "runXmin", pg_notify($5, $6) AS notified${claim === undefined ? '' : `, ${workerColumns('w.', 'w_')}, ${CLAIM_REQUEST_COLUMNS}`}
+       FROM stored LEFT JOIN runs r ON r.id = stored."runId"${claim === undefined ? '' : ' LEFT JOIN remote_workers w ON w.worker_id = $3 CROSS JOIN counts LEFT JOIN claimed ON true'}`,
+      [
+        JSON.stringify(result),
+        attemptId,
+        workerId,
+        tokenSha256,
+        this.notifications.channel,
+        FINISHED_PAYLOAD,
+        ...(claim === undefined ? [] : [claim.claimSeq, [...claim.running], [...claim.tokenSha256s], claim.nowEpochMs]),
+      ],
     );
     const row = rows[0];
     if (row === undefined) return undefined;
-    const { notified: _, runXmin, ...dispatch } = row;
-    return { dispatch: dispatchOf(dispatch), run: runXmin === null ? undefined : await this.runStoredAs(dispatch.runId, runXmin) };
+    const dispatch = dispatchOf({
+      attemptId: row.attemptId,
+      workerId: row.workerId,
+      runId: row.runId,
+      taskKey: row.taskKey,
+      envelope: row.envelope,
+      state: row.state,
+      tokenSha256: row.tokenSha256,
+      result: row.result,
+      dispatchedAtEpochMs: row.dispatchedAtEpochMs,
+    });
+    const run = row.runXmin === null ? undefined : await this.runStoredAs(dispatch.runId, row.runXmin);
+    if (claim === undefined) return { dispatch, run };
+    return { dispatch, run, claim: claimStartOf(rows as ClaimRequestRow[]) };
   }
 
   async removeDispatches(attemptIds: readonly string[]): Promise<void> {

@@ -1,6 +1,6 @@
 /** Remote workers and their dispatched attempts on SQLite (operational state, see WorkerStore). */
 import type Database from 'better-sqlite3';
-import type { ClaimStart, RemoteWorkerRecord, RunStore, StoredReport, WorkerDispatch, WorkerStore } from '../contract.js';
+import type { CarriedClaim, ClaimStart, RemoteWorkerRecord, RunStore, StoredReport, WorkerDispatch, WorkerStore } from '../contract.js';
 import { isWorkerAlive } from '../../domain/runs/index.js';
 import { parseStoredJson } from '../docs.js';
 import type { DispatchWatch, SignalHub } from '../signals.js';
@@ -99,22 +99,20 @@ export class SqliteWorkers implements WorkerStore {
   }
 
   async beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[], claim: { readonly tokenSha256s: readonly string[]; readonly nowEpochMs: number }): Promise<ClaimStart | undefined> {
-    const read = this.db.prepare(`SELECT ${WORKER_COLUMNS} FROM remote_workers WHERE worker_id = ?`);
-    const advance = this.db.prepare('UPDATE remote_workers SET claim_seq = ? WHERE worker_id = ? AND claim_seq < ?');
-    const states = this.db.prepare('SELECT attempt_id AS attemptId, state FROM worker_dispatches WHERE worker_id = ?');
-    return this.db
-      .transaction((): ClaimStart | undefined => {
-        const worker = read.get(workerId) as RemoteWorkerRecord | undefined;
-        if (!worker) return undefined;
-        const fresh = claimSeq !== undefined && advance.run(claimSeq, workerId, claimSeq).changes > 0;
-        const held = new Set(running);
-        const rows = states.all(workerId) as { attemptId: string; state: string }[];
-        const dispatched = rows.filter((r) => r.state === 'dispatched').length;
-        const unrun = rows.filter((r) => r.state === 'claimed' && !held.has(r.attemptId)).length;
-        const claims = isWorkerAlive(worker, claim.nowEpochMs) && (claimSeq === undefined || (fresh && unrun === 0)) && dispatched > 0;
-        return { worker, fresh, dispatched, unrun, claimed: claims ? this.claimInTransaction(workerId, claim.tokenSha256s) : [] };
-      })
-      .immediate();
+    return this.db.transaction(() => this.beginInTransaction(workerId, claimSeq, running, claim)).immediate();
+  }
+
+  /** beginClaim's work; the caller holds the transaction. `except`: an attempt being reported, never unrun. */
+  private beginInTransaction(workerId: string, claimSeq: number | undefined, running: readonly string[], claim: { readonly tokenSha256s: readonly string[]; readonly nowEpochMs: number }, except?: string): ClaimStart | undefined {
+    const worker = this.db.prepare(`SELECT ${WORKER_COLUMNS} FROM remote_workers WHERE worker_id = ?`).get(workerId) as RemoteWorkerRecord | undefined;
+    if (!worker) return undefined;
+    const fresh = claimSeq !== undefined && this.db.prepare('UPDATE remote_workers SET claim_seq = ? WHERE worker_id = ? AND claim_seq < ?').run(claimSeq, workerId, claimSeq).changes > 0;
+    const held = new Set(running);
+    const rows = this.db.prepare('SELECT attempt_id AS attemptId, state FROM worker_dispatches WHERE worker_id = ?').all(workerId) as { attemptId: string; state: string }[];
+    const dispatched = rows.filter((r) => r.state === 'dispatched').length;
+    const unrun = rows.filter((r) => r.state === 'claimed' && !held.has(r.attemptId) && r.attemptId !== except).length;
+    const claims = isWorkerAlive(worker, claim.nowEpochMs) && (claimSeq === undefined || (fresh && unrun === 0)) && dispatched > 0;
+    return { worker, fresh, dispatched, unrun, claimed: claims ? this.claimInTransaction(workerId, claim.tokenSha256s) : [] };
   }
 
   async redeliverDispatches(workerId: string, claimSeq: number, rows: readonly { attemptId: string; fromTokenSha256: string; toTokenSha256: string }[]): Promise<WorkerDispatch[]> {
@@ -148,13 +146,19 @@ export class SqliteWorkers implements WorkerStore {
     return this.db.prepare('SELECT EXISTS (SELECT 1 FROM remote_workers) OR EXISTS (SELECT 1 FROM worker_dispatches) AS found').pluck().get() === 1;
   }
 
-  async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown): Promise<StoredReport | undefined> {
-    const row = this.db
-      .prepare(`UPDATE worker_dispatches SET state = 'finished', result = ? WHERE attempt_id = ? AND worker_id = ? AND state = 'claimed' AND token_sha256 = ? RETURNING ${DISPATCH_COLUMNS}`)
-      .get(JSON.stringify(result), attemptId, workerId, tokenSha256) as DispatchRow | undefined;
-    if (row === undefined) return undefined;
+  async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown, claim?: CarriedClaim): Promise<StoredReport | undefined> {
+    const finish = this.db.prepare(`UPDATE worker_dispatches SET state = 'finished', result = ? WHERE attempt_id = ? AND worker_id = ? AND state = 'claimed' AND token_sha256 = ? RETURNING ${DISPATCH_COLUMNS}`);
+    const done = this.db
+      .transaction(() => {
+        const row = finish.get(JSON.stringify(result), attemptId, workerId, tokenSha256) as DispatchRow | undefined;
+        if (row === undefined) return undefined;
+        return { row, begun: claim === undefined ? undefined : this.beginInTransaction(workerId, claim.claimSeq, claim.running, claim, attemptId) };
+      })
+      .immediate();
+    if (done === undefined) return undefined;
     this.signals.emit({ kind: 'finished' });
-    return { dispatch: dispatchOf(row), run: await this.runs.getRun(row.runId) };
+    const stored = { dispatch: dispatchOf(done.row), run: await this.runs.getRun(done.row.runId) };
+    return claim === undefined ? stored : { ...stored, claim: done.begun };
   }
 
   async removeDispatches(attemptIds: readonly string[]): Promise<void> {
