@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { cancelRun, requestRun } from '../../src/runtime/run-commands.js';
 import { startDaemon, task, tempProject, waitForRun, type Running } from '../helpers/project.js';
+import { allEvents } from '../helpers/ledger-reads.js';
 
 const SOURCE = `
 import { defineAsset, defineDefinitions } from 'arco-flow';
@@ -24,7 +25,9 @@ const waits = defineAsset({ key: 'waits', compute: (ctx) => new Promise((resolve
   ctx.signal.addEventListener('abort', () => reject(new Error('aborted')));
 }) });
 const prints = defineAsset({ key: 'prints', compute: async () => { console.log('rows: 3'); console.error('careful'); process.stdout.write('no newline'); } });
-export default defineDefinitions({ assets: [flaky, after, exits, hangs, below, waits, prints] });
+const quick = defineAsset({ key: 'quick', compute: async () => {} });
+const slow = defineAsset({ key: 'slow', compute: () => new Promise((resolve) => setTimeout(resolve, 1500)) });
+export default defineDefinitions({ assets: [flaky, after, exits, hangs, below, waits, prints, quick, slow] });
 `;
 
 describe('daemon with worker processes', () => {
@@ -96,6 +99,22 @@ describe('daemon with worker processes', () => {
     const done = await waitForRun(running.store, run.runId);
     assert.equal(done.status, 'CANCELED');
     assert.equal(task(done, 'waits').attempts[0]?.outcome, 'CANCELED');
+  });
+
+  test('an attempt that ends within moments is recorded by one append, its start with its end; one that runs longer is RUNNING while it runs', async () => {
+    const { run } = await requestRun(running.ctx, { selection: ['quick', 'slow'] });
+    await waitForRun(running.store, run.runId, undefined, (r) => task(r, 'slow').status === 'RUNNING');
+    const done = await waitForRun(running.store, run.runId);
+    assert.equal(done.status, 'SUCCESS');
+    const events = (await allEvents(running.store)).filter((e) => 'runId' in e.payload && e.payload.runId === run.runId);
+    const at = (type: string, taskKey: string) => events.find((e) => e.type === type && 'taskKey' in e.payload && e.payload.taskKey === taskKey);
+    const [quickStarted, quickFinished] = [at('TaskAttemptStarted', 'quick'), at('TaskAttemptFinished', 'quick')];
+    assert.ok(quickStarted && quickFinished);
+    // One append stamps its events with one time, and numbers them in a row.
+    assert.equal(quickStarted.at, quickFinished.at, 'the quick attempt started and ended in one append');
+    const [slowStarted, slowFinished] = [at('TaskAttemptStarted', 'slow'), at('TaskAttemptFinished', 'slow')];
+    assert.ok(slowStarted && slowFinished);
+    assert.ok(Date.parse(slowFinished.at) - Date.parse(slowStarted.at) >= 1_000, `the slow attempt's start was recorded while it ran (${slowStarted.at} .. ${slowFinished.at})`);
   });
 
   test('rebuilding the projections after real runs gives the same hash', async () => {

@@ -334,33 +334,37 @@ function remoteWorkerTests(engine: Engine): void {
     test('a finished report that carries a claim is stored, and its answer brings the attempt the leader dispatched to the worker once it recorded the report', async () => {
       const workerId = `rw_${randomBytes(8).toString('hex')}`;
       const base = `/workers/${workerId}`;
-      assert.equal((await call(daemon.url, worker, 'POST', '/workers', { workerId, host: 'test', pid: process.pid, slots: 1, heartbeatTimeoutMs: 60_000 })).status, 200);
+      assert.equal((await call(daemon.url, worker, 'POST', '/workers', { workerId, host: 'test', pid: process.pid, slots: 2, heartbeatTimeoutMs: 60_000 })).status, 200);
       type Claimed = { envelope: { attemptId: string; taskKey: string }; attemptToken: string };
-      const runId = await requestRun(['m0', 'm1']);
+      const runId = await requestRun(['m0', 'm1', 'm2']);
+      // Two slots: the leader dispatches two attempts; the first claim takes one, the other waits.
+      await until('two attempts are dispatched to the worker', async () => (await store.workers.listDispatches(workerId)).length === 2 || undefined);
       let claimSeq = 0;
-      const first = await until('the first attempt is claimed', async () => {
-        const answer = await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running: [], claimSeq: (claimSeq += 1) });
-        return (answer.body['attempts'] as Claimed[])[0];
-      });
+      const answer = await call(daemon.url, worker, 'POST', `${base}/claim`, { max: 1, running: [], claimSeq: (claimSeq += 1) });
+      const first = (answer.body['attempts'] as Claimed[])[0] as Claimed;
+      const waiting = (await store.workers.listDispatches(workerId)).find((d) => d.state === 'dispatched');
+      assert.ok(waiting, 'one attempt is dispatched and not claimed');
       const result = { outcome: 'SUCCEEDED', error: null, durationMs: 1, dataVersion: null, metadata: {} };
       const firstId = first.envelope.attemptId;
       const forged = await call(daemon.url, worker, 'POST', `${base}/attempts/${firstId}/finished`, { attemptToken: randomBytes(32).toString('hex'), ...result, claim: { max: 1, running: [firstId], claimSeq: (claimSeq += 1), waitMs: 200 } });
-      assert.equal(forged.status, 403, 'a refused report answers no claim');
-      assert.equal((await store.workers.getDispatch(firstId))?.state, 'claimed');
-      // The slot is held by the first attempt until its report: the leader dispatches the second only after.
-      const reported = await call(daemon.url, worker, 'POST', `${base}/attempts/${firstId}/finished`, { attemptToken: first.attemptToken, ...result, claim: { max: 1, running: [firstId], claimSeq: (claimSeq += 1), waitMs: 8_000 } });
-      assert.equal(reported.status, 202, JSON.stringify(reported.body));
-      const claimed = reported.body['claimed'] as { attempts: Claimed[]; sentAtEpochMs: number };
-      assert.equal(claimed.attempts.length, 1, `the answer brings the next attempt: ${JSON.stringify(reported.body)}`);
-      const second = claimed.attempts[0] as Claimed;
-      assert.notEqual(second.envelope.taskKey, first.envelope.taskKey);
-      assert.equal((await store.workers.getDispatch(second.envelope.attemptId))?.tokenSha256, sha256Hex(second.attemptToken), 'claimed under the token it answered');
-      const last = await call(daemon.url, worker, 'POST', `${base}/attempts/${second.envelope.attemptId}/finished`, { attemptToken: second.attemptToken, ...result, claim: { max: 1, running: [second.envelope.attemptId], claimSeq: (claimSeq += 1), waitMs: 100 } });
-      assert.equal(last.status, 202);
-      assert.deepEqual((last.body['claimed'] as { attempts: Claimed[] }).attempts, [], 'nothing left to claim: the claim waited and came back empty');
+      assert.equal(forged.status, 403);
+      assert.equal((await store.workers.getDispatch(waiting.attemptId))?.state, 'dispatched', 'a refused report claims nothing');
+      const finish = async (claimed: Claimed, waitMs: number) => {
+        const id = claimed.envelope.attemptId;
+        const reported = await call(daemon.url, worker, 'POST', `${base}/attempts/${id}/finished`, { attemptToken: claimed.attemptToken, ...result, claim: { max: 1, running: [id], claimSeq: (claimSeq += 1), waitMs } });
+        assert.equal(reported.status, 202, JSON.stringify(reported.body));
+        return (reported.body['claimed'] as { attempts: Claimed[] }).attempts;
+      };
+      const [second] = await finish(first, 8_000);
+      assert.equal(second?.envelope.attemptId, waiting.attemptId, 'the answer brings the attempt already dispatched');
+      assert.equal((await store.workers.getDispatch(waiting.attemptId))?.tokenSha256, sha256Hex(second.attemptToken), 'claimed under the token it answered');
+      const [third] = await finish(second, 8_000);
+      assert.ok(third, 'the answer brings the attempt the leader dispatched once it recorded the reports');
+      assert.deepEqual(new Set([first, second, third].map((c) => c.envelope.taskKey)), new Set(['m0', 'm1', 'm2']));
+      assert.deepEqual(await finish(third, 100), [], 'nothing left to claim: the claim waited and came back empty');
       assert.equal((await finished(runId)).status, 'SUCCESS');
       const materialized = (await allEvents(store)).flatMap((e) => (e.type === 'AssetMaterialized' && e.payload.runId === runId ? [e.payload.assetKey] : []));
-      assert.deepEqual(materialized.sort(), ['m0', 'm1'], 'each materialized once');
+      assert.deepEqual(materialized.sort(), ['m0', 'm1', 'm2'], 'each materialized once');
       assert.equal((await call(daemon.url, worker, 'DELETE', base)).status, 200);
     });
 
