@@ -8,7 +8,7 @@ import { inTransaction } from './connection.js';
  * Takes the row only when it is free: absent, already ours, expired, or held by the named dead
  * holder. ON CONFLICT locks the existing row before the WHERE is checked, so of several daemons
  * asking at once exactly one takes an expired lease. A new holder draws the next fencing token,
- * which appends compare under the ledger lock (PostgresLedger.checkFence).
+ * which appends compare under the ledger lock (PostgresLedger.checkExpectations).
  */
 const TAKE = `
   INSERT INTO leases (name, holder, expires_at, fencing_token) VALUES ($1, $2, $3, 1)

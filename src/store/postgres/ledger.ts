@@ -52,11 +52,8 @@ const INSERT = `
   ON CONFLICT (workspace, idempotency_key) DO NOTHING
   RETURNING sequence, workspace, idempotency_key AS "idempotencyKey"`;
 
-const VERSION_OF: Readonly<Record<VersionExpectation['table'], string>> = {
-  runs: 'SELECT version FROM runs WHERE id = $1 FOR UPDATE',
-  sensor_states: 'SELECT version FROM sensor_states WHERE id = $1 FOR UPDATE',
-  backfills: 'SELECT version FROM backfills WHERE id = $1 FOR UPDATE',
-};
+/** The tables a version expectation may name (VersionExpectation), each with `id` and `version` columns. */
+const VERSIONED_TABLES: readonly VersionExpectation['table'][] = ['runs', 'sensor_states', 'backfills'];
 
 const gateKey = (workspace: string, idempotencyKey: string): string => `${workspace}\u0000${idempotencyKey}`;
 
@@ -80,8 +77,7 @@ export class PostgresLedger implements LedgerStore {
   }
 
   private async appendInTx(client: pg.PoolClient, events: readonly ArcoEvent[], options: AppendOptions): Promise<AppendResult> {
-    if (options.fence) await this.checkFence(client, options.fence);
-    for (const expectation of options.expect ?? []) await this.check(client, expectation);
+    await this.checkExpectations(client, options.fence, options.expect ?? []);
     const sequenceOf = await this.insert(client, events);
     const appended: StoredEvent[] = [];
     const duplicates: string[] = [];
@@ -119,28 +115,48 @@ export class PostgresLedger implements LedgerStore {
   }
 
   /**
-   * Read under the ledger lock, which every append holds: an append that checks after another
-   * daemon took the lease is refused, and one that checked before commits before any append of
-   * the new leader can start, so no deposed leader's event follows one of its successor's in the
-   * ledger. The row is deliberately not locked: a leader frozen (SIGSTOP) in the middle of an
-   * append would otherwise hold the lease row and keep every standby from taking it.
+   * The fence and every version expectation, in one statement: the expected rows are locked (FOR
+   * UPDATE) until the append commits, and the fence is checked first (as LEADER_FENCED, before any
+   * CONCURRENT_MODIFICATION), then the expectations in their order.
+   *
+   * The fence is read under the ledger lock, which every append holds: an append that checks
+   * after another daemon took the lease is refused, and one that checked before commits before
+   * any append of the new leader can start, so no deposed leader's event follows one of its
+   * successor's in the ledger. The lease row is deliberately not locked: a leader frozen (SIGSTOP)
+   * in the middle of an append would otherwise hold it and keep every standby from taking it.
    */
-  private async checkFence(client: pg.PoolClient, fence: LeaderFence): Promise<void> {
-    const { rows } = await client.query<{ token: string }>('SELECT fencing_token AS token FROM leases WHERE name = $1', [fence.lease]);
-    const current = rows[0] === undefined ? undefined : Number(rows[0].token);
-    if (current !== fence.token) throw fenced(fence, current);
-  }
-
-  private async check(client: pg.PoolClient, expectation: VersionExpectation): Promise<void> {
-    const { rows } = await client.query<{ version: number }>(VERSION_OF[expectation.table], [expectation.id]);
-    const actual = rows[0]?.version ?? 0;
-    if (actual !== expectation.version) {
-      throw arcoError('CONCURRENT_MODIFICATION', `${expectation.table} "${expectation.id}" changed while deciding; retry`, {
-        table: expectation.table,
-        id: expectation.id,
-        expectedVersion: expectation.version,
-        actualVersion: actual,
-      });
+  private async checkExpectations(client: pg.PoolClient, fence: LeaderFence | undefined, expectations: readonly VersionExpectation[]): Promise<void> {
+    if (fence === undefined && expectations.length === 0) return;
+    const params: unknown[] = [];
+    const locks: string[] = [];
+    const selects: string[] = [];
+    for (const table of VERSIONED_TABLES) {
+      const ids = [...new Set(expectations.filter((e) => e.table === table).map((e) => e.id))];
+      if (ids.length === 0) continue;
+      params.push(ids);
+      locks.push(`${table}_v AS (SELECT id::text AS id, version FROM ${table} WHERE id = ANY($${params.length}::text[]) FOR UPDATE)`);
+      selects.push(`SELECT '${table}' AS t, id, version::bigint AS v FROM ${table}_v`);
+    }
+    if (fence !== undefined) {
+      params.push(fence.lease);
+      selects.push(`SELECT 'fence' AS t, name AS id, fencing_token::bigint AS v FROM leases WHERE name = $${params.length}`);
+    }
+    const { rows } = await client.query<{ t: string; id: string; v: string }>(`${locks.length > 0 ? `WITH ${locks.join(', ')} ` : ''}${selects.join(' UNION ALL ')}`, params);
+    const found = new Map(rows.map((r) => [`${r.t}\u0000${r.id}`, Number(r.v)]));
+    if (fence !== undefined) {
+      const current = found.get(`fence\u0000${fence.lease}`);
+      if (current !== fence.token) throw fenced(fence, current);
+    }
+    for (const expectation of expectations) {
+      const actual = found.get(`${expectation.table}\u0000${expectation.id}`) ?? 0;
+      if (actual !== expectation.version) {
+        throw arcoError('CONCURRENT_MODIFICATION', `${expectation.table} "${expectation.id}" changed while deciding; retry`, {
+          table: expectation.table,
+          id: expectation.id,
+          expectedVersion: expectation.version,
+          actualVersion: actual,
+        });
+      }
     }
   }
 
