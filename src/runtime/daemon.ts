@@ -52,7 +52,7 @@ import { Retention } from './retention.js';
 import { ObservationRunner } from './observation-runner.js';
 import { WorkerPool, type PoolReport, type WorkerOutputLine } from './worker/worker-pool.js';
 import { forgetResult, readSpool, spoolDirOf } from './worker/result-spool.js';
-import { collectRemoteResults, envelopeFor, foldRemoteReports, isRemoteWorkerId, NO_REMOTE_WORKERS, reconcileDispatches, recordRemoteDispatches, remoteSnapshot, type FoldedReports } from './worker/remote-dispatch.js';
+import { collectRemoteResults, envelopeFor, foldRemoteReports, isRemoteWorkerId, NO_REMOTE_WORKERS, reconcileDispatches, recordRemoteDispatches, remoteSnapshot, type FoldedReports, type RemoteSnapshot } from './worker/remote-dispatch.js';
 import { STARTED_REPORT_DELAY_MS } from './worker/remote-attempts.js';
 import type { WorkerCounts } from './observability/index.js';
 import { finishedReport } from './worker/finished-report.js';
@@ -127,6 +127,12 @@ export class Daemon {
   private readonly activeRuns: ActiveRuns;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** When the last whole iteration began (performance.now(); see lead). */
+  private wholeIterationAt: number | undefined;
+  /** Whether remote workers are in use, as the last whole iteration read it. */
+  private remoteInUse = false;
+  /** A run ended in an append since the iteration's coordination began. */
+  private runsEnded = false;
   /** An iteration is under way; a wake meanwhile asks for another one right after it (wakeAgain). */
   private iterating = false;
   private wakeAgain = false;
@@ -137,6 +143,11 @@ export class Daemon {
   private pendingLogs: EventDraft[] = [];
   /** Worker reports waiting for the report queue, applied together when it reaches them. */
   private pendingReports: AttemptReport[] = [];
+  /**
+   * This daemon's own workers' finished reports while it leads: recorded by the coordinator with
+   * what follows from them, as remote workers' reports are (one append instead of two).
+   */
+  private localFinished: AttemptReport[] = [];
   /** Local attempts' started reports held back (see onPoolReport), by attempt id. */
   private readonly heldStarts = new Map<string, { readonly report: AttemptReport; readonly timer: NodeJS.Timeout }>();
   private leader = false;
@@ -220,8 +231,11 @@ export class Daemon {
     await this.automation.stop();
     await this.observations.idle();
     await this.pool.stop();
-    // What started and was not reported yet is recorded before the queue drains.
+    // What started and was not reported yet is recorded before the queue drains, and the finished
+    // reports the coordinator will not record now are recorded on their own.
     for (const attemptId of [...this.heldStarts.keys()]) this.releaseStart(attemptId);
+    const unrecorded = this.localFinished.splice(0);
+    this.enqueue(() => this.applyReports(unrecorded));
     await this.reports;
     await this.flushLogs();
     if (this.leader) await this.ctx.store.leases.releaseLease(LEADER_LEASE, this.ownerId);
@@ -252,19 +266,20 @@ export class Daemon {
   wake(): void {
     if (!this.running) return;
     if (this.iterating) this.wakeAgain = true;
-    else this.schedule(0);
+    else this.schedule(0, true);
   }
 
-  private schedule(delayMs: number): void {
+  /** `woken`: the iteration is for a wake (a report, a request), not the tick (see lead). */
+  private schedule(delayMs: number, woken = false): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.iterating = true;
       this.wakeAgain = false;
-      this.ticking = this.ticking.then(() => this.iterate()).catch((e: unknown) => this.problem(`iteration failed: ${String(e)}`));
+      this.ticking = this.ticking.then(() => this.iterate(woken)).catch((e: unknown) => this.problem(`iteration failed: ${String(e)}`));
       void this.ticking.then(() => {
         this.iterating = false;
-        if (this.running) this.schedule(this.wakeAgain ? 0 : this.options.tickMs);
+        if (this.running) this.schedule(this.wakeAgain ? 0 : this.options.tickMs, this.wakeAgain);
       });
     }, delayMs);
   }
@@ -287,7 +302,7 @@ export class Daemon {
     await subscribed.catch(() => undefined);
   }
 
-  private async iterate(): Promise<void> {
+  private async iterate(woken = false): Promise<void> {
     if (!this.running) return;
     const now = this.ctx.clock.now();
     const leads = await this.holdLeadership(now);
@@ -296,11 +311,17 @@ export class Daemon {
     await this.recordAttemptHeartbeats(now);
     await this.recordLiveness(now);
     this.ran('iteration');
-    if (!leads) return;
+    if (!leads) {
+      // Its own workers' finished reports that were to be recorded with a coordination it no
+      // longer makes: on their own (a deposed leader's append is refused, its spool then kept).
+      const unrecorded = this.localFinished.splice(0);
+      if (unrecorded.length > 0) this.enqueue(() => this.applyReports(unrecorded));
+      return;
+    }
     await this.options.afterLeaseWon?.();
     const renewal = this.renewWhileLeading();
     try {
-      await this.lead(now);
+      await this.lead(now, woken);
     } catch (error) {
       if (!isArcoError(error) || error.code !== 'LEADER_FENCED') throw error;
       this.stepDown(`LEADER_FENCED: ${error.message}. Another daemon leads now; this one stands by`);
@@ -331,18 +352,32 @@ export class Daemon {
   }
 
   /** One iteration's work as leader; every append is fenced by this daemon's token. */
-  private async lead(now: number): Promise<void> {
-    await this.collectSpooledResults();
-    // One cheap read instead of the remote snapshot (which records remote workers' finished
-    // reports) and reconcile, for the many instances without remote workers. It reads the store,
-    // never this process's memory: a worker may register through any daemon's API, and is seen
-    // from the next iteration.
-    const remoteInUse = await this.ctx.store.workers.hasRemoteWork();
-    if (remoteInUse) await this.listenForReports();
-    await this.automation.iterate(now);
-    this.ran('automation');
+  /**
+   * An iteration of the leader. One woken within a tick of the last whole one (under load, reports
+   * wake it many times a tick) is light: it records what was reported and what follows, the
+   * coordinator's work and, when runs ended, their backfills and retries; what runs on the clock's
+   * cadence (spooled results, whether remote workers are in use, schedules and sensors) waits for
+   * the next whole one, at most a tick away as when idle.
+   */
+  private async lead(now: number, woken: boolean): Promise<void> {
+    const light = woken && this.wholeIterationAt !== undefined && performance.now() - this.wholeIterationAt < this.options.tickMs;
+    if (!light) {
+      this.wholeIterationAt = performance.now();
+      await this.collectSpooledResults();
+      // One cheap read instead of the remote snapshot (which records remote workers' finished
+      // reports) and reconcile, for the many instances without remote workers. It reads the
+      // store, never this process's memory: a worker may register through any daemon's API, and
+      // is seen from the next whole iteration.
+      this.remoteInUse = await this.ctx.store.workers.hasRemoteWork();
+      if (this.remoteInUse) await this.listenForReports();
+      await this.automation.iterate(now);
+      this.ran('automation');
+    }
+    const remoteInUse = this.remoteInUse;
+    this.runsEnded = false;
     await this.coordinate(now, remoteInUse);
     this.ran('coordinator');
+    if (light && !this.runsEnded) return this.afterCoordination(now);
     // Right after the coordinator recorded the runs that ended: their backfills plan the next
     // chunks now, and the runs they request start in this same iteration.
     const backfills = await advanceBackfills(this.leaderCtx, now);
@@ -362,6 +397,11 @@ export class Daemon {
     });
     this.ran('retries');
     if (backfills.requestedRuns > 0 || retries.requested.length > 0) await this.coordinate(now, remoteInUse);
+    await this.afterCoordination(now);
+  }
+
+  /** What is due each iteration after the runs' work (each on its own schedule). */
+  private async afterCoordination(now: number): Promise<void> {
     // Last, and on its own: freshness changes with the clock, and a failure to record it must
     // not hold up running work.
     await this.freshness.evaluateIfDue(now).catch((e: unknown) => this.problem(`freshness evaluation failed: ${String(e)}`));
@@ -388,9 +428,32 @@ export class Daemon {
     const read = await this.activeRuns.read(limits);
     // Remote workers' finished reports are decided first, on the runs as read, and appended with
     // what follows from them (the next dispatches, the run's end) in one append.
-    const reports = await foldRemoteReports(this.ctx, read, remote.finished, now, (message) => this.problem(message));
+    // This daemon's own workers' reports too; those not recorded by the end go back for the next.
+    const local = this.localFinished.splice(0);
+    const unrecorded = new Set(local);
+    try {
+      await this.coordinateWith(now, remoteInUse, limits, remote, read, local, unrecorded);
+    } finally {
+      if (unrecorded.size > 0) this.localFinished.unshift(...local.filter((r) => unrecorded.has(r)));
+    }
+  }
+
+  private async coordinateWith(
+    now: number,
+    remoteInUse: boolean,
+    limits: ReturnType<Daemon['queueLimits']>,
+    remote: RemoteSnapshot,
+    read: readonly RunProjection[],
+    local: readonly AttemptReport[],
+    unrecorded: Set<AttemptReport>,
+  ): Promise<void> {
+    const reports = await foldRemoteReports(this.ctx, read, remote.finished, now, (message) => this.problem(message), local);
     if (reports.unreadable.length > 0) await this.ctx.store.workers.removeDispatches(reports.unreadable);
     if (reports.elsewhere.length > 0) await collectRemoteResults(this.ctx, reports.elsewhere, (message) => this.problem(message));
+    if (reports.elsewhereLocal.length > 0) {
+      for (const report of reports.elsewhereLocal) unrecorded.delete(report);
+      await this.applyReports(reports.elsewhereLocal);
+    }
     const runs = reports.runs;
     if (remoteInUse) await reconcileDispatches(this.ctx.store, runs, remote);
     const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
@@ -418,7 +481,8 @@ export class Daemon {
     const stepped = new Set(steps.map((s) => s.runId));
     const refused = [...reports.settled].flatMap(([runId, rows]) => (stepped.has(runId) ? [] : rows));
     if (refused.length > 0) await this.ctx.store.workers.removeDispatches(refused);
-    await this.commitSteps(steps, runs, now, remoteInUse, reports.settled);
+    for (const [runId, settled] of reports.settledLocal) if (!stepped.has(runId)) this.forgetLocal(settled, unrecorded);
+    await this.commitSteps(steps, runs, now, remoteInUse, reports, unrecorded);
     // Lost workers are forgotten once their attempts were decided (a forgotten worker counts as dead,
     // so an attempt whose decision failed above is declared lost at the next iteration).
     if (remote.lost.length > 0) await this.ctx.store.workers.removeWorkers(remote.lost);
@@ -437,11 +501,12 @@ export class Daemon {
    * again and decided at the next iteration). A remote report's row is forgotten once the append
    * that recorded it landed.
    */
-  private async commitSteps(steps: readonly RunStep[], runs: readonly RunProjection[], now: number, remoteInUse: boolean, settled: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  private async commitSteps(steps: readonly RunStep[], runs: readonly RunProjection[], now: number, remoteInUse: boolean, reports: FoldedReports, unrecorded: Set<AttemptReport>): Promise<void> {
     const landed = async (appended: readonly StoredEvent[], runIds: readonly string[]) => {
+      for (const id of runIds) this.forgetLocal(reports.settledLocal.get(id) ?? [], unrecorded);
       this.afterAppend(appended, runs);
       if (remoteInUse) await recordRemoteDispatches(this.ctx.store, appended, runs);
-      const recorded = runIds.flatMap((id) => settled.get(id) ?? []);
+      const recorded = runIds.flatMap((id) => reports.settled.get(id) ?? []);
       if (recorded.length > 0) await this.ctx.store.workers.removeDispatches(recorded);
     };
     if (steps.length > 1) {
@@ -468,6 +533,14 @@ export class Daemon {
         if (!isArcoError(error) || error.code !== 'CONCURRENT_MODIFICATION') throw error;
         this.activeRuns.doubt(step.runId);
       }
+    }
+  }
+
+  /** Own workers' reports recorded (or refused for good): their spooled copies are not needed. */
+  private forgetLocal(reports: readonly AttemptReport[], unrecorded: Set<AttemptReport>): void {
+    for (const report of reports) {
+      unrecorded.delete(report);
+      forgetResult(this.spoolDir, report.attemptId);
     }
   }
 
@@ -546,6 +619,7 @@ export class Daemon {
 
   private afterAppend(appended: readonly StoredEvent[], runs: readonly RunProjection[]): void {
     for (const event of appended) {
+      if (event.type === 'RunFinished') this.runsEnded = true;
       if (event.type === 'TaskDispatched' && this.pool.owns(event.payload.workerId)) {
         const run = runs.find((r) => r.runId === event.payload.runId);
         const task = run?.tasks.find((t) => t.taskKey === event.payload.taskKey);
@@ -605,8 +679,20 @@ export class Daemon {
   }
 
   private async applyPendingReports(): Promise<void> {
-    const reports = this.pendingReports.splice(0);
+    const pending = this.pendingReports.splice(0);
     await this.flushLogs();
+    // While this daemon leads and runs, its coordinator records finished reports (coordinate).
+    const toCoordinator: AttemptReport[] = this.leader && this.running ? pending.filter((r) => r.kind === 'finished') : [];
+    if (toCoordinator.length > 0) {
+      this.localFinished.push(...toCoordinator);
+      this.wake();
+    }
+    await this.applyReports(pending.filter((r) => !toCoordinator.includes(r)));
+  }
+
+  /** Applies reports of this daemon's own workers on their own (applyAttemptReports). */
+  private async applyReports(reports: readonly AttemptReport[]): Promise<void> {
+    if (reports.length === 0) return;
     let applied = false;
     for (const { report, error } of await applyAttemptReports(this.ctx, reports)) {
       if (error !== undefined && (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH')) {
@@ -636,7 +722,7 @@ export class Daemon {
     const { results, corrupt } = readSpool(this.spoolDir);
     for (const name of corrupt) this.problem(`the spooled result ${name} in ${this.spoolDir} cannot be read; it is left for inspection and its attempt may run again`);
     // Attempts still running here, or whose reports wait in the queue, are recorded from those reports.
-    const reported = new Set([...this.pool.activeAttemptIds(), ...this.pendingReports.map((r) => r.attemptId)]);
+    const reported = new Set([...this.pool.activeAttemptIds(), ...this.pendingReports.map((r) => r.attemptId), ...this.localFinished.map((r) => r.attemptId)]);
     for (const { runId, taskKey, message } of results) {
       if (reported.has(message.attemptId)) continue;
       try {

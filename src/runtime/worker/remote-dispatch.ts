@@ -105,26 +105,52 @@ export interface FoldedReports {
   readonly drafts: ReadonlyMap<string, readonly EventDraft[]>;
   /** Per run, the rows its reports came from (recorded, or refused by the run): forgotten once its append lands. */
   readonly settled: ReadonlyMap<string, readonly string[]>;
+  /** Per run, this daemon's own workers' reports about it (recorded, or refused by the run). */
+  readonly settledLocal: ReadonlyMap<string, readonly AttemptReport[]>;
   /** Rows to forget now: results that cannot be read (their attempts will be lost and retried). */
   readonly unreadable: readonly string[];
   /** Reports about runs not among `runs` (not in progress): recorded on their own (collectRemoteResults). */
   readonly elsewhere: readonly WorkerDispatch[];
+  /** This daemon's own workers' reports about runs not among `runs`: recorded on their own. */
+  readonly elsewhereLocal: readonly AttemptReport[];
 }
 
 /**
- * Decides the finished reports remote workers stored on the runs in progress as the coordinator
- * read them, so that what the reports end and what follows (the next dispatches, the run's end)
- * are appended together, in one append per coordination instead of one for the reports and one
- * for what follows. The events are those applyAttemptReport would append for each report; a
- * report the run refuses (ATTEMPT_MISMATCH: its attempt stopped being current) adds nothing.
+ * Decides the finished reports remote workers stored, and those of this daemon's own workers
+ * (`local`), on the runs in progress as the coordinator read them, so that what the reports end
+ * and what follows (the next dispatches, the run's end) are appended together, in one append per
+ * coordination instead of one for the reports and one for what follows. The events are those
+ * applyAttemptReport would append for each report; a report the run refuses (ATTEMPT_MISMATCH:
+ * its attempt stopped being current) adds nothing.
  */
-export async function foldRemoteReports(ctx: RuntimeContext, runs: readonly RunProjection[], finished: readonly WorkerDispatch[], nowEpochMs: number, onProblem: (message: string) => void): Promise<FoldedReports> {
+export async function foldRemoteReports(
+  ctx: RuntimeContext,
+  runs: readonly RunProjection[],
+  finished: readonly WorkerDispatch[],
+  nowEpochMs: number,
+  onProblem: (message: string) => void,
+  local: readonly AttemptReport[] = [],
+): Promise<FoldedReports> {
   const byId = new Map(runs.map((r) => [r.runId, r]));
   const drafts = new Map<string, EventDraft[]>();
   const settled = new Map<string, string[]>();
+  const settledLocal = new Map<string, AttemptReport[]>();
   const unreadable: string[] = [];
   const elsewhere: WorkerDispatch[] = [];
+  const elsewhereLocal: AttemptReport[] = [];
   const nowIso = new Date(nowEpochMs).toISOString();
+  const decide = async (run: RunProjection, report: AttemptReport) => {
+    const task = run.tasks.find((t) => t.taskKey === report.taskKey);
+    let decided: EventDraft[] = [];
+    try {
+      decided = decideAttemptReport(run, report, { nowEpochMs, upstreamDataVersions: await inputDataVersions(ctx, task?.inputs ?? []) });
+    } catch (error) {
+      if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
+    }
+    if (decided.length === 0) return;
+    drafts.set(run.runId, [...(drafts.get(run.runId) ?? []), ...decided]);
+    byId.set(run.runId, advanceRun(run, decided, nowIso));
+  };
   for (const d of finished) {
     const run = byId.get(d.runId);
     if (!run) {
@@ -137,19 +163,19 @@ export async function foldRemoteReports(ctx: RuntimeContext, runs: readonly RunP
       unreadable.push(d.attemptId);
       continue;
     }
-    const task = run.tasks.find((t) => t.taskKey === report.taskKey);
-    let decided: EventDraft[] = [];
-    try {
-      decided = decideAttemptReport(run, report, { nowEpochMs, upstreamDataVersions: await inputDataVersions(ctx, task?.inputs ?? []) });
-    } catch (error) {
-      if (!isArcoError(error) || error.code !== 'ATTEMPT_MISMATCH') throw error;
-    }
+    await decide(run, report);
     settled.set(run.runId, [...(settled.get(run.runId) ?? []), d.attemptId]);
-    if (decided.length === 0) continue;
-    drafts.set(run.runId, [...(drafts.get(run.runId) ?? []), ...decided]);
-    byId.set(run.runId, advanceRun(run, decided, nowIso));
   }
-  return { runs: runs.map((r) => byId.get(r.runId) ?? r), drafts, settled, unreadable, elsewhere };
+  for (const report of local) {
+    const run = byId.get(report.runId);
+    if (!run) {
+      elsewhereLocal.push(report);
+      continue;
+    }
+    await decide(run, report);
+    settledLocal.set(run.runId, [...(settledLocal.get(run.runId) ?? []), report]);
+  }
+  return { runs: runs.map((r) => byId.get(r.runId) ?? r), drafts, settled, settledLocal, unreadable, elsewhere, elsewhereLocal };
 }
 
 /** The attempt report a finished row stands for; undefined when its stored result cannot be read. */
