@@ -505,9 +505,9 @@ export class Daemon {
     const landed = async (appended: readonly StoredEvent[], runIds: readonly string[]) => {
       for (const id of runIds) this.forgetLocal(reports.settledLocal.get(id) ?? [], unrecorded);
       this.afterAppend(appended, runs);
-      if (remoteInUse) await recordRemoteDispatches(this.ctx.store, appended, runs);
       const recorded = runIds.flatMap((id) => reports.settled.get(id) ?? []);
-      if (recorded.length > 0) await this.ctx.store.workers.removeDispatches(recorded);
+      if (remoteInUse) await recordRemoteDispatches(this.ctx.store, appended, runs, recorded);
+      else if (recorded.length > 0) await this.ctx.store.workers.removeDispatches(recorded);
     };
     if (steps.length > 1) {
       try {

@@ -463,8 +463,12 @@ export interface WorkerStore {
   listWorkers(): Promise<RemoteWorkerRecord[]>;
   /** Forgets workers and every attempt dispatched to them, but for finished reports not yet recorded. */
   removeWorkers(workerIds: readonly string[]): Promise<void>;
-  /** Records dispatches; one already recorded for the attempt is kept as it is. */
-  addDispatches(rows: readonly { attemptId: string; workerId: string; runId: string; taskKey: string; envelope: unknown; dispatchedAtEpochMs: number }[]): Promise<void>;
+  /**
+   * Records dispatches; one already recorded for the attempt is kept as it is. `forget`: rows to
+   * remove with them (as removeDispatches; reports recorded, attempts no longer current), in the
+   * same statement where the engine can.
+   */
+  addDispatches(rows: readonly { attemptId: string; workerId: string; runId: string; taskKey: string; envelope: unknown; dispatchedAtEpochMs: number }[], forget?: readonly string[]): Promise<void>;
   /**
    * Claims up to `tokenSha256s.length` attempts dispatched to `workerId` and not yet claimed,
    * oldest first, storing the i-th hash on the i-th claimed attempt. Exactly once: of concurrent
@@ -496,6 +500,8 @@ export interface WorkerStore {
   getDispatch(attemptId: string): Promise<WorkerDispatch | undefined>;
   /** Every dispatch (a few per worker slot), or those of one worker, oldest first. */
   listDispatches(workerId?: string): Promise<WorkerDispatch[]>;
+  /** listWorkers and listDispatches() together, in one statement where the engine can (the leader reads both each iteration). */
+  listWorkersAndDispatches(): Promise<{ workers: RemoteWorkerRecord[]; dispatches: WorkerDispatch[] }>;
   /** True when any worker is registered or any dispatch row is left: else the leader skips remote work. */
   hasRemoteWork(): Promise<boolean>;
   /**

@@ -78,7 +78,7 @@ export const NO_REMOTE_WORKERS: RemoteSnapshot = { live: new Set(), lost: [], fr
  * lost and run again; an attempt with a finished report holds no slot.
  */
 export async function remoteSnapshot(store: Store, nowEpochMs: number): Promise<RemoteSnapshot> {
-  const [workers, all] = await Promise.all([store.workers.listWorkers(), store.workers.listDispatches()]);
+  const { workers, dispatches: all } = await store.workers.listWorkersAndDispatches();
   const finished = all.filter((d) => d.state === 'finished');
   const dispatches = all.filter((d) => d.state !== 'finished');
   const held = new Map<string, number>();
@@ -205,7 +205,6 @@ function openAttempts(runs: readonly RunProjection[]): Map<string, { run: RunPro
 export async function reconcileDispatches(store: Store, runs: readonly RunProjection[], snapshot: RemoteSnapshot): Promise<void> {
   const open = openAttempts(runs);
   const stale = snapshot.dispatches.filter((d) => !open.has(d.attemptId)).map((d) => d.attemptId);
-  await store.workers.removeDispatches(stale);
   const rowed = new Set(snapshot.dispatches.map((d) => d.attemptId));
   const missing = [...open.entries()].filter(([id, o]) => !rowed.has(id) && o.task.status === 'DISPATCHED' && snapshot.live.has(o.workerId));
   await store.workers.addDispatches(
@@ -217,11 +216,15 @@ export async function reconcileDispatches(store: Store, runs: readonly RunProjec
       envelope: envelopeFor(o.run, o.task, { attempt: o.attempt, attemptId, deadlineAt: o.deadlineAt }),
       dispatchedAtEpochMs: Date.parse(o.dispatchedAt),
     })),
+    stale,
   );
 }
 
-/** Dispatch rows for the attempts just dispatched to remote workers among `appended`. */
-export async function recordRemoteDispatches(store: Store, appended: readonly StoredEvent[], runs: readonly RunProjection[]): Promise<void> {
+/**
+ * Dispatch rows for the attempts just dispatched to remote workers among `appended`; the rows of
+ * `recorded` (reports the same append recorded) are forgotten in the same statement.
+ */
+export async function recordRemoteDispatches(store: Store, appended: readonly StoredEvent[], runs: readonly RunProjection[], recorded: readonly string[] = []): Promise<void> {
   const rows: Parameters<Store['workers']['addDispatches']>[0][number][] = [];
   for (const event of appended) {
     if (event.type !== 'TaskDispatched' || !isRemoteWorkerId(event.payload.workerId)) continue;
@@ -238,7 +241,7 @@ export async function recordRemoteDispatches(store: Store, appended: readonly St
       dispatchedAtEpochMs: Date.parse(event.at),
     });
   }
-  await store.workers.addDispatches(rows);
+  await store.workers.addDispatches(rows, recorded);
 }
 
 /**

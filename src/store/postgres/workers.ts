@@ -167,11 +167,13 @@ export class PostgresWorkers implements WorkerStore {
     });
   }
 
-  /** Each worker given a new row is signalled by the same statement, when it commits. */
-  async addDispatches(rows: Parameters<WorkerStore['addDispatches']>[0]): Promise<void> {
-    if (rows.length === 0) return;
+  /** Each worker given a new row is signalled by the same statement, when it commits; `forget` goes in it too. */
+  async addDispatches(rows: Parameters<WorkerStore['addDispatches']>[0], forget: readonly string[] = []): Promise<void> {
+    if (rows.length === 0 && forget.length === 0) return;
     await this.pool.query(
-      `WITH added AS (
+      `WITH removed AS (
+         DELETE FROM worker_dispatches WHERE attempt_id = ANY($9::text[])
+       ), added AS (
          INSERT INTO worker_dispatches (attempt_id, worker_id, run_id, task_key, envelope, state, token_sha256, result, dispatched_at)
          SELECT a, w, r, t, e, 'dispatched', NULL, NULL, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(a, w, r, t, e, d)
          ON CONFLICT (attempt_id) DO NOTHING
@@ -187,6 +189,7 @@ export class PostgresWorkers implements WorkerStore {
         rows.map((r) => r.dispatchedAtEpochMs),
         this.notifications.channel,
         DISPATCHED_PREFIX,
+        [...forget],
       ],
     );
   }
@@ -258,6 +261,16 @@ export class PostgresWorkers implements WorkerStore {
         ? await this.pool.query<DispatchRow>(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`)
         : await this.pool.query<DispatchRow>(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = $1 ORDER BY dispatched_at, attempt_id`, [workerId]);
     return rows.map(dispatchOf);
+  }
+
+  async listWorkersAndDispatches(): Promise<{ workers: RemoteWorkerRecord[]; dispatches: WorkerDispatch[] }> {
+    // JSON as text: the pool leaves JSON unparsed (documents are parsed and validated by their readers).
+    const { rows } = await this.pool.query<{ workers: string | null; dispatches: string | null }>(
+      `SELECT (SELECT json_agg(w)::text FROM (SELECT ${WORKER_COLUMNS} FROM remote_workers ORDER BY seen_at DESC, worker_id) AS w) AS workers,
+         (SELECT json_agg(d)::text FROM (SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id) AS d) AS dispatches`,
+    );
+    const list = <Row>(text: string | null | undefined): Row[] => (text === null || text === undefined ? [] : (JSON.parse(text) as Row[]));
+    return { workers: list<WorkerRow>(rows[0]?.workers).map(workerOf), dispatches: list<DispatchRow>(rows[0]?.dispatches).map(dispatchOf) };
   }
 
   async hasRemoteWork(): Promise<boolean> {

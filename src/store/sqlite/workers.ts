@@ -64,12 +64,14 @@ export class SqliteWorkers implements WorkerStore {
     })();
   }
 
-  async addDispatches(rows: Parameters<WorkerStore['addDispatches']>[0]): Promise<void> {
+  async addDispatches(rows: Parameters<WorkerStore['addDispatches']>[0], forget: readonly string[] = []): Promise<void> {
+    const remove = this.db.prepare('DELETE FROM worker_dispatches WHERE attempt_id = ?');
     const insert = this.db.prepare(
       `INSERT INTO worker_dispatches (attempt_id, worker_id, run_id, task_key, envelope, state, token_sha256, result, dispatched_at)
        VALUES (?, ?, ?, ?, ?, 'dispatched', NULL, NULL, ?) ON CONFLICT (attempt_id) DO NOTHING`,
     );
     this.db.transaction(() => {
+      for (const id of forget) remove.run(id);
       for (const r of rows) insert.run(r.attemptId, r.workerId, r.runId, r.taskKey, JSON.stringify(r.envelope), r.dispatchedAtEpochMs);
     })();
     for (const workerId of new Set(rows.map((r) => r.workerId))) this.signals.emit({ kind: 'dispatched', workerId });
@@ -140,6 +142,10 @@ export class SqliteWorkers implements WorkerStore {
         ? this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`).all()
         : this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = ? ORDER BY dispatched_at, attempt_id`).all(workerId);
     return (rows as DispatchRow[]).map(dispatchOf);
+  }
+
+  async listWorkersAndDispatches(): Promise<{ workers: RemoteWorkerRecord[]; dispatches: WorkerDispatch[] }> {
+    return this.db.transaction(() => ({ workers: this.db.prepare(`SELECT ${WORKER_COLUMNS} FROM remote_workers ORDER BY seen_at DESC, worker_id`).all() as RemoteWorkerRecord[], dispatches: (this.db.prepare(`SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches ORDER BY dispatched_at, attempt_id`).all() as DispatchRow[]).map(dispatchOf) }))();
   }
 
   async hasRemoteWork(): Promise<boolean> {
