@@ -424,8 +424,8 @@ export class Daemon {
    */
   private async coordinate(now: number, remoteInUse: boolean): Promise<void> {
     const limits = this.queueLimits();
-    const remote = remoteInUse ? await remoteSnapshot(this.ctx.store, now) : NO_REMOTE_WORKERS;
-    const read = await this.activeRuns.read(limits);
+    // Two independent reads, at once: the iteration's round trips are the time a report waits.
+    const [remote, read] = await Promise.all([remoteInUse ? remoteSnapshot(this.ctx.store, now) : NO_REMOTE_WORKERS, this.activeRuns.read(limits)]);
     // Remote workers' finished reports are decided first, on the runs as read, and appended with
     // what follows from them (the next dispatches, the run's end) in one append.
     // This daemon's own workers' reports too; those not recorded by the end go back for the next.
