@@ -110,11 +110,11 @@ export class ActiveRuns {
   }
 
   private async reread(runIds: readonly string[]): Promise<void> {
-    const heads = await this.store.runs.getRunHeads(runIds);
+    const { queued, inProgress } = await this.store.runs.readChangedRuns(runIds);
     for (const runId of runIds) this.inProgress.delete(runId);
     this.dequeue(runIds.filter((id) => this.queued.has(id)));
-    this.enqueue(heads.filter((h) => h.status === 'QUEUED').map(queueEntry));
-    await this.readInProgress(heads.filter((h) => h.status !== 'QUEUED' && !isTerminalRun(h.status)).map((h) => h.runId));
+    this.enqueue(queued.map(queueEntry));
+    for (const run of inProgress) this.inProgress.set(run.runId, run);
   }
 
   private async readInProgress(runIds: readonly string[]): Promise<void> {

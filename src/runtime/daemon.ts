@@ -59,23 +59,28 @@ import { finishedReport } from './worker/finished-report.js';
 import { stampEvents, draft, idempotencyKeys, type EventDraft } from '../events/index.js';
 
 /**
- * The coordinator's steps with the remote reports folded before it decided: per run, the reports'
- * events first, then the step's, all conditioned on the version the run was read at (`read`).
+ * The coordinator's steps with the reports folded before it decided (remote workers', and this
+ * daemon's own workers'): per run, the reports' events and the step's, all conditioned on the
+ * version the run was read at (`read`).
  */
-function withReports(steps: readonly RunStep[], reports: FoldedReports, read: readonly RunProjection[]): RunStep[] {
+function withReports(steps: readonly RunStep[], reports: FoldedReports, read: readonly RunProjection[]): CommitStep[] {
   const versionRead = new Map(read.map((r) => [r.runId, r.version]));
-  const out: RunStep[] = [];
+  const out: CommitStep[] = [];
   const stepped = new Set<string>();
   for (const step of steps) {
     stepped.add(step.runId);
-    const reported = reports.drafts.get(step.runId) ?? [];
-    out.push({ runId: step.runId, expectVersion: versionRead.get(step.runId) ?? step.expectVersion, drafts: [...reported, ...step.drafts] });
+    out.push({ runId: step.runId, expectVersion: versionRead.get(step.runId) ?? step.expectVersion, reported: reports.drafts.get(step.runId) ?? [], drafts: step.drafts });
   }
   for (const [runId, drafts] of reports.drafts) {
     const version = versionRead.get(runId);
-    if (!stepped.has(runId) && version !== undefined) out.push({ runId, expectVersion: version, drafts });
+    if (!stepped.has(runId) && version !== undefined) out.push({ runId, expectVersion: version, reported: drafts, drafts: [] });
   }
   return out;
+}
+
+/** A run's step with the events of the reports it records, which go first (see commitSteps). */
+interface CommitStep extends RunStep {
+  readonly reported: readonly EventDraft[];
 }
 
 export interface DaemonOptions {
@@ -501,7 +506,7 @@ export class Daemon {
    * again and decided at the next iteration). A remote report's row is forgotten once the append
    * that recorded it landed.
    */
-  private async commitSteps(steps: readonly RunStep[], runs: readonly RunProjection[], now: number, remoteInUse: boolean, reports: FoldedReports, unrecorded: Set<AttemptReport>): Promise<void> {
+  private async commitSteps(steps: readonly CommitStep[], runs: readonly RunProjection[], now: number, remoteInUse: boolean, reports: FoldedReports, unrecorded: Set<AttemptReport>): Promise<void> {
     const landed = async (appended: readonly StoredEvent[], runIds: readonly string[]) => {
       for (const id of runIds) this.forgetLocal(reports.settledLocal.get(id) ?? [], unrecorded);
       this.afterAppend(appended, runs);
@@ -513,7 +518,9 @@ export class Daemon {
       try {
         const result = await commit(
           this.leaderCtx,
-          steps.flatMap((s) => s.drafts),
+          // Every report's events before any decision's: a slot one report frees (a pool's, a
+          // run's) is free before another run takes it, in the ledger's order too.
+          [...steps.flatMap((s) => s.reported), ...steps.flatMap((s) => s.drafts)],
           now,
           steps.map((s) => ({ table: 'runs' as const, id: s.runId, version: s.expectVersion })),
         );
@@ -526,7 +533,7 @@ export class Daemon {
     }
     for (const step of steps) {
       try {
-        const result = await commit(this.leaderCtx, step.drafts, now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
+        const result = await commit(this.leaderCtx, [...step.reported, ...step.drafts], now, [{ table: 'runs', id: step.runId, version: step.expectVersion }]);
         await landed(result.appended, [step.runId]);
       } catch (error) {
         // A report or a command changed the run since we read it; the next iteration decides again.

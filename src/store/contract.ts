@@ -115,6 +115,12 @@ export interface RunStore {
   listActiveRunHeads(): Promise<RunHead[]>;
   /** The heads of the runs among `runIds` that exist, in id order (any status). */
   getRunHeads(runIds: readonly string[]): Promise<RunHead[]>;
+  /**
+   * Of the runs among `runIds`, in id order: the heads of those QUEUED and, whole (as getRuns),
+   * those in progress (STARTED, CANCELING); terminal and missing ones are left out. The
+   * coordinator's read of the runs that changed, in one statement where the engine can.
+   */
+  readChangedRuns(runIds: readonly string[]): Promise<{ queued: RunHead[]; inProgress: RunProjection[] }>;
   /** Run-key conflicts (of one run key, or all), newest first. */
   listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]>;
 }

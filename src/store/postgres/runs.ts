@@ -48,6 +48,42 @@ export class PostgresRuns implements RunStore {
     });
   }
 
+  /**
+   * One statement: each run's head, the document only of runs in progress and only when it is not
+   * one this process's folder wrote (as readRuns), the tags only of queued runs (extracting them
+   * parses the whole document on the server).
+   */
+  async readChangedRuns(runIds: readonly string[]): Promise<{ queued: RunHead[]; inProgress: RunProjection[] }> {
+    if (runIds.length === 0) return { queued: [], inProgress: [] };
+    const ids = [...new Set(runIds)];
+    const kept = ids.map((id) => (this.runs.trusted ? this.keptWrite(runsFamily.table, id) : []));
+    const { rows } = await this.pool.query<{ id: string; status: string; version: number; x: string; tags: string | null; doc: string | null }>(
+      `SELECT r.id, r.status, r.version, r.xmin::text AS x,
+         CASE WHEN r.status = 'QUEUED' THEN (r.doc::json -> 'tags')::text END AS tags,
+         CASE WHEN r.status IN ('STARTED', 'CANCELING') AND r.xmin::text NOT IN (k.x, k.p) THEN r.doc END AS doc
+       FROM runs r JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(id, x, p) ON r.id = k.id
+       WHERE r.status IN ('QUEUED', 'STARTED', 'CANCELING') ORDER BY r.id`,
+      [ids, kept.map((k) => k[0]?.xmin ?? ''), kept.map((k) => k[1]?.xmin ?? '')],
+    );
+    const keptOf = new Map(ids.map((id, i) => [id, kept[i] ?? []]));
+    const queued: RunHead[] = [];
+    const inProgress: RunProjection[] = [];
+    for (const r of rows) {
+      if (r.status === 'QUEUED') {
+        queued.push(parseRunHead(r.id, r.status, r.version, r.tags));
+        continue;
+      }
+      if (r.doc !== null) {
+        inProgress.push(this.runs.read(r.id, r.doc));
+        continue;
+      }
+      const write = keptOf.get(r.id)?.find((k) => k.xmin === r.x);
+      if (write === undefined) throw new InvariantError(`the kept row of run ${r.id}, stored unchanged`, 'none');
+      inProgress.push(this.runs.handOut(write.row));
+    }
+    return { queued, inProgress };
+  }
+
   /** The run as the transaction `xmin` stored it: a row this process's folder kept when it wrote it, else read. */
   async getRunStoredAs(runId: string, xmin: string): Promise<RunProjection | undefined> {
     const write = this.runs.trusted ? this.keptWrite(runsFamily.table, runId).find((k) => k.xmin === xmin) : undefined;

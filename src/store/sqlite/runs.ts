@@ -108,6 +108,12 @@ export class SqliteRuns implements RunStore {
     return rows.map((r) => parseRunHead(r.id, r.status, r.version, r.tags));
   }
 
+  async readChangedRuns(runIds: readonly string[]): Promise<{ queued: RunHead[]; inProgress: RunProjection[] }> {
+    const heads = await this.getRunHeads(runIds);
+    const inProgress = await this.getRuns(heads.filter((h) => h.status === 'STARTED' || h.status === 'CANCELING').map((h) => h.runId));
+    return { queued: heads.filter((h) => h.status === 'QUEUED'), inProgress: inProgress.filter((r) => r.status === 'STARTED' || r.status === 'CANCELING') };
+  }
+
   async listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]> {
     const rows = (
       query.runKey === undefined
