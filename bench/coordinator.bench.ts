@@ -37,7 +37,14 @@ const SEED_BATCH = 500;
 const PG_URL = process.env.ARCO_TEST_PG ?? 'postgres://127.0.0.1:5432/test';
 
 /** The daemon step measured; private in Daemon, reached here so the real code is what is timed. */
-type Coordinating = { coordinate(now: number): Promise<void> };
+type Coordinating = { coordinate(now: number): Promise<void>; holdLeadership(now: number): Promise<boolean> };
+
+/** The daemon as the leader it must be to coordinate (its appends carry the lease's fencing token). */
+async function leading(daemon: Daemon, now: number): Promise<Coordinating> {
+  const coordinating = daemon as unknown as Coordinating;
+  if (!(await coordinating.holdLeadership(now))) throw new Error('the benchmark daemon did not get the leader lease');
+  return coordinating;
+}
 
 interface Curve {
   readonly idleMs: number;
@@ -53,7 +60,7 @@ async function measure(store: Store, queued: number, dir: string): Promise<Curve
   const ctx = createContext(store, clock, definitions, 5);
   await seedQueue(ctx, queued + IN_PROGRESS);
   const daemon = new Daemon(ctx, { workers: 0, maxConcurrentRuns: IN_PROGRESS, attemptLeaseMs: 3_600_000 });
-  const coordinating = daemon as unknown as Coordinating;
+  const coordinating = await leading(daemon, clock.now());
   // The first iteration reads every active run head and starts IN_PROGRESS runs.
   const firstMs = await timeMs(() => coordinating.coordinate(clock.now()));
   const idle: number[] = [];
@@ -81,7 +88,7 @@ async function measureWaitingForSlots(store: Store, count: number, dir: string):
   const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
   const ctx = createContext(store, clock, definitions, 5);
   await seedQueue(ctx, count);
-  const coordinating = new Daemon(ctx, { workers: 0, maxConcurrentRuns: null, attemptLeaseMs: 3_600_000 }) as unknown as Coordinating;
+  const coordinating = await leading(new Daemon(ctx, { workers: 0, maxConcurrentRuns: null, attemptLeaseMs: 3_600_000 }), clock.now());
   await coordinating.coordinate(clock.now());
   const idle: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
