@@ -21,7 +21,6 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isArcoError } from '../../domain/errors/index.js';
 import type { Clock } from '../clock.js';
-import type { DispatchEnvelope } from './protocol.js';
 import { REMOTE_WORKER_PREFIX } from './remote-dispatch.js';
 import { readSpool, type SpooledResult } from './result-spool.js';
 import { forgetAttempt, orphanedClaims, recordClaim, type ClaimRecord } from './remote-spool.js';
@@ -233,11 +232,6 @@ export class RemoteWorkerAgent {
           this.scheduleClaim(nextInMs);
         });
     }, delayMs);
-  }
-
-  /** A slot was freed: ask for its next attempt now instead of at the next poll. */
-  private claimSoon(): void {
-    if (!this.claimInFlight) this.scheduleClaim(0);
   }
 
   /**

@@ -25,7 +25,7 @@ import { arcoError, InvariantError } from '../../domain/errors/index.js';
 import { withSequence, parseStoredEvent, type ArcoEvent, type StoredEvent, type StoredEventRow } from '../../events/index.js';
 import { PROJECTION_FAMILIES } from '../../fold/index.js';
 import type { AppendOptions, AppendResult, LeaderFence, LedgerStore, VersionExpectation } from '../contract.js';
-import { fenced } from '../fence.js';
+import { checkVersion, fenced } from '../fence.js';
 import { inTransaction, isRetryable, sqlStateOf, type AdvisoryLock } from './connection.js';
 import type { PostgresFolder } from './folder.js';
 import { hashProjections } from './docs.js';
@@ -147,17 +147,7 @@ export class PostgresLedger implements LedgerStore {
       const current = found.get(`fence\u0000${fence.lease}`);
       if (current !== fence.token) throw fenced(fence, current);
     }
-    for (const expectation of expectations) {
-      const actual = found.get(`${expectation.table}\u0000${expectation.id}`) ?? 0;
-      if (actual !== expectation.version) {
-        throw arcoError('CONCURRENT_MODIFICATION', `${expectation.table} "${expectation.id}" changed while deciding; retry`, {
-          table: expectation.table,
-          id: expectation.id,
-          expectedVersion: expectation.version,
-          actualVersion: actual,
-        });
-      }
-    }
+    for (const expectation of expectations) checkVersion(expectation, found.get(`${expectation.table}\u0000${expectation.id}`) ?? 0);
   }
 
   /** Runs appends and rebuilds of this process one at a time, in call order. */

@@ -4,12 +4,11 @@
  * interleaved with another in this process; BEGIN IMMEDIATE serialises writers across processes.
  */
 import type Database from 'better-sqlite3';
-import { arcoError } from '../../domain/errors/index.js';
 import { parseStoredEvent, withSequence, type ArcoEvent, type StoredEvent, type StoredEventRow } from '../../events/index.js';
 import type { AppendOptions, AppendResult, LeaderFence, LedgerStore, VersionExpectation } from '../contract.js';
 import { PROJECTION_FAMILIES } from '../../fold/index.js';
 import { SqliteFolder } from './folder.js';
-import { fenced } from '../fence.js';
+import { checkVersion, fenced } from '../fence.js';
 
 export const EVENT_COLUMNS = `sequence, event_id AS eventId, type, version, at, workspace, idempotency_key AS idempotencyKey,
   correlation_id AS correlationId, causation_id AS causationId, actor, payload`;
@@ -101,15 +100,7 @@ export class SqliteLedger implements LedgerStore {
 
   private check(expectation: VersionExpectation): void {
     const row = this.versionOf[expectation.table].get(expectation.id) as { version: number } | undefined;
-    const actual = row?.version ?? 0;
-    if (actual !== expectation.version) {
-      throw arcoError('CONCURRENT_MODIFICATION', `${expectation.table} "${expectation.id}" changed while deciding; retry`, {
-        table: expectation.table,
-        id: expectation.id,
-        expectedVersion: expectation.version,
-        actualVersion: actual,
-      });
-    }
+    checkVersion(expectation, row?.version ?? 0);
   }
 
   async readEvents(query: { afterSequence?: number; limit: number; correlationId?: string }): Promise<StoredEvent[]> {
