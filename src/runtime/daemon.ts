@@ -356,9 +356,8 @@ export class Daemon {
     };
   }
 
-  /** One iteration's work as leader; every append is fenced by this daemon's token. */
   /**
-   * An iteration of the leader. One woken within a tick of the last whole one (under load, reports
+   * One iteration's work as leader; every append is fenced by this daemon's token. One woken within a tick of the last whole one (under load, reports
    * wake it many times a tick) is light: it records what was reported and what follows, the
    * coordinator's work and, when runs ended, their backfills and retries; what runs on the clock's
    * cadence (spooled results, whether remote workers are in use, schedules and sensors) waits for
