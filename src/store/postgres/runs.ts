@@ -27,25 +27,39 @@ export class PostgresRuns implements RunStore {
   }
 
   /**
+   * This process's folder's kept writes of runs `ids`, taken before a read that skips their
+   * documents: the read's parameters (the ids, each one's last write's xmin, and while that one
+   * may be uncommitted the one before) and the run a row of it stands for, as it was sent (`x`
+   * its xmin, `doc` null where the document was skipped). Resolved against this snapshot, never a
+   * later one: the folder may have moved on by the time the rows arrive.
+   */
+  private keptSnapshot(ids: readonly string[]): { params: [string[], string[], string[]]; runOf(id: string, x: string, doc: string | null): RunProjection } {
+    const kept = ids.map((id) => (this.runs.trusted ? this.keptWrite(runsFamily.table, id) : []));
+    const keptOf = new Map(ids.map((id, i) => [id, kept[i] ?? []]));
+    return {
+      params: [[...ids], kept.map((k) => k[0]?.xmin ?? ''), kept.map((k) => k[1]?.xmin ?? '')],
+      runOf: (id, x, doc) => {
+        if (doc !== null) return this.runs.read(id, doc);
+        const write = keptOf.get(id)?.find((k) => k.xmin === x);
+        if (write === undefined) throw new InvariantError(`the kept row of run ${id}, stored unchanged`, 'none');
+        return this.runs.handOut(write.row);
+      },
+    };
+  }
+
+  /**
    * Runs by id, each document sent only when the stored row is not one this process's folder
    * wrote (its xmin is another): a daemon reads back the runs it just appended to, and a run of
-   * 100 tasks is 80 KB to detoast, send and compare each time. Two writes may be candidates: the
-   * folder's last, and while that one may be uncommitted, the one before.
+   * 100 tasks is 80 KB to detoast, send and compare each time (see keptSnapshot).
    */
   private async readRuns(runIds: readonly string[]): Promise<RunProjection[]> {
-    const kept = runIds.map((id) => (this.runs.trusted ? this.keptWrite(runsFamily.table, id) : []));
+    const kept = this.keptSnapshot(runIds);
     const { rows } = await this.pool.query<{ id: string; x: string; doc: string | null }>(
       `SELECT r.id, r.xmin::text AS x, CASE WHEN r.xmin::text IN (k.x, k.p) THEN NULL ELSE r.doc END AS doc
        FROM runs r JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(id, x, p) ON r.id = k.id ORDER BY r.id`,
-      [[...runIds], kept.map((k) => k[0]?.xmin ?? ''), kept.map((k) => k[1]?.xmin ?? '')],
+      kept.params,
     );
-    const keptOf = new Map(runIds.map((id, i) => [id, kept[i] ?? []]));
-    return rows.map((r) => {
-      if (r.doc !== null) return this.runs.read(r.id, r.doc);
-      const write = keptOf.get(r.id)?.find((k) => k.xmin === r.x);
-      if (write === undefined) throw new InvariantError(`the kept row of run ${r.id}, stored unchanged`, 'none');
-      return this.runs.handOut(write.row);
-    });
+    return rows.map((r) => kept.runOf(r.id, r.x, r.doc));
   }
 
   /**
@@ -55,31 +69,20 @@ export class PostgresRuns implements RunStore {
    */
   async readChangedRuns(runIds: readonly string[]): Promise<{ queued: RunHead[]; inProgress: RunProjection[] }> {
     if (runIds.length === 0) return { queued: [], inProgress: [] };
-    const ids = [...new Set(runIds)];
-    const kept = ids.map((id) => (this.runs.trusted ? this.keptWrite(runsFamily.table, id) : []));
+    const kept = this.keptSnapshot([...new Set(runIds)]);
     const { rows } = await this.pool.query<{ id: string; status: string; version: number; x: string; tags: string | null; doc: string | null }>(
       `SELECT r.id, r.status, r.version, r.xmin::text AS x,
          CASE WHEN r.status = 'QUEUED' THEN (r.doc::json -> 'tags')::text END AS tags,
          CASE WHEN r.status IN ('STARTED', 'CANCELING') AND r.xmin::text NOT IN (k.x, k.p) THEN r.doc END AS doc
        FROM runs r JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(id, x, p) ON r.id = k.id
        WHERE r.status IN ('QUEUED', 'STARTED', 'CANCELING') ORDER BY r.id`,
-      [ids, kept.map((k) => k[0]?.xmin ?? ''), kept.map((k) => k[1]?.xmin ?? '')],
+      kept.params,
     );
-    const keptOf = new Map(ids.map((id, i) => [id, kept[i] ?? []]));
     const queued: RunHead[] = [];
     const inProgress: RunProjection[] = [];
     for (const r of rows) {
-      if (r.status === 'QUEUED') {
-        queued.push(parseRunHead(r.id, r.status, r.version, r.tags));
-        continue;
-      }
-      if (r.doc !== null) {
-        inProgress.push(this.runs.read(r.id, r.doc));
-        continue;
-      }
-      const write = keptOf.get(r.id)?.find((k) => k.xmin === r.x);
-      if (write === undefined) throw new InvariantError(`the kept row of run ${r.id}, stored unchanged`, 'none');
-      inProgress.push(this.runs.handOut(write.row));
+      if (r.status === 'QUEUED') queued.push(parseRunHead(r.id, r.status, r.version, r.tags));
+      else inProgress.push(kept.runOf(r.id, r.x, r.doc));
     }
     return { queued, inProgress };
   }

@@ -18,10 +18,10 @@ const workerColumns = (of = '', as = '') =>
   `${of}worker_id AS "${as}workerId", ${of}host AS "${as}host", ${of}pid AS "${as}pid", ${of}slots AS "${as}slots",
   ${of}heartbeat_timeout_ms AS "${as}heartbeatTimeoutMs", ${of}registered_at AS "${as}registeredAtEpochMs", ${of}seen_at AS "${as}seenAtEpochMs"`;
 const WORKER_COLUMNS = workerColumns();
-/** A dispatch row's columns as DispatchRow names them, of the table or of its alias `d`. */
-const dispatchColumns = (of = '') =>
-  `${of}attempt_id AS "attemptId", ${of}worker_id AS "workerId", ${of}run_id AS "runId", ${of}task_key AS "taskKey", ${of}envelope, ${of}state,
-  ${of}token_sha256 AS "tokenSha256", ${of}result, ${of}dispatched_at AS "dispatchedAtEpochMs"`;
+/** A dispatch row's columns as DispatchRow names them, of the table or of its alias `d`, each name prefixed by `as`. */
+const dispatchColumns = (of = '', as = '') =>
+  `${of}attempt_id AS "${as}attemptId", ${of}worker_id AS "${as}workerId", ${of}run_id AS "${as}runId", ${of}task_key AS "${as}taskKey", ${of}envelope AS "${as}envelope",
+  ${of}state AS "${as}state", ${of}token_sha256 AS "${as}tokenSha256", ${of}result AS "${as}result", ${of}dispatched_at AS "${as}dispatchedAtEpochMs"`;
 const DISPATCH_COLUMNS = dispatchColumns();
 
 type WorkerRow = { [K in keyof RemoteWorkerRecord]: RemoteWorkerRecord[K] extends number ? string | number : RemoteWorkerRecord[K] };
@@ -57,6 +57,26 @@ function dispatchOf(r: DispatchRow): WorkerDispatch {
  * nothing is left to hand again, and `when` holds. Joined as `counts` and `claimed`: one row per
  * claimed attempt, or one with none.
  */
+/**
+ * The WITH queries of a claim: `picked` takes the oldest dispatched rows of the worker where
+ * `condition` holds, FOR UPDATE SKIP LOCKED, and `claimed` claims them with the tokens in that
+ * order, returning `returning`. Concurrent claims (the same worker through two daemons' APIs)
+ * never wait on each other and never take the same row; the state check in the UPDATE keeps it
+ * exactly once even for a row read before another claim committed.
+ */
+function claimSql(p: { worker: string; tokens: string; condition: string; returning: string }): string {
+  return `picked AS (
+      SELECT attempt_id, dispatched_at FROM worker_dispatches WHERE worker_id = ${p.worker} AND state = 'dispatched' AND ${p.condition}
+      ORDER BY dispatched_at, attempt_id LIMIT cardinality(${p.tokens}::text[]) FOR UPDATE SKIP LOCKED
+    ), numbered AS (
+      SELECT attempt_id, row_number() OVER (ORDER BY dispatched_at, attempt_id) AS n FROM picked
+    ), claimed AS (
+      UPDATE worker_dispatches d SET state = 'claimed', token_sha256 = (${p.tokens}::text[])[numbered.n]
+      FROM numbered WHERE d.attempt_id = numbered.attempt_id AND d.state = 'dispatched'
+      RETURNING ${p.returning}
+    )`;
+}
+
 function claimRequestSql(p: { worker: string; seq: string; running: string; tokens: string; now: string; except?: string; when?: string }): string {
   return `advanced AS (
       UPDATE remote_workers SET claim_seq = ${p.seq} WHERE worker_id = ${p.worker} AND ${p.seq}::bigint IS NOT NULL AND claim_seq < ${p.seq}${p.when ? ` AND ${p.when}` : ''} RETURNING 1
@@ -65,19 +85,18 @@ function claimRequestSql(p: { worker: string; seq: string; running: string; toke
         count(*) FILTER (WHERE state = 'claimed' AND NOT (attempt_id = ANY(${p.running}::text[]))${p.except ? ` AND attempt_id <> ${p.except}` : ''}) AS unrun,
         (SELECT count(*) FROM advanced) AS fresh
       FROM worker_dispatches WHERE worker_id = ${p.worker}
-    ), picked AS (
-      SELECT attempt_id, dispatched_at FROM worker_dispatches WHERE worker_id = ${p.worker} AND state = 'dispatched'
-        AND EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = ${p.worker} AND w.seen_at + w.heartbeat_timeout_ms > ${p.now})
-        AND (${p.seq}::bigint IS NULL OR (EXISTS (SELECT 1 FROM advanced) AND (SELECT unrun FROM counts) = 0))${p.when ? ` AND ${p.when}` : ''}
-      ORDER BY dispatched_at, attempt_id LIMIT cardinality(${p.tokens}::text[]) FOR UPDATE SKIP LOCKED
-    ), numbered AS (
-      SELECT attempt_id, row_number() OVER (ORDER BY dispatched_at, attempt_id) AS n FROM picked
-    ), claimed AS (
-      UPDATE worker_dispatches d SET state = 'claimed', token_sha256 = (${p.tokens}::text[])[numbered.n]
-      FROM numbered WHERE d.attempt_id = numbered.attempt_id AND d.state = 'dispatched'
-      RETURNING d.attempt_id AS "c_attemptId", d.worker_id AS "c_workerId", d.run_id AS "c_runId", d.task_key AS "c_taskKey",
-        d.envelope AS c_envelope, d.state AS c_state, d.token_sha256 AS "c_tokenSha256", d.result AS c_result, d.dispatched_at AS "c_dispatchedAtEpochMs"
-    )`;
+    ), ${claimSql({
+      worker: p.worker,
+      tokens: p.tokens,
+      condition: `EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = ${p.worker} AND w.seen_at + w.heartbeat_timeout_ms > ${p.now})
+        AND (${p.seq}::bigint IS NULL OR (EXISTS (SELECT 1 FROM advanced) AND (SELECT unrun FROM counts) = 0))${p.when ? ` AND ${p.when}` : ''}`,
+      returning: dispatchColumns('d.', 'c_'),
+    })}`;
+}
+
+/** The columns of `row` named `prefix`…, without the prefix (a row of several tables' columns, each table's prefixed). */
+function unprefixed<Row>(row: object, prefix: string): Row {
+  return Object.fromEntries(Object.entries(row).flatMap(([key, value]) => (key.startsWith(prefix) ? [[key.slice(prefix.length), value]] : []))) as Row;
 }
 
 const CLAIM_REQUEST_COLUMNS = 'counts.fresh, counts.dispatched, counts.unrun, claimed.*';
@@ -90,32 +109,9 @@ type ClaimRequestRow = { [K in keyof WorkerRow as `w_${K}`]: WorkerRow[K] | null
 function claimStartOf(rows: readonly ClaimRequestRow[]): ClaimStart | undefined {
   const row = rows[0];
   if (row === undefined || row.w_workerId === null) return undefined;
-  const claimed = rows.flatMap((r) =>
-    r.c_attemptId === null
-      ? []
-      : [
-          dispatchOf({
-            attemptId: r.c_attemptId,
-            workerId: r.c_workerId as string,
-            runId: r.c_runId as string,
-            taskKey: r.c_taskKey as string,
-            envelope: r.c_envelope as string,
-            state: r.c_state as WorkerDispatch['state'],
-            tokenSha256: r.c_tokenSha256,
-            result: r.c_result,
-            dispatchedAtEpochMs: r.c_dispatchedAtEpochMs as string | number,
-          }),
-        ],
-  );
-  const worker = workerOf({
-    workerId: row.w_workerId,
-    host: row.w_host as string,
-    pid: row.w_pid as string | number,
-    slots: row.w_slots as string | number,
-    heartbeatTimeoutMs: row.w_heartbeatTimeoutMs as string | number,
-    registeredAtEpochMs: row.w_registeredAtEpochMs as string | number,
-    seenAtEpochMs: row.w_seenAtEpochMs as string | number,
-  });
+  // A row with no attempt claimed has NULL in every claimed column (the LEFT JOIN).
+  const claimed = rows.flatMap((r) => (r.c_attemptId === null ? [] : [dispatchOf(unprefixed<DispatchRow>(r, 'c_'))]));
+  const worker = workerOf(unprefixed<WorkerRow>(row, 'w_'));
   return { worker, fresh: Number(row.fresh) > 0, dispatched: Number(row.dispatched), unrun: Number(row.unrun), claimed: claimed.sort(oldestFirst) };
 }
 
@@ -194,26 +190,18 @@ export class PostgresWorkers implements WorkerStore {
     );
   }
 
-  /**
-   * One statement: SELECT … FOR UPDATE SKIP LOCKED picks the oldest dispatched rows, and the UPDATE
-   * claims them with the tokens in that order. Concurrent claims (the same worker through two
-   * daemons' APIs) never wait on each other and never take the same row; the state check in the
-   * UPDATE keeps it exactly once even for a row read before another claim committed.
-   */
+  /** One statement (claimSql), only while `claimSeq`, when given, is the worker's latest request. */
   async claimDispatches(workerId: string, tokenSha256s: readonly string[], claimSeq?: number): Promise<WorkerDispatch[]> {
     if (tokenSha256s.length === 0) return [];
     const { rows } = await this.pool.query<DispatchRow>(
-      `WITH picked AS (
-         SELECT attempt_id, dispatched_at FROM worker_dispatches WHERE worker_id = $1 AND state = 'dispatched'
-           AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = $1 AND w.claim_seq = $4))
-         ORDER BY dispatched_at, attempt_id LIMIT $2 FOR UPDATE SKIP LOCKED
-       ), numbered AS (
-         SELECT attempt_id, row_number() OVER (ORDER BY dispatched_at, attempt_id) AS n FROM picked
-       )
-       UPDATE worker_dispatches d SET state = 'claimed', token_sha256 = ($3::text[])[numbered.n]
-       FROM numbered WHERE d.attempt_id = numbered.attempt_id AND d.state = 'dispatched'
-       RETURNING ${dispatchColumns('d.')}`,
-      [workerId, tokenSha256s.length, [...tokenSha256s], claimSeq ?? null],
+      `WITH ${claimSql({
+        worker: '$1',
+        tokens: '$2',
+        condition: '($3::bigint IS NULL OR EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = $1 AND w.claim_seq = $3))',
+        returning: dispatchColumns('d.'),
+      })}
+       SELECT * FROM claimed`,
+      [workerId, [...tokenSha256s], claimSeq ?? null],
     );
     return rows.map(dispatchOf).sort(oldestFirst);
   }
@@ -286,14 +274,14 @@ export class PostgresWorkers implements WorkerStore {
    */
   async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown, claim?: CarriedClaim): Promise<StoredReport | undefined> {
     const begin = claim === undefined ? '' : `, ${claimRequestSql({ worker: '$3', seq: '$7', running: '$8', tokens: '$9', now: '$10', except: '$2', when: 'EXISTS (SELECT 1 FROM stored)' })}`;
-    const { rows } = await this.pool.query<DispatchRow & { notified: unknown; runXmin: string | null } & Partial<ClaimRequestRow>>(
+    const { rows } = await this.pool.query<{ [K in keyof DispatchRow as `s_${K}`]: DispatchRow[K] } & { runXmin: string | null } & Partial<ClaimRequestRow>>(
       `WITH stored AS (
          UPDATE worker_dispatches SET state = 'finished', result = $1
          WHERE attempt_id = $2 AND worker_id = $3 AND state = 'claimed' AND token_sha256 = $4
-         RETURNING ${DISPATCH_COLUMNS}
+         RETURNING ${dispatchColumns('', 's_')}
        )${begin}
        SELECT stored.*, r.xmin::text AS "runXmin", pg_notify($5, $6) AS notified${claim === undefined ? '' : `, ${workerColumns('w.', 'w_')}, ${CLAIM_REQUEST_COLUMNS}`}
-       FROM stored LEFT JOIN runs r ON r.id = stored."runId"${claim === undefined ? '' : ' LEFT JOIN remote_workers w ON w.worker_id = $3 CROSS JOIN counts LEFT JOIN claimed ON true'}`,
+       FROM stored LEFT JOIN runs r ON r.id = stored."s_runId"${claim === undefined ? '' : ' LEFT JOIN remote_workers w ON w.worker_id = $3 CROSS JOIN counts LEFT JOIN claimed ON true'}`,
       [
         JSON.stringify(result),
         attemptId,
@@ -306,17 +294,7 @@ export class PostgresWorkers implements WorkerStore {
     );
     const row = rows[0];
     if (row === undefined) return undefined;
-    const dispatch = dispatchOf({
-      attemptId: row.attemptId,
-      workerId: row.workerId,
-      runId: row.runId,
-      taskKey: row.taskKey,
-      envelope: row.envelope,
-      state: row.state,
-      tokenSha256: row.tokenSha256,
-      result: row.result,
-      dispatchedAtEpochMs: row.dispatchedAtEpochMs,
-    });
+    const dispatch = dispatchOf(unprefixed<DispatchRow>(row, 's_'));
     const run = row.runXmin === null ? undefined : await this.runStoredAs(dispatch.runId, row.runXmin);
     if (claim === undefined) return { dispatch, run };
     return { dispatch, run, claim: claimStartOf(rows as ClaimRequestRow[]) };
