@@ -64,6 +64,11 @@ export class RemoteWorkerAgent {
   private offsetMs = 0;
   private registered = false;
   private stopped = false;
+  /**
+   * The stop's grace is over: reports the API has not taken by now are given up rather than retried
+   * without end (it may be down), and their results stay spooled for the next worker (Restarts).
+   */
+  private abandoned = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private claimTimer: NodeJS.Timeout | undefined;
   /** A claim request is on its way (or held by the API): a freed slot waits for its answer. */
@@ -140,20 +145,27 @@ export class RemoteWorkerAgent {
     return outcome;
   }
 
-  /** Stops claiming, lets running attempts finish and report (at most `graceMs`), then unregisters. */
+  /**
+   * Stops claiming, lets running attempts finish and report (at most `graceMs`), then unregisters.
+   * Reports the API has not taken when the grace ends are given up after their current try (an API
+   * that is down would otherwise hold the stop for ever); their results stay spooled.
+   */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     if (this.claimTimer) clearTimeout(this.claimTimer);
-    // A claim the API holds returns within claimWaitMs; what it brings runs within the grace below.
-    await this.claiming;
     const deadline = Date.now() + graceMs;
+    const graceTimer = setTimeout(() => (this.abandoned = true), graceMs);
+    // A claim the API holds returns within claimWaitMs; what it brings runs within the grace below.
+    // A claim carried by a finished report is that report's delivery, given up when the grace ends.
+    await this.claiming;
     while (this.running.size > 0 && Date.now() < deadline) {
       await this.heartbeat().catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await Promise.all([...this.running.values()].map((r) => r.chain));
     await this.resending;
+    clearTimeout(graceTimer);
     await this.options.client.unregisterWorker({ workerId: this.id }).catch((e: unknown) => this.problem(`unregistering failed: ${String(e)}`));
     await this.pool.stop();
   }
@@ -277,7 +289,7 @@ export class RemoteWorkerAgent {
     for (const [i, { envelope, attemptToken }] of answer.attempts.entries()) {
       const slot = free[i];
       if (slot === undefined) break;
-      this.running.set(envelope.attemptId, { envelope, token: attemptToken, chain: Promise.resolve(), dropped: false, logs: [], logChars: 0, logTimer: undefined, startTimer: undefined });
+      this.running.set(envelope.attemptId, { envelope, token: attemptToken, chain: Promise.resolve(), dropped: false, undelivered: false, logs: [], logChars: 0, logTimer: undefined, startTimer: undefined });
       try {
         recordClaim(this.options.spoolDir, { attemptId: envelope.attemptId, workerId: this.id, attemptToken, pid: process.pid });
       } catch (error) {
@@ -334,7 +346,7 @@ export class RemoteWorkerAgent {
       entry.chain = entry.chain.then(() => {
         if (this.running.get(attemptId) === entry) this.running.delete(attemptId);
         // Stored in the control plane's store (or refused for good): the spooled copy is not needed.
-        forgetAttempt(this.options.spoolDir, attemptId);
+        if (!entry.undelivered) forgetAttempt(this.options.spoolDir, attemptId);
       });
     }
   }
@@ -362,7 +374,9 @@ export class RemoteWorkerAgent {
   /** Sends one report after the attempt's earlier ones; retried while the API cannot be reached. */
   private send(entry: Running, what: string, call: () => Promise<unknown>): void {
     entry.chain = entry.chain.then(async () => {
-      if ((await this.deliver(entry.envelope.attemptId, what, call, () => entry.dropped)) === 'refused') entry.dropped = true;
+      const outcome = await this.deliver(entry.envelope.attemptId, what, call, () => entry.dropped || this.abandoned);
+      if (outcome === 'refused') entry.dropped = true;
+      else if (outcome === 'given up' && !entry.dropped) entry.undelivered = true;
     });
   }
 

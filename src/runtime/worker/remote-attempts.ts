@@ -12,6 +12,11 @@ export interface Running {
   chain: Promise<void>;
   /** Refused or gone: nothing more is sent. */
   dropped: boolean;
+  /**
+   * A report was given up when the stop's grace ended: its spooled result and claim record stay for
+   * the next worker on this host to deliver.
+   */
+  undelivered: boolean;
   /** Log lines not sent yet, their characters, and the timer that sends them. */
   logs: RemoteLogLine[];
   logChars: number;

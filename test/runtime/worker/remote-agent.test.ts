@@ -10,6 +10,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { DispatchEnvelope } from '../../../src/runtime/worker/protocol.js';
 import { RemoteWorkerAgent, type WorkerProtocolClient } from '../../../src/runtime/worker/remote-agent.js';
+import { orphanedClaims } from '../../../src/runtime/worker/remote-spool.js';
+import { readSpool } from '../../../src/runtime/worker/result-spool.js';
+import { arcoError } from '../../../src/domain/errors/arco-error.js';
 import { tempProject } from '../../helpers/project.js';
 
 const LINES = 450;
@@ -142,5 +145,46 @@ export default defineDefinitions({ assets: [quick, slow] });
       timed.remove();
     }
     assert.deepEqual(calls, ['claimed quick', 'finished att_quick SUCCEEDED claiming 1', 'started att_slow', 'finished att_slow SUCCEEDED claiming 1']);
+  });
+
+  test('a worker stopped while the API cannot be reached stops once its grace is over, and keeps the result it could not report for the next worker', async () => {
+    const quick = tempProject(`
+import { defineAsset, defineDefinitions } from 'arco-flow';
+const quick = defineAsset({ key: 'quick', compute: async () => {} });
+export default defineDefinitions({ assets: [quick] });
+`);
+    const spoolDir = join(quick.dir, '.arco', 'remote-results');
+    let handedOut = false;
+    let tried: () => void = () => undefined;
+    const reportTried = new Promise<void>((resolve) => (tried = resolve));
+    const client = fakeClient({
+      claimAttempts: async () => {
+        const attempts = handedOut ? [] : [{ envelope: { ...envelope, taskKey: 'quick', assetKey: 'quick', attemptId: 'att_unreported' }, attemptToken: 'c'.repeat(64) }];
+        handedOut = true;
+        return { attempts, sentAtEpochMs: Date.now() };
+      },
+      reportAttemptStarted: async () => undefined,
+      reportAttemptFinished: async () => {
+        tried();
+        throw arcoError('API_UNREACHABLE', 'cannot reach the API (down, as far as this test goes)');
+      },
+      unregisterWorker: async () => {
+        throw arcoError('API_UNREACHABLE', 'cannot reach the API');
+      },
+    });
+    const agent = new RemoteWorkerAgent({ definitionsFile: quick.file, slots: 1, heartbeatTimeoutMs: 60_000, client, spoolDir, pollMs: 20, onProblem: () => undefined, onNotice: () => undefined });
+    try {
+      await agent.start();
+      await reportTried;
+      // Not a speed measure: a stop that waits for the API for ever would never settle.
+      let bound: NodeJS.Timeout | undefined;
+      const stopped = await Promise.race([agent.stop(200).then(() => 'stopped'), new Promise((resolve) => (bound = setTimeout(() => resolve('still stopping after 20 s'), 20_000)))]);
+      clearTimeout(bound);
+      assert.equal(stopped, 'stopped');
+      assert.deepEqual(readSpool(spoolDir).results.map((r) => `${r.message.attemptId} ${r.message.outcome}`), ['att_unreported SUCCEEDED'], 'the result waits in the spool');
+      assert.deepEqual(orphanedClaims(spoolDir).records.map((r) => r.attemptId), ['att_unreported'], 'with the claim record that lets the next worker report it');
+    } finally {
+      quick.remove();
+    }
   });
 });
