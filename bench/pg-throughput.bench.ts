@@ -229,8 +229,10 @@ export default defineBenchmark({
       };
     } finally {
       if (PROFILE_DIR) {
-        const live = processes.filter((c) => c.exitCode === null);
-        await Promise.all(live.map((c) => new Promise((resolve) => c.once('exit', resolve).kill('SIGTERM'))));
+        // Workers first, while the API they report to is still up; then the daemons.
+        const stop = (children: ChildProcess[]) => Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((resolve) => c.once('exit', resolve).kill('SIGTERM'))));
+        await stop(processes.slice(2));
+        await stop(processes.slice(0, 2));
       }
       for (const child of processes) child.kill('SIGKILL');
       await schema.drop().catch(() => undefined);

@@ -460,7 +460,10 @@ export class Daemon {
     }
     const runs = reports.runs;
     if (remoteInUse) await reconcileDispatches(this.ctx.store, runs, remote);
-    const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null).map((a) => a.attemptId)));
+    // An attempt dispatched less than a lease ago is not lost whatever its heartbeats say (its last
+    // sign of life is at least its dispatch): only older ones' are read, most iterations none.
+    const leaseFrom = now - this.options.attemptLeaseMs;
+    const attemptIds = runs.flatMap((r) => r.tasks.flatMap((t) => t.attempts.filter((a) => a.outcome === null && Date.parse(a.dispatchedAt) <= leaseFrom).map((a) => a.attemptId)));
     const heartbeats = await this.ctx.store.leases.readHeartbeats(attemptIds);
     const freeWorkerSlots = [...this.pool.freeSlots(), ...remote.freeSlots];
     const decided = decideRunProgress({
