@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isAssetKey } from '../domain/assets/index.js';
+import { isConfigSchema, type ConfigSchema } from '../domain/runs/index.js';
 import { parseAutomationCondition } from '../domain/automation/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
 import { suggestionDetails } from '../domain/suggestions/index.js';
@@ -23,6 +24,7 @@ const optionsSchema = z.strictObject({
   key: keySchema,
   deps: z.array(z.unknown()).optional(),
   compute: z.custom<AssetOptions['compute']>((v) => typeof v === 'function', 'must be a function'),
+  config: z.custom<ConfigSchema>(isConfigSchema, 'must be a schema with the Standard Schema interface ("~standard"), e.g. a zod object').optional(),
   codeVersion: z.string().min(1).optional(),
   retry: z
     .object({
@@ -104,6 +106,7 @@ export function defineAsset(options: AssetOptions): AssetDefinition {
     partitionMappings,
     partitions: (o.partitions as PartitionsDefinition | undefined) ?? null,
     compute: o.compute,
+    configSchema: o.config ?? null,
     external: false,
     observe: null,
     autoObserveIntervalMinutes: null,

@@ -9,6 +9,7 @@ export { defineAssetCheck } from './define-asset-check.js';
 export { type InstanceSettings, type InstanceSettingsOptions, type TagConcurrencyLimit, DEFAULT_INSTANCE_SETTINGS } from './instance-settings.js';
 export { defineDefinitions, isDefinitions, isAssetDefinition, isAssetCheckDefinition, partitionMappingOf, type DefinitionsOptions } from './define-definitions.js';
 export type { FreshnessDuration, FreshnessOptions } from './freshness.js';
+export type { ConfigSchema } from '../domain/runs/index.js';
 export type {
   AssetCheckContext,
   AssetCheckDefinition,

@@ -1,4 +1,5 @@
 /** The types a definitions file sees: what `defineAsset` takes and what compute functions receive. */
+import type { ConfigSchema } from '../domain/runs/index.js';
 import type { FreshnessPolicy } from '../domain/assets/index.js';
 import type { AutomationCondition } from '../domain/automation/index.js';
 import type { Json } from '../domain/ids/index.js';
@@ -110,6 +111,12 @@ export interface AssetOptions {
   /** How the asset is partitioned (`dailyPartitions(...)`, `staticPartitions([...])`, …). */
   readonly partitions?: PartitionsDefinition;
   readonly compute: ComputeFn;
+  /**
+   * What the run config (`ctx.config`) must look like for a run to materialize this asset: a
+   * Standard Schema (a zod, valibot or arktype schema, say). A run request whose config does not
+   * fit it is refused with INVALID_RUN_CONFIG before anything is recorded.
+   */
+  readonly config?: ConfigSchema;
   readonly codeVersion?: string;
   readonly retry?: RetryOptions;
   /** Fail an attempt that runs longer than this with TIMEOUT. */
@@ -210,6 +217,8 @@ export interface AssetDefinition {
    * selections unless named, always FRESH; its data version comes from observations and reports.
    */
   readonly external: boolean;
+  /** The schema run config must fit to materialize this asset (`defineAsset({ config })`); absent or null: any config. */
+  readonly configSchema?: ConfigSchema | null;
   /** How to read an external asset's current data version; null when it has none (or is not external). */
   readonly observe: ObserveFn | null;
   /**

@@ -16,6 +16,7 @@ import {
   runFingerprint,
   taskKeyOf,
   checkRunPolicyTags,
+  checkRunConfig,
   RUN_POLICY_TAGS,
   type FingerprintInput,
   type PlanningContext,
@@ -92,7 +93,8 @@ export function fingerprintOf(request: ResolvedRunRequest): string {
  * @param fingerprint `fingerprintOf(request)`, when the caller already has it: a schedule's ticks
  *   share one per partition, and hashing it again for each of ten thousand ticks was about 5% of a
  *   daemon iteration.
- * @throws EMPTY_SELECTION.
+ * @throws EMPTY_SELECTION; INVALID_RUN_CONFIG when the config does not fit the config schema of an
+ *   asset the run would materialize (an existing run with the same fingerprint is answered first).
  */
 export function decideRunRequest(
   request: ResolvedRunRequest,
@@ -113,6 +115,14 @@ export function decideRunRequest(
   if (request.runKey) tags['arco/run_key'] = request.runKey;
   // Every trigger comes through here: the run lists only what it can materialize.
   const assetKeys = materializableAssets(request.assetKeys, planning.isExternal);
+  // Every trigger's config is checked here too, before anything is recorded (a schedule's or a
+  // sensor's failure is its tick's, a backfill's its own).
+  if (planning.configSchemaOf) {
+    for (const assetKey of expandMultiAssets(assetKeys, planning.multiAssetOf).assetKeys) {
+      const schema = planning.configSchemaOf(assetKey);
+      if (schema) checkRunConfig(assetKey, schema, request.config);
+    }
+  }
   const tasks = subsetOf(planRunWithChecks(assetKeys, request.checkKeys ?? [], request.partition, planning), request.taskSubset);
   Object.assign(tags, partitionTags(request.partition, tasks, planning));
   const requested = draft(

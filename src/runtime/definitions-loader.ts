@@ -8,7 +8,7 @@ import { isDefinitions, partitionMappingOf, type AssetCheckDefinition, type Asse
 import type { PartitionMapping, PartitionsDefinition } from '../domain/partitions/index.js';
 import { AssetGraph } from '../domain/assets/index.js';
 import { arcoError, isArcoError } from '../domain/errors/index.js';
-import { checkKeyOf, type CheckSpec, type MultiAssetPlan, type TaskSpec } from '../domain/runs/index.js';
+import { checkKeyOf, type CheckSpec, type ConfigSchema, type MultiAssetPlan, type TaskSpec } from '../domain/runs/index.js';
 import { AssetSelectionIndex } from '../domain/selection/index.js';
 import { definitionsBundleUrl } from './loader/definitions-bundle.js';
 
@@ -37,6 +37,8 @@ export interface LoadedDefinitions {
   readonly selectionIndex: () => AssetSelectionIndex;
   /** Whether an asset is external (`defineExternalAsset`); false for a key that is no asset. */
   readonly isExternal: (assetKey: string) => boolean;
+  /** The schema run config must fit to materialize the asset (`defineAsset({ config })`), or null. */
+  readonly configSchemaOf: (assetKey: string) => ConfigSchema | null;
 }
 
 export interface LoadOptions {
@@ -120,7 +122,8 @@ export function indexDefinitions(file: string, definitions: Definitions): Loaded
       definitions.assets.map((a) => ({ key: a.key, deps: a.deps, group: a.group, tags: a.tags, owners: a.owners, kinds: a.kinds, external: a.external })),
     ));
   const isExternal = (key: string): boolean => assets.get(key)?.external ?? false;
-  return { file, definitions, graph, assets, specOf, checks, checksOf, partitionsOf, mappingOf, multiAssetOf, dynamicPartitionNames, selectionIndex, isExternal };
+  const configSchemaOf = (key: string): ConfigSchema | null => assets.get(key)?.configSchema ?? null;
+  return { file, definitions, graph, assets, specOf, checks, checksOf, partitionsOf, mappingOf, multiAssetOf, dynamicPartitionNames, selectionIndex, isExternal, configSchemaOf };
 }
 
 function dynamicNames(definition: PartitionsDefinition | null): string[] {

@@ -8,6 +8,7 @@ export const RUN_ERRORS = defineErrors({
   EXTERNAL_ASSET_NOT_MATERIALIZABLE: { httpStatus: 400, retryable: false, summary: 'A run request selects only external assets, which no run materializes; details name them.' },
   RESERVED_TAG: { httpStatus: 400, retryable: false, summary: 'A caller set a tag under the reserved arco/ prefix; details name it.' },
   INVALID_RUN_TAG: { httpStatus: 400, retryable: false, summary: 'A run tag arco/max_retries, arco/retry_on or arco/max_runtime has a value it cannot take; details name the tag, the value and what it accepts.' },
+  INVALID_RUN_CONFIG: { httpStatus: 400, retryable: false, summary: "A run's config does not fit the config schema of an asset the run materializes; details name the asset, the first offending field and every problem (up to 20). Nothing is requested." },
   RUN_KEY_CONFLICT: { httpStatus: 409, retryable: false, summary: 'The runKey already names a run requested with a different fingerprint; details name the differing fields.' },
   PARTITION_REQUIRED: { httpStatus: 400, retryable: false, summary: 'The selection holds partitioned assets but the request names no partition; details list them.' },
   PARTITION_NOT_APPLICABLE: { httpStatus: 400, retryable: false, summary: 'The request names a partition but no selected asset is partitioned.' },

@@ -8,3 +8,4 @@ export * from './check-plan.js';
 export * from './run-policy-tags.js';
 export * from './run-queue.js';
 export * from './worker-liveness.js';
+export * from './run-config.js';

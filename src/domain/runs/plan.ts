@@ -5,6 +5,7 @@
  * partitions outside the run are read as they are, never pulled in silently. External assets are
  * never tasks: a run reads them as they are, like any upstream outside the run.
  */
+import type { ConfigSchema } from './run-config.js';
 import type { AssetGraph } from '../assets/index.js';
 import { arcoError, isArcoError } from '../errors/index.js';
 import { explainPartitionError, unknownAssetError } from '../suggestions/index.js';
@@ -79,6 +80,8 @@ export interface PlanningContext {
   readonly multiAssetOf?: MultiAssetOf;
   /** The checks defined on an asset, in definition order (none when absent). */
   readonly checksOf?: (assetKey: string) => readonly CheckSpec[];
+  /** The schema a run's config must fit for a run to materialize the asset (none when absent or null). */
+  readonly configSchemaOf?: (assetKey: string) => ConfigSchema | null;
 }
 
 /** What planning needs to know about an asset check. */
