@@ -158,6 +158,29 @@ export interface RunStatusRecord {
   readonly tags: Readonly<Record<string, string>>;
   readonly partition: Json;
   readonly finishedAt: string | null;
+  /** Why a FAILURE run failed (null for any other status): what a run-failure sensor alerts with. */
+  readonly failure: RunFailure | null;
+}
+
+/** What made a run fail: the run's own reason, or its tasks that failed for good. */
+export interface RunFailure {
+  /** One line: the run's own reason (max runtime, monitoring), else the first failed task's error. */
+  readonly message: string;
+  /** Tasks that failed for good, in the run's task order, with their last attempt's error (at most 100). */
+  readonly tasks: readonly FailedTask[];
+  /** How many tasks failed for good, also those past the 100 listed. */
+  readonly failedTaskCount: number;
+}
+
+export interface FailedTask {
+  readonly taskKey: string;
+  readonly assetKey: string;
+  readonly partitionKey: string | null;
+  /** The asset check the task evaluated (null for a materialization). */
+  readonly checkName: string | null;
+  /** Attempts made, retries included. */
+  readonly attempts: number;
+  readonly error: { readonly code: string; readonly message: string; readonly errorClass: string | null; readonly stack: string | null } | null;
 }
 
 /** `automation_condition`: the sensor `defineDefinitions` adds to evaluate assets' automation conditions. */
@@ -327,6 +350,16 @@ export function defineAssetSensor(options: AssetSensorOptions): SensorDefinition
     monitoredAsset,
     evaluate: (o.evaluate as AssetSensorOptions['evaluate']) ?? null,
   });
+}
+
+export type RunFailureSensorOptions = Omit<RunStatusSensorOptions, 'runStatus'>;
+
+/**
+ * A sensor that fires once for each run that fails, with the run's failure (`run.failure`: the
+ * failed tasks and their errors), as Dagster's run-failure sensor. @throws INVALID_SENSOR.
+ */
+export function defineRunFailureSensor(options: RunFailureSensorOptions): SensorDefinition {
+  return defineRunStatusSensor({ ...options, runStatus: 'FAILURE' });
 }
 
 /** A sensor that fires once for each run reaching one of `runStatus`. @throws INVALID_SENSOR. */

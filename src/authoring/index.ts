@@ -86,6 +86,7 @@ export {
   defineSensor,
   defineAssetSensor,
   defineRunStatusSensor,
+  defineRunFailureSensor,
   isSensorDefinition,
   MINIMUM_INTERVAL_SECONDS_DEFAULT,
   type SensorDefinition,
@@ -101,10 +102,13 @@ export {
   type FreshnessRecord,
   type CheckResultRecord,
   type RunStatusRecord,
+  type RunFailure,
+  type FailedTask,
   type PollSensorOptions,
   type PushSensorOptions,
   type AssetSensorOptions,
   type RunStatusSensorOptions,
+  type RunFailureSensorOptions,
 } from './define-sensor.js';
 export { type ResolvedSensor } from './resolve-automation.js';
 /** zod, for push sensors' payload schemas (`payload: z.object({ … })`) without a separate install. */

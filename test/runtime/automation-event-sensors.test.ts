@@ -11,7 +11,7 @@ import { Daemon, FakeClock, createContext, loadDefinitions, requestRun, type Loa
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { tempProject, waitForRun } from '../helpers/project.js';
 
-const SOURCE = `import { defineAsset, defineAssetSensor, defineDefinitions, defineRunStatusSensor, defineSensor } from 'arco-flow';
+const SOURCE = `import { defineAsset, defineAssetSensor, defineDefinitions, defineRunFailureSensor, defineRunStatusSensor, defineSensor } from 'arco-flow';
 const raw = defineAsset({ key: 'raw', compute: async () => ({ metadata: { rows: 2 } }) });
 const clean = defineAsset({ key: 'clean', compute: async () => {} });
 const boom = defineAsset({ key: 'boom', compute: async () => { throw new Error('bad data'); } });
@@ -23,6 +23,10 @@ export default defineDefinitions({
     defineRunStatusSensor({ name: 'on_failure', runStatus: 'FAILURE', minimumIntervalSeconds: 30, defaultStatus: 'running', evaluate: (ctx, run) => {
       ctx.log.warn('run ' + run.runId + ' failed: ' + run.assetKeys.join(','));
       return { runRequests: [{ runKey: run.runId, target: [alert], tags: { failed_run: run.runId } }] };
+    } }),
+    defineRunFailureSensor({ name: 'failure_detail', minimumIntervalSeconds: 30, defaultStatus: 'running', evaluate: (ctx, run) => {
+      ctx.log.info(JSON.stringify({ runId: run.runId, status: run.status, failure: run.failure }));
+      return { skipReason: 'noted ' + run.runId };
     } }),
     defineSensor({ name: 'reader', minimumIntervalSeconds: 30, defaultStatus: 'running', evaluate: async (ctx) => {
       const latest = await ctx.instance.latestMaterialization('raw');
@@ -72,7 +76,8 @@ describe('asset and run-status sensors in the daemon', () => {
   before(async () => {
     definitions = await loadDefinitions(project.file);
     await start();
-    await until(async () => ((await evaluations('on_failure')).length > 0 && (await evaluations('on_raw')).length > 0 ? true : undefined), 'the first evaluations');
+    const started = async (name: string) => (await evaluations(name)).length > 0;
+    await until(async () => ((await started('on_failure')) && (await started('on_raw')) && (await started('failure_detail')) ? true : undefined), 'the first evaluations');
   });
   after(async () => {
     await daemon.stop();
@@ -123,6 +128,23 @@ describe('asset and run-status sensors in the daemon', () => {
     const alerts = await store.runs.listRuns({ tags: [['arco/sensor_name', 'on_failure']], limit: 10 });
     const cleans = await store.runs.listRuns({ tags: [['arco/sensor_name', 'on_raw']], limit: 10 });
     assert.deepEqual([alerts.length, cleans.length], [1, 1]);
+  });
+
+  test("a run-failure sensor fires once for a run that failed, with the run's failure: each failed task and its error", async () => {
+    const { run } = await requestRun(ctx, { selection: ['boom', 'raw'] });
+    assert.equal((await waitForRun(store, run.runId)).status, 'FAILURE');
+    type Noted = { runId: string; status: string; failure: { message: string; failedTaskCount: number; tasks: { taskKey: string; attempts: number; error: { code: string; message: string } | null }[] } | null };
+    const noted = async (): Promise<Noted[]> =>
+      (await evaluations('failure_detail')).flatMap((e) => e.logs.map((l) => JSON.parse(l.message) as Noted)).filter((n) => n.runId === run.runId);
+    for (let i = 0; i < 3 && (await noted()).length === 0; i += 1) await nextEvaluation('failure_detail');
+    const [seen, ...again] = await noted();
+    assert.deepEqual(again, [], 'once');
+    assert.equal(seen?.status, 'FAILURE');
+    assert.deepEqual(seen?.failure?.tasks.map((t) => [t.taskKey, t.attempts, t.error?.code, t.error?.message]), [['boom', 1, 'USER_CODE_ERROR', 'bad data']], 'raw succeeded: only boom is named');
+    assert.equal(seen?.failure?.failedTaskCount, 1);
+    assert.equal(seen?.failure?.message, 'boom failed with USER_CODE_ERROR: bad data');
+    await nextEvaluation('failure_detail');
+    assert.equal((await noted()).length, 1, 'not again at the next evaluation');
   });
 });
 

@@ -5,7 +5,7 @@
  * state version is still the one read; if another evaluation or an operator got there first, it
  * is recorded as STALE instead.
  */
-import type { MaterializationRecord, RunStatusRecord, SensorContext, SensorLogger } from '../../authoring/index.js';
+import type { FailedTask, MaterializationRecord, RunFailure, RunStatusRecord, SensorContext, SensorLogger } from '../../authoring/index.js';
 import { decideSensorEvaluation, sensorEvaluationKey, sensorRunKeys, type SensorOutcomeSpec } from '../../controllers/index.js';
 import { arcoError, isArcoError } from '../../domain/errors/index.js';
 import type { Json } from '../../domain/ids/index.js';
@@ -87,6 +87,23 @@ function defaultAssetResult(m: MaterializationRecord, partitioned: boolean): Non
   return { runRequests: [{ runKey: String(m.sequence), ...(partitioned && m.partitionKey !== null ? { partitionKey: m.partitionKey } : {}) }] };
 }
 
+/** Failed tasks a run-failure sensor is given; a run of thousands of failed partitions names the first. */
+const FAILED_TASKS_LISTED_MAX = 100;
+
+function runFailure(run: RunProjection): RunFailure | null {
+  if (run.status !== 'FAILURE') return null;
+  const failed = run.tasks.filter((t) => t.status === 'FAILED');
+  const tasks: FailedTask[] = failed.slice(0, FAILED_TASKS_LISTED_MAX).map((t) => {
+    const last = t.attempts[t.attempts.length - 1];
+    const error = last?.error ? { code: last.error.code, message: last.error.message, errorClass: last.error.errorClass, stack: last.error.stack } : null;
+    return { taskKey: t.taskKey, assetKey: t.assetKey, partitionKey: t.partitionKey, checkName: t.checkName ?? null, attempts: t.attempts.length, error };
+  });
+  const first = tasks[0];
+  const message =
+    run.failureReason ?? (first ? `${first.taskKey} failed${first.error ? ` with ${first.error.code}: ${first.error.message}` : ''}${failed.length > 1 ? ` (and ${failed.length - 1} more task(s))` : ''}` : 'the run failed');
+  return { message, tasks, failedTaskCount: failed.length };
+}
+
 function runRecord(sequence: number, run: RunProjection): RunStatusRecord {
   return {
     sequence,
@@ -96,6 +113,7 @@ function runRecord(sequence: number, run: RunProjection): RunStatusRecord {
     tags: { ...run.tags },
     partition: run.partition as Json,
     finishedAt: run.finishedAt,
+    failure: runFailure(run),
   };
 }
 
