@@ -129,6 +129,7 @@ export {
   staticMapping,
   specificPartitionsMapping,
   multiToSingleDimensionMapping,
+  multiPartitionMapping,
   type PartitionsDefinition,
   type PartitionMapping,
 } from './partitions.js';

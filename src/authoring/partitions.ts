@@ -230,3 +230,21 @@ export function multiToSingleDimensionMapping(options: { readonly dimension?: st
   const parsed = mappingInput(z.strictObject({ dimension: z.string().min(1).optional() }), options, 'multi-to-single-dimension mapping');
   return parsed.dimension === undefined ? { kind: 'multiToSingleDimension' } : { kind: 'multiToSingleDimension', dimension: parsed.dimension };
 }
+
+/**
+ * Between two multi-partitioned assets, dimension by dimension (Dagster's MultiPartitionMapping):
+ * each entry names an upstream dimension, the downstream dimension it is read through and the
+ * single-dimension mapping between them. With `{ date: { dimension: 'date', mapping:
+ * timeWindowMapping({ startOffset: -1, endOffset: -1 }) }, region: { dimension: 'region', mapping:
+ * identityMapping() } }` each partition reads the previous day of its own region; an upstream
+ * dimension without an entry is read whole (every region, without the second entry).
+ * @throws INVALID_PARTITION_MAPPING
+ */
+export function multiPartitionMapping(byUpstreamDimension: Readonly<Record<string, { readonly dimension: string; readonly mapping: PartitionMapping }>>): PartitionMapping {
+  const parsed = mappingInput(
+    z.record(z.string().min(1), z.strictObject({ dimension: z.string().min(1), mapping: z.custom<PartitionMapping>((v) => typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string', 'must be a partition mapping (identityMapping(), timeWindowMapping(...), ...)') })),
+    byUpstreamDimension,
+    'multi-partition mapping',
+  );
+  return { kind: 'multi', dimensions: Object.entries(parsed).map(([upstreamDimension, { dimension, mapping }]) => ({ upstreamDimension, downstreamDimension: dimension, mapping })) };
+}

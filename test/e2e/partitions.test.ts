@@ -104,6 +104,29 @@ describe('partitions from the command line', () => {
   });
 });
 
+describe('multi-partition mappings', () => {
+  const project = tempProject(`import { defineAsset, defineDefinitions, dailyPartitions, staticPartitions, multiPartitions, multiPartitionMapping, timeWindowMapping, identityMapping } from 'arco-flow';
+const byDay = multiPartitions({ date: dailyPartitions({ start: '2024-01-01' }), region: staticPartitions(['eu', 'us']) });
+const sales = defineAsset({ key: 'sales', partitions: byDay, compute: async () => ({}) });
+const growth = defineAsset({ key: 'growth', partitions: byDay, compute: async () => ({}), deps: [{ asset: sales, partitionMapping: multiPartitionMapping({
+  date: { dimension: 'date', mapping: timeWindowMapping({ startOffset: -1 }) },
+  region: { dimension: 'region', mapping: identityMapping() },
+}) }] });
+export default defineDefinitions({ assets: [sales, growth] });
+`);
+  after(() => project.remove());
+  const now = ['--now', '2024-01-05T00:00:00Z'];
+
+  test("a partition reads its dependency through each dimension's own mapping: the day before and the day itself, of its own region", () => {
+    type Mapped = { keys: string[]; requiredButNonexistent: string[] };
+    const reads = arcoJson<Mapped>(['partitions', 'map', 'growth', 'sales', '2024-01-03|us', '--project', project.dir, ...now]);
+    assert.equal(reads.status, 0);
+    assert.deepEqual(reads.body.keys, ['2024-01-02|us', '2024-01-03|us']);
+    const feeds = arcoJson<Mapped>(['partitions', 'map', 'sales', 'growth', '2024-01-02|eu', '--project', project.dir, ...now]);
+    assert.deepEqual(feeds.body.keys, ['2024-01-02|eu', '2024-01-03|eu']);
+  });
+});
+
 describe('partition definitions that cannot work fail at load', () => {
   test('an identity mapping between a static and a time-window asset names both assets', () => {
     const project = tempProject(`import { defineAsset, defineDefinitions, dailyPartitions, staticPartitions, identityMapping } from 'arco-flow';

@@ -62,6 +62,7 @@ export {
   inferDimensionLink,
   type PartitionMapping,
   type DimensionLink,
+  type DimensionMapping,
 } from './mapping.js';
 export {
   upstreamPartitions,

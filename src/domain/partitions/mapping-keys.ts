@@ -23,7 +23,7 @@ import type {
   PartitionsDefinition,
   TimeWindowPartitionsDefinition,
 } from './definition.js';
-import { inferDimensionLink, validatePartitionMapping, type DimensionLink, type PartitionMapping } from './mapping.js';
+import { inferDimensionLink, validatePartitionMapping, type DimensionLink, type DimensionMapping, type PartitionMapping } from './mapping.js';
 import { OVERLAP_ONLY, timeWindowDownstream, timeWindowUpstream } from './mapping-time-window.js';
 import { keyedOf, namesPartition, partitionKeys } from './operations.js';
 import { joinMultiKey, splitMultiKey } from './multi.js';
@@ -149,6 +149,46 @@ function multiToSingle(
 }
 
 /**
+ * Multi keys mapped dimension by dimension (a multi mapping): for each key, each dimension of the
+ * other side takes the values its entry maps the key's value to (every value when no entry names
+ * it), and the key maps to their product. Products of the keys' own, so a key's date never pairs
+ * with another key's letter.
+ */
+function multiThroughDimensions(
+  direction: 'upstream' | 'downstream',
+  dimensions: readonly DimensionMapping[],
+  upstream: MultiPartitionsDefinition,
+  downstream: MultiPartitionsDefinition,
+  keys: readonly string[],
+  ctx: PartitionsContext,
+): UpstreamPartitions {
+  const [from, to] = direction === 'upstream' ? [downstream, upstream] : [upstream, downstream];
+  const products = new Set<string>();
+  const missing = new Set<string>();
+  for (const key of keys) {
+    const values = splitMultiKey(key) as [string, string];
+    const [first, second] = to.dimensions.map((target) => {
+      const entry = dimensions.find((e) => (direction === 'upstream' ? e.upstreamDimension : e.downstreamDimension) === target.name);
+      if (!entry) return { keys: allKeys(target.definition, ctx), nonexistentKeys: [] };
+      const position = from.dimensions.findIndex((d) => d.name === (direction === 'upstream' ? entry.downstreamDimension : entry.upstreamDimension));
+      const source = from.dimensions[position]?.definition as DimensionPartitionsDefinition;
+      const value = [values[position] as string];
+      return direction === 'upstream'
+        ? upstreamPartitions(entry.mapping, target.definition, source, value, ctx)
+        : { keys: downstreamPartitionKeys(entry.mapping, source, target.definition, value, ctx), nonexistentKeys: [] };
+    }) as [UpstreamPartitions, UpstreamPartitions];
+    for (const a of first.keys) for (const b of second.keys) products.add(joinMultiKey(a, b));
+    for (const a of [...first.keys, ...first.nonexistentKeys]) {
+      for (const b of [...second.keys, ...second.nonexistentKeys]) {
+        if (first.nonexistentKeys.includes(a) || second.nonexistentKeys.includes(b)) missing.add(joinMultiKey(a, b));
+      }
+    }
+  }
+  const existing = existingAndMissing(to, products, ctx);
+  return { keys: existing.keys, nonexistentKeys: [...new Set([...existing.nonexistentKeys, ...missing])] };
+}
+
+/**
  * The upstream partitions that downstream partitions read, with required ones that do not exist.
  * Never fails on those; a downstream key only has to name a partition (open windows count).
  * @throws INVALID_PARTITION_MAPPING when the mapping does not fit the definitions;
@@ -193,6 +233,8 @@ export function upstreamPartitions(
       const link = inferDimensionLink(upstream, downstream, mapping.dimension) as DimensionLink;
       return multiToSingle('upstream', link, upstream, downstream as PartitionsDefinition, downstreamKeys, ctx);
     }
+    case 'multi':
+      return multiThroughDimensions('upstream', mapping.dimensions, upstream as MultiPartitionsDefinition, downstream as MultiPartitionsDefinition, downstreamKeys, ctx);
   }
 }
 
@@ -250,5 +292,7 @@ export function downstreamPartitionKeys(
       const link = inferDimensionLink(upstream, downstream, mapping.dimension) as DimensionLink;
       return multiToSingle('downstream', link, upstream as PartitionsDefinition, downstream, upstreamKeys, ctx).keys;
     }
+    case 'multi':
+      return multiThroughDimensions('downstream', mapping.dimensions, upstream as MultiPartitionsDefinition, downstream as MultiPartitionsDefinition, upstreamKeys, ctx).keys;
   }
 }

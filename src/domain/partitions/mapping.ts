@@ -2,10 +2,10 @@
  * Partition mappings: which upstream partitions a downstream partition reads. Plain data (stored
  * with asset definitions); resolution lives in mapping-keys.ts. The kinds and their rules follow
  * Dagster's IdentityPartitionMapping, TimeWindowPartitionMapping, AllPartitionMapping,
- * LastPartitionMapping, StaticPartitionMapping, SpecificPartitionsPartitionMapping and
- * MultiToSingleDimensionPartitionMapping.
+ * LastPartitionMapping, StaticPartitionMapping, SpecificPartitionsPartitionMapping,
+ * MultiToSingleDimensionPartitionMapping and MultiPartitionMapping.
  */
-import { arcoError } from '../errors/index.js';
+import { arcoError, isArcoError } from '../errors/index.js';
 import { sameDefinition, type PartitionDimension, type PartitionsDefinition } from './definition.js';
 
 export type PartitionMapping =
@@ -23,7 +23,23 @@ export type PartitionMapping =
   | { readonly kind: 'lastPartition' }
   | { readonly kind: 'static'; readonly downstreamKeysByUpstreamKey: Readonly<Record<string, readonly string[]>> }
   | { readonly kind: 'specificPartitions'; readonly keys: readonly string[] }
-  | { readonly kind: 'multiToSingleDimension'; readonly dimension?: string };
+  | { readonly kind: 'multiToSingleDimension'; readonly dimension?: string }
+  | { readonly kind: 'multi'; readonly dimensions: readonly DimensionMapping[] };
+
+/**
+ * One dimension of a multi-partitioned upstream read through a dimension of a multi-partitioned
+ * downstream (Dagster's DimensionPartitionMapping). An upstream dimension no entry names is read
+ * whole; a downstream dimension no entry names is fed whole.
+ */
+export interface DimensionMapping {
+  readonly upstreamDimension: string;
+  readonly downstreamDimension: string;
+  /** A single-dimension mapping between the two dimensions' definitions. */
+  readonly mapping: PartitionMapping;
+}
+
+/** Kinds that map one single-dimension definition to another: what a DimensionMapping may use. */
+const SINGLE_DIMENSION_KINDS: ReadonlySet<PartitionMapping['kind']> = new Set(['identity', 'timeWindow', 'allPartitions', 'lastPartition', 'static', 'specificPartitions']);
 
 /** How a multi definition's dimension lines up with the single-dimension definition on the other side. */
 export interface DimensionLink {
@@ -157,6 +173,35 @@ export function validatePartitionMapping(
       const link = inferDimensionLink(upstream, downstream, mapping.dimension);
       if (!('multiSide' in link)) mappingError('multiToSingleDimension', link.reason, link.message, { dimension: mapping.dimension });
       return;
+    }
+    case 'multi':
+      validateMultiMapping(mapping.dimensions, upstream, downstream);
+      return;
+  }
+}
+
+function validateMultiMapping(dimensions: readonly DimensionMapping[], upstream: PartitionsDefinition | undefined, downstream: PartitionsDefinition | undefined): void {
+  if (upstream?.kind !== 'multi' || downstream?.kind !== 'multi') mappingError('multi', 'NOT_MULTI', 'both sides must be multi-partitioned');
+  const seenUpstream = new Set<string>();
+  const seenDownstream = new Set<string>();
+  for (const entry of dimensions) {
+    const up = upstream.dimensions.find((d) => d.name === entry.upstreamDimension);
+    const down = downstream.dimensions.find((d) => d.name === entry.downstreamDimension);
+    if (!up) mappingError('multi', 'UNKNOWN_DIMENSION', `the upstream has no dimension "${entry.upstreamDimension}"`, { dimension: entry.upstreamDimension });
+    if (!down) mappingError('multi', 'UNKNOWN_DIMENSION', `the downstream has no dimension "${entry.downstreamDimension}"`, { dimension: entry.downstreamDimension });
+    if (seenUpstream.has(up.name) || seenDownstream.has(down.name)) {
+      mappingError('multi', 'DIMENSION_MAPPED_TWICE', `a dimension is mapped twice ("${up.name}" to "${down.name}"); map each dimension once`, { dimension: seenUpstream.has(up.name) ? up.name : down.name });
+    }
+    seenUpstream.add(up.name);
+    seenDownstream.add(down.name);
+    if (!SINGLE_DIMENSION_KINDS.has(entry.mapping.kind)) {
+      mappingError('multi', 'NOT_A_DIMENSION_MAPPING', `dimension "${up.name}" uses a ${entry.mapping.kind} mapping, which does not map one dimension to another`, { dimension: up.name });
+    }
+    try {
+      validatePartitionMapping(entry.mapping, up.definition, down.definition);
+    } catch (error) {
+      if (!isArcoError(error)) throw error;
+      mappingError('multi', 'INVALID_DIMENSION_MAPPING', `dimension "${up.name}" to "${down.name}": ${error.message}`, { dimension: up.name, inner: error.details });
     }
   }
 }

@@ -13,6 +13,7 @@ import {
   identityMapping,
   lastPartitionMapping,
   multiPartitions,
+  multiPartitionMapping,
   multiToSingleDimensionMapping,
   specificPartitionsMapping,
   staticMapping,
@@ -224,5 +225,41 @@ describe('checks on the inputs', () => {
   test('a mapping that does not fit the definitions is INVALID_PARTITION_MAPPING', () => {
     rejects(() => upstreamPartitionKeys(timeWindowMapping(), letters, daily, ['2024-01-01'], ctx), 'INVALID_PARTITION_MAPPING', { reason: 'NOT_TIME_WINDOW' });
     rejects(() => downstreamPartitionKeys(staticMapping({}), daily, daily, [], ctx), 'INVALID_PARTITION_MAPPING', { reason: 'NOT_STATIC' });
+  });
+});
+
+describe('multi-partition mapping', () => {
+  const dateByRegion = multiPartitions({ date: daily, region: staticPartitions(['eu', 'us']) });
+  const previousDay = timeWindowMapping({ startOffset: -1, endOffset: -1 });
+  const sameRegionPreviousDay = multiPartitionMapping({ date: { dimension: 'date', mapping: previousDay }, region: { dimension: 'region', mapping: identityMapping() } });
+  test('each dimension maps through its own mapping: a partition reads the previous day of its own region, and feeds the next day of it', () => {
+    assert.deepEqual(upstreamPartitionKeys(sameRegionPreviousDay, dateByRegion, dateByRegion, ['2024-01-03|us'], ctx), ['2024-01-02|us']);
+    assert.deepEqual(upstreamPartitionKeys(sameRegionPreviousDay, dateByRegion, dateByRegion, ['2024-01-03|us', '2024-01-02|eu'], ctx), ['2024-01-01|eu', '2024-01-02|us']);
+    assert.deepEqual(downstreamPartitionKeys(sameRegionPreviousDay, dateByRegion, dateByRegion, ['2024-01-02|eu'], ctx), ['2024-01-03|eu']);
+  });
+  test('an upstream dimension no entry names is read whole, a downstream one fed whole', () => {
+    const previousDayAnyRegion = multiPartitionMapping({ date: { dimension: 'date', mapping: previousDay } });
+    assert.deepEqual(upstreamPartitionKeys(previousDayAnyRegion, dateByRegion, dateByRegion, ['2024-01-03|us'], ctx), ['2024-01-02|eu', '2024-01-02|us']);
+    assert.deepEqual(downstreamPartitionKeys(previousDayAnyRegion, dateByRegion, dateByRegion, ['2024-01-02|eu'], ctx), ['2024-01-03|eu', '2024-01-03|us']);
+  });
+  test('dimensions of different names and definitions map through a static mapping; the two sides may order them differently', () => {
+    const upstream = multiPartitions({ country: staticPartitions(['de', 'fr', 'us']), day: daily });
+    const downstream = multiPartitions({ date: daily, region: staticPartitions(['eu', 'us']) });
+    const mapping = multiPartitionMapping({ day: { dimension: 'date', mapping: identityMapping() }, country: { dimension: 'region', mapping: staticMapping({ de: 'eu', fr: 'eu', us: 'us' }) } });
+    assert.deepEqual(upstreamPartitionKeys(mapping, upstream, downstream, ['2024-01-02|eu'], ctx), ['de|2024-01-02', 'fr|2024-01-02']);
+    assert.deepEqual(downstreamPartitionKeys(mapping, upstream, downstream, ['fr|2024-01-04'], ctx), ['2024-01-04|eu']);
+  });
+  test('a required upstream partition that does not exist is missing, as with other mappings', () => {
+    const laterUpstream = multiPartitions({ date: dailyPartitions({ start: '2024-01-02' }), region: staticPartitions(['eu', 'us']) });
+    const sameDaySameRegion = multiPartitionMapping({ date: { dimension: 'date', mapping: identityMapping() }, region: { dimension: 'region', mapping: identityMapping() } });
+    rejects(() => upstreamPartitionKeys(sameDaySameRegion, laterUpstream, dateByRegion, ['2024-01-01|eu'], ctx), 'NONEXISTENT_UPSTREAM_PARTITION', { keys: ['2024-01-01|eu'] });
+    assert.deepEqual(upstreamPartitions(sameDaySameRegion, laterUpstream, dateByRegion, ['2024-01-01|eu', '2024-01-02|us'], ctx), { keys: ['2024-01-02|us'], nonexistentKeys: ['2024-01-01|eu'] });
+  });
+  test('a mapping that does not fit the definitions is INVALID_PARTITION_MAPPING naming why', () => {
+    rejects(() => upstreamPartitionKeys(sameRegionPreviousDay, daily, dateByRegion, ['2024-01-02|eu'], ctx), 'INVALID_PARTITION_MAPPING', { reason: 'NOT_MULTI' });
+    rejects(() => upstreamPartitionKeys(multiPartitionMapping({ day: { dimension: 'date', mapping: identityMapping() } }), dateByRegion, dateByRegion, [], ctx), 'INVALID_PARTITION_MAPPING', { reason: 'UNKNOWN_DIMENSION', dimension: 'day' });
+    rejects(() => upstreamPartitionKeys(multiPartitionMapping({ date: { dimension: 'date', mapping: identityMapping() }, region: { dimension: 'date', mapping: identityMapping() } }), dateByRegion, dateByRegion, [], ctx), 'INVALID_PARTITION_MAPPING', { reason: 'DIMENSION_MAPPED_TWICE' });
+    rejects(() => upstreamPartitionKeys(multiPartitionMapping({ region: { dimension: 'region', mapping: timeWindowMapping() } }), dateByRegion, dateByRegion, [], ctx), 'INVALID_PARTITION_MAPPING', { reason: 'INVALID_DIMENSION_MAPPING', dimension: 'region' });
+    rejects(() => upstreamPartitionKeys(multiPartitionMapping({ region: { dimension: 'region', mapping: multiToSingleDimensionMapping() } }), dateByRegion, dateByRegion, [], ctx), 'INVALID_PARTITION_MAPPING', { reason: 'NOT_A_DIMENSION_MAPPING' });
   });
 });
