@@ -146,6 +146,21 @@ describe('asset and run-status sensors in the daemon', () => {
     await nextEvaluation('failure_detail');
     assert.equal((await noted()).length, 1, 'not again at the next evaluation');
   });
+
+  test('an asset sensor evaluated after several new materializations fires once for each, oldest first, and its cursor moves to the last', async () => {
+    // Whatever earlier tests left unseen is seen first.
+    await nextEvaluation('on_raw');
+    for (let i = 0; i < 3; i += 1) {
+      const { run } = await requestRun(ctx, { selection: ['raw'] });
+      assert.equal((await waitForRun(store, run.runId)).status, 'SUCCESS');
+    }
+    const materialized = (await store.assets.listMaterializations('raw', 3)).map((m) => m.sequence).sort((a, b) => a - b);
+    const fired = await nextEvaluation('on_raw');
+    assert.deepEqual([fired.status, fired.cursorAfter], ['SUCCESS', String(materialized[2])]);
+    assert.deepEqual(fired.runs.map((r) => r.runKey), materialized.map((sequence) => `sensor:on_raw:${sequence}`));
+    const again = await nextEvaluation('on_raw');
+    assert.deepEqual([again.status, again.runs], ['SKIPPED', []], 'none of them fires again');
+  });
 });
 
 const MONITORED_SOURCE = `import { defineAsset, defineDefinitions, defineRunStatusSensor } from 'arco-flow';
