@@ -81,6 +81,7 @@ export {
   sensorHistoryFamily,
   sensorStateSchema,
   sensorHistoryEntrySchema,
+  emptySensorState,
   type SensorState,
   type SensorHistoryEntry,
 } from './sensors.js';

@@ -66,7 +66,8 @@ export const sensorHistoryEntrySchema = z.object({
 export type SensorHistoryEntry = z.infer<typeof sensorHistoryEntrySchema>;
 
 /** A sensor the ledger has no definition sync for; keeps the fold total (our commands sync first). */
-function emptyState(sensorName: string, at: string): SensorState {
+/** A sensor's state before its definition was first synced (a preview of a sensor no daemon has seen). */
+export function emptySensorState(sensorName: string, at: string): SensorState {
   return {
     sensorName,
     definitionVersion: 0,
@@ -85,7 +86,7 @@ function emptyState(sensorName: string, at: string): SensorState {
 
 function evaluated(row: SensorState | undefined, e: Extract<StoredEvent, { type: 'SensorEvaluated' }>): SensorState {
   const p = e.payload;
-  const state = row ?? emptyState(p.sensorName, e.at);
+  const state = row ?? emptySensorState(p.sensorName, e.at);
   state.updatedAt = e.at;
   if (p.status === 'STALE') return state;
   state.lastEvaluation = { status: p.status, at: p.startedAt, sequence: e.sequence };
@@ -130,7 +131,7 @@ export const sensorStatesFamily = defineFamily<SensorState>({
       ids: (e) => [e.payload.sensorName],
       apply: (row, e) => {
         const p = e.payload;
-        const state = row ?? emptyState(p.sensorName, e.at);
+        const state = row ?? emptySensorState(p.sensorName, e.at);
         state.definitionVersion = p.definitionVersion;
         state.definitionHash = p.definitionHash;
         state.definition = p.definition;
@@ -143,7 +144,7 @@ export const sensorStatesFamily = defineFamily<SensorState>({
       ids: (e) => [e.payload.sensorName],
       apply: (row, e) => {
         const p = e.payload;
-        const state = row ?? emptyState(p.sensorName, e.at);
+        const state = row ?? emptySensorState(p.sensorName, e.at);
         if (p.change !== 'RESET_CURSOR') state.userStatus = p.status;
         state.status = p.status;
         state.cursor = p.cursor;

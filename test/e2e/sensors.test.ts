@@ -86,6 +86,8 @@ export default defineDefinitions({
       return { runRequests: [{ runKey: 'n' + n, tags: { n: String(n) } }], cursor: String(n) };
     } }),
     defineSensor({ name: 'broken', target: [a], evaluate: () => ({ cursor: 5 }) }),
+    defineSensor({ name: 'reserved', target: [a], evaluate: () => ({ runRequests: [{ runKey: 'r', tags: { 'arco/backfill': 'b' } }] }) }),
+    defineSensor({ name: 'unpartitioned', target: [a], evaluate: () => ({ runRequests: [{ runKey: 'p', partitionKey: '2024-01-01' }] }) }),
     defineSensor({ name: 'hook', type: 'push', target: [a], evaluate: () => ({}) }),
   ],
 });
@@ -136,6 +138,15 @@ describe('arco sensor cursor and preview', () => {
   test('preview of a sensor that returns an invalid result shows the error it would fail with', () => {
     const { status, body } = arcoJson<PreviewJson>(['sensor', 'preview', 'broken', ...p]);
     assert.deepEqual([status, body.status, body.error?.code, body.runRequests], [0, 'FAILURE', 'INVALID_EVALUATION_RESULT', []]);
+  });
+
+  test("preview of a sensor whose run request the evaluation's planning would refuse shows that failure: a reserved tag, a partition of an unpartitioned target", () => {
+    const reserved = arcoJson<PreviewJson>(['sensor', 'preview', 'reserved', ...p]).body;
+    assert.deepEqual([reserved.status, reserved.error?.code, reserved.runRequests], ['FAILURE', 'RESERVED_TAG', []]);
+    assert.match(reserved.error?.message ?? '', /arco\/backfill/);
+    const partition = arcoJson<PreviewJson>(['sensor', 'preview', 'unpartitioned', ...p]).body;
+    assert.deepEqual([partition.status, partition.error?.code], ['FAILURE', 'PARTITION_NOT_APPLICABLE']);
+    assert.deepEqual(arcoJson<{ runs: unknown[] }>(['runs', ...p]).body.runs, [], 'still no run requested');
   });
 
   test('preview of a push sensor is VALIDATION_ERROR with a non-zero exit', () => {

@@ -166,7 +166,7 @@ export function callSensor(
 }
 
 /** Names of the dynamic partitions sets a definition uses. */
-function dynamicNames(definition: PartitionsDefinition | null): string[] {
+export function dynamicNames(definition: PartitionsDefinition | null): string[] {
   if (definition === null) return [];
   if (definition.kind === 'dynamic') return [definition.name];
   if (definition.kind === 'multi') return definition.dimensions.flatMap((d) => (d.definition.kind === 'dynamic' ? [d.definition.name] : []));

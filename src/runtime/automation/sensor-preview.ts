@@ -6,10 +6,12 @@
  * change. A push sensor is evaluated by its messages only, so it is not previewed.
  */
 import { z } from 'zod';
-import { sensorRunKey } from '../../controllers/index.js';
+import { decideSensorEvaluation, sensorRunKey } from '../../controllers/index.js';
 import { arcoError, isArcoError } from '../../domain/errors/index.js';
 import type { RuntimeContext } from '../context.js';
-import { callSensor, logger, type Logs } from './sensor-evaluation.js';
+import { emptySensorState, type RunProjection } from '../../fold/index.js';
+import { partitionsContextAt } from '../partitions-context.js';
+import { callSensor, dynamicNames, logger, type Logs } from './sensor-evaluation.js';
 import { sensorInstance } from './sensor-instance.js';
 import { parseSensorResult } from './sensor-result.js';
 import { sensorEntryOf } from './specs.js';
@@ -85,19 +87,36 @@ export async function previewSensor(ctx: RuntimeContext, name: string, options: 
     return failure(error);
   }
   const runRequests = [];
+  const holders = new Map<string, RunProjection>();
   for (const [index, request] of result.runRequests.entries()) {
     const runKey = sensorRunKey(name, request.runKey, null, index);
-    const assetKeys = [...(request.assetKeys ?? s.assetKeys)];
-    // The same check the evaluation's decision makes; the other planning checks (reserved tags,
-    // partitions) are left to the evaluation itself.
-    if (assetKeys.length === 0) return failure({ code: 'INVALID_EVALUATION_RESULT', message: 'a run request has no target: give the sensor a target or the request one' });
-    runRequests.push({
-      runKey,
-      partitionKey: request.partitionKey,
-      assetKeys,
-      tags: { ...request.tags },
-      alreadyRequested: runKey !== null && (await ctx.store.runs.getRunByKey(runKey)) !== undefined,
-    });
+    const holder = runKey === null ? undefined : await ctx.store.runs.getRunByKey(runKey);
+    if (runKey !== null && holder) holders.set(runKey, holder);
+    runRequests.push({ runKey, partitionKey: request.partitionKey, assetKeys: [...(request.assetKeys ?? s.assetKeys)], tags: { ...request.tags }, alreadyRequested: holder !== undefined });
+  }
+  // The evaluation's own decision, whose drafts are dropped: a request it would refuse (no target,
+  // a reserved tag, a partition the target lacks, an unknown dynamic partitions set, a config that
+  // does not fit) fails the preview as it would fail the evaluation.
+  const now = ctx.clock.now();
+  const decided = decideSensorEvaluation({
+    sensorName: name,
+    assetKeys: s.assetKeys,
+    mode: 'poll',
+    messageId: null,
+    state: { ...(state ?? emptySensorState(name, new Date(now).toISOString())), cursor: cursorBefore },
+    startedAtMs: now,
+    durationMs: 0,
+    outcome: { kind: 'ok', result },
+    logs: [],
+    holders,
+    dynamicSets: { known: ctx.definitions.dynamicPartitionNames, ofTarget: [...new Set(s.assetKeys.flatMap((k) => dynamicNames(ctx.definitions.partitionsOf(k))))] },
+    planning: { ...ctx.definitions, partitions: await partitionsContextAt(ctx, now) },
+    ids: ctx.ids,
+    nowEpochMs: now,
+  });
+  if (decided.status === 'FAILURE') {
+    const error = decided.drafts.flatMap((d) => (d.type === 'SensorEvaluated' && d.payload.error ? [d.payload.error] : []))[0];
+    return failure(error ?? { code: 'INTERNAL_ERROR', message: 'the evaluation would fail without an error' });
   }
   return {
     ...base,
