@@ -98,7 +98,7 @@ type PreviewJson = {
   cursorBefore: string | null;
   cursorAfter: string | null;
   runRequests: { runKey: string | null; assetKeys: string[]; tags: Record<string, string>; alreadyRequested: boolean }[];
-  error: { code: string } | null;
+  error: { code: string; message: string } | null;
   logs: { level: string; message: string }[];
 };
 
