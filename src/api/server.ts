@@ -82,7 +82,8 @@ export async function buildServer(api: ApiContext, options: ServerOptions = {}):
   const metrics = api.metrics ?? new InstanceMetrics();
   // Prometheus text, not JSON, so not a catalogue operation; it needs the viewer role like any read.
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    const text = await metrics.scrape({ store: api.store, nowEpochMs: api.ctx().clock.now(), workers: api.workers });
+    const ctx = api.ctx();
+    const text = await metrics.scrape({ store: api.store, nowEpochMs: ctx.clock.now(), workers: api.workers, poolGranularity: ctx.definitions.definitions.instance.pools.granularity });
     return reply.type(metrics.registry.contentType).send(text);
   });
   registerUiFiles(app, options.uiDir);

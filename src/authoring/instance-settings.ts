@@ -24,6 +24,12 @@ export interface InstanceSettingsOptions {
   /** Dagster's `concurrency.pools.default_limit`: slots of a pool that has no limit of its own (`arco pool set`). */
   readonly pools?: {
     readonly defaultLimit?: number;
+    /**
+     * `task`: a task holds one slot of its pool while it executes. `run`: a run holds one slot of
+     * each pool its tasks use from its first dispatch until it ends (Dagster's `granularity: run`).
+     * @default 'task'
+     */
+    readonly granularity?: 'task' | 'run';
   };
   readonly runRetries?: {
     readonly max: number;
@@ -48,7 +54,7 @@ export interface InstanceSettingsOptions {
 
 export interface InstanceSettings {
   readonly runQueue: { readonly maxConcurrentRuns: number | null; readonly tagConcurrencyLimits: readonly TagConcurrencyLimit[] };
-  readonly pools: { readonly defaultLimit: number | null };
+  readonly pools: { readonly defaultLimit: number | null; readonly granularity: 'task' | 'run' };
   readonly runRetries: { readonly max: number; readonly retryOn: 'failure' | 'all' };
   readonly runMonitoring: { readonly startTimeoutSeconds: number; readonly cancelTimeoutSeconds: number; readonly maxRuntimeSeconds: number | null };
   /** Milliseconds each record kind is kept; null: forever. */
@@ -67,7 +73,7 @@ const schema = z.strictObject({
         .optional(),
     })
     .optional(),
-  pools: z.strictObject({ defaultLimit: z.number().int().nonnegative().optional() }).optional(),
+  pools: z.strictObject({ defaultLimit: z.number().int().nonnegative().optional(), granularity: z.enum(['task', 'run']).optional() }).optional(),
   runRetries: z.strictObject({ max: z.number().int().nonnegative(), retryOn: z.enum(['failure', 'all']).optional() }).optional(),
   runMonitoring: z
     .strictObject({ startTimeoutSeconds: positive.optional(), cancelTimeoutSeconds: positive.optional(), maxRuntimeSeconds: positive.optional() })
@@ -93,7 +99,7 @@ export function resolveInstanceSettings(options: InstanceSettingsOptions | undef
   const o = parsed.data;
   return Object.freeze({
     runQueue: { maxConcurrentRuns: o.runQueue?.maxConcurrentRuns ?? null, tagConcurrencyLimits: o.runQueue?.tagConcurrencyLimits ?? [] },
-    pools: { defaultLimit: o.pools?.defaultLimit ?? null },
+    pools: { defaultLimit: o.pools?.defaultLimit ?? null, granularity: o.pools?.granularity ?? 'task' },
     runRetries: { max: o.runRetries?.max ?? 0, retryOn: o.runRetries?.retryOn ?? 'failure' },
     runMonitoring: {
       startTimeoutSeconds: o.runMonitoring?.startTimeoutSeconds ?? 180,

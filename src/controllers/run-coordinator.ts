@@ -6,7 +6,7 @@
  * It returns one decision per run, each to be appended with the run version it was based on.
  */
 import type { IdSource } from '../domain/ids/index.js';
-import { describePoolWait, executingTasks, poolSlotsInUse, runMaxConcurrentTasks, TagLimitCounter, type TagConcurrencyLimit } from '../domain/runs/index.js';
+import { describePoolWait, executingTasks, poolSlotsInUse, runHoldsPoolSlots, runMaxConcurrentTasks, runPools, TagLimitCounter, type PoolGranularity, type TagConcurrencyLimit } from '../domain/runs/index.js';
 import { isTerminalRun } from '../domain/runs/index.js';
 import { draft, idempotencyKeys, type ErrorInfo, type EventDraft } from '../events/index.js';
 import type { RunProjection, TaskProjection } from '../fold/index.js';
@@ -32,6 +32,8 @@ export interface CoordinatorInput {
   readonly poolLimits?: ReadonlyMap<string, number>;
   /** Slots of a pool with no limit of its own (instance setting pools.defaultLimit); null or absent: unlimited. */
   readonly defaultPoolLimit?: number | null;
+  /** How slots are held (instance setting pools.granularity); absent: per task. */
+  readonly poolGranularity?: PoolGranularity;
   /** True for a worker known to be gone (its owning process no longer exists): its attempts are lost now. */
   readonly isWorkerDead?: (workerId: string) => boolean;
   readonly ids: IdSource;
@@ -49,7 +51,7 @@ export function decideRunProgress(input: CoordinatorInput): RunStep[] {
   const slots = [...input.freeWorkerSlots];
   const steps: RunStep[] = [];
   const admitted = admit(input);
-  const pools = new PoolSlots(input.poolLimits ?? new Map(), input.runs, input.defaultPoolLimit ?? null);
+  const pools = new PoolSlots(input.poolLimits ?? new Map(), input.runs, input.defaultPoolLimit ?? null, input.poolGranularity);
   for (const run of orderForDispatch(input.runs)) {
     if (isTerminalRun(run.status)) continue;
     const decision = new RunDecision(run, nowIso);
@@ -191,20 +193,24 @@ export function finishAttempt(
   ];
 }
 
-/** Slots in use per pool, counted from the tasks that hold one; taking one counts it at once. */
+/** Slots in use per pool, counted from the tasks (or runs) that hold one; taking one counts it at once. */
 export class PoolSlots {
   private readonly inUse: Map<string, number>;
+  /** With `run` granularity: runs holding their pools' slots. */
+  private readonly holding = new Set<string>();
 
   /** `limits`: each pool's own limit (Infinity: set unlimited); `defaultLimit`: every other pool's (null: unlimited). */
   constructor(
     private readonly limits: ReadonlyMap<string, number>,
     runs: readonly RunProjection[],
     private readonly defaultLimit: number | null = null,
+    private readonly granularity: PoolGranularity = 'task',
   ) {
-    this.inUse = poolSlotsInUse(runs);
+    this.inUse = poolSlotsInUse(runs, granularity);
+    if (granularity === 'run') for (const run of runs) if (runHoldsPoolSlots(run)) this.holding.add(run.runId);
   }
 
-  /** Why a task of `pool` may not start now (`pool db: 2/2 in use`); undefined when a slot is free. */
+  /** Why a slot of `pool` cannot be taken now (`pool db: 2/2 in use`); undefined when one is free. */
   wait(pool: string | undefined): string | undefined {
     if (pool === undefined) return undefined;
     const limit = this.limits.get(pool) ?? this.defaultLimit;
@@ -212,8 +218,30 @@ export class PoolSlots {
     return limit !== null && used >= limit ? describePoolWait(pool, used, limit) : undefined;
   }
 
-  take(pool: string): void {
-    this.inUse.set(pool, (this.inUse.get(pool) ?? 0) + 1);
+  /**
+   * Why a ready task of `run` may not start now: its pool is full (`task` granularity), or the run
+   * holds no slots yet and one of its pools is full (`run`: the whole run waits).
+   */
+  taskWait(run: RunProjection, pool: string | undefined): string | undefined {
+    if (this.granularity === 'task') return this.wait(pool);
+    if (this.holding.has(run.runId)) return undefined;
+    for (const p of runPools(run)) {
+      const reason = this.wait(p);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  }
+
+  /** Takes what a task of `run` starting now needs: its pool's slot, or with `run` granularity the run's slots once. */
+  take(run: RunProjection, pool: string | undefined): void {
+    const count = (p: string) => this.inUse.set(p, (this.inUse.get(p) ?? 0) + 1);
+    if (this.granularity === 'task') {
+      if (pool !== undefined) count(pool);
+      return;
+    }
+    if (this.holding.has(run.runId)) return;
+    this.holding.add(run.runId);
+    runPools(run).forEach(count);
   }
 }
 
@@ -227,8 +255,8 @@ function dispatchReady(decision: RunDecision, input: CoordinatorInput, slots: st
     const due = task.status === 'READY' || (task.status === 'RETRY_WAIT' && task.retryAt !== null && Date.parse(task.retryAt) <= input.nowEpochMs);
     if (!due) continue;
     // A task whose pool is full waits; the tasks after it may still take the worker slot.
-    if (pools.wait(task.pool) !== undefined) continue;
-    if (task.pool !== undefined) pools.take(task.pool);
+    if (pools.taskWait(decision.run, task.pool) !== undefined) continue;
+    pools.take(decision.run, task.pool);
     executing += 1;
     const workerId = slots.shift() as string;
     const attempt = task.attempt + 1;

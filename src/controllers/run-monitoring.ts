@@ -12,7 +12,7 @@
  *
  * Each decision is one run's drafts, to be appended with the run version it read.
  */
-import { runMaxRuntimeSeconds } from '../domain/runs/index.js';
+import { runMaxRuntimeSeconds, type PoolGranularity } from '../domain/runs/index.js';
 import type { ErrorInfo } from '../events/index.js';
 import { draft, idempotencyKeys } from '../events/index.js';
 import type { RunProjection } from '../fold/index.js';
@@ -32,11 +32,13 @@ export interface RunMonitoringInput {
   readonly poolLimits?: ReadonlyMap<string, number>;
   /** As CoordinatorInput.defaultPoolLimit. */
   readonly defaultPoolLimit?: number | null;
+  /** As CoordinatorInput.poolGranularity. */
+  readonly poolGranularity?: PoolGranularity;
 }
 
 export function decideRunMonitoring(input: RunMonitoringInput): RunStep[] {
   const steps: RunStep[] = [];
-  const pools = new PoolSlots(input.poolLimits ?? new Map(), input.runs, input.defaultPoolLimit ?? null);
+  const pools = new PoolSlots(input.poolLimits ?? new Map(), input.runs, input.defaultPoolLimit ?? null, input.poolGranularity);
   for (const run of input.runs) {
     const drafts = run.status === 'STARTED' ? monitorStarted(run, input, pools) : run.status === 'CANCELING' ? monitorCanceling(run, input) : [];
     if (drafts.length > 0) steps.push({ runId: run.runId, expectVersion: run.version, drafts });
@@ -56,7 +58,7 @@ function monitorStarted(run: RunProjection, input: RunMonitoringInput, pools: Po
   }
   const neverDispatched = run.tasks.every((t) => t.attempts.length === 0);
   if (!neverDispatched || input.freeWorkerSlots === 0 || inProgressMs < input.settings.startTimeoutSeconds * 1000) return [];
-  if (run.tasks.some((t) => t.status === 'READY' && pools.wait(t.pool) !== undefined)) return [];
+  if (run.tasks.some((t) => t.status === 'READY' && pools.taskWait(run, t.pool) !== undefined)) return [];
   const reason = `run monitoring: no task was dispatched within startTimeoutSeconds ${input.settings.startTimeoutSeconds}`;
   const decision = new RunDecision(run, new Date(input.nowEpochMs).toISOString());
   cancelPending(decision, reason);

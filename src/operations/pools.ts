@@ -5,7 +5,7 @@
  * iteration; in-use counts are read from the tasks holding a slot now.
  */
 import { z } from 'zod';
-import { poolSlotsInUse } from '../domain/runs/index.js';
+import { poolSlotsInUse, type PoolGranularity } from '../domain/runs/index.js';
 import { draft, idempotencyKeys } from '../events/index.js';
 import { commit } from '../runtime/index.js';
 import { defineOperation, type OperationContext } from './operation.js';
@@ -17,15 +17,15 @@ const poolSchema = z
     pool: z.string(),
     limit: z.number().nullable().describe('slots; null: unlimited'),
     limitFrom: z.enum(['pool', 'default']).nullable().describe('pool: set for this pool (arco pool set); default: the instance setting pools.defaultLimit; null: unlimited, nothing set'),
-    inUse: z.number().describe('tasks running in the pool now'),
+    inUse: z.number().describe('slots in use now: tasks executing in the pool, or with pools.granularity run the runs holding one'),
     assets: z.array(z.string()).describe('assets of the loaded definitions in the pool'),
   })
   .describe('Pool');
 
-/** Tasks holding a slot per pool, from the runs in progress (queued runs hold none). */
-async function slotsInUse(ctx: OperationContext): Promise<Map<string, number>> {
+/** Slots in use per pool, from the runs in progress (queued runs hold none). */
+async function slotsInUse(ctx: OperationContext, granularity: PoolGranularity): Promise<Map<string, number>> {
   const heads = await ctx.store.runs.listActiveRunHeads();
-  return poolSlotsInUse(await ctx.store.runs.getRuns(heads.filter((h) => h.status !== 'QUEUED').map((h) => h.runId)));
+  return poolSlotsInUse(await ctx.store.runs.getRuns(heads.filter((h) => h.status !== 'QUEUED').map((h) => h.runId)), granularity);
 }
 
 export const listPoolsOp = defineOperation({
@@ -38,7 +38,8 @@ export const listPoolsOp = defineOperation({
   idempotent: true,
   role: 'viewer',
   async handler(ctx) {
-    const [limits, inUse, runtime] = await Promise.all([ctx.store.runs.listPoolLimits(), slotsInUse(ctx), ctx.runtime()]);
+    const runtime = await ctx.runtime();
+    const [limits, inUse] = await Promise.all([ctx.store.runs.listPoolLimits(), slotsInUse(ctx, runtime.definitions.definitions.instance.pools.granularity)]);
     const assets = new Map<string, string[]>();
     for (const asset of runtime.definitions.definitions.assets) if (asset.pool !== null) assets.set(asset.pool, [...(assets.get(asset.pool) ?? []), asset.key]);
     const names = [...new Set([...limits.map((l) => l.pool), ...inUse.keys(), ...assets.keys()])].sort();

@@ -477,6 +477,7 @@ export class Daemon {
       // Read each iteration a task names a pool: `arco pool set` takes effect at the next one.
       poolLimits: runs.some((r) => r.tasks.some((t) => t.pool !== undefined)) ? await readPoolLimits(this.ctx) : new Map(),
       defaultPoolLimit: this.ctx.definitions.definitions.instance.pools.defaultLimit,
+      poolGranularity: this.ctx.definitions.definitions.instance.pools.granularity,
       // A remote worker is dead once it is not heard from within its heartbeat timeout (or was forgotten).
       isWorkerDead: (workerId) => (isRemoteWorkerId(workerId) ? !remote.live.has(workerId) : !this.pool.owns(workerId) && isOwnerDead(workerId.split('/')[0] ?? '')),
       ids: this.ctx.ids,

@@ -49,6 +49,7 @@ export async function monitorRuns(ctx: RuntimeContext, nowEpochMs: number, freeW
     freeWorkerSlots,
     poolLimits: await readPoolLimits(ctx),
     defaultPoolLimit: ctx.definitions.definitions.instance.pools.defaultLimit,
+    poolGranularity: ctx.definitions.definitions.instance.pools.granularity,
   });
   const appended: StoredEvent[] = [];
   for (const step of steps) {

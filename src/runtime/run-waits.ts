@@ -20,7 +20,9 @@ export interface RunWait {
 /** Whether the run may be waiting for something: queued, or a ready task held by a pool or its run's task limit. */
 export function mayWait(run: RunProjection): boolean {
   if (run.status === 'QUEUED') return true;
-  return run.status === 'STARTED' && run.tasks.some((t) => t.status === 'READY' && (t.pool !== undefined || runMaxConcurrentTasks(run.tags) !== null));
+  // With run granularity any ready task of a run with a pool may wait for the run's slots.
+  const pooled = run.tasks.some((t) => t.pool !== undefined);
+  return run.status === 'STARTED' && run.tasks.some((t) => t.status === 'READY' && (pooled || runMaxConcurrentTasks(run.tags) !== null));
 }
 
 /** The waits of each run of `runs` that waits for something (runs that do not are left out). */
@@ -45,13 +47,14 @@ export async function explainWaits(ctx: RuntimeContext, runs: readonly RunProjec
   }
   if (started.length > 0) {
     const holders = await ctx.store.runs.getRuns(inProgress.map((h) => h.runId));
-    const pools = new PoolSlots(await readPoolLimits(ctx), holders, ctx.definitions.definitions.instance.pools.defaultLimit);
+    const { defaultLimit, granularity } = ctx.definitions.definitions.instance.pools;
+    const pools = new PoolSlots(await readPoolLimits(ctx), holders, defaultLimit, granularity);
     for (const run of started) {
       const limit = runMaxConcurrentTasks(run.tags);
       const executing = executingTasks(run);
       const runFull = limit !== null && executing >= limit ? describeRunTaskLimitWait(executing, limit) : undefined;
       const taskWaits = run.tasks.flatMap((t) => {
-        const reason = t.status === 'READY' ? (runFull ?? pools.wait(t.pool)) : undefined;
+        const reason = t.status === 'READY' ? (runFull ?? pools.taskWait(run, t.pool)) : undefined;
         return reason === undefined ? [] : [{ taskKey: t.taskKey, reason }];
       });
       if (taskWaits.length > 0) waits.set(run.runId, taskWaits);

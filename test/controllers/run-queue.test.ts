@@ -6,8 +6,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideRunProgress } from '../../src/controllers/index.js';
-import { TagLimitCounter } from '../../src/domain/runs/index.js';
+import { decideRunProgress, PoolSlots } from '../../src/controllers/index.js';
+import { poolSlotsInUse, TagLimitCounter } from '../../src/domain/runs/index.js';
 import { advanceRun } from '../../src/controllers/index.js';
 import type { RunProjection } from '../../src/fold/index.js';
 import { T0, coordinatorInput, iso, makeIds, requestedRun, statuses } from '../helpers/runs.js';
@@ -101,5 +101,43 @@ describe('pools', () => {
     assert.deepEqual(own.map((r) => statuses(r)['a']), ['DISPATCHED', 'DISPATCHED', 'READY']);
     const setUnlimited = advance(three('db'), T0 + 10, { poolLimits: new Map([['db', Number.POSITIVE_INFINITY]]), defaultPoolLimit: 1 });
     assert.deepEqual(setUnlimited.map((r) => statuses(r)['a']), ['DISPATCHED', 'DISPATCHED', 'DISPATCHED']);
+  });
+});
+
+describe('pools held per run (pools.granularity: run)', () => {
+  const run = { poolGranularity: 'run' as const };
+  test('a run holds one slot of its pool however many of its tasks use it; the next run waits, with all its tasks, until the first ends', () => {
+    const runs = [0, 1].map((i) => queued({}, T0 + i, { dag: { load: [], load2: [], other: [] }, pools: { load: 'warehouse', load2: 'warehouse' } }));
+    const limits = { ...run, poolLimits: new Map([['warehouse', 1]]), freeWorkerSlots: ['w0', 'w1', 'w2', 'w3', 'w4', 'w5'] };
+    let next = advance(runs, T0 + 10, limits);
+    assert.deepEqual(next.map((r) => [statuses(r)['load'], statuses(r)['load2'], statuses(r)['other']]), [
+      ['DISPATCHED', 'DISPATCHED', 'DISPATCHED'],
+      ['READY', 'READY', 'READY'],
+    ]);
+    // Its pooled tasks done, the first run still holds the slot while it is in progress.
+    const done = (r: RunProjection, keys: string[]) => ({ ...r, tasks: r.tasks.map((t) => (keys.includes(t.taskKey) ? { ...t, status: 'SUCCEEDED' as const } : t)) });
+    next = advance([done(next[0]!, ['load', 'load2']), next[1]!], T0 + 20, limits);
+    assert.deepEqual(Object.values(statuses(next[1]!)), ['READY', 'READY', 'READY'], 'the second run waits while the first is in progress');
+    next = advance([{ ...next[0]!, status: 'SUCCESS' as const }, next[1]!], T0 + 30, limits);
+    assert.deepEqual(Object.values(statuses(next[1]!)), ['DISPATCHED', 'DISPATCHED', 'DISPATCHED'], 'the first ended: the second takes the slot');
+  });
+
+  test('per task, the same runs share the slot task by task instead', () => {
+    const runs = [0, 1].map((i) => queued({}, T0 + i, { dag: { load: [], other: [] }, pools: { load: 'warehouse' } }));
+    const next = advance(runs, T0 + 10, { poolLimits: new Map([['warehouse', 1]]), freeWorkerSlots: ['w0', 'w1', 'w2', 'w3'] });
+    assert.deepEqual(next.map((r) => [statuses(r)['load'], statuses(r)['other']]), [
+      ['DISPATCHED', 'DISPATCHED'],
+      ['READY', 'DISPATCHED'],
+    ]);
+  });
+
+  test('a run waiting for its pools says so for its ready tasks, and pool counts are per run', () => {
+    const runs = [0, 1].map((i) => queued({}, T0 + i, { dag: { load: [], load2: [] }, pools: { load: 'warehouse', load2: 'warehouse' } }));
+    const next = advance(runs, T0 + 10, { ...run, poolLimits: new Map([['warehouse', 1]]) });
+    const pools = new PoolSlots(new Map([['warehouse', 1]]), next, null, 'run');
+    assert.equal(pools.taskWait(next[1]!, 'warehouse'), 'pool warehouse: 1/1 in use');
+    assert.equal(pools.taskWait(next[0]!, 'warehouse'), undefined, 'the holder dispatches its other tasks freely');
+    assert.deepEqual([...poolSlotsInUse(next, 'run')], [['warehouse', 1]]);
+    assert.deepEqual([...poolSlotsInUse(next, 'task')], [['warehouse', 2]]);
   });
 });

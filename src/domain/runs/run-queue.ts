@@ -74,10 +74,41 @@ export function executingTasks(run: { readonly tasks: readonly { readonly status
   return run.tasks.filter((t) => holdsPoolSlot(t.status)).length;
 }
 
-/** Tasks holding a slot, per pool, among the tasks of `runs`. */
-export function poolSlotsInUse(runs: Iterable<{ readonly tasks: readonly { readonly pool?: string; readonly status: string }[] }>): Map<string, number> {
+/**
+ * How pool slots are held (instance setting `pools.granularity`, Dagster's `op | run`): `task`, one
+ * slot per task while it executes; `run`, one slot of each pool its tasks use per run, from its
+ * first dispatch until it ends, however many of its tasks use the pool at once.
+ */
+export type PoolGranularity = 'task' | 'run';
+
+/** What pool counting reads of a run. */
+export interface PooledRun {
+  readonly runId: string;
+  readonly status: string;
+  readonly tasks: readonly { readonly pool?: string; readonly status: string; readonly attempts: readonly unknown[] }[];
+}
+
+/** The pools a run's tasks use, each once. */
+export function runPools(run: PooledRun): string[] {
+  return [...new Set(run.tasks.flatMap((t) => (t.pool === undefined ? [] : [t.pool])))];
+}
+
+/** With `run` granularity: the run in progress has dispatched a task, so it holds its pools' slots. */
+export function runHoldsPoolSlots(run: PooledRun): boolean {
+  return (run.status === 'STARTED' || run.status === 'CANCELING') && run.tasks.some((t) => t.attempts.length > 0);
+}
+
+/** Slots in use per pool among `runs`: tasks holding one, or with `run` granularity runs holding one. */
+export function poolSlotsInUse(runs: Iterable<PooledRun>, granularity: PoolGranularity = 'task'): Map<string, number> {
   const inUse = new Map<string, number>();
-  for (const run of runs) for (const task of run.tasks) if (task.pool !== undefined && holdsPoolSlot(task.status)) inUse.set(task.pool, (inUse.get(task.pool) ?? 0) + 1);
+  const count = (pool: string) => inUse.set(pool, (inUse.get(pool) ?? 0) + 1);
+  for (const run of runs) {
+    if (granularity === 'run') {
+      if (runHoldsPoolSlots(run)) runPools(run).forEach(count);
+    } else {
+      for (const task of run.tasks) if (task.pool !== undefined && holdsPoolSlot(task.status)) count(task.pool);
+    }
+  }
   return inUse;
 }
 

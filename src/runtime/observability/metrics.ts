@@ -13,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { isWorkerAlive, poolSlotsInUse, RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES } from '../../domain/runs/index.js';
+import { isWorkerAlive, poolSlotsInUse, RUN_STATUSES, TERMINAL_TASK_STATUSES, TASK_STATUSES, type PoolGranularity } from '../../domain/runs/index.js';
 import type { LedgerStore, Store } from '../../store/index.js';
 
 /** The worker slots of the daemon in this process. */
@@ -28,6 +28,8 @@ export interface ScrapeSources {
   readonly nowEpochMs: number;
   /** Absent when no daemon runs in this process (its workers are then another process's to report). */
   readonly workers?: () => WorkerCounts;
+  /** How pool slots are held (instance setting pools.granularity); absent: per task. */
+  readonly poolGranularity?: PoolGranularity;
 }
 
 export interface InstanceMetricsOptions {
@@ -145,7 +147,7 @@ export class InstanceMetrics {
     for (const [status, count] of tasks) this.activeTasks.set({ status }, count);
     this.poolInUse.reset();
     this.poolLimit.reset();
-    const inUse = poolSlotsInUse(activeRuns);
+    const inUse = poolSlotsInUse(activeRuns, sources.poolGranularity);
     for (const pool of new Set([...poolLimits.map((p) => p.pool), ...inUse.keys()])) this.poolInUse.set({ pool }, inUse.get(pool) ?? 0);
     for (const p of poolLimits) if (p.limit !== null) this.poolLimit.set({ pool: p.pool }, p.limit);
     this.ledgerSequence.set(lastSequence);
