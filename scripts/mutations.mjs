@@ -149,6 +149,14 @@ export default [
     bug: 'an asset exactly failAfter old still passes (Dagster fails it at the boundary)',
   },
   {
+    name: 'cron-freshness-window-opens-late',
+    row: 'STL-22',
+    file: 'src/domain/assets/freshness-cron.ts',
+    find: "return lastMaterializedAtMs >= latestMs - policy.lowerBoundMinutes * MS_PER_MINUTE ? 'PASS' : 'FAIL';",
+    replace: "return lastMaterializedAtMs > latestMs - policy.lowerBoundMinutes * MS_PER_MINUTE ? 'PASS' : 'FAIL';",
+    bug: 'a materialization exactly when the window before a deadline opens no longer counts',
+  },
+  {
     name: 'data-version-ignores-code-version',
     row: 'STL-07',
     file: 'src/controllers/run-control.ts',

@@ -68,7 +68,8 @@ function refKey(ref: unknown, asset: string): string {
 
 /**
  * @throws INVALID_DEFINITION naming the asset and the field (`automation` that is not a condition
- *   too; a bad cron or timezone in it is INVALID_CRON / INVALID_TIMEZONE); an option that does not exist (a
+ *   too; a bad cron or timezone in it, or in a cron `freshness` policy, is INVALID_CRON /
+ *   INVALID_TIMEZONE); an option that does not exist (a
  *   typo, `dependencies` for `deps`) is one too, with the nearest options in `details.suggestions`.
  */
 export function defineAsset(options: AssetOptions): AssetDefinition {
@@ -124,7 +125,7 @@ export function defineAsset(options: AssetOptions): AssetDefinition {
     tags: o.tags ?? {},
     owners: o.owners ?? [],
     kinds: o.kinds ?? [],
-    freshness: o.freshness === undefined ? null : resolveFreshness(o.freshness),
+    freshness: o.freshness === undefined ? null : resolveFreshness(o.freshness, o.key),
     automation,
   });
 }

@@ -132,6 +132,9 @@ export interface AssetOptions {
    * A time-window freshness policy: `{ maxLagMinutes, warnAfterMinutes? }` or Dagster's
    * `{ failAfter, warnAfter? }` with durations like `'24h'` or `{ hours: 24 }`. The asset is
    * PASS, WARN, FAIL or UNKNOWN (never materialized) by the age of its last materialization.
+   * Or a cron policy `{ deadlineCron: '0 9 * * *', lowerBound: '1h', timezone?: 'UTC' }`: PASS
+   * while the last materialization is at most `lowerBound` before the latest deadline passed (or
+   * later), else FAIL.
    */
   readonly freshness?: FreshnessOptions;
   /**
@@ -236,7 +239,7 @@ export interface AssetDefinition {
   readonly tags: Readonly<Record<string, string>>;
   readonly owners: readonly string[];
   readonly kinds: readonly string[];
-  /** The asset's time-window freshness policy in minutes, or null when it has none. */
+  /** The asset's freshness policy (time window or cron) in minutes, or null when it has none. */
   readonly freshness: FreshnessPolicy | null;
   /** The asset's automation condition, or null when it has none. */
   readonly automation: AutomationCondition | null;

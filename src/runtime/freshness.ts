@@ -1,13 +1,14 @@
 /**
- * Freshness in the shell (SEMANTICS §8): what an asset's time-window policy says now (for asset
- * views and `arco asset status`), and the daemon's recording of each change as an
+ * Freshness in the shell (SEMANTICS §8): what an asset's freshness policy (time window or cron) says
+ * now (for asset views and `arco asset status`), and the daemon's recording of each change as an
  * `AssetFreshnessChanged` event (so sensors and operators see when an asset went WARN or FAIL).
  *
- * Freshness changes with time alone (PASS, then WARN, then FAIL with no event in between), so the
- * daemon evaluates on the clock rather than on events: at most once per
- * `FRESHNESS_EVALUATION_INTERVAL_MS` of its clock, from a cache it keeps current with the
- * materializations appended since (`FreshnessRunner`). A change is therefore recorded up to that
- * long after it happens; views evaluate at the instant they are asked and are never behind.
+ * Freshness changes with time alone (PASS, then WARN, then FAIL with no event in between; a cron
+ * policy's PASS to FAIL at a deadline), so the daemon evaluates on the clock rather than on
+ * events: at most once per `FRESHNESS_EVALUATION_INTERVAL_MS` of its clock, from a cache it keeps
+ * current with the materializations appended since (`FreshnessRunner`). A change is therefore
+ * recorded up to that long after it happens; views evaluate at the instant they are asked and are
+ * never behind.
  */
 import { z } from 'zod';
 import { decideFreshnessChanges, type FreshnessSubject } from '../controllers/index.js';
@@ -25,15 +26,41 @@ import type { LoadedDefinitions } from './definitions-loader.js';
  */
 export const FRESHNESS_EVALUATION_INTERVAL_MS = 30_000;
 
+/** A policy as asset views show it: the resolved policy of either kind, in whole minutes. */
+const freshnessPolicyViewSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('time_window'),
+    failAfterMinutes: z.number().int(),
+    warnAfterMinutes: z.number().int().nullable(),
+  }),
+  z.object({
+    kind: z.literal('cron'),
+    /** The deadlines' cron, single-spaced. */
+    deadlineCron: z.string(),
+    /** How long before each deadline its window opens. */
+    lowerBoundMinutes: z.number().int(),
+    /** The IANA timezone the cron is read in. */
+    timezone: z.string(),
+  }),
+]);
+
 /** What an asset's freshness policy says at one instant, with what the daemon last recorded. */
 export const freshnessViewSchema = z.object({
   state: freshnessStateSchema,
   /** Minutes since the latest materialization of any partition; null when never materialized. */
   lagMinutes: z.number().nullable(),
-  failAfterMinutes: z.number().int(),
+  policy: freshnessPolicyViewSchema,
+  /**
+   * A time window's `failAfterMinutes` and `warnAfterMinutes`, kept beside `policy` for the readers
+   * that came before cron policies; null for a cron policy.
+   */
+  failAfterMinutes: z.number().int().nullable(),
   warnAfterMinutes: z.number().int().nullable(),
   lastMaterializedAt: z.string().nullable(),
-  /** When the state next changes with time alone (PASS→WARN, →FAIL); null when only a materialization changes it. */
+  /**
+   * When the state next changes with time alone (PASS→WARN, →FAIL; a cron policy's next deadline it
+   * would miss); null when only a materialization changes it.
+   */
   nextChangeAt: z.string().nullable(),
   /** The state the daemon last recorded (an `AssetFreshnessChanged`), or null before its first evaluation. */
   recorded: z.object({ state: freshnessStateSchema, stateVersion: z.number().int(), changedAt: z.string() }).nullable(),
@@ -81,8 +108,9 @@ export async function describeFreshness(store: Store, defs: LoadedDefinitions, k
     views.set(assetKey, {
       state,
       lagMinutes,
-      failAfterMinutes: policy.failAfterMinutes,
-      warnAfterMinutes: policy.warnAfterMinutes,
+      policy,
+      failAfterMinutes: policy.kind === 'time_window' ? policy.failAfterMinutes : null,
+      warnAfterMinutes: policy.kind === 'time_window' ? policy.warnAfterMinutes : null,
       lastMaterializedAt: lastMaterialization?.materializedAt ?? null,
       nextChangeAt: nextChangeAtMs === null ? null : new Date(nextChangeAtMs).toISOString(),
       recorded: record ? { state: record.state, stateVersion: record.stateVersion, changedAt: record.changedAt } : null,

@@ -10,7 +10,7 @@ import type { AssetFreshnessRecord } from '../../src/fold/index.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const iso = (minutesAgo: number) => new Date(NOW - minutesAgo * 60_000).toISOString();
-const policy = { failAfterMinutes: 60, warnAfterMinutes: 30 };
+const policy = { kind: 'time_window', failAfterMinutes: 60, warnAfterMinutes: 30 } as const;
 const subject = (assetKey: string, minutesAgo: number | null, sequence = 7): FreshnessSubject => ({
   assetKey,
   policy,
@@ -52,6 +52,15 @@ describe('freshness controller', () => {
     const drafts = decide([subject('a', 5), subject('b', 5), subject('c', 70)], [record('a', 'PASS', 2), record('b', 'FAIL', 5), record('c', 'WARN', 1)]);
     assert.deepEqual(drafts.map((d) => d.idempotencyKey), ['freshness:b:6', 'freshness:c:2']);
     assert.deepEqual(drafts.map((d) => (d.payload as { state: string }).state), ['PASS', 'FAIL']);
+  });
+
+  test('a cron policy records FAIL once its deadline passes without a materialization in the window before it', () => {
+    // Due daily at 12:00 UTC (which NOW is), materialized at least once from 11:00.
+    const cron = { kind: 'cron', deadlineCron: '0 12 * * *', lowerBoundMinutes: 60, timezone: 'UTC' } as const;
+    const drafts = decide([{ ...subject('in_window', 30), policy: cron }, { ...subject('too_early', 90, 4), policy: cron }], [record('in_window', 'PASS', 1), record('too_early', 'PASS', 1)]);
+    assert.deepEqual(drafts.map((d) => [d.idempotencyKey, d.payload]), [
+      ['freshness:too_early:2', { assetKey: 'too_early', stateVersion: 2, state: 'FAIL', previousState: 'PASS', lagMinutes: 90, materializationSequence: 4, evaluatedAt: new Date(NOW).toISOString() }],
+    ]);
   });
 
   test('deciding twice from the same read proposes the same event, so the idempotency gate records it once', () => {

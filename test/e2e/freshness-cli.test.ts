@@ -49,3 +49,31 @@ describe('arco asset list freshness column', () => {
     assert.doesNotMatch(plain.stdout, /freshness/);
   });
 });
+
+const CRON_SOURCE = `import { defineAsset, defineDefinitions } from 'arco-flow';
+const report = defineAsset({ key: 'report', freshness: { deadlineCron: '0 9 * * *', lowerBound: '1h', timezone: 'Europe/Paris' }, compute: async () => {} });
+export default defineDefinitions({ assets: [report] });
+`;
+
+describe('arco asset status with a cron freshness policy', () => {
+  const project = tempProject(CRON_SOURCE);
+  after(() => project.remove());
+
+  test('shows the deadline, its timezone and the window, UNKNOWN before the first materialization and PASS just after', () => {
+    const unknown = arco(['asset', 'status', 'report', '--project', project.dir]);
+    assert.equal(unknown.status, 0, unknown.stderr);
+    assert.match(unknown.stdout, /freshness: UNKNOWN \(never materialized; due by 0 9 \* \* \* \(Europe\/Paris\), materialized within 1h before\)/);
+    // Whatever the real time, a materialization just made is at or after the latest deadline.
+    assert.equal(arcoJson<{ status: string }>(['run', '--project', project.dir, '--select', 'report', '--wait']).body.status, 'SUCCESS');
+    const passing = arco(['asset', 'status', 'report', '--project', project.dir]);
+    assert.equal(passing.status, 0, passing.stderr);
+    assert.match(passing.stdout, /freshness: PASS \(last materialized \d+ min ago; due by 0 9 \* \* \* \(Europe\/Paris\), materialized within 1h before\)/);
+    const json = arcoJson<{ freshness: { state: string; policy: unknown; failAfterMinutes: number | null; nextChangeAt: string | null } | null }>(['asset', 'status', 'report', '--project', project.dir]).body;
+    assert.deepEqual([json.freshness?.state, json.freshness?.policy, json.freshness?.failAfterMinutes], [
+      'PASS',
+      { kind: 'cron', deadlineCron: '0 9 * * *', lowerBoundMinutes: 60, timezone: 'Europe/Paris' },
+      null,
+    ]);
+    assert.match(json.freshness?.nextChangeAt ?? '', /^\d{4}-\d\d-\d\dT0[78]:00:00\.000Z$/, 'the next 09:00 in Paris, in UTC');
+  });
+});

@@ -135,3 +135,77 @@ describe('freshness in the daemon over time', () => {
     clock.set(start);
   });
 });
+
+const CRON_SOURCE = `import { defineAsset, defineDefinitions } from 'arco-flow';
+const daily = defineAsset({ key: 'daily_report', freshness: { deadlineCron: '0 9 * * *', lowerBound: '1h' }, compute: async () => {} });
+export default defineDefinitions({ assets: [daily] });
+`;
+
+/**
+ * Goal: a cron policy passes while the asset materialized in the hour before the latest 09:00
+ * deadline, fails at the first deadline it misses with no event in between, and passes again on a
+ * late materialization; each change is recorded once. Method: as above, a real daemon and worker
+ * with a fake clock moved by hand across two days.
+ */
+describe('cron freshness in the daemon over time', () => {
+  const project = tempProject(CRON_SOURCE);
+  const clock = new FakeClock(Date.parse('2026-04-01T08:00:00Z'));
+  let store: Store;
+  let ctx: RuntimeContext;
+  let daemon: Daemon;
+  const operations = (): OperationContext => ({ store, runtime: async () => ctx });
+  const recorded = (state: string) =>
+    until(async () => {
+      const record = (await store.assets.listAssetFreshness()).find((r) => r.assetKey === 'daily_report');
+      return record?.state === state ? record : undefined;
+    }, `daily_report recorded ${state}`);
+  const materialize = async () => {
+    const { run } = await requestRun(ctx, { selection: ['daily_report'] });
+    assert.equal((await waitForRun(store, run.runId)).status, 'SUCCESS');
+  };
+  const view = () => freshnessOf(store, ctx.definitions, 'daily_report', clock.now());
+
+  before(async () => {
+    store = openSqliteStore({ path: join(project.dir, 'arco.db') });
+    ctx = createContext(store, clock, await loadDefinitions(project.file));
+    daemon = new Daemon(ctx, { tickMs: 20, workers: 1 });
+    daemon.start();
+  });
+  after(async () => {
+    await daemon.stop();
+    await store.close();
+    project.remove();
+  });
+
+  test('PASS after a materialization in the window, FAIL at the next deadline it misses with no event, PASS again after a late one', async () => {
+    await recorded('UNKNOWN');
+    clock.set(Date.parse('2026-04-01T08:30:00Z'));
+    await materialize();
+    clock.advance(MINUTE);
+    await recorded('PASS');
+
+    clock.set(Date.parse('2026-04-01T09:10:00Z'));
+    const afterDeadline = await view();
+    assert.deepEqual(
+      [afterDeadline?.state, afterDeadline?.policy, afterDeadline?.failAfterMinutes, afterDeadline?.nextChangeAt],
+      ['PASS', { kind: 'cron', deadlineCron: '0 9 * * *', lowerBoundMinutes: 60, timezone: 'UTC' }, null, '2026-04-02T09:00:00.000Z'],
+    );
+    clock.set(Date.parse('2026-04-02T08:59:00Z'));
+    assert.equal((await view())?.state, 'PASS', "before today's deadline, yesterday's window still holds");
+
+    clock.set(Date.parse('2026-04-02T09:00:00Z'));
+    const failed = await recorded('FAIL');
+    assert.deepEqual([failed.previousState, failed.lagMinutes], ['PASS', 24 * 60 + 30]);
+    assert.equal((await view())?.nextChangeAt, null, 'a missed deadline changes only with a materialization');
+
+    clock.set(Date.parse('2026-04-02T09:20:00Z'));
+    await materialize();
+    clock.advance(MINUTE);
+    await recorded('PASS');
+    const events = (await invokeOperation(operations(), listEventsOp, { limit: 1000 })).events
+      .filter((e) => e.type === 'AssetFreshnessChanged')
+      .map((e) => e.payload as { stateVersion: number; previousState: string | null; state: string })
+      .map((e) => [e.stateVersion, e.previousState, e.state]);
+    assert.deepEqual(events, [[1, null, 'UNKNOWN'], [2, 'UNKNOWN', 'PASS'], [3, 'PASS', 'FAIL'], [4, 'FAIL', 'PASS']]);
+  });
+});

@@ -63,7 +63,7 @@ for (const engine of engines) {
       await materialize(store, 'hourly_report', null, NOW - 45 * MINUTE);
       const latest = await store.assets.latestMaterializedAt(['hourly_report']);
       const read = {
-        subjects: [{ assetKey: 'hourly_report', policy: { failAfterMinutes: 60, warnAfterMinutes: 30 }, lastMaterialization: latest.get('hourly_report') ?? null }],
+        subjects: [{ assetKey: 'hourly_report', policy: { kind: 'time_window', failAfterMinutes: 60, warnAfterMinutes: 30 } as const, lastMaterialization: latest.get('hourly_report') ?? null }],
         recorded: new Map((await store.assets.listFreshnessStates()).map((r) => [r.assetKey, r])),
         nowEpochMs: NOW,
       };

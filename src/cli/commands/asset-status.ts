@@ -4,6 +4,7 @@
  * partition (or an unpartitioned asset) its last materialization and last failure.
  */
 import { Command } from 'commander';
+import { formatDurationMinutes } from '../../domain/assets/index.js';
 import type { AssetCheckView, FreshnessView, PartitionStatusView } from '../../runtime/index.js';
 import { checkResultLabel, latestResult } from './asset-checks.js';
 import { runAction, withClient, withClientOptions, type CommonOptions } from '../common.js';
@@ -47,10 +48,18 @@ function printDetail(detail: NonNullable<PartitionStatusView['partition']>, asse
   printTable(['', ''], rows);
 }
 
+/** `warn after 720 min, fail after 1,440 min` or `due by 0 9 * * * (UTC), materialized within 1h before`. */
+function policyText(policy: FreshnessView['policy']): string {
+  if (policy.kind === 'cron') {
+    return `due by ${policy.deadlineCron} (${policy.timezone}), materialized within ${formatDurationMinutes(policy.lowerBoundMinutes)} before`;
+  }
+  const warn = policy.warnAfterMinutes === null ? '' : `warn after ${number(policy.warnAfterMinutes)} min, `;
+  return `${warn}fail after ${number(policy.failAfterMinutes)} min`;
+}
+
 function freshnessLine(f: NonNullable<FreshnessView>): string {
   const lag = f.lagMinutes === null ? 'never materialized' : `last materialized ${number(Math.round(f.lagMinutes))} min ago`;
-  const warn = f.warnAfterMinutes === null ? '' : `warn after ${number(f.warnAfterMinutes)} min, `;
-  return `freshness: ${statusColor(f.state)} (${lag}; ${warn}fail after ${number(f.failAfterMinutes)} min)`;
+  return `freshness: ${statusColor(f.state)} (${lag}; ${policyText(f.policy)})`;
 }
 
 /**

@@ -1,7 +1,13 @@
 /**
- * Time-window freshness (SEMANTICS §8; Dagster `FreshnessPolicy.time_window`): an asset should have
- * been materialized within `failAfterMinutes` of now, and warns once its data is `warnAfterMinutes`
- * old. The states:
+ * Freshness policies (SEMANTICS §8): what an asset promises about how recent its data is, judged
+ * against a clock reading passed in. A policy is one of two kinds, as Dagster's `FreshnessPolicy`:
+ *
+ * - `time_window` (Dagster `FreshnessPolicy.time_window`), below.
+ * - `cron` (Dagster `FreshnessPolicy.cron`): materialized within a window before each deadline of
+ *   a cron; its rules are in freshness-cron.ts.
+ *
+ * Time-window freshness: an asset should have been materialized within `failAfterMinutes` of now,
+ * and warns once its data is `warnAfterMinutes` old. The states:
  *
  * - UNKNOWN: the asset was never materialized, so there is no data whose age could be judged.
  * - PASS: the last materialization is younger than `warnAfterMinutes` (or than `failAfterMinutes`
@@ -18,16 +24,21 @@
  * The state changes with time alone (PASS, then WARN, then FAIL with no event in between), so it
  * is evaluated against a clock reading passed in; nothing here reads a clock.
  */
+import { cronFreshnessState, nextCronFreshnessChangeAtMs, type CronFreshnessPolicy } from './freshness-cron.js';
 
 export type FreshnessState = 'PASS' | 'WARN' | 'FAIL' | 'UNKNOWN';
 
 /** A resolved time-window policy, in whole minutes. */
-export interface FreshnessPolicy {
+export interface TimeWindowFreshnessPolicy {
+  readonly kind: 'time_window';
   /** FAIL once the last materialization is this old. At least 1. */
   readonly failAfterMinutes: number;
   /** WARN once the last materialization is this old; less than `failAfterMinutes`. Null: never WARN. */
   readonly warnAfterMinutes: number | null;
 }
+
+/** A resolved freshness policy of either kind, told apart by `kind`. */
+export type FreshnessPolicy = TimeWindowFreshnessPolicy | CronFreshnessPolicy;
 
 export interface FreshnessEvaluation {
   readonly state: FreshnessState;
@@ -44,17 +55,24 @@ const MS_PER_MINUTE = 60_000;
 export function evaluateFreshness(policy: FreshnessPolicy, lastMaterializedAtMs: number | null, nowEpochMs: number): FreshnessEvaluation {
   if (lastMaterializedAtMs === null) return { state: 'UNKNOWN', lagMinutes: null };
   const lagMinutes = Math.max(0, nowEpochMs - lastMaterializedAtMs) / MS_PER_MINUTE;
+  if (policy.kind === 'cron') return { state: cronFreshnessState(policy, lastMaterializedAtMs, nowEpochMs), lagMinutes };
+  return evaluateTimeWindow(policy, lagMinutes);
+}
+
+function evaluateTimeWindow(policy: TimeWindowFreshnessPolicy, lagMinutes: number): FreshnessEvaluation {
   if (lagMinutes >= policy.failAfterMinutes) return { state: 'FAIL', lagMinutes };
   if (policy.warnAfterMinutes !== null && lagMinutes >= policy.warnAfterMinutes) return { state: 'WARN', lagMinutes };
   return { state: 'PASS', lagMinutes };
 }
 
 /**
- * The next instant after `nowEpochMs` at which the state changes with time alone (PASS to WARN,
- * WARN to FAIL), or null when only a materialization can change it (UNKNOWN, FAIL).
+ * The next instant after `nowEpochMs` at which the state changes with time alone (a time window's
+ * PASS to WARN and WARN to FAIL; a cron policy's PASS to FAIL at a deadline), or null when only a
+ * materialization can change it (UNKNOWN, FAIL).
  */
 export function nextFreshnessChangeAtMs(policy: FreshnessPolicy, lastMaterializedAtMs: number | null, nowEpochMs: number): number | null {
   if (lastMaterializedAtMs === null) return null;
+  if (policy.kind === 'cron') return nextCronFreshnessChangeAtMs(policy, lastMaterializedAtMs, nowEpochMs);
   const thresholds = [policy.warnAfterMinutes, policy.failAfterMinutes].filter((m): m is number => m !== null);
   for (const minutes of thresholds) {
     const at = lastMaterializedAtMs + minutes * MS_PER_MINUTE;

@@ -15,8 +15,8 @@ import {
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const MINUTE = 60_000;
 const ago = (minutes: number) => NOW - minutes * MINUTE;
-const withWarning: FreshnessPolicy = { failAfterMinutes: 60, warnAfterMinutes: 30 };
-const failOnly: FreshnessPolicy = { failAfterMinutes: 60, warnAfterMinutes: null };
+const withWarning: FreshnessPolicy = { kind: 'time_window', failAfterMinutes: 60, warnAfterMinutes: 30 };
+const failOnly: FreshnessPolicy = { kind: 'time_window', failAfterMinutes: 60, warnAfterMinutes: null };
 
 describe('time-window freshness evaluation', () => {
   const cases: { title: string; policy: FreshnessPolicy; last: number | null; state: string; lagMinutes: number | null }[] = [
