@@ -89,6 +89,18 @@ describe('automation condition controller', () => {
     assert.deepEqual(decision.expect, { table: 'sensor_states', id: 'default_automation_condition_sensor', version: 9 });
   });
 
+  test('each run it requests reserves its run key through the run:{runKey} idempotency key, in the batch that records the evaluation', () => {
+    const decision = decideAutomationEvaluation(input(1));
+    const requested = decision.drafts.filter((d) => d.type === 'RunRequested');
+    assert.equal(requested.length, 4);
+    for (const d of requested) {
+      const { runKey, tags } = d.payload as { runKey: string; tags: Record<string, string> };
+      assert.equal(d.idempotencyKey, `run:${runKey}`);
+      assert.equal(tags['arco/run_key'], runKey);
+    }
+    assert.ok(decision.drafts.some((d) => d.type === 'AutomationConditionEvaluated'), 'one batch with the evaluation');
+  });
+
   test('the same evaluation decided again reserves the same run keys', () => {
     const keys = (seed: number) => decideAutomationEvaluation(input(seed)).drafts.filter((d) => d.type === 'RunRequested').map((d) => d.idempotencyKey);
     assert.deepEqual(keys(2), keys(3));
