@@ -255,7 +255,7 @@ describe('web UI in Chromium against arco dev', () => {
     await shot(asset, 'asset-partitions');
   });
 
-  test('the sensor page shows the cursor and sets and clears it; the automation and asset pages show why an asset was not requested, its condition node by node', async () => {
+  test('the sensor page shows the cursor, sets and clears it, and previews an evaluation as a dry run; the automation and asset pages show why an asset was not requested, its condition node by node', async () => {
     const page = await open('/automation/sensors/watch_orders');
     const cursor = page.locator('dt:has-text("Cursor") + dd');
     await cursor.waitFor();
@@ -269,6 +269,18 @@ describe('web UI in Chromium against arco dev', () => {
     await page.getByRole('table', { name: 'Evaluations' }).getByText('cursor → none').waitFor();
     assert.equal(await cursor.innerText(), '—');
     assert.equal((await api<{ cursor: string | null }>('/api/v1/sensors/watch_orders')).cursor, null);
+
+    // A dry run from a given cursor: what the evaluation would do, and nothing recorded.
+    const historyLength = async () => (await api<{ evaluations: unknown[] }>('/api/v1/sensors/watch_orders/evaluations?limit=100')).evaluations.length;
+    const recorded = await historyLength();
+    await page.getByLabel('From cursor').fill('offset-7');
+    await page.getByRole('button', { name: 'Preview (dry run)' }).click();
+    const preview = page.getByRole('region', { name: 'Preview result' });
+    await preview.waitFor();
+    assert.match(await preview.innerText(), /SKIPPED[\s\S]*dry run, nothing recorded · cursor offset-7 → offset-7[\s\S]*nothing new/);
+    await shot(page, 'sensor-preview');
+    assert.equal(await historyLength(), recorded, 'the preview recorded no evaluation');
+    assert.equal((await api<{ cursor: string | null }>('/api/v1/sensors/watch_orders')).cursor, null, 'nor moved the cursor');
 
     const automation = await open('/automation');
     const evaluations = automation.getByRole('table', { name: 'Condition evaluations' });

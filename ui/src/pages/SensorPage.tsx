@@ -35,6 +35,68 @@ function CursorReset({ name, cursor }: { name: string; cursor: string | null }) 
   );
 }
 
+/**
+ * A dry run: the sensor evaluated once, from its cursor or one given, with what the evaluation would
+ * request, skip or fail and the cursor it would set. Nothing is recorded.
+ */
+function SensorPreview({ name }: { name: string }) {
+  const [cursor, setCursor] = useState('');
+  const preview = useAction('previewSensor');
+  const p = preview.data;
+  return (
+    <div className="panel">
+      <h2>Preview</h2>
+      <form
+        className="row"
+        aria-label="Preview"
+        onSubmit={(e) => {
+          e.preventDefault();
+          preview.mutate({ name, ...(cursor === '' ? {} : { cursor }) });
+        }}
+      >
+        <label className="field">
+          From cursor
+          <input value={cursor} onChange={(e) => setCursor(e.target.value)} placeholder="its current cursor" />
+        </label>
+        <button type="submit" disabled={preview.isPending} style={{ alignSelf: 'flex-end' }}>
+          Preview (dry run)
+        </button>
+      </form>
+      <ErrorNote error={preview.error} label="Preview" />
+      {p ? (
+        <section aria-label="Preview result">
+          <p className="row">
+            <StatusBadge status={p.status} />
+            <span className="muted small">
+              dry run, nothing recorded · cursor {p.cursorBefore ?? 'none'} → {p.cursorAfter ?? 'none'}
+            </span>
+          </p>
+          {p.skipReason ? <p className="small">{p.skipReason}</p> : null}
+          {p.error ? <p className="small">{`${p.error.code}: ${p.error.message}`}</p> : null}
+          {p.runRequests.length > 0 ? (
+            <DataTable
+              label="Runs it would request"
+              empty="No run."
+              rows={p.runRequests}
+              rowKey={(r) => `${r.runKey ?? ''}|${r.partitionKey ?? ''}|${r.assetKeys.join(',')}`}
+              columns={[
+                { header: 'Run key', className: 'mono small', cell: (r) => (r.alreadyRequested ? `${r.runKey} (already requested)` : (r.runKey ?? '—')) },
+                { header: 'Assets', className: 'mono small', cell: (r) => r.assetKeys.join(', ') },
+                { header: 'Partition', className: 'mono small', cell: (r) => r.partitionKey ?? '—' },
+              ]}
+            />
+          ) : null}
+          {p.logs.length > 0 ? (
+            <pre className="small" aria-label="Preview logs">
+              {p.logs.map((l) => `${l.level} ${l.message}`).join('\n')}
+            </pre>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
 export function SensorPage({ name }: { name: string }) {
   const sensor = useOp('getSensor', { name });
   const history = useOp('listSensorEvaluations', { name, limit: 50 });
@@ -85,6 +147,7 @@ export function SensorPage({ name }: { name: string }) {
         </dl>
         {canWrite ? <CursorReset name={name} cursor={s.cursor} /> : null}
       </div>
+      {canWrite && s.kind !== 'push' && s.kind !== 'automation_condition' ? <SensorPreview name={name} /> : null}
       <div className="panel flush">
         <h2>History</h2>
         <DataTable
