@@ -40,6 +40,7 @@ const OPTION_ALIASES: Readonly<Record<string, string>> = {
   failwindow: 'failAfter',
   warnwindow: 'warnAfter',
   maximumlagminutes: 'maxLagMinutes',
+  lowerbounddelta: 'lowerBound',
 };
 
 function unwrapped(schema: z.ZodType): z.ZodType {

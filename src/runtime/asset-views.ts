@@ -21,7 +21,7 @@ export const assetViewSchema = z.object({
   latestMaterialization: materializationSchema.nullable(),
   /** The latest observation of any partition (external assets), or null. */
   latestObservation: observationSchema.nullable(),
-  /** The asset's time-window freshness policy evaluated now; null when it has no policy. */
+  /** The asset's freshness policy (time window or cron) evaluated now; null when it has no policy. */
   freshness: freshnessViewSchema.nullable(),
   /** Partitions per status (SEMANTICS §8) now; null for an unpartitioned asset. */
   partitionHealth: partitionStatusCountsSchema.nullable(),

@@ -155,11 +155,16 @@ describe('defineAsset cron freshness policies', () => {
     refuses({}, { message: 'asset "orders": freshness.failAfter is required: a freshness policy needs { failAfter }, { maxLagMinutes } or { deadlineCron, lowerBound }', field: 'freshness.failAfter' });
   });
 
-  test("Dagster's deadline_cron suggests deadlineCron", () => {
+  test("Dagster's deadline_cron suggests deadlineCron, and lower_bound_delta lowerBound", () => {
     refuses({ deadline_cron: '0 9 * * *', lowerBound: '1h' }, {
       message: 'asset "orders": freshness.deadline_cron is not an option; did you mean "deadlineCron"?',
       field: 'freshness.deadline_cron',
       suggestions: ['deadlineCron'],
+    });
+    refuses({ deadlineCron: '0 9 * * *', lower_bound_delta: '1h' }, {
+      message: 'asset "orders": freshness.lower_bound_delta is not an option; did you mean "lowerBound"?',
+      field: 'freshness.lower_bound_delta',
+      suggestions: ['lowerBound'],
     });
   });
 });
