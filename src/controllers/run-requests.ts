@@ -16,7 +16,7 @@ import {
   runFingerprint,
   taskKeyOf,
   checkRunPolicyTags,
-  checkRunConfig,
+  checkRunConfigOfAssets,
   RUN_POLICY_TAGS,
   type FingerprintInput,
   type PlanningContext,
@@ -117,12 +117,7 @@ export function decideRunRequest(
   const assetKeys = materializableAssets(request.assetKeys, planning.isExternal);
   // Every trigger's config is checked here too, before anything is recorded (a schedule's or a
   // sensor's failure is its tick's, a backfill's its own).
-  if (planning.configSchemaOf) {
-    for (const assetKey of expandMultiAssets(assetKeys, planning.multiAssetOf).assetKeys) {
-      const schema = planning.configSchemaOf(assetKey);
-      if (schema) checkRunConfig(assetKey, schema, request.config);
-    }
-  }
+  checkRunConfigOfAssets(assetKeys, request.config, planning);
   const tasks = subsetOf(planRunWithChecks(assetKeys, request.checkKeys ?? [], request.partition, planning), request.taskSubset);
   Object.assign(tags, partitionTags(request.partition, tasks, planning));
   const requested = draft(

@@ -12,6 +12,7 @@ import { arcoError, isArcoError } from '../domain/errors/index.js';
 import type { Json } from '../domain/ids/index.js';
 import { canonicalPartitionSelector, parsePartitionSelector, parseStatusSelector, type PartitionSelector } from '../domain/partitions/index.js';
 import { canonicalJson } from '../domain/ids/index.js';
+import { checkRunConfigOfAssets } from '../domain/runs/index.js';
 import { requestedStatuses, statusBackfillSelections } from './partition-status-selector.js';
 import { backfillPolicySchema, backfillStatusSchema, errorInfoSchema, partitionSelectorSchema } from '../events/index.js';
 import { backfillCountsSchema, type BackfillChunk, type BackfillProjection } from '../fold/index.js';
@@ -168,7 +169,7 @@ export async function listBackfills(ctx: Pick<RuntimeContext, 'store'>, input: z
  * @throws VALIDATION_ERROR (input), UNKNOWN_ASSET, SELECTION_SYNTAX_ERROR, EMPTY_SELECTION,
  *   RESERVED_TAG, BACKFILL_INVALID_POLICY, BACKFILL_UNKNOWN_PARTITIONS, INVALID_PARTITION_RANGE,
  *   BACKFILL_UNPARTITIONED_ASSET, PARTITION_REQUIRED, BACKFILL_EMPTY, NONEXISTENT_UPSTREAM_PARTITION,
- *   BACKFILL_REQUEST_CONFLICT; with statuses (`status:` or `fromStatus`) also PARTITION_NOT_APPLICABLE
+ *   BACKFILL_REQUEST_CONFLICT, INVALID_RUN_CONFIG; with statuses (`status:` or `fromStatus`) also PARTITION_NOT_APPLICABLE
  *   and INVALID_PARTITION_SELECTOR (an unknown status).
  */
 export async function createBackfill(ctx: RuntimeContext, input: CreateBackfillInput): Promise<BackfillOutcome> {
@@ -187,6 +188,8 @@ export async function createBackfill(ctx: RuntimeContext, input: CreateBackfillI
     tags: parsed.tags ?? {},
     config: (parsed.config ?? {}) as Json,
   };
+  // Refused now, as a run request's would be, not at the first chunk's planning.
+  checkRunConfigOfAssets(assetKeys, request.config, ctx.definitions);
   if (!statuses) return createFromRequest(ctx, request);
   // The partitions in a status change once the backfill runs them: a repeat of the request id is
   // answered by the backfill it made, not by resolving the statuses again.

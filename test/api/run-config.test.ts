@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { http, startServer, type TestServer } from '../helpers/server.js';
 import { waitForRun } from '../helpers/project.js';
 
-const DEFINITIONS = `import { defineAsset, defineDefinitions } from 'arco-flow';
+const DEFINITIONS = `import { dailyPartitions, defineAsset, defineDefinitions } from 'arco-flow';
 // { rows: a positive whole number, tables?: { name: string }[] }, as a Standard Schema.
 const reportConfig = {
   '~standard': {
@@ -26,7 +26,8 @@ const reportConfig = {
 };
 const raw = defineAsset({ key: 'raw', compute: async () => ({}) });
 const report = defineAsset({ key: 'report', deps: [raw], config: reportConfig, compute: async (ctx) => ({ metadata: { rows: ctx.config.rows } }) });
-export default defineDefinitions({ assets: [raw, report] });
+const daily = defineAsset({ key: 'daily', partitions: dailyPartitions({ start: '2024-01-01' }), config: reportConfig, compute: async () => ({}) });
+export default defineDefinitions({ assets: [raw, report, daily] });
 `;
 
 describe('run config and asset config schemas', () => {
@@ -71,5 +72,17 @@ describe('run config and asset config schemas', () => {
     const downstream = await http(server.url, 'POST', '/api/v1/runs', { selection: ['raw'], includeDownstream: true, config: { rows: 'many' } });
     assert.equal(downstream.status, 400, downstream.text);
     assert.equal(downstream.json.code, 'INVALID_RUN_CONFIG');
+  });
+
+  test('a backfill whose config does not fit the schema of an asset it materializes is refused when it is created, and no backfill is recorded', async () => {
+    const before = await events();
+    const refused = await http(server.url, 'POST', '/api/v1/backfills', { selection: ['daily'], partition: '2024-01-01...2024-01-03', config: { rows: -2 } });
+    assert.equal(refused.status, 400, refused.text);
+    assert.equal(refused.json.code, 'INVALID_RUN_CONFIG');
+    assert.deepEqual([refused.json.details.asset, refused.json.details.field], ['daily', 'rows']);
+    assert.equal(await events(), before, 'nothing was recorded');
+    assert.equal((await http(server.url, 'GET', '/api/v1/backfills')).json.backfills.length, 0);
+    const fits = await http(server.url, 'POST', '/api/v1/backfills', { selection: ['daily'], partition: '2024-01-01...2024-01-03', config: { rows: 2 } });
+    assert.equal(fits.status, 201, fits.text);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { arcoError } from '../errors/index.js';
 import type { Json } from '../ids/index.js';
+import { expandMultiAssets, type MultiAssetOf } from './multi-asset-tasks.js';
 
 /** A Standard Schema, as far as run config needs one: a synchronous `validate`. */
 export interface ConfigSchema {
@@ -71,4 +72,22 @@ export function checkRunConfig(assetKey: string, schema: ConfigSchema, config: J
     field: first.field,
     issues,
   });
+}
+
+/**
+ * Checks `config` against the schema of every asset of `assetKeys` that has one (with the outputs
+ * their multi-assets add). The decision of every trigger's run request calls it, and a backfill's
+ * creation, so a config is refused where it is given rather than at a chunk's planning.
+ * @throws as checkRunConfig.
+ */
+export function checkRunConfigOfAssets(
+  assetKeys: readonly string[],
+  config: Json,
+  definitions: { readonly configSchemaOf?: (assetKey: string) => ConfigSchema | null; readonly multiAssetOf?: MultiAssetOf },
+): void {
+  if (!definitions.configSchemaOf) return;
+  for (const assetKey of expandMultiAssets(assetKeys, definitions.multiAssetOf).assetKeys) {
+    const schema = definitions.configSchemaOf(assetKey);
+    if (schema) checkRunConfig(assetKey, schema, config);
+  }
 }
