@@ -242,8 +242,8 @@ export default [
     name: 'pool-limit-ignored',
     row: 'PRD-14',
     file: 'src/controllers/run-coordinator.ts',
-    find: '    if (pools.wait(task.pool) !== undefined) continue;',
-    replace: '    if (pools.wait(task.pool) === "never") continue;',
+    find: '    if (pools.taskWait(decision.run, task.pool) !== undefined) continue;',
+    replace: '    if (pools.taskWait(decision.run, task.pool) === "never") continue;',
     bug: 'a full pool does not hold back its tasks',
   },
   {
