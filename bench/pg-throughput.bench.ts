@@ -19,6 +19,8 @@ const TARGET_TASKS_PER_SECOND = 200;
 const ASSETS = 100;
 const RUNS = 10;
 const REMOTE_WORKERS = 8;
+/** Slots of each remote worker (`ARCO_BENCH_SLOTS`, default 1, `arco worker`'s default); the target is for the default. */
+const SLOTS = process.env['ARCO_BENCH_SLOTS'] ?? '1';
 const ARCO = fileURLToPath(new URL('../bin/arco.mjs', import.meta.url));
 const TICKS_PER_SECOND = 100;
 /** How often the end of the runs is watched (their duration is read from the runs, not from this). */
@@ -146,7 +148,7 @@ export default defineBenchmark({
       const url = leader.match[2] as string;
       const headers = { authorization: `Bearer ${operator}`, 'content-type': 'application/json' };
       for (let i = 0; i < REMOTE_WORKERS; i += 1) {
-        const w = await start(['worker', '--project', dir, '--url', url, '--token', worker], /worker (rw_\S+) is running/, profiled);
+        const w = await start(['worker', '--project', dir, '--url', url, '--token', worker, '--slots', SLOTS], /worker (rw_\S+) is running/, profiled);
         processes.push(w.child);
       }
       const cpuBefore = { leader: treeCpuMs(leader.child.pid as number), standby: treeCpuMs(standby.child.pid as number), workers: processes.slice(2).reduce((s, c) => s + treeCpuMs(c.pid as number), 0), postgres: postgresCpuMs() };

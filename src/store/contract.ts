@@ -435,6 +435,8 @@ export interface ClaimStart {
   readonly unrun: number;
   /** The attempts this request claimed as it began (see WorkerStore.beginClaim), oldest first. */
   readonly claimed: readonly WorkerDispatch[];
+  /** True when it left its hashes as the worker's waiting claim (beginClaim's `wait`). */
+  readonly waiting?: boolean;
 }
 
 /** A finished report as stored (WorkerStore.finishDispatch). */
@@ -452,6 +454,8 @@ export interface CarriedClaim {
   readonly running: readonly string[];
   readonly tokenSha256s: readonly string[];
   readonly nowEpochMs: number;
+  /** As beginClaim's `wait`. */
+  readonly wait?: boolean;
 }
 
 /**
@@ -473,6 +477,10 @@ export interface WorkerStore {
    * Records dispatches; one already recorded for the attempt is kept as it is. `forget`: rows to
    * remove with them (as removeDispatches; reports recorded, attempts no longer current), in the
    * same statement where the engine can.
+   *
+   * An engine may claim new rows for a worker's waiting claim (beginClaim's `wait`) as it writes
+   * them: the i-th row for the worker, oldest first, under the claim's i-th hash, once (the wait
+   * ends with it); the rows so claimed then travel in the dispatch signal (DispatchWatch.claimed).
    */
   addDispatches(rows: readonly { attemptId: string; workerId: string; runId: string; taskKey: string; envelope: unknown; dispatchedAtEpochMs: number }[], forget?: readonly string[]): Promise<void>;
   /**
@@ -480,8 +488,12 @@ export interface WorkerStore {
    * oldest first, storing the i-th hash on the i-th claimed attempt. Exactly once: of concurrent
    * claims (through any API server) each attempt goes to one. With `claimSeq`, nothing is claimed
    * unless it is still the worker's latest claim request.
+   *
+   * `waitedSha256s`: the hashes the request left as the worker's waiting claim (beginClaim's
+   * `wait`). Rows addDispatches claimed under them come back too, first; and when anything comes
+   * back, the wait ends (its hashes are handed once). Without anything to return, the wait stays.
    */
-  claimDispatches(workerId: string, tokenSha256s: readonly string[], claimSeq?: number): Promise<WorkerDispatch[]>;
+  claimDispatches(workerId: string, tokenSha256s: readonly string[], claimSeq?: number, waitedSha256s?: readonly string[]): Promise<WorkerDispatch[]>;
   /**
    * Begins a claim request of the worker, in one statement: its registration (undefined: not
    * registered); with `claimSeq`, whether the request is the worker's latest (`fresh`: it is
@@ -493,8 +505,13 @@ export interface WorkerStore {
    * dispatched attempts, but only when the worker is alive at `claim.nowEpochMs` and, with
    * `claimSeq`, the request is fresh and nothing is left to hand again (those go first): most
    * claims are then one round trip instead of two.
+   *
+   * With `wait` (the request will wait for a dispatch when it claims nothing), a fresh request of
+   * a live worker that claims nothing and has nothing to hand again may leave its hashes as the
+   * worker's waiting claim (`waiting`), for addDispatches to claim under; any other fresh request
+   * ends the worker's waiting claim. An engine may ignore `wait`.
    */
-  beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[], claim: { readonly tokenSha256s: readonly string[]; readonly nowEpochMs: number }): Promise<ClaimStart | undefined>;
+  beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[], claim: { readonly tokenSha256s: readonly string[]; readonly nowEpochMs: number; readonly wait?: boolean }): Promise<ClaimStart | undefined>;
   /**
    * Hands attempts already `claimed` by `workerId` to it again under a new token, for its claim
    * request `claimSeq`: the i-th row's stored hash becomes `toTokenSha256` only if it still is

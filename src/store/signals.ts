@@ -6,9 +6,11 @@
  * signal can be missed (SQLite's reach only this process; PostgreSQL's LISTEN connection can
  * drop), so whoever waits on one also looks again after a bounded time.
  */
+import type { WorkerDispatch } from './contract.js';
 
 export type StoreSignal =
-  | { readonly kind: 'dispatched'; readonly workerId: string }
+  /** `claimed`: the rows the dispatching statement claimed for the worker's waiting claim (WorkerStore.addDispatches). */
+  | { readonly kind: 'dispatched'; readonly workerId: string; readonly claimed?: readonly WorkerDispatch[] }
   | { readonly kind: 'finished' }
   | { readonly kind: 'tokens' }
   | { readonly kind: 'lost' };
@@ -20,6 +22,8 @@ export interface DispatchWatch {
    * the last wait resolved, else at the next one or after `timeoutMs`, whichever is first.
    */
   wait(timeoutMs: number): Promise<WakeReason>;
+  /** The rows signals claimed for the worker since the watch began or since the last call, oldest first. */
+  claimed(): readonly WorkerDispatch[];
   close(): void;
 }
 
@@ -46,10 +50,12 @@ export class SignalHub {
 
   watchDispatches(workerId: string): DispatchWatch {
     let signalled = false;
+    let claimed: WorkerDispatch[] = [];
     let wake: ((reason: WakeReason) => void) | undefined;
     const stop = this.listen((signal) => {
       if (signal.kind !== 'dispatched' || signal.workerId !== workerId) return;
       signalled = true;
+      if (signal.claimed) claimed = [...claimed, ...signal.claimed];
       wake?.('signalled');
     });
     const waker = () => wake?.('timeout');
@@ -70,6 +76,11 @@ export class SignalHub {
           const timer = setTimeout(() => done('timeout'), Math.max(0, timeoutMs));
           wake = done;
         });
+      },
+      claimed: () => {
+        const taken = claimed;
+        claimed = [];
+        return taken;
       },
       close: () => {
         stop();

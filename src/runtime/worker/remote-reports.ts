@@ -114,7 +114,7 @@ export async function claimRemoteAttempts(
   nowEpochMs: number,
   waitMs = 0,
 ): Promise<ClaimedAttempt[]> {
-  return claimWith(store, workerId, max, freshness, nowEpochMs, waitMs, (tokenSha256s) => store.workers.beginClaim(workerId, freshness?.claimSeq, freshness?.running ?? [], { tokenSha256s, nowEpochMs }));
+  return claimWith(store, workerId, max, freshness, nowEpochMs, waitMs, (tokenSha256s, wait) => store.workers.beginClaim(workerId, freshness?.claimSeq, freshness?.running ?? [], { tokenSha256s, nowEpochMs, wait }));
 }
 
 /** claimRemoteAttempts, its request begun by `begin` (beginClaim, or a finished report's statement). */
@@ -125,18 +125,22 @@ async function claimWith(
   freshness: { running: readonly string[]; claimSeq: number } | undefined,
   nowEpochMs: number,
   waitMs: number,
-  begin: (tokenSha256s: readonly string[]) => Promise<ClaimStart | undefined>,
+  begin: (tokenSha256s: readonly string[], wait: boolean) => Promise<ClaimStart | undefined>,
 ): Promise<ClaimedAttempt[]> {
   // Watched before anything is read, so a dispatch recorded from then on is not missed.
   const watch = waitMs > 0 ? await store.workers.watchDispatches(workerId) : undefined;
   try {
     // Most claims end here: the request begins and claims what is dispatched in one statement.
+    // Finding nothing, it leaves these hashes as the worker's waiting claim where the store can,
+    // and the leader's next dispatch to the worker is claimed under them as it is written.
     const tokens = Array.from({ length: max }, mintToken);
     const hashes = tokens.map(sha256Hex);
-    const begun = await begin(hashes);
+    const tokenOf = new Map(hashes.map((h, i) => [h, tokens[i] as string]));
+    const begun = await begin(hashes, watch !== undefined);
     if (!begun || !isWorkerAlive(begun.worker, nowEpochMs)) throw notRegistered(workerId);
     if (freshness && !begun.fresh) return [];
-    if (begun.claimed.length > 0) return answersFor(begun.claimed, new Map(hashes.map((h, i) => [h, tokens[i] as string])));
+    if (begun.claimed.length > 0) return answersFor(begun.claimed, tokenOf);
+    const waited = begun.waiting === true ? hashes : [];
     const redelivered = freshness === undefined || begun.unrun === 0 ? [] : await redeliverUnrun(store, workerId, max, new Set(freshness.running), freshness.claimSeq);
     const wanted = max - redelivered.length;
     if (wanted === 0) return redelivered;
@@ -145,7 +149,11 @@ async function claimWith(
     // claim the dispatched ones now; else straight to the wait (a dispatch since is signalled).
     let look = begun.unrun > 0 && freshness !== undefined && begun.dispatched > 0;
     for (;;) {
-      const claimed = look ? await claimFresh(store, workerId, wanted, freshness?.claimSeq) : [];
+      // Rows the dispatching statement claimed under this request's hashes, carried by its
+      // signal: the answer, with no statement of this API's.
+      const handed = (watch?.claimed() ?? []).filter((d) => d.tokenSha256 !== null && waited.includes(d.tokenSha256));
+      if (handed.length > 0) return [...redelivered, ...answersFor(handed, tokenOf)];
+      const claimed = look ? await claimFresh(store, workerId, wanted, freshness?.claimSeq, waited, tokenOf) : [];
       const remaining = deadline - performance.now();
       if (claimed.length > 0 || watch === undefined || redelivered.length > 0 || remaining <= 0) return [...redelivered, ...claimed];
       await watch.wait(remaining);
@@ -159,12 +167,14 @@ async function claimWith(
 /**
  * Claims up to `count` dispatched attempts under fresh tokens. With `claimSeq`, only while it is
  * still the worker's latest request: a claim that waited must not take attempts once the worker
- * gave up on it and asked again.
+ * gave up on it and asked again. With the hashes of the request's wait (`waited`, their tokens in
+ * `waitedTokens`), the rows already claimed under them come too: their signal did not carry them
+ * (too large for it), or was lost.
  */
-async function claimFresh(store: Store, workerId: string, count: number, claimSeq: number | undefined): Promise<ClaimedAttempt[]> {
+async function claimFresh(store: Store, workerId: string, count: number, claimSeq: number | undefined, waited: readonly string[], waitedTokens: ReadonlyMap<string, string>): Promise<ClaimedAttempt[]> {
   const tokens = Array.from({ length: count }, mintToken);
-  const claimed = await store.workers.claimDispatches(workerId, tokens.map(sha256Hex), claimSeq);
-  return answersFor(claimed, new Map(tokens.map((t) => [sha256Hex(t), t])));
+  const claimed = await store.workers.claimDispatches(workerId, tokens.map(sha256Hex), claimSeq, waited);
+  return answersFor(claimed, new Map([...waitedTokens, ...tokens.map((t) => [sha256Hex(t), t] as const)]));
 }
 
 function mintToken(): string {
@@ -302,9 +312,9 @@ export async function reportRemoteFinishedAndClaim(
   waitMs = 0,
 ): Promise<ClaimedAttempt[]> {
   const { running, claimSeq } = claim;
-  return claimWith(store, workerId, claim.max, { running, claimSeq }, nowEpochMs, waitMs, async (tokenSha256s) => {
-    const stored = await store.workers.finishDispatch(attemptId, workerId, sha256Hex(attemptToken), result, { claimSeq, running, tokenSha256s, nowEpochMs });
-    if ((await checkStoredReport(store, workerId, attemptId, attemptToken, stored)) === 'repeat') return store.workers.beginClaim(workerId, claimSeq, running, { tokenSha256s, nowEpochMs });
+  return claimWith(store, workerId, claim.max, { running, claimSeq }, nowEpochMs, waitMs, async (tokenSha256s, wait) => {
+    const stored = await store.workers.finishDispatch(attemptId, workerId, sha256Hex(attemptToken), result, { claimSeq, running, tokenSha256s, nowEpochMs, wait });
+    if ((await checkStoredReport(store, workerId, attemptId, attemptToken, stored)) === 'repeat') return store.workers.beginClaim(workerId, claimSeq, running, { tokenSha256s, nowEpochMs, wait });
     return stored?.claim;
   });
 }

@@ -469,6 +469,20 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       ALTER TABLE remote_workers ADD COLUMN claim_seq BIGINT NOT NULL DEFAULT 0;
     `,
   },
+  {
+    // A waiting claim's token hashes (docs/worker-protocol.md, "Claims answered by the dispatch"):
+    // the statement that writes the next dispatch rows for the worker claims them under these,
+    // and its NOTIFY carries them to the API that holds the claim, which answers with no
+    // statement of its own. Empty: the worker's latest request is not waiting.
+    version: 20,
+    sql: `
+      CREATE TABLE worker_waits (
+        worker_id ${T} PRIMARY KEY,
+        claim_seq BIGINT NOT NULL,
+        tokens TEXT[] NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Advisory lock class of schema migrations (the object id is the schema's hash). */

@@ -8,7 +8,10 @@
  * waits end at their timeouts, as they would on SQLite across processes.
  */
 import pg from 'pg';
-import type { SignalHub } from '../signals.js';
+import { z } from 'zod';
+import type { WorkerDispatch } from '../contract.js';
+import { parseStoredJson } from '../docs.js';
+import type { SignalHub, StoreSignal } from '../signals.js';
 import { withDefaultUser } from './connection.js';
 
 const RECONNECT_MS = 1_000;
@@ -82,7 +85,7 @@ export class PostgresNotifications {
   private deliver(payload: string | undefined): void {
     if (payload === FINISHED_PAYLOAD) this.hub.emit({ kind: 'finished' });
     else if (payload === TOKENS_PAYLOAD) this.hub.emit({ kind: 'tokens' });
-    else if (payload?.startsWith(DISPATCHED_PREFIX)) this.hub.emit({ kind: 'dispatched', workerId: payload.slice(DISPATCHED_PREFIX.length) });
+    else if (payload?.startsWith(DISPATCHED_PREFIX)) this.hub.emit(dispatchedSignal(payload.slice(DISPATCHED_PREFIX.length)));
   }
 
   async close(): Promise<void> {
@@ -93,4 +96,32 @@ export class PostgresNotifications {
     this.client = undefined;
     await client?.end().catch(() => undefined);
   }
+}
+
+/** A claimed row as a dispatch signal carries it (PostgresWorkers.addDispatches: the row's columns as json). */
+const signalRowSchema = z.object({
+  attemptId: z.string(),
+  workerId: z.string(),
+  runId: z.string(),
+  taskKey: z.string(),
+  envelope: z.string(),
+  state: z.literal('claimed'),
+  tokenSha256: z.string(),
+  result: z.null(),
+  dispatchedAtEpochMs: z.number(),
+});
+
+/**
+ * `{worker id}`, or `{worker id}\n{json array of the rows claimed for its waiting claim}`. Rows
+ * that cannot be read are left out of the signal, which still wakes the claim: it then reads them
+ * from the table (claimDispatches), where a row that cannot be read is reported.
+ */
+export function dispatchedSignal(body: string): StoreSignal {
+  const newline = body.indexOf('\n');
+  if (newline < 0) return { kind: 'dispatched', workerId: body };
+  const workerId = body.slice(0, newline);
+  const rows = z.array(signalRowSchema).safeParse(parseStoredJson(body.slice(newline + 1)));
+  if (!rows.success) return { kind: 'dispatched', workerId };
+  const claimed: WorkerDispatch[] = rows.data.map((r) => ({ ...r, envelope: parseStoredJson(r.envelope) }));
+  return { kind: 'dispatched', workerId, claimed };
 }

@@ -13,6 +13,12 @@ import { DISPATCHED_PREFIX, FINISHED_PAYLOAD, type PostgresNotifications } from 
  */
 const DISPATCH_WATCH_MAX_MS = 1_000;
 
+/**
+ * The most bytes of claimed rows a dispatch signal carries (PostgreSQL refuses a NOTIFY payload of
+ * 8000 bytes or more; the prefix and worker id take the rest).
+ */
+const SIGNAL_ROWS_MAX_BYTES = 7_500;
+
 /** A worker row's columns as WorkerRow names them, of the table or of an alias, each name prefixed by `as`. */
 const workerColumns = (of = '', as = '') =>
   `${of}worker_id AS "${as}workerId", ${of}host AS "${as}host", ${of}pid AS "${as}pid", ${of}slots AS "${as}slots",
@@ -77,7 +83,8 @@ function claimSql(p: { worker: string; tokens: string; condition: string; return
     )`;
 }
 
-function claimRequestSql(p: { worker: string; seq: string; running: string; tokens: string; now: string; except?: string; when?: string }): string {
+function claimRequestSql(p: { worker: string; seq: string; running: string; tokens: string; now: string; wait: string; except?: string; when?: string }): string {
+  const alive = `EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = ${p.worker} AND w.seen_at + w.heartbeat_timeout_ms > ${p.now})`;
   return `advanced AS (
       UPDATE remote_workers SET claim_seq = ${p.seq} WHERE worker_id = ${p.worker} AND ${p.seq}::bigint IS NOT NULL AND claim_seq < ${p.seq}${p.when ? ` AND ${p.when}` : ''} RETURNING 1
     ), counts AS (
@@ -88,10 +95,17 @@ function claimRequestSql(p: { worker: string; seq: string; running: string; toke
     ), ${claimSql({
       worker: p.worker,
       tokens: p.tokens,
-      condition: `EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = ${p.worker} AND w.seen_at + w.heartbeat_timeout_ms > ${p.now})
+      condition: `${alive}
         AND (${p.seq}::bigint IS NULL OR (EXISTS (SELECT 1 FROM advanced) AND (SELECT unrun FROM counts) = 0))${p.when ? ` AND ${p.when}` : ''}`,
       returning: dispatchColumns('d.', 'c_'),
-    })}`;
+    })}, waiting AS (
+      INSERT INTO worker_waits (worker_id, claim_seq, tokens)
+      SELECT ${p.worker}, ${p.seq}, CASE WHEN ${p.wait}::boolean AND ${alive} AND (SELECT unrun FROM counts) = 0 AND NOT EXISTS (SELECT 1 FROM claimed)
+        THEN ${p.tokens}::text[] ELSE '{}'::text[] END
+      WHERE EXISTS (SELECT 1 FROM advanced)
+      ON CONFLICT (worker_id) DO UPDATE SET claim_seq = excluded.claim_seq, tokens = excluded.tokens
+      RETURNING cardinality(tokens) > 0 AS waiting
+    )`;
 }
 
 /** The columns of `row` named `prefix`…, without the prefix (a row of several tables' columns, each table's prefixed). */
@@ -99,9 +113,9 @@ function unprefixed<Row>(row: object, prefix: string): Row {
   return Object.fromEntries(Object.entries(row).flatMap(([key, value]) => (key.startsWith(prefix) ? [[key.slice(prefix.length), value]] : []))) as Row;
 }
 
-const CLAIM_REQUEST_COLUMNS = 'counts.fresh, counts.dispatched, counts.unrun, claimed.*';
+const CLAIM_REQUEST_COLUMNS = 'counts.fresh, counts.dispatched, counts.unrun, EXISTS (SELECT 1 FROM waiting WHERE waiting) AS waiting, claimed.*';
 
-type ClaimRequestRow = { [K in keyof WorkerRow as `w_${K}`]: WorkerRow[K] | null } & { fresh: string | number; dispatched: string | number; unrun: string | number } & {
+type ClaimRequestRow = { [K in keyof WorkerRow as `w_${K}`]: WorkerRow[K] | null } & { fresh: string | number; dispatched: string | number; unrun: string | number; waiting: boolean } & {
   [K in keyof DispatchRow as `c_${K}`]: DispatchRow[K] | null;
 };
 
@@ -112,7 +126,7 @@ function claimStartOf(rows: readonly ClaimRequestRow[]): ClaimStart | undefined 
   // A row with no attempt claimed has NULL in every claimed column (the LEFT JOIN).
   const claimed = rows.flatMap((r) => (r.c_attemptId === null ? [] : [dispatchOf(unprefixed<DispatchRow>(r, 'c_'))]));
   const worker = workerOf(unprefixed<WorkerRow>(row, 'w_'));
-  return { worker, fresh: Number(row.fresh) > 0, dispatched: Number(row.dispatched), unrun: Number(row.unrun), claimed: claimed.sort(oldestFirst) };
+  return { worker, fresh: Number(row.fresh) > 0, dispatched: Number(row.dispatched), unrun: Number(row.unrun), claimed: claimed.sort(oldestFirst), waiting: row.waiting === true };
 }
 
 /** Dispatch order: an UPDATE's RETURNING comes in no particular order. */
@@ -159,23 +173,39 @@ export class PostgresWorkers implements WorkerStore {
     await inTransaction(this.pool, {}, async (client) => {
       // A finished report stays: the leader records it, whether or not its worker is still there.
       await client.query("DELETE FROM worker_dispatches WHERE worker_id = ANY($1::text[]) AND state <> 'finished'", [workerIds]);
+      await client.query('DELETE FROM worker_waits WHERE worker_id = ANY($1::text[])', [workerIds]);
       await client.query('DELETE FROM remote_workers WHERE worker_id = ANY($1::text[])', [workerIds]);
     });
   }
 
-  /** Each worker given a new row is signalled by the same statement, when it commits; `forget` goes in it too. */
+  /**
+   * Each worker given a new row is signalled by the same statement, when it commits; `forget` goes
+   * in it too. A worker's waiting claim is taken whole (`waits`): its rows are claimed under the
+   * claim's hashes in dispatch order, and the signal carries them, unless they would not fit in a
+   * NOTIFY payload (under 8000 bytes): then the waiting API reads them (claimDispatches).
+   */
   async addDispatches(rows: Parameters<WorkerStore['addDispatches']>[0], forget: readonly string[] = []): Promise<void> {
     if (rows.length === 0 && forget.length === 0) return;
     await this.pool.query(
       `WITH removed AS (
          DELETE FROM worker_dispatches WHERE attempt_id = ANY($9::text[])
+       ), waits AS (
+         DELETE FROM worker_waits WHERE worker_id = ANY($2::text[]) AND cardinality(tokens) > 0 RETURNING worker_id, tokens
+       ), input AS (
+         SELECT a, w, r, t, e, d, row_number() OVER (PARTITION BY w ORDER BY d, a) AS n
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(a, w, r, t, e, d)
        ), added AS (
          INSERT INTO worker_dispatches (attempt_id, worker_id, run_id, task_key, envelope, state, token_sha256, result, dispatched_at)
-         SELECT a, w, r, t, e, 'dispatched', NULL, NULL, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(a, w, r, t, e, d)
+         SELECT a, w, r, t, e, CASE WHEN waits.tokens[n] IS NULL THEN 'dispatched' ELSE 'claimed' END, waits.tokens[n], NULL, d
+         FROM input LEFT JOIN waits ON waits.worker_id = input.w
          ON CONFLICT (attempt_id) DO NOTHING
-         RETURNING worker_id
+         RETURNING ${DISPATCH_COLUMNS}
        )
-       SELECT pg_notify($7, $8 || w) FROM (SELECT DISTINCT worker_id AS w FROM added) AS workers`,
+       SELECT pg_notify($7, $8 || w || COALESCE(CASE WHEN octet_length(j) <= ${SIGNAL_ROWS_MAX_BYTES} THEN E'\\n' || j END, ''))
+       FROM (
+         SELECT "workerId" AS w, (json_agg(added ORDER BY "dispatchedAtEpochMs", "attemptId") FILTER (WHERE state = 'claimed'))::text AS j
+         FROM added GROUP BY "workerId"
+       ) AS workers`,
       [
         rows.map((r) => r.attemptId),
         rows.map((r) => r.workerId),
@@ -190,18 +220,29 @@ export class PostgresWorkers implements WorkerStore {
     );
   }
 
-  /** One statement (claimSql), only while `claimSeq`, when given, is the worker's latest request. */
-  async claimDispatches(workerId: string, tokenSha256s: readonly string[], claimSeq?: number): Promise<WorkerDispatch[]> {
-    if (tokenSha256s.length === 0) return [];
+  /**
+   * One statement: the rows addDispatches claimed under `waitedSha256s` (`mine`), and what
+   * claimSql claims with `tokenSha256s`, only while `claimSeq`, when given, is the worker's latest
+   * request; the wait ends (`ended`) when either found anything. A row addDispatches claims while
+   * this statement runs is not in `mine` (not committed when the statement began): its signal,
+   * sent at that commit, wakes the waiting claim again. The two sets of hashes are disjoint, so
+   * even then no hash is stored on two rows.
+   */
+  async claimDispatches(workerId: string, tokenSha256s: readonly string[], claimSeq?: number, waitedSha256s: readonly string[] = []): Promise<WorkerDispatch[]> {
+    if (tokenSha256s.length === 0 && waitedSha256s.length === 0) return [];
     const { rows } = await this.pool.query<DispatchRow>(
-      `WITH ${claimSql({
-        worker: '$1',
-        tokens: '$2',
-        condition: '($3::bigint IS NULL OR EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = $1 AND w.claim_seq = $3))',
-        returning: dispatchColumns('d.'),
-      })}
-       SELECT * FROM claimed`,
-      [workerId, [...tokenSha256s], claimSeq ?? null],
+      `WITH mine AS (
+         SELECT ${DISPATCH_COLUMNS} FROM worker_dispatches WHERE worker_id = $1 AND state = 'claimed' AND token_sha256 = ANY($4::text[])
+       ), ${claimSql({
+         worker: '$1',
+         tokens: '$2',
+         condition: '($3::bigint IS NULL OR EXISTS (SELECT 1 FROM remote_workers w WHERE w.worker_id = $1 AND w.claim_seq = $3))',
+         returning: dispatchColumns('d.'),
+       })}, ended AS (
+         DELETE FROM worker_waits WHERE worker_id = $1 AND tokens && $4::text[] AND (EXISTS (SELECT 1 FROM mine) OR EXISTS (SELECT 1 FROM claimed))
+       )
+       SELECT * FROM mine UNION ALL SELECT * FROM claimed`,
+      [workerId, [...tokenSha256s], claimSeq ?? null, [...waitedSha256s]],
     );
     return rows.map(dispatchOf).sort(oldestFirst);
   }
@@ -210,12 +251,12 @@ export class PostgresWorkers implements WorkerStore {
    * One statement (see claimRequestSql): the registration as it was, the sequence advanced, the
    * two counts, and the claim.
    */
-  async beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[], claim: { readonly tokenSha256s: readonly string[]; readonly nowEpochMs: number }): Promise<ClaimStart | undefined> {
+  async beginClaim(workerId: string, claimSeq: number | undefined, running: readonly string[], claim: { readonly tokenSha256s: readonly string[]; readonly nowEpochMs: number; readonly wait?: boolean }): Promise<ClaimStart | undefined> {
     const { rows } = await this.pool.query<ClaimRequestRow>(
-      `WITH ${claimRequestSql({ worker: '$1', seq: '$2', running: '$3', tokens: '$4', now: '$5' })}
+      `WITH ${claimRequestSql({ worker: '$1', seq: '$2', running: '$3', tokens: '$4', now: '$5', wait: '$6' })}
        SELECT ${workerColumns('w.', 'w_')}, ${CLAIM_REQUEST_COLUMNS}
        FROM remote_workers w CROSS JOIN counts LEFT JOIN claimed ON true WHERE w.worker_id = $1`,
-      [workerId, claimSeq ?? null, [...running], [...claim.tokenSha256s], claim.nowEpochMs],
+      [workerId, claimSeq ?? null, [...running], [...claim.tokenSha256s], claim.nowEpochMs, claim.wait === true],
     );
     return claimStartOf(rows);
   }
@@ -273,7 +314,7 @@ export class PostgresWorkers implements WorkerStore {
    * begins in the same statement too (claimRequestSql), only if the report was stored.
    */
   async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown, claim?: CarriedClaim): Promise<StoredReport | undefined> {
-    const begin = claim === undefined ? '' : `, ${claimRequestSql({ worker: '$3', seq: '$7', running: '$8', tokens: '$9', now: '$10', except: '$2', when: 'EXISTS (SELECT 1 FROM stored)' })}`;
+    const begin = claim === undefined ? '' : `, ${claimRequestSql({ worker: '$3', seq: '$7', running: '$8', tokens: '$9', now: '$10', wait: '$11', except: '$2', when: 'EXISTS (SELECT 1 FROM stored)' })}`;
     const { rows } = await this.pool.query<{ [K in keyof DispatchRow as `s_${K}`]: DispatchRow[K] } & { runXmin: string | null } & Partial<ClaimRequestRow>>(
       `WITH stored AS (
          UPDATE worker_dispatches SET state = 'finished', result = $1
@@ -289,7 +330,7 @@ export class PostgresWorkers implements WorkerStore {
         tokenSha256,
         this.notifications.channel,
         FINISHED_PAYLOAD,
-        ...(claim === undefined ? [] : [claim.claimSeq, [...claim.running], [...claim.tokenSha256s], claim.nowEpochMs]),
+        ...(claim === undefined ? [] : [claim.claimSeq, [...claim.running], [...claim.tokenSha256s], claim.nowEpochMs, claim.wait === true]),
       ],
     );
     const row = rows[0];
@@ -308,7 +349,7 @@ export class PostgresWorkers implements WorkerStore {
   async watchDispatches(workerId: string): Promise<DispatchWatch> {
     await this.notifications.listen();
     const watch = this.notifications.hub.watchDispatches(workerId);
-    return { wait: (timeoutMs) => watch.wait(Math.min(timeoutMs, DISPATCH_WATCH_MAX_MS)), close: () => watch.close() };
+    return { wait: (timeoutMs) => watch.wait(Math.min(timeoutMs, DISPATCH_WATCH_MAX_MS)), claimed: () => watch.claimed(), close: () => watch.close() };
   }
 
   async onReportStored(listener: () => void): Promise<() => void> {

@@ -78,6 +78,7 @@ export class SqliteWorkers implements WorkerStore {
   }
 
   /** One IMMEDIATE transaction: SQLite has one writer, so no other claim reads the rows in between. */
+  /** This engine ignores waits (beginClaim's `wait`), so no row is ever claimed under `waitedSha256s`. */
   async claimDispatches(workerId: string, tokenSha256s: readonly string[], claimSeq?: number): Promise<WorkerDispatch[]> {
     if (tokenSha256s.length === 0) return [];
     const latest = this.db.prepare('SELECT claim_seq FROM remote_workers WHERE worker_id = ?').pluck();
@@ -176,7 +177,7 @@ export class SqliteWorkers implements WorkerStore {
 
   async watchDispatches(workerId: string): Promise<DispatchWatch> {
     const watch = this.signals.watchDispatches(workerId);
-    return { wait: (timeoutMs) => watch.wait(Math.min(timeoutMs, DISPATCH_WATCH_MAX_MS)), close: () => watch.close() };
+    return { wait: (timeoutMs) => watch.wait(Math.min(timeoutMs, DISPATCH_WATCH_MAX_MS)), claimed: () => watch.claimed(), close: () => watch.close() };
   }
 
   async onReportStored(listener: () => void): Promise<() => void> {

@@ -210,3 +210,109 @@ describe('claims that wait, on PostgreSQL', () =>
     },
   }),
 );
+
+/**
+ * PostgreSQL answers a waiting claim from the dispatch itself (docs/worker-protocol.md, "Claims
+ * answered by the dispatch"): the claim leaves its token hashes as the worker's waiting claim, the
+ * leader's statement that writes the dispatch row claims it under them, and the NOTIFY it sends
+ * carries the row to the API holding the claim. SQLite ignores the wait (the contract allows it).
+ */
+describe('claims answered by the dispatch, on PostgreSQL', () => {
+  const { test } = skippable(pgSkip);
+  const opened = async () => {
+    const schema = await freshSchema();
+    const api = await schema.open();
+    const leader = await schema.open();
+    await registerRemoteWorker(api, { workerId: WORKER, host: 'h', pid: 1, slots: 2, heartbeatTimeoutMs: 60_000 }, Date.now());
+    return { api, leader, schema, close: async () => Promise.all([api.close(), leader.close()]).then(() => schema.drop()) };
+  };
+  const waiting = ['a', 'b'].map((t) => sha256Hex(`waiting-${t}`));
+
+  test("a claim that found nothing leaves its hashes as the worker's waiting claim; the leader's dispatch rows are claimed under them in order as they are written, and the signal carries them", async () => {
+    const { api, leader, close } = await opened();
+    try {
+      const watch = await api.workers.watchDispatches(WORKER);
+      try {
+        const begun = await api.workers.beginClaim(WORKER, 1, [], { tokenSha256s: waiting, nowEpochMs: Date.now(), wait: true });
+        assert.equal(begun?.waiting, true);
+        assert.deepEqual(begun?.claimed, []);
+        const at = Date.now();
+        await leader.workers.addDispatches(['at_w2', 'at_w1', 'at_w3'].map((attemptId, i) => ({ attemptId, workerId: WORKER, runId: 'r1', taskKey: 'a', envelope: envelope(attemptId), dispatchedAtEpochMs: at + (attemptId === 'at_w2' ? 1 : i) })));
+        const rows = await Promise.all(['at_w1', 'at_w2', 'at_w3'].map((id) => api.workers.getDispatch(id)));
+        assert.deepEqual(
+          rows.map((r) => [r?.state, r?.tokenSha256]),
+          [
+            ['claimed', waiting[0]],
+            ['claimed', waiting[1]],
+            ['dispatched', null],
+          ],
+          'the oldest two, one per hash; the third waits for a claim',
+        );
+        assert.equal(await within(watch.wait(20_000), 20_000, 'the dispatch is signalled'), 'signalled');
+        assert.deepEqual(
+          watch.claimed().map((d) => [d.attemptId, d.tokenSha256, (d.envelope as { attemptId: string }).attemptId]),
+          [
+            ['at_w1', waiting[0], 'at_w1'],
+            ['at_w2', waiting[1], 'at_w2'],
+          ],
+        );
+        await leader.workers.addDispatches([{ attemptId: 'at_w4', workerId: WORKER, runId: 'r1', taskKey: 'a', envelope: envelope('at_w4'), dispatchedAtEpochMs: Date.now() }]);
+        assert.equal((await api.workers.getDispatch('at_w4'))?.state, 'dispatched', 'the wait was taken whole: its hashes are handed once');
+      } finally {
+        watch.close();
+      }
+    } finally {
+      await close();
+    }
+  });
+
+  test('a dispatch too large for the signal is claimed all the same, and the waiting claim reads it; a request that does not wait ends the wait', async () => {
+    const { api, leader, close } = await opened();
+    try {
+      const watch = await api.workers.watchDispatches(WORKER);
+      try {
+        assert.equal((await api.workers.beginClaim(WORKER, 1, [], { tokenSha256s: waiting.slice(0, 1), nowEpochMs: Date.now(), wait: true }))?.waiting, true);
+        const big = { ...envelope('at_big'), config: { blob: 'x'.repeat(10_000) } };
+        await leader.workers.addDispatches([{ attemptId: 'at_big', workerId: WORKER, runId: 'r1', taskKey: 'a', envelope: big, dispatchedAtEpochMs: Date.now() }]);
+        assert.equal(await within(watch.wait(20_000), 20_000, 'the dispatch is signalled'), 'signalled');
+        assert.deepEqual(watch.claimed(), [], 'the signal wakes the claim without the row');
+        const read = await api.workers.claimDispatches(WORKER, [sha256Hex('fresh')], 1, waiting.slice(0, 1));
+        assert.deepEqual(
+          read.map((d) => [d.attemptId, d.tokenSha256, (d.envelope as { config: { blob: string } }).config.blob.length]),
+          [['at_big', waiting[0], 10_000]],
+        );
+
+        assert.equal((await api.workers.beginClaim(WORKER, 2, ['at_big'], { tokenSha256s: waiting.slice(1), nowEpochMs: Date.now(), wait: true }))?.waiting, true);
+        assert.equal((await api.workers.beginClaim(WORKER, 3, ['at_big'], { tokenSha256s: [sha256Hex('no-wait')], nowEpochMs: Date.now() }))?.waiting, false);
+        await leader.workers.addDispatches([{ attemptId: 'at_next', workerId: WORKER, runId: 'r1', taskKey: 'a', envelope: envelope('at_next'), dispatchedAtEpochMs: Date.now() }]);
+        assert.equal((await api.workers.getDispatch('at_next'))?.state, 'dispatched', 'the later request, not waiting, ended the earlier wait');
+      } finally {
+        watch.close();
+      }
+    } finally {
+      await close();
+    }
+  });
+
+  test('a waiting claim through one API is answered with the attempt another process dispatches, under the token it minted', async () => {
+    const { api, leader, schema, close } = await opened();
+    try {
+      const claiming = claimRemoteAttempts(api, WORKER, 1, { running: [], claimSeq: 1 }, Date.now(), 30_000);
+      // Dispatched once the claim waits (its wait is stored), however slow the machine.
+      const waits = async () => (await schema.sql<{ n: number }>('SELECT cardinality(tokens) AS n FROM worker_waits'))[0]?.n ?? 0;
+      for (let i = 0; i < 2_000 && (await waits()) === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(await waits(), 1, 'the claim waits under its one hash');
+      await dispatch(leader, 'at_x');
+      const stored = await api.workers.getDispatch('at_x');
+      assert.equal(stored?.state, 'claimed', 'claimed by the statement that wrote it');
+      const claimed = await within(claiming, 20_000, 'the claim is answered');
+      assert.deepEqual(
+        claimed.map((c) => c.envelope.attemptId),
+        ['at_x'],
+      );
+      assert.equal(stored?.tokenSha256, sha256Hex(claimed[0]?.attemptToken ?? ''));
+    } finally {
+      await close();
+    }
+  });
+});
