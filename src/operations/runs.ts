@@ -129,7 +129,7 @@ function instantOf(text: string, field: string, nowEpochMs: number): string {
 
 /** Runs with what the waiting ones wait for (OPX-14); definitions load only when a run waits. */
 async function withWaits(ctx: OperationContext, runs: RunProjection[]): Promise<(RunProjection & { waiting?: RunWait[] })[]> {
-  if (!runs.some(mayWait)) return runs;
+  if (!runs.some((run) => mayWait(run))) return runs;
   const waits = await explainWaits(await ctx.runtime(), runs);
   return runs.map((run) => {
     const waiting = waits.get(run.runId);

@@ -5,7 +5,7 @@
  * counts them, with the limits of the loaded instance settings (a daemon started with
  * `--max-concurrent-runs` may hold a different run limit).
  */
-import { describeRunLimitWait, describeRunTaskLimitWait, executingTasks, runMaxConcurrentTasks, TagLimitCounter } from '../domain/runs/index.js';
+import { describeRunLimitWait, describeRunTaskLimitWait, executingTasks, runMaxConcurrentTasks, TagLimitCounter, type PoolGranularity } from '../domain/runs/index.js';
 import { PoolSlots } from '../controllers/index.js';
 import type { RunProjection } from '../fold/index.js';
 import type { RuntimeContext } from './context.js';
@@ -17,12 +17,17 @@ export interface RunWait {
   readonly reason: string;
 }
 
-/** Whether the run may be waiting for something: queued, or a ready task held by a pool or its run's task limit. */
-export function mayWait(run: RunProjection): boolean {
+/**
+ * Whether the run may be waiting for something: queued, or a ready task held by its pool or its
+ * run's task limit. Without `granularity` (before the instance settings are loaded), as if it were
+ * 'run': any ready task of a run with a pool may then wait for the run's slots.
+ */
+export function mayWait(run: RunProjection, granularity: PoolGranularity = 'run'): boolean {
   if (run.status === 'QUEUED') return true;
-  // With run granularity any ready task of a run with a pool may wait for the run's slots.
-  const pooled = run.tasks.some((t) => t.pool !== undefined);
-  return run.status === 'STARTED' && run.tasks.some((t) => t.status === 'READY' && (pooled || runMaxConcurrentTasks(run.tags) !== null));
+  if (run.status !== 'STARTED') return false;
+  const limited = runMaxConcurrentTasks(run.tags) !== null;
+  const runPooled = granularity === 'run' && run.tasks.some((t) => t.pool !== undefined);
+  return run.tasks.some((t) => t.status === 'READY' && (limited || runPooled || t.pool !== undefined));
 }
 
 /** The waits of each run of `runs` that waits for something (runs that do not are left out). */
@@ -33,7 +38,7 @@ export async function explainWaits(ctx: RuntimeContext, runs: readonly RunProjec
   // the runs in progress, which a large queue makes costly to read, need not be counted then.
   const queueLimited = maxConcurrentRuns !== null || tagConcurrencyLimits.length > 0;
   const queued = queueLimited ? runs.filter((r) => r.status === 'QUEUED') : [];
-  const started = runs.filter((r) => r.status === 'STARTED' && mayWait(r));
+  const started = runs.filter((r) => r.status === 'STARTED' && mayWait(r, ctx.definitions.definitions.instance.pools.granularity));
   if (queued.length === 0 && started.length === 0) return waits;
   const heads = await ctx.store.runs.listActiveRunHeads();
   const inProgress = heads.filter((h) => h.status === 'STARTED' || h.status === 'CANCELING');
