@@ -244,7 +244,7 @@ export class Daemon {
     await this.reports;
     await this.flushLogs();
     if (this.leader) await this.ctx.store.leases.releaseLease(LEADER_LEASE, this.ownerId);
-    this.leader = false;
+    this.setLeader(false);
     this.fencingToken = null;
     await this.ctx.store.daemons.removeDaemonHeartbeat(this.ownerId).catch((e: unknown) => this.problem(`forgetting this daemon's heartbeat failed: ${String(e)}`));
   }
@@ -575,7 +575,7 @@ export class Daemon {
     // What another leader did meanwhile is read from scratch when this daemon leads again.
     if (!grant.acquired) this.activeRuns.drop();
     if (grant.acquired && this.fencingToken !== grant.fencingToken) this.notice(`this daemon (${this.ownerId}) leads the store now, fencing token ${grant.fencingToken}`);
-    this.leader = grant.acquired;
+    this.setLeader(grant.acquired);
     this.fencingToken = grant.acquired ? grant.fencingToken : null;
     this.leaseRenewedAt = grant.acquired ? now : undefined;
     return grant.acquired;
@@ -602,9 +602,15 @@ export class Daemon {
     for (const id of due) this.heartbeatsWritten.set(id, now);
   }
 
+  /** Whether this daemon leads, told to the store too (WorkerStore.leadsHere). */
+  private setLeader(leading: boolean): void {
+    this.leader = leading;
+    this.ctx.store.workers.leadsHere(this.ownerId, leading);
+  }
+
   private stepDown(message: string): void {
     this.leaseRenewedAt = undefined;
-    this.leader = false;
+    this.setLeader(false);
     this.fencingToken = null;
     this.notice(message, true);
   }

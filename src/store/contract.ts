@@ -547,6 +547,14 @@ export interface WorkerStore {
    * process), so the leader records it without waiting for its next tick. Returns the unsubscribe.
    */
   onReportStored(listener: () => void): Promise<() => void>;
+  /**
+   * Whether the daemon `ownerId` of this process leads, as it learns it. While one does, a
+   * finished report stored through this process is signalled here only (onReportStored), not
+   * through the store to every process: a daemon that leads elsewhere meanwhile (this one was
+   * deposed and has not noticed) records the report at its next tick. An engine whose signals
+   * never leave the process ignores it.
+   */
+  leadsHere(ownerId: string, leading: boolean): void;
 }
 
 /** Who may do what through the API, least to most: each role may do everything the one before may. */

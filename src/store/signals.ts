@@ -24,6 +24,12 @@ export interface DispatchWatch {
   wait(timeoutMs: number): Promise<WakeReason>;
   /** The rows signals claimed for the worker since the watch began or since the last call, oldest first. */
   claimed(): readonly WorkerDispatch[];
+  /**
+   * The claim waits in this process under these hashes (its waiting claim, WorkerStore.beginClaim
+   * with `wait`) until the watch closes: a dispatch this process claims under them is signalled
+   * here, without a signal to other processes.
+   */
+  hold(tokenSha256s: readonly string[]): void;
   close(): void;
 }
 
@@ -35,6 +41,13 @@ export class SignalHub {
   private readonly listeners = new Set<(signal: StoreSignal) => void>();
   /** Each open watch's wake-up, so closing the store ends every wait at once. */
   private readonly wakers = new Set<() => void>();
+  /** The hashes of the waiting claims held in this process (DispatchWatch.hold). */
+  private readonly held = new Set<string>();
+
+  /** The hashes of every waiting claim held in this process. */
+  heldHashes(): readonly string[] {
+    return [...this.held];
+  }
 
   emit(signal: StoreSignal): void {
     for (const listener of [...this.listeners]) listener(signal);
@@ -60,6 +73,7 @@ export class SignalHub {
     });
     const waker = () => wake?.('timeout');
     this.wakers.add(waker);
+    let holding: readonly string[] = [];
     return {
       wait: (timeoutMs) => {
         if (signalled) {
@@ -82,7 +96,13 @@ export class SignalHub {
         claimed = [];
         return taken;
       },
+      hold: (tokenSha256s) => {
+        for (const h of holding) this.held.delete(h);
+        holding = [...tokenSha256s];
+        for (const h of holding) this.held.add(h);
+      },
       close: () => {
+        for (const h of holding) this.held.delete(h);
         stop();
         this.wakers.delete(waker);
         wake?.('timeout');

@@ -141,6 +141,7 @@ async function claimWith(
     if (freshness && !begun.fresh) return [];
     if (begun.claimed.length > 0) return answersFor(begun.claimed, tokenOf);
     const waited = begun.waiting === true ? hashes : [];
+    if (waited.length > 0) watch?.hold(waited);
     const redelivered = freshness === undefined || begun.unrun === 0 ? [] : await redeliverUnrun(store, workerId, max, new Set(freshness.running), freshness.claimSeq);
     const wanted = max - redelivered.length;
     if (wanted === 0) return redelivered;

@@ -138,6 +138,9 @@ function oldestFirst(a: WorkerDispatch, b: WorkerDispatch): number {
 export type RunStoredAs = (runId: string, xmin: string) => Promise<RunProjection | undefined>;
 
 export class PostgresWorkers implements WorkerStore {
+  /** The daemons of this process that lead (leadsHere). */
+  private readonly leaders = new Set<string>();
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly notifications: PostgresNotifications,
@@ -183,10 +186,15 @@ export class PostgresWorkers implements WorkerStore {
    * in it too. A worker's waiting claim is taken whole (`waits`): its rows are claimed under the
    * claim's hashes in dispatch order, and the signal carries them, unless they would not fit in a
    * NOTIFY payload (under 8000 bytes): then the waiting API reads them (claimDispatches).
+   *
+   * A worker whose new rows were all claimed under a wait held in this process (DispatchWatch.hold:
+   * the worker's claim waits in this process's API, as when workers call the leader's) is not
+   * signalled through the database: the rows are handed to the watch here once the statement
+   * commits, and no other process (nor its database session) is woken for them.
    */
   async addDispatches(rows: Parameters<WorkerStore['addDispatches']>[0], forget: readonly string[] = []): Promise<void> {
     if (rows.length === 0 && forget.length === 0) return;
-    await this.pool.query(
+    const { rows: local } = await this.pool.query<{ [K in keyof DispatchRow]: DispatchRow[K] | null }>(
       `WITH removed AS (
          DELETE FROM worker_dispatches WHERE attempt_id = ANY($9::text[])
        ), waits AS (
@@ -200,12 +208,15 @@ export class PostgresWorkers implements WorkerStore {
          FROM input LEFT JOIN waits ON waits.worker_id = input.w
          ON CONFLICT (attempt_id) DO NOTHING
          RETURNING ${DISPATCH_COLUMNS}
-       )
-       SELECT pg_notify($7, $8 || w || COALESCE(CASE WHEN octet_length(j) <= ${SIGNAL_ROWS_MAX_BYTES} THEN E'\\n' || j END, ''))
-       FROM (
-         SELECT "workerId" AS w, (json_agg(added ORDER BY "dispatchedAtEpochMs", "attemptId") FILTER (WHERE state = 'claimed'))::text AS j
+       ), workers AS (
+         SELECT "workerId" AS w, (json_agg(added ORDER BY "dispatchedAtEpochMs", "attemptId") FILTER (WHERE state = 'claimed'))::text AS j,
+           bool_and(state = 'claimed' AND "tokenSha256" = ANY($10::text[])) AS here
          FROM added GROUP BY "workerId"
-       ) AS workers`,
+       ), notified AS (
+         SELECT count(pg_notify($7, $8 || w || COALESCE(CASE WHEN octet_length(j) <= ${SIGNAL_ROWS_MAX_BYTES} THEN E'\\n' || j END, ''))) AS n
+         FROM workers WHERE NOT here
+       )
+       SELECT added.* FROM notified LEFT JOIN added ON added."workerId" IN (SELECT w FROM workers WHERE here)`,
       [
         rows.map((r) => r.attemptId),
         rows.map((r) => r.workerId),
@@ -216,8 +227,16 @@ export class PostgresWorkers implements WorkerStore {
         this.notifications.channel,
         DISPATCHED_PREFIX,
         [...forget],
+        [...this.notifications.hub.heldHashes()],
       ],
     );
+    const here = new Map<string, WorkerDispatch[]>();
+    for (const row of local) {
+      if (row.attemptId === null) continue;
+      const dispatch = dispatchOf(row as DispatchRow);
+      here.set(dispatch.workerId, [...(here.get(dispatch.workerId) ?? []), dispatch]);
+    }
+    for (const [workerId, claimed] of here) this.notifications.hub.emit({ kind: 'dispatched', workerId, claimed: claimed.sort(oldestFirst) });
   }
 
   /**
@@ -314,14 +333,16 @@ export class PostgresWorkers implements WorkerStore {
    * begins in the same statement too (claimRequestSql), only if the report was stored.
    */
   async finishDispatch(attemptId: string, workerId: string, tokenSha256: string, result: unknown, claim?: CarriedClaim): Promise<StoredReport | undefined> {
-    const begin = claim === undefined ? '' : `, ${claimRequestSql({ worker: '$3', seq: '$7', running: '$8', tokens: '$9', now: '$10', wait: '$11', except: '$2', when: 'EXISTS (SELECT 1 FROM stored)' })}`;
+    // The leader is in this process: it is told here, and no other process is woken (leadsHere).
+    const leaderHere = this.leaders.size > 0;
+    const begin = claim === undefined ? '' : `, ${claimRequestSql({ worker: '$3', seq: '$8', running: '$9', tokens: '$10', now: '$11', wait: '$12', except: '$2', when: 'EXISTS (SELECT 1 FROM stored)' })}`;
     const { rows } = await this.pool.query<{ [K in keyof DispatchRow as `s_${K}`]: DispatchRow[K] } & { runXmin: string | null } & Partial<ClaimRequestRow>>(
       `WITH stored AS (
          UPDATE worker_dispatches SET state = 'finished', result = $1
          WHERE attempt_id = $2 AND worker_id = $3 AND state = 'claimed' AND token_sha256 = $4
          RETURNING ${dispatchColumns('', 's_')}
        )${begin}
-       SELECT stored.*, r.xmin::text AS "runXmin", pg_notify($5, $6) AS notified${claim === undefined ? '' : `, ${workerColumns('w.', 'w_')}, ${CLAIM_REQUEST_COLUMNS}`}
+       SELECT stored.*, r.xmin::text AS "runXmin", CASE WHEN $7::boolean THEN pg_notify($5, $6) END AS notified${claim === undefined ? '' : `, ${workerColumns('w.', 'w_')}, ${CLAIM_REQUEST_COLUMNS}`}
        FROM stored LEFT JOIN runs r ON r.id = stored."s_runId"${claim === undefined ? '' : ' LEFT JOIN remote_workers w ON w.worker_id = $3 CROSS JOIN counts LEFT JOIN claimed ON true'}`,
       [
         JSON.stringify(result),
@@ -330,15 +351,22 @@ export class PostgresWorkers implements WorkerStore {
         tokenSha256,
         this.notifications.channel,
         FINISHED_PAYLOAD,
+        !leaderHere,
         ...(claim === undefined ? [] : [claim.claimSeq, [...claim.running], [...claim.tokenSha256s], claim.nowEpochMs, claim.wait === true]),
       ],
     );
     const row = rows[0];
     if (row === undefined) return undefined;
+    if (leaderHere) this.notifications.hub.emit({ kind: 'finished' });
     const dispatch = dispatchOf(unprefixed<DispatchRow>(row, 's_'));
     const run = row.runXmin === null ? undefined : await this.runStoredAs(dispatch.runId, row.runXmin);
     if (claim === undefined) return { dispatch, run };
     return { dispatch, run, claim: claimStartOf(rows as ClaimRequestRow[]) };
+  }
+
+  leadsHere(ownerId: string, leading: boolean): void {
+    if (leading) this.leaders.add(ownerId);
+    else this.leaders.delete(ownerId);
   }
 
   async removeDispatches(attemptIds: readonly string[]): Promise<void> {
@@ -349,7 +377,7 @@ export class PostgresWorkers implements WorkerStore {
   async watchDispatches(workerId: string): Promise<DispatchWatch> {
     await this.notifications.listen();
     const watch = this.notifications.hub.watchDispatches(workerId);
-    return { wait: (timeoutMs) => watch.wait(Math.min(timeoutMs, DISPATCH_WATCH_MAX_MS)), claimed: () => watch.claimed(), close: () => watch.close() };
+    return { wait: (timeoutMs) => watch.wait(Math.min(timeoutMs, DISPATCH_WATCH_MAX_MS)), claimed: () => watch.claimed(), hold: (hashes) => watch.hold(hashes), close: () => watch.close() };
   }
 
   async onReportStored(listener: () => void): Promise<() => void> {

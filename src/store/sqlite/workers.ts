@@ -177,8 +177,11 @@ export class SqliteWorkers implements WorkerStore {
 
   async watchDispatches(workerId: string): Promise<DispatchWatch> {
     const watch = this.signals.watchDispatches(workerId);
-    return { wait: (timeoutMs) => watch.wait(Math.min(timeoutMs, DISPATCH_WATCH_MAX_MS)), claimed: () => watch.claimed(), close: () => watch.close() };
+    return { wait: (timeoutMs) => watch.wait(Math.min(timeoutMs, DISPATCH_WATCH_MAX_MS)), claimed: () => watch.claimed(), hold: (hashes) => watch.hold(hashes), close: () => watch.close() };
   }
+
+  /** Signals never leave this process here. */
+  leadsHere(): void {}
 
   async onReportStored(listener: () => void): Promise<() => void> {
     return this.signals.listen((signal) => {

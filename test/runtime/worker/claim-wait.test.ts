@@ -316,3 +316,74 @@ describe('claims answered by the dispatch, on PostgreSQL', () => {
     }
   });
 });
+
+/**
+ * Signals that stay in the process that needs them: the leader's own API holding a worker's claim
+ * gets its dispatch handed in memory, and a report stored through the leader's API wakes it in
+ * memory; neither is sent through the database to every other process. Notifications on one
+ * channel arrive in commit order, so a later signal that does arrive shows the earlier one was
+ * never sent.
+ */
+describe('signals kept in the process that needs them, on PostgreSQL', () => {
+  const { test } = skippable(pgSkip);
+
+  test("a dispatch claimed for a wait held in this process is handed to the claim here, and no other process hears of it", async () => {
+    const schema = await freshSchema();
+    const here = await schema.open();
+    const elsewhere = await schema.open();
+    try {
+      await registerRemoteWorker(here, { workerId: WORKER, host: 'h', pid: 1, slots: 1, heartbeatTimeoutMs: 60_000 }, Date.now());
+      const listening = await elsewhere.workers.watchDispatches(WORKER);
+      try {
+        const claiming = claimRemoteAttempts(here, WORKER, 1, { running: [], claimSeq: 1 }, Date.now(), 30_000);
+        const waits = async () => (await schema.sql<{ n: number }>('SELECT cardinality(tokens) AS n FROM worker_waits'))[0]?.n ?? 0;
+        for (let i = 0; i < 2_000 && (await waits()) === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+        await dispatch(here, 'at_here');
+        assert.deepEqual(
+          (await within(claiming, 20_000, 'the claim is answered')).map((c) => c.envelope.attemptId),
+          ['at_here'],
+        );
+        // No wait now: this dispatch is signalled through the database, after the first would have been.
+        await dispatch(here, 'at_later');
+        assert.equal(await within(listening.wait(20_000), 20_000, 'the later dispatch is heard elsewhere'), 'signalled');
+        assert.deepEqual(listening.claimed(), [], 'the claimed dispatch was never signalled to the other process');
+      } finally {
+        listening.close();
+      }
+    } finally {
+      await Promise.all([here.close(), elsewhere.close()]);
+      await schema.drop();
+    }
+  });
+
+  test('a finished report stored through the process whose daemon leads wakes it there, and no other process; once it no longer leads, every process hears', async () => {
+    const schema = await freshSchema();
+    const leaderProcess = await schema.open();
+    const standbyProcess = await schema.open();
+    try {
+      await registerRemoteWorker(leaderProcess, { workerId: WORKER, host: 'h', pid: 1, slots: 2, heartbeatTimeoutMs: 60_000 }, Date.now());
+      await dispatch(leaderProcess, 'at_r1');
+      await dispatch(leaderProcess, 'at_r2');
+      await leaderProcess.workers.claimDispatches(WORKER, [sha256Hex('t1'), sha256Hex('t2')]);
+      const heard = { leader: 0, standby: 0 };
+      const stops = [await leaderProcess.workers.onReportStored(() => (heard.leader += 1)), await standbyProcess.workers.onReportStored(() => (heard.standby += 1))];
+      const sentinel = await standbyProcess.workers.watchDispatches('rw_sentinel0000');
+      try {
+        leaderProcess.workers.leadsHere('dm_leader', true);
+        assert.equal((await leaderProcess.workers.finishDispatch('at_r1', WORKER, sha256Hex('t1'), { outcome: 'SUCCEEDED' }))?.dispatch.state, 'finished');
+        assert.equal(heard.leader, 1, 'the leader is told at once, in its process');
+        leaderProcess.workers.leadsHere('dm_leader', false);
+        assert.equal((await leaderProcess.workers.finishDispatch('at_r2', WORKER, sha256Hex('t2'), { outcome: 'SUCCEEDED' }))?.dispatch.state, 'finished');
+        await leaderProcess.workers.addDispatches([{ attemptId: 'at_s', workerId: 'rw_sentinel0000', runId: 'r1', taskKey: 'a', envelope: envelope('at_s'), dispatchedAtEpochMs: Date.now() }]);
+        assert.equal(await within(sentinel.wait(20_000), 20_000, 'the sentinel dispatch is heard'), 'signalled');
+        assert.equal(heard.standby, 1, 'the other process heard the second report only');
+      } finally {
+        sentinel.close();
+        for (const stop of stops) stop();
+      }
+    } finally {
+      await Promise.all([leaderProcess.close(), standbyProcess.close()]);
+      await schema.drop();
+    }
+  });
+});
