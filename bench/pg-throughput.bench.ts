@@ -94,10 +94,25 @@ function treeCpuMs(pid: number): number {
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-/** CPU of every PostgreSQL server process, in ms. */
+/**
+ * CPU of every PostgreSQL server process, in ms: each one's own, and the postmaster's reaped
+ * children (backends that ended). Each process once: the backends are the postmaster's children,
+ * so summing each one's tree (as this did until 2026-12-07) counted every live backend twice.
+ */
 function postgresCpuMs(): number {
   const pids = spawnSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
-  return pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
+  const server = new Set(pids);
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+      if (!server.has(Number(fields[1]))) ticks += Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // Ended between the listing and the read: its time is in its parent's reaped children.
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 /** A quantile of a prom-client histogram in the text format, by linear interpolation in its bucket. */
