@@ -17,7 +17,7 @@ import { isArcoError } from '../../../src/domain/errors/index.js';
 import { stampEvents, type EventDraft } from '../../../src/events/index.js';
 import { T0, requestedRun, step } from '../../helpers/runs.js';
 import { openSqliteStore, type Store } from '../../../src/store/index.js';
-import { freshSchema, postgresSkip } from '../../helpers/postgres.js';
+import { freshSchema, postgresSkip, type TestSchema } from '../../helpers/postgres.js';
 import { skippable } from '../../helpers/skippable.js';
 
 interface Opened {
@@ -211,6 +211,13 @@ describe('claims that wait, on PostgreSQL', () =>
   }),
 );
 
+/** How many hashes the worker's stored wait holds, once it holds any (or after 20 s). */
+async function storedWait(schema: TestSchema): Promise<number> {
+  const hashes = async () => (await schema.sql<{ n: number }>('SELECT cardinality(tokens) AS n FROM worker_waits'))[0]?.n ?? 0;
+  for (let i = 0; i < 2_000 && (await hashes()) === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+  return hashes();
+}
+
 /**
  * PostgreSQL answers a waiting claim from the dispatch itself (docs/worker-protocol.md, "Claims
  * answered by the dispatch"): the claim leaves its token hashes as the worker's waiting claim, the
@@ -299,9 +306,7 @@ describe('claims answered by the dispatch, on PostgreSQL', () => {
     try {
       const claiming = claimRemoteAttempts(api, WORKER, 1, { running: [], claimSeq: 1 }, Date.now(), 30_000);
       // Dispatched once the claim waits (its wait is stored), however slow the machine.
-      const waits = async () => (await schema.sql<{ n: number }>('SELECT cardinality(tokens) AS n FROM worker_waits'))[0]?.n ?? 0;
-      for (let i = 0; i < 2_000 && (await waits()) === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
-      assert.equal(await waits(), 1, 'the claim waits under its one hash');
+      assert.equal(await storedWait(schema), 1, 'the claim waits under its one hash');
       await dispatch(leader, 'at_x');
       const stored = await api.workers.getDispatch('at_x');
       assert.equal(stored?.state, 'claimed', 'claimed by the statement that wrote it');
@@ -336,8 +341,7 @@ describe('signals kept in the process that needs them, on PostgreSQL', () => {
       const listening = await elsewhere.workers.watchDispatches(WORKER);
       try {
         const claiming = claimRemoteAttempts(here, WORKER, 1, { running: [], claimSeq: 1 }, Date.now(), 30_000);
-        const waits = async () => (await schema.sql<{ n: number }>('SELECT cardinality(tokens) AS n FROM worker_waits'))[0]?.n ?? 0;
-        for (let i = 0; i < 2_000 && (await waits()) === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+        assert.equal(await storedWait(schema), 1);
         await dispatch(here, 'at_here');
         assert.deepEqual(
           (await within(claiming, 20_000, 'the claim is answered')).map((c) => c.envelope.attemptId),
