@@ -487,12 +487,16 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
     // Documents (a run's is tens of KB: one entry per task) are compressed with lz4 where the
     // server has it: pglz took about 0.7 ms of the server's CPU for each 90 KB run document the
     // leader writes, lz4 under 0.1 ms, and compresses JSON as well. Values already stored keep
-    // pglz (both are read). A server built without lz4 keeps pglz for all.
+    // pglz (both are read). A server before PostgreSQL 14, or built without lz4, keeps pglz for all.
     version: 21,
     sql: `
       DO $$
       DECLARE c record;
       BEGIN
+        -- Column compression methods came with PostgreSQL 14; older servers keep pglz.
+        IF current_setting('server_version_num')::int < 140000 THEN
+          RETURN;
+        END IF;
         FOR c IN SELECT t.relname, a.attname FROM pg_attribute a
                    JOIN pg_class t ON t.oid = a.attrelid JOIN pg_namespace n ON n.oid = t.relnamespace
                  WHERE n.nspname = current_schema() AND t.relkind = 'r' AND a.attname IN ('doc', 'payload') AND NOT a.attisdropped
