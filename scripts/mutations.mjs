@@ -239,6 +239,14 @@ export default [
     bug: 'a tag concurrency limit does not hold back the runs it covers',
   },
   {
+    name: 'dispatch-ignores-waiting-claim',
+    row: 'PRD-21',
+    file: 'src/store/postgres/workers.ts',
+    find: "SELECT a, w, r, t, e, CASE WHEN waits.tokens[n] IS NULL THEN 'dispatched' ELSE 'claimed' END, waits.tokens[n], NULL, d",
+    replace: "SELECT a, w, r, t, e, 'dispatched', NULL, NULL, d",
+    bug: "the leader's dispatch takes a worker's waiting claim but claims nothing under it",
+  },
+  {
     name: 'pool-limit-ignored',
     row: 'PRD-14',
     file: 'src/controllers/run-coordinator.ts',
