@@ -5,7 +5,8 @@
  * each, whatever its size and however many families it touches:
  * 1. load: every row the batch touches, per family an `= ANY(...) FOR UPDATE` query, all of them
  *    in one statement (a handler's ids are a pure function of its event, so they are known before
- *    applying anything);
+ *    applying anything); for a batch that folds in one segment, the same statement as the ledger's
+ *    checks and insert (prepareLoad);
  * 2. apply: every event in sequence order, in memory;
  * 3. write: per family, every changed row in one upsert, all of them in one statement (each a
  *    data-modifying WITH query; they touch different tables, so none sees another's rows).
@@ -43,6 +44,21 @@ interface FamilyTable {
 interface Dispatch {
   readonly index: number;
   readonly handler: Handler<unknown, StoredEvent>;
+}
+
+/** A row a load read: its family's index, id, and stored text (NULL: still as this folder wrote it). */
+export interface LoadedRow {
+  readonly t: number;
+  readonly id: string;
+  readonly doc: string | null;
+}
+
+/** A batch's load sent with the statement before the fold (PostgresFolder.prepareLoad). */
+export interface PreparedLoad {
+  readonly wanted: readonly Set<string>[];
+  /** Per family that loads rows (by index), its query. */
+  readonly queries: readonly { readonly index: number; readonly query: string }[];
+  readonly params: readonly unknown[];
 }
 
 /** Per family (by index): the rows touched by the batch and which of them changed. */
@@ -177,13 +193,41 @@ export class PostgresFolder {
     }
   }
 
-  private async foldSegment(client: pg.ClientBase, events: readonly StoredEvent[]): Promise<void> {
+  /**
+   * The load of a batch of `events`, to be sent in the statement that appends them (ledger.ts):
+   * each family's locking read (a WITH query: its rows are `id` and `doc`) and the parameters
+   * they take, numbered from `$first`. Undefined when the batch loads nothing or deletes
+   * rows (its fold goes in segments, each loading after the last one wrote). The events need no
+   * sequence: the only handlers whose ids depend on it create their rows, which are never loaded.
+   */
+  prepareLoad(events: readonly StoredEvent[], first: number): PreparedLoad | undefined {
+    if (events.some((e) => this.removing.has(e.type))) return undefined;
+    this.settle();
+    const wanted = this.wantedIds(events);
+    const plan = this.loadPlan(wanted, first);
+    if (plan === undefined) return undefined;
+    return { wanted, queries: plan.queries, params: plan.params };
+  }
+
+  /**
+   * fold, for a batch whose rows `prepared` loaded (`rows`). The appended events are the prepared
+   * ones less duplicates, so they touch no row that was not loaded; were one missed, the batch is
+   * folded as usual, loading again.
+   */
+  async foldLoaded(client: pg.ClientBase, events: readonly StoredEvent[], prepared: PreparedLoad, rows: readonly LoadedRow[]): Promise<void> {
+    const wanted = this.wantedIds(events);
+    if (wanted.some((ids, index) => [...ids].some((id) => !prepared.wanted[index]?.has(id)))) return this.fold(client, events);
+    const stored = this.loaded(rows);
+    await this.foldSegment(client, events, stored);
+  }
+
+  private async foldSegment(client: pg.ClientBase, events: readonly StoredEvent[], preloaded?: Map<string, string | typeof UNCHANGED>[]): Promise<void> {
     const first = events[0];
     if (first === undefined) return;
     await this.remove(client, first);
     const batch: Batch = this.tables.map(() => ({ rows: new Map<string, unknown>(), dirty: new Set<string>() }));
     try {
-      const stored = await this.load(client, events);
+      const stored = preloaded ?? (await this.load(client, events));
       for (const event of events) {
         for (const { index, handler } of this.byType.get(event.type) ?? []) {
           const { rows, dirty } = batch[index] as Batch[number];
@@ -206,23 +250,10 @@ export class PostgresFolder {
    * or UNCHANGED for a row still as this folder wrote it.
    */
   private async load(client: pg.ClientBase, events: readonly StoredEvent[]): Promise<Map<string, string | typeof UNCHANGED>[]> {
-    const wanted = this.tables.map(() => new Set<string>());
-    for (const event of events) {
-      for (const { index, handler } of this.byType.get(event.type) ?? []) {
-        if (!handler.creates) for (const id of handler.ids(event)) wanted[index]?.add(id);
-      }
-    }
     const out: Map<string, string | typeof UNCHANGED>[] = this.tables.map(() => new Map<string, string | typeof UNCHANGED>());
-    const loading = [...this.tables.entries()].filter(([index]) => (wanted[index] as Set<string>).size > 0);
-    if (loading.length === 0) return out;
-    const params: unknown[] = [];
-    const queries = loading.map(([index, table]) => {
-      const ids = [...(wanted[index] as Set<string>)];
-      const query = table.load(params.length + 1);
-      params.push(ids);
-      if (table.loadParams === 2) params.push(ids.map((id) => this.written.get(`${table.family.table}\u0000${id}`)?.xmin ?? ''));
-      return { index, query };
-    });
+    const plan = this.loadPlan(this.wantedIds(events), 1);
+    if (plan === undefined) return out;
+    const { queries, params } = plan;
     const [only] = queries;
     if (queries.length === 1 && only !== undefined) {
       const { rows } = await client.query<{ id: string; doc: string | null }>(only.query, params);
@@ -231,7 +262,39 @@ export class PostgresFolder {
     }
     // Each family's locking read as a WITH query (FOR UPDATE is not allowed beside UNION).
     const sql = `WITH ${queries.map(({ index, query }) => `l${index} AS (${query})`).join(', ')} ` + queries.map(({ index }) => `SELECT ${index} AS t, id, doc FROM l${index}`).join(' UNION ALL ');
-    const { rows } = await client.query<{ t: number; id: string; doc: string | null }>(sql, params);
+    const { rows } = await client.query<LoadedRow>(sql, params);
+    return this.loaded(rows);
+  }
+
+  /** The ids of the existing rows `events` touch, per family (rows the batch creates excluded). */
+  private wantedIds(events: readonly StoredEvent[]): Set<string>[] {
+    const wanted = this.tables.map(() => new Set<string>());
+    for (const event of events) {
+      for (const { index, handler } of this.byType.get(event.type) ?? []) {
+        if (!handler.creates) for (const id of handler.ids(event)) wanted[index]?.add(id);
+      }
+    }
+    return wanted;
+  }
+
+  /** Each family's locking read of the `wanted` rows, parameters from `$first` on; undefined when none is wanted. */
+  private loadPlan(wanted: readonly Set<string>[], first: number): { queries: { index: number; query: string }[]; params: unknown[] } | undefined {
+    const loading = [...this.tables.entries()].filter(([index]) => (wanted[index] as Set<string>).size > 0);
+    if (loading.length === 0) return undefined;
+    const params: unknown[] = [];
+    const queries = loading.map(([index, table]) => {
+      const ids = [...(wanted[index] as Set<string>)];
+      const query = table.load(first + params.length);
+      params.push(ids);
+      if (table.loadParams === 2) params.push(ids.map((id) => this.written.get(`${table.family.table}\u0000${id}`)?.xmin ?? ''));
+      return { index, query };
+    });
+    return { queries, params };
+  }
+
+  /** Loaded rows by family: the stored text, or UNCHANGED (NULL) for a row still as this folder wrote it. */
+  private loaded(rows: readonly LoadedRow[]): Map<string, string | typeof UNCHANGED>[] {
+    const out: Map<string, string | typeof UNCHANGED>[] = this.tables.map(() => new Map<string, string | typeof UNCHANGED>());
     for (const row of rows) out[row.t]?.set(row.id, row.doc);
     return out;
   }
