@@ -47,19 +47,10 @@ interface Dispatch {
 }
 
 /** A row a load read: its family's index, id, and stored text (NULL: still as this folder wrote it). */
-export interface LoadedRow {
-  readonly t: number;
-  readonly id: string;
-  readonly doc: string | null;
-}
+export type LoadedRow = { readonly t: number; readonly id: string; readonly doc: string | null };
 
-/** A batch's load sent with the statement before the fold (PostgresFolder.prepareLoad). */
-export interface PreparedLoad {
-  readonly wanted: readonly Set<string>[];
-  /** Per family that loads rows (by index), its query. */
-  readonly queries: readonly { readonly index: number; readonly query: string }[];
-  readonly params: readonly unknown[];
-}
+/** A batch's load, sent with the statement before the fold (prepareLoad): per family loading rows, its query. */
+export type PreparedLoad = { readonly wanted: readonly Set<string>[]; readonly queries: readonly { readonly index: number; readonly query: string }[]; readonly params: readonly unknown[] };
 
 /** Per family (by index): the rows touched by the batch and which of them changed. */
 type Batch = { readonly rows: Map<string, unknown>; readonly dirty: Set<string> }[];
@@ -194,31 +185,27 @@ export class PostgresFolder {
   }
 
   /**
-   * The load of a batch of `events`, to be sent in the statement that appends them (ledger.ts):
-   * each family's locking read (a WITH query: its rows are `id` and `doc`) and the parameters
-   * they take, numbered from `$first`. Undefined when the batch loads nothing or deletes
-   * rows (its fold goes in segments, each loading after the last one wrote). The events need no
-   * sequence: the only handlers whose ids depend on it create their rows, which are never loaded.
+   * The load of a batch of `events`, sent in the statement that appends them (ledger.ts): each
+   * family's locking read (rows `id`, `doc`), parameters from `$first`. Undefined when it loads
+   * nothing or deletes rows (its fold goes in segments). The events need no sequence: handlers
+   * whose ids depend on it create their rows, which are never loaded.
    */
   prepareLoad(events: readonly StoredEvent[], first: number): PreparedLoad | undefined {
     if (events.some((e) => this.removing.has(e.type))) return undefined;
     this.settle();
     const wanted = this.wantedIds(events);
     const plan = this.loadPlan(wanted, first);
-    if (plan === undefined) return undefined;
-    return { wanted, queries: plan.queries, params: plan.params };
+    return plan && { wanted, ...plan };
   }
 
   /**
    * fold, for a batch whose rows `prepared` loaded (`rows`). The appended events are the prepared
-   * ones less duplicates, so they touch no row that was not loaded; were one missed, the batch is
-   * folded as usual, loading again.
+   * ones less duplicates; should they touch a row not loaded, the batch is folded as usual.
    */
   async foldLoaded(client: pg.ClientBase, events: readonly StoredEvent[], prepared: PreparedLoad, rows: readonly LoadedRow[]): Promise<void> {
     const wanted = this.wantedIds(events);
     if (wanted.some((ids, index) => [...ids].some((id) => !prepared.wanted[index]?.has(id)))) return this.fold(client, events);
-    const stored = this.loaded(rows);
-    await this.foldSegment(client, events, stored);
+    await this.foldSegment(client, events, this.loaded(rows));
   }
 
   private async foldSegment(client: pg.ClientBase, events: readonly StoredEvent[], preloaded?: Map<string, string | typeof UNCHANGED>[]): Promise<void> {
