@@ -13,17 +13,22 @@
  * How it stays current: the ledger orders every change of every process (API servers, other
  * daemons, workers) by sequence, and commits in that order in both engines. The view remembers
  * the sequence it reflects and, each iteration, follows the ledger from there; the runs family's
- * own `ids` say which runs each event changed, and those runs are read again (after the events,
- * so what is read is at least as new as the position). Anything doubtful makes it read everything
- * again: a deletion it cannot name, a ledger too far ahead, a failed read. A decision on a run that
- * changed meanwhile still fails its version check (CONCURRENT_MODIFICATION) and is decided again;
- * the run is then read again too. The owner drops the view when it stops leading: what another
- * leader did meanwhile is then read from scratch, not trusted.
+ * own `ids` say which runs each event changed. A run held whole whose document is known to be
+ * exact through a sequence (read by `readChangedRuns`, which says through which, or advanced
+ * here) is advanced by the later events in memory, with the family's own pure handlers, as the
+ * store folds them: in steady state nearly every event is the leader's own, and reading its runs
+ * back cost a round trip per iteration. A new run is made from its request the same way. Any
+ * other run an event changed is read again (after the events, so at least as new as the
+ * position). Anything doubtful makes it read everything again: a deletion it cannot name, a
+ * ledger too far ahead, a failed read. A decision on a run that changed meanwhile still fails its
+ * version check (CONCURRENT_MODIFICATION) and is decided again; the run is then read again too.
+ * The owner drops the view when it stops leading: what another leader did meanwhile is then read
+ * from scratch, not trusted.
  */
 import { admitQueuedRuns, compareDispatchOrder, runPriority, type AdmissionLimits, type QueuedRun } from '../controllers/index.js';
 import { isTerminalRun, type RunStatus } from '../domain/runs/index.js';
 import type { StoredEvent } from '../events/index.js';
-import { handlerFor, runsFamily, type RunProjection } from '../fold/index.js';
+import { handlerFor, runsFamily, type RowMatch, type RunProjection } from '../fold/index.js';
 import type { RunHead, Store } from '../store/index.js';
 
 /** Events read per page while following the ledger. */
@@ -32,6 +37,12 @@ const TAIL_PAGE_EVENTS = 2_000;
 const TAIL_PAGES_MAX = 25;
 /** Up to this many queue changes are spliced in one by one; more are applied with one sort. */
 const QUEUE_SPLICES_MAX = 64;
+
+/** A run's document and the ledger sequence it is exact through. */
+interface Exact {
+  readonly run: RunProjection;
+  readonly through: number;
+}
 
 interface QueueEntry extends QueuedRun {
   readonly priority: number;
@@ -42,6 +53,12 @@ export class ActiveRuns {
   /** The ledger sequence the view reflects: every change up to it has been read. */
   private position = 0;
   private readonly inProgress = new Map<string, RunProjection>();
+  /**
+   * Of the runs in progress, those whose document is exact through a ledger sequence: it holds
+   * every event of the run up to it and none after. The others (read by getRuns, which says
+   * only "at least as new as the position") are read again at their next change.
+   */
+  private readonly exactThrough = new Map<string, number>();
   /** Queued runs in dispatch order (compareDispatchOrder). */
   private queue: QueueEntry[] = [];
   private readonly queued = new Map<string, QueueEntry>();
@@ -76,6 +93,7 @@ export class ActiveRuns {
     this.loaded = false;
     this.position = 0;
     this.inProgress.clear();
+    this.exactThrough.clear();
     this.queued.clear();
     this.queue = [];
     this.doubted.clear();
@@ -84,17 +102,66 @@ export class ActiveRuns {
   private async refresh(): Promise<void> {
     if (!this.loaded) return this.reload();
     const changed = new Set(this.doubted);
+    // Runs advanced in memory through the events read, kept apart until the whole tail is read.
+    const advanced = new Map<string, Exact>();
     let position = this.position;
     for (let page = 0; ; page += 1) {
       if (page === TAIL_PAGES_MAX) return this.reload();
       const events = await this.store.ledger.readEvents({ afterSequence: position, limit: TAIL_PAGE_EVENTS });
-      for (const event of events) if (!collectChangedRuns(event, changed)) return this.reload();
+      for (const event of events) if (!this.follow(event, changed, advanced)) return this.reload();
       position = events[events.length - 1]?.sequence ?? position;
       if (events.length < TAIL_PAGE_EVENTS) break;
     }
+    for (const [runId, exact] of advanced) if (!changed.has(runId)) this.settle(exact);
     if (changed.size > 0) await this.reread([...changed]);
     this.doubted.clear();
     this.position = position;
+  }
+
+  /**
+   * Takes one event of the tail: a run it changes is advanced by it in memory when its document is
+   * exact (an event at or before that sequence is in it already) or the event creates it; any
+   * other is added to `changed`, to be read again. False when everything must be read again.
+   */
+  private follow(event: StoredEvent, changed: Set<string>, advanced: Map<string, Exact>): boolean {
+    const handler = handlerFor(runsFamily, event);
+    if (!handler) return true;
+    if (!collectRemovedRuns(handler.removes?.(event) ?? [], changed)) return false;
+    for (const runId of handler.ids(event)) {
+      if (changed.has(runId)) continue;
+      const known = advanced.get(runId) ?? this.exact(runId);
+      const creates = handler.creates === true && known === undefined && !this.queued.has(runId) && !this.inProgress.has(runId);
+      if (known === undefined && !creates) {
+        changed.add(runId);
+        continue;
+      }
+      if (known !== undefined && event.sequence <= known.through) continue;
+      try {
+        advanced.set(runId, { run: handler.apply(known?.run, event, runId), through: event.sequence });
+      } catch {
+        // The fold refused the event on the document held (it is not what the store holds): read it.
+        advanced.delete(runId);
+        changed.add(runId);
+      }
+    }
+    return true;
+  }
+
+  private exact(runId: string): Exact | undefined {
+    const through = this.exactThrough.get(runId);
+    const run = this.inProgress.get(runId);
+    return through === undefined || run === undefined ? undefined : { run, through };
+  }
+
+  /** Puts a run advanced in memory where its status says: queued as a head, in progress whole, or gone. */
+  private settle({ run, through }: Exact): void {
+    this.inProgress.delete(run.runId);
+    this.exactThrough.delete(run.runId);
+    if (run.status === 'QUEUED') this.enqueue([queueEntry(run)]);
+    else if (!isTerminalRun(run.status)) {
+      this.inProgress.set(run.runId, run);
+      this.exactThrough.set(run.runId, through);
+    }
   }
 
   private async reload(): Promise<void> {
@@ -110,11 +177,17 @@ export class ActiveRuns {
   }
 
   private async reread(runIds: readonly string[]): Promise<void> {
-    const { queued, inProgress } = await this.store.runs.readChangedRuns(runIds);
-    for (const runId of runIds) this.inProgress.delete(runId);
+    const { queued, inProgress, through } = await this.store.runs.readChangedRuns(runIds);
+    for (const runId of runIds) {
+      this.inProgress.delete(runId);
+      this.exactThrough.delete(runId);
+    }
     this.dequeue(runIds.filter((id) => this.queued.has(id)));
     this.enqueue(queued.map(queueEntry));
-    for (const run of inProgress) this.inProgress.set(run.runId, run);
+    for (const run of inProgress) {
+      this.inProgress.set(run.runId, run);
+      this.exactThrough.set(run.runId, through);
+    }
   }
 
   private async readInProgress(runIds: readonly string[]): Promise<void> {
@@ -146,7 +219,7 @@ export class ActiveRuns {
   }
 }
 
-function queueEntry(head: RunHead): QueueEntry {
+function queueEntry(head: Pick<RunHead, 'runId' | 'tags'>): QueueEntry {
   return { runId: head.runId, tags: head.tags, priority: runPriority(head.tags) };
 }
 
@@ -163,19 +236,16 @@ function positionOf(queue: readonly QueueEntry[], entry: QueueEntry): number {
 }
 
 /**
- * Adds the runs `event` changed to `changed`, as the runs family folds it. False when it deletes
- * runs that may be active by anything but their ids: which runs those were is not known, so
- * everything is read again. A deletion of terminal runs only (by status) concerns no active run.
+ * Adds the runs an event deletes to `changed`. False when it deletes runs that may be active by
+ * anything but their ids: which runs those were is not known, so everything is read again. A
+ * deletion of terminal runs only (by status) concerns no active run.
  */
-function collectChangedRuns(event: StoredEvent, changed: Set<string>): boolean {
-  const handler = handlerFor(runsFamily, event);
-  if (!handler) return true;
-  for (const match of handler.removes?.(event) ?? []) {
+function collectRemovedRuns(removes: readonly RowMatch[], changed: Set<string>): boolean {
+  for (const match of removes) {
     if (match.status?.every((status) => isTerminalRun(status as RunStatus))) continue;
     const columns = Object.keys(match);
     if (columns.length !== 1 || columns[0] !== 'id') return false;
     for (const id of match.id ?? []) changed.add(id);
   }
-  for (const id of handler.ids(event)) changed.add(id);
   return true;
 }

@@ -95,6 +95,13 @@ export interface RunHead {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** What RunStore.readChangedRuns read. */
+export interface ChangedRuns {
+  readonly queued: RunHead[];
+  readonly inProgress: RunProjection[];
+  readonly through: number;
+}
+
 export interface RunStore {
   getRun(runId: string): Promise<RunProjection | undefined>;
   getRunByKey(runKey: string): Promise<RunProjection | undefined>;
@@ -119,8 +126,11 @@ export interface RunStore {
    * Of the runs among `runIds`, in id order: the heads of those QUEUED and, whole (as getRuns),
    * those in progress (STARTED, CANCELING); terminal and missing ones are left out. The
    * coordinator's read of the runs that changed, in one statement where the engine can.
+   * `through`: the last ledger sequence the read reflects. The documents are exact through it:
+   * they hold every event up to it and none after (appends commit in sequence order and fold in
+   * their own transaction), so a reader following the ledger can apply later events itself.
    */
-  readChangedRuns(runIds: readonly string[]): Promise<{ queued: RunHead[]; inProgress: RunProjection[] }>;
+  readChangedRuns(runIds: readonly string[]): Promise<ChangedRuns>;
   /** Run-key conflicts (of one run key, or all), newest first. */
   listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]>;
 }

@@ -70,17 +70,19 @@ async function postgres(): Promise<Engine> {
 const ulid = makeIds(99).ulid;
 const append = (store: Store, drafts: readonly EventDraft[], at: number) => store.ledger.append(stampEvents(drafts, { ulid, nowEpochMs: at }));
 
-/** Counts the full loads of active runs a store serves. */
-function countingFullLoads(store: Store): { store: Store; fullLoads: () => number } {
+/** Counts the full loads of active runs a store serves, and its reads of runs that changed. */
+function countingFullLoads(store: Store): { store: Store; fullLoads: () => number; changedReads: () => number } {
   let fullLoads = 0;
+  let changedReads = 0;
   const runs = new Proxy(store.runs, {
     get(target, name, receiver) {
       if (name === 'listActiveRunHeads' || name === 'listActiveRuns') fullLoads += 1;
+      if (name === 'readChangedRuns') changedReads += 1;
       const value = Reflect.get(target, name, receiver) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { store: { ...store, runs } as Store, fullLoads: () => fullLoads };
+  return { store: { ...store, runs } as Store, fullLoads: () => fullLoads, changedReads: () => changedReads };
 }
 
 for (const engine of [sqlite(), await postgres()]) {
@@ -125,6 +127,81 @@ for (const engine of [sqlite(), await postgres()]) {
       assert.equal(counted.fullLoads(), 2, 'a dropped view reads everything again');
     });
 
+    engineTest('advances a run it read whole through later events in memory, and reads again only runs it does not hold exactly', async () => {
+      stores = await engine.open();
+      const { daemon, other } = stores;
+      const counted = countingFullLoads(daemon);
+      const view = new ActiveRuns(counted.store);
+      const unlimited = { maxConcurrentRuns: null };
+      const { run, drafts } = requestedRun({ dag: { a: [], b: ['a'] }, at: T0, ids: makeIds(1) });
+      await view.read(unlimited);
+      await append(other, drafts, T0);
+      await view.read(unlimited);
+      const [started] = decideRunProgress(coordinatorInput([run], T0 + 1000, { freeWorkerSlots: ['w0'] })) as [RunStep];
+      await append(other, started.drafts, T0 + 1000);
+      assert.deepEqual(await view.read(unlimited), [await other.runs.getRun(run.runId)], 'the started run, read again');
+      assert.equal(counted.changedReads(), 1, 'a queued run is held as its head only: its start is read');
+
+      // The start was read with the sequence it is exact through: what follows is folded in memory.
+      const startedRun = (await other.runs.getRun(run.runId)) as RunProjection;
+      const dispatched = startedRun.tasks.find((t) => t.taskKey === 'a')?.attempts[0];
+      assert.ok(dispatched, 'task a dispatched with the run start');
+      const finished = decideAttemptReport(
+        startedRun,
+        { kind: 'finished', runId: run.runId, taskKey: 'a', attemptId: dispatched.attemptId, outcome: 'SUCCEEDED', error: null, durationMs: 5, dataVersion: null, metadata: {} },
+        { nowEpochMs: T0 + 2000, upstreamDataVersions: {} },
+      );
+      await append(other, finished, T0 + 2000);
+      const afterReport = await view.read(unlimited);
+      assert.deepEqual(afterReport, [await other.runs.getRun(run.runId)], 'the report folded in memory is the stored document');
+      assert.equal(afterReport[0]?.tasks.find((t) => t.taskKey === 'b')?.status, 'READY');
+      assert.equal(counted.changedReads(), 1, 'no read for a run held exactly');
+
+      // A run requested after the view loaded is made from its request: its head joins the queue unread.
+      const next = requestedRun({ dag: { a: [] }, at: T0 + 3000, ids: makeIds(2) });
+      await append(other, next.drafts, T0 + 3000);
+      assert.deepEqual((await view.read({ maxConcurrentRuns: 2 })).map((r) => r.runId).sort(), [run.runId, next.run.runId].sort());
+      assert.equal(counted.changedReads(), 1, 'a new run is not read to be queued');
+
+      // A doubted run is read again, whatever the view holds.
+      view.doubt(run.runId);
+      assert.deepEqual(await view.read({ maxConcurrentRuns: 0 }), [await other.runs.getRun(run.runId)]);
+      assert.equal(counted.changedReads(), 2);
+      assert.equal(counted.fullLoads(), 1);
+    });
+
+    engineTest('a change committed between its ledger read and its run read is in the document once', async () => {
+      stores = await engine.open();
+      const { daemon, other } = stores;
+      const { run, drafts } = requestedRun({ dag: { a: [], b: ['a'] }, at: T0, ids: makeIds(1) });
+      await append(other, drafts, T0);
+      const [started] = decideRunProgress(coordinatorInput([run], T0 + 1000, { freeWorkerSlots: ['w0'] })) as [RunStep];
+      // Another process appends the run's start while the view is between its two reads.
+      let between: (() => Promise<unknown>) | undefined = () => append(other, started.drafts, T0 + 1000);
+      const runs = new Proxy(daemon.runs, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            const interleave = name === 'readChangedRuns' ? between : undefined;
+            between = interleave ? undefined : between;
+            await interleave?.();
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const view = new ActiveRuns({ ...daemon, runs } as Store);
+      await view.read({ maxConcurrentRuns: 0 });
+      // The queued run is read again; its start lands between the ledger read and the run read.
+      view.doubt(run.runId);
+      const read = await view.read({ maxConcurrentRuns: 0 });
+      assert.equal(between, undefined, 'the start was appended between the two reads');
+      assert.deepEqual(read, [await other.runs.getRun(run.runId)]);
+      // The next read follows the ledger over the start, which the document holds already.
+      const again = await view.read({ maxConcurrentRuns: 0 });
+      assert.deepEqual(again, [await other.runs.getRun(run.runId)], 'the start is not applied a second time');
+    });
+
     engineTest('decides exactly what the coordinator decides over every active run, on seeded random histories', async () => {
       stores = await engine.open();
       const { daemon, other } = stores;
@@ -155,9 +232,14 @@ async function randomHistory(seed: number, daemon: Store, other: Store, view: Ac
     const slots = Array.from({ length: Math.floor(rng() * 4) }, (_, n) => `w${n}`);
     const decide = (runs: readonly RunProjection[]) =>
       decideRunProgress(coordinatorInput(runs, now, { maxConcurrentRuns, freeWorkerSlots: slots, ids: makeIds(seed * 1000 + i) }));
-    const simple = decide(await daemon.runs.listActiveRuns());
-    const optimized = decide(await view.read({ maxConcurrentRuns }));
+    const all = await daemon.runs.listActiveRuns();
+    const held = await view.read({ maxConcurrentRuns });
+    const simple = decide(all);
+    const optimized = decide(held);
     assert.deepEqual(optimized, simple, `step ${i}`);
+    // Runs advanced in memory by the view are the documents the store folded.
+    const stored = new Map(all.map((r) => [r.runId, r]));
+    for (const run of held) assert.deepEqual(run, stored.get(run.runId), `step ${i}: run ${run.runId}`);
     // The daemon's decisions are appended by whichever process leads at the time.
     for (const step of simple) await append(pick([daemon, other]), step.drafts, now);
     await changeRuns(rng, pick, other, now, seed * 1000 + i);

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { poolLimitsFamily, runKeyConflictsFamily, runsFamily, type PoolLimit, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
 import type { RunStatus } from '../../domain/runs/index.js';
-import type { RunHead, RunListQuery, RunStore } from '../contract.js';
+import type { ChangedRuns, RunHead, RunListQuery, RunStore } from '../contract.js';
 import { KeptRowReader, parseRunHead, type KeptRow, type KeptWrite } from '../docs.js';
 import { InvariantError } from '../../domain/errors/index.js';
 import { parseDoc, selectDocs, type DocRow } from './docs.js';
@@ -67,24 +67,35 @@ export class PostgresRuns implements RunStore {
    * one this process's folder wrote (as readRuns), the tags only of queued runs (extracting them
    * parses the whole document on the server).
    */
-  async readChangedRuns(runIds: readonly string[]): Promise<{ queued: RunHead[]; inProgress: RunProjection[] }> {
-    if (runIds.length === 0) return { queued: [], inProgress: [] };
+  async readChangedRuns(runIds: readonly string[]): Promise<ChangedRuns> {
+    if (runIds.length === 0) return { queued: [], inProgress: [], through: await this.lastSequence() };
     const kept = this.keptSnapshot([...new Set(runIds)]);
-    const { rows } = await this.pool.query<{ id: string; status: string; version: number; x: string; tags: string | null; doc: string | null }>(
+    // One statement is one snapshot: the ledger's last sequence in it is what the documents reflect.
+    const { rows } = await this.pool.query<{ id: string | null; status: string; version: number; x: string; tags: string | null; doc: string | null; s: string | null }>(
       `SELECT r.id, r.status, r.version, r.xmin::text AS x,
          CASE WHEN r.status = 'QUEUED' THEN (r.doc::json -> 'tags')::text END AS tags,
-         CASE WHEN r.status IN ('STARTED', 'CANCELING') AND r.xmin::text NOT IN (k.x, k.p) THEN r.doc END AS doc
+         CASE WHEN r.status IN ('STARTED', 'CANCELING') AND r.xmin::text NOT IN (k.x, k.p) THEN r.doc END AS doc,
+         NULL::text AS s
        FROM runs r JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(id, x, p) ON r.id = k.id
-       WHERE r.status IN ('QUEUED', 'STARTED', 'CANCELING') ORDER BY r.id`,
+       WHERE r.status IN ('QUEUED', 'STARTED', 'CANCELING')
+       UNION ALL SELECT NULL, '', 0, '', NULL, NULL, (SELECT MAX(sequence) FROM ledger)::text
+       ORDER BY 1`,
       kept.params,
     );
     const queued: RunHead[] = [];
     const inProgress: RunProjection[] = [];
+    let through = 0;
     for (const r of rows) {
-      if (r.status === 'QUEUED') queued.push(parseRunHead(r.id, r.status, r.version, r.tags));
+      if (r.id === null) through = Number(r.s ?? 0);
+      else if (r.status === 'QUEUED') queued.push(parseRunHead(r.id, r.status, r.version, r.tags));
       else inProgress.push(kept.runOf(r.id, r.x, r.doc));
     }
-    return { queued, inProgress };
+    return { queued, inProgress, through };
+  }
+
+  private async lastSequence(): Promise<number> {
+    const { rows } = await this.pool.query<{ s: string | null }>('SELECT MAX(sequence)::text AS s FROM ledger');
+    return Number(rows[0]?.s ?? 0);
   }
 
   /** The run as the transaction `xmin` stored it: a row this process's folder kept when it wrote it, else read. */

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { poolLimitsFamily, runsFamily, runKeyConflictsFamily, type PoolLimit, type RunKeyConflict, type RunProjection } from '../../fold/index.js';
 import type { RunStatus } from '../../domain/runs/index.js';
-import type { RunHead, RunListQuery, RunStore } from '../contract.js';
+import type { ChangedRuns, RunHead, RunListQuery, RunStore } from '../contract.js';
 import { KeptRowReader, parseDoc, parseRunHead, type KeptRow } from '../docs.js';
 
 type DocRow = { id: string; doc: string };
@@ -108,10 +108,17 @@ export class SqliteRuns implements RunStore {
     return rows.map((r) => parseRunHead(r.id, r.status, r.version, r.tags));
   }
 
-  async readChangedRuns(runIds: readonly string[]): Promise<{ queued: RunHead[]; inProgress: RunProjection[] }> {
-    const heads = await this.getRunHeads(runIds);
-    const inProgress = await this.getRuns(heads.filter((h) => h.status === 'STARTED' || h.status === 'CANCELING').map((h) => h.runId));
-    return { queued: heads.filter((h) => h.status === 'QUEUED'), inProgress: inProgress.filter((r) => r.status === 'STARTED' || r.status === 'CANCELING') };
+  async readChangedRuns(runIds: readonly string[]): Promise<ChangedRuns> {
+    // One read transaction: the ledger's last sequence in it is what the documents reflect.
+    return this.db.transaction((): ChangedRuns => {
+      const through = (this.db.prepare('SELECT MAX(sequence) AS s FROM ledger').get() as { s: number | null }).s ?? 0;
+      const rows = this.db
+        .prepare(`SELECT ${HEAD_COLUMNS}, CASE WHEN status IN ('STARTED', 'CANCELING') THEN doc END AS doc FROM runs WHERE id IN (SELECT value FROM json_each(?)) AND ${ACTIVE} ORDER BY id`)
+        .all(JSON.stringify(runIds)) as (HeadRow & { doc: string | null })[];
+      const queued = rows.filter((r) => r.status === 'QUEUED').map((r) => parseRunHead(r.id, r.status, r.version, r.tags));
+      const inProgress = rows.flatMap((r) => (r.doc === null ? [] : [this.parseRun(r.id, r.doc)]));
+      return { queued, inProgress, through };
+    })();
   }
 
   async listRunKeyConflicts(query: { runKey?: string; limit: number }): Promise<RunKeyConflict[]> {
