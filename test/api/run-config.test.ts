@@ -68,6 +68,8 @@ describe('run config and asset config schemas', () => {
     // Only the schemas of what the run materializes count: raw has none.
     const anyConfig = await http(server.url, 'POST', '/api/v1/runs', { selection: ['raw'], config: { rows: 'many' } });
     assert.equal(anyConfig.status, 201, anyConfig.text);
+    // Ended before the next test, which counts every event appended while it runs.
+    assert.equal((await waitForRun(server.ctx.store, anyConfig.json.run.runId)).status, 'SUCCESS');
     // A closure that pulls report in brings its schema with it.
     const downstream = await http(server.url, 'POST', '/api/v1/runs', { selection: ['raw'], includeDownstream: true, config: { rows: 'many' } });
     assert.equal(downstream.status, 400, downstream.text);
