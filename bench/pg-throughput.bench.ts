@@ -3,8 +3,9 @@
  * processes (a leader and a standby, one local worker each) and eight `arco worker` processes
  * over HTTP, running runs of no-op assets. After warm-up batches (the throughput sustained by
  * running processes is the target, not their first seconds), reports task completions per second
- * of one batch from its first request to its last run's end, the leader's ledger append latency (p50/p99 from its /metrics
- * histogram) and where the CPU went (leader, standby, workers and their children, PostgreSQL).
+ * of one batch from its first request to its last run's end, the leader's ledger append latency
+ * over it (p50/p99 from its /metrics histogram) and where the CPU went (leader, standby, workers
+ * and their children, PostgreSQL).
  * Needs PostgreSQL on 127.0.0.1:5432 (as the tests do); on a machine with few cores the processes
  * compete for them, so the machine is part of the figure.
  */

@@ -68,7 +68,6 @@ export class PostgresRuns implements RunStore {
    * parses the whole document on the server).
    */
   async readChangedRuns(runIds: readonly string[]): Promise<ChangedRuns> {
-    if (runIds.length === 0) return { queued: [], inProgress: [], through: await this.lastSequence() };
     const kept = this.keptSnapshot([...new Set(runIds)]);
     // One statement is one snapshot: the ledger's last sequence in it is what the documents reflect.
     const { rows } = await this.pool.query<{ id: string | null; status: string; version: number; x: string; tags: string | null; doc: string | null; s: string | null }>(
@@ -91,11 +90,6 @@ export class PostgresRuns implements RunStore {
       else inProgress.push(kept.runOf(r.id, r.x, r.doc));
     }
     return { queued, inProgress, through };
-  }
-
-  private async lastSequence(): Promise<number> {
-    const { rows } = await this.pool.query<{ s: string | null }>('SELECT MAX(sequence)::text AS s FROM ledger');
-    return Number(rows[0]?.s ?? 0);
   }
 
   /** The run as the transaction `xmin` stored it: a row this process's folder kept when it wrote it, else read. */
